@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// Runs the built CLI (dist/). From a source checkout without a build, falls back to tsx.
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import path from 'node:path';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const built = path.join(root, 'dist', 'server', 'cli', 'bin.js');
+if (existsSync(built)) {
+  await import(pathToFileURL(built).href);
+} else {
+  try {
+    const { register } = await import('tsx/esm/api');
+    register();
+  } catch {
+    process.stderr.write('mdsurvey: not built yet; run `npm run build` first\n');
+    process.exit(1);
+  }
+  await import(pathToFileURL(path.join(root, 'server', 'cli', 'bin.ts')).href);
+}

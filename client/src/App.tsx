@@ -1,0 +1,27 @@
+import { NavLink, Route, Routes } from 'react-router-dom';
+import { HomePage } from './pages/HomePage.js';
+import { LoginPage } from './pages/LoginPage.js';
+import { NotFoundPage } from './pages/NotFoundPage.js';
+
+/** Layout and routes of the web app. */
+export function App() {
+  return (
+    <div className="shell">
+      <a className="skip" href="#main">Skip to content</a>
+      <header className="topbar">
+        <span className="brand">mdsurvey</span>
+        <nav aria-label="Main">
+          <NavLink to="/" end>Home</NavLink>
+          <NavLink to="/login">Sign in</NavLink>
+        </nav>
+      </header>
+      <main id="main">
+        <Routes>
+          <Route path="/" element={<HomePage />} />
+          <Route path="/login" element={<LoginPage />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Routes>
+      </main>
+    </div>
+  );
+}

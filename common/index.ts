@@ -1,0 +1,1 @@
+export { InputError, isInputError, messageOf } from './errors.js';

@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { ServerConfig } from './config.js';
+import type { Database } from './db/index.js';
+import type { Logger } from './logger.js';
+import { apiNotFound, problemHandler, sendProblem } from './http/problem.js';
+import { packageRoot, packageVersion } from './package-info.js';
+
+export interface AppDeps {
+  db: Database;
+  config: Pick<ServerConfig, 'bodyLimitBytes'>;
+  logger?: Logger;
+  /** Folder of the built client; default client/dist under the package root. Absent folder: API only. */
+  clientDir?: string;
+}
+
+/** Builds the express application; listening is the caller's business so tests can use a random port. */
+export function createApp({ db, config, logger, clientDir }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'script-src': ["'self'"],
+          'connect-src': ["'self'"],
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'worker-src': ["'self'"],
+          // Field teams reach the server over plain HTTP on a local network; forcing https would break them.
+          'upgrade-insecure-requests': null,
+        },
+      },
+      // HSTS belongs to the TLS-terminating proxy in front of the server, not to this process.
+      strictTransportSecurity: false,
+    }),
+  );
+  if (logger) {
+    app.use(
+      pinoHttp({
+        logger,
+        autoLogging: { ignore: (req) => req.url === '/api/v1/health' },
+        serializers: {
+          req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+          res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        },
+      }),
+    );
+  }
+
+  const api = express.Router();
+  api.use(requireJsonBodies);
+  api.use(express.json({ limit: config.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
+
+  api.get('/health', async (_req, res) => {
+    const up = await db.ping();
+    let installationId: string | undefined;
+    if (up) {
+      const r = await db.query<{ value: { id: string } }>("SELECT value FROM app_meta WHERE key = 'installation'").catch(() => undefined);
+      installationId = r?.rows[0]?.value.id;
+    }
+    res.status(up ? 200 : 503).json({
+      status: up ? 'ok' : 'degraded',
+      version: packageVersion(),
+      database: { kind: db.kind, status: up ? 'up' : 'down' },
+      installationId,
+    });
+  });
+
+  app.use('/api/v1', api);
+  app.use('/api', apiNotFound);
+
+  const dist = clientDir ?? path.join(packageRoot(), 'client', 'dist');
+  if (fs.existsSync(path.join(dist, 'index.html'))) {
+    app.use(express.static(dist, { index: false, maxAge: '1h', setHeaders: noCacheForShell }));
+    // Client-side routes (/login, /surveys/...) all load the app shell.
+    app.get('/{*splat}', (req, res, next) => {
+      if (req.method !== 'GET' || !req.accepts('html')) return next();
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(path.join(dist, 'index.html'));
+    });
+  }
+  app.use((req, res) => sendProblem(res, 404, 'not-found', `nothing at ${req.originalUrl}`));
+  app.use(problemHandler);
+  return app;
+}
+
+/** The shell and the service worker must be revalidated so a new release reaches offline devices. */
+function noCacheForShell(res: express.Response, filePath: string): void {
+  const base = path.basename(filePath);
+  if (base === 'index.html' || base === 'sw.js' || base.startsWith('workbox-') || base === 'manifest.webmanifest') {
+    res.setHeader('Cache-Control', 'no-cache');
+  }
+}
+
+/** Bodies of writes must be JSON: anything else is 415, not a confusing 400 later. */
+const requireJsonBodies: RequestHandler = (req, res, next) => {
+  const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
+  if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody && !req.is(['application/json', 'application/*+json'])) {
+    return sendProblem(res, 415, 'unsupported-media-type', `request bodies must be application/json; got ${req.headers['content-type'] ?? 'no content type'}`);
+  }
+  next();
+};

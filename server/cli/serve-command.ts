@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { InputError } from '../../common/errors.js';
+import { loadConfig } from '../config.js';
+import { DatabaseUnavailableError } from '../db/index.js';
+import { startServer } from '../serve.js';
+
+/** `mdsurvey serve`: the same as `npm start` without the build step. */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('start the HTTP server and web app (settings: PORT, HOST, DATA_DIR, DATABASE_URL, LOG_LEVEL, BODY_LIMIT)')
+    .option('-p, --port <port>', 'port to listen on (overrides PORT)')
+    .action(async (opts: { port?: string }) => {
+      const env = { ...process.env };
+      if (opts.port !== undefined) env.PORT = opts.port;
+      let config;
+      try {
+        config = loadConfig(env);
+      } catch (err) {
+        // A server that cannot start is a runtime failure (exit 1), whatever the cause.
+        if (err instanceof InputError && err.where === 'DATABASE_URL') throw new DatabaseUnavailableError(err.message);
+        throw err;
+      }
+      const running = await startServer(config);
+      const where = running.db.kind === 'pglite' ? `embedded database in ${running.db.location}` : `PostgreSQL at ${running.db.location}`;
+      process.stderr.write(
+        `\nmdsurvey is running at ${running.url}\n` +
+          `  storage: ${where}\n` +
+          `  health:  ${running.url}/api/v1/health\n` +
+          `  web app: ${running.url}/ (user accounts and sign-in arrive with the server workflow)\n` +
+          `  stop:    Ctrl-C\n\n`,
+      );
+      await new Promise<void>((resolve) => {
+        const shutdown = (signal: string) => {
+          running.logger.info({ signal }, 'shutting down');
+          running.stop().then(resolve, (err) => {
+            running.logger.error({ err }, 'error during shutdown');
+            process.exitCode = 1;
+            resolve();
+          });
+        };
+        process.once('SIGINT', () => shutdown('SIGINT'));
+        process.once('SIGTERM', () => shutdown('SIGTERM'));
+      });
+    });
+}

@@ -1,0 +1,51 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ServerConfig } from './config.js';
+import { openDatabase, migrate, type Database } from './db/index.js';
+import { createApp } from './app.js';
+import { createLogger, type Logger } from './logger.js';
+
+export interface RunningServer {
+  url: string;
+  db: Database;
+  server: http.Server;
+  logger: Logger;
+  /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Opens and migrates the database, then listens. Throws DatabaseUnavailableError/MigrationError on failure. */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel);
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const applied = await migrate(db);
+    if (applied.length) logger.info({ applied }, 'database migrations applied');
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  const app = createApp({ db, config, logger });
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://localhost:${port}`;
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // A client that holds a connection open must not keep the process alive for ever.
+      const force = setTimeout(() => server.closeAllConnections(), 10_000);
+      await closed;
+      clearTimeout(force);
+      await db.close();
+    })();
+    return stopping;
+  };
+  return { url, db, server, logger, stop };
+}
