@@ -1,0 +1,157 @@
+import type { EvalContext } from './context.js';
+import { EvaluationError } from './errors.js';
+import { daysToIsoDate, isEmpty, isoToDays, toBoolean, toList, toNumber, toText, type Value } from './values.js';
+
+/** A function of the language: arity and implementation over evaluated arguments. */
+export interface FunctionDef {
+  min: number;
+  max: number;
+  /** Result depends on more than its arguments (clock, randomness): never cached. */
+  volatile?: boolean;
+  impl(args: Value[], ctx: EvalContext): Value;
+}
+
+const words = (v: Value): string[] => {
+  const s = toText(v).trim();
+  return s === '' ? [] : s.split(/\s+/);
+};
+const flatNumbers = (args: Value[]): number[] => args.flatMap((a) => toList(a).map((x) => toNumber(x)));
+const nowOf = (ctx: EvalContext): Date => (ctx.now ? ctx.now() : new Date());
+
+const regexCache = new Map<string, RegExp>();
+/** Compiles (and caches) a user regular expression; a bad one is an EvaluationError, not a crash. */
+export function userRegex(pattern: string): RegExp {
+  let re = regexCache.get(pattern);
+  if (!re) {
+    try {
+      re = new RegExp(pattern, 'u');
+    } catch (err) {
+      throw new EvaluationError(`invalid regular expression /${pattern}/: ${(err as Error).message}`);
+    }
+    if (regexCache.size > 500) regexCache.clear();
+    regexCache.set(pattern, re);
+  }
+  return re;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+/** ODK format-date patterns (%Y %y %m %n %b %d %e %a %H %h %M %S), evaluated in UTC. */
+function formatDate(v: Value, fmt: string): string {
+  const days = toNumber(v);
+  if (!Number.isFinite(days)) return '';
+  const d = new Date(days * 86_400_000);
+  return fmt.replace(/%([YymnbdeaHhMS%])/g, (_, c: string) => {
+    switch (c) {
+      case 'Y':
+        return String(d.getUTCFullYear());
+      case 'y':
+        return pad(d.getUTCFullYear() % 100);
+      case 'm':
+        return pad(d.getUTCMonth() + 1);
+      case 'n':
+        return String(d.getUTCMonth() + 1);
+      case 'b':
+        return MONTHS[d.getUTCMonth()];
+      case 'd':
+        return pad(d.getUTCDate());
+      case 'e':
+        return String(d.getUTCDate());
+      case 'a':
+        return DAYS[d.getUTCDay()];
+      case 'H':
+        return pad(d.getUTCHours());
+      case 'h':
+        return String(d.getUTCHours());
+      case 'M':
+        return pad(d.getUTCMinutes());
+      case 'S':
+        return pad(d.getUTCSeconds());
+      default:
+        return '%';
+    }
+  });
+}
+
+/**
+ * The function library. `if`, `and`-like laziness is handled by the compiler for `if` and
+ * `coalesce`; `jr:choice-name`, `indexed-repeat` and `position` take names and are compiled specially.
+ */
+export const FUNCTIONS: Record<string, FunctionDef> = {
+  selected: { min: 2, max: 2, impl: ([v, x]) => words(v).includes(toText(x).trim()) },
+  'count-selected': { min: 1, max: 1, impl: ([v]) => words(v).length },
+  'selected-at': { min: 2, max: 2, impl: ([v, i]) => words(v)[toNumber(i)] ?? '' },
+  not: { min: 1, max: 1, impl: ([v]) => !toBoolean(v) },
+  true: { min: 0, max: 0, impl: () => true },
+  false: { min: 0, max: 0, impl: () => false },
+  boolean: { min: 1, max: 1, impl: ([v]) => toBoolean(v) },
+  concat: { min: 0, max: Infinity, impl: (args) => args.map((a) => toList(a).map(toText).join('')).join('') },
+  join: { min: 1, max: Infinity, impl: ([sep, ...rest]) => rest.flatMap((a) => toList(a).map(toText)).join(toText(sep)) },
+  string: { min: 1, max: 1, impl: ([v]) => toText(v) },
+  'string-length': { min: 1, max: 1, impl: ([v]) => [...toText(v)].length },
+  contains: { min: 2, max: 2, impl: ([a, b]) => toText(a).includes(toText(b)) },
+  'starts-with': { min: 2, max: 2, impl: ([a, b]) => toText(a).startsWith(toText(b)) },
+  'ends-with': { min: 2, max: 2, impl: ([a, b]) => toText(a).endsWith(toText(b)) },
+  substr: {
+    min: 2,
+    max: 3,
+    impl: ([s, start, end]) => {
+      const chars = [...toText(s)];
+      const from = Math.max(0, Math.trunc(toNumber(start)) || 0);
+      const to = end === undefined ? chars.length : Math.trunc(toNumber(end));
+      return Number.isNaN(to) ? '' : chars.slice(from, to).join('');
+    },
+  },
+  regex: { min: 2, max: 2, impl: ([s, p]) => userRegex(toText(p)).test(toText(s)) },
+  number: { min: 1, max: 1, impl: ([v]) => toNumber(v) },
+  int: { min: 1, max: 1, impl: ([v]) => Math.trunc(toNumber(v)) },
+  round: {
+    min: 1,
+    max: 2,
+    impl: ([v, digits]) => {
+      const x = toNumber(v);
+      const d = digits === undefined ? 0 : Math.trunc(toNumber(digits));
+      const f = 10 ** d;
+      return Math.round(x * f) / f;
+    },
+  },
+  floor: { min: 1, max: 1, impl: ([v]) => Math.floor(toNumber(v)) },
+  ceiling: { min: 1, max: 1, impl: ([v]) => Math.ceil(toNumber(v)) },
+  abs: { min: 1, max: 1, impl: ([v]) => Math.abs(toNumber(v)) },
+  pow: { min: 2, max: 2, impl: ([a, b]) => toNumber(a) ** toNumber(b) },
+  sum: { min: 1, max: 1, impl: ([v]) => toList(v).reduce<number>((s, x) => s + (isEmpty(x) ? 0 : toNumber(x)), 0) },
+  count: { min: 1, max: 1, impl: ([v]) => (Array.isArray(v) ? v.length : isEmpty(v) ? 0 : 1) },
+  min: { min: 1, max: Infinity, impl: (args) => (flatNumbers(args).length ? Math.min(...flatNumbers(args)) : NaN) },
+  max: { min: 1, max: Infinity, impl: (args) => (flatNumbers(args).length ? Math.max(...flatNumbers(args)) : NaN) },
+  today: { min: 0, max: 0, volatile: true, impl: (_a, ctx) => nowOf(ctx).toISOString().slice(0, 10) },
+  now: { min: 0, max: 0, volatile: true, impl: (_a, ctx) => nowOf(ctx).toISOString() },
+  date: {
+    min: 1,
+    max: 1,
+    impl: ([v]) => {
+      const days = typeof v === 'string' ? isoToDays(v) : toNumber(v);
+      return Number.isFinite(days) ? daysToIsoDate(days) : '';
+    },
+  },
+  'decimal-date-time': { min: 1, max: 1, impl: ([v]) => (typeof v === 'string' ? isoToDays(v) : toNumber(v)) },
+  'format-date': { min: 2, max: 2, impl: ([v, f]) => formatDate(v, toText(f)) },
+  'format-date-time': { min: 2, max: 2, impl: ([v, f]) => formatDate(v, toText(f)) },
+  uuid: { min: 0, max: 0, volatile: true, impl: (_a, ctx) => (ctx.newUuid ? ctx.newUuid() : globalThis.crypto.randomUUID()) },
+};
+
+/** Functions the compiler handles itself (lazy or name-taking); listed for arity checks. */
+export const SPECIAL_FUNCTIONS: Record<string, { min: number; max: number }> = {
+  if: { min: 3, max: 3 },
+  coalesce: { min: 2, max: 2 },
+  once: { min: 1, max: 1 },
+  position: { min: 0, max: 1 },
+  'jr:choice-name': { min: 2, max: 2 },
+  'indexed-repeat': { min: 3, max: 3 },
+};
+
+/** Every function name the language knows. */
+export function knownFunctionNames(): string[] {
+  return [...Object.keys(FUNCTIONS), ...Object.keys(SPECIAL_FUNCTIONS)].sort();
+}

@@ -1,0 +1,10 @@
+export type { Expr, BinaryOp } from './ast.js';
+export { referencedNames, calledFunctions, printExpr } from './ast.js';
+export { parseExpression } from './parser.js';
+export { compileExpression } from './compile.js';
+export type { CompiledExpression } from './compile.js';
+export type { EvalContext } from './context.js';
+export { ExpressionError, EvaluationError } from './errors.js';
+export { knownFunctionNames } from './functions.js';
+export { compare, isEmpty, isoToDays, daysToIsoDate, toBoolean, toNumber, toText, toList } from './values.js';
+export type { Scalar, Value } from './values.js';
