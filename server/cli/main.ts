@@ -3,6 +3,7 @@ import { isInputError, messageOf } from '../../common/errors.js';
 import { DatabaseUnavailableError, MigrationError } from '../db/index.js';
 import { packageVersion } from '../package-info.js';
 import { registerServe } from './serve-command.js';
+import { registerAnalysisCommands } from './analysis-commands.js';
 
 /** Exit codes: 0 success, 1 runtime failure (database, I/O), 2 bad input or usage. */
 export const EXIT_RUNTIME = 1;
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .showHelpAfterError(false)
     .exitOverride();
   registerServe(program);
+  registerAnalysisCommands(program);
   return program;
 }
 

@@ -1,0 +1,90 @@
+import { InputError } from '../common/errors.js';
+import { designDf, type SurveyDesign } from './design.js';
+import { linearisedMean, residualised, summarise, type Domain, type Estimate } from './estimators.js';
+import { covAt, linearisedCovariance } from './variance.js';
+import { pTwoSided } from './distributions.js';
+import { categoricalColumn, getColumn, sortedLevelOrder, type DataTable } from './table.js';
+
+/** Difference of a mean (or proportion) between two groups, with the design-based t test (R svyttest). */
+export interface Comparison {
+  variable: string;
+  /** Level of a categorical variable whose proportion is compared, else null. */
+  level: string | null;
+  group: string;
+  /** The two groups, in sorted order: difference = levels[1] - levels[0]. */
+  levels: [string, string];
+  estimates: [Estimate, Estimate];
+  difference: number;
+  se: number;
+  /** Covariance of the two group means (not zero when the groups share PSUs). */
+  covariance: number;
+  t: number;
+  df: number;
+  p: number;
+}
+
+export interface CompareRequest {
+  variable: string;
+  group: string;
+  subset?: Uint8Array | null;
+}
+
+/** Compares the mean of `variable` between the two levels of `group`, keeping the full design. */
+export function compareMeans(design: SurveyDesign, table: DataTable, request: CompareRequest): Comparison[] {
+  const groupCol = categoricalColumn(table, request.group, 'group');
+  const n = table.nRows;
+  const subset = request.subset ?? null;
+  const present = new Set<number>();
+  for (let i = 0; i < n; i++) if ((!subset || subset[i]) && groupCol.codes[i] >= 0) present.add(groupCol.codes[i]);
+  const levels = sortedLevelOrder(groupCol.levels).filter((l) => present.has(l));
+  if (levels.length !== 2) {
+    throw new InputError(
+      'group-not-binary',
+      `the group column "${request.group}" must have exactly two levels${subset ? ' in the subset' : ''}; it has ${levels.length}${levels.length ? ` (${levels.map((l) => groupCol.levels[l]).join(', ')})` : ''}`,
+      request.group,
+    );
+  }
+  const col = getColumn(table, request.variable, 'compared variable');
+  const outcomes: { y: Float64Array; level: string | null }[] = [];
+  if (col.kind === 'number') outcomes.push({ y: col.values, level: null });
+  else {
+    for (const lvl of sortedLevelOrder(col.levels)) {
+      const y = new Float64Array(n);
+      for (let i = 0; i < n; i++) y[i] = col.codes[i] < 0 ? NaN : col.codes[i] === lvl ? 1 : 0;
+      outcomes.push({ y, level: col.levels[lvl] });
+    }
+  }
+  const domains: Domain[] = levels.map((lvl) => {
+    const rows = new Uint8Array(n);
+    for (let i = 0; i < n; i++) rows[i] = (!subset || subset[i]) && groupCol.codes[i] === lvl ? 1 : 0;
+    return { rows, labels: { [request.group]: groupCol.levels[lvl] } };
+  });
+  return outcomes.map(({ y, level }) => {
+    const [a, b] = domains.map((d) => linearisedMean(design, y, d));
+    const cov = linearisedCovariance(design, [residualised(design, a.z), residualised(design, b.z)]);
+    const variance = covAt(cov, 0, 0) + covAt(cov, 1, 1) - 2 * covAt(cov, 0, 1);
+    const used = new Uint8Array(n);
+    for (let i = 0; i < n; i++) used[i] = a.used[i] | b.used[i];
+    const df = designDf(design, used) - 1;
+    const difference = b.estimate - a.estimate;
+    const se = Math.sqrt(variance);
+    const t = difference / se;
+    const statistic = level === null ? ('mean' as const) : ('proportion' as const);
+    return {
+      variable: request.variable,
+      level,
+      group: request.group,
+      levels: [groupCol.levels[levels[0]], groupCol.levels[levels[1]]],
+      estimates: [
+        summarise(design, a, { statistic, variable: request.variable, level, domain: domains[0].labels }),
+        summarise(design, b, { statistic, variable: request.variable, level, domain: domains[1].labels }),
+      ],
+      difference,
+      se,
+      covariance: covAt(cov, 0, 1),
+      t,
+      df,
+      p: pTwoSided(t, df),
+    };
+  });
+}

@@ -1,0 +1,15 @@
+export type { Column, NumericColumn, CategoricalColumn, DataTable } from './table.js';
+export { tableFromRecords, categoricalFrom, getColumn, numericColumn, categoricalColumn, sortedLevelOrder, isNumericText } from './table.js';
+export { ColumnarCsvParser, parseCsvColumns, csvHeader } from './csv-reader.js';
+export type { ColumnRole } from './csv-reader.js';
+export { buildDesign, designDf, LONELY_PSU_OPTIONS } from './design.js';
+export type { DesignSpec, SurveyDesign, LonelyPsu } from './design.js';
+export { linearisedCovariance, covAt } from './variance.js';
+export type { Covariance } from './variance.js';
+export { estimate, domainsOf, linearisedMean, linearisedTotal, linearisedRatio, summarise, kornGraubard, varianceOf, residualised } from './estimators.js';
+export type { Estimate, EstimateRequest, Domain, Linearised, Statistic, CiMethod } from './estimators.js';
+export { compareMeans } from './compare.js';
+export type { Comparison, CompareRequest } from './compare.js';
+export { tabulate } from './tabulate.js';
+export type { Tabulation, TableCell, RaoScottTest } from './tabulate.js';
+export { evaluateSubset, subsetColumns } from './subset.js';

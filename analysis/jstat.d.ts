@@ -1,0 +1,4 @@
+declare module 'jstat' {
+  const jStat: unknown;
+  export default jStat;
+}

@@ -1,0 +1,245 @@
+import { Command, Option } from 'commander';
+import { stringify } from 'csv-stringify/sync';
+import { InputError } from '../../common/errors.js';
+import {
+  buildDesign,
+  compareMeans,
+  designDf,
+  estimate,
+  evaluateSubset,
+  LONELY_PSU_OPTIONS,
+  subsetColumns,
+  tabulate,
+  type ColumnRole,
+  type DataTable,
+  type DesignSpec,
+  type Estimate,
+  type LonelyPsu,
+  type SurveyDesign,
+} from '../../analysis/index.js';
+import { readCsvTable } from './read-table.js';
+
+interface DesignFlags {
+  weights?: string;
+  strata?: string;
+  ids?: string;
+  fpc?: string;
+  nest?: boolean;
+  lonelyPsu: LonelyPsu;
+  subset?: string;
+  format: 'json' | 'csv';
+}
+
+const list = (s: string | undefined): string[] =>
+  (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+/** Adds the design flags shared by estimate, compare and tabulate. */
+function withDesignFlags(cmd: Command): Command {
+  return cmd
+    .argument('<file>', 'CSV file: header row, one row per element, empty cell = missing')
+    .option('--weights <col>', 'sampling weight column')
+    .option('--strata <col>', 'stratum column')
+    .option('--ids <cols>', 'cluster id columns, first stage first (PSU[,SSU])')
+    .option('--fpc <cols>', 'finite population correction per stage: population counts or sampling fractions')
+    .option('--nest', 'PSU ids repeat across strata (nested in strata)')
+    .addOption(new Option('--lonely-psu <option>', 'strata with a single PSU').choices([...LONELY_PSU_OPTIONS]).default('fail'))
+    .option('--subset <expr>', 'subpopulation, in the questionnaire expression language (e.g. "${age} >= 6 and ${age} <= 17")')
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'));
+}
+
+/** Column roles for the design flags. */
+function designColumns(flags: DesignFlags): Map<string, ColumnRole> {
+  const roles = new Map<string, ColumnRole>();
+  const add = (name: string, role: ColumnRole) => {
+    const prev = roles.get(name);
+    // A column used as a number anywhere is read as one; auto beats category.
+    if (!prev || role === 'number' || (role === 'auto' && prev === 'category')) roles.set(name, role);
+  };
+  if (flags.weights) add(flags.weights, 'number');
+  if (flags.strata) add(flags.strata, 'category');
+  for (const c of list(flags.ids)) if (c !== '1' && c !== '0') add(c, 'category');
+  for (const c of list(flags.fpc)) add(c, 'number');
+  if (flags.subset) for (const c of subsetColumns(flags.subset)) add(c, 'auto');
+  return roles;
+}
+
+async function loadDesign(file: string, flags: DesignFlags, extra: [string, ColumnRole][]) {
+  if (!flags.weights && !flags.fpc) throw new InputError('bad-flags', '--weights is required (or --fpc, from which equal-probability weights follow)');
+  const roles = designColumns(flags);
+  for (const [name, role] of extra) {
+    const prev = roles.get(name);
+    if (!prev || role === 'number' || (role === 'auto' && prev === 'category')) roles.set(name, role);
+  }
+  const table = await readCsvTable(file, roles);
+  const spec: DesignSpec = {
+    weights: flags.weights,
+    strata: flags.strata,
+    ids: list(flags.ids),
+    fpc: list(flags.fpc),
+    nest: flags.nest,
+    lonelyPsu: flags.lonelyPsu,
+  };
+  const design = buildDesign(table, spec);
+  const subset = flags.subset ? evaluateSubset(table, flags.subset) : null;
+  return { table, design, subset };
+}
+
+function designSummary(design: SurveyDesign, table: DataTable, subset: Uint8Array | null) {
+  let subsetRows: number | undefined;
+  if (subset) subsetRows = subset.reduce((a, b) => a + b, 0);
+  return {
+    rows: table.nRows,
+    strata: design.strataLabels.length,
+    psus: design.psuLabels.length,
+    df: designDf(design),
+    lonelyPsu: design.lonelyPsu,
+    ...(subset ? { subsetRows } : {}),
+  };
+}
+
+const ESTIMATE_CSV_COLUMNS = ['statistic', 'variable', 'level', 'domain', 'estimate', 'se', 'ci_low', 'ci_high', 'ci_method', 'df', 'n', 'missing', 'deff', 'cv'];
+function estimateCsvRow(e: Estimate, extra: Record<string, unknown> = {}) {
+  return {
+    statistic: e.statistic,
+    variable: e.variable,
+    level: e.level ?? '',
+    domain: e.domain ? Object.entries(e.domain).map(([k, v]) => `${k}=${v}`).join(';') : '',
+    estimate: e.estimate,
+    se: e.se,
+    ci_low: e.ci[0],
+    ci_high: e.ci[1],
+    ci_method: e.ciMethod,
+    df: e.df,
+    n: e.n,
+    missing: e.missing,
+    deff: e.deff ?? '',
+    cv: e.cv ?? '',
+    ...extra,
+  };
+}
+
+/** JSON without NaN/Infinity (they become null). */
+function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+}
+
+/** Registers `estimate`, `compare` and `tabulate`. */
+export function registerAnalysisCommands(program: Command): void {
+  withDesignFlags(
+    program
+      .command('estimate')
+      .description('design-based means, proportions, totals and ratios with standard errors (as R survey)')
+      .option('--mean <cols>', 'means (a categorical column gives one proportion per level)')
+      .option('--total <cols>', 'totals (a categorical column gives one total per level)')
+      .option('--ratio <num/den>', 'ratio of two totals, e.g. api.stu/enroll (comma-separated for several)')
+      .option('--by <cols>', 'domains: one estimate per combination of levels')
+      .addOption(new Option('--proportion-ci <method>', 'interval for proportions').choices(['t', 'korn-graubard']).default('t')),
+  ).action(async (file: string, flags: DesignFlags & { mean?: string; total?: string; ratio?: string; by?: string; proportionCi: 't' | 'korn-graubard' }) => {
+    const means = list(flags.mean);
+    const totals = list(flags.total);
+    const ratios = list(flags.ratio).map((r) => {
+      const parts = r.split('/');
+      if (parts.length !== 2 || !parts[0] || !parts[1]) throw new InputError('bad-flags', `--ratio takes NUM/DEN, got "${r}"`);
+      return { numerator: parts[0].trim(), denominator: parts[1].trim() };
+    });
+    if (!means.length && !totals.length && !ratios.length) throw new InputError('bad-flags', 'say what to estimate: --mean, --total or --ratio');
+    const by = list(flags.by);
+    const extra: [string, ColumnRole][] = [
+      ...means.map((c): [string, ColumnRole] => [c, 'auto']),
+      ...totals.map((c): [string, ColumnRole] => [c, 'auto']),
+      ...ratios.flatMap((r): [string, ColumnRole][] => [
+        [r.numerator, 'number'],
+        [r.denominator, 'number'],
+      ]),
+      ...by.map((c): [string, ColumnRole] => [c, 'category']),
+    ];
+    const { table, design, subset } = await loadDesign(file, flags, extra);
+    const estimates = estimate(design, table, { means, totals, ratios, by, subset, proportionCi: flags.proportionCi });
+    if (flags.format === 'csv') {
+      process.stdout.write(stringify(estimates.map((e) => estimateCsvRow(e)), { header: true, columns: ESTIMATE_CSV_COLUMNS }));
+    } else printJson({ design: designSummary(design, table, subset), estimates });
+  });
+
+  withDesignFlags(
+    program
+      .command('compare')
+      .description('difference of a mean or proportion between the two levels of a group, with the design-based t test (R svyttest)')
+      .requiredOption('--mean <col>', 'the variable compared')
+      .requiredOption('--group <col>', 'a column with exactly two levels (in the subset)'),
+  ).action(async (file: string, flags: DesignFlags & { mean: string; group: string }) => {
+    const variables = list(flags.mean);
+    const extra: [string, ColumnRole][] = [...variables.map((v): [string, ColumnRole] => [v, 'auto']), [flags.group, 'category']];
+    const { table, design, subset } = await loadDesign(file, flags, extra);
+    const comparisons = variables.flatMap((variable) => compareMeans(design, table, { variable, group: flags.group, subset }));
+    if (flags.format === 'csv') {
+      const rows = comparisons.map((c) => ({
+        variable: c.variable,
+        level: c.level ?? '',
+        group: c.group,
+        level_a: c.levels[0],
+        level_b: c.levels[1],
+        estimate_a: c.estimates[0].estimate,
+        se_a: c.estimates[0].se,
+        estimate_b: c.estimates[1].estimate,
+        se_b: c.estimates[1].se,
+        difference: c.difference,
+        se: c.se,
+        t: c.t,
+        df: c.df,
+        p: c.p,
+      }));
+      process.stdout.write(stringify(rows, { header: true }));
+    } else printJson({ design: designSummary(design, table, subset), comparisons });
+  });
+
+  withDesignFlags(
+    program
+      .command('tabulate')
+      .description('weighted two-way table with the Rao-Scott tests of independence (R svychisq)')
+      .requiredOption('--rows <col>', 'row variable')
+      .requiredOption('--cols <col>', 'column variable'),
+  ).action(async (file: string, flags: DesignFlags & { rows: string; cols: string }) => {
+    const extra: [string, ColumnRole][] = [
+      [flags.rows, 'category'],
+      [flags.cols, 'category'],
+    ];
+    const { table, design, subset } = await loadDesign(file, flags, extra);
+    const t = tabulate(design, table, { rows: flags.rows, cols: flags.cols, subset });
+    if (flags.format === 'csv') {
+      const rows = t.cells.map((c) => ({
+        row: c.row,
+        col: c.col,
+        n: c.n,
+        count: c.count.estimate,
+        count_se: c.count.se,
+        proportion: c.proportion.estimate,
+        proportion_se: c.proportion.se,
+        row_proportion: c.rowProportion.estimate,
+        row_proportion_se: c.rowProportion.se,
+      }));
+      process.stdout.write(stringify(rows, { header: true }));
+      process.stdout.write(`# rao-scott F=${t.test.f} ndf=${t.test.ndf} ddf=${t.test.ddf} p=${t.test.p}; chisq=${t.test.chisq.statistic} df=${t.test.chisq.df} p=${t.test.chisq.p}\n`);
+    } else {
+      printJson({
+        design: designSummary(design, table, subset),
+        rows: t.rows,
+        cols: t.cols,
+        rowLevels: t.rowLevels,
+        colLevels: t.colLevels,
+        n: t.n,
+        cells: t.cells.map((c) => ({
+          row: c.row,
+          col: c.col,
+          n: c.n,
+          count: { estimate: c.count.estimate, se: c.count.se, ci: c.count.ci },
+          proportion: { estimate: c.proportion.estimate, se: c.proportion.se, ci: c.proportion.ci },
+          rowProportion: { estimate: c.rowProportion.estimate, se: c.rowProportion.se, ci: c.rowProportion.ci },
+        })),
+        test: t.test,
+      });
+    }
+  });
+}

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import cliProgress from 'cli-progress';
+import { InputError } from '../../common/errors.js';
+import { ColumnarCsvParser, type ColumnRole, type DataTable } from '../../analysis/index.js';
+
+/**
+ * Streams a CSV file through the columnar parser, keeping only `columns`. Shows a progress bar on a
+ * terminal for files over 20 MB. A missing or unreadable file is an InputError.
+ */
+export async function readCsvTable(file: string, columns: ReadonlyMap<string, ColumnRole>): Promise<DataTable> {
+  let size: number;
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile()) throw new InputError('not-a-file', `${file} is not a file`, file);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError('file-not-found', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, file);
+  }
+  const parser = new ColumnarCsvParser(columns);
+  const showProgress = process.stderr.isTTY && size > 20 * 1024 * 1024 && !process.env.CI;
+  const bar = showProgress
+    ? new cliProgress.SingleBar({ format: 'reading {file} [{bar}] {percentage}% | {mb}/{totalMb} MB', stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
+    : null;
+  const mb = (b: number) => (b / 1048576).toFixed(0);
+  bar?.start(size, 0, { file, mb: '0', totalMb: mb(size) });
+  try {
+    const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+    for await (const chunk of stream) {
+      parser.push(chunk as Buffer);
+      bar?.update(parser.bytesRead, { mb: mb(parser.bytesRead) });
+    }
+    return parser.finish();
+  } finally {
+    bar?.stop();
+  }
+}
