@@ -1,7 +1,7 @@
 import { InputError } from '../common/errors.js';
-import { designDf, type SurveyDesign } from './design.js';
-import { linearisedMean, residualised, summarise, type Domain, type Estimate } from './estimators.js';
-import { covAt, linearisedCovariance } from './variance.js';
+import type { SurveyDesign } from './design.js';
+import { covarianceOf, dfOf, linearisedMean, summarise, type Domain, type Estimate } from './estimators.js';
+import { covAt } from './variance.js';
 import { pTwoSided } from './distributions.js';
 import { categoricalColumn, getColumn, sortedLevelOrder, type DataTable } from './table.js';
 
@@ -61,11 +61,11 @@ export function compareMeans(design: SurveyDesign, table: DataTable, request: Co
   });
   return outcomes.map(({ y, level }) => {
     const [a, b] = domains.map((d) => linearisedMean(design, y, d));
-    const cov = linearisedCovariance(design, [residualised(design, a.z), residualised(design, b.z)]);
+    const cov = covarianceOf(design, [a, b]);
     const variance = covAt(cov, 0, 0) + covAt(cov, 1, 1) - 2 * covAt(cov, 0, 1);
     const used = new Uint8Array(n);
     for (let i = 0; i < n; i++) used[i] = a.used[i] | b.used[i];
-    const df = designDf(design, used) - 1;
+    const df = dfOf(design, used) - 1;
     const difference = b.estimate - a.estimate;
     const se = Math.sqrt(variance);
     const t = difference / se;

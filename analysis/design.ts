@@ -1,5 +1,6 @@
 import { InputError } from '../common/errors.js';
 import { categoricalColumn, numericColumn, type CategoricalColumn, type DataTable } from './table.js';
+import type { ReplicateWeights } from './replicates.js';
 
 /** What to do with a stratum that has a single PSU (R's `survey.lonely.psu`). */
 export type LonelyPsu = 'fail' | 'remove' | 'certainty' | 'adjust' | 'average';
@@ -52,6 +53,13 @@ export interface SurveyDesign {
    * calibration residual before the variance, as R does.
    */
   readonly residualise?: (z: Float64Array) => Float64Array;
+  /** Replicate weights: when present, variances come from the replicates instead of linearisation. */
+  readonly replicates?: ReplicateWeights;
+}
+
+/** The design with replicate weights attached (variances then come from the replicates). */
+export function withReplicates(design: SurveyDesign, replicates: ReplicateWeights): SurveyDesign {
+  return { ...design, replicates };
 }
 
 /** Builds a design from a table; bad columns, negative weights, PSUs in two strata and inconsistent fpc are InputErrors naming the place. */

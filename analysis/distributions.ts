@@ -1,44 +1,44 @@
-import jStatModule from 'jstat';
-
-// jstat ships CommonJS with a namespace object; reach it the same way under Node and Vite.
-const jStat = ((jStatModule as unknown as { jStat?: unknown }).jStat ?? jStatModule) as JStat;
-
-interface JStat {
-  studentt: { cdf(x: number, df: number): number; inv(p: number, df: number): number };
-  normal: { cdf(x: number, m: number, s: number): number; inv(p: number, m: number, s: number): number };
-  centralF: { cdf(x: number, d1: number, d2: number): number };
-  chisquare: { cdf(x: number, df: number): number };
-  beta: { inv(p: number, a: number, b: number): number };
-}
+// Distribution functions from stdlib (ports of the Cephes/Boost algorithms R also relies on): they
+// agree with R to about 1e-15, where jstat's t quantile and F tail were off by several 1e-9.
+import betaCdf from '@stdlib/stats-base-dists-beta-cdf';
+import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
+import gammainc from '@stdlib/math-base-special-gammainc';
+import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
+import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
+import tCdf from '@stdlib/stats-base-dists-t-cdf';
+import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 
 /** Quantile of Student's t (normal when df is infinite). */
 export function qt(p: number, df: number): number {
   if (!(df > 0)) return NaN;
-  if (df === Infinity) return jStat.normal.inv(p, 0, 1);
-  return jStat.studentt.inv(p, df);
+  if (df === Infinity) return normalQuantile(p, 0, 1);
+  return tQuantile(p, df);
 }
 
 /** Two-sided p value of a t statistic. */
 export function pTwoSided(t: number, df: number): number {
   if (!Number.isFinite(t) || !(df > 0)) return NaN;
-  const tail = df === Infinity ? jStat.normal.cdf(-Math.abs(t), 0, 1) : jStat.studentt.cdf(-Math.abs(t), df);
+  const tail = df === Infinity ? normalCdf(-Math.abs(t), 0, 1) : tCdf(-Math.abs(t), df);
   return 2 * tail;
 }
 
-/** Upper tail of the F distribution. */
+/** Upper tail P(F > x) of the F distribution, computed as a beta lower tail (no cancellation). */
 export function pF(x: number, d1: number, d2: number): number {
   if (!Number.isFinite(x) || !(d1 > 0) || !(d2 > 0)) return NaN;
-  return 1 - jStat.centralF.cdf(x, d1, d2);
+  if (x <= 0) return 1;
+  return betaCdf(d2 / (d2 + d1 * x), d2 / 2, d1 / 2);
 }
 
-/** Upper tail of the chi-square distribution. */
+/** Upper tail P(X > x) of the chi-square distribution (regularised upper incomplete gamma). */
 export function pChisq(x: number, df: number): number {
   if (!Number.isFinite(x) || !(df > 0)) return NaN;
-  return 1 - jStat.chisquare.cdf(x, df);
+  if (x <= 0) return 1;
+  return gammainc(x / 2, df / 2, true, true);
 }
 
 /** Quantile of the beta distribution. */
 export function qbeta(p: number, a: number, b: number): number {
-  if (!(a > 0) || !(b > 0)) return a <= 0 ? 0 : 1;
-  return jStat.beta.inv(p, a, b);
+  if (!(a > 0)) return 0;
+  if (!(b > 0)) return 1;
+  return betaQuantile(p, a, b);
 }

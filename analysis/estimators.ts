@@ -1,6 +1,8 @@
 import { InputError } from '../common/errors.js';
 import { designDf, type SurveyDesign } from './design.js';
-import { covAt, linearisedCovariance } from './variance.js';
+import { covAt, linearisedCovariance, type Covariance } from './variance.js';
+import { replicateCovariance } from './replicate-variance.js';
+import { quantileEstimate } from './quantile.js';
 import { qbeta, qt } from './distributions.js';
 import { categoricalColumn, getColumn, numericColumn, sortedLevelOrder, type DataTable } from './table.js';
 
@@ -49,6 +51,11 @@ export interface Linearised {
   weightSum: number;
   /** Weighted variance of the analysis variable over the rows used (for the design effect), with n/(n-1). */
   elementVariance: number;
+  /**
+   * How to recompute the estimate under other weights (replicates): sum w a / sum w b, or sum w a
+   * when b is null; a and b are 0 outside the rows used.
+   */
+  recipe: { a: Float64Array; b: Float64Array | null };
 }
 
 const inDomain = (d: Domain, i: number) => d.rows === null || d.rows[i] === 1;
@@ -76,14 +83,18 @@ export function linearisedMean(design: SurveyDesign, y: Float64Array, domain: Do
   }
   const mean = WY / W;
   const z = new Float64Array(n);
+  const a = new Float64Array(n);
+  const b = new Float64Array(n);
   let ss = 0;
   for (let i = 0; i < n; i++) {
     if (!used[i]) continue;
     const d = y[i] - mean;
     z[i] = (w[i] * d) / W;
     ss += w[i] * d * d;
+    a[i] = y[i];
+    b[i] = 1;
   }
-  return { estimate: mean, z, used, n: count, missing, weightSum: W, elementVariance: ((ss / W) * count) / (count - 1) };
+  return { estimate: mean, z, used, n: count, missing, weightSum: W, elementVariance: ((ss / W) * count) / (count - 1), recipe: { a, b } };
 }
 
 /** Domain total of y: z = w y inside the domain. */
@@ -97,7 +108,7 @@ export function linearisedTotal(design: SurveyDesign, y: Float64Array, domain: D
     z[i] = w[i] * y[i];
     total += z[i];
   }
-  return { ...m, estimate: total, z };
+  return { ...m, estimate: total, z, recipe: { a: m.recipe.a, b: null } };
 }
 
 /** Domain ratio Y/X: z = w (y - R x) / X; rows missing either variable are left out. */
@@ -124,8 +135,15 @@ export function linearisedRatio(design: SurveyDesign, y: Float64Array, x: Float6
   }
   const r = Y / X;
   const z = new Float64Array(n);
-  for (let i = 0; i < n; i++) if (used[i]) z[i] = (w[i] * (y[i] - r * x[i])) / X;
-  return { estimate: r, z, used, n: count, missing, weightSum: W, elementVariance: NaN };
+  const a = new Float64Array(n);
+  const b = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!used[i]) continue;
+    z[i] = (w[i] * (y[i] - r * x[i])) / X;
+    a[i] = y[i];
+    b[i] = x[i];
+  }
+  return { estimate: r, z, used, n: count, missing, weightSum: W, elementVariance: NaN, recipe: { a, b } };
 }
 
 /** Applies the design's calibration (if any) to an influence variable, as R does before the variance. */
@@ -133,9 +151,20 @@ export function residualised(design: SurveyDesign, z: Float64Array): Float64Arra
   return design.residualise ? design.residualise(z) : z;
 }
 
-/** Variance of one linearised estimate. */
+/** Joint covariance of several estimates: from the replicates when the design has them, else linearised. */
+export function covarianceOf(design: SurveyDesign, lins: readonly Linearised[]): Covariance {
+  if (design.replicates) return replicateCovariance(design, design.replicates, lins);
+  return linearisedCovariance(design, lins.map((l) => residualised(design, l.z)));
+}
+
+/** Variance of one estimate. */
 export function varianceOf(design: SurveyDesign, lin: Linearised): number {
-  return covAt(linearisedCovariance(design, [residualised(design, lin.z)]), 0, 0);
+  return covAt(covarianceOf(design, [lin]), 0, 0);
+}
+
+/** Degrees of freedom for an estimate: the replicate df, or PSUs minus strata among the rows used. */
+export function dfOf(design: SurveyDesign, used: Uint8Array): number {
+  return design.replicates ? design.replicates.df : designDf(design, used);
 }
 
 export interface SummaryOptions {
@@ -152,7 +181,7 @@ export function summarise(
 ): Estimate {
   const variance = varianceOf(design, lin);
   const se = Math.sqrt(variance);
-  const df = designDf(design, lin.used);
+  const df = dfOf(design, lin.used);
   const level = options.level ?? 0.95;
   const alpha = 1 - level;
   let ci: [number, number];
@@ -205,6 +234,8 @@ export interface EstimateRequest {
   level?: number;
   /** Interval for proportions: t (default) or Korn-Graubard. */
   proportionCi?: 't' | 'korn-graubard';
+  /** Quantiles: columns and probabilities (Woodruff intervals). */
+  quantiles?: { variables: string[]; probabilities: number[] };
 }
 
 /** Domains from the by-columns, in sorted level order, intersected with the subset; rows missing a by-value are in none. */
@@ -250,7 +281,7 @@ export function estimate(design: SurveyDesign, table: DataTable, request: Estima
     ...(request.means ?? []).map((v) => ({ v, stat: 'mean' as const })),
     ...(request.totals ?? []).map((v) => ({ v, stat: 'total' as const })),
   ];
-  if (variables.length === 0 && !(request.ratios ?? []).length) throw new InputError('nothing-to-estimate', 'say what to estimate: a mean, a total or a ratio');
+  if (variables.length === 0 && !(request.ratios ?? []).length && !request.quantiles?.variables.length) throw new InputError('nothing-to-estimate', 'say what to estimate: a mean, a total or a ratio');
   for (const { v, stat } of variables) {
     const col = getColumn(table, v, stat);
     if (col.kind === 'number') {
@@ -275,6 +306,10 @@ export function estimate(design: SurveyDesign, table: DataTable, request: Estima
         );
       }
     }
+  }
+  for (const v of request.quantiles?.variables ?? []) {
+    const y = numericColumn(table, v, 'quantile');
+    for (const d of domains) for (const p of request.quantiles!.probabilities) out.push(quantileEstimate(design, y, d, p, v, request.level));
   }
   for (const { numerator, denominator } of request.ratios ?? []) {
     const y = numericColumn(table, numerator, 'ratio numerator');

@@ -1,7 +1,6 @@
 import { InputError } from '../common/errors.js';
-import { designDf, type SurveyDesign } from './design.js';
-import { linearisedMean, linearisedTotal, residualised, summarise, type Estimate } from './estimators.js';
-import { linearisedCovariance } from './variance.js';
+import type { SurveyDesign } from './design.js';
+import { covarianceOf, dfOf, linearisedMean, linearisedTotal, summarise, type Estimate } from './estimators.js';
 import { pChisq, pF } from './distributions.js';
 import { multiply, residualise, solve, trace, transpose, zeros, type Matrix } from './linalg.js';
 import { categoricalColumn, sortedLevelOrder, type DataTable } from './table.js';
@@ -93,7 +92,7 @@ export function tabulate(design: SurveyDesign, table: DataTable, request: { rows
   const means = cellY.map((y) => linearisedMean(design, y, scope));
   const p = means.map((m) => m.estimate);
   const K = R * C;
-  const cov = linearisedCovariance(design, means.map((m) => residualised(design, m.z)));
+  const cov = covarianceOf(design, means);
   const V: Matrix = { rows: K, cols: K, data: cov.values };
 
   // Pearson X2 on the weighted table scaled to N rows (R: svytable(..., Ntotal = N)); N counts every row in scope.
@@ -133,7 +132,7 @@ export function tabulate(design: SurveyDesign, table: DataTable, request: { rows
   const tr = trace(delta);
   const tr2 = trace(multiply(delta, delta));
   const d0 = (tr * tr) / tr2;
-  const nu = designDf(design, inScope);
+  const nu = dfOf(design, inScope);
   const f = x2 / tr;
   const dfChisq = (R - 1) * (C - 1);
 

@@ -1,4 +1,0 @@
-declare module 'jstat' {
-  const jStat: unknown;
-  export default jStat;
-}

@@ -1,0 +1,78 @@
+import type { SurveyDesign } from './design.js';
+import type { Linearised } from './estimators.js';
+import type { ReplicateWeights } from './replicates.js';
+import type { Covariance } from './variance.js';
+
+/**
+ * Replicate covariance (R svrVar): scale * sum_r rscale_r (theta_r - centre)(theta_r - centre)',
+ * centre = mean of the replicates (or the full-sample estimate with mse). Created replicates work on
+ * per-PSU sums, so the cost per replicate is the number of PSUs, not of rows.
+ */
+export function replicateCovariance(design: SurveyDesign, reps: ReplicateWeights, lins: readonly Linearised[]): Covariance {
+  const k = lins.length;
+  const R = reps.count;
+  const thetas = lins.map((lin) => replicateEstimates(design, reps, lin));
+  const centre = lins.map((lin, j) => {
+    if (reps.mse) return lin.estimate;
+    let s = 0;
+    let c = 0;
+    for (let r = 0; r < R; r++) if (reps.rscales[r] > 0) {
+      s += thetas[j][r];
+      c++;
+    }
+    return s / c;
+  });
+  const values = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) {
+    for (let b = a; b < k; b++) {
+      let s = 0;
+      for (let r = 0; r < R; r++) s += reps.rscales[r] * (thetas[a][r] - centre[a]) * (thetas[b][r] - centre[b]);
+      values[a * k + b] = values[b * k + a] = reps.scale * s;
+    }
+  }
+  return { k, values };
+}
+
+/** The estimate recomputed under each replicate's weights. */
+export function replicateEstimates(design: SurveyDesign, reps: ReplicateWeights, lin: Linearised): Float64Array {
+  const { a, b } = lin.recipe;
+  const R = reps.count;
+  const out = new Float64Array(R);
+  const w = design.weights;
+  if (reps.multipliers) {
+    const nPsu = design.psuLabels.length;
+    const A = new Float64Array(nPsu);
+    const B = new Float64Array(nPsu);
+    for (let i = 0; i < design.nRows; i++) {
+      if (!lin.used[i]) continue;
+      const p = design.psuOfRow[i];
+      A[p] += w[i] * a[i];
+      if (b) B[p] += w[i] * b[i];
+    }
+    const m = reps.multipliers;
+    for (let r = 0; r < R; r++) {
+      let num = 0;
+      let den = 0;
+      for (let p = 0; p < nPsu; p++) {
+        const f = m[p * R + r];
+        num += f * A[p];
+        den += f * B[p];
+      }
+      out[r] = b ? num / den : num;
+    }
+    return out;
+  }
+  const cols = reps.columns!;
+  for (let r = 0; r < R; r++) {
+    const c = cols[r];
+    let num = 0;
+    let den = 0;
+    for (let i = 0; i < design.nRows; i++) {
+      if (!lin.used[i]) continue;
+      num += c[i] * a[i];
+      if (b) den += c[i] * b[i];
+    }
+    out[r] = b ? num / den : num;
+  }
+  return out;
+}
