@@ -13,3 +13,8 @@ export type { Comparison, CompareRequest } from './compare.js';
 export { tabulate } from './tabulate.js';
 export type { Tabulation, TableCell, RaoScottTest } from './tabulate.js';
 export { evaluateSubset, subsetColumns } from './subset.js';
+export { createReplicates, givenReplicates, hadamard, mulberry32 } from './replicates.js';
+export type { ReplicateWeights, ReplicateOptions, ReplicateType } from './replicates.js';
+export { withReplicates } from './design.js';
+export { quantileEstimate } from './quantile.js';
+export { qt, pTwoSided, pF, pChisq, qbeta } from './distributions.js';

@@ -17,9 +17,20 @@ import {
   type LonelyPsu,
   type SurveyDesign,
 } from '../../analysis/index.js';
-import { readCsvTable } from './read-table.js';
+import { createReplicates, givenReplicates } from '../../analysis/replicates.js';
+import { withReplicates } from '../../analysis/design.js';
+import { csvHeader } from '../../analysis/index.js';
+import { readCsvTable, readHead } from './read-table.js';
 
 interface DesignFlags {
+  replicates?: 'jk1' | 'jkn' | 'brr' | 'fay' | 'bootstrap';
+  repweights?: string;
+  repType?: 'JK1' | 'JKn' | 'BRR' | 'Fay' | 'bootstrap' | 'other';
+  repScale?: string;
+  fayRho?: string;
+  bootReplicates?: string;
+  seed?: string;
+  mse?: boolean;
   weights?: string;
   strata?: string;
   ids?: string;
@@ -47,7 +58,22 @@ function withDesignFlags(cmd: Command): Command {
     .option('--nest', 'PSU ids repeat across strata (nested in strata)')
     .addOption(new Option('--lonely-psu <option>', 'strata with a single PSU').choices([...LONELY_PSU_OPTIONS]).default('fail'))
     .option('--subset <expr>', 'subpopulation, in the questionnaire expression language (e.g. "${age} >= 6 and ${age} <= 17")')
+    .addOption(new Option('--replicates <type>', 'variance from replicate weights created from the design').choices(['jk1', 'jkn', 'brr', 'fay', 'bootstrap']))
+    .option('--repweights <cols>', 'variance from replicate weight columns of the file (comma-separated, or PREFIX* for every column starting with PREFIX)')
+    .addOption(new Option('--rep-type <type>', 'kind of the given replicate weights (sets the default scale)').choices(['JK1', 'JKn', 'BRR', 'Fay', 'bootstrap', 'other']).default('other'))
+    .option('--rep-scale <number>', 'scale of the given replicate weights (overrides the default of --rep-type)')
+    .option('--fay-rho <number>', "Fay's rho for --replicates fay (default 0.3)")
+    .option('--boot-replicates <n>', 'number of bootstrap replicates (default 50)')
+    .option('--seed <n>', 'seed of the bootstrap draw (default 1)')
+    .option('--mse', 'centre replicate variances on the full-sample estimate')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'));
+}
+
+function positiveNumber(text: string | undefined, flag: string, integer = false): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (!Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v))) throw new InputError('bad-flags', `${flag} takes a ${integer ? 'whole ' : ''}non-negative number, got "${text}"`);
+  return v;
 }
 
 /** Column roles for the design flags. */
@@ -68,7 +94,16 @@ function designColumns(flags: DesignFlags): Map<string, ColumnRole> {
 
 async function loadDesign(file: string, flags: DesignFlags, extra: [string, ColumnRole][]) {
   if (!flags.weights && !flags.fpc) throw new InputError('bad-flags', '--weights is required (or --fpc, from which equal-probability weights follow)');
+  if (flags.replicates && flags.repweights) throw new InputError('bad-flags', 'give either --replicates (create them) or --repweights (columns), not both');
   const roles = designColumns(flags);
+  let repColumns: string[] = [];
+  if (flags.repweights) {
+    const wanted = list(flags.repweights);
+    const prefix = wanted.length === 1 && wanted[0].endsWith('*') ? wanted[0].slice(0, -1) : null;
+    repColumns = prefix === null ? wanted : csvHeader(readHead(file)).filter((h) => h.startsWith(prefix));
+    if (prefix !== null && repColumns.length === 0) throw new InputError('unknown-column', `no column of ${file} starts with "${prefix}"`);
+    for (const c of repColumns) roles.set(c, 'number');
+  }
   for (const [name, role] of extra) {
     const prev = roles.get(name);
     if (!prev || role === 'number' || (role === 'auto' && prev === 'category')) roles.set(name, role);
@@ -82,7 +117,22 @@ async function loadDesign(file: string, flags: DesignFlags, extra: [string, Colu
     nest: flags.nest,
     lonelyPsu: flags.lonelyPsu,
   };
-  const design = buildDesign(table, spec);
+  let design = buildDesign(table, spec);
+  if (flags.replicates) {
+    const type = ({ jk1: 'JK1', jkn: 'JKn', brr: 'BRR', fay: 'Fay', bootstrap: 'bootstrap' } as const)[flags.replicates];
+    design = withReplicates(
+      design,
+      createReplicates(design, {
+        type,
+        rho: positiveNumber(flags.fayRho, '--fay-rho'),
+        replicates: positiveNumber(flags.bootReplicates, '--boot-replicates', true),
+        seed: positiveNumber(flags.seed, '--seed', true),
+        mse: flags.mse,
+      }),
+    );
+  } else if (repColumns.length) {
+    design = withReplicates(design, givenReplicates(table, repColumns, { type: flags.repType, scale: positiveNumber(flags.repScale, '--rep-scale'), mse: flags.mse, rho: positiveNumber(flags.fayRho, '--fay-rho') }));
+  }
   const subset = flags.subset ? evaluateSubset(table, flags.subset) : null;
   return { table, design, subset };
 }
@@ -94,8 +144,9 @@ function designSummary(design: SurveyDesign, table: DataTable, subset: Uint8Arra
     rows: table.nRows,
     strata: design.strataLabels.length,
     psus: design.psuLabels.length,
-    df: designDf(design),
+    df: design.replicates ? design.replicates.df : designDf(design),
     lonelyPsu: design.lonelyPsu,
+    variance: design.replicates ? `replicates (${design.replicates.type}, ${design.replicates.count})` : 'linearisation',
     ...(subset ? { subsetRows } : {}),
   };
 }
@@ -135,17 +186,22 @@ export function registerAnalysisCommands(program: Command): void {
       .option('--mean <cols>', 'means (a categorical column gives one proportion per level)')
       .option('--total <cols>', 'totals (a categorical column gives one total per level)')
       .option('--ratio <num/den>', 'ratio of two totals, e.g. api.stu/enroll (comma-separated for several)')
+      .option('--quantile <cols>', 'quantiles of these columns (with Woodruff intervals)')
+      .option('--probs <list>', 'probabilities for --quantile (default 0.5)')
       .option('--by <cols>', 'domains: one estimate per combination of levels')
       .addOption(new Option('--proportion-ci <method>', 'interval for proportions').choices(['t', 'korn-graubard']).default('t')),
-  ).action(async (file: string, flags: DesignFlags & { mean?: string; total?: string; ratio?: string; by?: string; proportionCi: 't' | 'korn-graubard' }) => {
+  ).action(async (file: string, flags: DesignFlags & { mean?: string; total?: string; ratio?: string; quantile?: string; probs?: string; by?: string; proportionCi: 't' | 'korn-graubard' }) => {
     const means = list(flags.mean);
+    const quantileVars = list(flags.quantile);
+    const probabilities = flags.probs === undefined ? [0.5] : list(flags.probs).map(Number);
+    if (probabilities.some((p) => !(p >= 0 && p <= 1)) || probabilities.length === 0) throw new InputError('bad-flags', `--probs takes probabilities between 0 and 1, got "${flags.probs}"`);
     const totals = list(flags.total);
     const ratios = list(flags.ratio).map((r) => {
       const parts = r.split('/');
       if (parts.length !== 2 || !parts[0] || !parts[1]) throw new InputError('bad-flags', `--ratio takes NUM/DEN, got "${r}"`);
       return { numerator: parts[0].trim(), denominator: parts[1].trim() };
     });
-    if (!means.length && !totals.length && !ratios.length) throw new InputError('bad-flags', 'say what to estimate: --mean, --total or --ratio');
+    if (!means.length && !totals.length && !ratios.length && !quantileVars.length) throw new InputError('bad-flags', 'say what to estimate: --mean, --total, --ratio or --quantile');
     const by = list(flags.by);
     const extra: [string, ColumnRole][] = [
       ...means.map((c): [string, ColumnRole] => [c, 'auto']),
@@ -155,9 +211,18 @@ export function registerAnalysisCommands(program: Command): void {
         [r.denominator, 'number'],
       ]),
       ...by.map((c): [string, ColumnRole] => [c, 'category']),
+      ...quantileVars.map((c): [string, ColumnRole] => [c, 'number']),
     ];
     const { table, design, subset } = await loadDesign(file, flags, extra);
-    const estimates = estimate(design, table, { means, totals, ratios, by, subset, proportionCi: flags.proportionCi });
+    const estimates = estimate(design, table, {
+      means,
+      totals,
+      ratios,
+      by,
+      subset,
+      proportionCi: flags.proportionCi,
+      quantiles: quantileVars.length ? { variables: quantileVars, probabilities } : undefined,
+    });
     if (flags.format === 'csv') {
       process.stdout.write(stringify(estimates.map((e) => estimateCsvRow(e)), { header: true, columns: ESTIMATE_CSV_COLUMNS }));
     } else printJson({ design: designSummary(design, table, subset), estimates });
