@@ -4,13 +4,18 @@ import { isNumericText, type Column, type DataTable } from './table.js';
 /** How a column is read: as numbers, as categories, or numbers if every value is one (`auto`). */
 export type ColumnRole = 'number' | 'category' | 'auto';
 
+/** Widest file accepted (columns). */
+const MAX_COLUMNS = 20_000;
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const LF = 0x0a;
 const CR = 0x0d;
 
+/** Initial capacity of a column (rows); the parser's row hint replaces it. */
+let initialCapacity = 1 << 14;
+
 class NumberBuilder {
-  values = new Float64Array(1 << 14);
+  values = new Float64Array(initialCapacity);
   length = 0;
   push(v: number): void {
     if (this.length === this.values.length) {
@@ -29,16 +34,25 @@ class AutoBuilder {
 }
 
 class CategoryBuilder {
-  codes = new Int32Array(1 << 14);
+  codes = new Int32Array(initialCapacity);
   length = 0;
   readonly index = new Map<string, number>();
   readonly levels: string[] = [];
+  /** Bytes and code of the last value stored, to skip decoding a repeated value. */
+  readonly lastBytes = new Uint8Array(64);
+  lastLength = -1;
+  lastCode = -1;
+  pushCode(code: number): void {
+    if (this.length === this.codes.length) this.grow();
+    this.codes[this.length++] = code;
+  }
+  private grow(): void {
+    const next = new Int32Array(this.codes.length * 2);
+    next.set(this.codes);
+    this.codes = next;
+  }
   push(text: string | null): void {
-    if (this.length === this.codes.length) {
-      const next = new Int32Array(this.codes.length * 2);
-      next.set(this.codes);
-      this.codes = next;
-    }
+    if (this.length === this.codes.length) this.grow();
     let code = -1;
     if (text !== null) {
       const c = this.index.get(text);
@@ -76,14 +90,25 @@ export class ColumnarCsvParser {
   private readonly wanted: Map<string, ColumnRole>;
   private header: string[] | null = null;
   private slots: (NumberBuilder | CategoryBuilder | AutoBuilder | null)[] = [];
+  /** Per column: 0 skipped, 1 number, 2 category, 3 auto (kept beside slots so the hot loop need not test classes). */
+  private kinds = new Uint8Array(0);
+  /** Indices of the kept columns. */
+  private wantedIndex = new Int32Array(0);
+  /** Bounds of the fields of the row being read (sized for the widest header allowed). */
+  private readonly starts = new Int32Array(MAX_COLUMNS);
+  private readonly ends = new Int32Array(MAX_COLUMNS);
+  private readonly quotedFlags = new Uint8Array(MAX_COLUMNS);
   private roles: (ColumnRole | null)[] = [];
   private carry: Uint8Array | null = null;
   private rows = 0;
   private bytes = 0;
 
-  /** `columns`: name -> role of each column to keep. */
-  constructor(columns: ReadonlyMap<string, ColumnRole>) {
+  private readonly capacity: number;
+
+  /** `columns`: name -> role of each column to keep; `expectedRows` sizes the columns once (e.g. from the file size). */
+  constructor(columns: ReadonlyMap<string, ColumnRole>, expectedRows = 1 << 14) {
     this.wanted = new Map(columns);
+    this.capacity = Math.max(16, Math.min(Math.ceil(expectedRows), 1 << 27));
   }
 
   /** Bytes consumed so far (for progress). */
@@ -94,7 +119,8 @@ export class ColumnarCsvParser {
   /** Parses the complete rows in this chunk; an incomplete last row waits for the next chunk. */
   push(chunk: Uint8Array): void {
     this.bytes += chunk.length;
-    let buf = chunk;
+    // Always a plain Uint8Array: a mix of Buffer and Uint8Array makes element access polymorphic (3x slower).
+    let buf = Object.getPrototypeOf(chunk) === Uint8Array.prototype ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
     if (this.carry) {
       buf = new Uint8Array(this.carry.length + chunk.length);
       buf.set(this.carry);
@@ -141,36 +167,40 @@ export class ColumnarCsvParser {
     }
     this.header = fields;
     this.roles = fields.map((f) => this.wanted.get(f) ?? null);
+    initialCapacity = this.capacity;
     this.slots = this.roles.map((r) => (r === null ? null : r === 'number' ? new NumberBuilder() : r === 'auto' ? new AutoBuilder() : new CategoryBuilder()));
+    this.kinds = Uint8Array.from(this.roles, (r) => (r === null ? 0 : r === 'number' ? 1 : r === 'category' ? 2 : 3));
+    this.wantedIndex = Int32Array.from(this.roles.flatMap((r, j) => (r === null ? [] : [j])));
   }
 
   /** Parses whole rows from buf; returns the offset after the last complete row. */
   private parse(buf: Uint8Array, final: boolean): number {
     const n = buf.length;
+    const starts = this.starts;
+    const ends = this.ends;
+    const quotedFlags = this.quotedFlags;
+    const maxFields = starts.length;
     let pos = 0;
-    let headerFields: string[] | null = this.header ? null : [];
     while (pos < n) {
-      if (buf[pos] === LF || buf[pos] === CR) {
+      const c0 = buf[pos];
+      if (c0 === LF || c0 === CR) {
         pos++; // blank line (or the LF of a CRLF split across chunks)
         continue;
       }
       const rowStart = pos;
       let field = 0;
-      let complete = false;
-      // Values of this row are written only once the row is known to be complete.
-      const pending: { j: number; s: number; e: number; quoted: boolean }[] = [];
+      // 1. Find the bounds of every field of the row.
       for (;;) {
         let s = pos;
         let e: number;
-        let quoted = false;
+        let quoted = 0;
         if (buf[pos] === QUOTE) {
-          quoted = true;
-          pos++;
-          s = pos;
+          quoted = 1;
+          s = ++pos;
           for (;;) {
             if (pos >= n) break;
             if (buf[pos] === QUOTE) {
-              if (buf[pos + 1] === QUOTE) {
+              if (pos + 1 < n && buf[pos + 1] === QUOTE) {
                 pos += 2;
                 continue;
               }
@@ -178,80 +208,105 @@ export class ColumnarCsvParser {
             }
             pos++;
           }
-          if (pos >= n) {
-            if (!final) return rowStart;
-            throw new InputError('csv-syntax', `row ${this.rows + 1}: a quoted field is not closed before the end of the file`, `row ${this.rows + 1}`);
-          }
-          e = pos;
-          pos++; // closing quote
+          // At a chunk end a closing quote may be the first of "", and an open quote may close later.
+          if (pos + 1 >= n && !final) return rowStart;
+          if (pos >= n) throw new InputError('csv-syntax', `row ${this.rows + 1}: a quoted field is not closed before the end of the file`, `row ${this.rows + 1}`);
+          e = pos++;
           if (pos < n && buf[pos] !== COMMA && buf[pos] !== LF && buf[pos] !== CR) {
             throw new InputError('csv-syntax', `row ${this.rows + 1}: unexpected character after a closing quote`, `row ${this.rows + 1}`);
           }
         } else {
-          while (pos < n && buf[pos] !== COMMA && buf[pos] !== LF && buf[pos] !== CR) pos++;
+          while (pos < n) {
+            const c = buf[pos];
+            if (c === COMMA || c === LF || c === CR) break;
+            pos++;
+          }
           e = pos;
         }
-        if (headerFields) headerFields.push(quoted ? textOf(buf, s, e).replace(/""/g, '"') : textOf(buf, s, e));
-        else if (field < this.slots.length && this.slots[field]) pending.push({ j: field, s, e, quoted });
+        if (field < maxFields) {
+          starts[field] = s;
+          ends[field] = e;
+          quotedFlags[field] = quoted;
+        }
         field++;
         if (pos >= n) {
           if (!final) return rowStart;
-          complete = true;
           break;
         }
-        if (buf[pos] === COMMA) {
-          pos++;
-          continue;
-        }
-        // end of line
-        if (buf[pos] === CR) pos++;
-        if (pos < n && buf[pos] === LF) pos++;
-        complete = true;
+        const c = buf[pos++];
+        if (c === COMMA) continue;
+        if (c === CR && pos < n && buf[pos] === LF) pos++;
         break;
       }
-      if (!complete) return rowStart;
-      if (headerFields) {
-        this.setHeader(headerFields.map((h) => h.trim()));
-        headerFields = null;
+      // 2. The header, or the wanted fields of a complete row.
+      if (!this.header) {
+        const names: string[] = [];
+        for (let j = 0; j < Math.min(field, maxFields); j++) names.push(unescape(textOf(buf, starts[j], ends[j]), quotedFlags[j] === 1).trim());
+        if (field > maxFields) throw new InputError('csv-syntax', `the CSV header has more than ${maxFields} columns`);
+        this.setHeader(names);
         continue;
       }
-      if (field !== this.header!.length) {
-        throw new InputError('csv-field-count', `row ${this.rows + 1} has ${field} fields but the header has ${this.header!.length}`, `row ${this.rows + 1}`);
+      if (field !== this.header.length) {
+        throw new InputError('csv-field-count', `row ${this.rows + 1} has ${field} fields but the header has ${this.header.length}`, `row ${this.rows + 1}`);
       }
-      for (const p of pending) this.store(buf, p.j, p.s, p.e, p.quoted);
+      const wanted = this.wantedIndex;
+      const kinds = this.kinds;
+      for (let k = 0; k < wanted.length; k++) {
+        const j = wanted[k];
+        const kind = kinds[j];
+        const q = quotedFlags[j] === 1;
+        if (kind === 1) (this.slots[j] as NumberBuilder).push(this.parseNumber(buf, starts[j], ends[j], j, q));
+        else if (kind === 2) this.storeCategory(this.slots[j] as CategoryBuilder, buf, starts[j], ends[j], q);
+        else this.storeAuto(this.slots[j] as AutoBuilder, buf, j, starts[j], ends[j], q);
+      }
       this.rows++;
     }
     return pos;
   }
 
-  private store(buf: Uint8Array, j: number, s: number, e: number, quoted: boolean): void {
-    let slot = this.slots[j]!;
-    if (slot instanceof NumberBuilder) {
-      slot.push(this.parseNumber(buf, s, e, j, quoted));
-      return;
-    }
-    if (slot instanceof AutoBuilder) {
-      if (slot.numbers) {
-        const v = this.parseNumber(buf, s, e, j, quoted, true);
-        if (v !== null) {
-          slot.numbers.push(v);
-          return;
-        }
-        const cats = new CategoryBuilder();
-        const nums = slot.numbers;
-        for (let i = 0; i < nums.length; i++) cats.push(Number.isNaN(nums.values[i]) ? null : String(nums.values[i]));
-        slot.categories = cats;
-        slot.numbers = null;
+  private storeAuto(slot: AutoBuilder, buf: Uint8Array, j: number, s: number, e: number, quoted: boolean): void {
+    if (slot.numbers) {
+      const v = this.parseNumber(buf, s, e, j, quoted, true);
+      if (v !== null) {
+        slot.numbers.push(v);
+        return;
       }
-      slot = slot.categories!;
+      const cats = new CategoryBuilder();
+      const nums = slot.numbers;
+      for (let i = 0; i < nums.length; i++) cats.push(Number.isNaN(nums.values[i]) ? null : String(nums.values[i]));
+      slot.categories = cats;
+      slot.numbers = null;
     }
+    this.storeCategory(slot.categories!, buf, s, e, quoted);
+  }
+
+  private storeCategory(slot: CategoryBuilder, buf: Uint8Array, s: number, e: number, quoted: boolean): void {
     if (s === e) {
       slot.push(null);
       return;
     }
-    let text = textOf(buf, s, e);
-    if (quoted) text = text.replace(/""/g, '"');
-    slot.push(text);
+    // Survey files are sorted by stratum and PSU: most values repeat the previous row's.
+    const len = e - s;
+    if (!quoted && len === slot.lastLength) {
+      const last = slot.lastBytes;
+      let same = true;
+      for (let k = 0; k < len; k++) {
+        if (buf[s + k] !== last[k]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        slot.pushCode(slot.lastCode);
+        return;
+      }
+    }
+    slot.push(unescape(textOf(buf, s, e), quoted));
+    if (!quoted && len <= slot.lastBytes.length) {
+      slot.lastBytes.set(buf.subarray(s, e));
+      slot.lastLength = len;
+      slot.lastCode = slot.codes[slot.length - 1];
+    } else slot.lastLength = -1;
   }
 
   private parseNumber(buf: Uint8Array, s: number, e: number, j: number, quoted: boolean): number;
@@ -260,22 +315,40 @@ export class ColumnarCsvParser {
     while (s < e && buf[s] === 0x20) s++;
     while (e > s && buf[e - 1] === 0x20) e--;
     if (s === e) return NaN;
-    // Fast exact path for plain integers (all the ids, counts and codes of a survey file).
+    // Exact fast path (Clinger): at most 15 significant digits and no exponent, so the mantissa is an
+    // integer below 2^53 and dividing by an exact power of ten rounds once, exactly as Number() does.
     let i = s;
     let neg = false;
     if (buf[i] === 0x2d) {
       neg = true;
       i++;
-    }
-    if (e - i > 0 && e - i <= 15) {
-      let v = 0;
-      let k = i;
-      for (; k < e; k++) {
-        const d = buf[k] - 0x30;
-        if (d < 0 || d > 9) break;
-        v = v * 10 + d;
+    } else if (buf[i] === 0x2b) i++;
+    let mantissa = 0;
+    let digits = 0;
+    let fraction = -1;
+    let ok = i < e;
+    for (; i < e; i++) {
+      const c = buf[i];
+      if (c === 0x2e) {
+        if (fraction >= 0) {
+          ok = false;
+          break;
+        }
+        fraction = 0;
+        continue;
       }
-      if (k === e) return neg ? -v : v;
+      const d = c - 0x30;
+      if (d < 0 || d > 9) {
+        ok = false;
+        break;
+      }
+      mantissa = mantissa * 10 + d;
+      if (mantissa !== 0) digits++;
+      if (fraction >= 0) fraction++;
+    }
+    if (ok && digits <= 15 && (fraction !== 0 || e - s > 1)) {
+      const v = fraction > 0 ? mantissa / POWERS_OF_TEN[fraction] : mantissa;
+      if (fraction <= 22) return neg ? -v : v;
     }
     const text = textOf(buf, s, e);
     if (isNumericText(text)) return Number(text);
@@ -284,10 +357,17 @@ export class ColumnarCsvParser {
     const name = this.header![j];
     throw new InputError(
       'not-numeric',
-      `row ${this.rows + 1}, column "${name}": "${quoted ? text.replace(/""/g, '"') : text}" is not a number`,
+      `row ${this.rows + 1}, column "${name}": "${unescape(text, quoted)}" is not a number`,
       `row ${this.rows + 1}, column ${name}`,
     );
   }
+}
+
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/** The text of a quoted field with its doubled quotes undone. */
+function unescape(text: string, quoted: boolean): string {
+  return quoted && text.includes('"') ? text.replace(/""/g, '"') : text;
 }
 
 /** Parses a whole CSV text or byte array at once (tests, uploads). */

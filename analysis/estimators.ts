@@ -52,10 +52,10 @@ export interface Linearised {
   /** Weighted variance of the analysis variable over the rows used (for the design effect), with n/(n-1). */
   elementVariance: number;
   /**
-   * How to recompute the estimate under other weights (replicates): sum w a / sum w b, or sum w a
-   * when b is null; a and b are 0 outside the rows used.
+   * How to recompute the estimate under other weights (replicates), over the rows used:
+   * sum w y / sum w (mean), sum w y (total), sum w y / sum w x (ratio).
    */
-  recipe: { a: Float64Array; b: Float64Array | null };
+  recipe: { y: Float64Array; denominator: 'weights' | 'none' | Float64Array };
 }
 
 const inDomain = (d: Domain, i: number) => d.rows === null || d.rows[i] === 1;
@@ -83,18 +83,14 @@ export function linearisedMean(design: SurveyDesign, y: Float64Array, domain: Do
   }
   const mean = WY / W;
   const z = new Float64Array(n);
-  const a = new Float64Array(n);
-  const b = new Float64Array(n);
   let ss = 0;
   for (let i = 0; i < n; i++) {
     if (!used[i]) continue;
     const d = y[i] - mean;
     z[i] = (w[i] * d) / W;
     ss += w[i] * d * d;
-    a[i] = y[i];
-    b[i] = 1;
   }
-  return { estimate: mean, z, used, n: count, missing, weightSum: W, elementVariance: ((ss / W) * count) / (count - 1), recipe: { a, b } };
+  return { estimate: mean, z, used, n: count, missing, weightSum: W, elementVariance: ((ss / W) * count) / (count - 1), recipe: { y, denominator: 'weights' } };
 }
 
 /** Domain total of y: z = w y inside the domain. */
@@ -108,7 +104,7 @@ export function linearisedTotal(design: SurveyDesign, y: Float64Array, domain: D
     z[i] = w[i] * y[i];
     total += z[i];
   }
-  return { ...m, estimate: total, z, recipe: { a: m.recipe.a, b: null } };
+  return { ...m, estimate: total, z, recipe: { y, denominator: 'none' } };
 }
 
 /** Domain ratio Y/X: z = w (y - R x) / X; rows missing either variable are left out. */
@@ -135,15 +131,8 @@ export function linearisedRatio(design: SurveyDesign, y: Float64Array, x: Float6
   }
   const r = Y / X;
   const z = new Float64Array(n);
-  const a = new Float64Array(n);
-  const b = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    if (!used[i]) continue;
-    z[i] = (w[i] * (y[i] - r * x[i])) / X;
-    a[i] = y[i];
-    b[i] = x[i];
-  }
-  return { estimate: r, z, used, n: count, missing, weightSum: W, elementVariance: NaN, recipe: { a, b } };
+  for (let i = 0; i < n; i++) if (used[i]) z[i] = (w[i] * (y[i] - r * x[i])) / X;
+  return { estimate: r, z, used, n: count, missing, weightSum: W, elementVariance: NaN, recipe: { y, denominator: x } };
 }
 
 /** Applies the design's calibration (if any) to an influence variable, as R does before the variance. */
@@ -243,33 +232,55 @@ export function domainsOf(table: DataTable, by: readonly string[] | undefined, s
   const n = table.nRows;
   if (!by || by.length === 0) return [{ rows: subset ?? null, labels: null }];
   const cols = by.map((b) => categoricalColumn(table, b, 'by'));
-  const key = new Map<string, { rows: Uint8Array; codes: number[] }>();
+  // One integer per combination of levels (mixed radix): no per-row strings or arrays.
+  const radix = cols.map((c) => c.levels.length);
+  const cell = new Int32Array(n);
+  const seen = new Map<number, number>();
   for (let i = 0; i < n; i++) {
-    if (subset && !subset[i]) continue;
-    const codes = cols.map((c) => c.codes[i]);
-    if (codes.some((c) => c < 0)) continue;
-    const k = codes.join(',');
-    let d = key.get(k);
-    if (!d) {
-      d = { rows: new Uint8Array(n), codes };
-      key.set(k, d);
+    if (subset && !subset[i]) {
+      cell[i] = -1;
+      continue;
     }
-    d.rows[i] = 1;
+    let key = 0;
+    for (let j = 0; j < cols.length; j++) {
+      const c = cols[j].codes[i];
+      if (c < 0) {
+        key = -1;
+        break;
+      }
+      key = key * radix[j] + c;
+    }
+    cell[i] = key;
+    if (key >= 0 && !seen.has(key)) seen.set(key, seen.size);
   }
+  const codesOf = (key: number): number[] => {
+    const out = new Array<number>(cols.length);
+    for (let j = cols.length - 1; j >= 0; j--) {
+      out[j] = key % radix[j];
+      key = Math.floor(key / radix[j]);
+    }
+    return out;
+  };
   const ranks = cols.map((c) => {
-    const order = sortedLevelOrder(c.levels);
     const rank = new Int32Array(c.levels.length);
-    order.forEach((lvl, r) => (rank[lvl] = r));
+    sortedLevelOrder(c.levels).forEach((lvl, r) => (rank[lvl] = r));
     return rank;
   });
-  const list = [...key.values()].sort((a, b) => {
+  const keys = [...seen.keys()].sort((a, b) => {
+    const ca = codesOf(a);
+    const cb = codesOf(b);
     for (let j = 0; j < cols.length; j++) {
-      const d = ranks[j][a.codes[j]] - ranks[j][b.codes[j]];
+      const d = ranks[j][ca[j]] - ranks[j][cb[j]];
       if (d !== 0) return d;
     }
     return 0;
   });
-  return list.map((d) => ({ rows: d.rows, labels: Object.fromEntries(by.map((b, j) => [b, cols[j].levels[d.codes[j]]])) }));
+  return keys.map((key) => {
+    const rows = new Uint8Array(n);
+    for (let i = 0; i < n; i++) if (cell[i] === key) rows[i] = 1;
+    const codes = codesOf(key);
+    return { rows, labels: Object.fromEntries(by.map((b, j) => [b, cols[j].levels[codes[j]]])) };
+  });
 }
 
 /** Means, proportions, totals and ratios, for the whole population or each domain. */

@@ -35,7 +35,9 @@ export function replicateCovariance(design: SurveyDesign, reps: ReplicateWeights
 
 /** The estimate recomputed under each replicate's weights. */
 export function replicateEstimates(design: SurveyDesign, reps: ReplicateWeights, lin: Linearised): Float64Array {
-  const { a, b } = lin.recipe;
+  const { y, denominator } = lin.recipe;
+  const ratio = denominator !== 'none';
+  const x = denominator instanceof Float64Array ? denominator : null;
   const R = reps.count;
   const out = new Float64Array(R);
   const w = design.weights;
@@ -46,8 +48,8 @@ export function replicateEstimates(design: SurveyDesign, reps: ReplicateWeights,
     for (let i = 0; i < design.nRows; i++) {
       if (!lin.used[i]) continue;
       const p = design.psuOfRow[i];
-      A[p] += w[i] * a[i];
-      if (b) B[p] += w[i] * b[i];
+      A[p] += w[i] * y[i];
+      B[p] += x ? w[i] * x[i] : w[i];
     }
     const m = reps.multipliers;
     for (let r = 0; r < R; r++) {
@@ -58,7 +60,7 @@ export function replicateEstimates(design: SurveyDesign, reps: ReplicateWeights,
         num += f * A[p];
         den += f * B[p];
       }
-      out[r] = b ? num / den : num;
+      out[r] = ratio ? num / den : num;
     }
     return out;
   }
@@ -69,10 +71,10 @@ export function replicateEstimates(design: SurveyDesign, reps: ReplicateWeights,
     let den = 0;
     for (let i = 0; i < design.nRows; i++) {
       if (!lin.used[i]) continue;
-      num += c[i] * a[i];
-      if (b) den += c[i] * b[i];
+      num += c[i] * y[i];
+      den += x ? c[i] * x[i] : c[i];
     }
-    out[r] = b ? num / den : num;
+    out[r] = ratio ? num / den : num;
   }
   return out;
 }

@@ -12,24 +12,26 @@ export function subsetColumns(expression: string): string[] {
  * returns the 0/1 mask of rows where it is true. Unknown columns are InputErrors.
  */
 export function evaluateSubset(table: DataTable, expression: string): Uint8Array {
-  const compiled = compileExpression(expression, '--subset');
-  const accessors = new Map<string, (i: number) => Scalar>();
-  for (const name of compiled.refs) {
+  const refs = compileExpression(expression, '--subset').refs;
+  let row = 0;
+  const getters = new Map<string, () => Scalar>();
+  for (const name of refs) {
     const col = getColumn(table, name, '--subset');
     if (col.kind === 'number') {
       const v = col.values;
-      accessors.set(name, (i) => (Number.isNaN(v[i]) ? null : v[i]));
+      getters.set(name, () => {
+        const x = v[row];
+        return x === x ? x : null; // NaN is a missing value
+      });
     } else {
       const { codes, levels } = col;
-      accessors.set(name, (i) => (codes[i] < 0 ? null : levels[codes[i]]));
+      getters.set(name, () => (codes[row] < 0 ? null : levels[codes[row]]));
     }
   }
-  let row = 0;
+  const compiled = compileExpression(expression, '--subset', { bindRef: (name) => getters.get(name) });
   const ctx = {
     ref: (name: string): Scalar => {
-      const get = accessors.get(name);
-      if (!get) throw new InputError('unknown-column', `--subset refers to unknown column "${name}"`, name);
-      return get(row);
+      throw new InputError('unknown-column', `--subset refers to unknown column "${name}"`, name);
     },
   };
   const mask = new Uint8Array(table.nRows);

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Runs the built CLI (dist/). From a source checkout without a build, falls back to tsx.
+// Runs the bundled CLI (dist/cli, made by `npm run build`). From a source checkout without a
+// build it falls back to running the TypeScript sources through tsx.
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const built = path.join(root, 'dist', 'server', 'cli', 'bin.js');
+const built = path.join(root, 'dist', 'cli', 'bin.js');
 if (existsSync(built)) {
   await import(pathToFileURL(built).href);
 } else {

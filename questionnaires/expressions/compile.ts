@@ -7,6 +7,15 @@ import { compare, isEmpty, toBoolean, toNumber, toText, type Value } from './val
 
 type Evaluator = (ctx: EvalContext) => Value;
 
+/** Options of compileExpression. */
+export interface CompileOptions {
+  /**
+   * Binds a ${name} at compile time to a getter (e.g. a column of a data table read at the current
+   * row), skipping the context lookup on every evaluation; names it returns undefined for use ctx.ref.
+   */
+  bindRef?: (name: string) => (() => Value) | undefined;
+}
+
 /** A parsed and checked expression, ready to evaluate many times. */
 export interface CompiledExpression {
   readonly source: string;
@@ -25,10 +34,10 @@ export interface CompiledExpression {
  * counts and invalid literal regular expressions are compile errors naming the position; `where`
  * (a question name, a flag) prefixes every message.
  */
-export function compileExpression(source: string, where?: string): CompiledExpression {
+export function compileExpression(source: string, where?: string, options: CompileOptions = {}): CompiledExpression {
   try {
     const ast = parseExpression(source);
-    const fn = compileNode(ast, source);
+    const fn = compileNode(ast, source, options);
     return {
       source,
       ast,
@@ -44,7 +53,7 @@ export function compileExpression(source: string, where?: string): CompiledExpre
   }
 }
 
-function compileNode(e: Expr, src: string): Evaluator {
+function compileNode(e: Expr, src: string, env: CompileOptions): Evaluator {
   switch (e.kind) {
     case 'number': {
       const v = e.value;
@@ -56,6 +65,8 @@ function compileNode(e: Expr, src: string): Evaluator {
     }
     case 'ref': {
       const name = e.name;
+      const bound = env.bindRef?.(name);
+      if (bound) return bound;
       return (ctx) => ctx.ref(name);
     }
     case 'current':
@@ -63,19 +74,19 @@ function compileNode(e: Expr, src: string): Evaluator {
     case 'parent':
       throw new ExpressionError('expression-unsupported', "'..' is only supported inside position(..)", src, e.pos);
     case 'unary': {
-      const f = compileNode(e.operand, src);
+      const f = compileNode(e.operand, src, env);
       return (ctx) => -toNumber(f(ctx));
     }
     case 'binary':
-      return compileBinary(e, src);
+      return compileBinary(e, src, env);
     case 'call':
-      return compileCall(e, src);
+      return compileCall(e, src, env);
   }
 }
 
-function compileBinary(e: Extract<Expr, { kind: 'binary' }>, src: string): Evaluator {
-  const l = compileNode(e.left, src);
-  const r = compileNode(e.right, src);
+function compileBinary(e: Extract<Expr, { kind: 'binary' }>, src: string, env: CompileOptions): Evaluator {
+  const l = compileNode(e.left, src, env);
+  const r = compileNode(e.right, src, env);
   switch (e.op) {
     case 'or':
       return (ctx) => toBoolean(l(ctx)) || toBoolean(r(ctx));
@@ -98,7 +109,7 @@ function compileBinary(e: Extract<Expr, { kind: 'binary' }>, src: string): Evalu
   }
 }
 
-function compileCall(e: Extract<Expr, { kind: 'call' }>, src: string): Evaluator {
+function compileCall(e: Extract<Expr, { kind: 'call' }>, src: string, env: CompileOptions): Evaluator {
   const special = SPECIAL_FUNCTIONS[e.name];
   const def = FUNCTIONS[e.name];
   if (!special && !def) {
@@ -109,7 +120,7 @@ function compileCall(e: Extract<Expr, { kind: 'call' }>, src: string): Evaluator
     const want = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
     throw new ExpressionError('expression-arity', `${e.name}() takes ${want} argument${want === '1' ? '' : 's'}, got ${e.args.length}`, src, e.pos);
   }
-  if (special) return compileSpecial(e, src);
+  if (special) return compileSpecial(e, src, env);
   if (e.name === 'regex' && e.args[1].kind === 'string') {
     try {
       userRegex(e.args[1].value);
@@ -117,26 +128,26 @@ function compileCall(e: Extract<Expr, { kind: 'call' }>, src: string): Evaluator
       throw new ExpressionError('expression-regex', (err as Error).message, src, e.args[1].pos);
     }
   }
-  const args = e.args.map((a) => compileNode(a, src));
+  const args = e.args.map((a) => compileNode(a, src, env));
   const impl = def.impl;
   return (ctx) => impl(args.map((a) => a(ctx)), ctx);
 }
 
-function compileSpecial(e: Extract<Expr, { kind: 'call' }>, src: string): Evaluator {
+function compileSpecial(e: Extract<Expr, { kind: 'call' }>, src: string, env: CompileOptions): Evaluator {
   switch (e.name) {
     case 'if': {
-      const [c, a, b] = e.args.map((x) => compileNode(x, src));
+      const [c, a, b] = e.args.map((x) => compileNode(x, src, env));
       return (ctx) => (toBoolean(c(ctx)) ? a(ctx) : b(ctx));
     }
     case 'coalesce': {
-      const [a, b] = e.args.map((x) => compileNode(x, src));
+      const [a, b] = e.args.map((x) => compileNode(x, src, env));
       return (ctx) => {
         const v = a(ctx);
         return isEmpty(v) ? b(ctx) : v;
       };
     }
     case 'once': {
-      const a = compileNode(e.args[0], src);
+      const a = compileNode(e.args[0], src, env);
       return (ctx) => {
         const cur = ctx.current ? ctx.current() : null;
         return isEmpty(cur) ? a(ctx) : cur;
@@ -150,7 +161,7 @@ function compileSpecial(e: Extract<Expr, { kind: 'call' }>, src: string): Evalua
       return (ctx) => (ctx.position ? ctx.position() : NaN);
     }
     case 'jr:choice-name': {
-      const value = compileNode(e.args[0], src);
+      const value = compileNode(e.args[0], src, env);
       const q = e.args[1];
       const m = q.kind === 'string' ? /^\s*\$\{([A-Za-z_][\w.-]*)\}\s*$/.exec(q.value) : null;
       if (!m) throw new ExpressionError('expression-unsupported', "jr:choice-name() needs the question as a quoted '${name}'", src, q.pos);
@@ -165,7 +176,7 @@ function compileSpecial(e: Extract<Expr, { kind: 'call' }>, src: string): Evalua
       if (target.kind !== 'ref' || roster.kind !== 'ref') {
         throw new ExpressionError('expression-unsupported', 'indexed-repeat() takes ${question}, ${roster}, index', src, e.pos);
       }
-      const idx = compileNode(index, src);
+      const idx = compileNode(index, src, env);
       return (ctx) => (ctx.indexedRepeat ? ctx.indexedRepeat(target.name, roster.name, toNumber(idx(ctx))) : null);
     }
   }

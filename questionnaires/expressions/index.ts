@@ -2,7 +2,7 @@ export type { Expr, BinaryOp } from './ast.js';
 export { referencedNames, calledFunctions, printExpr } from './ast.js';
 export { parseExpression } from './parser.js';
 export { compileExpression } from './compile.js';
-export type { CompiledExpression } from './compile.js';
+export type { CompiledExpression, CompileOptions } from './compile.js';
 export type { EvalContext } from './context.js';
 export { ExpressionError, EvaluationError } from './errors.js';
 export { knownFunctionNames } from './functions.js';

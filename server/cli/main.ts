@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isInputError, messageOf } from '../../common/errors.js';
-import { DatabaseUnavailableError, MigrationError } from '../db/index.js';
+import { DatabaseUnavailableError, MigrationError } from '../db/errors.js';
 import { packageVersion } from '../package-info.js';
 import { registerServe } from './serve-command.js';
 import { registerAnalysisCommands } from './analysis-commands.js';

@@ -17,7 +17,11 @@ export async function readCsvTable(file: string, columns: ReadonlyMap<string, Co
     if (err instanceof InputError) throw err;
     throw new InputError('file-not-found', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, file);
   }
-  const parser = new ColumnarCsvParser(columns);
+  // Rows expected from the size and the first line's length, so the columns are allocated once.
+  const head = readHead(file).subarray(0, 65536);
+  const lines = head.reduce((c, b) => c + (b === 10 ? 1 : 0), 0);
+  const expectedRows = lines > 1 ? (size / head.length) * lines * 1.05 : undefined;
+  const parser = new ColumnarCsvParser(columns, expectedRows);
   const showProgress = process.stderr.isTTY && size > 20 * 1024 * 1024 && !process.env.CI;
   const bar = showProgress
     ? new cliProgress.SingleBar({ format: 'reading {file} [{bar}] {percentage}% | {mb}/{totalMb} MB', stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError, messageOf } from '../../common/errors.js';
 import { redactUrl } from '../config.js';
+import { DatabaseUnavailableError } from './errors.js';
+export { DatabaseUnavailableError };
 
 /** Anything that runs SQL: the database itself or an open transaction. */
 export interface Queryable {
@@ -28,13 +30,6 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
-/** Raised when the database cannot be opened or reached; the message names the problem. */
-export class DatabaseUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DatabaseUnavailableError';
-  }
-}
 
 export interface OpenOptions {
   /** postgres:// URL; when absent, an embedded PGlite database is used. */

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { messageOf } from '../../common/errors.js';
 import type { Database } from './database.js';
+import { packageRoot } from '../package-info.js';
+import { MigrationError } from './errors.js';
+export { MigrationError };
 
 /** One numbered schema change: `0003_submissions.sql` has version 3. */
 export interface Migration {
@@ -11,19 +13,12 @@ export interface Migration {
   sql: string;
 }
 
-/** Raised when a migration's SQL fails; nothing of the run is kept. */
-export class MigrationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MigrationError';
-  }
-}
 
 const MIGRATION_FILE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
-/** The folder of the shipped migrations (next to this module in the source and in dist/). */
+/** The folder of the shipped migrations: server/db/migrations in the package (the same for source, dist and the bundled CLI). */
 export function defaultMigrationsDir(): string {
-  return path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+  return path.join(packageRoot(), 'server', 'db', 'migrations');
 }
 
 /** Reads the numbered .sql files of a folder in order; rejects gaps and duplicate numbers. */

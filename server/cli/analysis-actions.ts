@@ -1,0 +1,266 @@
+import { stringify } from 'csv-stringify/sync';
+import { InputError } from '../../common/errors.js';
+import {
+  buildDesign,
+  compareMeans,
+  createReplicates,
+  csvHeader,
+  designDf,
+  estimate,
+  evaluateSubset,
+  givenReplicates,
+  subsetColumns,
+  tabulate,
+  withReplicates,
+  type ColumnRole,
+  type DataTable,
+  type DesignSpec,
+  type Estimate,
+  type LonelyPsu,
+  type SurveyDesign,
+} from '../../analysis/index.js';
+import { readCsvTable, readHead } from './read-table.js';
+
+/** Flags shared by estimate, compare and tabulate (as commander parses them). */
+export interface DesignFlags {
+  replicates?: 'jk1' | 'jkn' | 'brr' | 'fay' | 'bootstrap';
+  repweights?: string;
+  repType?: 'JK1' | 'JKn' | 'BRR' | 'Fay' | 'bootstrap' | 'other';
+  repScale?: string;
+  fayRho?: string;
+  bootReplicates?: string;
+  seed?: string;
+  mse?: boolean;
+  weights?: string;
+  strata?: string;
+  ids?: string;
+  fpc?: string;
+  nest?: boolean;
+  lonelyPsu: LonelyPsu;
+  subset?: string;
+  format: 'json' | 'csv';
+}
+
+const list = (s: string | undefined): string[] =>
+  (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+function positiveNumber(text: string | undefined, flag: string, integer = false): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (!Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v))) throw new InputError('bad-flags', `${flag} takes a ${integer ? 'whole ' : ''}non-negative number, got "${text}"`);
+  return v;
+}
+
+/** Column roles for the design flags. */
+function designColumns(flags: DesignFlags): Map<string, ColumnRole> {
+  const roles = new Map<string, ColumnRole>();
+  const add = (name: string, role: ColumnRole) => {
+    const prev = roles.get(name);
+    // A column used as a number anywhere is read as one; auto beats category.
+    if (!prev || role === 'number' || (role === 'auto' && prev === 'category')) roles.set(name, role);
+  };
+  if (flags.weights) add(flags.weights, 'number');
+  if (flags.strata) add(flags.strata, 'category');
+  for (const c of list(flags.ids)) if (c !== '1' && c !== '0') add(c, 'category');
+  for (const c of list(flags.fpc)) add(c, 'number');
+  if (flags.subset) for (const c of subsetColumns(flags.subset)) add(c, 'auto');
+  return roles;
+}
+
+async function loadDesign(file: string, flags: DesignFlags, extra: [string, ColumnRole][]) {
+  if (!flags.weights && !flags.fpc) throw new InputError('bad-flags', '--weights is required (or --fpc, from which equal-probability weights follow)');
+  if (flags.replicates && flags.repweights) throw new InputError('bad-flags', 'give either --replicates (create them) or --repweights (columns), not both');
+  const roles = designColumns(flags);
+  let repColumns: string[] = [];
+  if (flags.repweights) {
+    const wanted = list(flags.repweights);
+    const prefix = wanted.length === 1 && wanted[0].endsWith('*') ? wanted[0].slice(0, -1) : null;
+    repColumns = prefix === null ? wanted : csvHeader(readHead(file)).filter((h) => h.startsWith(prefix));
+    if (prefix !== null && repColumns.length === 0) throw new InputError('unknown-column', `no column of ${file} starts with "${prefix}"`);
+    for (const c of repColumns) roles.set(c, 'number');
+  }
+  for (const [name, role] of extra) {
+    const prev = roles.get(name);
+    if (!prev || role === 'number' || (role === 'auto' && prev === 'category')) roles.set(name, role);
+  }
+  const table = await readCsvTable(file, roles);
+  const spec: DesignSpec = {
+    weights: flags.weights,
+    strata: flags.strata,
+    ids: list(flags.ids),
+    fpc: list(flags.fpc),
+    nest: flags.nest,
+    lonelyPsu: flags.lonelyPsu,
+  };
+  let design = buildDesign(table, spec);
+  if (flags.replicates) {
+    const type = ({ jk1: 'JK1', jkn: 'JKn', brr: 'BRR', fay: 'Fay', bootstrap: 'bootstrap' } as const)[flags.replicates];
+    design = withReplicates(
+      design,
+      createReplicates(design, {
+        type,
+        rho: positiveNumber(flags.fayRho, '--fay-rho'),
+        replicates: positiveNumber(flags.bootReplicates, '--boot-replicates', true),
+        seed: positiveNumber(flags.seed, '--seed', true),
+        mse: flags.mse,
+      }),
+    );
+  } else if (repColumns.length) {
+    design = withReplicates(design, givenReplicates(table, repColumns, { type: flags.repType, scale: positiveNumber(flags.repScale, '--rep-scale'), mse: flags.mse, rho: positiveNumber(flags.fayRho, '--fay-rho') }));
+  }
+  const subset = flags.subset ? evaluateSubset(table, flags.subset) : null;
+  return { table, design, subset };
+}
+
+function designSummary(design: SurveyDesign, table: DataTable, subset: Uint8Array | null) {
+  let subsetRows: number | undefined;
+  if (subset) subsetRows = subset.reduce((a, b) => a + b, 0);
+  return {
+    rows: table.nRows,
+    strata: design.strataLabels.length,
+    psus: design.psuLabels.length,
+    df: design.replicates ? design.replicates.df : designDf(design),
+    lonelyPsu: design.lonelyPsu,
+    variance: design.replicates ? `replicates (${design.replicates.type}, ${design.replicates.count})` : 'linearisation',
+    ...(subset ? { subsetRows } : {}),
+  };
+}
+
+const ESTIMATE_CSV_COLUMNS = ['statistic', 'variable', 'level', 'domain', 'estimate', 'se', 'ci_low', 'ci_high', 'ci_method', 'df', 'n', 'missing', 'deff', 'cv'];
+function estimateCsvRow(e: Estimate, extra: Record<string, unknown> = {}) {
+  return {
+    statistic: e.statistic,
+    variable: e.variable,
+    level: e.level ?? '',
+    domain: e.domain ? Object.entries(e.domain).map(([k, v]) => `${k}=${v}`).join(';') : '',
+    estimate: e.estimate,
+    se: e.se,
+    ci_low: e.ci[0],
+    ci_high: e.ci[1],
+    ci_method: e.ciMethod,
+    df: e.df,
+    n: e.n,
+    missing: e.missing,
+    deff: e.deff ?? '',
+    cv: e.cv ?? '',
+    ...extra,
+  };
+}
+
+/** JSON without NaN/Infinity (they become null). */
+function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+}
+
+
+/** Runs `mdsurvey estimate`. */
+export async function estimateAction(file: string, flags: DesignFlags & { mean?: string; total?: string; ratio?: string; quantile?: string; probs?: string; by?: string; proportionCi: 't' | 'korn-graubard' }): Promise<void> {
+    const means = list(flags.mean);
+    const quantileVars = list(flags.quantile);
+    const probabilities = flags.probs === undefined ? [0.5] : list(flags.probs).map(Number);
+    if (probabilities.some((p) => !(p >= 0 && p <= 1)) || probabilities.length === 0) throw new InputError('bad-flags', `--probs takes probabilities between 0 and 1, got "${flags.probs}"`);
+    const totals = list(flags.total);
+    const ratios = list(flags.ratio).map((r) => {
+      const parts = r.split('/');
+      if (parts.length !== 2 || !parts[0] || !parts[1]) throw new InputError('bad-flags', `--ratio takes NUM/DEN, got "${r}"`);
+      return { numerator: parts[0].trim(), denominator: parts[1].trim() };
+    });
+    if (!means.length && !totals.length && !ratios.length && !quantileVars.length) throw new InputError('bad-flags', 'say what to estimate: --mean, --total, --ratio or --quantile');
+    const by = list(flags.by);
+    const extra: [string, ColumnRole][] = [
+      ...means.map((c): [string, ColumnRole] => [c, 'auto']),
+      ...totals.map((c): [string, ColumnRole] => [c, 'auto']),
+      ...ratios.flatMap((r): [string, ColumnRole][] => [
+        [r.numerator, 'number'],
+        [r.denominator, 'number'],
+      ]),
+      ...by.map((c): [string, ColumnRole] => [c, 'category']),
+      ...quantileVars.map((c): [string, ColumnRole] => [c, 'number']),
+    ];
+    const { table, design, subset } = await loadDesign(file, flags, extra);
+    const estimates = estimate(design, table, {
+      means,
+      totals,
+      ratios,
+      by,
+      subset,
+      proportionCi: flags.proportionCi,
+      quantiles: quantileVars.length ? { variables: quantileVars, probabilities } : undefined,
+    });
+    if (flags.format === 'csv') {
+      process.stdout.write(stringify(estimates.map((e) => estimateCsvRow(e)), { header: true, columns: ESTIMATE_CSV_COLUMNS }));
+    } else printJson({ design: designSummary(design, table, subset), estimates });
+}
+
+/** Runs `mdsurvey compare`. */
+export async function compareAction(file: string, flags: DesignFlags & { mean: string; group: string }): Promise<void> {
+    const variables = list(flags.mean);
+    const extra: [string, ColumnRole][] = [...variables.map((v): [string, ColumnRole] => [v, 'auto']), [flags.group, 'category']];
+    const { table, design, subset } = await loadDesign(file, flags, extra);
+    const comparisons = variables.flatMap((variable) => compareMeans(design, table, { variable, group: flags.group, subset }));
+    if (flags.format === 'csv') {
+      const rows = comparisons.map((c) => ({
+        variable: c.variable,
+        level: c.level ?? '',
+        group: c.group,
+        level_a: c.levels[0],
+        level_b: c.levels[1],
+        estimate_a: c.estimates[0].estimate,
+        se_a: c.estimates[0].se,
+        estimate_b: c.estimates[1].estimate,
+        se_b: c.estimates[1].se,
+        difference: c.difference,
+        se: c.se,
+        t: c.t,
+        df: c.df,
+        p: c.p,
+      }));
+      process.stdout.write(stringify(rows, { header: true }));
+    } else printJson({ design: designSummary(design, table, subset), comparisons });
+}
+
+/** Runs `mdsurvey tabulate`. */
+export async function tabulateAction(file: string, flags: DesignFlags & { rows: string; cols: string }): Promise<void> {
+    const extra: [string, ColumnRole][] = [
+      [flags.rows, 'category'],
+      [flags.cols, 'category'],
+    ];
+    const { table, design, subset } = await loadDesign(file, flags, extra);
+    const t = tabulate(design, table, { rows: flags.rows, cols: flags.cols, subset });
+    if (flags.format === 'csv') {
+      const rows = t.cells.map((c) => ({
+        row: c.row,
+        col: c.col,
+        n: c.n,
+        count: c.count.estimate,
+        count_se: c.count.se,
+        proportion: c.proportion.estimate,
+        proportion_se: c.proportion.se,
+        row_proportion: c.rowProportion.estimate,
+        row_proportion_se: c.rowProportion.se,
+      }));
+      process.stdout.write(stringify(rows, { header: true }));
+      process.stdout.write(`# rao-scott F=${t.test.f} ndf=${t.test.ndf} ddf=${t.test.ddf} p=${t.test.p}; chisq=${t.test.chisq.statistic} df=${t.test.chisq.df} p=${t.test.chisq.p}\n`);
+    } else {
+      printJson({
+        design: designSummary(design, table, subset),
+        rows: t.rows,
+        cols: t.cols,
+        rowLevels: t.rowLevels,
+        colLevels: t.colLevels,
+        n: t.n,
+        cells: t.cells.map((c) => ({
+          row: c.row,
+          col: c.col,
+          n: c.n,
+          count: { estimate: c.count.estimate, se: c.count.se, ci: c.count.ci },
+          proportion: { estimate: c.proportion.estimate, se: c.proportion.se, ci: c.proportion.ci },
+          rowProportion: { estimate: c.rowProportion.estimate, se: c.rowProportion.se, ci: c.rowProportion.ci },
+        })),
+        test: t.test,
+      });
+    }
+}
