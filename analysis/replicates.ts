@@ -1,6 +1,8 @@
 import { InputError } from '../common/errors.js';
 import { designDf, type SurveyDesign } from './design.js';
 import { numericColumn, type DataTable } from './table.js';
+import { mulberry32 } from '../common/random.js';
+export { mulberry32 };
 
 export type ReplicateType = 'JK1' | 'JKn' | 'BRR' | 'Fay' | 'bootstrap' | 'other';
 
@@ -221,16 +223,4 @@ function isPrime(x: number): boolean {
   if (x < 2) return false;
   for (let d = 2; d * d <= x; d++) if (x % d === 0) return false;
   return true;
-}
-
-/** A small, fast seeded generator (mulberry32): reproducible bootstrap draws. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

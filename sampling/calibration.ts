@@ -1,0 +1,453 @@
+import { InputError } from '../common/errors.js';
+import { categoricalColumn, numericColumn, type DataTable } from '../analysis/index.js';
+
+/** Known population totals for the categories of one variable (a census margin). */
+export interface Margin {
+  variable: string;
+  /** Category label -> population total. */
+  totals: ReadonlyMap<string, number>;
+}
+
+/** Replaces an influence variable by its calibration residual (as R survey's svyrecvar does). */
+export type Residualiser = (z: Float64Array) => Float64Array;
+
+/** New weights with what the variance needs to know about how they were made. */
+export interface CalibrationResult {
+  weights: Float64Array;
+  residualise: Residualiser;
+  iterations: number;
+  converged: boolean;
+  /** Achieved totals against targets, per margin or variable. */
+  achieved: { variable: string; category: string | null; target: number; achieved: number }[];
+}
+
+interface CodedMargin {
+  variable: string;
+  codes: Int32Array;
+  /** Population total per category code (NaN: category not in the sample). */
+  target: Float64Array;
+  labels: string[];
+}
+
+/** Maps a margin onto the table's categories; a sample category missing from the totals, or a target category with no sample case, is an InputError naming it. */
+function codeMargin(table: DataTable, margin: Margin): CodedMargin {
+  const col = categoricalColumn(table, margin.variable, 'margin');
+  const missingRow = col.codes.indexOf(-1);
+  if (missingRow >= 0) {
+    throw new InputError('missing-value', `row ${missingRow + 1}: the calibration variable "${margin.variable}" is missing`, `row ${missingRow + 1}, column ${margin.variable}`);
+  }
+  const counts = new Int32Array(col.levels.length);
+  for (const c of col.codes) counts[c]++;
+  const target = new Float64Array(col.levels.length).fill(NaN);
+  col.levels.forEach((label, k) => {
+    const t = margin.totals.get(label);
+    if (t === undefined && counts[k] > 0) {
+      throw new InputError('margin-category-missing', `margin "${margin.variable}": category "${label}" is in the sample but has no population total`, margin.variable);
+    }
+    if (t !== undefined) {
+      if (!(t >= 0) || !Number.isFinite(t)) throw new InputError('bad-total', `margin "${margin.variable}": the total of "${label}" must be a non-negative number`, margin.variable);
+      target[k] = t;
+    }
+  });
+  for (const [label, t] of margin.totals) {
+    const k = col.levels.indexOf(label);
+    if ((k < 0 || counts[k] === 0) && t > 0) {
+      throw new InputError('margin-category-empty', `margin "${margin.variable}": category "${label}" has a population total of ${t} but no sample cases; collapse it with a neighbouring category`, margin.variable);
+    }
+  }
+  return { variable: margin.variable, codes: col.codes, target, labels: col.levels };
+}
+
+function sumsByCode(codes: Int32Array, w: Float64Array, nLevels: number): Float64Array {
+  const s = new Float64Array(nLevels);
+  for (let i = 0; i < codes.length; i++) s[codes[i]] += w[i];
+  return s;
+}
+
+/**
+ * GREG residual with design-weighted regression (R: postStratify, regcalibrate, grake):
+ * z - w * X B with B = (X' D X)^-1 X' D (z / w), D the weights before calibration, w after.
+ */
+function gregResidualiser(columns: Float64Array[], before: Float64Array, after: Float64Array): Residualiser {
+  const p = columns.length;
+  const n = before.length;
+  const xtdx = new Float64Array(p * p);
+  for (let a = 0; a < p; a++) {
+    for (let b = a; b < p; b++) {
+      let s = 0;
+      const ca = columns[a];
+      const cb = columns[b];
+      for (let i = 0; i < n; i++) s += before[i] * ca[i] * cb[i];
+      xtdx[a * p + b] = xtdx[b * p + a] = s;
+    }
+  }
+  const inverse = invert(xtdx, p);
+  return (z) => {
+    const rhs = new Float64Array(p);
+    for (let a = 0; a < p; a++) {
+      const ca = columns[a];
+      let s = 0;
+      for (let i = 0; i < n; i++) if (after[i] !== 0) s += (before[i] * ca[i] * z[i]) / after[i];
+      rhs[a] = s;
+    }
+    const beta = new Float64Array(p);
+    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) beta[a] += inverse[a * p + b] * rhs[b];
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let fit = 0;
+      for (let a = 0; a < p; a++) fit += columns[a][i] * beta[a];
+      out[i] = z[i] - after[i] * fit;
+    }
+    return out;
+  };
+}
+
+/** Post-stratification residual: the GREG residual with indicator columns, computed per category in O(n). */
+function postStratumResidualiser(codes: Int32Array, nLevels: number, before: Float64Array, after: Float64Array): Residualiser {
+  const denom = sumsByCode(codes, before, nLevels);
+  return (z) => {
+    const num = new Float64Array(nLevels);
+    for (let i = 0; i < z.length; i++) if (after[i] !== 0) num[codes[i]] += (z[i] * before[i]) / after[i];
+    const out = new Float64Array(z.length);
+    for (let i = 0; i < z.length; i++) {
+      const c = codes[i];
+      out[i] = z[i] - (denom[c] > 0 ? num[c] / denom[c] : 0) * after[i];
+    }
+    return out;
+  };
+}
+
+/** Post-stratifies: within each category, weights times N_g / sum w (R postStratify). */
+export function postStratify(table: DataTable, weights: Float64Array, margin: Margin): CalibrationResult {
+  const m = codeMargin(table, margin);
+  const L = m.labels.length;
+  const sums = sumsByCode(m.codes, weights, L);
+  for (let k = 0; k < L; k++) {
+    if (sums[k] === 0 && m.target[k] > 0) {
+      throw new InputError('margin-category-empty', `post-stratum "${m.labels[k]}" of "${margin.variable}" has no weight in the sample`, margin.variable);
+    }
+  }
+  const out = new Float64Array(weights.length);
+  for (let i = 0; i < out.length; i++) {
+    const c = m.codes[i];
+    out[i] = sums[c] > 0 ? (weights[i] * m.target[c]) / sums[c] : 0;
+  }
+  return {
+    weights: out,
+    residualise: postStratumResidualiser(m.codes, L, weights, out),
+    iterations: 1,
+    converged: true,
+    achieved: achievedOf([m], out),
+  };
+}
+
+function achievedOf(margins: CodedMargin[], w: Float64Array): CalibrationResult['achieved'] {
+  return margins.flatMap((m) => {
+    const s = sumsByCode(m.codes, w, m.labels.length);
+    return m.labels.map((label, k) => ({ variable: m.variable, category: label, target: m.target[k], achieved: s[k] }));
+  });
+}
+
+export interface RakeOptions {
+  /** Stop when the weighted cross-table of all margin variables changes by less than this (R: epsilon, default 1 weight unit). */
+  epsilon?: number;
+  /** epsilon is relative to the sum of weights (R: epsilon < 1 means relative). Default: absolute when epsilon >= 1. */
+  relative?: boolean;
+  /** Most sweeps (R default 10). */
+  maxIterations?: number;
+  /** Throw when not converged (default); false returns converged: false. */
+  failOnNonConvergence?: boolean;
+  /** Called after every sweep (for progress). */
+  onIteration?: (iteration: number, change: number) => void;
+}
+
+/**
+ * Raking (iterative proportional fitting), as R `rake()`: each sweep post-stratifies to every margin
+ * in turn; it stops when no cell of the weighted cross-table of the margin variables moved by epsilon
+ * or more. Margins whose totals disagree, and categories without sample cases, are InputErrors.
+ */
+export function rake(table: DataTable, weights: Float64Array, margins: readonly Margin[], options: RakeOptions = {}): CalibrationResult {
+  if (margins.length === 0) throw new InputError('no-margins', 'raking needs at least one margin');
+  const coded = margins.map((m) => codeMargin(table, m));
+  const grand = coded.map((m) => m.target.reduce((s, t) => s + (Number.isNaN(t) ? 0 : t), 0));
+  for (let j = 1; j < grand.length; j++) {
+    if (Math.abs(grand[j] - grand[0]) > 1e-9 * Math.max(1, Math.abs(grand[0]))) {
+      throw new InputError('margins-disagree', `the margins' totals disagree: "${margins[0].variable}" sums to ${grand[0]} but "${margins[j].variable}" to ${grand[j]}`, margins[j].variable);
+    }
+  }
+  const maxIterations = options.maxIterations ?? 10;
+  const total = weights.reduce((s, w) => s + w, 0);
+  const eps = options.epsilon ?? 1;
+  const epsilon = (options.relative ?? eps < 1) ? eps * total : eps;
+
+  // Cells of the full cross-classification (sparse: only combinations present in the sample).
+  const n = weights.length;
+  const cellOf = new Int32Array(n);
+  const cellIndex = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    let key = 0;
+    for (const m of coded) key = key * m.labels.length + m.codes[i];
+    let c = cellIndex.get(key);
+    if (c === undefined) {
+      c = cellIndex.size;
+      cellIndex.set(key, c);
+    }
+    cellOf[i] = c;
+  }
+  const nCells = cellIndex.size;
+  let w = Float64Array.from(weights);
+  let oldTable = sumsByCode(cellOf, w, nCells);
+  let steps: { codes: Int32Array; weights: Float64Array; nLevels: number }[] = [];
+  let iteration = 0;
+  let converged = false;
+  let change = Infinity;
+  while (iteration < maxIterations) {
+    steps = [];
+    for (const m of coded) {
+      const L = m.labels.length;
+      const sums = sumsByCode(m.codes, w, L);
+      const next = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const c = m.codes[i];
+        next[i] = sums[c] > 0 ? (w[i] * m.target[c]) / sums[c] : 0;
+      }
+      w = next;
+      steps.push({ codes: m.codes, weights: w, nLevels: L });
+    }
+    const newTable = sumsByCode(cellOf, w, nCells);
+    change = 0;
+    for (let c = 0; c < nCells; c++) change = Math.max(change, Math.abs(newTable[c] - oldTable[c]));
+    options.onIteration?.(iteration + 1, change);
+    if (change < epsilon) {
+      converged = true;
+      break;
+    }
+    oldTable = newTable;
+    iteration++;
+  }
+  if (!converged && (options.failOnNonConvergence ?? true)) {
+    const worst = achievedOf(coded, w).reduce((a, b) => (Math.abs(b.achieved - b.target) > Math.abs(a.achieved - a.target) ? b : a));
+    throw new InputError(
+      'raking-not-converged',
+      `raking did not converge in ${maxIterations} sweeps (last change ${change.toPrecision(3)}, tolerance ${epsilon.toPrecision(3)}); furthest from its target: ${worst.variable}=${worst.category} (${worst.achieved.toPrecision(8)} against ${worst.target}). Allow more sweeps or collapse sparse categories`,
+      worst.variable,
+    );
+  }
+  const finalSteps = steps;
+  // As R's svyrecvar for raking: ten passes of centring z / w within each margin's categories (unweighted means).
+  const residualise: Residualiser = (z) => {
+    const x = Float64Array.from(z);
+    for (let pass = 0; pass < 10; pass++) {
+      for (const step of finalSteps) {
+        const sums = new Float64Array(step.nLevels);
+        const counts = new Float64Array(step.nLevels);
+        for (let i = 0; i < n; i++) {
+          const c = step.codes[i];
+          counts[c]++;
+          if (step.weights[i] !== 0) sums[c] += x[i] / step.weights[i];
+        }
+        for (let i = 0; i < n; i++) {
+          const c = step.codes[i];
+          x[i] -= step.weights[i] * (sums[c] / counts[c]);
+        }
+      }
+    }
+    return x;
+  };
+  return { weights: w, residualise, iterations: converged ? iteration + 1 : iteration, converged, achieved: achievedOf(coded, w) };
+}
+
+/** Calibration targets: numeric totals, categorical margins and (optionally) the population size. */
+export interface CalibrationTargets {
+  /** Population size: adds an intercept column. */
+  population?: number;
+  /** Totals of numeric variables. */
+  numeric?: ReadonlyMap<string, number>;
+  /** Totals per category of categorical variables. */
+  categorical?: readonly Margin[];
+}
+
+export type CalibrationMethod = 'linear' | 'bounded' | 'logit';
+
+export interface CalibrateOptions {
+  method?: CalibrationMethod;
+  /** Bounds on g = new weight / old weight (bounded linear and logit). */
+  bounds?: [number, number];
+  /** Convergence: max |T - t| / (1 + |T|) (default 1e-7, as R). */
+  tolerance?: number;
+  maxIterations?: number;
+}
+
+/**
+ * Calibration to known totals (Deville and Sarndal): w = d F(x' lambda), Newton steps on lambda.
+ * linear: F(u) = 1 + u (one step, R regcalibrate); bounded: F clipped to [L, U]; logit: the
+ * logit distance with bounds L < 1 < U. Impossible targets (no convergence, singular system) are InputErrors.
+ */
+export function calibrate(table: DataTable, weights: Float64Array, targets: CalibrationTargets, options: CalibrateOptions = {}): CalibrationResult {
+  const n = weights.length;
+  const columns: Float64Array[] = [];
+  const names: { variable: string; category: string | null }[] = [];
+  const T: number[] = [];
+  if (targets.population !== undefined) {
+    columns.push(new Float64Array(n).fill(1));
+    names.push({ variable: '(population)', category: null });
+    T.push(targets.population);
+  }
+  for (const [variable, total] of targets.numeric ?? []) {
+    const v = numericColumn(table, variable, 'calibration');
+    const bad = v.findIndex((x) => Number.isNaN(x));
+    if (bad >= 0) throw new InputError('missing-value', `row ${bad + 1}: the calibration variable "${variable}" is missing`, `row ${bad + 1}, column ${variable}`);
+    columns.push(v);
+    names.push({ variable, category: null });
+    T.push(total);
+  }
+  for (const margin of targets.categorical ?? []) {
+    const m = codeMargin(table, margin);
+    // With an intercept, one category is redundant: leave out the first.
+    m.labels.forEach((label, k) => {
+      if (targets.population !== undefined && k === 0) return;
+      const col = new Float64Array(n);
+      for (let i = 0; i < n; i++) col[i] = m.codes[i] === k ? 1 : 0;
+      columns.push(col);
+      names.push({ variable: margin.variable, category: label });
+      T.push(m.target[k]);
+    });
+  }
+  const p = columns.length;
+  if (p === 0) throw new InputError('no-targets', 'calibration needs at least one population total');
+  const method = options.method ?? 'linear';
+  const [L, U] = options.bounds ?? [-Infinity, Infinity];
+  if (method !== 'linear' && !(L < 1 && U > 1)) throw new InputError('bad-bounds', `calibration bounds must satisfy lower < 1 < upper, got ${L},${U}`);
+  if (method === 'logit' && !(Number.isFinite(L) && Number.isFinite(U))) throw new InputError('bad-bounds', 'logit calibration needs finite bounds');
+  const F = distance(method, L, U);
+  const tolerance = options.tolerance ?? 1e-7;
+  const maxIterations = options.maxIterations ?? 50;
+
+  const lambda = new Float64Array(p);
+  const g = new Float64Array(n).fill(1);
+  let iterations = 0;
+  let converged = false;
+  const current = () => {
+    const t = new Float64Array(p);
+    for (let a = 0; a < p; a++) {
+      const ca = columns[a];
+      let s = 0;
+      for (let i = 0; i < n; i++) s += weights[i] * g[i] * ca[i];
+      t[a] = s;
+    }
+    return t;
+  };
+  for (;;) {
+    const t = current();
+    let worst = 0;
+    for (let a = 0; a < p; a++) worst = Math.max(worst, Math.abs(T[a] - t[a]) / (1 + Math.abs(T[a])));
+    if (worst < tolerance) {
+      converged = true;
+      break;
+    }
+    if (iterations >= maxIterations) break;
+    // G = sum d F'(x'lambda) x x'
+    const G = new Float64Array(p * p);
+    for (let i = 0; i < n; i++) {
+      let u = 0;
+      for (let a = 0; a < p; a++) u += columns[a][i] * lambda[a];
+      const d = weights[i] * F.derivative(u);
+      if (d === 0) continue;
+      for (let a = 0; a < p; a++) {
+        const da = d * columns[a][i];
+        if (da === 0) continue;
+        for (let b = a; b < p; b++) G[a * p + b] += da * columns[b][i];
+      }
+    }
+    for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) G[a * p + b] = G[b * p + a];
+    let inverse: Float64Array;
+    try {
+      inverse = invert(G, p);
+    } catch {
+      throw new InputError('calibration-singular', `calibration cannot reach the totals: the system is singular (${names.map((x) => x.category ?? x.variable).join(', ')} are collinear, or every weight is at a bound)`);
+    }
+    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) lambda[a] += inverse[a * p + b] * (T[b] - t[b]);
+    for (let i = 0; i < n; i++) {
+      let u = 0;
+      for (let a = 0; a < p; a++) u += columns[a][i] * lambda[a];
+      g[i] = F.value(u);
+    }
+    iterations++;
+  }
+  if (!converged) {
+    throw new InputError(
+      'calibration-not-converged',
+      `${method} calibration did not reach the totals in ${maxIterations} iterations${Number.isFinite(L) ? ` within bounds ${L},${U}` : ''}: widen the bounds or drop a target`,
+    );
+  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = weights[i] * g[i];
+  const t = current();
+  return {
+    weights: out,
+    residualise: gregResidualiser(columns, weights, out),
+    iterations,
+    converged,
+    achieved: names.map((x, a) => ({ variable: x.variable, category: x.category, target: T[a], achieved: t[a] })),
+  };
+}
+
+/** The calibration function F and its derivative (Deville and Sarndal 1992). */
+function distance(method: CalibrationMethod, L: number, U: number): { value(u: number): number; derivative(u: number): number } {
+  if (method === 'linear') return { value: (u) => 1 + u, derivative: () => 1 };
+  if (method === 'bounded') {
+    return {
+      value: (u) => Math.min(U, Math.max(L, 1 + u)),
+      derivative: (u) => (1 + u > L && 1 + u < U ? 1 : 0),
+    };
+  }
+  const A = (U - L) / ((1 - L) * (U - 1));
+  return {
+    value: (u) => {
+      const e = Math.exp(A * u);
+      if (!Number.isFinite(e)) return U;
+      return (L * (U - 1) + U * (1 - L) * e) / (U - 1 + (1 - L) * e);
+    },
+    derivative: (u) => {
+      const e = Math.exp(A * u);
+      if (!Number.isFinite(e)) return 0;
+      const den = U - 1 + (1 - L) * e;
+      return (A * (U - L) * (1 - L) * (U - 1) * e) / (den * den);
+    },
+  };
+}
+
+/** Inverse of a small symmetric positive-definite matrix (Gauss-Jordan with partial pivoting); throws when singular. */
+function invert(m: Float64Array, p: number): Float64Array {
+  const a = Float64Array.from(m);
+  const inv = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) inv[i * p + i] = 1;
+  let scale = 0;
+  for (const v of a) scale = Math.max(scale, Math.abs(v));
+  for (let c = 0; c < p; c++) {
+    let piv = c;
+    for (let r = c + 1; r < p; r++) if (Math.abs(a[r * p + c]) > Math.abs(a[piv * p + c])) piv = r;
+    if (Math.abs(a[piv * p + c]) <= 1e-12 * (scale || 1)) throw new Error('singular');
+    if (piv !== c) {
+      for (let j = 0; j < p; j++) {
+        [a[c * p + j], a[piv * p + j]] = [a[piv * p + j], a[c * p + j]];
+        [inv[c * p + j], inv[piv * p + j]] = [inv[piv * p + j], inv[c * p + j]];
+      }
+    }
+    const d = a[c * p + c];
+    for (let j = 0; j < p; j++) {
+      a[c * p + j] /= d;
+      inv[c * p + j] /= d;
+    }
+    for (let r = 0; r < p; r++) {
+      if (r === c) continue;
+      const f = a[r * p + c];
+      if (f === 0) continue;
+      for (let j = 0; j < p; j++) {
+        a[r * p + j] -= f * a[c * p + j];
+        inv[r * p + j] -= f * inv[c * p + j];
+      }
+    }
+  }
+  return inv;
+}
