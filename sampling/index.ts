@@ -1,3 +1,12 @@
 export { postStratify, rake, calibrate } from './calibration.js';
 export type { Margin, Residualiser, CalibrationResult, RakeOptions, CalibrationTargets, CalibrationMethod, CalibrateOptions } from './calibration.js';
 export { withCalibration } from './calibrated-design.js';
+export { adjustForNonresponse } from './nonresponse.js';
+export type { Disposition, NonresponseClass } from './nonresponse.js';
+export { trimWeights } from './trimming.js';
+export { weightDiagnostics } from './diagnostics.js';
+export type { WeightDiagnostics } from './diagnostics.js';
+export { parseSampleDesign, SAMPLE_DESIGN_SCHEMA } from './sample-design.js';
+export type { SampleDesign, FirstStage, SecondStage } from './sample-design.js';
+export { selectSample, allocate } from './selection.js';
+export type { Selection, SelectedRow, StratumReport, ClusterReport } from './selection.js';
