@@ -155,6 +155,11 @@ export interface RakeOptions {
   relative?: boolean;
   /** Most sweeps (R default 10). */
   maxIterations?: number;
+  /**
+   * Stop instead when every margin is within this relative error of its targets,
+   * max |achieved - target| / target (R's rule, the change between sweeps, is used when absent).
+   */
+  marginTolerance?: number;
   /** Throw when not converged (default); false returns converged: false. */
   failOnNonConvergence?: boolean;
   /** Called after every sweep (for progress). */
@@ -176,85 +181,139 @@ export function rake(table: DataTable, weights: Float64Array, margins: readonly 
     }
   }
   const maxIterations = options.maxIterations ?? 10;
-  const total = weights.reduce((s, w) => s + w, 0);
+  const n = weights.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += weights[i];
   const eps = options.epsilon ?? 1;
   const epsilon = (options.relative ?? eps < 1) ? eps * total : eps;
 
-  // Cells of the full cross-classification (sparse: only combinations present in the sample).
-  const n = weights.length;
-  const cellOf = new Int32Array(n);
-  const cellIndex = new Map<number, number>();
-  for (let i = 0; i < n; i++) {
-    let key = 0;
-    for (const m of coded) key = key * m.labels.length + m.codes[i];
-    let c = cellIndex.get(key);
-    if (c === undefined) {
-      c = cellIndex.size;
-      cellIndex.set(key, c);
-    }
-    cellOf[i] = c;
-  }
-  const nCells = cellIndex.size;
-  let w = Float64Array.from(weights);
-  let oldTable = sumsByCode(cellOf, w, nCells);
-  let steps: { codes: Int32Array; weights: Float64Array; nLevels: number }[] = [];
+  // Every unit of a cell of the cross-classification gets the same factor at each step, so the
+  // sweeps run on the table of cells; unit weights are the base weight times the cell's factor.
+  const { cellOf, nCells, codeOfCell } = crossCells(coded, n);
+  const cellBase = new Float64Array(nCells);
+  for (let i = 0; i < n; i++) cellBase[cellOf[i]] += weights[i];
+  const factor = new Float64Array(nCells).fill(1);
+  const stepFactors = coded.map(() => new Float64Array(nCells));
+  let oldTable = Float64Array.from(cellBase);
+  const newTable = new Float64Array(nCells);
   let iteration = 0;
   let converged = false;
   let change = Infinity;
   while (iteration < maxIterations) {
-    steps = [];
-    for (const m of coded) {
-      const L = m.labels.length;
-      const sums = sumsByCode(m.codes, w, L);
-      const next = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const c = m.codes[i];
-        next[i] = sums[c] > 0 ? (w[i] * m.target[c]) / sums[c] : 0;
+    coded.forEach((m, j) => {
+      const codes = codeOfCell[j];
+      const sums = new Float64Array(m.labels.length);
+      for (let c = 0; c < nCells; c++) sums[codes[c]] += cellBase[c] * factor[c];
+      for (let c = 0; c < nCells; c++) {
+        const k = codes[c];
+        factor[c] = sums[k] > 0 ? (factor[c] * m.target[k]) / sums[k] : 0;
       }
-      w = next;
-      steps.push({ codes: m.codes, weights: w, nLevels: L });
-    }
-    const newTable = sumsByCode(cellOf, w, nCells);
+      stepFactors[j].set(factor);
+    });
     change = 0;
-    for (let c = 0; c < nCells; c++) change = Math.max(change, Math.abs(newTable[c] - oldTable[c]));
+    for (let c = 0; c < nCells; c++) {
+      newTable[c] = cellBase[c] * factor[c];
+      change = Math.max(change, Math.abs(newTable[c] - oldTable[c]));
+    }
+    if (options.marginTolerance !== undefined) change = marginError(coded, codeOfCell, newTable);
     options.onIteration?.(iteration + 1, change);
-    if (change < epsilon) {
+    if (options.marginTolerance !== undefined ? change < options.marginTolerance : change < epsilon) {
       converged = true;
       break;
     }
-    oldTable = newTable;
+    oldTable.set(newTable);
     iteration++;
   }
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[i] = weights[i] * factor[cellOf[i]];
   if (!converged && (options.failOnNonConvergence ?? true)) {
     const worst = achievedOf(coded, w).reduce((a, b) => (Math.abs(b.achieved - b.target) > Math.abs(a.achieved - a.target) ? b : a));
     throw new InputError(
       'raking-not-converged',
-      `raking did not converge in ${maxIterations} sweeps (last change ${change.toPrecision(3)}, tolerance ${epsilon.toPrecision(3)}); furthest from its target: ${worst.variable}=${worst.category} (${worst.achieved.toPrecision(8)} against ${worst.target}). Allow more sweeps or collapse sparse categories`,
+      `raking did not converge in ${maxIterations} sweeps (last ${options.marginTolerance !== undefined ? 'relative margin error' : 'change'} ${change.toPrecision(3)}, tolerance ${(options.marginTolerance ?? epsilon).toPrecision(3)}); furthest from its target: ${worst.variable}=${worst.category} (${worst.achieved.toPrecision(8)} against ${worst.target}). Allow more sweeps or collapse sparse categories`,
       worst.variable,
     );
   }
-  const finalSteps = steps;
-  // As R's svyrecvar for raking: ten passes of centring z / w within each margin's categories (unweighted means).
+  // As R's svyrecvar for raking: ten passes of centring z / w within each margin's categories
+  // (unweighted means), w being the weights after that margin in the last sweep.
   const residualise: Residualiser = (z) => {
     const x = Float64Array.from(z);
     for (let pass = 0; pass < 10; pass++) {
-      for (const step of finalSteps) {
-        const sums = new Float64Array(step.nLevels);
-        const counts = new Float64Array(step.nLevels);
+      coded.forEach((m, j) => {
+        const L = m.labels.length;
+        const f = stepFactors[j];
+        const sums = new Float64Array(L);
+        const counts = new Float64Array(L);
         for (let i = 0; i < n; i++) {
-          const c = step.codes[i];
+          const c = m.codes[i];
           counts[c]++;
-          if (step.weights[i] !== 0) sums[c] += x[i] / step.weights[i];
+          const psw = weights[i] * f[cellOf[i]];
+          if (psw !== 0) sums[c] += x[i] / psw;
         }
-        for (let i = 0; i < n; i++) {
-          const c = step.codes[i];
-          x[i] -= step.weights[i] * (sums[c] / counts[c]);
-        }
-      }
+        for (let c = 0; c < L; c++) sums[c] /= counts[c];
+        for (let i = 0; i < n; i++) x[i] -= weights[i] * f[cellOf[i]] * sums[m.codes[i]];
+      });
     }
     return x;
   };
   return { weights: w, residualise, iterations: converged ? iteration + 1 : iteration, converged, achieved: achievedOf(coded, w) };
+}
+
+/** Largest relative distance of a margin category from its target, computed on the cell table. */
+function marginError(coded: CodedMargin[], codeOfCell: Int32Array[], table: Float64Array): number {
+  let worst = 0;
+  coded.forEach((m, j) => {
+    const sums = new Float64Array(m.labels.length);
+    for (let c = 0; c < table.length; c++) sums[codeOfCell[j][c]] += table[c];
+    for (let k = 0; k < sums.length; k++) {
+      const t = m.target[k];
+      if (t > 0) worst = Math.max(worst, Math.abs(sums[k] - t) / t);
+    }
+  });
+  return worst;
+}
+
+/** Cells of the cross-classification of the margins: the cell of each unit and each cell's category per margin. */
+function crossCells(coded: CodedMargin[], n: number): { cellOf: Int32Array; nCells: number; codeOfCell: Int32Array[] } {
+  const cellOf = new Int32Array(n);
+  const radices = coded.map((m) => m.labels.length);
+  const product = radices.reduce((a, b) => a * b, 1);
+  const keys: number[] = [];
+  if (product <= 1 << 22) {
+    // Dense mixed-radix index, compacted to the cells that occur.
+    const dense = new Int32Array(product).fill(-1);
+    for (let i = 0; i < n; i++) {
+      let key = 0;
+      for (const m of coded) key = key * m.labels.length + m.codes[i];
+      let c = dense[key];
+      if (c < 0) {
+        c = dense[key] = keys.length;
+        keys.push(key);
+      }
+      cellOf[i] = c;
+    }
+  } else {
+    const index = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      let key = 0;
+      for (const m of coded) key = key * m.labels.length + m.codes[i];
+      let c = index.get(key);
+      if (c === undefined) {
+        c = keys.length;
+        index.set(key, c);
+        keys.push(key);
+      }
+      cellOf[i] = c;
+    }
+  }
+  const codeOfCell = coded.map(() => new Int32Array(keys.length));
+  keys.forEach((key, c) => {
+    for (let j = coded.length - 1; j >= 0; j--) {
+      codeOfCell[j][c] = key % radices[j];
+      key = Math.floor(key / radices[j]);
+    }
+  });
+  return { cellOf, nCells: keys.length, codeOfCell };
 }
 
 /** Calibration targets: numeric totals, categorical margins and (optionally) the population size. */

@@ -70,14 +70,15 @@ export function allocate(n: number, weights: readonly number[], caps: readonly n
 }
 
 /**
- * Selects the first stage from a frame (and, with a listing, the second): reproducible for a seed.
+ * Selects the first stage from a frame (and, with a listing, the second): reproducible for a seed,
+ * and the first stage is the same with or without the listing.
  * Rows carry pi1 (and pi2, pi, design_weight) and the stratum counts for the fpc.
  */
 export function selectSample(design: SampleDesign, frame: DataTable, seed: number, listing?: DataTable): Selection {
   const [first, second] = design.stages;
   const { rows, strata } = selectFirstStage(first, frame, mulberry32(seed));
-  if (!second) return { rows, strata, clusters: [], unlisted: [] };
-  if (!listing) throw new InputError('missing-listing', 'the design has a second stage: give the listing of the selected units (--listing)');
+  // Without a listing only the first stage is drawn (the listing is made in the selected units afterwards).
+  if (!second || !listing) return { rows, strata, clusters: [], unlisted: [] };
   return { ...selectSecondStage(first, second, rows, listing, mulberry32((seed ^ 0x5bd1e995) >>> 0)), strata };
 }
 

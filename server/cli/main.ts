@@ -4,6 +4,7 @@ import { DatabaseUnavailableError, MigrationError } from '../db/errors.js';
 import { packageVersion } from '../package-info.js';
 import { registerServe } from './serve-command.js';
 import { registerAnalysisCommands } from './analysis-commands.js';
+import { registerSamplingCommands } from './sampling-commands.js';
 
 /** Exit codes: 0 success, 1 runtime failure (database, I/O), 2 bad input or usage. */
 export const EXIT_RUNTIME = 1;
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServe(program);
   registerAnalysisCommands(program);
+  registerSamplingCommands(program);
   return program;
 }
 

@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** tsx's loader by absolute URL, so the CLI runs from source whatever the working directory. */
+const TSX_LOADER = pathToFileURL(createRequire(path.join(ROOT, 'package.json')).resolve('tsx')).href;
 
 export interface CliResult {
   code: number | null;
@@ -27,7 +30,7 @@ export function runMdsurvey(args: string[], opts: { env?: NodeJS.ProcessEnv; inp
 
 /** Spawns the CLI from source without waiting (for `serve`). */
 export function spawnMdsurvey(args: string[], env: NodeJS.ProcessEnv = {}, cwd: string = ROOT): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'cli', 'bin.ts'), ...args], {
+  return spawn(process.execPath, ['--import', TSX_LOADER, path.join(ROOT, 'server', 'cli', 'bin.ts'), ...args], {
     cwd,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -21,6 +21,14 @@ describe('raking: Kalton and Flores-Cervantes (2003) 4x3 example', () => {
       expect(Math.abs(r.weights[i] - Number(c.weight)) / Number(c.weight)).toBeLessThan(1e-10);
     }
   });
+  it('with a margin-error tolerance, every margin is within it and the weights still match R', () => {
+    const r = rake(table, new Float64Array(units.length).fill(1), [margin('A', 'popA'), margin('B', 'popB')], { marginTolerance: 1e-12, maxIterations: 1000 });
+    for (const a of r.achieved) expect(Math.abs(a.achieved - a.target) / a.target).toBeLessThan(1e-12);
+    for (const c of cells) {
+      const i = units.findIndex((u) => u.A === c.A && u.B === c.B);
+      expect(Math.abs(r.weights[i] - Number(c.weight)) / Number(c.weight)).toBeLessThan(1e-10);
+    }
+  });
   it('fails with a clear message when it cannot converge in the sweeps allowed', () => {
     expect(() => rake(table, new Float64Array(units.length).fill(1), [margin('A', 'popA'), margin('B', 'popB')], { epsilon: 1e-13, relative: true, maxIterations: 2 })).toThrow(
       /raking did not converge in 2 sweeps .* furthest from its target: [AB]=/,
