@@ -1,0 +1,670 @@
+import { InputError } from '../common/errors.js';
+import { isEmpty, toBoolean, toNumber, toText, type EvalContext, type Scalar, type Value } from './expressions/index.js';
+import { textIn, type CompiledQuestionnaire, type FieldDef } from './compile-questionnaire.js';
+import type { ResponseDocument, Text } from './format.js';
+import { CHOICE_PREFIX } from './choice-filter.js';
+
+/** A problem with an answer: its path (`members[2].age`, rows counted from 0), a stable code and a message. */
+export interface AnswerProblem {
+  path: string;
+  code: 'required' | 'constraint' | 'type' | 'choice' | 'not-relevant' | 'rows' | 'unknown-field' | 'schema';
+  message: string;
+}
+
+/** Options of a form state: the clock, the enumerator and device, the language of messages. */
+export interface FormOptions {
+  now?: () => Date;
+  enumerator?: string;
+  deviceId?: string;
+  newUuid?: () => string;
+  language?: string;
+}
+
+/** One row of the household level or of a roster. Answers are kept even when an item stops applying. */
+export class Row {
+  readonly answers: unknown[];
+  readonly values: Value[];
+  readonly relevant: Uint8Array;
+  readonly problems: (AnswerProblem | null)[];
+  readonly children = new Map<number, Row[]>();
+  constructor(
+    readonly key: string,
+    readonly scope: number,
+    readonly parent: Row | null,
+    slots: number,
+  ) {
+    this.answers = new Array(slots).fill(undefined);
+    this.values = new Array(slots).fill(null);
+    this.relevant = new Uint8Array(slots);
+    this.problems = new Array(slots).fill(null);
+  }
+}
+
+/** What one change touched: paths whose value, relevance or problem changed. */
+export interface ChangeSet {
+  changed: string[];
+  structural: boolean;
+}
+
+/**
+ * The live state of one interview: answers, relevance, computed values and problems for every item
+ * and roster row, kept up to date incrementally as answers change (only what depends on the change
+ * is evaluated again).
+ */
+export class FormState {
+  readonly root: Row;
+  private readonly q: CompiledQuestionnaire;
+  private readonly options: FormOptions;
+  private rowCache = new Map<number, Row[]>();
+  private keyCounter = 0;
+  private readonly rank: Int32Array;
+  /** Evaluation context: the row an expression is evaluated in, and the field it belongs to. */
+  private ctxRow!: Row;
+  private ctxField!: FieldDef;
+  private readonly ctx: EvalContext;
+  private readonly structuralFields: Set<number>;
+
+  constructor(compiled: CompiledQuestionnaire, options: FormOptions = {}) {
+    this.q = compiled;
+    this.options = options;
+    this.rank = new Int32Array(compiled.fields.length);
+    compiled.order.forEach((f, k) => (this.rank[f] = k));
+    this.root = new Row('root', -1, null, compiled.slotsOfScope.get(-1)!);
+    this.structuralFields = this.fieldsFeedingRows();
+    const self = this;
+    this.ctx = {
+      ref: (name) => self.resolve(name),
+      current: () => self.ctxRow.values[self.ctxField.slot] as Value,
+      position: () => {
+        const r = self.ctxRow;
+        if (!r.parent) return NaN;
+        return (r.parent.children.get(r.scope) ?? []).indexOf(r) + 1;
+      },
+      choiceLabel: (question, value) => compiled.choiceLabel(question, value, options.language),
+      indexedRepeat: (name, roster, index) => {
+        const rosterDef = compiled.byName.get(roster);
+        const target = compiled.byName.get(name);
+        if (!rosterDef || !target) return null;
+        const rows = self.rowsOf(rosterDef.index);
+        const row = rows[index - 1];
+        return row ? row.values[target.slot] : null;
+      },
+      now: options.now,
+      newUuid: options.newUuid,
+    };
+    this.evaluateAll();
+  }
+
+  /** The compiled questionnaire. */
+  get questionnaire(): CompiledQuestionnaire {
+    return this.q;
+  }
+
+  // ---------------------------------------------------------------- paths
+
+  /** Field and row of a path: `age`, `members[key].age`, `members[#2].age` (row by position from 0). */
+  locate(path: string): { field: FieldDef; row: Row } {
+    const segments = path.split('.');
+    let row = this.root;
+    for (let s = 0; s < segments.length - 1; s++) {
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)\[(#?)([^\]]+)\]$/.exec(segments[s]);
+      if (!m) throw new InputError('bad-path', `"${path}": "${segments[s]}" is not roster[key]`, path);
+      const roster = this.q.byName.get(m[1]);
+      if (!roster || roster.item.kind !== 'roster') throw new InputError('bad-path', `"${path}": "${m[1]}" is not a roster`, path);
+      const rows = row.children.get(roster.index) ?? [];
+      const next = m[2] ? rows[Number(m[3])] : rows.find((r) => r.key === m[3]);
+      if (!next) throw new InputError('bad-path', `"${path}": roster "${m[1]}" has no row ${m[2] ? `#${m[3]}` : `"${m[3]}"`}`, path);
+      row = next;
+    }
+    const field = this.q.byName.get(segments[segments.length - 1]);
+    if (!field) throw new InputError('bad-path', `"${path}": no question "${segments[segments.length - 1]}"`, path);
+    if (field.scope !== row.scope) throw new InputError('bad-path', `"${path}": "${field.name}" is ${field.scope === -1 ? 'at the household level' : `in roster "${this.q.fields[field.scope].name}"`}`, path);
+    return { field, row };
+  }
+
+  /** Path of a field in a row, by keys (`members[k3].age`) or by positions (`members[2].age`). */
+  pathOf(field: FieldDef, row: Row, style: 'key' | 'index' = 'key'): string {
+    const parts: string[] = [field.name];
+    let r: Row | null = row;
+    while (r && r.parent) {
+      const rosterName = this.q.fields[r.scope].name;
+      const id = style === 'key' ? r.key : String((r.parent.children.get(r.scope) ?? []).indexOf(r));
+      parts.unshift(`${rosterName}[${id}]`);
+      r = r.parent;
+    }
+    return parts.join('.');
+  }
+
+  /** Current answer, value, relevance and problem at a path. */
+  get(path: string): { answer: unknown; value: Value; relevant: boolean; problem: AnswerProblem | null } {
+    const { field, row } = this.locate(path);
+    return { answer: row.answers[field.slot], value: row.values[field.slot], relevant: row.relevant[field.slot] === 1, problem: row.problems[field.slot] };
+  }
+
+  /** Rows of a roster (under a parent row; by default everywhere). */
+  rowsOf(rosterIndex: number, parent?: Row): Row[] {
+    if (parent) return parent.children.get(rosterIndex) ?? [];
+    let cached = this.rowCache.get(rosterIndex);
+    if (!cached) {
+      const roster = this.q.fields[rosterIndex];
+      const parents = roster.scope === -1 ? [this.root] : this.rowsOf(roster.scope);
+      cached = parents.flatMap((p) => p.children.get(rosterIndex) ?? []);
+      this.rowCache.set(rosterIndex, cached);
+    }
+    return cached;
+  }
+
+  private rowsOfScope(scope: number): Row[] {
+    return scope === -1 ? [this.root] : this.rowsOf(scope);
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  private resolve(name: string): Value {
+    const target = this.q.byName.get(name);
+    if (!target) {
+      const s = this.q.settings[name];
+      return s === undefined ? null : (s as Scalar);
+    }
+    // The row of the target's scope among the context row and its ancestors.
+    let r: Row | null = this.ctxRow;
+    const targetScope = target.item.kind === 'roster' ? target.scope : target.scope;
+    while (r && r.scope !== targetScope) r = r.parent;
+    if (r) {
+      if (target.item.kind === 'roster') return (r.children.get(target.index) ?? []).map((x) => x.key);
+      return r.values[target.slot];
+    }
+    // Otherwise a node-set: the values in every row of the target's roster below the nearest shared row.
+    const rows = this.rowsOfScope(targetScope);
+    if (target.item.kind === 'roster') return rows.flatMap((x) => (x.children.get(target.index) ?? []).map((c) => c.key));
+    return rows.map((x) => x.values[target.slot] as Scalar);
+  }
+
+  private evaluate(field: FieldDef, row: Row, expr: { evaluate(ctx: EvalContext): Value }): Value {
+    this.ctxRow = row;
+    this.ctxField = field;
+    return expr.evaluate(this.ctx);
+  }
+
+  // ---------------------------------------------------------------- evaluation
+
+  private parentRelevant(field: FieldDef, row: Row): boolean {
+    if (field.parent < 0) return true;
+    const parent = this.q.fields[field.parent];
+    const parentRow = parent.scope === row.scope ? row : row.parent!;
+    return parentRow.relevant[parent.slot] === 1;
+  }
+
+  /** Evaluates relevance and value of one instance; true when either changed. */
+  private evaluateField(field: FieldDef, row: Row): boolean {
+    const item = field.item;
+    let rel = this.parentRelevant(field, row);
+    if (rel && field.relevant) rel = toBoolean(this.evaluate(field, row, field.relevant));
+    let value: Value = null;
+    if (item.kind === 'metadata') {
+      if (row.answers[field.slot] === undefined) row.answers[field.slot] = this.metadataValue(item.type);
+      value = row.answers[field.slot] as Value;
+    } else if (rel) {
+      if (field.calculation) {
+        const v = this.evaluate(field, row, field.calculation);
+        value = Array.isArray(v) ? toText(v) : (v as Scalar);
+        if (typeof value === 'number' && !Number.isFinite(value)) value = null;
+        if (item.kind === 'question') row.answers[field.slot] = value;
+      } else if (item.kind === 'question') {
+        if (row.answers[field.slot] === undefined && field.defaultValue) {
+          const d = this.evaluate(field, row, field.defaultValue);
+          if (!isEmpty(d)) row.answers[field.slot] = coerceDefault(item.type, d);
+        }
+        value = expressionValue(item.type, row.answers[field.slot]);
+      }
+    }
+    const relByte = rel ? 1 : 0;
+    const changed = row.relevant[field.slot] !== relByte || !sameValue(row.values[field.slot], value);
+    row.relevant[field.slot] = relByte;
+    row.values[field.slot] = value;
+    return changed;
+  }
+
+  private metadataValue(type: string): string | null {
+    const now = this.options.now ? this.options.now() : new Date();
+    switch (type) {
+      case 'start':
+        return now.toISOString();
+      case 'today':
+        return now.toISOString().slice(0, 10);
+      case 'deviceid':
+        return this.options.deviceId ?? null;
+      case 'enumerator':
+        return this.options.enumerator ?? null;
+      default:
+        return null; // end: set when the interview is completed
+    }
+  }
+
+  /** The problem of one instance (required, constraint, choice filter), or null. */
+  private checkField(field: FieldDef, row: Row): AnswerProblem | null {
+    const item = field.item;
+    if (item.kind !== 'question' || !row.relevant[field.slot]) return null;
+    const lang = this.options.language ?? this.q.source.languages.default;
+    const fallback = this.q.source.languages.default;
+    const answer = row.answers[field.slot];
+    const empty = answer === undefined || answer === null || answer === '' || (Array.isArray(answer) && answer.length === 0);
+    if (empty) {
+      const req = field.required === true || (field.required && typeof field.required === 'object' && toBoolean(this.evaluate(field, row, field.required)));
+      if (req) return { path: this.pathOf(field, row, 'index'), code: 'required', message: textIn(item.requiredMessage, lang, fallback) || 'an answer is required' };
+      return null;
+    }
+    if (field.choiceFilter && field.choices) {
+      const values = Array.isArray(answer) ? (answer as string[]) : [String(answer)];
+      const allowed = this.filteredChoices(field, row).map((c) => c.value);
+      const bad = values.find((v) => !allowed.includes(v));
+      if (bad !== undefined) return { path: this.pathOf(field, row, 'index'), code: 'choice', message: `"${bad}" is not among the choices offered here` };
+    }
+    if (field.constraint && !toBoolean(this.evaluate(field, row, field.constraint))) {
+      return { path: this.pathOf(field, row, 'index'), code: 'constraint', message: interpolate(textIn(item.constraintMessage, lang, fallback), this, field, row) || `the answer does not satisfy ${item.constraint}` };
+    }
+    return null;
+  }
+
+  /** The choices of a select question that pass its choice filter in this row. */
+  filteredChoices(field: FieldDef, row: Row = this.root): { value: string; label: Text }[] {
+    const choices = field.choices ?? [];
+    if (!field.choiceFilter) return choices;
+    const filter = field.choiceFilter;
+    return choices.filter((c) => {
+      // Bare names in a choice filter read the choice's columns (name/value: the choice itself).
+      const props = c.properties ?? {};
+      const saved = this.ctx.ref;
+      this.ctx.ref = (name) => {
+        if (!name.startsWith(CHOICE_PREFIX)) return this.resolve(name);
+        const column = name.slice(CHOICE_PREFIX.length);
+        return column === 'name' || column === 'value' ? c.value : (props[column] ?? null);
+      };
+      try {
+        return toBoolean(this.evaluate(field, row, filter));
+      } finally {
+        this.ctx.ref = saved;
+      }
+    });
+  }
+
+  /** Full evaluation in dependency order, rows of rosters rebuilt on the way; then every check. */
+  evaluateAll(): void {
+    this.rowCache.clear();
+    for (const f of this.q.order) {
+      const field = this.q.fields[f];
+      for (const row of this.rowsOfScope(field.scope)) {
+        this.evaluateField(field, row);
+        if (field.item.kind === 'roster' && (field.repeatCount || field.rowsFrom !== undefined)) {
+          if (this.syncRows(field, row)) this.rowCache.clear();
+        }
+      }
+    }
+    for (const field of this.q.fields) for (const row of this.rowsOfScope(field.scope)) row.problems[field.slot] = this.checkField(field, row);
+  }
+
+  /** Rebuilds the rows of a counted or follow-up roster; true when rows were added or removed. */
+  private syncRows(roster: FieldDef, parent: Row): boolean {
+    if (!parent.relevant[roster.slot]) return false;
+    const current = parent.children.get(roster.index) ?? [];
+    const slots = this.q.slotsOfScope.get(roster.index)!;
+    if (roster.repeatCount) {
+      const n = Math.max(0, Math.min(Math.trunc(toNumber(this.evaluate(roster, parent, roster.repeatCount))) || 0, (roster.item as { maxRows?: number }).maxRows ?? 500));
+      if (n === current.length) return false;
+      const rows = current.slice(0, n);
+      while (rows.length < n) rows.push(new Row(this.nextKey(), roster.index, parent, slots));
+      parent.children.set(roster.index, rows);
+      return true;
+    }
+    const source = this.q.fields[roster.rowsFrom!];
+    const sourceRows = parent.children.get(source.index) ?? [];
+    const wanted = sourceRows.filter((r) => !roster.rowsFromFilter || toBoolean(this.evaluate(roster, r, roster.rowsFromFilter)));
+    const byKey = new Map(current.map((r) => [r.key, r]));
+    const rows = wanted.map((s) => byKey.get(s.key) ?? new Row(s.key, roster.index, parent, slots));
+    const same = rows.length === current.length && rows.every((r, k) => r === current[k]);
+    if (!same) parent.children.set(roster.index, rows);
+    return !same;
+  }
+
+  private nextKey(): string {
+    return `r${++this.keyCounter}`;
+  }
+
+  /** Fields whose value changes can add or remove roster rows (everything feeding a repeat count or a follow-up filter). */
+  private fieldsFeedingRows(): Set<number> {
+    const out = new Set<number>();
+    for (const f of this.q.fields) {
+      if (f.item.kind !== 'roster' || (!f.repeatCount && f.rowsFrom === undefined)) continue;
+      for (const r of f.reads) out.add(r);
+      if (f.rowsFrom !== undefined) out.add(f.rowsFrom);
+    }
+    // and anything upstream of those
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const f of this.q.fields) if (!out.has(f.index) && f.dependents.some((d) => out.has(d))) {
+        out.add(f.index);
+        grew = true;
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- changes
+
+  /** Sets an answer (JSON form: string, number, string[] for select_multiple, {amount, currency}); re-evaluates what depends on it. */
+  setAnswer(path: string, answer: unknown): ChangeSet {
+    const { field, row } = this.locate(path);
+    const item = field.item;
+    if (item.kind !== 'question') throw new InputError('not-a-question', `"${path}" is a ${item.kind}, not a question`, path);
+    if (item.readOnly || field.calculation) throw new InputError('read-only', `"${path}" is computed and cannot be answered`, path);
+    const problem = typeProblem(field, answer);
+    if (problem) throw new InputError('bad-answer', `${path}: ${problem}`, path);
+    row.answers[field.slot] = answer === '' ? undefined : answer;
+    if (this.structuralFields.has(field.index)) {
+      this.evaluateAll();
+      return { changed: [path], structural: true };
+    }
+    return this.propagate(field, row);
+  }
+
+  /** Re-evaluates the instances reachable from a changed one, in dependency order, then their checks. */
+  private propagate(field: FieldDef, row: Row): ChangeSet {
+    const fields = this.q.fields;
+    const pending = new Map<number, Set<Row>>([[field.index, new Set([row])]]);
+    const touched: [FieldDef, Row][] = [];
+    const order = this.q.order;
+    for (let k = this.rank[field.index]; k < order.length; k++) {
+      const f = fields[order[k]];
+      const rows = pending.get(f.index);
+      if (!rows) continue;
+      for (const r of rows) {
+        const changed = this.evaluateField(f, r);
+        touched.push([f, r]);
+        if (!changed && !(f === field && r === row)) continue;
+        for (const d of f.dependents) {
+          const target = fields[d];
+          let set = pending.get(d);
+          if (!set) pending.set(d, (set = new Set()));
+          for (const rr of this.related(target.scope, r)) set.add(rr);
+        }
+      }
+    }
+    // Checks of what changed and of the questions whose checks read it.
+    const toCheck = new Map<string, [FieldDef, Row]>();
+    for (const [f, r] of touched) {
+      toCheck.set(`${f.index}:${this.rowId(r)}`, [f, r]);
+      for (const c of f.checkDependents) for (const rr of this.related(fields[c].scope, r)) toCheck.set(`${c}:${this.rowId(rr)}`, [fields[c], rr]);
+    }
+    const changedPaths: string[] = [];
+    for (const [f, r] of toCheck.values()) {
+      const before = r.problems[f.slot];
+      const after = this.checkField(f, r);
+      r.problems[f.slot] = after;
+      if ((before?.message ?? null) !== (after?.message ?? null)) changedPaths.push(this.pathOf(f, r));
+    }
+    for (const [f, r] of touched) changedPaths.push(this.pathOf(f, r));
+    return { changed: [...new Set(changedPaths)], structural: false };
+  }
+
+  private rowIds = new WeakMap<Row, number>();
+  private rowIdCounter = 0;
+  private rowId(r: Row): number {
+    let id = this.rowIds.get(r);
+    if (id === undefined) this.rowIds.set(r, (id = ++this.rowIdCounter));
+    return id;
+  }
+
+  /** Rows of a scope affected by a change in `row`: the same row, its ancestor row, the rows below it, or every row. */
+  private related(scope: number, row: Row): Row[] {
+    if (scope === row.scope) return [row];
+    for (let r: Row | null = row.parent; r; r = r.parent) if (r.scope === scope) return [r];
+    if (!this.isBelow(scope, row.scope)) return this.rowsOfScope(scope);
+    const below: Row[] = [];
+    const collect = (r: Row) => {
+      for (const [rosterIndex, rows] of r.children) for (const c of rows) (rosterIndex === scope ? below.push(c) : collect(c));
+    };
+    collect(row);
+    return below;
+  }
+
+  /** True when roster `scope` is nested (at any depth) inside `ancestorScope`. */
+  private isBelow(scope: number, ancestorScope: number): boolean {
+    for (let s = scope; s !== -1; s = this.q.fields[s].scope) if (this.q.fields[s].scope === ancestorScope) return true;
+    return false;
+  }
+
+  /** Adds a row to an open-ended roster (under the row of `parentPath`, default the household); returns its key. */
+  addRow(rosterName: string, parentPath?: string, key?: string): string {
+    const roster = this.q.byName.get(rosterName);
+    if (!roster || roster.item.kind !== 'roster') throw new InputError('bad-path', `"${rosterName}" is not a roster`, rosterName);
+    if (roster.repeatCount || roster.rowsFrom !== undefined) throw new InputError('rows-computed', `the rows of "${rosterName}" follow ${roster.repeatCount ? 'its repeat count' : `roster "${this.q.fields[roster.rowsFrom!].name}"`}; they cannot be added by hand`, rosterName);
+    const parent = parentPath ? this.locate(`${parentPath}.${rosterName}`).row : this.root;
+    if (roster.scope !== parent.scope) throw new InputError('bad-path', `roster "${rosterName}" is not inside ${parentPath ?? 'the household level'}`, rosterName);
+    const rows = parent.children.get(roster.index) ?? [];
+    const max = (roster.item as { maxRows?: number }).maxRows;
+    if (max && rows.length >= max) throw new InputError('too-many-rows', `roster "${rosterName}" allows at most ${max} rows`, rosterName);
+    const k = key ?? this.nextKey();
+    if (rows.some((r) => r.key === k)) throw new InputError('duplicate-row', `roster "${rosterName}" already has a row "${k}"`, rosterName);
+    parent.children.set(roster.index, [...rows, new Row(k, roster.index, parent, this.q.slotsOfScope.get(roster.index)!)]);
+    this.evaluateAll();
+    return k;
+  }
+
+  /** Removes one row by its key; other rows keep their keys and answers (follow-up rosters drop the matching row). */
+  removeRow(rosterName: string, key: string, parentPath?: string): void {
+    const roster = this.q.byName.get(rosterName);
+    if (!roster || roster.item.kind !== 'roster') throw new InputError('bad-path', `"${rosterName}" is not a roster`, rosterName);
+    const parent = parentPath ? this.locate(`${parentPath}.${rosterName}`).row : this.root;
+    const rows = parent.children.get(roster.index) ?? [];
+    if (!rows.some((r) => r.key === key)) throw new InputError('bad-path', `roster "${rosterName}" has no row "${key}"`, rosterName);
+    parent.children.set(roster.index, rows.filter((r) => r.key !== key));
+    this.evaluateAll();
+  }
+
+  /** Sets the end time (on completion). */
+  complete(): void {
+    for (const f of this.q.fields) {
+      if (f.item.kind === 'metadata' && f.item.type === 'end') {
+        for (const row of this.rowsOfScope(f.scope)) row.answers[f.slot] = (this.options.now ? this.options.now() : new Date()).toISOString();
+      }
+    }
+    this.evaluateAll();
+  }
+
+  // ---------------------------------------------------------------- documents
+
+  /** Every problem of relevant questions (required, constraints, choice filters), in questionnaire order. */
+  problems(): AnswerProblem[] {
+    const out: AnswerProblem[] = [];
+    const walk = (row: Row) => {
+      for (const f of this.q.fieldsOfScope.get(row.scope) ?? []) {
+        const field = this.q.fields[f];
+        if (row.problems[field.slot]) out.push(row.problems[field.slot]!);
+        if (field.item.kind === 'roster') for (const c of row.children.get(field.index) ?? []) walk(c);
+      }
+    };
+    walk(this.root);
+    return out;
+  }
+
+  /** The answers to save: relevant questions, calculations and metadata; roster rows with their keys. */
+  answers(): Record<string, unknown> {
+    const build = (row: Row): Record<string, unknown> => {
+      const out: Record<string, unknown> = row.parent ? { _key: row.key } : {};
+      for (const f of this.q.fieldsOfScope.get(row.scope) ?? []) {
+        const field = this.q.fields[f];
+        const item = field.item;
+        if (item.kind === 'roster') {
+          if (row.relevant[field.slot]) out[field.name] = (row.children.get(field.index) ?? []).map(build);
+          continue;
+        }
+        if (item.kind === 'group' || item.kind === 'note') continue;
+        if (!row.relevant[field.slot] && item.kind !== 'metadata') continue;
+        const v = item.kind === 'question' ? row.answers[field.slot] : row.values[field.slot];
+        if (v !== undefined && v !== null && v !== '') out[field.name] = v;
+      }
+      return out;
+    };
+    return build(this.root);
+  }
+
+  /** Loads answers (as saved by answers()); returns problems for fields the questionnaire does not have and answers of the wrong type. */
+  load(answers: Record<string, unknown>): AnswerProblem[] {
+    const problems: AnswerProblem[] = [];
+    const fill = (row: Row, data: Record<string, unknown>, prefix: string) => {
+      for (const [name, value] of Object.entries(data)) {
+        if (name === '_key') continue;
+        const field = this.q.byName.get(name);
+        const path = prefix ? `${prefix}.${name}` : name;
+        if (!field || field.scope !== row.scope) {
+          problems.push({ path, code: 'unknown-field', message: `"${name}" is not a question ${row.parent ? `of roster "${this.q.fields[row.scope].name}"` : 'at the household level'}` });
+          continue;
+        }
+        const item = field.item;
+        if (item.kind === 'roster') {
+          if (!Array.isArray(value)) {
+            problems.push({ path, code: 'type', message: 'a roster must be a list of rows' });
+            continue;
+          }
+          const rows: Row[] = [];
+          value.forEach((v, k) => {
+            const rec = (v ?? {}) as Record<string, unknown>;
+            const key = typeof rec._key === 'string' && rec._key ? rec._key : `r${k + 1}`;
+            if (rows.some((r) => r.key === key)) problems.push({ path: `${path}[${k}]`, code: 'rows', message: `row key "${key}" appears twice` });
+            const child = new Row(key, field.index, row, this.q.slotsOfScope.get(field.index)!);
+            rows.push(child);
+            fill(child, rec, `${path}[${k}]`);
+          });
+          row.children.set(field.index, rows);
+          const numeric = rows.map((r) => Number(/^r(\d+)$/.exec(r.key)?.[1] ?? 0));
+          this.keyCounter = Math.max(this.keyCounter, ...numeric);
+          continue;
+        }
+        if (item.kind === 'question' || item.kind === 'metadata' || item.kind === 'calculate') {
+          if (item.kind === 'question' && !field.calculation) {
+            const t = typeProblem(field, value);
+            if (t) {
+              problems.push({ path, code: 'type', message: t });
+              continue;
+            }
+          }
+          row.answers[field.slot] = value;
+          continue;
+        }
+        problems.push({ path, code: 'unknown-field', message: `"${name}" is a ${item.kind} and takes no answer` });
+      }
+    };
+    fill(this.root, answers, '');
+    this.evaluateAll();
+    return problems;
+  }
+
+  /** Answers given in a document to questions that do not apply (skip logic says they should be empty). */
+  notRelevantAnswers(answers: Record<string, unknown>): AnswerProblem[] {
+    const out: AnswerProblem[] = [];
+    const walk = (row: Row, data: Record<string, unknown>) => {
+      for (const [name, value] of Object.entries(data)) {
+        const field = this.q.byName.get(name);
+        if (!field || field.scope !== row.scope) continue;
+        if (field.item.kind === 'roster' && Array.isArray(value)) {
+          const rows = row.children.get(field.index) ?? [];
+          value.forEach((v, k) => rows[k] && walk(rows[k], (v ?? {}) as Record<string, unknown>));
+          continue;
+        }
+        if (field.item.kind === 'question' && !field.calculation && !row.relevant[field.slot] && value !== null && value !== '') {
+          out.push({ path: this.pathOf(field, row, 'index'), code: 'not-relevant', message: 'answered, but the question does not apply (skip logic)' });
+        }
+      }
+    };
+    walk(this.root, answers);
+    return out;
+  }
+
+  /** A response document of this state. */
+  toResponse(instanceId: string, extra: Partial<ResponseDocument> = {}): ResponseDocument {
+    return { instanceId, questionnaire: { id: this.q.source.id, version: this.q.source.version }, answers: this.answers(), ...extra };
+  }
+}
+
+/** The value an expression sees for an answer: selections as a space-separated list, amounts as their number. */
+function expressionValue(type: string, answer: unknown): Value {
+  if (answer === undefined || answer === null) return null;
+  if (Array.isArray(answer)) return answer.join(' ');
+  if (type === 'amount' && typeof answer === 'object') return (answer as { amount: number }).amount;
+  if (type === 'acknowledge') return answer === true || answer === 'OK' ? 'OK' : null;
+  return answer as Scalar;
+}
+
+function coerceDefault(type: string, v: Value): unknown {
+  if (type === 'integer' || type === 'decimal' || type === 'year') return toNumber(v);
+  if (type === 'select_multiple') return toText(v).split(/\s+/).filter(Boolean);
+  return toText(v);
+}
+
+function sameValue(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (typeof a === 'number' && typeof b === 'number') return Number.isNaN(a) && Number.isNaN(b);
+  return false;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_TIME = /^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+/** Why an answer does not fit its question's type, or null. */
+export function typeProblem(field: FieldDef, answer: unknown): string | null {
+  if (answer === undefined || answer === null || answer === '') return null;
+  const item = field.item;
+  if (item.kind !== 'question') return null;
+  const values = field.choices ? new Set(field.choices.map((c) => c.value)) : null;
+  switch (item.type) {
+    case 'text':
+      return typeof answer === 'string' ? null : 'must be text';
+    case 'integer':
+      return typeof answer === 'number' && Number.isInteger(answer) ? null : 'must be a whole number';
+    case 'decimal':
+      return typeof answer === 'number' && Number.isFinite(answer) ? null : 'must be a number';
+    case 'year':
+      return typeof answer === 'number' && Number.isInteger(answer) && answer >= 1800 && answer <= 2200 ? null : 'must be a year (1800-2200)';
+    case 'date':
+      return typeof answer === 'string' && ISO_DATE.test(answer) && !Number.isNaN(Date.parse(answer)) ? null : 'must be a date (YYYY-MM-DD)';
+    case 'time':
+      return typeof answer === 'string' && ISO_TIME.test(answer) ? null : 'must be a time (HH:MM)';
+    case 'datetime':
+      return typeof answer === 'string' && !Number.isNaN(Date.parse(answer)) ? null : 'must be a date and time (ISO 8601)';
+    case 'acknowledge':
+      return answer === 'OK' || answer === true ? null : 'must be "OK"';
+    case 'select_one':
+      return typeof answer === 'string' && values!.has(answer) ? null : `"${String(answer)}" is not a choice of list "${item.choices}"`;
+    case 'select_multiple': {
+      if (!Array.isArray(answer)) return 'must be a list of choices';
+      const bad = answer.find((v) => typeof v !== 'string' || !values!.has(v));
+      if (bad !== undefined) return `"${String(bad)}" is not a choice of list "${item.choices}"`;
+      return new Set(answer).size === answer.length ? null : 'a choice is selected twice';
+    }
+    case 'country': {
+      const list = item.multiple ? answer : [answer];
+      if (!Array.isArray(list)) return 'must be a list of country codes';
+      const bad = list.find((v) => typeof v !== 'string' || !values!.has(v));
+      return bad === undefined ? null : `"${String(bad)}" is not a country code (ISO 3166-1 alpha-3)`;
+    }
+    case 'amount': {
+      const a = answer as { amount?: unknown; currency?: unknown };
+      if (typeof a !== 'object' || typeof a.amount !== 'number' || !Number.isFinite(a.amount)) return 'must be {"amount": number, "currency": code}';
+      if (typeof a.currency !== 'string' || !(item.currencies ?? []).includes(a.currency)) return `the currency must be one of ${(item.currencies ?? []).join(', ')}`;
+      return null;
+    }
+  }
+  return null;
+}
+
+/** Replaces ${name} in a message with the current values. */
+function interpolate(message: string, state: FormState, field: FieldDef, row: Row): string {
+  return message.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    const target = state.questionnaire.byName.get(name);
+    if (!target) return '';
+    let r: Row | null = row;
+    while (r && r.scope !== target.scope) r = r.parent;
+    return r ? toText(r.values[target.slot]) : '';
+  });
+}

@@ -1,0 +1,166 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { CompiledQuestionnaire, FieldDef } from './compile-questionnaire.js';
+import { FormState, type AnswerProblem, type FormOptions } from './form-state.js';
+
+type Schema = Record<string, unknown>;
+
+/** JSON Schema (2020-12) of a response document to this questionnaire version: shape and types of every answer. */
+export function responseSchema(q: CompiledQuestionnaire): Schema {
+  const scopeSchema = (scope: number): Schema => {
+    const properties: Record<string, Schema> = scope === -1 ? {} : { _key: { type: 'string', minLength: 1, maxLength: 100 } };
+    for (const f of q.fieldsOfScope.get(scope) ?? []) {
+      const field = q.fields[f];
+      const s = fieldSchema(field, scopeSchema);
+      if (s) properties[field.name] = s;
+    }
+    return { type: 'object', additionalProperties: false, properties, ...(scope === -1 ? {} : { required: ['_key'] }) };
+  };
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: `https://mdsurvey.org/schemas/responses/${q.source.id}/${q.source.version}.json`,
+    type: 'object',
+    additionalProperties: false,
+    required: ['instanceId', 'questionnaire', 'answers'],
+    properties: {
+      instanceId: { type: 'string', format: 'uuid' },
+      deprecatedId: { type: 'string', format: 'uuid' },
+      questionnaire: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'version'],
+        properties: { id: { const: q.source.id }, version: { const: q.source.version } },
+      },
+      answers: scopeSchema(-1),
+      meta: { type: 'object' },
+      paradata: { type: 'object' },
+    },
+  };
+}
+
+function fieldSchema(field: FieldDef, scopeSchema: (scope: number) => Schema): Schema | null {
+  const item = field.item;
+  switch (item.kind) {
+    case 'note':
+    case 'group':
+      return null;
+    case 'roster':
+      return { type: 'array', items: scopeSchema(field.index), ...(item.maxRows ? { maxItems: item.maxRows } : {}) };
+    case 'calculate':
+      return { type: ['string', 'number', 'boolean', 'null'] };
+    case 'metadata':
+      return { type: ['string', 'null'] };
+    case 'question':
+      break;
+  }
+  const values = field.choices?.map((c) => c.value);
+  switch (item.type) {
+    case 'text':
+      return { type: 'string', maxLength: 10000 };
+    case 'integer':
+      return { type: 'integer' };
+    case 'decimal':
+      return { type: 'number' };
+    case 'year':
+      return { type: 'integer', minimum: 1800, maximum: 2200 };
+    case 'date':
+      return { type: 'string', format: 'date' };
+    case 'time':
+      return { type: 'string', pattern: '^\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?$' };
+    case 'datetime':
+      return { type: 'string', format: 'date-time' };
+    case 'acknowledge':
+      return { enum: ['OK', true] };
+    case 'select_one':
+      return { enum: values };
+    case 'select_multiple':
+      return { type: 'array', items: { enum: values }, uniqueItems: true };
+    case 'country':
+      return item.multiple ? { type: 'array', items: { enum: values }, uniqueItems: true, minItems: 1 } : { enum: values };
+    case 'amount':
+      return {
+        type: 'object',
+        additionalProperties: false,
+        required: ['amount', 'currency'],
+        properties: { amount: { type: 'number' }, currency: { enum: item.currencies } },
+      };
+  }
+}
+
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+(addFormats as unknown as (a: Ajv2020) => void)(ajv);
+const validators = new WeakMap<CompiledQuestionnaire, ReturnType<typeof ajv.compile>>();
+
+/** `/answers/members/3/age` -> `members[3].age` */
+function jsonPointerToPath(pointer: string): string {
+  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (parts[0] === 'answers') parts.shift();
+  let out = '';
+  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
+  return out || '(document)';
+}
+
+/**
+ * Validates a response document: the JSON Schema of its questionnaire version (shape, types), then
+ * the engine (skip logic, required answers, constraints, roster rows). Returns every problem with
+ * its path (`members[3].age`, rows from 0) and message; none means valid. Also returns the answers
+ * as the engine would save them (calculations recomputed, answers that do not apply left out).
+ */
+export function validateResponse(q: CompiledQuestionnaire, doc: unknown, options: FormOptions = {}): { problems: AnswerProblem[]; answers?: Record<string, unknown> } {
+  let validate = validators.get(q);
+  if (!validate) {
+    validate = ajv.compile(responseSchema(q));
+    validators.set(q, validate);
+  }
+  if (!validate(doc)) {
+    const problems = (validate.errors ?? []).map((e) => {
+      const extra =
+        e.keyword === 'additionalProperties'
+          ? `has unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`
+          : e.keyword === 'enum'
+            ? `must be one of the choices${(e.params as { allowedValues: unknown[] }).allowedValues.length <= 12 ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : ''}`
+            : (e.message ?? 'is invalid');
+      return { path: jsonPointerToPath(e.instancePath), code: 'schema' as const, message: extra };
+    });
+    return { problems: dedupeProblems(problems) };
+  }
+  const d = doc as { answers: Record<string, unknown> };
+  const state = new FormState(q, options);
+  const loadProblems = state.load(d.answers);
+  const problems = [...loadProblems, ...state.notRelevantAnswers(d.answers), ...rowProblems(state, d.answers), ...state.problems()];
+  return { problems, answers: state.answers() };
+}
+
+/** Rosters whose rows follow a count or another roster must have exactly those rows. */
+function rowProblems(state: FormState, answers: Record<string, unknown>): AnswerProblem[] {
+  const q = state.questionnaire;
+  const out: AnswerProblem[] = [];
+  for (const field of q.fields) {
+    if (field.item.kind !== 'roster' || field.scope !== -1) continue;
+    const given = answers[field.name];
+    if (!Array.isArray(given)) continue;
+    const expected = state.rowsOf(field.index, state.root).map((r) => r.key);
+    const keys = given.map((r, k) => String((r as { _key?: unknown })._key ?? `r${k + 1}`));
+    if (field.repeatCount && keys.length !== expected.length) {
+      out.push({ path: field.name, code: 'rows', message: `has ${keys.length} rows but its repeat count gives ${expected.length}` });
+    }
+    if (field.rowsFrom !== undefined) {
+      const missing = expected.filter((k) => !keys.includes(k));
+      const extra = keys.filter((k) => !expected.includes(k));
+      if (missing.length || extra.length) {
+        out.push({ path: field.name, code: 'rows', message: `rows must follow roster "${q.fields[field.rowsFrom].name}"${missing.length ? `; missing rows ${missing.join(', ')}` : ''}${extra.length ? `; rows ${extra.join(', ')} do not apply` : ''}` });
+      }
+    }
+  }
+  return out;
+}
+
+function dedupeProblems(problems: AnswerProblem[]): AnswerProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const k = `${p.path}|${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
