@@ -124,10 +124,11 @@ export function compileQuestionnaire(doc: unknown): CompiledQuestionnaire {
 
   // 2. Choice lists of select and country questions.
   const lists = q.choiceLists ?? {};
+  const allowDuplicates = (q.meta?.xlsform as { settings?: Record<string, string> } | undefined)?.settings?.allow_choice_duplicates === 'yes';
   for (const [listName, choices] of Object.entries(lists)) {
     const seen = new Set<string>();
     for (const c of choices) {
-      if (seen.has(c.value)) problems.push({ path: `/choiceLists/${listName}`, message: `choice value "${c.value}" appears twice` });
+      if (seen.has(c.value) && !allowDuplicates) problems.push({ path: `/choiceLists/${listName}`, message: `choice value "${c.value}" appears twice` });
       seen.add(c.value);
     }
   }

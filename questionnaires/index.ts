@@ -7,3 +7,6 @@ export type { AnswerProblem, FormOptions, ChangeSet } from './form-state.js';
 export { responseSchema, validateResponse } from './response-schema.js';
 export { countryChoices, countryCodes } from './codelists.js';
 export * from './expressions/index.js';
+export { xlsformToQuestionnaire, questionnaireToXlsform, XlsformError, parseHeader } from './xlsform.js';
+export type { Sheet, SheetModel } from './xlsform.js';
+export { readXlsformWorkbook, writeXlsformWorkbook } from './xlsform-workbook.js';

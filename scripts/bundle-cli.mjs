@@ -17,6 +17,7 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
   external: ['pg', '@electric-sql/pglite', 'pino', 'pino-http', 'express', 'helmet', 'exceljs'],
+  loader: { '.json': 'json' },
   // CommonJS dependencies inside an ESM bundle need require().
   banner: { js: "import { createRequire as __mdsurveyCreateRequire } from 'node:module'; const require = __mdsurveyCreateRequire(import.meta.url);" },
 });

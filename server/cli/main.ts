@@ -5,6 +5,7 @@ import { packageVersion } from '../package-info.js';
 import { registerServe } from './serve-command.js';
 import { registerAnalysisCommands } from './analysis-commands.js';
 import { registerSamplingCommands } from './sampling-commands.js';
+import { registerQuestionnaireCommands } from './questionnaire-commands.js';
 
 /** Exit codes: 0 success, 1 runtime failure (database, I/O), 2 bad input or usage. */
 export const EXIT_RUNTIME = 1;
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerAnalysisCommands(program);
   registerSamplingCommands(program);
+  registerQuestionnaireCommands(program);
   return program;
 }
 

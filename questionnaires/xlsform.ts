@@ -1,0 +1,398 @@
+import { InputError } from '../common/errors.js';
+import type { Choice, Item, Questionnaire, QuestionType, Roster, Text } from './format.js';
+import { countryChoices } from './codelists.js';
+
+/** Choice list the exporter writes for country questions (ODK has no country type). */
+const COUNTRY_LIST = 'mdsurvey_countries';
+
+/** A worksheet as rows of cells keyed by the (normalised) header, with the spreadsheet row number. */
+export interface Sheet {
+  header: string[];
+  rows: { line: number; cells: Record<string, string> }[];
+}
+
+/** The sheets of an XLSForm workbook (names lower-cased). */
+export type SheetModel = Record<string, Sheet>;
+
+/** Raised for a workbook mdsurvey cannot take: names the sheet, row and feature. */
+export class XlsformError extends InputError {
+  constructor(message: string, where?: string) {
+    super('xlsform-unsupported', message, where);
+    this.name = 'XlsformError';
+  }
+}
+
+const SIMPLE_TYPES: Record<string, QuestionType> = {
+  text: 'text',
+  string: 'text',
+  integer: 'integer',
+  int: 'integer',
+  decimal: 'decimal',
+  date: 'date',
+  time: 'time',
+  datetime: 'datetime',
+  dateTime: 'datetime',
+  acknowledge: 'acknowledge',
+};
+const METADATA: Record<string, 'start' | 'end' | 'today' | 'deviceid' | 'enumerator'> = {
+  start: 'start',
+  end: 'end',
+  today: 'today',
+  deviceid: 'deviceid',
+  username: 'enumerator',
+};
+const UNSUPPORTED_TYPES: Record<string, string> = {
+  geopoint: 'GPS location', geotrace: 'GPS trace', geoshape: 'GPS shape', image: 'photo', audio: 'audio recording', video: 'video',
+  'background-audio': 'background audio', file: 'file upload', barcode: 'barcode', range: 'range', rank: 'ranking',
+  select_one_from_file: 'choices from an external file', select_multiple_from_file: 'choices from an external file',
+  select_one_external: 'external choices', osm: 'OpenStreetMap question', 'phone number': 'a pyxform alias; use text with a constraint',
+  hidden: 'hidden field', 'xml-external': 'external XML', 'csv-external': 'external CSV', trigger: 'trigger', simserial: 'SIM serial',
+  subscriberid: 'subscriber id', phonenumber: 'device phone number', email: 'device e-mail', audit: 'audit log', 'start-geopoint': 'start location',
+};
+/** Survey columns taken into the questionnaire (after normalising the header). */
+const KNOWN_COLUMNS = new Set(['type', 'name', 'label', 'hint', 'required', 'required_message', 'relevant', 'constraint', 'constraint_message', 'calculation', 'default', 'choice_filter', 'repeat_count', 'read_only', 'appearance']);
+const HEADER_ALIASES: Record<string, string> = {
+  'list name': 'list_name', requiredmsg: 'required_message', 'required message': 'required_message', 'constraint message': 'constraint_message',
+  'choice filter': 'choice_filter', 'repeat count': 'repeat_count', 'read only': 'read_only', readonly: 'read_only', caption: 'label', value: 'name',
+  'jr:constraintmsg': 'constraint_message', 'jr:requiredmsg': 'required_message', bind: 'bind',
+};
+
+/** `label::English (en)`, `label:English (en)`, `label::en` -> { column: 'label', language: 'en' }. */
+export function parseHeader(raw: string): { column: string; language: string | null } {
+  const h = raw.trim();
+  const m = /^([^:]+?)\s*::?\s*(.+)$/.exec(h);
+  const base = (m ? m[1] : h).trim();
+  const lower = base.toLowerCase();
+  const column = HEADER_ALIASES[lower] ?? (lower.startsWith('mdsurvey') ? base.toLowerCase() : lower);
+  if (!m || column === 'mdsurvey') return { column: m && column === 'mdsurvey' ? `mdsurvey::${m[2].trim()}` : column, language: null };
+  const lang = m[2].trim();
+  const code = /\(([^)]+)\)\s*$/.exec(lang);
+  return { column, language: code ? code[1].trim() : lang };
+}
+
+function yes(v: string | undefined): boolean {
+  return v !== undefined && /^(yes|true|true\(\)|1)$/i.test(v.trim());
+}
+
+/** Converts XLSForm sheets to a questionnaire; `fallbackId` names it when the settings sheet does not. */
+export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form'): Questionnaire {
+  const survey = model.survey;
+  if (!survey) throw new XlsformError('the workbook has no "survey" sheet', 'survey');
+  for (const name of Object.keys(model)) {
+    if (!['survey', 'choices', 'settings'].includes(name) && model[name].rows.length > 0) {
+      throw new XlsformError(`sheet "${name}" is not supported (mdsurvey reads survey, choices and settings)`, name);
+    }
+  }
+  const settingsRow = model.settings?.rows[0]?.cells ?? {};
+  const languagesSeen: string[] = [];
+  const note = (lang: string | null) => {
+    if (lang !== null && !languagesSeen.includes(lang)) languagesSeen.push(lang);
+  };
+  for (const sheet of [survey, model.choices]) for (const h of sheet?.header ?? []) if (['label', 'hint', 'constraint_message', 'required_message'].includes(parseHeader(h).column)) note(parseHeader(h).language);
+  const declaredDefault = settingsRow.default_language ? parseHeader(`label::${settingsRow.default_language}`).language! : null;
+  const defaultLanguage = declaredDefault ?? languagesSeen[0] ?? 'default';
+  if (!languagesSeen.includes(defaultLanguage)) languagesSeen.unshift(defaultLanguage);
+  const multilingual = languagesSeen.length > 1;
+
+  /** A translated text from the columns `base`, `base::lang`. */
+  const textOf = (cells: Record<string, string>, header: string[], base: string): Text | undefined => {
+    const out: Record<string, string> = {};
+    for (const h of header) {
+      const p = parseHeader(h);
+      if (p.column !== base) continue;
+      const v = cells[h];
+      if (v === undefined || v === '') continue;
+      out[p.language ?? defaultLanguage] = v;
+    }
+    const langs = Object.keys(out);
+    if (langs.length === 0) return undefined;
+    // Canonical form: a text in the default language only is a plain string.
+    if (!multilingual || (langs.length === 1 && langs[0] === defaultLanguage)) return out[defaultLanguage] ?? out[langs[0]];
+    return out;
+  };
+
+  // Choices.
+  const choiceLists: Record<string, Choice[]> = {};
+  if (model.choices) {
+    for (const { line, cells } of model.choices.rows) {
+      const listName = cells.list_name?.trim();
+      const value = cells.name?.trim();
+      if (!listName && !value) continue;
+      if (listName === COUNTRY_LIST) continue; // written for ODK by the exporter; mdsurvey has it built in
+      if (!listName || !value) throw new XlsformError(`choices row ${line}: a choice needs both list_name and name`, `choices row ${line}`);
+      const label = textOf(cells, model.choices.header, 'label') ?? value;
+      const properties: Record<string, string> = {};
+      for (const h of model.choices.header) {
+        const p = parseHeader(h);
+        if (['list_name', 'name', 'label'].includes(p.column)) continue;
+        const v = cells[h];
+        if (v === undefined || v === '') continue;
+        if (['image', 'audio', 'video', 'media'].includes(p.column)) throw new XlsformError(`choices row ${line}: media column "${h}" is not supported`, `choices row ${line}`);
+        properties[h.trim()] = v;
+      }
+      (choiceLists[listName] ??= []).push({ value, label, ...(Object.keys(properties).length ? { properties } : {}) });
+    }
+  }
+
+  // Survey rows into a tree.
+  const root: Item[] = [];
+  const stack: { items: Item[]; kind: 'group' | 'repeat'; line: number; name: string }[] = [{ items: root, kind: 'group', line: 0, name: '' }];
+  for (const { line, cells } of survey.rows) {
+    const rawType = (cells.type ?? '').trim().replace(/\s+/g, ' ');
+    const name = (cells.name ?? '').trim();
+    if (!rawType && !name) continue;
+    for (const h of survey.header) {
+      const p = parseHeader(h);
+      const v = cells[h];
+      if (v === undefined || v === '') continue;
+      if (KNOWN_COLUMNS.has(p.column) || p.column.startsWith('mdsurvey::')) continue;
+      throw new XlsformError(`survey row ${line}: column "${h}" is not supported${['image', 'audio', 'video', 'media'].includes(p.column) ? ' (media)' : ''}`, `survey row ${line}`);
+    }
+    const type = rawType.toLowerCase();
+    const here = stack[stack.length - 1];
+    if (type === 'end group' || type === 'end_group' || type === 'end repeat' || type === 'end_repeat') {
+      const kind = type.includes('repeat') ? 'repeat' : 'group';
+      if (stack.length === 1 || here.kind !== kind) throw new XlsformError(`survey row ${line}: "${rawType}" without a matching "begin ${kind}"`, `survey row ${line}`);
+      stack.pop();
+      continue;
+    }
+    if (type.startsWith('begin loop') || type.startsWith('begin_loop')) throw new XlsformError(`survey row ${line}: "begin loop" is not supported; use a repeat`, `survey row ${line}`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new XlsformError(`survey row ${line}: name "${name}" is not a valid variable name (letters, digits and _)`, `survey row ${line}`);
+    const common = {
+      name,
+      ...(cells.relevant ? { relevant: cells.relevant } : {}),
+    };
+    const label = textOf(cells, survey.header, 'label');
+    const appearance = cells.appearance ? { appearance: cells.appearance } : {};
+    const ext = (k: string) => cells[`mdsurvey::${k}`];
+    if (type === 'begin group' || type === 'begin_group' || type === 'begin repeat' || type === 'begin_repeat') {
+      const isRepeat = type.includes('repeat');
+      const items: Item[] = [];
+      const node: Item = isRepeat
+        ? ({
+            kind: 'roster',
+            ...common,
+            ...(label !== undefined ? { label } : {}),
+            ...appearance,
+            ...(cells.repeat_count && !ext('rows_from') ? { repeatCount: cells.repeat_count } : {}),
+            ...(ext('rows_from') ? { rowsFrom: { roster: ext('rows_from'), ...(ext('rows_filter') ? { filter: ext('rows_filter') } : {}) } } : {}),
+            ...(ext('max_rows') ? { maxRows: Number(ext('max_rows')) } : {}),
+            items,
+          } as Roster)
+        : { kind: 'group', ...common, ...(label !== undefined ? { label } : {}), ...appearance, items };
+      here.items.push(node);
+      stack.push({ items, kind: isRepeat ? 'repeat' : 'group', line, name });
+      continue;
+    }
+    if (type in METADATA) {
+      here.items.push({ kind: 'metadata', name, type: METADATA[type] });
+      continue;
+    }
+    if (type === 'note') {
+      here.items.push({ kind: 'note', ...common, label: label ?? '', ...(textOf(cells, survey.header, 'hint') ? { hint: textOf(cells, survey.header, 'hint') } : {}), ...appearance });
+      continue;
+    }
+    if (type === 'calculate') {
+      if (!cells.calculation) throw new XlsformError(`survey row ${line}: calculate "${name}" has no calculation`, `survey row ${line}`);
+      here.items.push({ kind: 'calculate', ...common, calculation: cells.calculation, ...(label !== undefined ? { label } : {}) });
+      continue;
+    }
+    let qtype: QuestionType | undefined = SIMPLE_TYPES[rawType] ?? SIMPLE_TYPES[type];
+    let choices: string | undefined;
+    const sel = /^(select_one|select_multiple|select one from|select all that apply from|select one|select multiple)\s+(\S+)(.*)$/.exec(type);
+    if (sel) {
+      if (/or specify other/.test(sel[3] + type)) throw new XlsformError(`survey row ${line}: "or specify other" is not supported; add an "other" choice and a text question`, `survey row ${line}`);
+      if (sel[3].trim()) throw new XlsformError(`survey row ${line}: type "${rawType}" is not understood`, `survey row ${line}`);
+      qtype = sel[1].includes('one') ? 'select_one' : 'select_multiple';
+      choices = rawType.split(' ').pop();
+    }
+    const extType = ext('type') as QuestionType | undefined;
+    if (extType === 'country' || extType === 'amount' || extType === 'year') {
+      qtype = extType;
+      choices = undefined;
+    }
+    if (!qtype) {
+      const base = type.split(' ')[0];
+      const feature = UNSUPPORTED_TYPES[type] ?? UNSUPPORTED_TYPES[base] ?? UNSUPPORTED_TYPES[rawType.split(' ')[0]];
+      throw new XlsformError(`survey row ${line}: question type "${rawType}"${feature ? ` (${feature})` : ''} is not supported`, `survey row ${line}`);
+    }
+    if (choices && !choiceLists[choices]) throw new XlsformError(`survey row ${line}: choice list "${choices}" is not on the choices sheet`, `survey row ${line}`);
+    const required = cells.required?.trim();
+    here.items.push({
+      kind: 'question',
+      ...common,
+      type: qtype,
+      label: label ?? '',
+      ...(textOf(cells, survey.header, 'hint') !== undefined ? { hint: textOf(cells, survey.header, 'hint') } : {}),
+      ...(choices ? { choices } : {}),
+      ...(cells.choice_filter ? { choiceFilter: cells.choice_filter } : {}),
+      ...(ext('multiple') ? { multiple: yes(ext('multiple')) } : {}),
+      ...(ext('special_countries') ? { specialCountries: yes(ext('special_countries')) } : {}),
+      ...(ext('currencies') ? { currencies: ext('currencies').split(/\s+/).filter(Boolean) } : {}),
+      ...(required ? { required: /^(yes|true|true\(\)|no|false|false\(\))$/i.test(required) ? yes(required) : required } : {}),
+      ...(textOf(cells, survey.header, 'required_message') !== undefined ? { requiredMessage: textOf(cells, survey.header, 'required_message') } : {}),
+      ...(cells.constraint ? { constraint: cells.constraint } : {}),
+      ...(textOf(cells, survey.header, 'constraint_message') !== undefined ? { constraintMessage: textOf(cells, survey.header, 'constraint_message') } : {}),
+      ...(cells.default ? { default: cells.default } : {}),
+      ...(cells.calculation ? { calculation: cells.calculation } : {}),
+      ...(cells.read_only && yes(cells.read_only) ? { readOnly: true } : {}),
+      ...appearance,
+      ...(ext('identifier') ? { identifier: yes(ext('identifier')) } : {}),
+      ...(ext('quasi_identifier') ? { quasiIdentifier: yes(ext('quasi_identifier')) } : {}),
+    } as Item);
+  }
+  if (stack.length > 1) {
+    const open = stack[stack.length - 1];
+    throw new XlsformError(`survey row ${open.line}: "begin ${open.kind}" ${open.name} is never closed`, `survey row ${open.line}`);
+  }
+  const extraSettings = Object.fromEntries(Object.entries(settingsRow).filter(([k, v]) => !['form_title', 'form_id', 'version', 'default_language'].includes(k) && v !== ''));
+  const id = (settingsRow.form_id || fallbackId).trim();
+  if (!/^[A-Za-z0-9_.-]+$/.test(id)) throw new XlsformError(`settings: form_id "${id}" must be letters, digits, _ . or -`, 'settings');
+  return {
+    id,
+    version: settingsRow.version || '1',
+    title: settingsRow.form_title || id,
+    languages: { default: defaultLanguage, available: languagesSeen },
+    ...(Object.keys(extraSettings).length ? { meta: { xlsform: { settings: extraSettings } } } : {}),
+    ...(Object.keys(choiceLists).length ? { choiceLists } : {}),
+    items: root,
+  };
+}
+
+/** Converts a questionnaire to XLSForm sheets that ODK and KoboToolbox read; mdsurvey:: columns keep what XLSForm lacks, so the round trip is lossless. */
+export function questionnaireToXlsform(q: Questionnaire): SheetModel {
+  const langs = q.languages.available;
+  const multilingual = langs.length > 1;
+  const col = (base: string, lang: string) => (multilingual ? `${base}::${q.languages.names?.[lang] ? `${q.languages.names[lang]} (${lang})` : lang}` : base);
+  const texts = (base: string, t: Text | undefined, cells: Record<string, string>) => {
+    if (t === undefined) return;
+    if (typeof t === 'string') cells[col(base, q.languages.default)] = t;
+    else for (const [lang, v] of Object.entries(t)) cells[col(base, lang)] = v;
+  };
+  const rows: Record<string, string>[] = [];
+  const choiceLists: Record<string, Choice[]> = { ...(q.choiceLists ?? {}) };
+  let needCountries = false;
+  const walk = (items: Item[]) => {
+    for (const item of items) {
+      const cells: Record<string, string> = { name: item.name };
+      if ('relevant' in item && item.relevant) cells.relevant = item.relevant;
+      switch (item.kind) {
+        case 'group':
+        case 'roster': {
+          const r = item.kind === 'roster';
+          cells.type = r ? 'begin repeat' : 'begin group';
+          texts('label', item.label, cells);
+          if (item.appearance) cells.appearance = item.appearance;
+          if (r && item.repeatCount) cells.repeat_count = item.repeatCount;
+          if (r && item.rowsFrom) {
+            // ODK cannot follow another repeat's rows; it gets one row per source row, mdsurvey reads the filter back.
+            cells.repeat_count = `count(\${${item.rowsFrom.roster}})`;
+            cells['mdsurvey::rows_from'] = item.rowsFrom.roster;
+            if (item.rowsFrom.filter) cells['mdsurvey::rows_filter'] = item.rowsFrom.filter;
+          }
+          if (r && item.maxRows) cells['mdsurvey::max_rows'] = String(item.maxRows);
+          rows.push(cells);
+          walk(item.items);
+          rows.push({ type: r ? 'end repeat' : 'end group', name: '' });
+          continue;
+        }
+        case 'metadata':
+          cells.type = item.type === 'enumerator' ? 'username' : item.type;
+          break;
+        case 'note':
+          cells.type = 'note';
+          texts('label', item.label, cells);
+          texts('hint', item.hint, cells);
+          if (item.appearance) cells.appearance = item.appearance;
+          break;
+        case 'calculate':
+          cells.type = 'calculate';
+          cells.calculation = item.calculation;
+          texts('label', item.label, cells);
+          break;
+        case 'question': {
+          if (item.type === 'country') {
+            needCountries = true;
+            cells.type = `${item.multiple ? 'select_multiple' : 'select_one'} ${COUNTRY_LIST}`;
+            cells['mdsurvey::type'] = 'country';
+            if (item.multiple) cells['mdsurvey::multiple'] = 'yes';
+            if (item.specialCountries === false) cells['mdsurvey::special_countries'] = 'no';
+          } else if (item.type === 'amount') {
+            cells.type = 'decimal';
+            cells['mdsurvey::type'] = 'amount';
+            cells['mdsurvey::currencies'] = (item.currencies ?? []).join(' ');
+          } else if (item.type === 'select_one' || item.type === 'select_multiple') cells.type = `${item.type} ${item.choices}`;
+          else if (item.type === 'year') {
+            cells.type = 'integer';
+            cells['mdsurvey::type'] = 'year';
+          } else cells.type = item.type;
+          texts('label', item.label, cells);
+          texts('hint', item.hint, cells);
+          if (item.required !== undefined) cells.required = typeof item.required === 'string' ? item.required : item.required ? 'yes' : 'no';
+          texts('required_message', item.requiredMessage, cells);
+          if (item.constraint) cells.constraint = item.constraint;
+          texts('constraint_message', item.constraintMessage, cells);
+          if (item.default) cells.default = item.default;
+          if (item.calculation) cells.calculation = item.calculation;
+          if (item.choiceFilter) cells.choice_filter = item.choiceFilter;
+          if (item.readOnly) cells.read_only = 'yes';
+          if (item.appearance) cells.appearance = item.appearance;
+          if (item.identifier !== undefined) cells['mdsurvey::identifier'] = item.identifier ? 'yes' : 'no';
+          if (item.quasiIdentifier !== undefined) cells['mdsurvey::quasi_identifier'] = item.quasiIdentifier ? 'yes' : 'no';
+          break;
+        }
+      }
+      rows.push(cells);
+    }
+  };
+  walk(q.items);
+  const surveyHeader = orderedHeader(rows, ['type', 'name', 'label', 'hint', 'required', 'required_message', 'relevant', 'constraint', 'constraint_message', 'calculation', 'default', 'choice_filter', 'repeat_count', 'read_only', 'appearance']);
+  // ODK needs the country list as choices; mdsurvey's importer leaves it out again.
+  if (needCountries) {
+    choiceLists[COUNTRY_LIST] = countryChoices(true).map((c) => {
+      const names = c.label as Record<string, string>;
+      return { value: c.value, label: multilingual ? Object.fromEntries(langs.map((l) => [l, names[l] ?? names.en])) : (names[q.languages.default] ?? names.en) };
+    });
+  }
+  const choiceRows: Record<string, string>[] = [];
+  for (const [listName, choices] of Object.entries(choiceLists)) {
+    for (const c of choices) {
+      const cells: Record<string, string> = { list_name: listName, name: c.value };
+      texts('label', c.label, cells);
+      for (const [k, v] of Object.entries(c.properties ?? {})) cells[k] = v;
+      choiceRows.push(cells);
+    }
+  }
+  return {
+    survey: toSheet(surveyHeader, rows),
+    choices: toSheet(orderedHeader(choiceRows, ['list_name', 'name', 'label']), choiceRows),
+    settings: toSheet(['form_title', 'form_id', 'version', 'default_language', ...Object.keys((q.meta?.xlsform as { settings?: Record<string, string> } | undefined)?.settings ?? {})], [
+      {
+        form_title: typeof q.title === 'string' ? q.title : (q.title[q.languages.default] ?? Object.values(q.title)[0]),
+        form_id: q.id,
+        version: q.version,
+        default_language: multilingual ? (q.languages.names?.[q.languages.default] ? `${q.languages.names[q.languages.default]} (${q.languages.default})` : q.languages.default) : q.languages.default,
+        ...((q.meta?.xlsform as { settings?: Record<string, string> } | undefined)?.settings ?? {}),
+      },
+    ]),
+  };
+}
+
+function orderedHeader(rows: Record<string, string>[], first: string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  const add = (h: string) => {
+    if (!seen.has(h)) {
+      seen.add(h);
+      out.push(h);
+    }
+  };
+  const all = rows.flatMap((r) => Object.keys(r));
+  for (const f of first) for (const h of all) if (h === f || h.startsWith(`${f}::`)) add(h);
+  for (const h of all) add(h);
+  return out;
+}
+
+function toSheet(header: string[], rows: Record<string, string>[]): Sheet {
+  return { header, rows: rows.map((cells, k) => ({ line: k + 2, cells })) };
+}

@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runMdsurvey } from '../helpers/cli.js';
+import { FIXTURES } from '../helpers/reference.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qcli-'));
+const household = path.join(FIXTURES, 'questionnaires', 'household.json');
+
+describe('mdsurvey questionnaire', () => {
+  it('validate: exit 0 with a summary', async () => {
+    const r = await runMdsurvey(['questionnaire', 'validate', household]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/valid questionnaire test-household version 1 \(\d+ questions, 4 rosters/);
+  });
+  it('validate: every problem and exit 2', async () => {
+    const bad = path.join(dir, 'bad.json');
+    const q = JSON.parse(fs.readFileSync(household, 'utf8'));
+    q.items.push({ kind: 'calculate', name: 'x', calculation: '${nope}' }, { kind: 'question', name: 'region', type: 'text', label: 'dup' });
+    fs.writeFileSync(bad, JSON.stringify(q));
+    const r = await runMdsurvey(['questionnaire', 'validate', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/2 problems/);
+    expect(r.stderr).toMatch(/x: calculation refers to unknown question \$\{nope\}/);
+    expect(r.stderr).toMatch(/region: duplicate name/);
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  });
+  it.each([
+    ['{"id": ', /is not valid JSON/],
+    ['[1, 2]', /problem/],
+  ])('validate: malformed input %j exits 2', async (content, message) => {
+    const f = path.join(dir, `m${Math.random()}.json`);
+    fs.writeFileSync(f, content);
+    const r = await runMdsurvey(['questionnaire', 'validate', f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+  it('import-xlsform and export-xlsform round-trip a pyxform workbook', async () => {
+    const json = path.join(dir, 'cf.json');
+    const xlsx = path.join(dir, 'cf.xlsx');
+    const json2 = path.join(dir, 'cf2.json');
+    expect((await runMdsurvey(['questionnaire', 'import-xlsform', path.join(FIXTURES, 'xlsform', 'choice_filter_test.xlsx'), '--out', json])).code).toBe(0);
+    expect((await runMdsurvey(['questionnaire', 'export-xlsform', json, '--out', xlsx])).code).toBe(0);
+    expect((await runMdsurvey(['questionnaire', 'import-xlsform', xlsx, '--out', json2])).code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(json2, 'utf8'))).toEqual(JSON.parse(fs.readFileSync(json, 'utf8')));
+  });
+  it('import-xlsform: an unsupported feature exits 2 with the row', async () => {
+    const r = await runMdsurvey(['questionnaire', 'import-xlsform', path.join(FIXTURES, 'xlsform', 'specify_other.xlsx'), '--out', path.join(dir, 'x.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('mdsurvey: survey row 2: "or specify other" is not supported; add an "other" choice and a text question');
+    expect(fs.existsSync(path.join(dir, 'x.json'))).toBe(false);
+  });
+});
