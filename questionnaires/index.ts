@@ -10,3 +10,7 @@ export * from './expressions/index.js';
 export { xlsformToQuestionnaire, questionnaireToXlsform, XlsformError, parseHeader } from './xlsform.js';
 export type { Sheet, SheetModel } from './xlsform.js';
 export { readXlsformWorkbook, writeXlsformWorkbook } from './xlsform-workbook.js';
+export { composeQuestionnaire, CompositionError } from './compose.js';
+export type { ComposeOptions, ModuleLike } from './compose.js';
+export { LIBRARY_MODULES, DOTM_MODULES, dotmHousehold, libraryQuestionnaires, libraryItem, exampleLfsHost, EXAMPLE_LFS_MAPPING } from './library/index.js';
+export type { QuestionnaireModule } from './library/index.js';

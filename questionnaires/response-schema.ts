@@ -109,7 +109,9 @@ function jsonPointerToPath(pointer: string): string {
 export function validateResponse(q: CompiledQuestionnaire, doc: unknown, options: FormOptions = {}): { problems: AnswerProblem[]; answers?: Record<string, unknown> } {
   let validate = validators.get(q);
   if (!validate) {
-    validate = ajv.compile(responseSchema(q));
+    // Without its $id: two compilations of the same version (a draft edited in place) must not collide in ajv.
+    const { $id: _id, ...schema } = responseSchema(q);
+    validate = ajv.compile(schema);
     validators.set(q, validate);
   }
   if (!validate(doc)) {

@@ -3,6 +3,13 @@ import path from 'node:path';
 import { InputError } from '../../common/errors.js';
 import {
   compileQuestionnaire,
+  composeQuestionnaire,
+  CompositionError,
+  LIBRARY_MODULES,
+  libraryItem,
+  libraryQuestionnaires,
+  textIn,
+  type Questionnaire,
   questionnaireToXlsform,
   QuestionnaireError,
   readXlsformWorkbook,
@@ -18,8 +25,12 @@ function readBytes(file: string): Buffer {
   }
 }
 
-/** Reads a questionnaire JSON file; malformed JSON is an InputError with the position. */
+/** Reads a questionnaire JSON file, or takes a library module or questionnaire by id; malformed JSON is an InputError. */
 export function readQuestionnaireJson(file: string): unknown {
+  if (!fs.existsSync(file)) {
+    const item = libraryItem(file);
+    if (item) return item;
+  }
   const text = readBytes(file).toString('utf8');
   try {
     return JSON.parse(text);
@@ -69,4 +80,53 @@ export async function exportAction(file: string, out: string): Promise<void> {
   const c = compileQuestionnaire(doc);
   write(out, await writeXlsformWorkbook(questionnaireToXlsform(c.source)));
   process.stdout.write(`${file} -> ${out}: XLSForm of ${c.source.id} version ${c.source.version}\n`);
+}
+
+/** `questionnaire list`. */
+export async function listAction(): Promise<void> {
+  const rows: string[] = ['id                               version  kind           questions  title'];
+  const describe = (q: Questionnaire, kind: string) => {
+    const c = compileQuestionnaire(q);
+    const n = c.fields.filter((f) => f.item.kind === 'question').length;
+    rows.push(`${q.id.padEnd(32)} ${q.version.padEnd(8)} ${kind.padEnd(14)} ${String(n).padStart(9)}  ${textIn(q.title, 'en', q.languages.default)}`);
+  };
+  for (const q of libraryQuestionnaires()) describe(q, 'questionnaire');
+  for (const m of LIBRARY_MODULES) describe(m, (m.meta.module.optional ? 'module (opt.)' : 'module'));
+  process.stdout.write(`${rows.join('\n')}\n`);
+}
+
+/** `questionnaire compose`. */
+export async function composeAction(opts: { host: string; add: string[]; map?: string; id?: string; version?: string; out: string }): Promise<void> {
+  const host = readQuestionnaireJson(opts.host) as Questionnaire;
+  compileQuestionnaire(host);
+  const modules = opts.add.map((a) => readQuestionnaireJson(a) as Questionnaire);
+  const mapping: Record<string, string> = {};
+  for (const pair of (opts.map ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [from, to] = pair.split('=').map((x) => x.trim());
+    if (!from || !to) throw new InputError('bad-flags', `--map takes module=host pairs, got "${pair}"`);
+    mapping[from] = to;
+  }
+  let composed: Questionnaire;
+  try {
+    composed = composeQuestionnaire(host, modules, { mapping, id: opts.id, version: opts.version });
+  } catch (err) {
+    if (err instanceof CompositionError) {
+      process.stderr.write(`mdsurvey: cannot compose:\n${err.problems.map((p) => `  ${p}`).join('\n')}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
+  write(opts.out, `${JSON.stringify(composed, null, 2)}\n`);
+  process.stdout.write(`composed ${composed.id} version ${composed.version} -> ${opts.out}\n`);
+}
+
+/** `questionnaire export-library DIR`. */
+export async function exportLibraryAction(dir: string): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const q of [...libraryQuestionnaires(), ...LIBRARY_MODULES]) {
+    write(path.join(dir, `${q.id}.json`), `${JSON.stringify(q, null, 2)}\n`);
+    write(path.join(dir, `${q.id}.xlsx`), await writeXlsformWorkbook(questionnaireToXlsform(q)));
+  }
+  process.stdout.write(`wrote ${libraryQuestionnaires().length + LIBRARY_MODULES.length} questionnaires and modules (JSON and XLSForm) to ${dir}\n`);
 }
