@@ -7,11 +7,17 @@ import type { ServerConfig } from './config.js';
 import type { Database } from './db/index.js';
 import type { Logger } from './logger.js';
 import { apiNotFound, problemHandler, sendProblem } from './http/problem.js';
+import cookieParser from 'cookie-parser';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { mountRoutes } from './http/route.js';
+import { openApiDocument } from './http/openapi.js';
+import { API_ROUTES, SESSION_COOKIE } from './routes/index.js';
+import { userForToken, type User } from './auth/users.js';
 import { packageRoot, packageVersion } from './package-info.js';
 
 export interface AppDeps {
   db: Database;
-  config: Pick<ServerConfig, 'bodyLimitBytes'>;
+  config: Pick<ServerConfig, 'bodyLimitBytes'> & { loginAttemptsPerWindow?: number };
   logger?: Logger;
   /** Folder of the built client; default client/dist under the package root. Absent folder: API only. */
   clientDir?: string;
@@ -54,6 +60,28 @@ export function createApp({ db, config, logger, clientDir }: AppDeps): Express {
   const api = express.Router();
   api.use(requireJsonBodies);
   api.use(express.json({ limit: config.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
+  api.use(cookieParser());
+  // Password guessing: at most N sign-in attempts per address and user name per 15 minutes.
+  api.use(
+    '/auth/login',
+    rateLimit({
+      windowMs: 15 * 60_000,
+      limit: config.loginAttemptsPerWindow ?? 20,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${typeof req.body?.username === 'string' ? req.body.username : ''}`,
+      handler: (_req, res) => sendProblem(res, 429, 'too-many-attempts', 'too many sign-in attempts; wait 15 minutes'),
+    }),
+  );
+  const authenticate = async (req: express.Request): Promise<User | null> => {
+    const bearer = /^Bearer\s+(\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearer ?? (req.cookies?.[SESSION_COOKIE] as string | undefined);
+    return token ? userForToken(db, token) : null;
+  };
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument(API_ROUTES, packageVersion()));
+  });
+  mountRoutes(api, db, API_ROUTES, authenticate);
 
   api.get('/health', async (_req, res) => {
     const up = await db.ping();

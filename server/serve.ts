@@ -4,9 +4,12 @@ import type { ServerConfig } from './config.js';
 import { openDatabase, migrate, type Database } from './db/index.js';
 import { createApp } from './app.js';
 import { createLogger, type Logger } from './logger.js';
+import { ensureAdmin } from './auth/users.js';
 
 export interface RunningServer {
   url: string;
+  /** The admin account created on the first start (its password is shown once), or null. */
+  firstAdmin: { username: string; password: string } | null;
   db: Database;
   server: http.Server;
   logger: Logger;
@@ -25,6 +28,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     await db.close().catch(() => undefined);
     throw err;
   }
+  const firstAdmin = await ensureAdmin(db);
   const app = createApp({ db, config, logger });
   const server = http.createServer(app);
   server.keepAliveTimeout = 5000;
@@ -47,5 +51,5 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     })();
     return stopping;
   };
-  return { url, db, server, logger, stop };
+  return { url, firstAdmin, db, server, logger, stop };
 }

@@ -28,7 +28,11 @@ export function registerServe(program: Command): void {
         `\nmdsurvey is running at ${running.url}\n` +
           `  storage: ${where}\n` +
           `  health:  ${running.url}/api/v1/health\n` +
-          `  web app: ${running.url}/ (user accounts and sign-in arrive with the server workflow)\n` +
+          `  sign in: ${running.url}/login\n` +
+          (running.firstAdmin
+            ? `  first start: created the admin account\n      user name: ${running.firstAdmin.username}\n      password:  ${running.firstAdmin.password}\n    (shown only now: write it down)\n`
+            : '') +
+          `  API:     ${running.url}/api/v1/openapi.json\n` +
           `  stop:    Ctrl-C\n\n`,
       );
       await new Promise<void>((resolve) => {

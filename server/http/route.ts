@@ -1,0 +1,83 @@
+import type { Request, Response, Router } from 'express';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { Database } from '../db/index.js';
+import type { Role, User } from '../auth/users.js';
+import { HttpProblem } from './problem.js';
+
+/** JSON Schema (as a plain object). */
+export type JsonSchema = Record<string, unknown>;
+
+/** What a handler gets: the signed-in user, parsed parameters and the validated body. */
+export interface RouteContext {
+  req: Request;
+  res: Response;
+  db: Database;
+  user: User;
+  params: Record<string, string>;
+  body: unknown;
+  query: Record<string, string>;
+}
+
+/** A handler's answer (or `undefined` when it wrote the response itself, e.g. a stream). */
+export type RouteResult = { status?: number; body?: unknown; headers?: Record<string, string> } | undefined;
+
+/** One API route: method, path, who may call it, the shape of its body, and the handler. */
+export interface RouteSpec {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  /** Express path under /api/v1, with :params (each must be a UUID unless named in `textParams`). */
+  path: string;
+  summary: string;
+  tag: string;
+  /** Roles allowed; every other signed-in user gets 403, anyone not signed in 401. */
+  roles: readonly Role[] | 'public';
+  body?: JsonSchema;
+  /** Path parameters that are not UUIDs (checked against a safe pattern instead). */
+  textParams?: string[];
+  handler(ctx: RouteContext): Promise<RouteResult>;
+}
+
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+(addFormats as unknown as (a: Ajv2020) => void)(ajv);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SAFE_TEXT = /^[A-Za-z0-9_.-]{1,100}$/;
+
+/** Mounts route specs on a router: authentication, role check, parameter and body validation, then the handler. */
+export function mountRoutes(router: Router, db: Database, routes: readonly RouteSpec[], authenticate: (req: Request) => Promise<User | null>): void {
+  for (const spec of routes) {
+    const validate = spec.body ? ajv.compile(spec.body) : null;
+    router[spec.method](spec.path, async (req, res, next) => {
+      try {
+        const user = spec.roles === 'public' ? ((await authenticate(req)) as User) : await authenticate(req);
+        if (spec.roles !== 'public') {
+          if (!user) throw new HttpProblem(401, 'unauthenticated', 'sign in first (session cookie or Authorization: Bearer token)');
+          if (!spec.roles.includes(user.role)) throw new HttpProblem(403, 'forbidden', `the ${user.role} role may not ${spec.summary.toLowerCase()}`);
+        }
+        const params = req.params as Record<string, string>;
+        for (const [name, value] of Object.entries(params)) {
+          const ok = spec.textParams?.includes(name) ? SAFE_TEXT.test(value) : UUID.test(value);
+          if (!ok) throw new HttpProblem(400, 'bad-parameter', `path parameter "${name}" is not a valid ${spec.textParams?.includes(name) ? 'name' : 'id (UUID)'}`);
+        }
+        let body: unknown = undefined;
+        if (validate) {
+          body = req.body;
+          if (body === undefined || !validate(body)) {
+            const errors = (validate.errors ?? []).map((e) => ({
+              path: e.instancePath || '/',
+              message: e.keyword === 'additionalProperties' ? `unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"` : (e.message ?? 'invalid'),
+            }));
+            throw new HttpProblem(422, 'invalid-body', body === undefined ? 'a JSON body is required' : `the request body is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
+          }
+        }
+        const query: Record<string, string> = {};
+        for (const [k, v] of Object.entries(req.query)) if (typeof v === 'string') query[k] = v;
+        const result = await spec.handler({ req, res, db, user: user!, params, body, query });
+        if (result === undefined) return;
+        if (result.headers) for (const [k, v] of Object.entries(result.headers)) res.setHeader(k, v);
+        res.status(result.status ?? 200).json(result.body ?? {});
+      } catch (err) {
+        next(err);
+      }
+    });
+  }
+}

@@ -1,0 +1,247 @@
+import { createHash } from 'node:crypto';
+import type { Database, Queryable } from '../db/index.js';
+import type { RouteSpec } from '../http/route.js';
+import { HttpProblem } from '../http/problem.js';
+import type { User } from '../auth/users.js';
+import { validateResponse } from '../../questionnaires/index.js';
+import { compiledVersion } from '../questionnaire-cache.js';
+import { audit } from './audit.js';
+
+const SUBMISSION_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['instanceId', 'questionnaire', 'answers'],
+  properties: {
+    instanceId: { type: 'string', format: 'uuid' },
+    deprecatedId: { type: 'string', format: 'uuid' },
+    assignmentId: { type: 'string', format: 'uuid' },
+    questionnaire: { type: 'object', additionalProperties: false, required: ['id', 'version'], properties: { id: { type: 'string', maxLength: 200 }, version: { type: 'string', maxLength: 100 } } },
+    answers: { type: 'object' },
+    paradata: { type: 'object' },
+    meta: { type: 'object' },
+  },
+} as const;
+
+interface SubmissionBody {
+  instanceId: string;
+  deprecatedId?: string;
+  assignmentId?: string;
+  questionnaire: { id: string; version: string };
+  answers: Record<string, unknown>;
+  paradata?: Record<string, unknown>;
+  meta?: Record<string, unknown>;
+}
+
+/** JSON with sorted keys, so the same content always hashes the same. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/**
+ * Stores one submission: validated (JSON Schema + engine), idempotent by instanceId, a new version
+ * only as the successor of the current one; the write is one transaction. Returns the HTTP status.
+ */
+export async function storeSubmission(db: Database, user: User, surveyId: string, b: SubmissionBody): Promise<{ status: number; body: Record<string, unknown> }> {
+  const survey = await db.query<{ state: string }>('SELECT state FROM surveys WHERE id = $1', [surveyId]);
+  if (!survey.rows[0]) throw new HttpProblem(404, 'not-found', `no survey ${surveyId}`);
+  const q = await compiledVersion(db, surveyId, b.questionnaire.version);
+  if (!q || q.source.id !== b.questionnaire.id) throw new HttpProblem(422, 'unknown-questionnaire-version', `questionnaire ${b.questionnaire.id} version ${b.questionnaire.version} is not published for this survey`);
+  const hash = createHash('sha256').update(canonical({ ...b, meta: undefined })).digest('hex');
+  // An identical resend is answered before anything else, even after the survey closed.
+  const existing = await db.query<{ content_hash: string; state: string }>('SELECT content_hash, state FROM submissions WHERE instance_id = $1', [b.instanceId]);
+  if (existing.rows[0]) {
+    if (existing.rows[0].content_hash === hash) return { status: 200, body: { instanceId: b.instanceId, stored: false, state: existing.rows[0].state } };
+    throw new HttpProblem(409, 'instance-id-reused', `instanceId ${b.instanceId} was already stored with other content; a corrected interview needs a new instanceId and deprecatedId ${b.instanceId}`);
+  }
+  if (survey.rows[0].state !== 'fieldwork') throw new HttpProblem(409, 'survey-not-in-fieldwork', `the survey is ${survey.rows[0].state}: it does not take submissions`);
+  const { problems, answers } = validateResponse(q, { instanceId: b.instanceId, questionnaire: b.questionnaire, answers: b.answers, paradata: b.paradata, meta: b.meta });
+  if (problems.length) throw new HttpProblem(422, 'invalid-submission', `the interview has ${problems.length} problem${problems.length === 1 ? '' : 's'}`, { errors: problems });
+  if (b.assignmentId) {
+    const a = await db.query<{ enumerator_id: string; survey_id: string }>('SELECT enumerator_id, survey_id FROM assignments WHERE id = $1', [b.assignmentId]);
+    if (!a.rows[0] || a.rows[0].survey_id !== surveyId) throw new HttpProblem(422, 'unknown-assignment', `no assignment ${b.assignmentId} in this survey`);
+    if (user.role === 'enumerator' && a.rows[0].enumerator_id !== user.id) throw new HttpProblem(403, 'not-your-assignment', 'that case is assigned to another enumerator');
+  }
+  try {
+    return await db.transaction(async (tx) => {
+      let interviewId = b.instanceId;
+      let enumeratorId = user.id;
+      if (b.deprecatedId) {
+        const prev = await tx.query<{ interview_id: string; superseded: boolean; survey_id: string; enumerator_id: string; state: string }>(
+          'SELECT interview_id, superseded, survey_id, enumerator_id, state FROM submissions WHERE instance_id = $1 FOR UPDATE',
+          [b.deprecatedId],
+        );
+        const p = prev.rows[0];
+        if (!p || p.survey_id !== surveyId) throw new HttpProblem(422, 'unknown-deprecated-id', `deprecatedId ${b.deprecatedId} is not a submission of this survey`);
+        if (user.role === 'enumerator' && p.enumerator_id !== user.id) throw new HttpProblem(403, 'not-your-interview', 'only the enumerator of an interview can send a new version of it');
+        if (p.superseded) throw new HttpProblem(409, 'stale-version', `submission ${b.deprecatedId} was already replaced by a newer version; fetch the current version and correct that`);
+        if (p.state === 'hq_approved') throw new HttpProblem(409, 'already-approved', 'the interview was approved by HQ and cannot be replaced');
+        await tx.query('UPDATE submissions SET superseded = true WHERE instance_id = $1', [b.deprecatedId]);
+        interviewId = p.interview_id;
+        enumeratorId = p.enumerator_id;
+      }
+      await tx.query(
+        `INSERT INTO submissions (instance_id, interview_id, deprecated_id, survey_id, questionnaire_version, assignment_id, enumerator_id, answers, paradata, meta, content_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [b.instanceId, interviewId, b.deprecatedId ?? null, surveyId, b.questionnaire.version, b.assignmentId ?? null, enumeratorId, JSON.stringify(answers), JSON.stringify(b.paradata ?? {}), JSON.stringify(b.meta ?? {}), hash],
+      );
+      await audit(tx, user, b.deprecatedId ? 'resubmit' : 'submit', 'submission', b.instanceId, { interviewId, deprecatedId: b.deprecatedId });
+      return { status: 201, body: { instanceId: b.instanceId, interviewId, stored: true, state: 'completed' } };
+    });
+  } catch (err) {
+    // Two devices racing: the unique keys decide; the loser gets the same answer a retry would.
+    const code = (err as { code?: string }).code;
+    if (code === '23505') {
+      const again = await db.query<{ content_hash: string; state: string }>('SELECT content_hash, state FROM submissions WHERE instance_id = $1', [b.instanceId]);
+      if (again.rows[0]?.content_hash === hash) return { status: 200, body: { instanceId: b.instanceId, stored: false, state: again.rows[0].state } };
+      throw new HttpProblem(409, 'stale-version', `submission ${b.deprecatedId ?? b.instanceId} was replaced concurrently`);
+    }
+    throw err;
+  }
+}
+
+/** Review transitions: from state -> action -> [roles allowed, next state]. */
+const REVIEW: Record<string, Record<string, [readonly string[], string]>> = {
+  completed: { approve: [['supervisor', 'admin'], 'supervisor_approved'], reject: [['supervisor', 'admin'], 'rejected'] },
+  supervisor_approved: { approve: [['statistician', 'admin'], 'hq_approved'], reject: [['statistician', 'admin'], 'rejected'] },
+};
+
+async function visible(db: Queryable, user: User, surveyId: string, instanceId: string) {
+  const r = await db.query<{ enumerator_id: string; supervisor_id: string | null; state: string; superseded: boolean }>(
+    `SELECT s.enumerator_id, u.supervisor_id, s.state, s.superseded FROM submissions s JOIN users u ON u.id = s.enumerator_id WHERE s.instance_id = $1 AND s.survey_id = $2`,
+    [instanceId, surveyId],
+  );
+  const row = r.rows[0];
+  const mine = row && (user.role === 'admin' || user.role === 'statistician' || (user.role === 'supervisor' && row.supervisor_id === user.id) || (user.role === 'enumerator' && row.enumerator_id === user.id));
+  if (!row || !mine) throw new HttpProblem(404, 'not-found', `no submission ${instanceId} you may see`);
+  return row;
+}
+
+const LIST_FIELDS = `s.instance_id AS "instanceId", s.interview_id AS "interviewId", s.deprecated_id AS "deprecatedId", s.questionnaire_version AS "questionnaireVersion",
+  s.assignment_id AS "assignmentId", s.enumerator_id AS "enumeratorId", s.state, s.review, s.received_at AS "receivedAt"`;
+
+export const submissionRoutes: RouteSpec[] = [
+  {
+    method: 'post',
+    path: '/surveys/:surveyId/submissions',
+    tag: 'submissions',
+    summary: 'Submit an interview',
+    roles: ['enumerator', 'supervisor', 'admin'],
+    body: SUBMISSION_SCHEMA,
+    async handler({ db, user, params, body }) {
+      return storeSubmission(db, user, params.surveyId, body as SubmissionBody);
+    },
+  },
+  {
+    method: 'post',
+    path: '/surveys/:surveyId/submissions/batch',
+    tag: 'submissions',
+    summary: 'Submit a rescue file of interviews',
+    roles: ['enumerator', 'supervisor', 'admin'],
+    body: { type: 'object', additionalProperties: false, required: ['submissions'], properties: { format: { const: 'mdsurvey-rescue-1' }, exportedAt: { type: 'string' }, submissions: { type: 'array', maxItems: 500, items: SUBMISSION_SCHEMA } } },
+    async handler({ db, user, params, body }) {
+      const results = [];
+      for (const s of (body as { submissions: SubmissionBody[] }).submissions) {
+        try {
+          const r = await storeSubmission(db, user, params.surveyId, s);
+          results.push({ instanceId: s.instanceId, status: r.status, stored: r.body.stored });
+        } catch (err) {
+          if (err instanceof HttpProblem) results.push({ instanceId: s.instanceId, status: err.status, code: err.code, detail: err.message, ...err.extensions });
+          else throw err;
+        }
+      }
+      return { status: 200, body: { results } };
+    },
+  },
+  {
+    method: 'get',
+    path: '/surveys/:surveyId/submissions',
+    tag: 'submissions',
+    summary: 'List submissions',
+    roles: ['admin', 'statistician', 'supervisor', 'enumerator'],
+    async handler({ db, user, params, query }) {
+      const where = ['s.survey_id = $1', 'NOT s.superseded'];
+      const args: unknown[] = [params.surveyId];
+      if (query.state) {
+        if (!['completed', 'supervisor_approved', 'rejected', 'hq_approved'].includes(query.state)) throw new HttpProblem(400, 'bad-parameter', `state must be completed, supervisor_approved, rejected or hq_approved`);
+        args.push(query.state);
+        where.push(`s.state = $${args.length}`);
+      }
+      if (user.role === 'enumerator') {
+        args.push(user.id);
+        where.push(`s.enumerator_id = $${args.length}`);
+      } else if (user.role === 'supervisor') {
+        args.push(user.id);
+        where.push(`u.supervisor_id = $${args.length}`);
+      }
+      const limit = Math.min(Number(query.limit ?? 500) || 500, 5000);
+      const offset = Math.max(Number(query.offset ?? 0) || 0, 0);
+      const r = await db.query(`SELECT ${LIST_FIELDS} FROM submissions s JOIN users u ON u.id = s.enumerator_id WHERE ${where.join(' AND ')} ORDER BY s.received_at LIMIT ${limit} OFFSET ${offset}`, args);
+      return { body: { submissions: r.rows } };
+    },
+  },
+  {
+    method: 'get',
+    path: '/surveys/:surveyId/submissions/:instanceId',
+    tag: 'submissions',
+    summary: 'Show a submission',
+    roles: ['admin', 'statistician', 'supervisor', 'enumerator'],
+    async handler({ db, user, params }) {
+      await visible(db, user, params.surveyId, params.instanceId);
+      const r = await db.query(`SELECT ${LIST_FIELDS}, s.answers, s.paradata, s.superseded FROM submissions s WHERE s.instance_id = $1`, [params.instanceId]);
+      return { body: { submission: r.rows[0] } };
+    },
+  },
+  {
+    method: 'post',
+    path: '/surveys/:surveyId/submissions/:instanceId/review',
+    tag: 'review',
+    summary: 'Approve or reject a submission',
+    roles: ['admin', 'statistician', 'supervisor'],
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['action'],
+      properties: { action: { enum: ['approve', 'reject'] }, comments: { type: 'object', additionalProperties: { type: 'string', maxLength: 2000 } }, note: { type: 'string', maxLength: 5000 } },
+    },
+    async handler({ db, user, params, body }) {
+      const b = body as { action: 'approve' | 'reject'; comments?: Record<string, string>; note?: string };
+      if (b.action === 'reject' && !b.note && !Object.keys(b.comments ?? {}).length) throw new HttpProblem(422, 'comment-required', 'a rejection needs a note or comments at the questions to correct');
+      await visible(db, user, params.surveyId, params.instanceId);
+      const state = await db.transaction(async (tx) => {
+        const r = await tx.query<{ state: string; superseded: boolean }>('SELECT state, superseded FROM submissions WHERE instance_id = $1 FOR UPDATE', [params.instanceId]);
+        const { state: from, superseded } = r.rows[0];
+        if (superseded) throw new HttpProblem(409, 'stale-version', 'a newer version of this interview exists; review that one');
+        const rule = REVIEW[from]?.[b.action];
+        if (!rule) throw new HttpProblem(409, 'illegal-transition', `a submission in state ${from} cannot be ${b.action === 'approve' ? 'approved' : 'rejected'}`);
+        if (!rule[0].includes(user.role)) throw new HttpProblem(409, 'illegal-transition', `a ${user.role} cannot ${b.action} a submission in state ${from}`);
+        const review = { by: user.id, byName: user.username, role: user.role, at: new Date().toISOString(), action: b.action, comments: b.comments ?? {}, note: b.note ?? '' };
+        await tx.query('UPDATE submissions SET state = $2, review = $3 WHERE instance_id = $1', [params.instanceId, rule[1], JSON.stringify(review)]);
+        await audit(tx, user, b.action, 'submission', params.instanceId, { from, to: rule[1], comments: b.comments ?? {} });
+        return rule[1];
+      });
+      return { body: { instanceId: params.instanceId, state } };
+    },
+  },
+  {
+    method: 'get',
+    path: '/surveys/:surveyId/submissions/:instanceId/history',
+    tag: 'review',
+    summary: 'Show the audit history of a submission',
+    roles: ['admin', 'statistician', 'supervisor', 'enumerator'],
+    async handler({ db, user, params }) {
+      await visible(db, user, params.surveyId, params.instanceId);
+      const r = await db.query(
+        `SELECT a.at, a.action, a.details, u.username FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
+         WHERE a.entity = 'submission' AND a.entity_id IN (SELECT instance_id::text FROM submissions WHERE interview_id = (SELECT interview_id FROM submissions WHERE instance_id = $1)) ORDER BY a.id`,
+        [params.instanceId],
+      );
+      return { body: { history: r.rows } };
+    },
+  },
+];
