@@ -611,12 +611,21 @@ function sameValue(a: Value, b: Value): boolean {
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_TIME = /^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 
+/** Choice values per question, built once (a country list has over 250). */
+const choiceValues = new WeakMap<FieldDef, Set<string>>();
+function valuesOf(field: FieldDef): Set<string> | null {
+  if (!field.choices) return null;
+  let set = choiceValues.get(field);
+  if (!set) choiceValues.set(field, (set = new Set(field.choices.map((c) => c.value))));
+  return set;
+}
+
 /** Why an answer does not fit its question's type, or null. */
 export function typeProblem(field: FieldDef, answer: unknown): string | null {
   if (answer === undefined || answer === null || answer === '') return null;
   const item = field.item;
   if (item.kind !== 'question') return null;
-  const values = field.choices ? new Set(field.choices.map((c) => c.value)) : null;
+  const values = valuesOf(field);
   switch (item.type) {
     case 'text':
       return typeof answer === 'string' ? null : 'must be text';

@@ -34,19 +34,37 @@ export async function createSession(db: Queryable, userId: string, kind: 'cookie
   return token;
 }
 
+/** Sessions seen in the last seconds: a request burst from one device costs one lookup, not one per request. */
+const recent = new Map<string, { user: User; until: number }>();
+const CACHE_MS = 5_000;
+
 /** The user of a valid, unexpired session token, or null. */
 export async function userForToken(db: Queryable, token: string): Promise<User | null> {
+  const key = hashToken(token);
+  const hit = recent.get(key);
+  if (hit && hit.until > Date.now()) return hit.user;
   const r = await db.query<UserRow>(
     `SELECT u.id, u.username, u.display_name, u.role, u.supervisor_id FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.token_hash = $1 AND s.expires_at > now() AND NOT u.disabled`,
-    [hashToken(token)],
+    [key],
   );
-  return r.rows[0] ? toUser(r.rows[0]) : null;
+  const user = r.rows[0] ? toUser(r.rows[0]) : null;
+  if (user) {
+    if (recent.size > 10_000) recent.clear();
+    recent.set(key, { user, until: Date.now() + CACHE_MS });
+  } else recent.delete(key);
+  return user;
 }
 
 /** Ends a session. */
 export async function endSession(db: Queryable, token: string): Promise<void> {
+  recent.delete(hashToken(token));
   await db.query('DELETE FROM sessions WHERE token_hash = $1', [hashToken(token)]);
+}
+
+/** Forgets cached sessions (after a user is disabled). */
+export function forgetSessions(): void {
+  recent.clear();
 }
 
 /** On the first start (no user yet), creates the admin account; returns its password once, or null. */

@@ -1,0 +1,123 @@
+// Ingestion benchmark (issue: server): validated DotM household submissions against PostgreSQL.
+// Starts the built server on a fresh database, then (1) sends as fast as it can with 32 requests in
+// flight for 10 s (throughput), and (2) sends at a fixed 300 requests/s for 10 s (latency p50/p99).
+//   node bench/ingest.mjs [--url postgres://postgres@127.0.0.1:5432/postgres] [--seconds 10] [--workers 1]
+import { spawn, execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+};
+const adminUrl = arg('--url', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const seconds = Number(arg('--seconds', 10));
+if (!fs.existsSync(path.join(root, 'dist', 'cli', 'bin.js'))) execFileSync('npm', ['run', 'build:server'], { cwd: root, stdio: 'inherit' });
+const { compileQuestionnaire, dotmHousehold, FormState } = await import(path.join(root, 'dist', 'questionnaires', 'index.js'));
+
+// A realistic interview: a 6-member household with 2 emigrants, answered like the app would.
+function household() {
+  const q = compileQuestionnaire(dotmHousehold());
+  const s = new FormState(q);
+  s.setAnswer('s_member_abroad', '1');
+  s.setAnswer('s_member_returned', '1');
+  s.setAnswer('s_member_born_abroad', '0');
+  s.setAnswer('s_remit', '1');
+  for (const [name, sex, age, rel] of [['Ama', '2', 45, '1'], ['Kofi', '1', 48, '2'], ['Esi', '2', 17, '3'], ['Yaw', '1', 14, '3'], ['Abena', '2', 8, '3'], ['Kojo', '1', 30, '7']]) {
+    const k = s.addRow('members');
+    s.setAnswer(`members[${k}].name`, name);
+    s.setAnswer(`members[${k}].sex`, sex);
+    s.setAnswer(`members[${k}].age`, age);
+    s.setAnswer(`members[${k}].relation`, rel);
+  }
+  s.setAnswer('n_emigrants_listed', 2);
+  for (let pass = 0; pass < 10; pass++) {
+    const missing = s.problems().filter((p) => p.code === 'required');
+    if (!missing.length) break;
+    for (const p of missing) {
+      const where = p.path.replace(/\[(\d+)\]/g, '[#$1]');
+      const { field } = s.locate(where);
+      const it = field.item;
+      const choices = field.choices?.map((c) => c.value) ?? [];
+      const v = it.type === 'select_one' ? (choices.includes('0') ? '0' : choices[0]) : it.type === 'select_multiple' ? [choices[0]] : it.type === 'country' ? (it.multiple ? ['THIS'] : 'GHA') : it.type === 'amount' ? { amount: 100, currency: it.currencies[0] } : it.type === 'year' ? 2020 : it.type === 'date' ? '2020-01-01' : it.type === 'integer' || it.type === 'decimal' ? 1 : 'x';
+      s.setAnswer(where, v);
+    }
+  }
+  s.setAnswer('rr_main_use', s.get('rr_uses').answer[0]);
+  if (s.problems().length) throw new Error(`benchmark household invalid: ${JSON.stringify(s.problems().slice(0, 3))}`);
+  return s.answers();
+}
+
+const dbName = `mdsurvey_bench_${Date.now()}`;
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+await admin.query(`CREATE DATABASE ${dbName}`);
+const u = new URL(adminUrl);
+u.pathname = `/${dbName}`;
+const server = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : []), path.join(root, 'bin', 'mdsurvey.js'), 'serve'], { env: { ...process.env, DATABASE_URL: u.toString(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error' }, stdio: ['ignore', 'ignore', 'pipe'] });
+let banner = '';
+const { url, password } = await new Promise((resolve, reject) => {
+  server.stderr.on('data', (d) => {
+    banner += d;
+    const m = /running at (http:\/\/localhost:\d+)/.exec(banner);
+    const p = /password:\s+(\S+)/.exec(banner);
+    if (m && p) resolve({ url: m[1], password: p[1] });
+  });
+  server.on('exit', (c) => reject(new Error(`server exited ${c}: ${banner}`)));
+});
+const call = async (method, p, body, token) => {
+  const res = await fetch(`${url}/api/v1${p}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  return { status: res.status, body: await res.json() };
+};
+const adminToken = (await call('POST', '/auth/login', { username: 'admin', password, token: true })).body.token;
+await call('POST', '/users', { username: 'loader', password: 'loader-password', role: 'enumerator' }, adminToken);
+const token = (await call('POST', '/auth/login', { username: 'loader', password: 'loader-password', token: true })).body.token;
+const surveyId = (await call('POST', '/surveys', { title: 'Load', questionnaire: 'dotm-household' }, adminToken)).body.survey.id;
+await call('PATCH', `/surveys/${surveyId}`, { state: 'fieldwork' }, adminToken);
+const answers = household();
+const bodyFor = () => JSON.stringify({ instanceId: randomUUID(), questionnaire: { id: 'dotm-household', version: '1.0.0' }, answers, paradata: { start: '2026-01-01T10:00:00Z', end: '2026-01-01T11:02:00Z' } });
+const post = async () => {
+  const t0 = performance.now();
+  const res = await fetch(`${url}/api/v1/surveys/${surveyId}/submissions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: bodyFor() });
+  await res.arrayBuffer();
+  if (res.status !== 201) throw new Error(`status ${res.status}`);
+  return performance.now() - t0;
+};
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+console.log(`DotM household submission: ${bodyFor().length} bytes of JSON, validated by the engine, one transaction each`);
+for (let i = 0; i < 200; i++) await post(); // warm-up
+
+// 1. Throughput: 32 in flight.
+let sent = 0;
+const end1 = performance.now() + seconds * 1000;
+const latencies1 = [];
+await Promise.all(Array.from({ length: 32 }, async () => {
+  while (performance.now() < end1) {
+    latencies1.push(await post());
+    sent++;
+  }
+}));
+console.log(`throughput: ${(sent / seconds).toFixed(0)} submissions/s with 32 in flight (p50 ${pct(latencies1, 0.5).toFixed(1)} ms, p99 ${pct(latencies1, 0.99).toFixed(1)} ms)`);
+
+// 2. Latency at a fixed arrival rate of 300/s (open loop: requests start on schedule, not when the last one ended).
+const rate = 300;
+const latencies2 = [];
+const start = performance.now();
+const inflight = [];
+for (let k = 0; k < rate * seconds; k++) {
+  const due = start + (k * 1000) / rate;
+  const wait = due - performance.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  inflight.push(post().then((ms) => latencies2.push(ms)));
+}
+await Promise.all(inflight);
+console.log(`at ${rate} submissions/s for ${seconds} s: p50 ${pct(latencies2, 0.5).toFixed(1)} ms, p99 ${pct(latencies2, 0.99).toFixed(1)} ms, max ${Math.max(...latencies2).toFixed(1)} ms`);
+
+server.kill('SIGTERM');
+await new Promise((r) => server.once('exit', r));
+await admin.query(`DROP DATABASE ${dbName} WITH (FORCE)`);
+await admin.end();
