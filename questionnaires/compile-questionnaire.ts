@@ -1,4 +1,5 @@
 import { InputError } from '../common/errors.js';
+import { uniqueBy } from '../common/collections.js';
 import { compileExpression, ExpressionError, type CompiledExpression, type Value } from './expressions/index.js';
 import type { Choice, Item, Questionnaire, Text } from './format.js';
 import { metaSchemaProblems } from './meta-schema.js';
@@ -246,14 +247,6 @@ export function compileQuestionnaire(doc: unknown): CompiledQuestionnaire {
   };
 }
 
-function dedupe(problems: DefinitionProblem[]): DefinitionProblem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const k = `${p.path}|${p.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
+const dedupe = (problems: DefinitionProblem[]) => uniqueBy(problems, (p) => `${p.path}|${p.message}`);
 
 export type { Value };

@@ -1,5 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject } from 'ajv';
+import { uniqueBy } from '../common/collections.js';
 
 const text = { oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: { type: 'string' }, minProperties: 1 }] };
 const name = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 64 };
@@ -168,15 +169,7 @@ function simplify(errors: ErrorObject[]): ErrorObject[] {
   return out.length ? dedupe(out) : errors;
 }
 
-function dedupe(errors: ErrorObject[]): ErrorObject[] {
-  const seen = new Set<string>();
-  return errors.filter((e) => {
-    const k = `${e.instancePath} ${describe(e)}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
+const dedupe = (errors: ErrorObject[]) => uniqueBy(errors, (e) => `${e.instancePath} ${describe(e)}`);
 
 function describe(e: ErrorObject): string {
   if (e.keyword === 'additionalProperties') return `has unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`;

@@ -1,5 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { uniqueBy } from '../common/collections.js';
 import type { CompiledQuestionnaire, FieldDef } from './compile-questionnaire.js';
 import { FormState, type AnswerProblem, type FormOptions } from './form-state.js';
 
@@ -157,12 +158,4 @@ function rowProblems(state: FormState, answers: Record<string, unknown>): Answer
   return out;
 }
 
-function dedupeProblems(problems: AnswerProblem[]): AnswerProblem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const k = `${p.path}|${p.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
+const dedupeProblems = (problems: AnswerProblem[]) => uniqueBy(problems, (p) => `${p.path}|${p.message}`);
