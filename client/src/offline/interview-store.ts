@@ -1,0 +1,187 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+
+/** A submission as the server takes it (POST /surveys/{id}/submissions). */
+export interface Submission {
+  instanceId: string;
+  deprecatedId?: string;
+  assignmentId?: string;
+  questionnaire: { id: string; version: string };
+  answers: Record<string, unknown>;
+  paradata?: Record<string, unknown>;
+  meta?: Record<string, unknown>;
+}
+
+/** An interview being filled: autosaved on every answer. */
+export interface Draft {
+  instanceId: string;
+  surveyId: string;
+  submission: Submission;
+  /** Supervisor's comments per question when this draft corrects a rejected interview. */
+  review?: { comments: Record<string, string>; note?: string };
+  /** Free text shown in lists (household, address). */
+  title?: string;
+  updatedAt: number;
+}
+
+/** A completed interview waiting to be sent. */
+export interface OutboxEntry {
+  instanceId: string;
+  surveyId: string;
+  submission: Submission;
+  title?: string;
+  attempts: number;
+  nextAttemptAt: number;
+  /** queued: will be sent; failed: the server refused it and the enumerator must look at it. */
+  status: 'queued' | 'failed';
+  lastError?: string;
+  completedAt: number;
+}
+
+/** An interview the server has confirmed (201 stored, or 200 already stored). */
+export interface SentEntry {
+  instanceId: string;
+  surveyId: string;
+  title?: string;
+  sentAt: number;
+  state: string;
+}
+
+interface InterviewDb extends DBSchema {
+  drafts: { key: string; value: Draft; indexes: { bySurvey: string } };
+  outbox: { key: string; value: OutboxEntry; indexes: { bySurvey: string } };
+  sent: { key: string; value: SentEntry; indexes: { bySurvey: string } };
+}
+
+/** What sending one submission gave: an HTTP answer, or null when the network failed. */
+export type SendResult = { status: number; body: { code?: string; detail?: string; state?: string } | null } | null;
+
+/** Seconds between retries: 5 s, 10 s, 20 s ... at most 10 minutes. */
+export function backoffMs(attempts: number): number {
+  return Math.min(5000 * 2 ** Math.max(0, attempts - 1), 600_000);
+}
+
+/**
+ * The enumerator's interviews on this device: drafts (autosaved), the outbox of completed
+ * interviews and the sent list, all in IndexedDB so that closing the tab, a reload or a crash never
+ * loses an answer.
+ */
+export class InterviewStore {
+  private constructor(private readonly db: IDBPDatabase<InterviewDb>) {}
+
+  /** Opens (or creates) the store of a user on this device. */
+  static async open(name = 'mdsurvey-interviews'): Promise<InterviewStore> {
+    const db = await openDB<InterviewDb>(name, 1, {
+      upgrade(d) {
+        d.createObjectStore('drafts', { keyPath: 'instanceId' }).createIndex('bySurvey', 'surveyId');
+        d.createObjectStore('outbox', { keyPath: 'instanceId' }).createIndex('bySurvey', 'surveyId');
+        d.createObjectStore('sent', { keyPath: 'instanceId' }).createIndex('bySurvey', 'surveyId');
+      },
+    });
+    return new InterviewStore(db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Saves a draft (call it on every answer). */
+  async saveDraft(draft: Omit<Draft, 'updatedAt'>, now = Date.now()): Promise<void> {
+    await this.db.put('drafts', { ...draft, updatedAt: now });
+  }
+
+  getDraft(instanceId: string): Promise<Draft | undefined> {
+    return this.db.get('drafts', instanceId);
+  }
+
+  listDrafts(): Promise<Draft[]> {
+    return this.db.getAll('drafts');
+  }
+
+  async deleteDraft(instanceId: string): Promise<void> {
+    await this.db.delete('drafts', instanceId);
+  }
+
+  /** Moves a completed draft to the outbox in one transaction: it is in exactly one of the two. */
+  async complete(instanceId: string, now = Date.now()): Promise<OutboxEntry> {
+    const tx = this.db.transaction(['drafts', 'outbox'], 'readwrite');
+    const draft = await tx.objectStore('drafts').get(instanceId);
+    if (!draft) {
+      tx.done.catch(() => undefined); // the abort below rejects it; the error that matters is ours
+      tx.abort();
+      throw new Error(`no draft ${instanceId}`);
+    }
+    const entry: OutboxEntry = { instanceId, surveyId: draft.surveyId, submission: draft.submission, title: draft.title, attempts: 0, nextAttemptAt: now, status: 'queued', completedAt: now };
+    await tx.objectStore('outbox').put(entry);
+    await tx.objectStore('drafts').delete(instanceId);
+    await tx.done;
+    return entry;
+  }
+
+  listOutbox(): Promise<OutboxEntry[]> {
+    return this.db.getAll('outbox');
+  }
+
+  listSent(): Promise<SentEntry[]> {
+    return this.db.getAll('sent');
+  }
+
+  /**
+   * Sends every outbox entry that is due. 201/200: moved to sent. 422 or 409: kept as failed with the
+   * server's reason (a person must look). Network errors, 5xx and 429: retried later with backoff.
+   * Safe to call at any time and repeatedly: submissions are idempotent by instanceId.
+   */
+  async flush(send: (surveyId: string, s: Submission) => Promise<SendResult>, now = Date.now()): Promise<{ sent: number; failed: number; waiting: number }> {
+    let sent = 0;
+    let failed = 0;
+    let waiting = 0;
+    for (const entry of await this.listOutbox()) {
+      if (entry.status === 'failed') {
+        failed++;
+        continue;
+      }
+      if (entry.nextAttemptAt > now) {
+        waiting++;
+        continue;
+      }
+      const r = await send(entry.surveyId, entry.submission);
+      if (r && (r.status === 201 || r.status === 200)) {
+        const tx = this.db.transaction(['outbox', 'sent'], 'readwrite');
+        await tx.objectStore('sent').put({ instanceId: entry.instanceId, surveyId: entry.surveyId, title: entry.title, sentAt: now, state: r.body?.state ?? 'completed' });
+        await tx.objectStore('outbox').delete(entry.instanceId);
+        await tx.done;
+        sent++;
+      } else if (r && (r.status === 422 || r.status === 409 || r.status === 403 || r.status === 404)) {
+        await this.db.put('outbox', { ...entry, status: 'failed', attempts: entry.attempts + 1, lastError: `${r.status} ${r.body?.code ?? ''} ${r.body?.detail ?? ''}`.trim() });
+        failed++;
+      } else {
+        const attempts = entry.attempts + 1;
+        await this.db.put('outbox', { ...entry, attempts, nextAttemptAt: now + backoffMs(attempts), lastError: r ? `${r.status} ${r.body?.detail ?? ''}`.trim() : 'no connection' });
+        waiting++;
+      }
+    }
+    return { sent, failed, waiting };
+  }
+
+  /** Puts a failed entry back in the queue (after the enumerator looked at it). */
+  async retry(instanceId: string, now = Date.now()): Promise<void> {
+    const e = await this.db.get('outbox', instanceId);
+    if (e) await this.db.put('outbox', { ...e, status: 'queued', nextAttemptAt: now });
+  }
+
+  /**
+   * The rescue file of a survey: every unsent interview (outbox and drafts) in the body the server's
+   * POST /surveys/{id}/submissions/batch takes; drafts are included for safekeeping, marked as such.
+   */
+  async rescueFile(surveyId: string, now = new Date()): Promise<{ format: 'mdsurvey-rescue-1'; exportedAt: string; submissions: Submission[]; drafts: Draft[] }> {
+    const outbox = await this.db.getAllFromIndex('outbox', 'bySurvey', surveyId);
+    const drafts = await this.db.getAllFromIndex('drafts', 'bySurvey', surveyId);
+    return { format: 'mdsurvey-rescue-1', exportedAt: now.toISOString(), submissions: outbox.map((e) => e.submission), drafts };
+  }
+}
+
+/** Asks the browser not to evict the interviews under storage pressure; true when granted. */
+export async function requestPersistentStorage(): Promise<boolean> {
+  if (typeof navigator === 'undefined' || !navigator.storage?.persist) return false;
+  if (await navigator.storage.persisted()) return true;
+  return navigator.storage.persist();
+}
