@@ -5,9 +5,61 @@ export interface Health {
   database: { kind: 'pglite' | 'postgres'; status: 'up' | 'down' };
 }
 
+/** The signed-in user. */
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  role: 'admin' | 'statistician' | 'supervisor' | 'enumerator' | 'analyst';
+}
+
+/** A problem answer from the API (RFC 9457). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const res = await fetch(`/api/v1${path}`, {
+    method,
+    signal,
+    credentials: 'same-origin',
+    headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = res.status === 204 ? null : await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, data?.code ?? 'error', data?.detail ?? `the server answered ${res.status}`);
+  return data as T;
+}
+
 /** Fetches the server's health; rejects with a readable message when the server cannot be reached. */
 export async function fetchHealth(signal?: AbortSignal): Promise<Health> {
   const res = await fetch('/api/v1/health', { signal, headers: { accept: 'application/json' } });
   if (!res.ok && res.status !== 503) throw new Error(`server answered ${res.status}`);
   return (await res.json()) as Health;
+}
+
+/** Signs in with a session cookie. */
+export async function login(username: string, password: string): Promise<User> {
+  return (await call<{ user: User }>('POST', '/auth/login', { username, password })).user;
+}
+
+/** The signed-in user, or null. */
+export async function me(): Promise<User | null> {
+  try {
+    return (await call<{ user: User }>('GET', '/auth/me')).user;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return null;
+    throw err;
+  }
+}
+
+/** Signs out. */
+export async function logout(): Promise<void> {
+  await call('POST', '/auth/logout', {});
 }
