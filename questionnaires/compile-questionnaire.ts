@@ -83,8 +83,9 @@ export function textIn(text: Text | undefined, language: string, fallback: strin
  * resolved, choice lists present, expressions parsed, no cycle between computed values. Every problem
  * is collected and thrown together (QuestionnaireError), each with the item path and the expression.
  */
-export function compileQuestionnaire(doc: unknown): CompiledQuestionnaire {
-  const metaProblems = metaSchemaProblems(doc);
+export function compileQuestionnaire(doc: unknown, options: { trusted?: boolean } = {}): CompiledQuestionnaire {
+  // trusted: a version the server has already checked (the browser cannot run ajv under its CSP).
+  const metaProblems = options.trusted ? [] : metaSchemaProblems(doc);
   if (metaProblems.length) throw new QuestionnaireError(metaProblems);
   const q = doc as Questionnaire;
   const problems: DefinitionProblem[] = [];

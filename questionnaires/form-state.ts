@@ -100,6 +100,12 @@ export class FormState {
     return this.q;
   }
 
+  /** Switches the language of messages (answers are untouched). */
+  setLanguage(language: string): void {
+    (this.options as { language?: string }).language = language;
+    this.evaluateAll();
+  }
+
   // ---------------------------------------------------------------- paths
 
   /** Field and row of a path: `age`, `members[key].age`, `members[#2].age` (row by position from 0). */

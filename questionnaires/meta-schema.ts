@@ -133,11 +133,13 @@ export const QUESTIONNAIRE_META_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-const validateMeta = ajv.compile(QUESTIONNAIRE_META_SCHEMA);
+// Compiled on first use: ajv generates code with new Function, which the web app's Content Security
+// Policy forbids; the browser compiles questionnaires the server has already checked (trusted).
+let validateMeta: ReturnType<Ajv2020['compile']> | null = null;
 
 /** Problems of a questionnaire document against the meta-schema, each with its JSON path; empty when it conforms. */
 export function metaSchemaProblems(doc: unknown): { path: string; message: string }[] {
+  validateMeta ??= new Ajv2020({ allErrors: true, strict: false }).compile(QUESTIONNAIRE_META_SCHEMA);
   if (validateMeta(doc)) return [];
   return simplify(validateMeta.errors ?? []).map((e) => ({ path: e.instancePath || '/', message: describe(e) }));
 }

@@ -2,6 +2,8 @@ import { NavLink, Route, Routes } from 'react-router-dom';
 import { HomePage } from './pages/HomePage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
+import { FieldworkPage } from './interview/FieldworkPage.js';
+import { InterviewPage } from './interview/InterviewPage.js';
 
 /** Layout and routes of the web app. */
 export function App() {
@@ -12,6 +14,7 @@ export function App() {
         <span className="brand">mdsurvey</span>
         <nav aria-label="Main">
           <NavLink to="/" end>Home</NavLink>
+          <NavLink to="/fieldwork">Fieldwork</NavLink>
           <NavLink to="/login">Sign in</NavLink>
         </nav>
       </header>
@@ -19,6 +22,8 @@ export function App() {
         <Routes>
           <Route path="/" element={<HomePage />} />
           <Route path="/login" element={<LoginPage />} />
+          <Route path="/fieldwork" element={<FieldworkPage />} />
+          <Route path="/surveys/:surveyId/interviews/:instanceId" element={<InterviewPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </main>

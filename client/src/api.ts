@@ -63,3 +63,33 @@ export async function me(): Promise<User | null> {
 export async function logout(): Promise<void> {
   await call('POST', '/auth/logout', {});
 }
+
+/** A survey as listed by the server. */
+export interface Survey {
+  id: string;
+  title: string;
+  state: 'draft' | 'fieldwork' | 'closed';
+  questionnaires: { id: string; version: string }[] | null;
+}
+
+/** A case to visit. */
+export interface Assignment {
+  id: string;
+  case: Record<string, unknown>;
+  quota: number;
+  submitted: number;
+}
+
+export const listSurveys = async () => (await call<{ surveys: Survey[] }>('GET', '/surveys')).surveys;
+export const listAssignments = async (surveyId: string) => (await call<{ assignments: Assignment[] }>('GET', `/surveys/${surveyId}/assignments`)).assignments;
+export const getQuestionnaire = async (surveyId: string, version: string) => (await call<{ questionnaire: unknown }>('GET', `/surveys/${surveyId}/questionnaires/${encodeURIComponent(version)}`)).questionnaire;
+
+/** Sends one submission; null when the network failed (the outbox retries). */
+export async function sendSubmission(surveyId: string, submission: unknown): Promise<{ status: number; body: { code?: string; detail?: string; state?: string } | null } | null> {
+  try {
+    const res = await fetch(`/api/v1/surveys/${surveyId}/submissions`, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(submission) });
+    return { status: res.status, body: await res.json().catch(() => null) };
+  } catch {
+    return null;
+  }
+}

@@ -47,6 +47,7 @@ export interface SentEntry {
 }
 
 interface InterviewDb extends DBSchema {
+  questionnaires: { key: string; value: { key: string; definition: unknown } };
   drafts: { key: string; value: Draft; indexes: { bySurvey: string } };
   outbox: { key: string; value: OutboxEntry; indexes: { bySurvey: string } };
   sent: { key: string; value: SentEntry; indexes: { bySurvey: string } };
@@ -70,11 +71,14 @@ export class InterviewStore {
 
   /** Opens (or creates) the store of a user on this device. */
   static async open(name = 'mdsurvey-interviews'): Promise<InterviewStore> {
-    const db = await openDB<InterviewDb>(name, 1, {
-      upgrade(d) {
-        d.createObjectStore('drafts', { keyPath: 'instanceId' }).createIndex('bySurvey', 'surveyId');
-        d.createObjectStore('outbox', { keyPath: 'instanceId' }).createIndex('bySurvey', 'surveyId');
-        d.createObjectStore('sent', { keyPath: 'instanceId' }).createIndex('bySurvey', 'surveyId');
+    const db = await openDB<InterviewDb>(name, 2, {
+      upgrade(d, oldVersion) {
+        if (oldVersion < 1) {
+          d.createObjectStore('drafts', { keyPath: 'instanceId' }).createIndex('bySurvey', 'surveyId');
+          d.createObjectStore('outbox', { keyPath: 'instanceId' }).createIndex('bySurvey', 'surveyId');
+          d.createObjectStore('sent', { keyPath: 'instanceId' }).createIndex('bySurvey', 'surveyId');
+        }
+        if (oldVersion < 2) d.createObjectStore('questionnaires', { keyPath: 'key' });
       },
     });
     return new InterviewStore(db);
@@ -82,6 +86,15 @@ export class InterviewStore {
 
   close(): void {
     this.db.close();
+  }
+
+  /** Keeps a questionnaire version on the device, for interviews without a connection. */
+  async saveQuestionnaire(surveyId: string, version: string, definition: unknown): Promise<void> {
+    await this.db.put('questionnaires', { key: `${surveyId}@${version}`, definition });
+  }
+
+  async getQuestionnaire(surveyId: string, version: string): Promise<unknown | undefined> {
+    return (await this.db.get('questionnaires', `${surveyId}@${version}`))?.definition;
   }
 
   /** Saves a draft (call it on every answer). */
@@ -130,7 +143,7 @@ export class InterviewStore {
    * server's reason (a person must look). Network errors, 5xx and 429: retried later with backoff.
    * Safe to call at any time and repeatedly: submissions are idempotent by instanceId.
    */
-  async flush(send: (surveyId: string, s: Submission) => Promise<SendResult>, now = Date.now()): Promise<{ sent: number; failed: number; waiting: number }> {
+  async flush(send: (surveyId: string, s: Submission) => Promise<SendResult>, now = Date.now(), options: { ignoreBackoff?: boolean } = {}): Promise<{ sent: number; failed: number; waiting: number }> {
     let sent = 0;
     let failed = 0;
     let waiting = 0;
@@ -139,7 +152,8 @@ export class InterviewStore {
         failed++;
         continue;
       }
-      if (entry.nextAttemptAt > now) {
+      // A person pressing "send now", or the connection coming back, does not wait for the backoff.
+      if (entry.nextAttemptAt > now && !options.ignoreBackoff) {
         waiting++;
         continue;
       }

@@ -50,8 +50,9 @@ describe('outbox', () => {
     };
     expect(await store.flush(send, 0)).toEqual({ sent: 0, failed: 0, waiting: 3 });
     expect(await store.flush(send, 1000)).toEqual({ sent: 0, failed: 0, waiting: 3 }); // not due yet
+    expect(await store.flush(send, 1000, { ignoreBackoff: true })).toEqual({ sent: 0, failed: 0, waiting: 3 }); // still offline
     online = true;
-    expect(await store.flush(send, backoffMs(1))).toEqual({ sent: 3, failed: 0, waiting: 0 });
+    expect(await store.flush(send, 1000 + backoffMs(2))).toEqual({ sent: 3, failed: 0, waiting: 0 });
     expect(await store.listOutbox()).toEqual([]);
     expect((await store.listSent()).map((s) => s.instanceId).sort()).toEqual([...ids].sort());
     expect([...server.values()]).toEqual([1, 1, 1]);

@@ -1,0 +1,126 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import { listAssignments, listSurveys, sendSubmission, type Assignment, type Survey } from '../api.js';
+import { interviewStore } from '../offline/store-instance.js';
+import type { Draft, OutboxEntry, SentEntry } from '../offline/interview-store.js';
+
+/** The enumerator's desk: cases to visit, interviews in progress, waiting to be sent, sent. */
+export function FieldworkPage() {
+  const navigate = useNavigate();
+  const [surveys, setSurveys] = useState<(Survey & { assignments: Assignment[] })[] | null>(null);
+  const [offline, setOffline] = useState(false);
+  const [drafts, setDrafts] = useState<Draft[]>([]);
+  const [outbox, setOutbox] = useState<OutboxEntry[]>([]);
+  const [sent, setSent] = useState<SentEntry[]>([]);
+  const [status, setStatus] = useState('');
+
+  const refresh = useCallback(async () => {
+    const store = await interviewStore();
+    setDrafts(await store.listDrafts());
+    setOutbox(await store.listOutbox());
+    setSent(await store.listSent());
+  }, []);
+
+  const flush = useCallback(async (now = false) => {
+    const store = await interviewStore();
+    const r = await store.flush(sendSubmission, Date.now(), { ignoreBackoff: now });
+    setStatus(r.sent ? `${r.sent} interview${r.sent === 1 ? '' : 's'} sent` : r.waiting ? `${r.waiting} waiting for a connection` : '');
+    await refresh();
+  }, [refresh]);
+
+  useEffect(() => {
+    (async () => {
+      try {
+        const list = (await listSurveys()).filter((s) => s.state === 'fieldwork');
+        const withCases = await Promise.all(list.map(async (s) => ({ ...s, assignments: await listAssignments(s.id) })));
+        localStorage.setItem('mdsurvey-cases', JSON.stringify(withCases));
+        setSurveys(withCases);
+      } catch {
+        setOffline(true);
+        setSurveys(JSON.parse(localStorage.getItem('mdsurvey-cases') ?? '[]'));
+      }
+      await flush();
+    })();
+    const online = () => void flush(true);
+    window.addEventListener('online', online);
+    const timer = setInterval(() => void flush(), 30_000);
+    return () => {
+      window.removeEventListener('online', online);
+      clearInterval(timer);
+    };
+  }, [flush]);
+
+  const start = async (survey: Survey, assignment?: Assignment) => {
+    const q = survey.questionnaires?.at(-1);
+    if (!q) return;
+    const instanceId = crypto.randomUUID();
+    const store = await interviewStore();
+    await store.saveDraft({
+      instanceId,
+      surveyId: survey.id,
+      title: assignment ? String(assignment.case.address ?? assignment.case.ea ?? 'Case') : 'New interview',
+      submission: { instanceId, questionnaire: q, answers: {}, ...(assignment ? { assignmentId: assignment.id } : {}), paradata: { start: new Date().toISOString() } },
+    });
+    navigate(`/surveys/${survey.id}/interviews/${instanceId}`);
+  };
+
+  const exportRescue = async () => {
+    const store = await interviewStore();
+    const bySurvey = [...new Set([...outbox.map((o) => o.surveyId), ...drafts.map((d) => d.surveyId)])];
+    for (const surveyId of bySurvey) {
+      const file = await store.rescueFile(surveyId);
+      const url = URL.createObjectURL(new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `unsent-interviews-${surveyId}-${new Date().toISOString().slice(0, 10)}.json`;
+      a.click();
+      URL.revokeObjectURL(url);
+    }
+  };
+
+  return (
+    <section>
+      <h1>Fieldwork</h1>
+      {offline && <p className="bad" role="status">No connection: showing the cases saved on this device.</p>}
+      <p role="status" aria-live="polite" data-testid="outbox-status">{status}</p>
+      {surveys === null && <p role="status">Loading…</p>}
+      {surveys?.map((s) => (
+        <div key={s.id} className="card wide">
+          <h2>{s.title}</h2>
+          <ul className="cases">
+            {s.assignments.map((a) => (
+              <li key={a.id}>
+                {Object.entries(a.case).map(([k, v]) => `${k}: ${String(v)}`).join(', ')} ({a.submitted}/{a.quota})
+                <button type="button" onClick={() => void start(s, a)}>Start interview</button>
+              </li>
+            ))}
+          </ul>
+          <button type="button" onClick={() => void start(s)}>New interview without a case</button>
+        </div>
+      ))}
+      <h2>In progress ({drafts.length})</h2>
+      <ul>
+        {drafts.map((d) => (
+          <li key={d.instanceId}>
+            <Link to={`/surveys/${d.surveyId}/interviews/${d.instanceId}`}>{d.title ?? d.instanceId}</Link> — saved {new Date(d.updatedAt).toLocaleString()}
+            {d.review && ' (returned by the supervisor)'}
+          </li>
+        ))}
+      </ul>
+      <h2>Waiting to be sent ({outbox.length})</h2>
+      <ul data-testid="outbox">
+        {outbox.map((o) => (
+          <li key={o.instanceId}>
+            {o.title ?? o.instanceId} — {o.status === 'failed' ? `refused: ${o.lastError}` : o.lastError ? `will retry (${o.lastError})` : 'queued'}
+          </li>
+        ))}
+      </ul>
+      <button type="button" onClick={() => void flush(true)}>Send now</button>{' '}
+      <button type="button" onClick={() => void exportRescue()} disabled={!outbox.length && !drafts.length}>Export my unsent interviews to a file</button>
+      <h2>Sent ({sent.length})</h2>
+      <ul data-testid="sent">
+        {sent.map((s) => <li key={s.instanceId}>{s.title ?? s.instanceId} — {new Date(s.sentAt).toLocaleString()}</li>)}
+      </ul>
+    </section>
+  );
+}

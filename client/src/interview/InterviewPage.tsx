@@ -1,0 +1,173 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useNavigate, useParams } from 'react-router-dom';
+import { compileQuestionnaire, textIn, type CompiledQuestionnaire } from '../../../questionnaires/compile-questionnaire.js';
+import { FormState } from '../../../questionnaires/form-state.js';
+import type { Questionnaire } from '../../../questionnaires/format.js';
+import { getQuestionnaire, sendSubmission } from '../api.js';
+import { interviewStore } from '../offline/store-instance.js';
+import type { Draft } from '../offline/interview-store.js';
+import { ItemView } from './ItemView.js';
+
+/** Top-level items grouped into sections: every group or roster is one, loose questions between them another. */
+function sectionsOf(q: CompiledQuestionnaire): { title: string; items: number[] }[] {
+  const out: { title: string; items: number[] }[] = [];
+  let loose: number[] = [];
+  const lang = q.source.languages.default;
+  for (const i of q.fieldsOfScope.get(-1) ?? []) {
+    const f = q.fields[i];
+    if (f.parent !== -1) continue;
+    // Calculations and metadata are never shown: they make no section of their own.
+    if (f.item.kind === 'calculate' || f.item.kind === 'metadata') continue;
+    if (f.item.kind === 'group' || f.item.kind === 'roster') {
+      if (loose.length) out.push({ title: `Section ${out.length + 1}`, items: loose });
+      loose = [];
+      out.push({ title: textIn(f.item.label, lang, lang) || f.name, items: [i] });
+    } else loose.push(i);
+  }
+  if (loose.length) out.push({ title: out.length ? `Section ${out.length + 1}` : 'Questions', items: loose });
+  return out;
+}
+
+/** Filling one interview: one section at a time, every answer autosaved to the device. */
+export function InterviewPage() {
+  const { surveyId = '', instanceId = '' } = useParams();
+  const navigate = useNavigate();
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [state, setState] = useState<FormState | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [section, setSection] = useState(0);
+  const [language, setLanguage] = useState('');
+  const [, setVersion] = useState(0);
+  const [saved, setSaved] = useState<'saved' | 'saving'>('saved');
+  const [completing, setCompleting] = useState<string | null>(null);
+  const timing = useRef<{ section: number; since: number; sections: Record<string, number>; changes: number }>({ section: 0, since: Date.now(), sections: {}, changes: 0 });
+
+  useEffect(() => {
+    (async () => {
+      const store = await interviewStore();
+      const d = await store.getDraft(instanceId);
+      if (!d) throw new Error('this interview is not on this device');
+      const { id: qid, version } = d.submission.questionnaire;
+      let def = await store.getQuestionnaire(surveyId, version);
+      if (!def) {
+        def = await getQuestionnaire(surveyId, version);
+        await store.saveQuestionnaire(surveyId, version, def);
+      }
+      const compiled = compileQuestionnaire(def as Questionnaire, { trusted: true });
+      if (compiled.source.id !== qid) throw new Error('questionnaire mismatch');
+      const s = new FormState(compiled, { enumerator: 'device' });
+      s.load(d.submission.answers);
+      const p = (d.submission.paradata ?? {}) as { sections?: Record<string, number>; changes?: number };
+      timing.current.sections = p.sections ?? {};
+      timing.current.changes = p.changes ?? 0;
+      setLanguage(compiled.source.languages.default);
+      setDraft(d);
+      setState(s);
+    })().catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
+  }, [surveyId, instanceId]);
+
+  const sections = useMemo(() => (state ? sectionsOf(state.questionnaire) : []), [state]);
+
+  const save = useCallback(async () => {
+    if (!state || !draft) return;
+    const t = timing.current;
+    const name = sections[t.section]?.title ?? 'section';
+    t.sections[name] = (t.sections[name] ?? 0) + (Date.now() - t.since);
+    t.since = Date.now();
+    const paradata = { ...(draft.submission.paradata ?? {}), sections: t.sections, changes: t.changes };
+    const next: Draft = { ...draft, submission: { ...draft.submission, answers: state.answers(), paradata }, updatedAt: Date.now() };
+    setSaved('saving');
+    await (await interviewStore()).saveDraft(next);
+    setSaved('saved');
+  }, [state, draft, sections]);
+
+  const changed = useCallback(() => {
+    timing.current.changes++;
+    setVersion((v) => v + 1);
+    void save();
+  }, [save]);
+
+  if (error) return <p className="bad" role="alert">{error}</p>;
+  if (!state || !draft) return <p role="status">Opening the interview…</p>;
+  const q = state.questionnaire;
+  const fallback = q.source.languages.default;
+  const goTo = (k: number) => {
+    void save();
+    timing.current.section = k;
+    setSection(k);
+    window.scrollTo(0, 0);
+  };
+  const complete = async () => {
+    state.complete();
+    const problems = state.problems();
+    if (problems.length) {
+      setCompleting(`${problems.length} question${problems.length === 1 ? '' : 's'} still need attention: ${problems.slice(0, 5).map((p) => p.path).join(', ')}${problems.length > 5 ? ' …' : ''}`);
+      setVersion((v) => v + 1);
+      return;
+    }
+    const end = new Date().toISOString();
+    const store = await interviewStore();
+    await save();
+    const d = (await store.getDraft(instanceId))!;
+    await store.saveDraft({ ...d, submission: { ...d.submission, answers: state.answers(), paradata: { ...(d.submission.paradata ?? {}), end } } });
+    await store.complete(instanceId);
+    await store.flush(sendSubmission);
+    navigate('/fieldwork');
+  };
+  return (
+    <section className="interview">
+      <div className="interview-bar">
+        <h1>{textIn(q.source.title, language, fallback)}</h1>
+        <label>
+          Language{' '}
+          <select value={language} onChange={(e) => { setLanguage(e.target.value); state.setLanguage(e.target.value); setVersion((v) => v + 1); }}>
+            {q.source.languages.available.map((l) => <option key={l} value={l}>{q.source.languages.names?.[l] ?? l}</option>)}
+          </select>
+        </label>
+        <span role="status" className="hint" data-testid="save-status">{saved === 'saved' ? 'Saved on this device' : 'Saving…'}</span>
+      </div>
+      <nav aria-label="Sections" className="sections">
+        <progress max={sections.length} value={section + 1} aria-label={`Section ${section + 1} of ${sections.length}`} />
+        <ol>
+          {sections.map((s, k) => (
+            <li key={s.title + k}>
+              <button type="button" className={k === section ? 'current' : 'link'} aria-current={k === section ? 'step' : undefined} onClick={() => goTo(k)}>{s.title}</button>
+            </li>
+          ))}
+        </ol>
+      </nav>
+      {draft.review && (draft.review.note || Object.keys(draft.review.comments).length > 0) && <p className="review-comment">Returned by the supervisor: {draft.review.note}</p>}
+      <div className="section-body">
+        {sections[section]?.items.map((i) => (
+          <ItemView
+            key={i}
+            state={state}
+            index={i}
+            row={state.root}
+            language={language}
+            review={draft.review?.comments}
+            onAnswer={(path, value) => {
+              try {
+                state.setAnswer(path, value);
+              } catch {
+                return; // a half-typed number: wait for the rest
+              }
+              changed();
+            }}
+            onAddRow={(roster, parent) => { state.addRow(roster, parent); changed(); }}
+            onRemoveRow={(roster, key, parent) => { state.removeRow(roster, key, parent); changed(); }}
+          />
+        ))}
+      </div>
+      <div className="interview-nav">
+        <button type="button" disabled={section === 0} onClick={() => goTo(section - 1)}>Previous section</button>
+        {section < sections.length - 1 ? (
+          <button type="button" onClick={() => goTo(section + 1)}>Next section</button>
+        ) : (
+          <button type="button" onClick={() => void complete()}>Complete the interview</button>
+        )}
+      </div>
+      {completing && <p className="bad" role="alert">{completing}</p>}
+    </section>
+  );
+}

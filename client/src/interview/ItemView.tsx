@@ -1,0 +1,109 @@
+import { textIn, type FieldDef } from '../../../questionnaires/compile-questionnaire.js';
+import type { FormState, Row } from '../../../questionnaires/form-state.js';
+import { QuestionInput } from './QuestionInput.js';
+
+interface Props {
+  state: FormState;
+  index: number;
+  row: Row;
+  language: string;
+  review?: Record<string, string>;
+  onAnswer: (path: string, value: unknown) => void;
+  onAddRow: (roster: string, parentPath?: string) => void;
+  onRemoveRow: (roster: string, key: string, parentPath?: string) => void;
+  parentPath?: string;
+}
+
+/** One item (question, note, group, roster) in the context of a row, if it applies. */
+export function ItemView(props: Props) {
+  const { state, index, row, language, review, onAnswer, parentPath } = props;
+  const field: FieldDef = state.questionnaire.fields[index];
+  const item = field.item;
+  const fallback = state.questionnaire.source.languages.default;
+  if (item.kind === 'metadata' || item.kind === 'calculate') return null;
+  if (!row.relevant[field.slot]) return null;
+  const path = parentPath ? `${parentPath}.${field.name}` : field.name;
+  const children = (scope: number, r: Row, pp?: string) =>
+    (state.questionnaire.fieldsOfScope.get(scope) ?? []).filter((i) => state.questionnaire.fields[i].parent === field.index).map((i) => <ItemView key={i} {...props} index={i} row={r} parentPath={pp} />);
+  if (item.kind === 'group') {
+    return (
+      <fieldset className="group">
+        {item.label && <legend>{textIn(item.label, language, fallback)}</legend>}
+        {children(field.scope, row, parentPath)}
+      </fieldset>
+    );
+  }
+  if (item.kind === 'roster') {
+    const rows = row.children.get(field.index) ?? [];
+    const byHand = !field.repeatCount && field.rowsFrom === undefined;
+    const source = field.rowsFrom !== undefined ? state.questionnaire.fields[field.rowsFrom] : null;
+    const titleOf = (r: Row, k: number) => {
+      const first = (state.questionnaire.fieldsOfScope.get(source ? source.index : field.index) ?? [])[0];
+      const sourceRow = source ? (row.children.get(source.index) ?? []).find((s) => s.key === r.key) : r;
+      const name = first !== undefined && sourceRow ? sourceRow.answers[state.questionnaire.fields[first].slot] : undefined;
+      return `${k + 1}. ${typeof name === 'string' && name ? name : ''}`;
+    };
+    return (
+      <section className="roster" aria-label={textIn(item.label, language, fallback) || field.name}>
+        <h3>{textIn(item.label, language, fallback)}</h3>
+        {rows.length === 0 && <p className="hint">No rows yet.</p>}
+        {rows.map((r, k) => {
+          const rowPath = `${path}[${r.key}]`;
+          return (
+            <details key={r.key} className="roster-row" open={k === rows.length - 1}>
+              <summary>
+                {titleOf(r, k)}
+                {byHand && (
+                  <button type="button" className="link" onClick={() => window.confirm(`Remove row ${k + 1}? Its answers will be deleted.`) && props.onRemoveRow(field.name, r.key, parentPath)}>
+                    Remove
+                  </button>
+                )}
+              </summary>
+              {(state.questionnaire.fieldsOfScope.get(field.index) ?? []).filter((i) => state.questionnaire.fields[i].parent === field.index).map((i) => (
+                <ItemView key={i} {...props} index={i} row={r} parentPath={rowPath} />
+              ))}
+            </details>
+          );
+        })}
+        {byHand && (
+          <button type="button" onClick={() => props.onAddRow(field.name, parentPath)}>
+            Add {textIn(item.label, language, fallback).toLowerCase() || 'a row'}
+          </button>
+        )}
+      </section>
+    );
+  }
+  const id = `q-${path.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  if (item.kind === 'note') {
+    return <p className="note">{interpolate(textIn(item.label, language, fallback), state, row)}</p>;
+  }
+  const problem = row.problems[field.slot];
+  const comment = review?.[state.pathOf(field, row, 'index')];
+  return (
+    <div className={`question${problem ? ' has-problem' : ''}`} data-question={field.name}>
+      <label id={`${id}-label`} htmlFor={id}>
+        {interpolate(textIn(item.label, language, fallback), state, row)}
+        {item.required === true && <span aria-hidden="true"> *</span>}
+      </label>
+      {item.hint && <p className="hint">{textIn(item.hint, language, fallback)}</p>}
+      {comment && <p className="review-comment" role="note">Supervisor: {comment}</p>}
+      <QuestionInput state={state} field={field} row={row} path={path} language={language} onAnswer={onAnswer} />
+      {problem && (
+        <p className="bad" role="alert">
+          {problem.message}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function interpolate(text: string, state: FormState, row: Row): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    const f = state.questionnaire.byName.get(name);
+    if (!f) return '';
+    let r: Row | null = row;
+    while (r && r.scope !== f.scope) r = r.parent;
+    const v = r ? r.values[f.slot] : null;
+    return v === null || v === undefined ? '…' : String(v);
+  });
+}

@@ -1,0 +1,134 @@
+import { textIn, type FieldDef } from '../../../questionnaires/compile-questionnaire.js';
+import type { FormState, Row } from '../../../questionnaires/form-state.js';
+
+interface Props {
+  state: FormState;
+  field: FieldDef;
+  row: Row;
+  path: string;
+  language: string;
+  onAnswer: (path: string, value: unknown) => void;
+}
+
+/** The input of one question, by type: numbers, dates, choices, searchable countries, amounts with currency. */
+export function QuestionInput({ state, field, row, path, language, onAnswer }: Props) {
+  const item = field.item;
+  if (item.kind !== 'question') return null;
+  const fallback = state.questionnaire.source.languages.default;
+  const answer = row.answers[field.slot];
+  const id = `q-${path.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  const readOnly = item.readOnly || field.calculation !== undefined;
+  const num = (v: string) => (v === '' ? '' : item.type === 'decimal' ? Number(v) : Number.parseInt(v, 10));
+  switch (item.type) {
+    case 'integer':
+    case 'decimal':
+    case 'year':
+      return <input id={id} type="number" inputMode={item.type === 'decimal' ? 'decimal' : 'numeric'} step={item.type === 'decimal' ? 'any' : 1} readOnly={readOnly} value={answer === undefined || answer === null ? '' : String(answer)} onChange={(e) => onAnswer(path, num(e.target.value))} />;
+    case 'date':
+      return <input id={id} type="date" readOnly={readOnly} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)} />;
+    case 'time':
+      return <input id={id} type="time" readOnly={readOnly} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)} />;
+    case 'datetime':
+      return <input id={id} type="datetime-local" readOnly={readOnly} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)} />;
+    case 'acknowledge':
+      return (
+        <label className="choice">
+          <input id={id} type="checkbox" checked={answer === 'OK'} onChange={(e) => onAnswer(path, e.target.checked ? 'OK' : '')} /> OK
+        </label>
+      );
+    case 'select_one': {
+      const choices = state.filteredChoices(field, row);
+      if (choices.length > 8) {
+        return (
+          <select id={id} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)}>
+            <option value="">—</option>
+            {choices.map((c) => <option key={c.value} value={c.value}>{textIn(c.label, language, fallback)}</option>)}
+          </select>
+        );
+      }
+      return (
+        <div role="radiogroup" aria-labelledby={`${id}-label`} className="choices">
+          {choices.map((c) => (
+            <label key={c.value} className="choice">
+              <input type="radio" name={id} value={c.value} checked={answer === c.value} onChange={() => onAnswer(path, c.value)} /> {textIn(c.label, language, fallback)}
+            </label>
+          ))}
+        </div>
+      );
+    }
+    case 'select_multiple': {
+      const selected = new Set((answer as string[] | undefined) ?? []);
+      return (
+        <div role="group" aria-labelledby={`${id}-label`} className="choices">
+          {state.filteredChoices(field, row).map((c) => (
+            <label key={c.value} className="choice">
+              <input
+                type="checkbox"
+                checked={selected.has(c.value)}
+                onChange={(e) => {
+                  const next = new Set(selected);
+                  if (e.target.checked) next.add(c.value);
+                  else next.delete(c.value);
+                  onAnswer(path, [...next]);
+                }}
+              />{' '}
+              {textIn(c.label, language, fallback)}
+            </label>
+          ))}
+        </div>
+      );
+    }
+    case 'country': {
+      // A searchable list: type a few letters of the name or the code.
+      const choices = field.choices ?? [];
+      const labelOf = (code: string) => `${textIn(choices.find((c) => c.value === code)?.label, language, fallback)} (${code})`;
+      const toCode = (text: string) => /\(([A-Z]{3,4})\)$/.exec(text)?.[1] ?? (choices.some((c) => c.value === text.toUpperCase()) ? text.toUpperCase() : null);
+      const listId = `${id}-countries`;
+      const values = item.multiple ? ((answer as string[] | undefined) ?? []) : answer ? [answer as string] : [];
+      return (
+        <div>
+          {item.multiple && values.length > 0 && (
+            <ul className="chips">
+              {values.map((v) => (
+                <li key={v}>
+                  {labelOf(v)}{' '}
+                  <button type="button" aria-label={`Remove ${labelOf(v)}`} onClick={() => onAnswer(path, values.filter((x) => x !== v))}>×</button>
+                </li>
+              ))}
+            </ul>
+          )}
+          <input
+            id={id}
+            list={listId}
+            placeholder="Type a country"
+            defaultValue={!item.multiple && values[0] ? labelOf(values[0]) : ''}
+            onChange={(e) => {
+              const code = toCode(e.target.value);
+              if (!code) return;
+              if (item.multiple) {
+                if (!values.includes(code)) onAnswer(path, [...values, code]);
+                e.target.value = '';
+              } else onAnswer(path, code);
+            }}
+          />
+          <datalist id={listId}>{choices.map((c) => <option key={c.value} value={`${textIn(c.label, language, fallback)} (${c.value})`} />)}</datalist>
+        </div>
+      );
+    }
+    case 'amount': {
+      const a = (answer as { amount?: number; currency?: string } | undefined) ?? {};
+      const currencies = item.currencies ?? [];
+      const currency = a.currency ?? currencies[0];
+      return (
+        <div className="amount">
+          <input id={id} type="number" step="any" inputMode="decimal" value={a.amount ?? ''} onChange={(e) => onAnswer(path, e.target.value === '' ? '' : { amount: Number(e.target.value), currency })} />
+          <select aria-label="Currency" value={currency} onChange={(e) => a.amount !== undefined && onAnswer(path, { amount: a.amount, currency: e.target.value })}>
+            {currencies.map((c) => <option key={c}>{c}</option>)}
+          </select>
+        </div>
+      );
+    }
+    default:
+      return <input id={id} type="text" readOnly={readOnly} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)} />;
+  }
+}

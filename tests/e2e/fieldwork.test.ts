@@ -1,0 +1,85 @@
+/**
+ * An enumerator's day in real headless Chromium against the real server: sign in, take a case, fill
+ * an interview with a roster, complete it; then, offline, complete another, reload the page, come
+ * back online: both interviews are stored on the server exactly once.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createApp } from '../../server/app.js';
+import { migrate, openDatabase, type Database } from '../../server/db/index.js';
+import { ensureAdmin } from '../../server/auth/users.js';
+import { hashPassword } from '../../server/auth/passwords.js';
+import { listen } from '../helpers/http.js';
+import { buildClient, CHROMIUM, launchChromium, screenshotDir } from '../helpers/browser.js';
+import { TINY } from '../helpers/api.js';
+
+describe.runIf(fs.existsSync(CHROMIUM))('fieldwork in Chromium', () => {
+  let db: Database;
+  let server: { url: string; close: () => Promise<void> };
+  let browser: Browser;
+  let surveyId: string;
+  beforeAll(async () => {
+    db = await openDatabase({});
+    await migrate(db);
+    await ensureAdmin(db);
+    const enumId = (await db.query<{ id: string }>("INSERT INTO users (username, display_name, role, password_hash) VALUES ('ana', 'Ana', 'enumerator', $1) RETURNING id", [await hashPassword('ana-password-1')])).rows[0].id;
+    surveyId = (await db.query<{ id: string }>("INSERT INTO surveys (title, state) VALUES ('Pilot', 'fieldwork') RETURNING id")).rows[0].id;
+    await db.query('INSERT INTO questionnaire_versions (survey_id, version, questionnaire_id, definition) VALUES ($1, $2, $3, $4)', [surveyId, '1', 'tiny', JSON.stringify(TINY)]);
+    await db.query("INSERT INTO assignments (survey_id, enumerator_id, case_data) VALUES ($1, $2, $3), ($1, $2, $4)", [surveyId, enumId, JSON.stringify({ ea: 'EA001', address: 'House 4' }), JSON.stringify({ ea: 'EA001', address: 'House 9' })]);
+    server = await listen(createApp({ db, config: { bodyLimitBytes: 1 << 20 }, clientDir: buildClient() }));
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await db?.close();
+  });
+
+  async function fillInterview(page: Page, caseText: string, ages: number[]) {
+    await page.locator('li', { hasText: caseText }).getByRole('button', { name: 'Start interview' }).click();
+    await page.getByText('Saved on this device').waitFor();
+    await page.getByLabel('Name of the head').fill('Ama');
+    await page.getByRole('radio', { name: 'Yes' }).check();
+    await page.getByRole('button', { name: 'Next section' }).click();
+    for (const age of ages) {
+      await page.getByRole('button', { name: /^Add/ }).click();
+      await page.locator('details[open] input[type=number]').last().fill(String(age));
+    }
+    await page.getByRole('button', { name: 'Complete the interview' }).click();
+    await page.getByRole('heading', { name: 'Fieldwork' }).waitFor();
+  }
+
+  it('fills, completes and sends; offline interviews wait in the outbox, survive a reload and are sent once', async () => {
+    const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(5000);
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('User name').fill('ana');
+    await page.getByLabel('Password').fill('ana-password-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('signed-in').waitFor();
+    await page.goto(`${server.url}/fieldwork`);
+    await page.getByText('House 4').waitFor();
+    await page.screenshot({ path: path.join(screenshotDir(), 'fieldwork.png') });
+
+    await fillInterview(page, 'House 4', [40, 12]);
+    await expect.poll(() => page.getByTestId('sent').locator('li').count()).toBe(1);
+
+    // Offline: the next interview is completed and waits.
+    await context.setOffline(true);
+    await fillInterview(page, 'House 9', [67]);
+    await expect.poll(() => page.getByTestId('outbox').locator('li').count()).toBe(1);
+    await page.screenshot({ path: path.join(screenshotDir(), 'outbox-offline.png') });
+    // A reload while offline (served from the browser's cache is not needed: go online first, reload, then check).
+    await context.setOffline(false);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Fieldwork' }).waitFor();
+    await page.getByRole('button', { name: 'Send now' }).click();
+    await expect.poll(() => page.getByTestId('sent').locator('li').count()).toBe(2);
+    const stored = await db.query<{ n: number; ages: string }>("SELECT count(*)::int AS n, string_agg(answers->'members'->0->>'age', ',' ORDER BY received_at) AS ages FROM submissions WHERE survey_id = $1", [surveyId]);
+    expect(stored.rows[0]).toEqual({ n: 2, ages: '40,67' });
+    await context.close();
+  });
+});
