@@ -93,3 +93,17 @@ export async function sendSubmission(surveyId: string, submission: unknown): Pro
     return null;
   }
 }
+
+/** A submission the supervisor sent back, with the answers to correct. */
+export interface ReturnedSubmission {
+  instanceId: string;
+  questionnaireVersion: string;
+  review: { comments: Record<string, string>; note?: string } | null;
+  answers: Record<string, unknown>;
+}
+
+/** The enumerator's interviews the supervisor rejected (current versions only). */
+export async function listReturned(surveyId: string): Promise<ReturnedSubmission[]> {
+  const list = (await call<{ submissions: { instanceId: string }[] }>('GET', `/surveys/${surveyId}/submissions?state=rejected`)).submissions;
+  return Promise.all(list.map(async (s) => (await call<{ submission: ReturnedSubmission }>('GET', `/surveys/${surveyId}/submissions/${s.instanceId}`)).submission));
+}

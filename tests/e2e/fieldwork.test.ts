@@ -62,6 +62,8 @@ describe.runIf(fs.existsSync(CHROMIUM))('fieldwork in Chromium', () => {
     await page.getByTestId('signed-in').waitFor();
     await page.goto(`${server.url}/fieldwork`);
     await page.getByText('House 4').waitFor();
+    // The service worker has the app shell: the app will open with no network.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
     await page.screenshot({ path: path.join(screenshotDir(), 'fieldwork.png') });
 
     await fillInterview(page, 'House 4', [40, 12]);
@@ -72,14 +74,30 @@ describe.runIf(fs.existsSync(CHROMIUM))('fieldwork in Chromium', () => {
     await fillInterview(page, 'House 9', [67]);
     await expect.poll(() => page.getByTestId('outbox').locator('li').count()).toBe(1);
     await page.screenshot({ path: path.join(screenshotDir(), 'outbox-offline.png') });
-    // A reload while offline (served from the browser's cache is not needed: go online first, reload, then check).
-    await context.setOffline(false);
+    // A reload with no network: the service worker serves the app, IndexedDB still has the interview.
     await page.reload();
     await page.getByRole('heading', { name: 'Fieldwork' }).waitFor();
+    await page.getByText('No connection').waitFor();
+    await expect.poll(() => page.getByTestId('outbox').locator('li').count()).toBe(1);
+    await context.setOffline(false);
     await page.getByRole('button', { name: 'Send now' }).click();
     await expect.poll(() => page.getByTestId('sent').locator('li').count()).toBe(2);
     const stored = await db.query<{ n: number; ages: string }>("SELECT count(*)::int AS n, string_agg(answers->'members'->0->>'age', ',' ORDER BY received_at) AS ages FROM submissions WHERE survey_id = $1", [surveyId]);
     expect(stored.rows[0]).toEqual({ n: 2, ages: '40,67' });
+
+    // The supervisor rejects the first interview with a comment at a question; the enumerator corrects and resubmits.
+    const first = (await db.query<{ instance_id: string }>("SELECT instance_id FROM submissions WHERE survey_id = $1 AND answers->'members'->0->>'age' = '40'", [surveyId])).rows[0].instance_id;
+    await db.query("UPDATE submissions SET state = 'rejected', review = $2 WHERE instance_id = $1", [first, JSON.stringify({ action: 'reject', comments: { 'head_name': 'Write the full name' }, note: 'Please check' })]);
+    await page.reload();
+    await page.getByRole('link', { name: /Returned for correction/ }).click();
+    await page.getByText('Supervisor: Write the full name').waitFor();
+    await page.screenshot({ path: path.join(screenshotDir(), 'returned-interview.png') });
+    await page.getByLabel('Name of the head').fill('Ama Mensah');
+    await page.getByRole('button', { name: 'Next section' }).click();
+    await page.getByRole('button', { name: 'Complete the interview' }).click();
+    await expect.poll(async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM submissions WHERE deprecated_id = $1', [first])).rows[0].n).toBe(1);
+    const corrected = await db.query<{ name: string; superseded: boolean }>("SELECT answers->>'head_name' AS name, (SELECT superseded FROM submissions WHERE instance_id = $1) AS superseded FROM submissions WHERE deprecated_id = $1", [first]);
+    expect(corrected.rows[0]).toEqual({ name: 'Ama Mensah', superseded: true });
     await context.close();
   });
 });

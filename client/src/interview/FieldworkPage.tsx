@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { listAssignments, listSurveys, sendSubmission, type Assignment, type Survey } from '../api.js';
+import { listAssignments, listReturned, listSurveys, sendSubmission, type Assignment, type Survey } from '../api.js';
 import { interviewStore } from '../offline/store-instance.js';
 import type { Draft, OutboxEntry, SentEntry } from '../offline/interview-store.js';
 
@@ -35,6 +35,25 @@ export function FieldworkPage() {
         const withCases = await Promise.all(list.map(async (s) => ({ ...s, assignments: await listAssignments(s.id) })));
         localStorage.setItem('mdsurvey-cases', JSON.stringify(withCases));
         setSurveys(withCases);
+        // Interviews the supervisor sent back become correction drafts (a new version naming the old one).
+        const store = await interviewStore();
+        const drafts = await store.listDrafts();
+        for (const s of withCases) {
+          for (const r of await listReturned(s.id)) {
+            if (drafts.some((d) => d.submission.deprecatedId === r.instanceId)) continue;
+            const q = s.questionnaires?.find((x) => x.version === r.questionnaireVersion);
+            if (!q) continue;
+            const instanceId = crypto.randomUUID();
+            await store.saveDraft({
+              instanceId,
+              surveyId: s.id,
+              title: `Returned for correction (${r.instanceId.slice(0, 8)})`,
+              review: r.review ?? { comments: {} },
+              submission: { instanceId, deprecatedId: r.instanceId, questionnaire: q, answers: r.answers, paradata: { start: new Date().toISOString(), correcting: r.instanceId } },
+            });
+          }
+        }
+        await refresh();
       } catch {
         setOffline(true);
         setSurveys(JSON.parse(localStorage.getItem('mdsurvey-cases') ?? '[]'));
