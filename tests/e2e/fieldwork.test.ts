@@ -77,7 +77,7 @@ describe.runIf(fs.existsSync(CHROMIUM))('fieldwork in Chromium', () => {
     // A reload with no network: the service worker serves the app, IndexedDB still has the interview.
     await page.reload();
     await page.getByRole('heading', { name: 'Fieldwork' }).waitFor();
-    await page.getByText('No connection').waitFor();
+    await page.getByText('No connection: showing the cases saved on this device.').waitFor();
     await expect.poll(() => page.getByTestId('outbox').locator('li').count()).toBe(1);
     await context.setOffline(false);
     await page.getByRole('button', { name: 'Send now' }).click();

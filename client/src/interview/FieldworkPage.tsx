@@ -44,7 +44,7 @@ export function FieldworkPage() {
             const q = s.questionnaires?.find((x) => x.version === r.questionnaireVersion);
             if (!q) continue;
             const instanceId = crypto.randomUUID();
-            await store.saveDraft({
+            await store.addCorrectionDraft({
               instanceId,
               surveyId: s.id,
               title: `Returned for correction (${r.instanceId.slice(0, 8)})`,

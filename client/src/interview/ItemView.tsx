@@ -1,5 +1,6 @@
 import { textIn, type FieldDef } from '../../../questionnaires/compile-questionnaire.js';
 import type { FormState, Row } from '../../../questionnaires/form-state.js';
+import { useState } from 'react';
 import { QuestionInput } from './QuestionInput.js';
 
 interface Props {
@@ -9,7 +10,7 @@ interface Props {
   language: string;
   review?: Record<string, string>;
   onAnswer: (path: string, value: unknown) => void;
-  onAddRow: (roster: string, parentPath?: string) => void;
+  onAddRow: (roster: string, parentPath?: string) => string | void;
   onRemoveRow: (roster: string, key: string, parentPath?: string) => void;
   parentPath?: string;
 }
@@ -33,46 +34,7 @@ export function ItemView(props: Props) {
       </fieldset>
     );
   }
-  if (item.kind === 'roster') {
-    const rows = row.children.get(field.index) ?? [];
-    const byHand = !field.repeatCount && field.rowsFrom === undefined;
-    const source = field.rowsFrom !== undefined ? state.questionnaire.fields[field.rowsFrom] : null;
-    const titleOf = (r: Row, k: number) => {
-      const first = (state.questionnaire.fieldsOfScope.get(source ? source.index : field.index) ?? [])[0];
-      const sourceRow = source ? (row.children.get(source.index) ?? []).find((s) => s.key === r.key) : r;
-      const name = first !== undefined && sourceRow ? sourceRow.answers[state.questionnaire.fields[first].slot] : undefined;
-      return `${k + 1}. ${typeof name === 'string' && name ? name : ''}`;
-    };
-    return (
-      <section className="roster" aria-label={textIn(item.label, language, fallback) || field.name}>
-        <h3>{textIn(item.label, language, fallback)}</h3>
-        {rows.length === 0 && <p className="hint">No rows yet.</p>}
-        {rows.map((r, k) => {
-          const rowPath = `${path}[${r.key}]`;
-          return (
-            <details key={r.key} className="roster-row" open={k === rows.length - 1}>
-              <summary>
-                {titleOf(r, k)}
-                {byHand && (
-                  <button type="button" className="link" onClick={() => window.confirm(`Remove row ${k + 1}? Its answers will be deleted.`) && props.onRemoveRow(field.name, r.key, parentPath)}>
-                    Remove
-                  </button>
-                )}
-              </summary>
-              {(state.questionnaire.fieldsOfScope.get(field.index) ?? []).filter((i) => state.questionnaire.fields[i].parent === field.index).map((i) => (
-                <ItemView key={i} {...props} index={i} row={r} parentPath={rowPath} />
-              ))}
-            </details>
-          );
-        })}
-        {byHand && (
-          <button type="button" onClick={() => props.onAddRow(field.name, parentPath)}>
-            Add {textIn(item.label, language, fallback).toLowerCase() || 'a row'}
-          </button>
-        )}
-      </section>
-    );
-  }
+  if (item.kind === 'roster') return <RosterView {...props} />;
   const id = `q-${path.replace(/[^A-Za-z0-9_-]/g, '_')}`;
   if (item.kind === 'note') {
     return <p className="note">{interpolate(textIn(item.label, language, fallback), state, row)}</p>;
@@ -106,4 +68,54 @@ function interpolate(text: string, state: FormState, row: Row): string {
     const v = r ? r.values[f.slot] : null;
     return v === null || v === undefined ? '…' : String(v);
   });
+}
+
+/** A roster: its rows as a list, the open row's questions below it, add and remove for open-ended rosters. */
+function RosterView(props: Props) {
+  const { state, index, row, language, parentPath } = props;
+  const field: FieldDef = state.questionnaire.fields[index];
+  const item = field.item as { label?: Parameters<typeof textIn>[0] };
+  const fallback = state.questionnaire.source.languages.default;
+  const path = parentPath ? `${parentPath}.${field.name}` : field.name;
+  const rows = row.children.get(field.index) ?? [];
+  const [open, setOpen] = useState<string | null>(rows.at(-1)?.key ?? null);
+    const byHand = !field.repeatCount && field.rowsFrom === undefined;
+    const source = field.rowsFrom !== undefined ? state.questionnaire.fields[field.rowsFrom] : null;
+    const titleOf = (r: Row, k: number) => {
+      const first = (state.questionnaire.fieldsOfScope.get(source ? source.index : field.index) ?? [])[0];
+      const sourceRow = source ? (row.children.get(source.index) ?? []).find((s) => s.key === r.key) : r;
+      const name = first !== undefined && sourceRow ? sourceRow.answers[state.questionnaire.fields[first].slot] : undefined;
+      return `${k + 1}. ${typeof name === 'string' && name ? name : ''}`;
+    };
+    return (
+      <section className="roster" aria-label={textIn(item.label, language, fallback) || field.name}>
+        <h3>{textIn(item.label, language, fallback)}</h3>
+        {rows.length === 0 && <p className="hint">No rows yet.</p>}
+        {rows.map((r, k) => {
+          const rowPath = `${path}[${r.key}]`;
+          return (
+            <details key={r.key} className="roster-row" open={open === r.key} onToggle={(e) => { const now = (e.currentTarget as HTMLDetailsElement).open; if (now) setOpen(r.key); else if (open === r.key) setOpen(null); }}>
+              <summary>
+                {titleOf(r, k)}
+                {byHand && (
+                  <button type="button" className="link" onClick={() => window.confirm(`Remove row ${k + 1}? Its answers will be deleted.`) && props.onRemoveRow(field.name, r.key, parentPath)}>
+                    Remove
+                  </button>
+                )}
+              </summary>
+              {/* Only the open row renders its questions: a 30-member roster stays fast to type in. */}
+              {open === r.key &&
+                (state.questionnaire.fieldsOfScope.get(field.index) ?? []).filter((i) => state.questionnaire.fields[i].parent === field.index).map((i) => (
+                  <ItemView key={i} {...props} index={i} row={r} parentPath={rowPath} />
+                ))}
+            </details>
+          );
+        })}
+        {byHand && (
+          <button type="button" onClick={() => { const key = props.onAddRow(field.name, parentPath); if (key) setOpen(key); }}>
+            Add {textIn(item.label, language, fallback).toLowerCase() || 'a row'}
+          </button>
+        )}
+      </section>
+    );
 }

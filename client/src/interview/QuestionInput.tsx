@@ -1,4 +1,6 @@
+import { memo } from 'react';
 import { textIn, type FieldDef } from '../../../questionnaires/compile-questionnaire.js';
+import { countryChoices } from '../../../questionnaires/codelists.js';
 import type { FormState, Row } from '../../../questionnaires/form-state.js';
 
 interface Props {
@@ -83,7 +85,7 @@ export function QuestionInput({ state, field, row, path, language, onAnswer }: P
       const choices = field.choices ?? [];
       const labelOf = (code: string) => `${textIn(choices.find((c) => c.value === code)?.label, language, fallback)} (${code})`;
       const toCode = (text: string) => /\(([A-Z]{3,4})\)$/.exec(text)?.[1] ?? (choices.some((c) => c.value === text.toUpperCase()) ? text.toUpperCase() : null);
-      const listId = `${id}-countries`;
+      const listId = countryListId(language, item.specialCountries !== false);
       const values = item.multiple ? ((answer as string[] | undefined) ?? []) : answer ? [answer as string] : [];
       return (
         <div>
@@ -111,7 +113,6 @@ export function QuestionInput({ state, field, row, path, language, onAnswer }: P
               } else onAnswer(path, code);
             }}
           />
-          <datalist id={listId}>{choices.map((c) => <option key={c.value} value={`${textIn(c.label, language, fallback)} (${c.value})`} />)}</datalist>
         </div>
       );
     }
@@ -132,3 +133,26 @@ export function QuestionInput({ state, field, row, path, language, onAnswer }: P
       return <input id={id} type="text" readOnly={readOnly} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)} />;
   }
 }
+
+/** Id of the shared country list of a language (with or without the special answers). */
+export function countryListId(language: string, special: boolean): string {
+  return `countries-${language}-${special ? 'all' : 'iso'}`;
+}
+
+/**
+ * The country lists, rendered once per page: a roster row with several country questions would
+ * otherwise re-render hundreds of options on every keystroke.
+ */
+export const CountryLists = memo(function CountryLists({ language, fallback }: { language: string; fallback: string }) {
+  return (
+    <>
+      {[true, false].map((special) => (
+        <datalist key={String(special)} id={countryListId(language, special)}>
+          {countryChoices(special).map((c) => (
+            <option key={c.value} value={`${textIn(c.label, language, fallback)} (${c.value})`} />
+          ))}
+        </datalist>
+      ))}
+    </>
+  );
+});

@@ -102,6 +102,23 @@ export class InterviewStore {
     await this.db.put('drafts', { ...draft, updatedAt: now });
   }
 
+  /**
+   * Adds the correction draft of a returned interview unless one exists already; the check and the
+   * insert are one transaction, so two pages loading at once cannot create two.
+   */
+  async addCorrectionDraft(draft: Omit<Draft, 'updatedAt'>, now = Date.now()): Promise<boolean> {
+    const tx = this.db.transaction('drafts', 'readwrite');
+    const existing = await tx.store.getAll();
+    const replaces = draft.submission.deprecatedId;
+    if (existing.some((d) => d.submission.deprecatedId === replaces)) {
+      await tx.done;
+      return false;
+    }
+    await tx.store.put({ ...draft, updatedAt: now });
+    await tx.done;
+    return true;
+  }
+
   getDraft(instanceId: string): Promise<Draft | undefined> {
     return this.db.get('drafts', instanceId);
   }

@@ -91,3 +91,17 @@ describe('rescue file', () => {
     expect(file.drafts.map((d) => d.instanceId)).toEqual([b]);
   });
 });
+
+describe('correction drafts', () => {
+  it('adds one correction draft per returned interview, even when asked twice at once', async () => {
+    const store = await open();
+    const returned = randomUUID();
+    const make = () => {
+      const id = randomUUID();
+      return store.addCorrectionDraft({ instanceId: id, surveyId: 'S', submission: { ...submission(id), deprecatedId: returned }, review: { comments: { q: 'fix' } } });
+    };
+    const results = await Promise.all([make(), make()]);
+    expect(results.sort()).toEqual([false, true]);
+    expect(await store.listDrafts()).toHaveLength(1);
+  });
+});
