@@ -2,7 +2,7 @@
 // Starts the built server on a fresh database, then (1) sends as fast as it can with 32 requests in
 // flight for 10 s (throughput), and (2) sends at a fixed 300 requests/s for 10 s (latency p50/p99).
 //   node bench/ingest.mjs [--url postgres://postgres@127.0.0.1:5432/postgres] [--seconds 10] [--workers 1]
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -116,6 +116,21 @@ for (let k = 0; k < rate * seconds; k++) {
 }
 await Promise.all(inflight);
 console.log(`at ${rate} submissions/s for ${seconds} s: p50 ${pct(latencies2, 0.5).toFixed(1)} ms, p99 ${pct(latencies2, 0.99).toFixed(1)} ms, max ${Math.max(...latencies2).toFixed(1)} ms`);
+
+// 3. With wrk (C, from Debian's packages), if installed: a load generator that leaves the CPU to the server.
+if (spawnSync('which', ['wrk']).status === 0) {
+  const bodyFile = path.join(root, 'bench', 'out', 'ingest-body.json');
+  fs.mkdirSync(path.dirname(bodyFile), { recursive: true });
+  fs.writeFileSync(bodyFile, bodyFor().replace(/"instanceId":"[^"]+"/, '"instanceId":"__ID__"'));
+  const env = { ...process.env, BODY_FILE: bodyFile, TOKEN: token, SURVEY: surveyId };
+  const r = spawnSync('wrk', ['-t2', '-c32', `-d${seconds}s`, '-s', path.join(root, 'bench', 'ingest-wrk.lua'), '--latency', url], { env, encoding: 'utf8' });
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1];
+  const p99 = /99%\s+([\d.]+\w+)/.exec(r.stdout)?.[1];
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(r.stdout)?.[1] ?? '0';
+  console.log(`wrk (2 threads, 32 connections, ${seconds} s): ${Number(rps).toFixed(0)} submissions/s, p99 ${p99}, non-2xx responses ${non2xx}`);
+} else {
+  console.log('wrk not installed (apt-get install wrk): skipped the low-overhead load generator');
+}
 
 server.kill('SIGTERM');
 await new Promise((r) => server.once('exit', r));

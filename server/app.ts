@@ -44,7 +44,8 @@ export function createApp({ db, config, logger, clientDir }: AppDeps): Express {
       strictTransportSecurity: false,
     }),
   );
-  if (logger) {
+  // Request logs are info level: below that nothing would be written, so the middleware is not mounted.
+  if (logger && logger.isLevelEnabled('info')) {
     app.use(
       pinoHttp({
         logger,

@@ -48,24 +48,36 @@ function canonical(v: unknown): string {
  * only as the successor of the current one; the write is one transaction. Returns the HTTP status.
  */
 export async function storeSubmission(db: Database, user: User, surveyId: string, b: SubmissionBody): Promise<{ status: number; body: Record<string, unknown> }> {
-  // One round trip: the survey's state and any earlier submission with this instanceId.
-  const found = await db.query<{ state: string; content_hash: string | null; submission_state: string | null }>(
-    'SELECT v.state, s.content_hash, s.state AS submission_state FROM surveys v LEFT JOIN submissions s ON s.instance_id = $2 WHERE v.id = $1',
-    [surveyId, b.instanceId],
-  );
-  const survey = found.rows[0];
-  if (!survey) throw new HttpProblem(404, 'not-found', `no survey ${surveyId}`);
   const hash = createHash('sha256').update(canonical({ ...b, meta: undefined })).digest('hex');
-  // An identical resend is answered before anything else, even after the survey closed.
-  if (survey.content_hash !== null) {
-    if (survey.content_hash === hash) return { status: 200, body: { instanceId: b.instanceId, stored: false, state: survey.submission_state } };
-    throw new HttpProblem(409, 'instance-id-reused', `instanceId ${b.instanceId} was already stored with other content; a corrected interview needs a new instanceId and deprecatedId ${b.instanceId}`);
-  }
   const q = await compiledVersion(db, surveyId, b.questionnaire.version);
-  if (!q || q.source.id !== b.questionnaire.id) throw new HttpProblem(422, 'unknown-questionnaire-version', `questionnaire ${b.questionnaire.id} version ${b.questionnaire.version} is not published for this survey`);
-  if (survey.state !== 'fieldwork') throw new HttpProblem(409, 'survey-not-in-fieldwork', `the survey is ${survey.state}: it does not take submissions`);
+  // Why a submission cannot be stored as new: unknown survey, an earlier one with this id, a closed survey.
+  const explain = async (): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const found = await db.query<{ state: string; content_hash: string | null; submission_state: string | null }>(
+      'SELECT v.state, s.content_hash, s.state AS submission_state FROM surveys v LEFT JOIN submissions s ON s.instance_id = $2 WHERE v.id = $1',
+      [surveyId, b.instanceId],
+    );
+    const survey = found.rows[0];
+    if (!survey) throw new HttpProblem(404, 'not-found', `no survey ${surveyId}`);
+    // An identical resend is answered as stored, even after the survey closed.
+    if (survey.content_hash !== null) {
+      if (survey.content_hash === hash) return { status: 200, body: { instanceId: b.instanceId, stored: false, state: survey.submission_state } };
+      throw new HttpProblem(409, 'instance-id-reused', `instanceId ${b.instanceId} was already stored with other content; a corrected interview needs a new instanceId and deprecatedId ${b.instanceId}`);
+    }
+    if (survey.state !== 'fieldwork') throw new HttpProblem(409, 'survey-not-in-fieldwork', `the survey is ${survey.state}: it does not take submissions`);
+    throw new HttpProblem(409, 'not-stored', 'the submission could not be stored; send it again');
+  };
+  if (!q || q.source.id !== b.questionnaire.id) {
+    await explain().catch((err) => {
+      if (err instanceof HttpProblem && err.status === 404) throw err;
+    });
+    throw new HttpProblem(422, 'unknown-questionnaire-version', `questionnaire ${b.questionnaire.id} version ${b.questionnaire.version} is not published for this survey`);
+  }
   const { problems, answers } = validateResponse(q, { instanceId: b.instanceId, questionnaire: b.questionnaire, answers: b.answers, paradata: b.paradata, meta: b.meta });
-  if (problems.length) throw new HttpProblem(422, 'invalid-submission', `the interview has ${problems.length} problem${problems.length === 1 ? '' : 's'}`, { errors: problems });
+  if (problems.length) {
+    const earlier = await explain().catch(() => null);
+    if (earlier) return earlier; // an identical resend of an interview stored under an older rule set
+    throw new HttpProblem(422, 'invalid-submission', `the interview has ${problems.length} problem${problems.length === 1 ? '' : 's'}`, { errors: problems });
+  }
   if (b.assignmentId) {
     const a = await db.query<{ enumerator_id: string; survey_id: string }>('SELECT enumerator_id, survey_id FROM assignments WHERE id = $1', [b.assignmentId]);
     if (!a.rows[0] || a.rows[0].survey_id !== surveyId) throw new HttpProblem(422, 'unknown-assignment', `no assignment ${b.assignmentId} in this survey`);
@@ -75,18 +87,29 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
     b.instanceId, interviewId, b.deprecatedId ?? null, surveyId, b.questionnaire.version, b.assignmentId ?? null, enumeratorId,
     JSON.stringify(answers), JSON.stringify(b.paradata ?? {}), JSON.stringify(b.meta ?? {}), hash, user.id,
   ];
+  // Inserted only while the survey is in fieldwork; a duplicate instanceId inserts nothing (explained after).
   const INSERT_WITH_AUDIT = `WITH s AS (
       INSERT INTO submissions (instance_id, interview_id, deprecated_id, survey_id, questionnaire_version, assignment_id, enumerator_id, answers, paradata, meta, content_hash)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING instance_id, interview_id, deprecated_id)
+      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 WHERE EXISTS (SELECT 1 FROM surveys WHERE id = $4 AND state = 'fieldwork')
+      ON CONFLICT (instance_id) DO NOTHING
+      RETURNING instance_id, interview_id, deprecated_id)
     INSERT INTO audit_log (user_id, action, entity, entity_id, details)
     SELECT $12, CASE WHEN s.deprecated_id IS NULL THEN 'submit' ELSE 'resubmit' END, 'submission', s.instance_id::text,
-           jsonb_build_object('interviewId', s.interview_id, 'deprecatedId', s.deprecated_id) FROM s`;
+           jsonb_build_object('interviewId', s.interview_id, 'deprecatedId', s.deprecated_id) FROM s
+    RETURNING entity_id`;
   try {
     if (!b.deprecatedId) {
       // A new interview: one statement writes it and its audit entry atomically (one round trip, no BEGIN/COMMIT).
-      await db.query(INSERT_WITH_AUDIT, values(b.instanceId, user.id));
+      const r = await db.query(INSERT_WITH_AUDIT, values(b.instanceId, user.id));
+      if (r.rows.length === 0) return await explain();
       return { status: 201, body: { instanceId: b.instanceId, interviewId: b.instanceId, stored: true, state: 'completed' } };
     }
+    // A new version: answer duplicates and closed surveys first ('not-stored' here means: nothing against it).
+    const earlier = await explain().catch((err) => {
+      if (err instanceof HttpProblem && err.code === 'not-stored') return null;
+      throw err;
+    });
+    if (earlier) return earlier;
     return await db.transaction(async (tx) => {
       let interviewId = b.instanceId;
       let enumeratorId = user.id;
@@ -104,7 +127,8 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
         interviewId = p.interview_id;
         enumeratorId = p.enumerator_id;
       }
-      await tx.query(INSERT_WITH_AUDIT, values(interviewId, enumeratorId));
+      const inserted = await tx.query(INSERT_WITH_AUDIT, values(interviewId, enumeratorId));
+      if (inserted.rows.length === 0) throw new HttpProblem(409, 'not-stored', 'the survey stopped taking submissions, or this instanceId was stored meanwhile');
       return { status: 201, body: { instanceId: b.instanceId, interviewId, stored: true, state: 'completed' } };
     });
   } catch (err) {
