@@ -6,36 +6,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createApp } from '../../server/app.js';
-import { migrate, openDatabase, type Database } from '../../server/db/index.js';
-import { ensureAdmin } from '../../server/auth/users.js';
-import { hashPassword } from '../../server/auth/passwords.js';
-import { listen } from '../helpers/http.js';
-import { buildClient, CHROMIUM, launchChromium, screenshotDir } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import type { Database } from '../../server/db/index.js';
+import { addEnumerator, CHROMIUM, screenshotDir, signIn, startWebApp } from '../helpers/browser.js';
 import { TINY } from '../helpers/api.js';
 
 describe.runIf(fs.existsSync(CHROMIUM))('fieldwork in Chromium', () => {
+  let app: Awaited<ReturnType<typeof startWebApp>>;
   let db: Database;
-  let server: { url: string; close: () => Promise<void> };
-  let browser: Browser;
   let surveyId: string;
   beforeAll(async () => {
-    db = await openDatabase({});
-    await migrate(db);
-    await ensureAdmin(db);
-    const enumId = (await db.query<{ id: string }>("INSERT INTO users (username, display_name, role, password_hash) VALUES ('ana', 'Ana', 'enumerator', $1) RETURNING id", [await hashPassword('ana-password-1')])).rows[0].id;
-    surveyId = (await db.query<{ id: string }>("INSERT INTO surveys (title, state) VALUES ('Pilot', 'fieldwork') RETURNING id")).rows[0].id;
-    await db.query('INSERT INTO questionnaire_versions (survey_id, version, questionnaire_id, definition) VALUES ($1, $2, $3, $4)', [surveyId, '1', 'tiny', JSON.stringify(TINY)]);
-    await db.query("INSERT INTO assignments (survey_id, enumerator_id, case_data) VALUES ($1, $2, $3), ($1, $2, $4)", [surveyId, enumId, JSON.stringify({ ea: 'EA001', address: 'House 4' }), JSON.stringify({ ea: 'EA001', address: 'House 9' })]);
-    server = await listen(createApp({ db, config: { bodyLimitBytes: 1 << 20 }, clientDir: buildClient() }));
-    browser = await launchChromium();
+    app = await startWebApp(async (d) => {
+      const enumId = await addEnumerator(d, 'ana', 'ana-password-1');
+      surveyId = (await d.query<{ id: string }>("INSERT INTO surveys (title, state) VALUES ('Pilot', 'fieldwork') RETURNING id")).rows[0].id;
+      await d.query('INSERT INTO questionnaire_versions (survey_id, version, questionnaire_id, definition) VALUES ($1, $2, $3, $4)', [surveyId, '1', 'tiny', JSON.stringify(TINY)]);
+      await d.query('INSERT INTO assignments (survey_id, enumerator_id, case_data) VALUES ($1, $2, $3), ($1, $2, $4)', [surveyId, enumId, JSON.stringify({ ea: 'EA001', address: 'House 4' }), JSON.stringify({ ea: 'EA001', address: 'House 9' })]);
+    });
+    db = app.db;
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await db?.close();
-  });
+  afterAll(() => app?.close());
 
   async function fillInterview(page: Page, caseText: string, ages: number[]) {
     await page.locator('li', { hasText: caseText }).getByRole('button', { name: 'Start interview' }).click();
@@ -52,15 +41,11 @@ describe.runIf(fs.existsSync(CHROMIUM))('fieldwork in Chromium', () => {
   }
 
   it('fills, completes and sends; offline interviews wait in the outbox, survive a reload and are sent once', async () => {
-    const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
+    const context = await app.browser.newContext({ viewport: { width: 768, height: 1024 } });
     const page = await context.newPage();
     page.setDefaultTimeout(5000);
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('User name').fill('ana');
-    await page.getByLabel('Password').fill('ana-password-1');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('signed-in').waitFor();
-    await page.goto(`${server.url}/fieldwork`);
+    await signIn(page, app.url, 'ana', 'ana-password-1');
+    await page.goto(`${app.url}/fieldwork`);
     await page.getByText('House 4').waitFor();
     // The service worker has the app shell: the app will open with no network.
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));

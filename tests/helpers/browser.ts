@@ -30,3 +30,44 @@ export function screenshotDir(): string {
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }
+
+/** The web app served by the real server on a fresh embedded database, with the built client. */
+export async function startWebApp(seed: (db: import('../../server/db/index.js').Database) => Promise<void> = async () => undefined) {
+  const { createApp } = await import('../../server/app.js');
+  const { migrate, openDatabase } = await import('../../server/db/index.js');
+  const { ensureAdmin } = await import('../../server/auth/users.js');
+  const { listen } = await import('./http.js');
+  const db = await openDatabase({});
+  await migrate(db);
+  const admin = (await ensureAdmin(db))!;
+  await seed(db);
+  const server = await listen(createApp({ db, config: { bodyLimitBytes: 1 << 20 }, clientDir: buildClient() }));
+  const browser = await launchChromium();
+  return {
+    db,
+    url: server.url,
+    browser,
+    adminPassword: admin.password,
+    async close() {
+      await browser.close();
+      await server.close();
+      await db.close();
+    },
+  };
+}
+
+/** Adds an enumerator account; returns its id. */
+export async function addEnumerator(db: import('../../server/db/index.js').Database, username: string, password: string): Promise<string> {
+  const { hashPassword } = await import('../../server/auth/passwords.js');
+  const r = await db.query<{ id: string }>("INSERT INTO users (username, display_name, role, password_hash) VALUES ($1, $1, 'enumerator', $2) RETURNING id", [username, await hashPassword(password)]);
+  return r.rows[0].id;
+}
+
+/** Signs in through the login page and waits for the home page to show the user. */
+export async function signIn(page: import('playwright-core').Page, baseUrl: string, username: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('signed-in').waitFor();
+}
