@@ -6,6 +6,7 @@ import type { User } from '../auth/users.js';
 import { validateResponse } from '../../questionnaires/index.js';
 import { compiledVersion } from '../questionnaire-cache.js';
 import { audit } from './audit.js';
+import type { Submission } from '../../common/submission.js';
 
 const SUBMISSION_SCHEMA = {
   type: 'object',
@@ -22,16 +23,6 @@ const SUBMISSION_SCHEMA = {
   },
 } as const;
 
-interface SubmissionBody {
-  instanceId: string;
-  deprecatedId?: string;
-  assignmentId?: string;
-  questionnaire: { id: string; version: string };
-  answers: Record<string, unknown>;
-  paradata?: Record<string, unknown>;
-  meta?: Record<string, unknown>;
-}
-
 /** JSON with sorted keys, so the same content always hashes the same. */
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
@@ -47,7 +38,7 @@ function canonical(v: unknown): string {
  * Stores one submission: validated (JSON Schema + engine), idempotent by instanceId, a new version
  * only as the successor of the current one; the write is one transaction. Returns the HTTP status.
  */
-export async function storeSubmission(db: Database, user: User, surveyId: string, b: SubmissionBody): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function storeSubmission(db: Database, user: User, surveyId: string, b: Submission): Promise<{ status: number; body: Record<string, unknown> }> {
   const hash = createHash('sha256').update(canonical({ ...b, meta: undefined })).digest('hex');
   const q = await compiledVersion(db, surveyId, b.questionnaire.version);
   // Why a submission cannot be stored as new: unknown survey, an earlier one with this id, a closed survey.
@@ -172,7 +163,7 @@ export const submissionRoutes: RouteSpec[] = [
     roles: ['enumerator', 'supervisor', 'admin'],
     body: SUBMISSION_SCHEMA,
     async handler({ db, user, params, body }) {
-      return storeSubmission(db, user, params.surveyId, body as SubmissionBody);
+      return storeSubmission(db, user, params.surveyId, body as Submission);
     },
   },
   {
@@ -184,7 +175,7 @@ export const submissionRoutes: RouteSpec[] = [
     body: { type: 'object', additionalProperties: false, required: ['submissions'], properties: { format: { const: 'mdsurvey-rescue-1' }, exportedAt: { type: 'string' }, submissions: { type: 'array', maxItems: 500, items: SUBMISSION_SCHEMA } } },
     async handler({ db, user, params, body }) {
       const results = [];
-      for (const s of (body as { submissions: SubmissionBody[] }).submissions) {
+      for (const s of (body as { submissions: Submission[] }).submissions) {
         try {
           const r = await storeSubmission(db, user, params.surveyId, s);
           results.push({ instanceId: s.instanceId, status: r.status, stored: r.body.stored });

@@ -1,15 +1,8 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 
-/** A submission as the server takes it (POST /surveys/{id}/submissions). */
-export interface Submission {
-  instanceId: string;
-  deprecatedId?: string;
-  assignmentId?: string;
-  questionnaire: { id: string; version: string };
-  answers: Record<string, unknown>;
-  paradata?: Record<string, unknown>;
-  meta?: Record<string, unknown>;
-}
+import type { Submission } from '../../../common/submission.js';
+
+export type { Submission };
 
 /** An interview being filled: autosaved on every answer. */
 export interface Draft {
