@@ -4,6 +4,8 @@ import type { Choice } from './format.js';
 interface CountryEntry {
   code: string;
   label: Record<string, string>;
+  /** World region (UN geoscheme: Africa, Americas, Asia, Europe, Oceania, Antarctic); absent for special answers. */
+  region?: string;
 }
 
 const data = countriesData as { countries: CountryEntry[]; historical: CountryEntry[]; special: CountryEntry[] };
@@ -17,4 +19,11 @@ export function countryChoices(special = true): Choice[] {
 /** Codes a country answer may take. */
 export function countryCodes(special = true): Set<string> {
   return new Set(countryChoices(special).map((c) => c.value));
+}
+
+let regions: Map<string, string> | undefined;
+/** World region of a country code (UN geoscheme), or undefined for special answers and unknown codes. */
+export function countryRegion(code: string): string | undefined {
+  regions ??= new Map([...data.countries, ...data.historical].filter((c) => c.region).map((c) => [c.code, c.region!]));
+  return regions.get(code);
 }
