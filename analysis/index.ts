@@ -18,3 +18,12 @@ export type { ReplicateWeights, ReplicateOptions, ReplicateType } from './replic
 export { withReplicates } from './design.js';
 export { quantileEstimate } from './quantile.js';
 export { qt, pTwoSided, pF, pChisq, qbeta } from './distributions.js';
+export { parseDatasetDesign, designSpecOf, designColumnsOf, analysisTable, levelOf, cellText, gatherColumn, filterRows, matchRows, joinColumns, lineNumbers, withColumn, DATASET_DESIGN_SCHEMA } from './dataset.js';
+export type { Dataset, DatasetDesign, DatasetLevel, DatasetReplicates, Codebook } from './dataset.js';
+export { evaluateColumn } from './subset.js';
+export { parseCatalogue, shippedCatalogue, prepareDataset, withVariableMap, CATALOGUE_SCHEMA } from './indicators/catalogue.js';
+export type { IndicatorCatalogue, IndicatorDefinition, DerivedVariable, IndicatorDomain, PreparedDataset } from './indicators/catalogue.js';
+export { computeIndicators, designOfLevel } from './indicators/compute.js';
+export type { IndicatorReport, IndicatorRow, IndicatorDifference, IndicatorOptions, IndicatorSkip } from './indicators/compute.js';
+export { DEFAULT_THRESHOLDS, estimateFlags } from './disclosure/thresholds.js';
+export type { DisclosureThresholds } from './disclosure/thresholds.js';

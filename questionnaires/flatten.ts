@@ -25,6 +25,10 @@ export interface CodebookEntry {
   unit?: string;
   identifier: boolean;
   quasiIdentifier: boolean;
+  /** Role in the sampling design (datasets carry the design columns in the household file). */
+  design?: 'weight' | 'strata' | 'psu' | 'fpc' | 'replicate';
+  /** Geography: `region` is kept in public-use files, finer `area` codes are replaced by meaningless codes. */
+  geography?: 'region' | 'area';
 }
 
 /** The levels of a questionnaire: household first, then every roster (nested ones after their parent). */

@@ -1,0 +1,253 @@
+import { InputError } from '../../common/errors.js';
+import { analysisTable, designSpecOf, type Dataset } from '../dataset.js';
+import { buildDesign, withReplicates, type SurveyDesign } from '../design.js';
+import { givenReplicates } from '../replicates.js';
+import { covarianceOf, dfOf, linearisedMean, linearisedRatio, summarise, type Domain, type Linearised } from '../estimators.js';
+import { covAt } from '../variance.js';
+import { pTwoSided } from '../distributions.js';
+import { evaluateColumn, evaluateSubset } from '../subset.js';
+import { categoricalColumn, sortedLevelOrder, type DataTable } from '../table.js';
+import type { IndicatorCatalogue, IndicatorDefinition } from './catalogue.js';
+import { prepareDataset } from './catalogue.js';
+import { DEFAULT_THRESHOLDS, estimateFlags, type DisclosureThresholds } from '../disclosure/thresholds.js';
+
+/** The difference of a group's estimate to the reference group's (non-migrant households), with its test. */
+export interface IndicatorDifference {
+  /** The reference group (H0). */
+  versus: string;
+  estimate: number;
+  se: number;
+  /** Covariance of the two group estimates (they share PSUs). */
+  covariance: number;
+  t: number;
+  df: number;
+  p: number;
+}
+
+/** One indicator for one group (and by-domain). */
+export interface IndicatorRow {
+  id: string;
+  /** Category of a categorical proportion (main use = education), else null. */
+  category: string | null;
+  domain: string;
+  unit: string;
+  statistic: 'proportion' | 'mean' | 'ratio';
+  label: string;
+  /** The compared group: `all`, a level of the compare variable, or `migrant` (every level but the reference). */
+  group: string;
+  /** By-variables and their levels, empty for the whole population. */
+  by: Record<string, string>;
+  estimate: number | null;
+  se: number | null;
+  ci: [number, number] | null;
+  df: number | null;
+  /** Unweighted cases used. */
+  n: number;
+  cv: number | null;
+  difference: IndicatorDifference | null;
+  /** suppressed (fewer than minCases), unreliable (fewer than flagCases), high-rse, no-cases. */
+  flags: string[];
+}
+
+/** Indicators the dataset cannot give, and why (a missing variable, a missing level). */
+export interface IndicatorSkip {
+  id: string;
+  reason: string;
+}
+
+/** Everything `mdsurvey indicators` reports. */
+export interface IndicatorReport {
+  catalogue: { id: string; version: string };
+  compare: string | null;
+  reference: string | null;
+  by: string[];
+  thresholds: DisclosureThresholds;
+  rows: IndicatorRow[];
+  skipped: IndicatorSkip[];
+  notes: string[];
+}
+
+/** Options of computeIndicators. */
+export interface IndicatorOptions {
+  /** Group variable (hh_migration_status): estimates per level, differences to the reference. */
+  compare?: string;
+  /** Reference level of the compare variable (default H0 when present, else the first level). */
+  reference?: string;
+  /** Name of the group of every non-reference level (default `migrant`). */
+  combinedName?: string;
+  by?: string[];
+  /** Only these indicator ids. */
+  only?: string[];
+  language?: string;
+  thresholds?: DisclosureThresholds;
+}
+
+/** The design of a dataset level's table (design columns come from the household level through the join). */
+export function designOfLevel(dataset: Dataset, table: DataTable): SurveyDesign {
+  let design = buildDesign(table, designSpecOf(dataset.design));
+  const rep = dataset.design.replicates;
+  if (rep) design = withReplicates(design, givenReplicates(table, rep.columns, { type: rep.type, scale: rep.scale, rho: rep.rho, mse: rep.mse }));
+  return design;
+}
+
+interface Group {
+  name: string;
+  /** Compare-variable codes in the group (null: every row). */
+  codes: Set<number> | null;
+}
+
+function linearise(design: SurveyDesign, ind: IndicatorDefinition, y: Float64Array, x: Float64Array | null, domain: Domain): Linearised {
+  return ind.statistic === 'ratio' ? linearisedRatio(design, y, x!, domain) : linearisedMean(design, y, domain);
+}
+
+/**
+ * Computes every indicator of the catalogue the dataset supports, for the whole population and per group
+ * of the compare variable (and per by-domain), with differences to the reference group. Universes are
+ * domains: the full design is kept, as R's subset() does.
+ */
+export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, options: IndicatorOptions = {}): IndicatorReport {
+  const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
+  const { dataset, skipped: derivedSkipped } = prepareDataset(input, cat);
+  const lang = options.language ?? 'en';
+  const by = options.by ?? [];
+  const rows: IndicatorRow[] = [];
+  const skipped: IndicatorSkip[] = [];
+  const notes: string[] = derivedSkipped.map((s) => `derived variable ${s.name} not computed: ${s.reason}`);
+  let reference: string | null = null;
+  const tableCache = new Map<string, { table: DataTable; design: SurveyDesign }>();
+  const indicators = options.only ? cat.indicators.filter((i) => options.only!.includes(i.id)) : cat.indicators;
+  if (options.only) for (const id of options.only) if (!cat.indicators.some((i) => i.id === id)) throw new InputError('unknown-indicator', `no indicator "${id}" in the catalogue`, id);
+  const missingBy = new Set<string>();
+
+  for (const ind of indicators) {
+    let entry = tableCache.get(ind.level);
+    try {
+      if (!entry) {
+        const table = analysisTable(dataset, ind.level);
+        entry = { table, design: designOfLevel(dataset, table) };
+        tableCache.set(ind.level, entry);
+      }
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      skipped.push({ id: ind.id, reason: err.message });
+      continue;
+    }
+    const { table, design } = entry;
+    let universe: Uint8Array | null;
+    let y: Float64Array;
+    let x: Float64Array | null = null;
+    let categorical: { codes: Int32Array; levels: string[] } | null = null;
+    try {
+      universe = ind.universe ? evaluateSubset(table, ind.universe, `${ind.id} universe`) : null;
+      if (ind.statistic === 'ratio') {
+        y = numeric(evaluateColumn(table, ind.numerator!, 'numerator', `${ind.id} numerator`), ind.id);
+        x = numeric(evaluateColumn(table, ind.denominator!, 'denominator', `${ind.id} denominator`), ind.id);
+      } else {
+        const col = evaluateColumn(table, ind.variable!, 'variable', `${ind.id} variable`);
+        if (ind.categories) {
+          const c = col.kind === 'category' ? col : categoricalColumn({ nRows: table.nRows, columns: new Map([['variable', col]]) }, 'variable', ind.id);
+          categorical = c;
+          y = new Float64Array(0);
+        } else y = numeric(col, ind.id);
+      }
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      skipped.push({ id: ind.id, reason: err.message });
+      continue;
+    }
+    // Groups of the compare variable (present at every level through the join with the household).
+    const groups: Group[] = [{ name: 'all', codes: null }];
+    let compareCodes: Int32Array | null = null;
+    let referenceIndex = -1;
+    if (options.compare) {
+      const g = categoricalColumn(table, options.compare, '--compare');
+      compareCodes = g.codes;
+      const order = sortedLevelOrder(g.levels);
+      const refName = options.reference ?? (g.levels.includes('H0') ? 'H0' : g.levels[order[0]]);
+      const ref = g.levels.indexOf(refName);
+      if (ref < 0) throw new InputError('unknown-level', `--reference "${refName}" is not a level of ${options.compare} (${order.map((o) => g.levels[o]).join(', ')})`, '--reference');
+      reference = refName;
+      for (const o of order) groups.push({ name: g.levels[o], codes: new Set([o]) });
+      referenceIndex = groups.findIndex((gr) => gr.name === refName);
+      if (order.length > 2) groups.push({ name: options.combinedName ?? 'migrant', codes: new Set(order.filter((o) => o !== ref)) });
+    }
+    const byCols = by.filter((b) => table.columns.has(b)).map((b) => categoricalColumn(table, b, '--by'));
+    for (const b of by) if (!table.columns.has(b)) missingBy.add(`${b} (not at level ${ind.level}: ${ind.id})`);
+    const byCombos = byCombinations(byCols, table.nRows, universe);
+    const outcomes: { category: string | null; y: Float64Array }[] = categorical
+      ? ind.categories!.map((cat) => {
+          const code = categorical!.levels.indexOf(cat);
+          const v = new Float64Array(table.nRows);
+          for (let i = 0; i < v.length; i++) v[i] = categorical!.codes[i] < 0 ? NaN : categorical!.codes[i] === code ? 1 : 0;
+          return { category: cat, y: v };
+        })
+      : [{ category: null, y }];
+    for (const combo of byCombos) {
+      for (const outcome of outcomes) {
+        const lins: (Linearised | null)[] = groups.map((gr) => {
+          const mask = new Uint8Array(table.nRows);
+          let any = false;
+          for (let i = 0; i < mask.length; i++) {
+            const inGroup = gr.codes === null || (compareCodes![i] >= 0 && gr.codes.has(compareCodes![i]));
+            mask[i] = inGroup && (!universe || universe[i]) && (!combo.rows || combo.rows[i]) ? 1 : 0;
+            any ||= mask[i] === 1;
+          }
+          if (!any) return null;
+          const lin = linearise(design, ind, outcome.y, x, { rows: mask, labels: null });
+          return lin.n > 0 ? lin : null;
+        });
+        groups.forEach((gr, gi) => {
+          const lin = lins[gi];
+          const base = { id: ind.id, category: outcome.category, domain: ind.domain, unit: ind.unit, statistic: ind.statistic, label: ind.label[lang] ?? ind.label.en, group: gr.name, by: combo.labels };
+          if (!lin) {
+            rows.push({ ...base, estimate: null, se: null, ci: null, df: null, n: 0, cv: null, difference: null, flags: ['no-cases'] });
+            return;
+          }
+          const s = summarise(design, lin, { statistic: ind.statistic, variable: ind.id, level: outcome.category, domain: null });
+          let difference: IndicatorDifference | null = null;
+          const refLin = referenceIndex >= 0 ? lins[referenceIndex] : null;
+          if (refLin && gi !== 0 && gi !== referenceIndex) {
+            const cov = covarianceOf(design, [lin, refLin]);
+            const variance = covAt(cov, 0, 0) + covAt(cov, 1, 1) - 2 * covAt(cov, 0, 1);
+            const used = new Uint8Array(table.nRows);
+            for (let i = 0; i < used.length; i++) used[i] = lin.used[i] | refLin.used[i];
+            const df = dfOf(design, used) - 1;
+            const est = lin.estimate - refLin.estimate;
+            const se = Math.sqrt(variance);
+            difference = { versus: groups[referenceIndex].name, estimate: est, se, covariance: covAt(cov, 0, 1), t: est / se, df, p: pTwoSided(est / se, df) };
+          }
+          rows.push({ ...base, estimate: s.estimate, se: s.se, ci: s.ci, df: s.df, n: s.n, cv: s.cv, difference, flags: estimateFlags(s.n, s.cv, thresholds) });
+        });
+      }
+    }
+  }
+  if (missingBy.size) notes.push(`by-variables left out where the level does not have them: ${[...missingBy].join('; ')}`);
+  return { catalogue: { id: cat.id, version: cat.version }, compare: options.compare ?? null, reference, by, thresholds, rows, skipped, notes };
+}
+
+function numeric(col: ReturnType<typeof evaluateColumn>, id: string): Float64Array {
+  if (col.kind !== 'number') throw new InputError('not-numeric', `${id}: ${col.name} must be numeric, but it gives "${col.levels[0]}"`, id);
+  return col.values;
+}
+
+/** One domain per combination of by-levels among the universe's rows (sorted), or the whole population. */
+function byCombinations(cols: ReturnType<typeof categoricalColumn>[], n: number, universe: Uint8Array | null): { rows: Uint8Array | null; labels: Record<string, string> }[] {
+  if (cols.length === 0) return [{ rows: null, labels: {} }];
+  let combos: { rows: Uint8Array | null; labels: Record<string, string> }[] = [{ rows: null, labels: {} }];
+  for (const col of cols) {
+    const next: typeof combos = [];
+    for (const combo of combos) {
+      for (const lvl of sortedLevelOrder(col.levels)) {
+        const rows = new Uint8Array(n);
+        let any = false;
+        for (let i = 0; i < n; i++) {
+          rows[i] = col.codes[i] === lvl && (!combo.rows || combo.rows[i]) && (!universe || universe[i]) ? 1 : 0;
+          any ||= rows[i] === 1;
+        }
+        if (any) next.push({ rows, labels: { ...combo.labels, [col.name]: col.levels[lvl] } });
+      }
+    }
+    combos = next;
+  }
+  return combos;
+}
