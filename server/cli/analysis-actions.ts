@@ -38,7 +38,7 @@ export interface DesignFlags {
   nest?: boolean;
   lonelyPsu: LonelyPsu;
   subset?: string;
-  format: 'json' | 'csv';
+  format: 'json' | 'csv' | 'xlsx';
 }
 
 const list = (s: string | undefined): string[] =>
@@ -71,6 +71,7 @@ function designColumns(flags: DesignFlags): Map<string, ColumnRole> {
 }
 
 async function loadDesign(file: string, flags: DesignFlags, extra: [string, ColumnRole][]) {
+  if (flags.format === 'xlsx') throw new InputError('bad-flags', '--format xlsx is for datasets (indicators, tabulate on a dataset folder or .zip); use json or csv here');
   if (!flags.weights && !flags.fpc) throw new InputError('bad-flags', '--weights is required (or --fpc, from which equal-probability weights follow)');
   if (flags.replicates && flags.repweights) throw new InputError('bad-flags', 'give either --replicates (create them) or --repweights (columns), not both');
   const roles = designColumns(flags);

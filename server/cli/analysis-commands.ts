@@ -1,4 +1,16 @@
 import { Command, Option } from 'commander';
+import { InputError } from '../../common/errors.js';
+
+const TABLE_PRESET_IDS = ['census-birth-age-sex', 'census-citizenship-age-sex', 'census-arrival-birth', 'nativity-sex-age'];
+
+/** Disclosure-control flags of indicators and dataset tables. */
+function withDisclosureFlags(cmd: Command): Command {
+  return cmd
+    .option('--min-cases <n>', 'suppress estimates from fewer unweighted cases (default 25)')
+    .option('--flag-cases <n>', 'flag estimates from fewer unweighted cases as unreliable (default 50)')
+    .option('--max-rse <x>', 'flag a relative standard error above this (default 0.30)')
+    .option('--no-suppress', 'show suppressed values (restricted use; flags stay)');
+}
 
 const LONELY_PSU_OPTIONS = ['fail', 'remove', 'certainty', 'adjust', 'average'];
 
@@ -21,7 +33,7 @@ function withDesignFlags(cmd: Command): Command {
     .option('--boot-replicates <n>', 'number of bootstrap replicates (default 50)')
     .option('--seed <n>', 'seed of the bootstrap draw (default 1)')
     .option('--mse', 'centre replicate variances on the full-sample estimate')
-    .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'));
+    .addOption(new Option('--format <format>', 'output format (xlsx: datasets only)').choices(['json', 'csv', 'xlsx']).default('json'));
 }
 
 /** Registers `estimate`, `compare` and `tabulate`. */
@@ -47,11 +59,57 @@ export function registerAnalysisCommands(program: Command): void {
       .requiredOption('--group <col>', 'a column with exactly two levels (in the subset)'),
   ).action(async (file: string, flags) => (await import('./analysis-actions.js')).compareAction(file, flags));
 
-  withDesignFlags(
+  withDisclosureFlags(
+    withDesignFlags(
+      program
+        .command('tabulate')
+        .description('weighted two-way table with the Rao-Scott tests of independence (R svychisq); on a dataset (folder or .zip): presets, --by, margins and disclosure control')
+        .option('--rows <col>', 'row variable')
+        .option('--cols <col>', 'column variable')
+        .option('--preset <id>', `a standard table on a dataset: ${TABLE_PRESET_IDS.join(', ')}`)
+        .option('--by <col>', 'dataset: one table per level of this variable')
+        .option('--level <name>', 'dataset: the level (file) to tabulate (default: the preset\'s, else the household level)')
+        .option('--universe <expr>', 'dataset: who is counted (expression), e.g. "${age} >= 15"')
+        .addOption(new Option('--stat <stat>', 'dataset, csv output: weighted counts or percentages of the table').choices(['count', 'percent']).default('count'))
+        .option('--age-groups <breaks>', 'dataset: lower bounds of the age groups (default 0,15,25,35,45,55,65)')
+        .option('--arrival-periods <breaks>', 'dataset: first years of the periods of arrival (default 2000,2010,2015,2020)')
+        .option('--top-countries <n>', 'dataset: countries shown by name; the others by world region (default 10)')
+        .option('--country-groups <file.json>', 'dataset: {"CODE": "group"} grouping of countries')
+        .option('--out <file>', 'write to this file (required for xlsx)'),
+    ),
+  ).action(async (file: string, flags) => {
+    const actions = await import('./dataset-actions.js');
+    if (actions.isDataset(file)) return actions.tabulateDatasetAction(file, flags);
+    if (!flags.rows || !flags.cols) throw new InputError('bad-flags', 'tabulate on a CSV file needs --rows and --cols');
+    if (flags.format === 'xlsx') throw new InputError('bad-flags', '--format xlsx needs a dataset (folder or .zip)');
+    return (await import('./analysis-actions.js')).tabulateAction(file, flags);
+  });
+
+  withDisclosureFlags(
     program
-      .command('tabulate')
-      .description('weighted two-way table with the Rao-Scott tests of independence (R svychisq)')
-      .requiredOption('--rows <col>', 'row variable')
-      .requiredOption('--cols <col>', 'column variable'),
-  ).action(async (file: string, flags) => (await import('./analysis-actions.js')).tabulateAction(file, flags));
+      .command('indicators')
+      .description('the indicator catalogue on a survey dataset: estimates per group with se, 95% ci, n, differences to non-migrant households and flags')
+      .argument('<dataset>', 'dataset folder or .zip (design.json, codebook.json, one CSV per level)')
+      .option('--compare <col>', 'group variable (e.g. hh_migration_status): estimates per level and for all non-reference levels together')
+      .option('--reference <level>', 'reference level of --compare (default H0, else the first)')
+      .option('--by <cols>', 'domains: one estimate per combination of levels (e.g. region,sex)')
+      .option('--only <ids>', 'only these indicators (comma-separated ids)')
+      .option('--catalogue <file.json>', 'an indicator catalogue instead of the shipped one')
+      .option('--language <code>', 'language of the labels', 'en')
+      .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'xlsx']).default('json'))
+      .option('--out <file>', 'write to this file (required for xlsx)'),
+  ).action(async (dataset: string, flags) => (await import('./dataset-actions.js')).indicatorsAction(dataset, flags));
+
+  program
+    .command('export')
+    .description('microdata of a dataset as CSV and Stata .dta per level, with design.json, codebook.json, disclosure.json, svyset.do and svydesign.R')
+    .argument('<dataset>', 'dataset folder or .zip')
+    .requiredOption('--out <dir>', 'new or empty folder to write to')
+    .option('--public', 'public-use file: identifiers dropped, age grouped, rare countries coarsened, k-anonymity by local suppression')
+    .option('--k <n>', 'k of k-anonymity (default 3)')
+    .option('--rare-country <n>', 'a country of birth with fewer records is shown as its world region (default 20)')
+    .option('--format <list>', 'csv, dta or both', 'csv,dta')
+    .option('--language <code>', 'language of the .dta labels', 'en')
+    .option('--seed <n>', 'seed of the meaningless codes of a public-use file')
+    .action(async (dataset: string, flags) => (await import('./dataset-actions.js')).exportAction(dataset, { ...flags, public: flags.public === true, formats: flags.format }));
 }

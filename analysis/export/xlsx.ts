@@ -1,0 +1,77 @@
+import ExcelJS from 'exceljs';
+import type { IndicatorReport } from '../indicators/compute.js';
+import type { DatasetTabulation, WeightedEntry } from '../weighted-tables.js';
+
+const HIDDEN = new Set(['suppressed', 'complementary']);
+
+function notesSheet(wb: ExcelJS.Workbook, lines: string[]): void {
+  const ws = wb.addWorksheet('Notes');
+  ws.getColumn(1).width = 120;
+  for (const l of lines) ws.addRow([l]);
+}
+
+function header(ws: ExcelJS.Worksheet, names: string[]): void {
+  const row = ws.addRow(names);
+  row.font = { bold: true };
+  ws.views = [{ state: 'frozen', ySplit: ws.rowCount }];
+}
+
+/** Indicators as a workbook: one sheet per indicator domain, then a notes sheet (flags, thresholds, what was suppressed). */
+export async function indicatorWorkbook(report: IndicatorReport, suppress: boolean): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'mdsurvey';
+  const domains = [...new Set(report.rows.map((r) => r.domain))];
+  for (const domain of domains) {
+    const ws = wb.addWorksheet(domain);
+    header(ws, ['indicator', 'label', 'category', 'group', ...report.by, 'estimate', 'se', 'ci low', 'ci high', 'n', `difference vs ${report.reference ?? '-'}`, 'difference se', 'p', 'flags']);
+    for (const r of report.rows.filter((x) => x.domain === domain)) {
+      const hide = suppress && r.flags.includes('suppressed');
+      ws.addRow([
+        r.id, r.label, r.category ?? '', r.group, ...report.by.map((b) => r.by[b] ?? ''),
+        hide ? null : r.estimate, hide ? null : r.se, hide ? null : r.ci?.[0], hide ? null : r.ci?.[1], r.n,
+        hide ? null : r.difference?.estimate, hide ? null : r.difference?.se, hide ? null : r.difference?.p, r.flags.join(' '),
+      ]);
+    }
+    ws.getColumn(2).width = 50;
+  }
+  notesSheet(wb, [
+    `Indicator catalogue ${report.catalogue.id} ${report.catalogue.version}; groups of ${report.compare ?? '(none)'}; differences to ${report.reference ?? '-'} with design-based se (covariance included) and t test.`,
+    `Flags: suppressed = fewer than ${report.thresholds.minCases} unweighted cases${suppress ? ' (values left blank)' : ' (values shown: restricted use)'}; unreliable = fewer than ${report.thresholds.flagCases}; high-rse = relative standard error above ${report.thresholds.maxRse * 100}%.`,
+    ...report.skipped.map((s) => `Not computed: ${s.id}: ${s.reason}`),
+    ...report.notes,
+  ]);
+  return new Uint8Array(await wb.xlsx.writeBuffer());
+}
+
+function value(e: WeightedEntry, pick: (e: WeightedEntry) => number): number | string {
+  return HIDDEN.has(e.status) ? 'x' : pick(e);
+}
+
+/** A tabulation as a workbook: one sheet per table (counts and percentages with se, margins, flags), then notes. */
+export async function tabulationWorkbook(tab: DatasetTabulation, labels: Record<string, string> = {}): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'mdsurvey';
+  tab.tables.forEach((t, i) => {
+    const byText = Object.entries(t.by).map(([k, v]) => `${k} ${v}`).join(', ');
+    const ws = wb.addWorksheet(`${i + 1} ${byText || 'all'}`.replace(/[*?:\\/[\]]/g, '-').slice(0, 31));
+    ws.addRow([`${tab.title}${byText ? ` (${byText})` : ''}`]).font = { bold: true };
+    ws.addRow([`rows: ${labels[tab.rows] ?? tab.rows}; columns: ${labels[tab.cols] ?? tab.cols}; weighted counts (estimated population), x = suppressed`]);
+    header(ws, [tab.rows, ...t.colLevels, 'Total']);
+    const cell = (r: string, c: string) => t.cells.find((e) => e.row === r && e.col === c)!;
+    for (const r of t.rowLevels) ws.addRow([r, ...t.colLevels.map((c) => value(cell(r, c), (e) => e.count.estimate)), value(t.rowMargins.find((e) => e.row === r)!, (e) => e.count.estimate)]);
+    ws.addRow(['Total', ...t.colMargins.map((e) => value(e, (x) => x.count.estimate)), value(t.total, (e) => e.count.estimate)]);
+    ws.addRow([]);
+    header(ws, ['row', 'column', 'n', 'count', 'count se', 'count ci low', 'count ci high', 'percent', 'percent se', 'status']);
+    for (const e of [...t.cells, ...t.rowMargins, ...t.colMargins, t.total]) {
+      const hide = HIDDEN.has(e.status);
+      ws.addRow([e.row ?? 'Total', e.col ?? 'Total', hide ? null : e.n, hide ? null : e.count.estimate, hide ? null : e.count.se, hide ? null : e.count.ci[0], hide ? null : e.count.ci[1], hide ? null : e.percent.estimate, hide ? null : e.percent.se, e.status]);
+    }
+    if (t.test) ws.addRow([`Rao-Scott F = ${t.test.f.toFixed(3)} on ${t.test.ndf.toFixed(2)} and ${t.test.ddf.toFixed(2)} df, p = ${t.test.p.toPrecision(3)}`]);
+  });
+  notesSheet(wb, [
+    `Universe: ${tab.universe ?? 'every row'} (level ${tab.level}).`,
+    `Disclosure control: cells from fewer than ${tab.thresholds.minCases} unweighted cases suppressed (status suppressed), ${tab.thresholds.minCases}-${tab.thresholds.flagCases - 1} flagged, relative standard error above ${tab.thresholds.maxRse * 100}% flagged; further cells suppressed (status complementary) so that no suppressed cell can be recovered from the margins.`,
+    ...tab.tables.map((t, i) => `Table ${i + 1}: ${t.suppression.primary} primary and ${t.suppression.complementary} complementary suppressions.`),
+  ]);
+  return new Uint8Array(await wb.xlsx.writeBuffer());
+}

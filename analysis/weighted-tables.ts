@@ -1,0 +1,273 @@
+import { InputError } from '../common/errors.js';
+import { countryRegion } from '../questionnaires/index.js';
+import { analysisTable, cellText, withColumn, type Dataset } from './dataset.js';
+import { designOfLevel } from './indicators/compute.js';
+import { linearisedMean, linearisedTotal, summarise, type Estimate } from './estimators.js';
+import { evaluateSubset } from './subset.js';
+import { tabulate, type RaoScottTest } from './tabulate.js';
+import { categoricalColumn, categoricalFrom, getColumn, sortedLevelOrder, type DataTable } from './table.js';
+import { suppressTable, type CellStatus } from './disclosure/tables.js';
+import { DEFAULT_THRESHOLDS, type DisclosureThresholds } from './disclosure/thresholds.js';
+
+/** Grouping settings of the derived tabulation variables. */
+export interface GroupingOptions {
+  /** Lower bounds of the age groups (default 0,15,25,35,45,55,65: 0-14 ... 65+). */
+  ageBreaks?: number[];
+  /** Lower bounds of the periods of arrival (default 2000,2010,2015,2020: before 2000, 2000-2009 ...). */
+  arrivalBreaks?: number[];
+  /** Countries shown by name: the most frequent (weighted) n; others grouped by world region (default 10). */
+  topCountries?: number;
+  /** Explicit country -> group label; overrides topCountries for the listed codes. */
+  countryGroups?: Record<string, string>;
+}
+
+/** A named standard table (DOMAIN.md, Census add-on: the IMILA tables). */
+export interface TablePreset {
+  id: string;
+  title: string;
+  level: string;
+  rows: string;
+  cols: string;
+  by?: string;
+  universe?: string;
+}
+
+const FOREIGN_BORN = "${country_birth} != 'THIS' and ${country_birth} != 'XXX' and ${country_birth} != ''";
+
+/** The standard census tables, as presets of `mdsurvey tabulate`. */
+export const TABLE_PRESETS: TablePreset[] = [
+  { id: 'census-birth-age-sex', title: 'Foreign-born population by country of birth, age group and sex', level: 'members', rows: 'country_birth_group', cols: 'sex', by: 'age_group', universe: FOREIGN_BORN },
+  { id: 'census-citizenship-age-sex', title: 'Population by citizenship, age group and sex', level: 'members', rows: 'citizenship_group', cols: 'sex', by: 'age_group' },
+  { id: 'census-arrival-birth', title: 'Foreign-born population by period of arrival and country of birth', level: 'members', rows: 'arrival_period', cols: 'country_birth_group', universe: FOREIGN_BORN },
+  { id: 'nativity-sex-age', title: 'Native-born and foreign-born population by sex and age group', level: 'members', rows: 'nativity', cols: 'sex', by: 'age_group' },
+];
+
+/** The preset named, or an InputError listing them. */
+export function tablePreset(id: string): TablePreset {
+  const p = TABLE_PRESETS.find((x) => x.id === id);
+  if (!p) throw new InputError('unknown-preset', `no table preset "${id}"; presets: ${TABLE_PRESETS.map((x) => x.id).join(', ')}`, '--preset');
+  return p;
+}
+
+function groupsFromBreaks(breaks: number[], open: (lo: number) => string, below?: string): (x: number) => string {
+  const sorted = [...breaks].sort((a, b) => a - b);
+  return (x) => {
+    let label = below ?? `<${sorted[0]}`;
+    for (let j = 0; j < sorted.length; j++) {
+      if (x >= sorted[j]) label = j === sorted.length - 1 ? open(sorted[j]) : `${sorted[j]}-${sorted[j + 1] - 1}`;
+    }
+    return label;
+  };
+}
+
+/**
+ * Adds the tabulation variables a level can derive: age_group (from age), country_birth_group and
+ * citizenship_group (top countries by weighted count, others by world region), arrival_period (from the
+ * year of arrival), nativity. Only those whose source column exists.
+ */
+export function withTabulationVariables(table: DataTable, weights: Float64Array, options: GroupingOptions = {}): DataTable {
+  let t = table;
+  const text = (name: string, f: (i: number) => string | null) => {
+    t = withColumn(t, categoricalFrom(name, Array.from({ length: t.nRows }, (_, i) => f(i))));
+  };
+  if (t.columns.has('age') && !t.columns.has('age_group')) {
+    const age = getColumn(t, 'age');
+    const group = groupsFromBreaks(options.ageBreaks ?? [0, 15, 25, 35, 45, 55, 65], (lo) => `${lo}+`);
+    text('age_group', (i) => {
+      const s = cellText(age, i);
+      if (s === null) return null;
+      const x = Number(s);
+      // Public-use files already hold groups ("25-29"): keep them.
+      return Number.isNaN(x) ? s : group(x);
+    });
+  }
+  const countryGroup = (source: string) => {
+    const col = getColumn(t, source);
+    const totals = new Map<string, number>();
+    for (let i = 0; i < t.nRows; i++) {
+      const s = cellText(col, i);
+      if (s !== null && s !== 'THIS') totals.set(s, (totals.get(s) ?? 0) + (weights[i] || 0));
+    }
+    const top = new Set([...totals].sort((a, b) => b[1] - a[1]).slice(0, options.topCountries ?? 10).map(([c]) => c));
+    return (s: string | null) => {
+      if (s === null) return null;
+      if (options.countryGroups?.[s]) return options.countryGroups[s];
+      if (s === 'THIS' || s === 'XXA' || s === 'XXX' || top.has(s) || s.startsWith('region:')) return s;
+      return `region:${countryRegion(s) ?? 'Other'}`;
+    };
+  };
+  if (t.columns.has('country_birth') && !t.columns.has('country_birth_group')) {
+    const g = countryGroup('country_birth');
+    const col = getColumn(t, 'country_birth');
+    text('country_birth_group', (i) => g(cellText(col, i)));
+    text('nativity', (i) => {
+      const s = cellText(col, i);
+      return s === null || s === 'XXX' ? null : s === 'THIS' ? 'native-born' : 'foreign-born';
+    });
+  }
+  if (t.columns.has('citizenship') && !t.columns.has('citizenship_group')) {
+    const col = getColumn(t, 'citizenship');
+    // Several citizenships: a citizen of this country counts as a citizen; otherwise the first one listed.
+    const first = (s: string | null) => (s === null ? null : s.split(' ').includes('THIS') ? 'THIS' : s.split(' ')[0]);
+    const firstCol = categoricalFrom('citizenship_first', Array.from({ length: t.nRows }, (_, i) => first(cellText(col, i))));
+    t = withColumn(t, firstCol);
+    const g = countryGroup('citizenship_first');
+    text('citizenship_group', (i) => g(cellText(firstCol, i)));
+  }
+  if (t.columns.has('im_year_arrival') && !t.columns.has('arrival_period')) {
+    const col = getColumn(t, 'im_year_arrival');
+    const breaks = options.arrivalBreaks ?? [2000, 2010, 2015, 2020];
+    const group = groupsFromBreaks(breaks, (lo) => `${lo}+`, `before ${Math.min(...breaks)}`);
+    text('arrival_period', (i) => {
+      const s = cellText(col, i);
+      return s === null ? null : group(Number(s));
+    });
+  }
+  return t;
+}
+
+/** One entry of a weighted table (cell or margin) with its disclosure status. */
+export interface WeightedEntry {
+  row: string | null;
+  col: string | null;
+  n: number;
+  count: Pick<Estimate, 'estimate' | 'se' | 'ci' | 'cv'>;
+  /** Share of the table's total (percent when asked: 0-100). */
+  percent: Pick<Estimate, 'estimate' | 'se' | 'ci'>;
+  status: CellStatus;
+}
+
+/** One table of a tabulation (one per level of the by-variable). */
+export interface WeightedTable {
+  by: Record<string, string>;
+  rowLevels: string[];
+  colLevels: string[];
+  cells: WeightedEntry[];
+  rowMargins: WeightedEntry[];
+  colMargins: WeightedEntry[];
+  total: WeightedEntry;
+  test: RaoScottTest | null;
+  suppression: { primary: number; complementary: number };
+}
+
+/** A tabulation request on a dataset. */
+export interface TabulationRequest {
+  level: string;
+  rows: string;
+  cols: string;
+  by?: string;
+  universe?: string;
+  title?: string;
+  grouping?: GroupingOptions;
+  thresholds?: DisclosureThresholds;
+}
+
+/** Result of tabulateDataset. */
+export interface DatasetTabulation {
+  title: string;
+  level: string;
+  rows: string;
+  cols: string;
+  by: string | null;
+  universe: string | null;
+  thresholds: DisclosureThresholds;
+  tables: WeightedTable[];
+}
+
+function entry(design: ReturnType<typeof designOfLevel>, mask: Uint8Array, scope: Uint8Array, n: number, row: string | null, col: string | null): Omit<WeightedEntry, 'status'> {
+  const ones = new Float64Array(mask.length).fill(1);
+  const y = Float64Array.from(mask);
+  const count = summarise(design, linearisedTotal(design, ones, { rows: mask, labels: null }), { statistic: 'total', variable: 'count', level: null, domain: null });
+  const share = summarise(design, linearisedMean(design, y, { rows: scope, labels: null }), { statistic: 'proportion', variable: 'share', level: null, domain: null });
+  return {
+    row,
+    col,
+    n,
+    count: { estimate: count.estimate, se: count.se, ci: count.ci, cv: count.cv },
+    percent: { estimate: share.estimate * 100, se: share.se * 100, ci: [share.ci[0] * 100, share.ci[1] * 100] },
+  };
+}
+
+/**
+ * Weighted two-way tables of a dataset level, one per level of `by`: counts (estimated population) and
+ * percentages of the table with se and 95% intervals, margins, the Rao-Scott test, and disclosure control
+ * (primary suppression, flags, complementary suppression so a hidden cell cannot be recovered from margins).
+ */
+export function tabulateDataset(dataset: Dataset, request: TabulationRequest): DatasetTabulation {
+  const thresholds = request.thresholds ?? DEFAULT_THRESHOLDS;
+  let table = analysisTable(dataset, request.level);
+  const design = designOfLevel(dataset, table);
+  table = withTabulationVariables(table, design.weights, request.grouping);
+  const universe = request.universe ? evaluateSubset(table, request.universe, 'universe') : null;
+  const rc = categoricalColumn(table, request.rows, '--rows');
+  const cc = categoricalColumn(table, request.cols, '--cols');
+  const bc = request.by ? categoricalColumn(table, request.by, '--by') : null;
+  const byLevels: (number | null)[] = bc ? sortedLevelOrder(bc.levels) : [null];
+  const tables: WeightedTable[] = [];
+  for (const b of byLevels) {
+    const scope = new Uint8Array(table.nRows);
+    let any = false;
+    for (let i = 0; i < scope.length; i++) {
+      scope[i] = (!universe || universe[i]) && (b === null || bc!.codes[i] === b) && rc.codes[i] >= 0 && cc.codes[i] >= 0 ? 1 : 0;
+      any ||= scope[i] === 1;
+    }
+    if (!any) continue;
+    const rowsPresent = sortedLevelOrder(rc.levels).filter((l) => rc.codes.some((c, i) => c === l && scope[i]));
+    const colsPresent = sortedLevelOrder(cc.levels).filter((l) => cc.codes.some((c, i) => c === l && scope[i]));
+    const mask = (r: number | null, c: number | null) => {
+      const m = new Uint8Array(table.nRows);
+      let n = 0;
+      for (let i = 0; i < m.length; i++) {
+        if (scope[i] && (r === null || rc.codes[i] === r) && (c === null || cc.codes[i] === c)) {
+          m[i] = 1;
+          n++;
+        }
+      }
+      return { m, n };
+    };
+    const cellEntries = rowsPresent.map((r) => colsPresent.map((c) => {
+      const { m, n } = mask(r, c);
+      return entry(design, m, scope, n, rc.levels[r], cc.levels[c]);
+    }));
+    const rowEntries = rowsPresent.map((r) => {
+      const { m, n } = mask(r, null);
+      return entry(design, m, scope, n, rc.levels[r], null);
+    });
+    const colEntries = colsPresent.map((c) => {
+      const { m, n } = mask(null, c);
+      return entry(design, m, scope, n, null, cc.levels[c]);
+    });
+    const all = mask(null, null);
+    const totalEntry = entry(design, all.m, scope, all.n, null, null);
+    const status = suppressTable(
+      {
+        cells: cellEntries.map((row) => row.map((e) => e.n)),
+        rowMargins: rowEntries.map((e) => e.n),
+        colMargins: colEntries.map((e) => e.n),
+        total: totalEntry.n,
+        cv: cellEntries.map((row) => row.map((e) => e.count.cv)),
+      },
+      thresholds,
+    );
+    let test: RaoScottTest | null = null;
+    if (rowsPresent.length > 1 && colsPresent.length > 1) {
+      try {
+        test = tabulate(design, table, { rows: request.rows, cols: request.cols, subset: scope }).test;
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+      }
+    }
+    tables.push({
+      by: b === null ? {} : { [request.by!]: bc!.levels[b] },
+      rowLevels: rowsPresent.map((r) => rc.levels[r]),
+      colLevels: colsPresent.map((c) => cc.levels[c]),
+      cells: cellEntries.flatMap((row, i) => row.map((e, j) => ({ ...e, status: status.cells[i][j] }))),
+      rowMargins: rowEntries.map((e, i) => ({ ...e, status: status.rowMargins[i] })),
+      colMargins: colEntries.map((e, j) => ({ ...e, status: status.colMargins[j] })),
+      total: { ...totalEntry, status: status.total },
+      test,
+      suppression: { primary: status.primary, complementary: status.complementary },
+    });
+  }
+  return { title: request.title ?? `${request.rows} by ${request.cols}${request.by ? `, by ${request.by}` : ''}`, level: request.level, rows: request.rows, cols: request.cols, by: request.by ?? null, universe: request.universe ?? null, thresholds, tables };
+}

@@ -1,0 +1,187 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { InputError } from '../../common/errors.js';
+import {
+  DEFAULT_THRESHOLDS,
+  computeIndicators,
+  parseCatalogue,
+  shippedCatalogue,
+  type DisclosureThresholds,
+  type IndicatorReport,
+} from '../../analysis/index.js';
+import { TABLE_PRESETS, tablePreset, tabulateDataset, type DatasetTabulation, type GroupingOptions } from '../../analysis/weighted-tables.js';
+import { indicatorWorkbook, tabulationWorkbook } from '../../analysis/export/xlsx.js';
+import { exportMicrodata } from '../microdata-export.js';
+import { readDataset } from '../dataset-files.js';
+
+const list = (s: string | undefined): string[] =>
+  (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+function numberFlag(text: string | undefined, flag: string, min: number, max = Infinity): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (!Number.isFinite(v) || v < min || v > max) throw new InputError('bad-flags', `${flag} takes a number from ${min}${max < Infinity ? ` to ${max}` : ''}, got "${text}"`, flag);
+  return v;
+}
+
+/** Disclosure flags shared by indicators and tabulate. */
+export interface DisclosureFlags {
+  minCases?: string;
+  flagCases?: string;
+  maxRse?: string;
+  suppress: boolean;
+}
+
+function thresholdsOf(flags: DisclosureFlags): DisclosureThresholds {
+  const t = {
+    minCases: numberFlag(flags.minCases, '--min-cases', 0) ?? DEFAULT_THRESHOLDS.minCases,
+    flagCases: numberFlag(flags.flagCases, '--flag-cases', 0) ?? DEFAULT_THRESHOLDS.flagCases,
+    maxRse: numberFlag(flags.maxRse, '--max-rse', 0) ?? DEFAULT_THRESHOLDS.maxRse,
+  };
+  if (t.flagCases < t.minCases) throw new InputError('bad-flags', `--flag-cases (${t.flagCases}) must be at least --min-cases (${t.minCases})`, '--flag-cases');
+  return t;
+}
+
+/** JSON without NaN/Infinity (they become null). */
+function json(value: unknown): string {
+  return `${JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
+}
+
+function output(text: string | Uint8Array, out: string | undefined): void {
+  if (out) fs.writeFileSync(out, text);
+  else process.stdout.write(text);
+}
+
+/** Indicator rows as CSV records, with suppressed values left blank unless asked. */
+export function indicatorCsv(report: IndicatorReport, suppress: boolean): string {
+  const rows = report.rows.map((r) => {
+    const hide = suppress && r.flags.includes('suppressed');
+    const v = (x: number | null | undefined) => (hide || x === null || x === undefined || !Number.isFinite(x) ? '' : x);
+    return {
+      indicator: r.id, category: r.category ?? '', domain: r.domain, unit: r.unit, statistic: r.statistic, group: r.group,
+      ...Object.fromEntries(report.by.map((b) => [b, r.by[b] ?? ''])),
+      estimate: v(r.estimate), se: v(r.se), ci_low: v(r.ci?.[0]), ci_high: v(r.ci?.[1]), df: r.df ?? '', n: r.n, cv: v(r.cv),
+      difference: v(r.difference?.estimate), difference_se: v(r.difference?.se), difference_p: v(r.difference?.p), flags: r.flags.join(' '), label: r.label,
+    };
+  });
+  return stringify(rows, { header: true, columns: ['indicator', 'category', 'domain', 'unit', 'statistic', 'group', ...report.by, 'estimate', 'se', 'ci_low', 'ci_high', 'df', 'n', 'cv', 'difference', 'difference_se', 'difference_p', 'flags', 'label'] });
+}
+
+/** Runs `mdsurvey indicators`. */
+export async function indicatorsAction(
+  location: string,
+  flags: DisclosureFlags & { compare?: string; reference?: string; by?: string; only?: string; format: 'json' | 'csv' | 'xlsx'; out?: string; language: string; catalogue?: string },
+): Promise<void> {
+  if (flags.format === 'xlsx' && !flags.out) throw new InputError('bad-flags', '--format xlsx writes a file: give --out FILE.xlsx', '--out');
+  let catalogue = shippedCatalogue();
+  if (flags.catalogue) {
+    let value: unknown;
+    try {
+      value = JSON.parse(fs.readFileSync(flags.catalogue, 'utf8'));
+    } catch (err) {
+      throw new InputError('bad-catalogue', `${flags.catalogue}: ${(err as Error).message}`, flags.catalogue);
+    }
+    catalogue = parseCatalogue(value, flags.catalogue);
+  }
+  const dataset = await readDataset(location);
+  const thresholds = thresholdsOf(flags);
+  const report = computeIndicators(dataset, catalogue, { compare: flags.compare, reference: flags.reference, by: list(flags.by), only: flags.only ? list(flags.only) : undefined, language: flags.language, thresholds });
+  if (flags.format === 'csv') output(indicatorCsv(report, flags.suppress), flags.out);
+  else if (flags.format === 'xlsx') output(await indicatorWorkbook(report, flags.suppress), flags.out);
+  else {
+    const rows = flags.suppress ? report.rows.map((r) => (r.flags.includes('suppressed') ? { ...r, estimate: null, se: null, ci: null, cv: null, difference: null } : r)) : report.rows;
+    output(json({ ...report, rows }), flags.out);
+  }
+  for (const s of report.skipped) process.stderr.write(`mdsurvey: not computed: ${s.id}: ${s.reason}\n`);
+}
+
+/** True when the argument of tabulate is a dataset (folder or .zip) rather than one CSV file. */
+export function isDataset(location: string): boolean {
+  try {
+    const st = fs.statSync(location);
+    return st.isDirectory() || (st.isFile() && location.toLowerCase().endsWith('.zip'));
+  } catch {
+    return false;
+  }
+}
+
+function tabulationCsv(tab: DatasetTabulation, stat: 'count' | 'percent'): string {
+  const rows = tab.tables.flatMap((t) =>
+    [...t.cells, ...t.rowMargins, ...t.colMargins, t.total].map((e) => {
+      const hide = e.status === 'suppressed' || e.status === 'complementary';
+      const s = stat === 'count' ? e.count : e.percent;
+      return {
+        ...(tab.by ? { [tab.by]: t.by[tab.by] } : {}),
+        [tab.rows]: e.row ?? 'Total', [tab.cols]: e.col ?? 'Total',
+        n: hide ? '' : e.n, [stat]: hide ? '' : s.estimate, se: hide ? '' : s.se, ci_low: hide ? '' : s.ci[0], ci_high: hide ? '' : s.ci[1], status: e.status,
+      };
+    }),
+  );
+  return stringify(rows, { header: true });
+}
+
+/** Runs `mdsurvey tabulate` on a dataset (presets, by-variable, disclosure control). */
+export async function tabulateDatasetAction(
+  location: string,
+  flags: DisclosureFlags & { preset?: string; rows?: string; cols?: string; by?: string; level?: string; universe?: string; subset?: string; stat: 'count' | 'percent'; ageGroups?: string; arrivalPeriods?: string; topCountries?: string; countryGroups?: string; format: 'json' | 'csv' | 'xlsx'; out?: string },
+): Promise<void> {
+  if (flags.format === 'xlsx' && !flags.out) throw new InputError('bad-flags', '--format xlsx writes a file: give --out FILE.xlsx', '--out');
+  const preset = flags.preset ? tablePreset(flags.preset) : undefined;
+  const rows = flags.rows ?? preset?.rows;
+  const cols = flags.cols ?? preset?.cols;
+  if (!rows || !cols) throw new InputError('bad-flags', `give --rows and --cols, or --preset (${TABLE_PRESETS.map((p) => p.id).join(', ')})`);
+  const grouping: GroupingOptions = {
+    ageBreaks: flags.ageGroups ? list(flags.ageGroups).map((x) => numberFlag(x, '--age-groups', 0)!) : undefined,
+    arrivalBreaks: flags.arrivalPeriods ? list(flags.arrivalPeriods).map((x) => numberFlag(x, '--arrival-periods', 1800, 2200)!) : undefined,
+    topCountries: numberFlag(flags.topCountries, '--top-countries', 0),
+  };
+  if (flags.countryGroups) {
+    try {
+      grouping.countryGroups = JSON.parse(fs.readFileSync(flags.countryGroups, 'utf8'));
+    } catch (err) {
+      throw new InputError('bad-flags', `--country-groups ${flags.countryGroups}: ${(err as Error).message}`, '--country-groups');
+    }
+  }
+  const dataset = await readDataset(location);
+  const tab = tabulateDataset(dataset, {
+    level: flags.level ?? preset?.level ?? dataset.design.designLevel,
+    rows,
+    cols,
+    by: flags.by ?? preset?.by,
+    universe: flags.universe ?? flags.subset ?? preset?.universe,
+    title: preset?.title,
+    grouping,
+    thresholds: thresholdsOf(flags),
+  });
+  if (flags.format === 'csv') output(tabulationCsv(tab, flags.stat), flags.out);
+  else if (flags.format === 'xlsx') {
+    const labels = Object.fromEntries(dataset.codebook.variables.map((v) => [v.variable, v.label.en ?? v.variable]));
+    output(await tabulationWorkbook(tab, labels), flags.out);
+  } else {
+    const hideEntry = <T extends { status: string; n: number; count: object; percent: object }>(e: T) => (e.status === 'suppressed' || e.status === 'complementary' ? { ...e, n: null, count: null, percent: null } : e);
+    output(json({ ...tab, tables: tab.tables.map((t) => ({ ...t, cells: t.cells.map(hideEntry), rowMargins: t.rowMargins.map(hideEntry), colMargins: t.colMargins.map(hideEntry), total: hideEntry(t.total) })) }), flags.out);
+  }
+}
+
+/** Runs `mdsurvey export`. */
+export async function exportAction(location: string, flags: { out: string; public: boolean; k?: string; rareCountry?: string; formats: string; language: string; seed?: string }): Promise<void> {
+  const formats = list(flags.formats);
+  for (const f of formats) if (!['csv', 'dta'].includes(f)) throw new InputError('bad-flags', `--format takes csv and/or dta (comma-separated), got "${f}"`, '--format');
+  if (fs.existsSync(flags.out) && fs.readdirSync(flags.out).length > 0) throw new InputError('bad-flags', `--out ${flags.out} is not empty: choose a new folder (nothing is overwritten)`, '--out');
+  const dataset = await readDataset(location);
+  const result = exportMicrodata(dataset, {
+    publicUse: flags.public,
+    k: numberFlag(flags.k, '--k', 1),
+    rareCountry: numberFlag(flags.rareCountry, '--rare-country', 0),
+    seed: numberFlag(flags.seed, '--seed', 0),
+    formats: formats as ('csv' | 'dta')[],
+    language: flags.language,
+  });
+  fs.mkdirSync(flags.out, { recursive: true });
+  for (const [name, bytes] of result.files) fs.writeFileSync(path.join(flags.out, name), bytes);
+  process.stdout.write(json({ out: flags.out, files: [...result.files.keys()], disclosure: result.disclosure }));
+}

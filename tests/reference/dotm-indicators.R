@@ -1,0 +1,126 @@
+# Reference values for the indicator catalogue, computed with R `survey` from the exported microdata.
+#
+#   Rscript tests/reference/dotm-indicators.R EXPORT_DIR OUT.csv
+#
+# EXPORT_DIR is `mdsurvey export DATASET --format dta` output: one .dta per level, each carrying the
+# design columns (weight, region, ea). The derived variables and every indicator are written here from
+# DOMAIN.md and analysis/indicators/catalogue.json independently of mdsurvey's code, in plain R: the
+# point is that a researcher with the .dta files and R gets the same estimates and standard errors.
+# Universes are subsets of the full design (R's domain estimation); differences to H0 come from svyby
+# with covmat = TRUE and svycontrast; their p values use the t distribution with degf(subset) - 1 df,
+# as svyttest does.
+suppressPackageStartupMessages({
+  library(haven)
+  library(survey)
+})
+options(survey.lonely.psu = "fail")
+args <- commandArgs(trailingOnly = TRUE)
+dir <- args[1]
+out <- args[2]
+
+read_level <- function(name) {
+  d <- as.data.frame(zap_labels(read_dta(file.path(dir, paste0(name, ".dta")))))
+  # Stata has no missing string: an empty string is a missing answer.
+  for (v in names(d)) if (is.character(d[[v]])) d[[v]][d[[v]] == ""] <- NA
+  d
+}
+hh <- read_level("household")
+mem <- read_level("members")
+em <- read_level("emigrants")
+sch <- read_level("schooling")
+is1 <- function(x, v) !is.na(x) & x == v
+
+# Derived variables (catalogue "derived").
+mem$members_line <- ave(seq_len(nrow(mem)), mem$interview_id, FUN = seq_along)
+spouse <- tapply(is1(em$em_relation, 2) & is1(em$is_emigrant, 1), em$interview_id, any)
+hh$hh_spouse_abroad <- as.numeric(!is.na(spouse[hh$interview_id]) & spouse[hh$interview_id])
+spend <- tapply(ifelse(is.na(sch$ed_spending), 0, sch$ed_spending), sch$interview_id, sum)
+hh$hh_edu_spending <- ifelse(is.na(spend[hh$interview_id]), 0, spend[hh$interview_id])
+resp <- merge(mem[, c("interview_id", "members_line", "marital", "age")], hh[, c("interview_id", "g_respondent")], by = "interview_id")
+resp <- resp[!is.na(resp$g_respondent) & resp$members_line == resp$g_respondent & is1(resp$marital, 2) & !is.na(resp$age) & resp$age >= 15 & resp$age <= 49, ]
+hh$g_respondent_married <- as.numeric(hh$interview_id %in% resp$interview_id)
+hh$health_oop_share <- ifelse(!is.na(hh$consumption_annual) & hh$consumption_annual > 0, hh$health_oop_total * 12 / hh$consumption_annual, NA)
+years <- c("0" = 0, "1" = 6, "2" = 9, "3" = 12, "4" = 13, "5" = 14, "6" = 16, "7" = 18, "8" = 22, "X" = 0)
+mem$years_schooling <- unname(years[as.character(mem$education)])
+
+# Analysis tables: each level with the household's variables (and, for schooling, the member's).
+hvars <- setdiff(names(hh), c("weight", "region", "ea"))
+mem_a <- merge(mem, hh[, hvars], by = "interview_id", sort = FALSE)
+em_a <- merge(em, hh[, hvars], by = "interview_id", sort = FALSE)
+sch_a <- merge(sch, mem[, c("interview_id", "members_key", "age", "sex")], by.x = c("interview_id", "schooling_key"), by.y = c("interview_id", "members_key"), sort = FALSE)
+sch_a <- merge(sch_a, hh[, hvars], by = "interview_id", sort = FALSE)
+design_of <- function(d) svydesign(ids = ~ea, strata = ~region, weights = ~weight, data = d)
+designs <- list(household = design_of(hh), members = design_of(mem_a), emigrants = design_of(em_a), schooling = design_of(sch_a))
+
+# Indicators: level, universe (logical), statistic and the analysis variable(s), as in the catalogue.
+ind <- list()
+add <- function(id, level, universe, y = NULL, num = NULL, den = NULL, category = NA) {
+  ind[[length(ind) + 1]] <<- list(id = id, level = level, universe = universe, y = y, num = num, den = den, category = category)
+}
+H <- hh; M <- mem_a; E <- em_a; S <- sch_a
+add("mig_emigrant_hh", "household", rep(TRUE, nrow(H)), y = H$hh_has_emigrant)
+add("mig_return_hh", "household", rep(TRUE, nrow(H)), y = H$hh_has_return)
+add("mig_female_emigrants", "emigrants", is1(E$is_emigrant, 1), y = as.numeric(is1(E$em_sex, 2)))
+add("rem_receiving_hh", "household", rep(TRUE, nrow(H)), y = H$hh_remit_receiving)
+add("rem_mean_amount", "household", is1(H$hh_remit_receiving, 1), y = H$remit_total)
+add("rem_share_consumption", "household", is1(H$hh_remit_receiving, 1), num = H$remit_total, den = H$consumption_annual)
+add("rem_formal_transfers", "emigrants", is1(E$rr_cash, 1) & !is.na(E$rr_transfers) & E$rr_transfers > 0, num = E$rr_transfers * E$rr_formal, den = E$rr_transfers)
+same_currency <- !is.na(E$rr_fee_currency) & !is.na(E$rr_last_amount_currency) & E$rr_fee_currency == E$rr_last_amount_currency
+add("rem_fee_share", "emigrants", is1(E$rr_cash, 1) & !is.na(E$rr_last_amount) & E$rr_last_amount > 0 & same_currency, num = E$rr_fee, den = E$rr_last_amount)
+for (use in c("consumption", "education", "health", "housing", "business", "savings", "debt")) {
+  add("rem_main_use", "household", is1(H$hh_remit_receiving, 1), y = ifelse(is.na(H$rr_main_use), NA, as.numeric(H$rr_main_use == use)), category = use)
+}
+add("rem_sending_hh", "household", rep(TRUE, nrow(H)), y = as.numeric(is1(H$rs_sent, 1)))
+child <- !is.na(S$age) & S$age >= 6 & S$age <= 17
+add("edu_attending_6_17", "schooling", child, y = as.numeric(is1(S$ed_attending, 1)))
+add("edu_out_of_school_6_17", "schooling", child, y = as.numeric(is1(S$ed_attending, 0)))
+add("edu_years_25", "members", !is.na(M$age) & M$age >= 25, y = M$years_schooling)
+add("edu_spending_per_child", "schooling", is1(S$ed_attending, 1), y = S$ed_spending)
+add("edu_share_consumption", "household", !is.na(H$consumption_annual) & H$consumption_annual > 0, num = H$hh_edu_spending, den = H$consumption_annual)
+add("edu_private_share", "schooling", is1(S$ed_attending, 1), y = as.numeric(is1(S$ed_private, 1)))
+yes_no <- function(x) ifelse(is1(x, 1), 1, ifelse(is1(x, 0), 0, NA))
+add("hlt_insured", "members", rep(TRUE, nrow(M)), y = yes_no(M$h_insured))
+add("hlt_ill_30d", "members", rep(TRUE, nrow(M)), y = yes_no(M$h_ill))
+add("hlt_consulted", "members", is1(M$h_ill, 1), y = yes_no(M$h_consulted))
+add("hlt_oop_share", "household", !is.na(H$consumption_annual) & H$consumption_annual > 0, num = H$health_oop_total * 12, den = H$consumption_annual)
+add("hlt_sdg_3_8_2_10", "members", !is.na(M$health_oop_share), y = as.numeric(M$health_oop_share > 0.10))
+add("hlt_sdg_3_8_2_25", "members", !is.na(M$health_oop_share), y = as.numeric(M$health_oop_share > 0.25))
+add("hlt_basic_vaccination", "members", !is.na(M$h_age_months) & M$h_age_months >= 12 & M$h_age_months <= 23, y = M$v_basic)
+add("gen_female_head", "household", rep(TRUE, nrow(H)), y = as.numeric(is1(H$head_sex, 2)))
+add("gen_female_head_spouse_abroad", "household", rep(TRUE, nrow(H)), y = as.numeric(is1(H$head_sex, 2) & is1(H$hh_spouse_abroad, 1)))
+add("gen_decides", "household", is1(H$g_respondent_married, 1), y = H$g_decides)
+add("gen_flfp_15", "members", is1(M$sex, 2) & !is.na(M$age) & M$age >= 15, y = M$l_in_labour_force)
+add("gen_spouse_emigrant", "household", is1(H$g_respondent_married, 1), y = as.numeric(is1(H$g_spouse_abroad, 1)))
+add("lab_sdg_10_7_1", "members", !is.na(M$lm_cost_ratio), y = M$lm_cost_ratio)
+
+groups <- list(all = c("H0", "H1", "H2", "H3"), H0 = "H0", H1 = "H1", H2 = "H2", H3 = "H3", migrant = c("H1", "H2", "H3"))
+rows <- list()
+for (k in ind) {
+  des <- designs[[k$level]]
+  status <- des$variables$hh_migration_status
+  ratio <- is.null(k$y)
+  des <- update(des, .y = if (ratio) k$num else k$y, .x = if (ratio) k$den else rep(1, nrow(des$variables)), .status = status)
+  ok <- k$universe & !is.na(des$variables$.y) & !is.na(des$variables$.x)
+  estimate_in <- function(levels) {
+    rowsel <- ok & status %in% levels
+    if (!any(rowsel)) return(c(NA, NA))
+    d <- subset(des, rowsel)
+    r <- if (ratio) svyratio(~.y, ~.x, d) else svymean(~.y, d)
+    c(coef(r)[[1]], SE(r)[[1]])
+  }
+  for (g in names(groups)) {
+    est <- estimate_in(groups[[g]])
+    diff <- c(NA, NA, NA)
+    if (!(g %in% c("all", "H0")) && any(ok & status %in% groups[[g]]) && any(ok & status == "H0")) {
+      pair <- subset(update(des, .grp = ifelse(status == "H0", "a_H0", "b_group")), ok & status %in% c("H0", groups[[g]]))
+      by <- if (ratio) svyby(~.y, ~.grp, pair, svyratio, denominator = ~.x, covmat = TRUE) else svyby(~.y, ~.grp, pair, svymean, covmat = TRUE)
+      con <- svycontrast(by, c(-1, 1))
+      t <- coef(con)[[1]] / SE(con)[[1]]
+      diff <- c(coef(con)[[1]], SE(con)[[1]], 2 * pt(-abs(t), degf(pair) - 1))
+    }
+    rows[[length(rows) + 1]] <- data.frame(id = k$id, category = k$category, group = g, estimate = est[1], se = est[2], difference = diff[1], difference_se = diff[2], difference_p = diff[3])
+  }
+}
+res <- do.call(rbind, rows)
+write.csv(format(res, digits = 17), out, row.names = FALSE, na = "NA")
+cat(sprintf("%d rows -> %s\n", nrow(res), out))
