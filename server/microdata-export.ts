@@ -11,6 +11,7 @@ export interface MicrodataExportOptions {
   publicUse: boolean;
   k?: number;
   rareCountry?: number;
+  protect?: string[];
   seed?: number;
   formats: ('csv' | 'dta')[];
   /** Language of the variable and value labels in .dta files. */
@@ -65,7 +66,7 @@ export function exportMicrodata(input: Dataset, options: MicrodataExportOptions)
   let dataset = input;
   let disclosure: DisclosureStatement;
   if (options.publicUse) {
-    const r = anonymise(input, { k: options.k, rareCountry: options.rareCountry, seed: options.seed });
+    const r = anonymise(input, { k: options.k, rareCountry: options.rareCountry, protect: options.protect, seed: options.seed });
     dataset = r.dataset;
     disclosure = {
       tier: 'public-use',

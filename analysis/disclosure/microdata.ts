@@ -15,6 +15,8 @@ export interface AnonymiseOptions {
   rareCountry?: number;
   /** Extra key variables per level besides the codebook's quasi-identifiers (default: sex on members). */
   extraKeys?: Record<string, string[]>;
+  /** Key variables suppressed only when no other key is left (default country_birth: what a migration survey is for). */
+  protect?: string[];
   /** Seed of the meaningless codes that replace interview ids and area codes. */
   seed?: number;
 }
@@ -28,7 +30,7 @@ export interface KAnonymityReport {
   riskyBefore: number;
   /** Values set to missing, per key variable. */
   suppressed: Record<string, number>;
-  /** Records still below k after suppression (only those with every suppressible key already missing). */
+  /** Records still below k after suppression (only those with every suppressible key already missing). A missing key value matches any value. */
   riskyAfter: number;
 }
 
@@ -77,7 +79,8 @@ function recodeText(col: Column, map: (v: string) => string | null): Categorical
  * interview metadata, replaces interview ids and small-area codes by meaningless codes (the PSU structure,
  * and so every variance, is kept), groups quasi-identifying numbers (age) in 5-year groups, coarsens a rare
  * country of birth to its world region, then checks k-anonymity of each level's key variables and
- * suppresses key values (in each risky record the rarest one first) until every combination occurs k times.
+ * suppresses key values (in each risky record the rarest one first, protected ones last) until every
+ * combination occurs k times (a blank matches any value).
  */
 export function anonymise(dataset: Dataset, options: AnonymiseOptions = {}): { dataset: Dataset; report: AnonymisationReport } {
   const k = options.k ?? 3;
@@ -155,7 +158,7 @@ export function anonymise(dataset: Dataset, options: AnonymiseOptions = {}): { d
     const geo = codebook.filter((v) => v.geography === 'region').map((v) => v.variable);
     const joined = analysisTable(out, level.name);
     const fixed = geo.filter((g) => joined.columns.has(g) && !suppressible.includes(g));
-    const { table, report: kr } = kAnonymise(out.tables.get(level.name)!, joined, suppressible, fixed, k);
+    const { table, report: kr } = kAnonymise(out.tables.get(level.name)!, joined, suppressible, fixed, k, options.protect ?? ['country_birth']);
     kr.level = level.name;
     report.kAnonymity.push(kr);
     out = { ...out, tables: new Map(out.tables).set(level.name, table) };
@@ -164,7 +167,7 @@ export function anonymise(dataset: Dataset, options: AnonymiseOptions = {}): { d
 }
 
 /** Local suppression to k-anonymity: suppressible keys of `table`, fixed keys read from `joined` (same rows). */
-export function kAnonymise(table: DataTable, joined: DataTable, suppressible: string[], fixed: string[], k: number): { table: DataTable; report: KAnonymityReport } {
+export function kAnonymise(table: DataTable, joined: DataTable, suppressible: string[], fixed: string[], k: number, protect: readonly string[] = []): { table: DataTable; report: KAnonymityReport } {
   const n = table.nRows;
   const values = new Map<string, (string | null)[]>();
   for (const c of [...suppressible, ...fixed]) {
@@ -172,19 +175,32 @@ export function kAnonymise(table: DataTable, joined: DataTable, suppressible: st
     values.set(c, Array.from({ length: n }, (_, i) => cellText(col, i)));
   }
   const keys = [...suppressible, ...fixed];
-  // A suppressed value counts as its own category ("*"), not as matching anything: more suppression, never less.
-  const keyOf = (i: number) => keys.map((c) => values.get(c)![i] ?? '*').join('\u0000');
+  // A suppressed value matches every value (sdcMicro's convention): an intruder cannot tell which it was.
+  // Counted on the distinct key patterns, so the cost is patterns squared, not records squared.
   const risky = () => {
-    const counts = new Map<string, number>();
-    for (let i = 0; i < n; i++) counts.set(keyOf(i), (counts.get(keyOf(i)) ?? 0) + 1);
+    const patterns = new Map<string, { values: (string | null)[]; count: number; rows: number[] }>();
+    for (let i = 0; i < n; i++) {
+      const vals = keys.map((c) => values.get(c)![i]);
+      const id = vals.map((v) => v ?? '\u0001').join('\u0000');
+      let p = patterns.get(id);
+      if (!p) patterns.set(id, (p = { values: vals, count: 0, rows: [] }));
+      p.count++;
+      p.rows.push(i);
+    }
+    const list = [...patterns.values()];
     const out: number[] = [];
-    for (let i = 0; i < n; i++) if (counts.get(keyOf(i))! < k) out.push(i);
-    return out;
+    for (const p of list) {
+      let f = 0;
+      for (const q of list) if (p.values.every((v, j) => v === null || q.values[j] === null || v === q.values[j])) f += q.count;
+      if (f < k) out.push(...p.rows);
+    }
+    return out.sort((a, b) => a - b);
   };
   const before = risky();
   const suppressed: Record<string, number> = Object.fromEntries(suppressible.map((c) => [c, 0]));
   // Greedy local suppression: in each risky record, blank the key value that is rarest in the file (the one
-  // that singles the record out most), recount, and repeat; at most one pass per suppressible key.
+  // that singles the record out most), protected variables only when nothing else is left; recount, and
+  // repeat, at most one pass per suppressible key.
   const frequency = new Map(suppressible.map((c) => {
     const counts = new Map<string, number>();
     for (const v of values.get(c)!) if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
@@ -195,14 +211,17 @@ export function kAnonymise(table: DataTable, joined: DataTable, suppressible: st
     for (const i of current) {
       let best: string | null = null;
       let bestCount = Infinity;
-      for (const c of suppressible) {
-        const v = values.get(c)![i];
-        if (v === null) continue;
-        const f = frequency.get(c)!.get(v)!;
-        if (f < bestCount) {
-          best = c;
-          bestCount = f;
+      for (const tier of [suppressible.filter((c) => !protect.includes(c)), suppressible.filter((c) => protect.includes(c))]) {
+        for (const c of tier) {
+          const v = values.get(c)![i];
+          if (v === null) continue;
+          const f = frequency.get(c)!.get(v)!;
+          if (f < bestCount) {
+            best = c;
+            bestCount = f;
+          }
         }
+        if (best !== null) break;
       }
       if (best === null) continue;
       values.get(best)![i] = null;

@@ -214,7 +214,9 @@ export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, optio
             const df = dfOf(design, used) - 1;
             const est = lin.estimate - refLin.estimate;
             const se = Math.sqrt(variance);
-            difference = { versus: groups[referenceIndex].name, estimate: est, se, covariance: covAt(cov, 0, 1), t: est / se, df, p: pTwoSided(est / se, df) };
+            const t = est / se;
+            // A difference with no sampling variance (0/0 aside) is certain: p = 0, as R's pt(-Inf) gives.
+            difference = { versus: groups[referenceIndex].name, estimate: est, se, covariance: covAt(cov, 0, 1), t, df, p: Number.isFinite(t) ? pTwoSided(t, df) : Number.isNaN(t) ? NaN : 0 };
           }
           rows.push({ ...base, estimate: s.estimate, se: s.se, ci: s.ci, df: s.df, n: s.n, cv: s.cv, difference, flags: estimateFlags(s.n, s.cv, thresholds) });
         });

@@ -257,7 +257,7 @@ export function syntheticDotm(seed = 20261123, eaCount = 160) {
   const byId = new Map(pop.households.map((h) => [h.id, h]));
   // Fieldwork: about 8% of households do not respond (more among migrant households, often away).
   const rand = mulberry32(seed ^ 0x2f6b);
-  const cases = sample.rows.map((r) => ({ ...r, disposition: rand() < (r.screened === 'migrant' ? 0.1 : 0.06) ? 'nonrespondent' : 'respondent' }));
+  const cases: Row[] = sample.rows.map((r) => ({ ...r, disposition: rand() < (r.screened === 'migrant' ? 0.1 : 0.06) ? 'nonrespondent' : 'respondent' }));
   const caseTable = tableFromRecords(cases);
   const designWeights = Float64Array.from(cases, (c) => c.design_weight as number);
   const regionTotals = new Map(REGIONS.map((r) => [r, pop.households.filter((h) => h.region === r).length]));

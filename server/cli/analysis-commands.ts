@@ -108,6 +108,7 @@ export function registerAnalysisCommands(program: Command): void {
     .option('--public', 'public-use file: identifiers dropped, age grouped, rare countries coarsened, k-anonymity by local suppression')
     .option('--k <n>', 'k of k-anonymity (default 3)')
     .option('--rare-country <n>', 'a country of birth with fewer records is shown as its world region (default 20)')
+    .option('--protect <vars>', 'key variables suppressed only when nothing else is left (default country_birth)')
     .option('--format <list>', 'csv, dta or both', 'csv,dta')
     .option('--language <code>', 'language of the .dta labels', 'en')
     .option('--seed <n>', 'seed of the meaningless codes of a public-use file')

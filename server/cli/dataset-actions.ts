@@ -168,7 +168,7 @@ export async function tabulateDatasetAction(
 }
 
 /** Runs `mdsurvey export`. */
-export async function exportAction(location: string, flags: { out: string; public: boolean; k?: string; rareCountry?: string; formats: string; language: string; seed?: string }): Promise<void> {
+export async function exportAction(location: string, flags: { out: string; public: boolean; k?: string; rareCountry?: string; protect?: string; formats: string; language: string; seed?: string }): Promise<void> {
   const formats = list(flags.formats);
   for (const f of formats) if (!['csv', 'dta'].includes(f)) throw new InputError('bad-flags', `--format takes csv and/or dta (comma-separated), got "${f}"`, '--format');
   if (fs.existsSync(flags.out) && fs.readdirSync(flags.out).length > 0) throw new InputError('bad-flags', `--out ${flags.out} is not empty: choose a new folder (nothing is overwritten)`, '--out');
@@ -177,6 +177,7 @@ export async function exportAction(location: string, flags: { out: string; publi
     publicUse: flags.public,
     k: numberFlag(flags.k, '--k', 1),
     rareCountry: numberFlag(flags.rareCountry, '--rare-country', 0),
+    protect: flags.protect === undefined ? undefined : list(flags.protect),
     seed: numberFlag(flags.seed, '--seed', 0),
     formats: formats as ('csv' | 'dta')[],
     language: flags.language,
