@@ -43,12 +43,11 @@ export async function indicatorWorkbook(report: IndicatorReport, suppress: boole
   return new Uint8Array(await wb.xlsx.writeBuffer());
 }
 
-function value(e: WeightedEntry, pick: (e: WeightedEntry) => number): number | string {
-  return HIDDEN.has(e.status) ? 'x' : pick(e);
-}
+
 
 /** A tabulation as a workbook: one sheet per table (counts and percentages with se, margins, flags), then notes. */
-export async function tabulationWorkbook(tab: DatasetTabulation, labels: Record<string, string> = {}): Promise<Uint8Array> {
+export async function tabulationWorkbook(tab: DatasetTabulation, labels: Record<string, string> = {}, suppress = true): Promise<Uint8Array> {
+  const value = (e: WeightedEntry, pick: (e: WeightedEntry) => number): number | string => (suppress && HIDDEN.has(e.status) ? 'x' : pick(e));
   const wb = new ExcelJS.Workbook();
   wb.creator = 'mdsurvey';
   tab.tables.forEach((t, i) => {
@@ -63,7 +62,7 @@ export async function tabulationWorkbook(tab: DatasetTabulation, labels: Record<
     ws.addRow([]);
     header(ws, ['row', 'column', 'n', 'count', 'count se', 'count ci low', 'count ci high', 'percent', 'percent se', 'status']);
     for (const e of [...t.cells, ...t.rowMargins, ...t.colMargins, t.total]) {
-      const hide = HIDDEN.has(e.status);
+      const hide = suppress && HIDDEN.has(e.status);
       ws.addRow([e.row ?? 'Total', e.col ?? 'Total', hide ? null : e.n, hide ? null : e.count.estimate, hide ? null : e.count.se, hide ? null : e.count.ci[0], hide ? null : e.count.ci[1], hide ? null : e.percent.estimate, hide ? null : e.percent.se, e.status]);
     }
     if (t.test) ws.addRow([`Rao-Scott F = ${t.test.f.toFixed(3)} on ${t.test.ndf.toFixed(2)} and ${t.test.ddf.toFixed(2)} df, p = ${t.test.p.toPrecision(3)}`]);

@@ -109,10 +109,10 @@ export function isDataset(location: string): boolean {
   }
 }
 
-function tabulationCsv(tab: DatasetTabulation, stat: 'count' | 'percent'): string {
+function tabulationCsv(tab: DatasetTabulation, stat: 'count' | 'percent', suppress: boolean): string {
   const rows = tab.tables.flatMap((t) =>
     [...t.cells, ...t.rowMargins, ...t.colMargins, t.total].map((e) => {
-      const hide = e.status === 'suppressed' || e.status === 'complementary';
+      const hide = suppress && (e.status === 'suppressed' || e.status === 'complementary');
       const s = stat === 'count' ? e.count : e.percent;
       return {
         ...(tab.by ? { [tab.by]: t.by[tab.by] } : {}),
@@ -157,12 +157,12 @@ export async function tabulateDatasetAction(
     grouping,
     thresholds: thresholdsOf(flags),
   });
-  if (flags.format === 'csv') output(tabulationCsv(tab, flags.stat), flags.out);
+  if (flags.format === 'csv') output(tabulationCsv(tab, flags.stat, flags.suppress), flags.out);
   else if (flags.format === 'xlsx') {
     const labels = Object.fromEntries(dataset.codebook.variables.map((v) => [v.variable, v.label.en ?? v.variable]));
-    output(await tabulationWorkbook(tab, labels), flags.out);
+    output(await tabulationWorkbook(tab, labels, flags.suppress), flags.out);
   } else {
-    const hideEntry = <T extends { status: string; n: number; count: object; percent: object }>(e: T) => (e.status === 'suppressed' || e.status === 'complementary' ? { ...e, n: null, count: null, percent: null } : e);
+    const hideEntry = <T extends { status: string; n: number; count: object; percent: object }>(e: T) => (flags.suppress && (e.status === 'suppressed' || e.status === 'complementary') ? { ...e, n: null, count: null, percent: null } : e);
     output(json({ ...tab, tables: tab.tables.map((t) => ({ ...t, cells: t.cells.map(hideEntry), rowMargins: t.rowMargins.map(hideEntry), colMargins: t.colMargins.map(hideEntry), total: hideEntry(t.total) })) }), flags.out);
   }
 }

@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { parse } from 'csv-parse/sync';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runMdsurvey } from '../helpers/cli.js';
+import { writeSyntheticDotm } from '../helpers/dotm-dataset.js';
+
+let dir: string;
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'mdsurvey-cli-'));
+
+beforeAll(() => {
+  dir = writeSyntheticDotm().dir;
+});
+
+describe('mdsurvey indicators', () => {
+  it('prints estimates per migration status group with differences to H0, as CSV', async () => {
+    const r = await runMdsurvey(['indicators', dir, '--compare', 'hh_migration_status', '--only', 'hlt_insured,rem_fee_share', '--format', 'csv']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = parse(r.stdout, { columns: true }) as Record<string, string>[];
+    expect(rows.map((x) => `${x.indicator}:${x.group}`)).toEqual(['rem_fee_share', 'hlt_insured'].flatMap((id) => ['all', 'H0', 'H1', 'H2', 'H3', 'migrant'].map((g) => `${id}:${g}`)));
+    const migrant = rows.find((x) => x.indicator === 'hlt_insured' && x.group === 'migrant')!;
+    expect(Number(migrant.difference_se)).toBeGreaterThan(0);
+    expect(Number(migrant.difference_p)).toBeLessThan(0.05); // the population was built with more insurance in emigrant households
+    // H0 households rarely receive remittances: under 25 cases, suppressed and blank.
+    const h0 = rows.find((x) => x.indicator === 'rem_fee_share' && x.group === 'H0')!;
+    expect(h0.flags).toBe('suppressed');
+    expect(h0.estimate).toBe('');
+    const shown = await runMdsurvey(['indicators', dir, '--compare', 'hh_migration_status', '--only', 'rem_fee_share', '--format', 'csv', '--no-suppress']);
+    expect((parse(shown.stdout, { columns: true }) as Record<string, string>[]).find((x) => x.group === 'H0')!.estimate).not.toBe('');
+  }, 60_000);
+
+  it('writes a workbook with one sheet per domain and a notes sheet, and takes --by', async () => {
+    const out = path.join(tmp(), 'indicators.xlsx');
+    const r = await runMdsurvey(['indicators', dir, '--compare', 'hh_migration_status', '--by', 'region', '--format', 'xlsx', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['migration', 'remittances', 'education', 'health', 'gender', 'labour', 'Notes']);
+    const header = wb.getWorksheet('health')!.getRow(1).values as unknown[];
+    expect(header).toContain('region');
+    expect(String(wb.getWorksheet('Notes')!.getRow(2).getCell(1).value)).toMatch(/fewer than 25 unweighted cases/);
+  }, 60_000);
+
+  it('refuses bad input with exit code 2 and one line', async () => {
+    const cases: [string[], RegExp][] = [
+      [['indicators', path.join(dir, 'nope')], /cannot read .*nope: no such file or folder/],
+      [['indicators', dir, '--format', 'xlsx'], /--format xlsx writes a file: give --out/],
+      [['indicators', dir, '--compare', 'no_such_column'], /unknown column "no_such_column"/],
+      [['indicators', dir, '--min-cases', 'ten'], /--min-cases takes a number/],
+      [['tabulate', dir, '--preset', 'census-everything'], /no table preset "census-everything"; presets: census-birth-age-sex/],
+      [['export', dir], /required option '--out <dir>'/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runMdsurvey(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    const broken = tmp();
+    fs.cpSync(dir, broken, { recursive: true });
+    fs.writeFileSync(path.join(broken, 'design.json'), JSON.stringify({ ...JSON.parse(fs.readFileSync(path.join(dir, 'design.json'), 'utf8')), weights: 'wt' }));
+    const r = await runMdsurvey(['indicators', broken]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/design.json names column "wt", which household.csv does not have/);
+  }, 60_000);
+});
+
+describe('mdsurvey tabulate on a dataset', () => {
+  it('makes the census preset with margins that add up and complementary suppression', async () => {
+    const r = await runMdsurvey(['tabulate', dir, '--preset', 'nativity-sex-age', '--age-groups', '0,15,65', '--no-suppress']);
+    expect(r.code, r.stderr).toBe(0);
+    const tab = JSON.parse(r.stdout);
+    expect(tab.tables.map((t: { by: Record<string, string> }) => t.by.age_group)).toEqual(['0-14', '15-64', '65+']);
+    for (const t of tab.tables) {
+      for (const m of t.rowMargins) {
+        const cells = t.cells.filter((c: { row: string }) => c.row === m.row);
+        expect(cells.reduce((s: number, c: { count: { estimate: number } }) => s + c.count.estimate, 0)).toBeCloseTo(m.count.estimate, 6);
+        expect(cells.reduce((s: number, c: { n: number }) => s + c.n, 0)).toBe(m.n);
+      }
+      expect(t.total.percent.estimate).toBeCloseTo(100, 10);
+      expect(t.test.p).toBeGreaterThanOrEqual(0);
+    }
+    // Foreign-born children are few (37-47 cases: flagged); foreign-born 65+ fewer than 25: suppressed, and
+    // a second cell in each line too, so that the margins do not give them away.
+    expect(tab.tables[0].cells.filter((c: { row: string }) => c.row === 'foreign-born').map((c: { status: string }) => c.status)).toEqual(['flagged', 'flagged']);
+    const old = tab.tables[2];
+    const statuses = old.cells.map((c: { row: string; col: string; status: string }) => `${c.row}/${c.col}:${c.status}`);
+    expect(statuses.filter((s: string) => s.startsWith('foreign-born')).every((s: string) => s.endsWith(':suppressed'))).toBe(true);
+    expect(statuses.filter((s: string) => s.endsWith(':complementary')).length).toBe(2);
+  }, 60_000);
+
+  it('writes the preset as CSV (suppressed values blank) and as a workbook', async () => {
+    const r = await runMdsurvey(['tabulate', dir, '--preset', 'census-citizenship-age-sex', '--top-countries', '3', '--format', 'csv', '--stat', 'percent']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = parse(r.stdout, { columns: true }) as Record<string, string>[];
+    expect(Object.keys(rows[0])).toEqual(['age_group', 'citizenship_group', 'sex', 'n', 'percent', 'se', 'ci_low', 'ci_high', 'status']);
+    expect(rows.filter((x) => x.status === 'suppressed').every((x) => x.percent === '' && x.n === '')).toBe(true);
+    expect(rows.some((x) => x.citizenship_group.startsWith('region:'))).toBe(true);
+    const out = path.join(tmp(), 't.xlsx');
+    const x = await runMdsurvey(['tabulate', dir, '--preset', 'census-arrival-birth', '--format', 'xlsx', '--out', out]);
+    expect(x.code, x.stderr).toBe(0);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    expect(wb.worksheets.at(-1)!.name).toBe('Notes');
+  }, 60_000);
+});
+
+describe('mdsurvey export', () => {
+  it('writes a public-use dataset that mdsurvey reads back, with what was done in its metadata', async () => {
+    const out = path.join(tmp(), 'public');
+    const r = await runMdsurvey(['export', dir, '--out', out, '--public', '--k', '3']);
+    expect(r.code, r.stderr).toBe(0);
+    const files = fs.readdirSync(out).sort();
+    expect(files).toEqual(expect.arrayContaining(['household.csv', 'household.dta', 'members.dta', 'design.json', 'codebook.json', 'disclosure.json', 'svyset.do', 'svydesign.R']));
+    const disclosure = JSON.parse(fs.readFileSync(path.join(out, 'disclosure.json'), 'utf8'));
+    expect(disclosure.tier).toBe('public-use');
+    expect(disclosure.anonymisation.kAnonymity.find((k: { level: string }) => k.level === 'members').riskyAfter).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'design.json'), 'utf8')).provenance.disclosure.tier).toBe('public-use');
+    const members = fs.readFileSync(path.join(out, 'members.csv'), 'utf8');
+    expect(members.split('\n')[0]).not.toMatch(/(^|,)name(,|$)/);
+    expect(fs.readFileSync(path.join(out, 'svyset.do'), 'utf8')).toContain('svyset ea [pweight=weight], strata(region) singleunit(missing)');
+    // The public file is itself a dataset: indicators run on it (age is in groups there, so age universes give no cases).
+    const again = await runMdsurvey(['indicators', out, '--only', 'hlt_insured', '--format', 'csv']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(fs.existsSync(path.join(out, 'x'))).toBe(false);
+    const refused = await runMdsurvey(['export', dir, '--out', out]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/is not empty/);
+  }, 60_000);
+});
