@@ -5,6 +5,16 @@ import { codebookOf, columnsOf, flattenInterview, levelsOf, type CompiledQuestio
 import { compiledVersion } from '../questionnaire-cache.js';
 import type { Database } from '../db/index.js';
 import type { Role } from '../auth/users.js';
+import { InputError } from '../../common/errors.js';
+import { computeIndicators, shippedCatalogue } from '../../analysis/index.js';
+import { datasetZip, surveyDataset, type SurveyDesignSettings } from '../survey-dataset.js';
+
+async function surveySettings(db: Database, surveyId: string): Promise<{ design?: SurveyDesignSettings }> {
+  const r = await db.query<{ settings: Record<string, unknown> | string }>('SELECT settings FROM surveys WHERE id = $1', [surveyId]);
+  if (!r.rows[0]) throw new HttpProblem(404, 'not-found', `no survey ${surveyId}`);
+  const settings = typeof r.rows[0].settings === 'string' ? JSON.parse(r.rows[0].settings) : r.rows[0].settings;
+  return settings ?? {};
+}
 
 /** Roles that may see direct identifiers in exports; analysts never do. */
 const SEE_IDENTIFIERS: readonly Role[] = ['admin', 'statistician'];
@@ -89,6 +99,46 @@ export const exportRoutes: RouteSpec[] = [
       csv.end();
       await new Promise((resolve) => res.once('finish', resolve));
       return undefined;
+    },
+  },
+  {
+    method: 'get',
+    path: '/surveys/:surveyId/export/dataset.zip',
+    tag: 'exports',
+    summary: 'Export the survey dataset (design.json, codebook.json, one CSV per level) as a zip',
+    roles: ['admin', 'statistician', 'analyst'],
+    async handler({ db, params, user, query, res }) {
+      const q = await latestVersion(db, params.surveyId);
+      const { dataset, rows } = await surveyDataset(db, params.surveyId, q, { withIdentifiers: SEE_IDENTIFIERS.includes(user.role), states: statesOf(query), settings: await surveySettings(db, params.surveyId) });
+      const zip = await datasetZip(dataset, rows);
+      res.status(200).type('application/zip').setHeader('Content-Disposition', `attachment; filename="${q.source.id}-${q.source.version}-dataset.zip"`);
+      res.end(zip);
+      return undefined;
+    },
+  },
+  {
+    method: 'get',
+    path: '/surveys/:surveyId/indicators',
+    tag: 'exports',
+    summary: 'The indicator catalogue on the approved interviews, by group (?compare=hh_migration_status&by=region)',
+    roles: ['admin', 'statistician', 'analyst'],
+    async handler({ db, params, query }) {
+      const q = await latestVersion(db, params.surveyId);
+      const settings = await surveySettings(db, params.surveyId);
+      if (!settings.design?.weights) throw new HttpProblem(409, 'no-design', 'the survey settings name no design: PATCH settings.design with at least "weights" (a column of the assignments\' case data)');
+      const { dataset } = await surveyDataset(db, params.surveyId, q, { withIdentifiers: false, states: statesOf(query), settings });
+      try {
+        const report = computeIndicators(dataset, shippedCatalogue(), {
+          compare: query.compare || undefined,
+          reference: query.reference || undefined,
+          by: query.by ? query.by.split(',').map((b) => b.trim()).filter(Boolean) : [],
+        });
+        // Suppressed estimates are not served: the API is for analysts (no restricted tier).
+        return { body: { ...report, rows: report.rows.map((r) => (r.flags.includes('suppressed') ? { ...r, estimate: null, se: null, ci: null, cv: null, difference: null } : r)) } };
+      } catch (err) {
+        if (err instanceof InputError) throw new HttpProblem(422, err.code, err.message);
+        throw err;
+      }
     },
   },
 ];
