@@ -1,5 +1,5 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { InputError } from '../common/errors.js';
+import { schemaChecker } from '../common/json-schema.js';
 import type { CodebookEntry } from '../questionnaires/index.js';
 import type { LonelyPsu, DesignSpec } from './design.js';
 import { categoricalFrom, getColumn, type CategoricalColumn, type Column, type DataTable } from './table.js';
@@ -124,15 +124,11 @@ export const DATASET_DESIGN_SCHEMA = {
   },
 } as const;
 
-let validateDesign: ((v: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null } | undefined;
+const checkDesign = schemaChecker(DATASET_DESIGN_SCHEMA, 'bad-dataset');
 
 /** Parses and checks design.json: schema, then that levels, parents and the design level agree. */
 export function parseDatasetDesign(value: unknown, source = 'design.json'): DatasetDesign {
-  validateDesign ??= new Ajv2020({ allErrors: true, strict: false }).compile(DATASET_DESIGN_SCHEMA);
-  if (!validateDesign(value)) {
-    const problems = (validateDesign.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
-    throw new InputError('bad-dataset', `${source}: ${problems.join('; ')}`, source);
-  }
+  checkDesign(value, source);
   const design = value as DatasetDesign;
   const names = new Set<string>();
   design.levels.forEach((l, i) => {

@@ -1,5 +1,5 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { InputError } from '../common/errors.js';
+import { schemaChecker } from '../common/json-schema.js';
 
 /** First stage: primary sampling units (enumeration areas) from a frame. */
 export interface FirstStage {
@@ -96,15 +96,11 @@ export const SAMPLE_DESIGN_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-const validate = ajv.compile(SAMPLE_DESIGN_SCHEMA);
+const checkDesign = schemaChecker(SAMPLE_DESIGN_SCHEMA, 'bad-design');
 
 /** Parses and checks a design; every problem is listed with its JSON path. */
 export function parseSampleDesign(value: unknown, source = 'design.json'): SampleDesign {
-  if (!validate(value)) {
-    const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as string[]).join(', ')})` : ''}`);
-    throw new InputError('bad-design', `${source}: ${problems.join('; ')}`, source);
-  }
+  checkDesign(value, source);
   const design = value as unknown as SampleDesign;
   const [first, second] = design.stages;
   if (first.method === 'pps' && !first.size) throw new InputError('bad-design', `${source}: /stages/0 uses pps but names no "size" column`, source);

@@ -1,5 +1,5 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { InputError } from '../../common/errors.js';
+import { schemaChecker } from '../../common/json-schema.js';
 import shipped from './catalogue.json' with { type: 'json' };
 import { analysisTable, levelOf, lineNumbers, matchRows, withColumn, type Dataset } from '../dataset.js';
 import { evaluateColumn } from '../subset.js';
@@ -108,14 +108,11 @@ export const CATALOGUE_SCHEMA = {
   },
 } as const;
 
-let validate: ((v: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null } | undefined;
+const checkCatalogue = schemaChecker(CATALOGUE_SCHEMA, 'bad-catalogue');
 
 /** Checks a catalogue: schema, unique ids, the fields each statistic needs, and that every expression parses. */
 export function parseCatalogue(value: unknown, source = 'catalogue'): IndicatorCatalogue {
-  validate ??= new Ajv2020({ allErrors: true, strict: false }).compile(CATALOGUE_SCHEMA);
-  if (!validate(value)) {
-    throw new InputError('bad-catalogue', `${source}: ${(validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ')}`, source);
-  }
+  checkCatalogue(value, source);
   const cat = value as IndicatorCatalogue;
   const ids = new Set<string>();
   cat.indicators.forEach((ind, i) => {
