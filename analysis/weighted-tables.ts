@@ -160,6 +160,8 @@ export interface TabulationRequest {
   title?: string;
   grouping?: GroupingOptions;
   thresholds?: DisclosureThresholds;
+  /** Language of the category labels (default en). */
+  language?: string;
 }
 
 /** Result of tabulateDataset. */
@@ -171,6 +173,8 @@ export interface DatasetTabulation {
   by: string | null;
   universe: string | null;
   thresholds: DisclosureThresholds;
+  /** Labels of the row and column categories from the codebook (code -> label), where it has them. */
+  valueLabels: { rows: Record<string, string>; cols: Record<string, string> };
   tables: WeightedTable[];
 }
 
@@ -269,5 +273,19 @@ export function tabulateDataset(dataset: Dataset, request: TabulationRequest): D
       suppression: { primary: status.primary, complementary: status.complementary },
     });
   }
-  return { title: request.title ?? `${request.rows} by ${request.cols}${request.by ? `, by ${request.by}` : ''}`, level: request.level, rows: request.rows, cols: request.cols, by: request.by ?? null, universe: request.universe ?? null, thresholds, tables };
+  const labelsOf = (variable: string): Record<string, string> => {
+    const v = dataset.codebook.variables.find((x) => x.variable === variable && x.valueLabels && !x.valueLabels._codes);
+    return v ? Object.fromEntries(Object.entries(v.valueLabels!).map(([code, l]) => [code, l[request.language ?? 'en'] ?? l.en ?? code])) : {};
+  };
+  return {
+    title: request.title ?? `${request.rows} by ${request.cols}${request.by ? `, by ${request.by}` : ''}`,
+    level: request.level,
+    rows: request.rows,
+    cols: request.cols,
+    by: request.by ?? null,
+    universe: request.universe ?? null,
+    thresholds,
+    valueLabels: { rows: labelsOf(request.rows), cols: labelsOf(request.cols) },
+    tables,
+  };
 }

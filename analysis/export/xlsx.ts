@@ -55,15 +55,17 @@ export async function tabulationWorkbook(tab: DatasetTabulation, labels: Record<
     const ws = wb.addWorksheet(`${i + 1} ${byText || 'all'}`.replace(/[*?:\\/[\]]/g, '-').slice(0, 31));
     ws.addRow([`${tab.title}${byText ? ` (${byText})` : ''}`]).font = { bold: true };
     ws.addRow([`rows: ${labels[tab.rows] ?? tab.rows}; columns: ${labels[tab.cols] ?? tab.cols}; weighted counts (estimated population), x = suppressed`]);
-    header(ws, [tab.rows, ...t.colLevels, 'Total']);
+    const rowName = (r: string | null) => (r === null ? 'Total' : (tab.valueLabels.rows[r] ?? r));
+    const colName = (c: string | null) => (c === null ? 'Total' : (tab.valueLabels.cols[c] ?? c));
+    header(ws, [tab.rows, ...t.colLevels.map(colName), 'Total']);
     const cell = (r: string, c: string) => t.cells.find((e) => e.row === r && e.col === c)!;
-    for (const r of t.rowLevels) ws.addRow([r, ...t.colLevels.map((c) => value(cell(r, c), (e) => e.count.estimate)), value(t.rowMargins.find((e) => e.row === r)!, (e) => e.count.estimate)]);
+    for (const r of t.rowLevels) ws.addRow([rowName(r), ...t.colLevels.map((c) => value(cell(r, c), (e) => e.count.estimate)), value(t.rowMargins.find((e) => e.row === r)!, (e) => e.count.estimate)]);
     ws.addRow(['Total', ...t.colMargins.map((e) => value(e, (x) => x.count.estimate)), value(t.total, (e) => e.count.estimate)]);
     ws.addRow([]);
     header(ws, ['row', 'column', 'n', 'count', 'count se', 'count ci low', 'count ci high', 'percent', 'percent se', 'status']);
     for (const e of [...t.cells, ...t.rowMargins, ...t.colMargins, t.total]) {
       const hide = suppress && HIDDEN.has(e.status);
-      ws.addRow([e.row ?? 'Total', e.col ?? 'Total', hide ? null : e.n, hide ? null : e.count.estimate, hide ? null : e.count.se, hide ? null : e.count.ci[0], hide ? null : e.count.ci[1], hide ? null : e.percent.estimate, hide ? null : e.percent.se, e.status]);
+      ws.addRow([rowName(e.row), colName(e.col), hide ? null : e.n, hide ? null : e.count.estimate, hide ? null : e.count.se, hide ? null : e.count.ci[0], hide ? null : e.count.ci[1], hide ? null : e.percent.estimate, hide ? null : e.percent.se, e.status]);
     }
     if (t.test) ws.addRow([`Rao-Scott F = ${t.test.f.toFixed(3)} on ${t.test.ndf.toFixed(2)} and ${t.test.ddf.toFixed(2)} df, p = ${t.test.p.toPrecision(3)}`]);
   });

@@ -75,6 +75,7 @@ export function registerAnalysisCommands(program: Command): void {
         .option('--arrival-periods <breaks>', 'dataset: first years of the periods of arrival (default 2000,2010,2015,2020)')
         .option('--top-countries <n>', 'dataset: countries shown by name; the others by world region (default 10)')
         .option('--country-groups <file.json>', 'dataset: {"CODE": "group"} grouping of countries')
+        .option('--language <code>', 'dataset: language of the category labels (default en)')
         .option('--out <file>', 'write to this file (required for xlsx)'),
     ),
   ).action(async (file: string, flags) => {

@@ -117,6 +117,7 @@ function tabulationCsv(tab: DatasetTabulation, stat: 'count' | 'percent', suppre
       return {
         ...(tab.by ? { [tab.by]: t.by[tab.by] } : {}),
         [tab.rows]: e.row ?? 'Total', [tab.cols]: e.col ?? 'Total',
+        [`${tab.rows}_label`]: e.row === null ? '' : (tab.valueLabels.rows[e.row] ?? e.row), [`${tab.cols}_label`]: e.col === null ? '' : (tab.valueLabels.cols[e.col] ?? e.col),
         n: hide ? '' : e.n, [stat]: hide ? '' : s.estimate, se: hide ? '' : s.se, ci_low: hide ? '' : s.ci[0], ci_high: hide ? '' : s.ci[1], status: e.status,
       };
     }),
@@ -127,7 +128,7 @@ function tabulationCsv(tab: DatasetTabulation, stat: 'count' | 'percent', suppre
 /** Runs `mdsurvey tabulate` on a dataset (presets, by-variable, disclosure control). */
 export async function tabulateDatasetAction(
   location: string,
-  flags: DisclosureFlags & { preset?: string; rows?: string; cols?: string; by?: string; level?: string; universe?: string; subset?: string; stat: 'count' | 'percent'; ageGroups?: string; arrivalPeriods?: string; topCountries?: string; countryGroups?: string; format: 'json' | 'csv' | 'xlsx'; out?: string },
+  flags: DisclosureFlags & { preset?: string; rows?: string; cols?: string; by?: string; level?: string; universe?: string; subset?: string; stat: 'count' | 'percent'; ageGroups?: string; arrivalPeriods?: string; topCountries?: string; countryGroups?: string; format: 'json' | 'csv' | 'xlsx'; out?: string; language?: string },
 ): Promise<void> {
   if (flags.format === 'xlsx' && !flags.out) throw new InputError('bad-flags', '--format xlsx writes a file: give --out FILE.xlsx', '--out');
   const preset = flags.preset ? tablePreset(flags.preset) : undefined;
@@ -156,6 +157,7 @@ export async function tabulateDatasetAction(
     title: preset?.title,
     grouping,
     thresholds: thresholdsOf(flags),
+    language: flags.language,
   });
   if (flags.format === 'csv') output(tabulationCsv(tab, flags.stat, flags.suppress), flags.out);
   else if (flags.format === 'xlsx') {

@@ -95,7 +95,8 @@ describe('mdsurvey tabulate on a dataset', () => {
     const r = await runMdsurvey(['tabulate', dir, '--preset', 'census-citizenship-age-sex', '--top-countries', '3', '--format', 'csv', '--stat', 'percent']);
     expect(r.code, r.stderr).toBe(0);
     const rows = parse(r.stdout, { columns: true }) as Record<string, string>[];
-    expect(Object.keys(rows[0])).toEqual(['age_group', 'citizenship_group', 'sex', 'n', 'percent', 'se', 'ci_low', 'ci_high', 'status']);
+    expect(Object.keys(rows[0])).toEqual(['age_group', 'citizenship_group', 'sex', 'citizenship_group_label', 'sex_label', 'n', 'percent', 'se', 'ci_low', 'ci_high', 'status']);
+    expect(rows.find((x) => x.sex === '2')!.sex_label).toBe('Female');
     expect(rows.filter((x) => x.status === 'suppressed').every((x) => x.percent === '' && x.n === '')).toBe(true);
     expect(rows.some((x) => x.citizenship_group.startsWith('region:'))).toBe(true);
     const out = path.join(tmp(), 't.xlsx');
