@@ -1,5 +1,7 @@
 import type { DatasetDesign } from '../dataset.js';
 
+// Stata's singleunit() has no exact twin of R's lonely-PSU rules: missing (no SE) for fail, certainty for
+// certainty, centered for R's adjust (both centre on the grand mean), scaled for remove and average.
 const LONELY_STATA: Record<string, string> = { fail: 'missing', remove: 'scaled', certainty: 'certainty', adjust: 'centered', average: 'scaled' };
 const LONELY_R: Record<string, string> = { fail: 'fail', remove: 'remove', certainty: 'certainty', adjust: 'adjust', average: 'average' };
 
