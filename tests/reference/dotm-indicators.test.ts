@@ -4,7 +4,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { computeIndicators, shippedCatalogue, type IndicatorReport } from '../../analysis/index.js';
+import { computeIndicators, shippedCatalogue, tabulateDataset, type Dataset, type IndicatorReport } from '../../analysis/index.js';
 import { readDataset } from '../../server/dataset-files.js';
 import { exportMicrodata } from '../../server/microdata-export.js';
 import { ROOT } from '../helpers/cli.js';
@@ -16,10 +16,11 @@ import { rAvailable, writeSyntheticDotm } from '../helpers/dotm-dataset.js';
 const R = rAvailable();
 let report: IndicatorReport;
 let exportDir: string;
+let dataset: Dataset;
 
 beforeAll(async () => {
   const { dir } = writeSyntheticDotm();
-  const dataset = await readDataset(dir);
+  dataset = await readDataset(dir);
   report = computeIndicators(dataset, shippedCatalogue(), { compare: 'hh_migration_status' });
   exportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdsurvey-dta-'));
   for (const [name, bytes] of exportMicrodata(dataset, { publicUse: false, formats: ['dta'] }).files) fs.writeFileSync(path.join(exportDir, name), bytes);
@@ -73,6 +74,33 @@ describe.runIf(R.ok)('R survey on the exported .dta files', () => {
       }
     }
     expect(compared).toBeGreaterThan(700);
+  }, 60_000);
+
+  it('reproduces the nativity x sex x age group table: counts, percentages, their SEs and the Rao-Scott F test', () => {
+    const out = path.join(exportDir, 'tables.csv');
+    const run = spawnSync('Rscript', [path.join(ROOT, 'tests', 'reference', 'dotm-tables.R'), exportDir, out], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const ref = parse(fs.readFileSync(out), { columns: true, trim: true }) as Record<string, string>[];
+    const tab = tabulateDataset(dataset, { level: 'members', rows: 'nativity', cols: 'sex', by: 'age_group', grouping: { ageBreaks: [0, 15, 65] } });
+    expect(tab.tables.map((t) => t.by.age_group)).toEqual(['0-14', '15-64', '65+']);
+    const close = (a: number, b: number, where: string) => expect(Math.abs(b) < 1e-12 ? Math.abs(a - b) : Math.abs(a - b) / Math.abs(b), `${where}: ours ${a}, R ${b}`).toBeLessThan(1e-9);
+    for (const x of ref) {
+      const t = tab.tables.find((tt) => tt.by.age_group === x.age_group)!;
+      const where = `${x.age_group} ${x.row} ${x.col}`;
+      if (x.row === 'test') {
+        close(t.test!.f, Number(x.f), `${where} F`);
+        close(t.test!.p, Number(x.p), `${where} p`);
+        continue;
+      }
+      const entries = [...t.cells, ...t.rowMargins, ...t.colMargins, t.total];
+      const e = entries.find((en) => (en.row ?? 'Total') === x.row && (en.col ?? 'Total') === x.col)!;
+      expect(e, where).toBeDefined();
+      close(e.count.estimate, Number(x.count), `${where} count`);
+      close(e.count.se, Number(x.count_se), `${where} count se`);
+      close(e.percent.estimate, Number(x.percent), `${where} percent`);
+      close(e.percent.se, Number(x.percent_se), `${where} percent se`);
+    }
+    expect(ref.length).toBe(3 * (9 + 1));
   }, 60_000);
 
   it('haven reads the .dta files with their variable and value labels', () => {
