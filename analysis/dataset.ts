@@ -26,6 +26,8 @@ export interface DatasetReplicates {
   columns: string[];
   type: 'JK1' | 'JKn' | 'BRR' | 'Fay' | 'bootstrap' | 'other';
   scale?: number;
+  /** Per-replicate factors of the variance (JKn: (n_h - 1) / n_h of the replicate's stratum). */
+  rscales?: number[];
   rho?: number;
   mse?: boolean;
 }
@@ -93,6 +95,7 @@ export const DATASET_DESIGN_SCHEMA = {
         columns: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 2 },
         type: { enum: ['JK1', 'JKn', 'BRR', 'Fay', 'bootstrap', 'other'] },
         scale: { type: 'number', exclusiveMinimum: 0 },
+        rscales: { type: 'array', items: { type: 'number', minimum: 0 } },
         rho: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
         mse: { type: 'boolean' },
       },

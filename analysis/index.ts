@@ -37,3 +37,5 @@ export { writeStata } from './export/stata.js';
 export type { StataVariable, StataInput } from './export/stata.js';
 export { svysetLine, svydesignCall } from './export/design-commands.js';
 export { indicatorWorkbook, tabulationWorkbook } from './export/xlsx.js';
+export { attachColumns } from './attach.js';
+export type { AttachOptions } from './attach.js';

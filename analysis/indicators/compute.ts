@@ -86,7 +86,7 @@ export interface IndicatorOptions {
 export function designOfLevel(dataset: Dataset, table: DataTable): SurveyDesign {
   let design = buildDesign(table, designSpecOf(dataset.design));
   const rep = dataset.design.replicates;
-  if (rep) design = withReplicates(design, givenReplicates(table, rep.columns, { type: rep.type, scale: rep.scale, rho: rep.rho, mse: rep.mse }));
+  if (rep) design = withReplicates(design, givenReplicates(table, rep.columns, { type: rep.type, scale: rep.scale, rscales: rep.rscales, rho: rep.rho, mse: rep.mse }));
   return design;
 }
 

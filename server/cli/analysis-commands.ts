@@ -102,6 +102,27 @@ export function registerAnalysisCommands(program: Command): void {
   ).action(async (dataset: string, flags) => (await import('./dataset-actions.js')).indicatorsAction(dataset, flags));
 
   program
+    .command('dataset')
+    .description('work on survey datasets')
+    .command('attach')
+    .description('join columns of a CSV (final weights from `mdsurvey weights`, replicate weights) onto the household file by a case key and set the design; writes a new dataset')
+    .argument('<dataset>', 'dataset folder or .zip')
+    .requiredOption('--from <file.csv>', 'CSV with the columns to attach')
+    .requiredOption('--on <key>', 'case key: a column both have, or DATASET_COLUMN=FILE_COLUMN')
+    .requiredOption('--out <dir>', 'new or empty folder for the new dataset')
+    .option('--columns <cols>', 'columns to attach (default: every column the household file lacks; PREFIX* allowed)')
+    .option('--weights <col>', 'set the weight column of the design')
+    .option('--strata <col>', 'set the stratum column')
+    .option('--ids <cols>', 'set the cluster columns (PSU[,SSU])')
+    .option('--fpc <cols>', 'set the fpc columns')
+    .addOption(new Option('--lonely-psu <option>', 'strata with a single PSU').choices(LONELY_PSU_OPTIONS))
+    .option('--repweights <cols>', 'replicate weight columns (PREFIX* allowed), e.g. repw*')
+    .addOption(new Option('--rep-type <type>', 'kind of the replicate weights').choices(['JK1', 'JKn', 'BRR', 'Fay', 'bootstrap', 'other']))
+    .option('--rep-scale <number>', 'scale of the replicate variance')
+    .option('--rep-report <file.json>', 'the --report of `mdsurvey weights`: type, scale and per-replicate factors of its replicates')
+    .action(async (dataset: string, flags) => (await import('./dataset-actions.js')).attachAction(dataset, flags));
+
+  program
     .command('export')
     .description('microdata of a dataset as CSV and Stata .dta per level, with design.json, codebook.json, disclosure.json, svyset.do and svydesign.R')
     .argument('<dataset>', 'dataset folder or .zip')

@@ -7,13 +7,17 @@ import {
   computeIndicators,
   parseCatalogue,
   shippedCatalogue,
+  csvHeader,
+  type DatasetDesign,
   type DisclosureThresholds,
   type IndicatorReport,
 } from '../../analysis/index.js';
+import { attachColumns } from '../../analysis/attach.js';
+import { readCsvTable, readHead } from './read-table.js';
 import { TABLE_PRESETS, tablePreset, tabulateDataset, type DatasetTabulation, type GroupingOptions } from '../../analysis/weighted-tables.js';
 import { indicatorWorkbook, tabulationWorkbook } from '../../analysis/export/xlsx.js';
 import { exportMicrodata } from '../microdata-export.js';
-import { readDataset } from '../dataset-files.js';
+import { readDataset, tableRecords, writeDataset } from '../dataset-files.js';
 
 const list = (s: string | undefined): string[] =>
   (s ?? '')
@@ -187,4 +191,68 @@ export async function exportAction(location: string, flags: { out: string; publi
   fs.mkdirSync(flags.out, { recursive: true });
   for (const [name, bytes] of result.files) fs.writeFileSync(path.join(flags.out, name), bytes);
   process.stdout.write(json({ out: flags.out, files: [...result.files.keys()], disclosure: result.disclosure }));
+}
+
+/** Runs `mdsurvey dataset attach`: joins columns of a CSV (final weights, replicate weights) onto the design level and updates design.json. */
+export async function attachAction(
+  location: string,
+  flags: { from: string; on: string; columns?: string; out: string; weights?: string; strata?: string; ids?: string; fpc?: string; repweights?: string; repType?: string; repScale?: string; repReport?: string; lonelyPsu?: string },
+): Promise<void> {
+  if (fs.existsSync(flags.out) && fs.readdirSync(flags.out).length > 0) throw new InputError('bad-flags', `--out ${flags.out} is not empty: choose a new folder (nothing is overwritten)`, '--out');
+  const [datasetKey, fileKey = datasetKey] = flags.on.split('=').map((s) => s.trim());
+  if (!datasetKey) throw new InputError('bad-flags', '--on takes COLUMN or DATASET_COLUMN=FILE_COLUMN', '--on');
+  // The report of `mdsurvey weights --report` says how its replicates combine (type, scale, per-replicate factors).
+  let fromReport: { type?: string; scale?: number; rscales?: number[] } = {};
+  if (flags.repReport) {
+    try {
+      fromReport = JSON.parse(fs.readFileSync(flags.repReport, 'utf8')).replicates ?? {};
+    } catch (err) {
+      throw new InputError('bad-flags', `--rep-report ${flags.repReport}: ${(err as Error).message}`, '--rep-report');
+    }
+    if (!fromReport.type) throw new InputError('bad-flags', `--rep-report ${flags.repReport}: no "replicates" in it (run mdsurvey weights with --replicates and --report)`, '--rep-report');
+  }
+  const dataset = await readDataset(location);
+  const added = await readCsvAll(flags.from);
+  const result = attachColumns(dataset, added, {
+    datasetKey,
+    fileKey,
+    columns: flags.columns ? expandColumns(list(flags.columns), [...added.columns.keys()]) : undefined,
+    source: flags.from,
+    design: {
+      weights: flags.weights,
+      strata: flags.strata,
+      ids: flags.ids ? list(flags.ids) : undefined,
+      fpc: flags.fpc ? list(flags.fpc) : undefined,
+      lonelyPsu: flags.lonelyPsu as DatasetDesign['lonelyPsu'],
+      replicates: flags.repweights
+        ? {
+            columns: expandColumns(list(flags.repweights), [...added.columns.keys()]),
+            type: (flags.repType ?? fromReport.type ?? 'other') as NonNullable<DatasetDesign['replicates']>['type'],
+            ...(numberFlag(flags.repScale, '--rep-scale', 0) ?? fromReport.scale) !== undefined ? { scale: numberFlag(flags.repScale, '--rep-scale', 0) ?? fromReport.scale } : {},
+            ...(fromReport.rscales ? { rscales: fromReport.rscales } : {}),
+          }
+        : undefined,
+    },
+  });
+  const rows = Object.fromEntries(result.design.levels.map((l) => {
+    const t = result.tables.get(l.name)!;
+    return [l.name, tableRecords(t, [...t.columns.keys()])];
+  }));
+  writeDataset(flags.out, result.design, result.codebook, rows);
+  process.stdout.write(json({ out: flags.out, attached: result.attached, design: { weights: result.design.weights, strata: result.design.strata, ids: result.design.ids, fpc: result.design.fpc, replicates: result.design.replicates?.columns.length } }));
+}
+
+/** Columns named, with PREFIX* expanded against the file's header. */
+function expandColumns(names: string[], header: string[]): string[] {
+  return names.flatMap((n) => {
+    if (!n.endsWith('*')) return [n];
+    const found = header.filter((h) => h.startsWith(n.slice(0, -1)));
+    if (!found.length) throw new InputError('unknown-column', `no column starts with "${n.slice(0, -1)}"`, n);
+    return found;
+  });
+}
+
+async function readCsvAll(file: string) {
+  const header = csvHeader(readHead(file));
+  return readCsvTable(file, new Map(header.map((h) => [h, 'auto' as const])));
 }

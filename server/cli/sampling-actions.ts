@@ -228,7 +228,7 @@ export async function weightsAction(
     rows.push(row);
   }
   writeOut(opts.out, stringify(rows, { header: true, columns: outHeader }));
-  const fullReport = { ...report, replicates: reps ? { type: reps.type, count: reps.columns.length, scale: reps.scale, columns: `repw1..repw${reps.columns.length}` } : undefined };
+  const fullReport = { ...report, replicates: reps ? { type: reps.type, count: reps.columns.length, scale: reps.scale, rscales: Array.from(reps.rscales), columns: `repw1..repw${reps.columns.length}` } : undefined };
   if (opts.report) writeOut(opts.report, `${JSON.stringify(fullReport, null, 2)}\n`);
 
   const lines = [`weighted ${table.nRows} cases -> ${opts.out}`, 'step                      cases>0   sum of weights      min       max   max/min  Kish deff   effective n'];

@@ -4,8 +4,11 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runMdsurvey } from '../helpers/cli.js';
-import { writeSyntheticDotm } from '../helpers/dotm-dataset.js';
+import { spawnSync } from 'node:child_process';
+import { ROOT, runMdsurvey } from '../helpers/cli.js';
+import { rAvailable, writeSyntheticDotm } from '../helpers/dotm-dataset.js';
+
+const R = rAvailable();
 
 let dir: string;
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'mdsurvey-cli-'));
@@ -130,4 +133,46 @@ describe('mdsurvey export', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/is not empty/);
   }, 60_000);
+});
+
+describe('mdsurvey dataset attach', () => {
+  it('attaches final and JKn replicate weights from `mdsurvey weights`; the exported svydesign.R gives R the same estimate and se', async () => {
+    const work = tmp();
+    // The sample file of the survey: one row per interviewed household with its design weight.
+    const hh = parse(fs.readFileSync(path.join(dir, 'household.csv')), { columns: true }) as Record<string, string>[];
+    fs.writeFileSync(path.join(work, 'cases.csv'), ['case,region,ea,design_weight', ...hh.map((r) => `${r.interview_id},${r.region},${r.ea},${r.design_weight}`)].join('\n'));
+    const totals = new Map<string, number>();
+    for (const r of hh) totals.set(r.region, (totals.get(r.region) ?? 0) + Number(r.weight));
+    fs.writeFileSync(path.join(work, 'totals.csv'), ['category,total', ...[...totals].map(([k, v]) => `${k},${Math.round(v)}`)].join('\n'));
+    const w = await runMdsurvey(['weights', path.join(work, 'cases.csv'), '--design', path.join(ROOT, 'examples', 'sampling', 'design.json'), '--design-weight', 'design_weight', '--poststratify', `region=${path.join(work, 'totals.csv')}`, '--replicates', 'jkn', '--out', path.join(work, 'w.csv'), '--report', path.join(work, 'w.json')]);
+    expect(w.code, w.stderr).toBe(0);
+    const out = path.join(work, 'weighted');
+    const a = await runMdsurvey(['dataset', 'attach', dir, '--from', path.join(work, 'w.csv'), '--on', 'interview_id=case', '--columns', 'final_weight,repw*', '--weights', 'final_weight', '--repweights', 'repw*', '--rep-report', path.join(work, 'w.json'), '--out', out]);
+    expect(a.code, a.stderr).toBe(0);
+    const design = JSON.parse(fs.readFileSync(path.join(out, 'design.json'), 'utf8'));
+    expect(design.weights).toBe('final_weight');
+    expect(design.replicates.type).toBe('JKn');
+    expect(design.replicates.rscales).toHaveLength(design.replicates.columns.length);
+    const ind = await runMdsurvey(['indicators', out, '--only', 'hlt_insured', '--format', 'csv']);
+    expect(ind.code, ind.stderr).toBe(0);
+    const ours = (parse(ind.stdout, { columns: true }) as Record<string, string>[])[0];
+    // A household not in the weights file is refused, naming it.
+    fs.writeFileSync(path.join(work, 'short.csv'), fs.readFileSync(path.join(work, 'w.csv'), 'utf8').split('\n').slice(0, -2).join('\n'));
+    const short = await runMdsurvey(['dataset', 'attach', dir, '--from', path.join(work, 'short.csv'), '--on', 'interview_id=case', '--out', path.join(work, 'x')]);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toMatch(/1 of \d+ rows of the household file have no row in .*short.csv \(interview_id = "iv-/);
+    if (!R.ok) {
+      console.log(`skipping the R check of svydesign.R: ${R.reason}`);
+      return;
+    }
+    const exported = path.join(work, 'export');
+    expect((await runMdsurvey(['export', out, '--out', exported, '--format', 'dta'])).code).toBe(0);
+    const script = `setwd("${exported}"); source("svydesign.R"); d <- update(members_design, y = ifelse(members$h_insured == 1, 1, ifelse(members$h_insured == 0, 0, NA)))
+      m <- svymean(~y, d, na.rm = TRUE); cat(sprintf("%.17g %.17g\\n", coef(m)[[1]], SE(m)[[1]]))`;
+    const r = spawnSync('Rscript', ['-e', script], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const [est, se] = r.stdout.trim().split(' ').map(Number);
+    expect(Math.abs(Number(ours.estimate) - est) / est).toBeLessThan(1e-9);
+    expect(Math.abs(Number(ours.se) - se) / se).toBeLessThan(1e-9);
+  }, 120_000);
 });

@@ -94,7 +94,7 @@ describe('design commands for Stata and R', () => {
     expect(svydesignCall(d, 'household')).toBe('options(survey.lonely.psu = "fail")\ndesign <- svydesign(ids = ~psu, strata = ~st, weights = ~w, data = household)');
     const rep = { ...d, replicates: { columns: ['r1', 'r2'], type: 'JK1' as const } };
     expect(svysetLine(rep)).toBe('svyset [pweight=w], jk1rweight(r1 r2) vce(jackknife)');
-    expect(svydesignCall(rep)).toMatch(/svrepdesign\(weights = ~w, repweights = "r1\|r2", type = "JK1", data = data\)/);
+    expect(svydesignCall(rep)).toMatch(/svrepdesign\(weights = ~w, repweights = "\^\(r1\|r2\)\$", type = "JK1", data = data\)/);
   });
 });
 
