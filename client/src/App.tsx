@@ -4,6 +4,7 @@ import { LoginPage } from './pages/LoginPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { FieldworkPage } from './interview/FieldworkPage.js';
 import { InterviewPage } from './interview/InterviewPage.js';
+import { ReviewListPage, ReviewPage } from './review/ReviewPage.js';
 
 /** Layout and routes of the web app. */
 export function App() {
@@ -15,6 +16,7 @@ export function App() {
         <nav aria-label="Main">
           <NavLink to="/" end>Home</NavLink>
           <NavLink to="/fieldwork">Fieldwork</NavLink>
+          <NavLink to="/review">Review</NavLink>
           <NavLink to="/login">Sign in</NavLink>
         </nav>
       </header>
@@ -24,6 +26,8 @@ export function App() {
           <Route path="/login" element={<LoginPage />} />
           <Route path="/fieldwork" element={<FieldworkPage />} />
           <Route path="/surveys/:surveyId/interviews/:instanceId" element={<InterviewPage />} />
+          <Route path="/review" element={<ReviewListPage />} />
+          <Route path="/review/:surveyId/:instanceId" element={<ReviewPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </main>

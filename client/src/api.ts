@@ -107,3 +107,24 @@ export async function listReturned(surveyId: string): Promise<ReturnedSubmission
   const list = (await call<{ submissions: { instanceId: string }[] }>('GET', `/surveys/${surveyId}/submissions?state=rejected`)).submissions;
   return Promise.all(list.map(async (s) => (await call<{ submission: ReturnedSubmission }>('GET', `/surveys/${surveyId}/submissions/${s.instanceId}`)).submission));
 }
+
+/** A submission as listed for review. */
+export interface SubmissionSummary {
+  instanceId: string;
+  interviewId: string;
+  questionnaireVersion: string;
+  enumeratorName: string;
+  state: 'completed' | 'supervisor_approved' | 'rejected' | 'hq_approved';
+  receivedAt: string;
+}
+
+/** Submissions of a survey in one review state (a supervisor sees the team's, HQ everyone's). */
+export const listSubmissions = async (surveyId: string, state: string) => (await call<{ submissions: SubmissionSummary[] }>('GET', `/surveys/${surveyId}/submissions?state=${encodeURIComponent(state)}`)).submissions;
+
+/** One submission with its answers. */
+export const getSubmission = async (surveyId: string, instanceId: string) =>
+  (await call<{ submission: SubmissionSummary & { answers: Record<string, unknown>; review: { comments: Record<string, string>; note?: string } | null } }>('GET', `/surveys/${surveyId}/submissions/${instanceId}`)).submission;
+
+/** Approves or rejects a submission, with comments per question path and a note. */
+export const reviewSubmission = async (surveyId: string, instanceId: string, action: 'approve' | 'reject', comments: Record<string, string>, note: string) =>
+  call<{ state: string }>('POST', `/surveys/${surveyId}/submissions/${instanceId}/review`, { action, comments, ...(note ? { note } : {}) });

@@ -210,7 +210,7 @@ export const submissionRoutes: RouteSpec[] = [
       }
       const limit = Math.min(Number(query.limit ?? 500) || 500, 5000);
       const offset = Math.max(Number(query.offset ?? 0) || 0, 0);
-      const r = await db.query(`SELECT ${LIST_FIELDS} FROM submissions s JOIN users u ON u.id = s.enumerator_id WHERE ${where.join(' AND ')} ORDER BY s.received_at LIMIT ${limit} OFFSET ${offset}`, args);
+      const r = await db.query(`SELECT ${LIST_FIELDS}, u.username AS "enumeratorName" FROM submissions s JOIN users u ON u.id = s.enumerator_id WHERE ${where.join(' AND ')} ORDER BY s.received_at LIMIT ${limit} OFFSET ${offset}`, args);
       return { body: { submissions: r.rows } };
     },
   },
@@ -222,7 +222,7 @@ export const submissionRoutes: RouteSpec[] = [
     roles: ['admin', 'statistician', 'supervisor', 'enumerator'],
     async handler({ db, user, params }) {
       await visible(db, user, params.surveyId, params.instanceId);
-      const r = await db.query(`SELECT ${LIST_FIELDS}, s.answers, s.paradata, s.superseded FROM submissions s WHERE s.instance_id = $1`, [params.instanceId]);
+      const r = await db.query(`SELECT ${LIST_FIELDS}, s.answers, s.paradata, s.superseded, u.username AS "enumeratorName" FROM submissions s JOIN users u ON u.id = s.enumerator_id WHERE s.instance_id = $1`, [params.instanceId]);
       return { body: { submission: r.rows[0] } };
     },
   },
