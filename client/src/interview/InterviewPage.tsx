@@ -37,6 +37,8 @@ export function InterviewPage() {
   const [state, setState] = useState<FormState | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [section, setSection] = useState(0);
+  // Sections whose unanswered required questions are pointed out: left, checked, or after a completion attempt.
+  const [checked, setChecked] = useState<ReadonlySet<number>>(new Set());
   const [language, setLanguage] = useState('');
   const [, setVersion] = useState(0);
   const [saved, setSaved] = useState<'saved' | 'saving'>('saved');
@@ -133,11 +135,13 @@ export function InterviewPage() {
   const fallback = q.source.languages.default;
   const goTo = (k: number) => {
     void save();
+    setChecked((c) => new Set(c).add(section));
     timing.current.section = k;
     setSection(k);
     window.scrollTo(0, 0);
   };
   const complete = async () => {
+    setChecked(new Set(sections.map((_, k) => k)));
     state.complete();
     const problems = state.problems();
     if (problems.length) {
@@ -191,6 +195,7 @@ export function InterviewPage() {
             row={state.root}
             language={language}
             review={draft.review?.comments}
+            showRequired={checked.has(section)}
             onAnswer={(path, value) => {
               pendingInput.current = performance.now();
               try {
@@ -207,6 +212,7 @@ export function InterviewPage() {
       </div>
       <div className="interview-nav">
         <button type="button" disabled={section === 0} onClick={() => goTo(section - 1)}>Previous section</button>
+        <button type="button" className="link" disabled={checked.has(section)} onClick={() => setChecked((c) => new Set(c).add(section))}>Show unanswered questions</button>
         {section < sections.length - 1 ? (
           <button type="button" onClick={() => goTo(section + 1)}>Next section</button>
         ) : (

@@ -9,6 +9,8 @@ interface Props {
   row: Row;
   language: string;
   review?: Record<string, string>;
+  /** Show "an answer is required" (once the enumerator has left or checked the section, or tried to complete). */
+  showRequired: boolean;
   onAnswer: (path: string, value: unknown) => void;
   onAddRow: (roster: string, parentPath?: string) => string | void;
   onRemoveRow: (roster: string, key: string, parentPath?: string) => void;
@@ -39,7 +41,9 @@ export function ItemView(props: Props) {
   if (item.kind === 'note') {
     return <p className="note">{interpolate(textIn(item.label, language, fallback), state, row)}</p>;
   }
-  const problem = row.problems[field.slot];
+  // A required answer not given yet is no mistake until the enumerator moves on: only then is it shown.
+  const found = row.problems[field.slot];
+  const problem = found && (found.code !== 'required' || props.showRequired) ? found : null;
   const comment = review?.[state.pathOf(field, row, 'index')];
   return (
     <div className={`question${problem ? ' has-problem' : ''}`} data-question={field.name}>
