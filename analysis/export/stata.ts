@@ -170,78 +170,65 @@ export function writeStata(input: StataInput): Uint8Array {
   for (let i = 0; i < 14; i++) out.u64(0);
   out.text('</map>');
   offsets.push(0, mapAt);
-  offsets.push(out.length);
-  out.text('<variable_types>');
-  for (const p of plans) out.u16(p.type);
-  out.text('</variable_types>');
-  offsets.push(out.length);
-  out.text('<varnames>');
-  for (const p of plans) out.fixed(p.name, 129);
-  out.text('</varnames>');
-  offsets.push(out.length);
-  out.text('<sortlist>');
-  for (let i = 0; i <= K; i++) out.u16(0);
-  out.text('</sortlist>');
-  offsets.push(out.length);
-  out.text('<formats>');
-  for (const p of plans) out.fixed(p.format, 57);
-  out.text('</formats>');
-  offsets.push(out.length);
-  out.text('<value_label_names>');
-  input.variables.forEach((v, j) => out.fixed(plans[j].type === TYPE_LONG ? v.name : '', 129));
-  out.text('</value_label_names>');
-  offsets.push(out.length);
-  out.text('<variable_labels>');
-  for (const v of input.variables) out.fixed(v.label ?? '', 321);
-  out.text('</variable_labels>');
-  offsets.push(out.length);
-  out.text('<characteristics></characteristics>');
-  offsets.push(out.length);
-  out.text('<data>');
-  const recordWidth = plans.reduce((s, p) => s + p.width, 0);
-  const rowsPerBlock = Math.max(1, Math.floor((1 << 20) / Math.max(1, recordWidth)));
-  for (let start = 0; start < N; start += rowsPerBlock) {
-    const count = Math.min(rowsPerBlock, N - start);
-    const block = new Uint8Array(count * recordWidth);
-    const view = new DataView(block.buffer);
-    for (let r = 0; r < count; r++) {
-      let o = r * recordWidth;
-      for (const p of plans) {
-        p.write(start + r, view, block, o);
-        o += p.width;
-      }
-    }
-    out.push(block);
-  }
-  out.text('</data>');
-  offsets.push(out.length);
-  out.text('<strls></strls>');
-  offsets.push(out.length);
-  out.text('<value_labels>');
-  input.variables.forEach((v, j) => {
-    if (plans[j].type !== TYPE_LONG || !v.valueLabels) return;
-    const entries = [...v.valueLabels].filter(([value]) => Number.isInteger(value)).sort((a, b) => a[0] - b[0]);
-    const texts = entries.map(([, l]) => truncateUtf8(l, 32000));
-    const txtlen = texts.reduce((s, t) => s + t.length + 1, 0);
-    out.text('<lbl>');
-    out.i32(8 + 8 * entries.length + txtlen);
-    out.fixed(v.name, 129);
-    out.push(new Uint8Array(3));
-    out.i32(entries.length);
-    out.i32(txtlen);
-    let off = 0;
-    for (const t of texts) {
-      out.i32(off);
-      off += t.length + 1;
-    }
-    for (const [value] of entries) out.i32(value);
-    for (const t of texts) {
-      out.push(t);
-      out.u8(0);
-    }
-    out.text('</lbl>');
+  // Each section: its offset goes in the map, then <tag> body </tag>.
+  const section = (tag: string, body: () => void) => {
+    offsets.push(out.length);
+    out.text(`<${tag}>`);
+    body();
+    out.text(`</${tag}>`);
+  };
+  section('variable_types', () => plans.forEach((p) => out.u16(p.type)));
+  section('varnames', () => plans.forEach((p) => out.fixed(p.name, 129)));
+  section('sortlist', () => {
+    for (let i = 0; i <= K; i++) out.u16(0);
   });
-  out.text('</value_labels>');
+  section('formats', () => plans.forEach((p) => out.fixed(p.format, 57)));
+  section('value_label_names', () => input.variables.forEach((v, j) => out.fixed(plans[j].type === TYPE_LONG ? v.name : '', 129)));
+  section('variable_labels', () => input.variables.forEach((v) => out.fixed(v.label ?? '', 321)));
+  section('characteristics', () => undefined);
+  section('data', () => {
+    const recordWidth = plans.reduce((s, p) => s + p.width, 0);
+    const rowsPerBlock = Math.max(1, Math.floor((1 << 20) / Math.max(1, recordWidth)));
+    for (let start = 0; start < N; start += rowsPerBlock) {
+      const count = Math.min(rowsPerBlock, N - start);
+      const block = new Uint8Array(count * recordWidth);
+      const view = new DataView(block.buffer);
+      for (let r = 0; r < count; r++) {
+        let o = r * recordWidth;
+        for (const p of plans) {
+          p.write(start + r, view, block, o);
+          o += p.width;
+        }
+      }
+      out.push(block);
+    }
+  });
+  section('strls', () => undefined);
+  section('value_labels', () =>
+    input.variables.forEach((v, j) => {
+      if (plans[j].type !== TYPE_LONG || !v.valueLabels) return;
+      const entries = [...v.valueLabels].filter(([value]) => Number.isInteger(value)).sort((a, b) => a[0] - b[0]);
+      const texts = entries.map(([, l]) => truncateUtf8(l, 32000));
+      const txtlen = texts.reduce((s, t) => s + t.length + 1, 0);
+      out.text('<lbl>');
+      out.i32(8 + 8 * entries.length + txtlen);
+      out.fixed(v.name, 129);
+      out.push(new Uint8Array(3));
+      out.i32(entries.length);
+      out.i32(txtlen);
+      let off = 0;
+      for (const t of texts) {
+        out.i32(off);
+        off += t.length + 1;
+      }
+      for (const [value] of entries) out.i32(value);
+      for (const t of texts) {
+        out.push(t);
+        out.u8(0);
+      }
+      out.text('</lbl>');
+    }),
+  );
   offsets.push(out.length);
   out.text('</stata_dta>');
   offsets.push(out.length);
