@@ -37,19 +37,22 @@ export function writeDataset(dir: string, design: DatasetDesign, codebook: Codeb
   }
 }
 
-/** The rows of a table as records (missing cells left out), for writers. */
-export function tableRecords(table: DataTable, columns: readonly string[]): LevelRow[] {
+/** The rows of a table as records (missing cells left out), one at a time, for streaming writers. */
+export function* tableRows(table: DataTable, columns: readonly string[]): Generator<LevelRow> {
   const cols = columns.map((c) => table.columns.get(c)!);
-  const out: LevelRow[] = new Array(table.nRows);
   for (let i = 0; i < table.nRows; i++) {
     const r: LevelRow = {};
     cols.forEach((col, j) => {
       const v = cellText(col, i);
       if (v !== null) r[columns[j]] = col.kind === 'number' ? col.values[i] : v;
     });
-    out[i] = r;
+    yield r;
   }
-  return out;
+}
+
+/** The rows of a table as records, all at once. */
+export function tableRecords(table: DataTable, columns: readonly string[]): LevelRow[] {
+  return [...tableRows(table, columns)];
 }
 
 function parseJson(text: string, file: string): unknown {

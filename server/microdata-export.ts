@@ -1,9 +1,21 @@
-import { stringify } from 'csv-stringify/sync';
+import fs from 'node:fs';
+import path from 'node:path';
+import { once } from 'node:events';
+import { stringify } from 'csv-stringify';
 import { analysisTable, designColumnsOf, type Codebook, type DataTable, type Dataset, type DatasetDesign } from '../analysis/index.js';
 import { anonymise, type AnonymisationReport } from '../analysis/disclosure/microdata.js';
 import { writeStata, type StataVariable } from '../analysis/export/stata.js';
 import { svydesignCall, svysetLine } from '../analysis/export/design-commands.js';
-import { tableRecords } from './dataset-files.js';
+import { tableRows, type LevelRow } from './dataset-files.js';
+
+/** A CSV file to write row by row. */
+export interface CsvSource {
+  columns: string[];
+  rows: () => Iterable<LevelRow>;
+}
+
+/** Content of an exported file. */
+export type ExportFile = string | Uint8Array | CsvSource;
 
 /** Options of a microdata export. */
 export interface MicrodataExportOptions {
@@ -61,7 +73,7 @@ function stataVariables(columns: string[], table: DataTable, codebook: Codebook,
  * columns, so each file can be svyset alone), design.json and codebook.json (the export is itself a dataset),
  * disclosure.json, and svyset.do / svydesign.R that reproduce the design.
  */
-export function exportMicrodata(input: Dataset, options: MicrodataExportOptions): { files: Map<string, string | Uint8Array>; disclosure: DisclosureStatement } {
+export function exportMicrodata(input: Dataset, options: MicrodataExportOptions): { files: Map<string, ExportFile>; disclosure: DisclosureStatement } {
   const language = options.language ?? 'en';
   let dataset = input;
   let disclosure: DisclosureStatement;
@@ -80,7 +92,7 @@ export function exportMicrodata(input: Dataset, options: MicrodataExportOptions)
     dataset = { ...input, tables, codebook: { ...input.codebook, variables: input.codebook.variables.filter((v) => !ids.has(v.variable)) } };
     disclosure = { tier: 'analyst', droppedIdentifiers: [...ids], note: 'Analyst file: direct identifiers dropped; no other disclosure control (restricted use).' };
   }
-  const files = new Map<string, string | Uint8Array>();
+  const files = new Map<string, ExportFile>();
   const designCols = designColumnsOf(dataset.design);
   const design: DatasetDesign = { ...dataset.design, provenance: { ...(dataset.design.provenance ?? {}), disclosure } };
   const stataDo: string[] = ['* Stata: open a level and declare the design (every file carries the design columns).'];
@@ -91,7 +103,7 @@ export function exportMicrodata(input: Dataset, options: MicrodataExportOptions)
     const joined = level.name === dataset.design.designLevel ? own : analysisTable(dataset, level.name);
     const columns = columnsFor(joined, dataset.codebook, level.name, level.keys, designCols).filter((c) => own.columns.has(c) || designCols.includes(c));
     const base = level.file.replace(/\.csv$/, '');
-    if (options.formats.includes('csv')) files.set(level.file, stringify(tableRecords(joined, columns), { header: true, columns }));
+    if (options.formats.includes('csv')) files.set(level.file, { columns, rows: () => tableRows(joined, columns) });
     if (options.formats.includes('dta')) {
       files.set(`${base}.dta`, writeStata({ table: joined, variables: stataVariables(columns, joined, dataset.codebook, language), label: `${dataset.design.title ?? 'mdsurvey dataset'}: ${level.name} (${disclosure.tier})` }));
     }
@@ -104,4 +116,22 @@ export function exportMicrodata(input: Dataset, options: MicrodataExportOptions)
   files.set('svyset.do', `${stataDo.join('\n')}\n`);
   files.set('svydesign.R', `${rScript.join('\n')}\n`);
   return { files, disclosure };
+}
+
+/** Writes export files into a folder; CSV files are streamed (csv-stringify) so a large level never sits in memory as text. */
+export async function writeExportFiles(dir: string, files: Map<string, ExportFile>): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, content] of files) {
+    const file = path.join(dir, name);
+    if (typeof content === 'string' || content instanceof Uint8Array) {
+      fs.writeFileSync(file, content);
+      continue;
+    }
+    const out = fs.createWriteStream(file);
+    const csv = stringify({ header: true, columns: content.columns });
+    csv.pipe(out);
+    for (const row of content.rows()) if (!csv.write(row)) await once(csv, 'drain');
+    csv.end();
+    await once(out, 'finish');
+  }
 }

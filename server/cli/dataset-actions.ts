@@ -16,7 +16,7 @@ import { attachColumns } from '../../analysis/attach.js';
 import { readCsvTable, readHead } from './read-table.js';
 import { TABLE_PRESETS, tablePreset, tabulateDataset, type DatasetTabulation, type GroupingOptions } from '../../analysis/weighted-tables.js';
 import { indicatorWorkbook, tabulationWorkbook } from '../../analysis/export/xlsx.js';
-import { exportMicrodata } from '../microdata-export.js';
+import { exportMicrodata, writeExportFiles } from '../microdata-export.js';
 import { readDataset, tableRecords, writeDataset } from '../dataset-files.js';
 
 const list = (s: string | undefined): string[] =>
@@ -188,8 +188,7 @@ export async function exportAction(location: string, flags: { out: string; publi
     formats: formats as ('csv' | 'dta')[],
     language: flags.language,
   });
-  fs.mkdirSync(flags.out, { recursive: true });
-  for (const [name, bytes] of result.files) fs.writeFileSync(path.join(flags.out, name), bytes);
+  await writeExportFiles(flags.out, result.files);
   process.stdout.write(json({ out: flags.out, files: [...result.files.keys()], disclosure: result.disclosure }));
 }
 

@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { computeIndicators, shippedCatalogue, tabulateDataset, type Dataset, type IndicatorReport } from '../../analysis/index.js';
 import { readDataset } from '../../server/dataset-files.js';
-import { exportMicrodata } from '../../server/microdata-export.js';
+import { exportMicrodata, writeExportFiles } from '../../server/microdata-export.js';
 import { ROOT } from '../helpers/cli.js';
 import { rAvailable, writeSyntheticDotm } from '../helpers/dotm-dataset.js';
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
   dataset = await readDataset(dir);
   report = computeIndicators(dataset, shippedCatalogue(), { compare: 'hh_migration_status' });
   exportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdsurvey-dta-'));
-  for (const [name, bytes] of exportMicrodata(dataset, { publicUse: false, formats: ['dta'] }).files) fs.writeFileSync(path.join(exportDir, name), bytes);
+  await writeExportFiles(exportDir, exportMicrodata(dataset, { publicUse: false, formats: ['dta'] }).files);
 }, 60_000);
 
 describe('indicator catalogue on the synthetic DotM dataset', () => {
