@@ -1,6 +1,6 @@
 import { InputError } from '../common/errors.js';
 import type { CodebookEntry } from '../questionnaires/index.js';
-import { cellText, gatherColumn, matchRows, parseDatasetDesign, withColumn, type Codebook, type Dataset, type DatasetDesign } from './dataset.js';
+import { cellText, designRoleOf, gatherColumn, matchRows, parseDatasetDesign, withColumn, type Codebook, type Dataset, type DatasetDesign } from './dataset.js';
 import { getColumn, type DataTable } from './table.js';
 
 /** What attachColumns does. */
@@ -50,8 +50,7 @@ export function attachColumns(dataset: Dataset, file: DataTable, opts: AttachOpt
     ...Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined)),
     provenance: { ...(dataset.design.provenance ?? {}), attached: { source: opts.source, on: `${opts.datasetKey}=${opts.fileKey}`, columns } },
   });
-  const role = (c: string): CodebookEntry['design'] =>
-    c === design.weights ? 'weight' : c === design.strata ? 'strata' : design.ids?.[0] === c ? 'psu' : design.fpc?.includes(c) ? 'fpc' : design.replicates?.columns.includes(c) ? 'replicate' : undefined;
+  const role = (c: string) => designRoleOf(design, c);
   const variables = dataset.codebook.variables.filter((v) => !(v.level === level && columns.includes(v.variable))).map((v) => ({ ...v }));
   for (const c of columns) variables.push({ level, variable: c, label: { en: `${c} (attached from ${opts.source})` }, type: file.columns.get(c)!.kind === 'number' ? 'decimal' : 'text', identifier: false, quasiIdentifier: false, design: role(c) });
   for (const v of variables) if (v.level === level && !columns.includes(v.variable) && role(v.variable)) v.design = role(v.variable);

@@ -154,6 +154,16 @@ export function designColumnsOf(design: DatasetDesign): string[] {
   return [design.weights, ...(design.strata ? [design.strata] : []), ...(design.ids ?? []).filter((c) => c !== '1' && c !== '0'), ...(design.fpc ?? []), ...(design.replicates?.columns ?? [])];
 }
 
+/** The role a column plays in the design (the codebook's `design` flag), or undefined. */
+export function designRoleOf(design: DatasetDesign, column: string): CodebookEntry['design'] {
+  if (column === design.weights) return 'weight';
+  if (column === design.strata) return 'strata';
+  if (design.ids?.[0] === column) return 'psu';
+  if (design.fpc?.includes(column)) return 'fpc';
+  if (design.replicates?.columns.includes(column)) return 'replicate';
+  return undefined;
+}
+
 /** The level named, or an InputError listing the levels. */
 export function levelOf(design: DatasetDesign, name: string): DatasetLevel {
   const level = design.levels.find((l) => l.name === name);

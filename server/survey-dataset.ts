@@ -1,6 +1,6 @@
 import JSZip from 'jszip';
 import { stringify } from 'csv-stringify/sync';
-import { parseDatasetDesign, tableFromRecords, type Codebook, type DataTable, type Dataset, type DatasetDesign, type DatasetLevel } from '../analysis/index.js';
+import { designRoleOf, parseDatasetDesign, tableFromRecords, type Codebook, type DataTable, type Dataset, type DatasetDesign, type DatasetLevel } from '../analysis/index.js';
 import { codebookOf, flattenInterview, levelsOf, type CodebookEntry, type CompiledQuestionnaire } from '../questionnaires/index.js';
 import type { Database } from './db/index.js';
 import { levelColumns, type LevelRow } from './dataset-files.js';
@@ -69,11 +69,6 @@ export async function surveyDataset(
     if (r.rows.length < page) break;
   }
   const d = opts.settings.design ?? {};
-  const roleOf = (c: string): CodebookEntry['design'] => (c === d.weights ? 'weight' : c === d.strata ? 'strata' : d.ids?.[0] === c ? 'psu' : d.fpc?.includes(c) ? 'fpc' : undefined);
-  const variables: CodebookEntry[] = [
-    ...codebookOf(q).filter((v) => opts.withIdentifiers || !v.identifier),
-    ...[...caseColumns].map((c) => ({ level: 'household', variable: c, label: { en: `${c} (sample case data)` }, type: 'case', identifier: false, quasiIdentifier: c === d.strata, design: roleOf(c) })),
-  ];
   const design = parseDatasetDesign({
     format: 'mdsurvey-dataset/1',
     title: `${q.source.title ? (typeof q.source.title === 'string' ? q.source.title : (q.source.title.en ?? q.source.id)) : q.source.id} ${q.source.version}`,
@@ -88,6 +83,10 @@ export async function surveyDataset(
     ...(d.variableMap ? { variableMap: d.variableMap } : {}),
     provenance: { source: 'mdsurvey server export', surveyId, states: opts.states, identifiersIncluded: opts.withIdentifiers, ...(opts.settings.design ? {} : { note: 'the survey settings name no design: weights default to a column "weight" (set settings.design)' }) },
   });
+  const variables: CodebookEntry[] = [
+    ...codebookOf(q).filter((v) => opts.withIdentifiers || !v.identifier),
+    ...[...caseColumns].map((c) => ({ level: 'household', variable: c, label: { en: `${c} (sample case data)` }, type: 'case', identifier: false, quasiIdentifier: c === design.strata, design: designRoleOf(design, c) })),
+  ];
   const codebook: Codebook = { questionnaire: { id: q.source.id, version: q.source.version }, languages: q.source.languages.available, variables };
   const tables = new Map<string, DataTable>();
   for (const level of design.levels) tables.set(level.name, tableFromRecords(rows[level.name], levelColumns(design, codebook, level.name, rows[level.name])));

@@ -20,6 +20,7 @@ import {
   type SurveyDesign,
 } from '../../analysis/index.js';
 import { readCsvTable, readHead } from './read-table.js';
+import { jsonText, list } from './cli-values.js';
 
 /** Flags shared by estimate, compare and tabulate (as commander parses them). */
 export interface DesignFlags {
@@ -41,11 +42,6 @@ export interface DesignFlags {
   format: 'json' | 'csv' | 'xlsx';
 }
 
-const list = (s: string | undefined): string[] =>
-  (s ?? '')
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
 
 function positiveNumber(text: string | undefined, flag: string, integer = false): number | undefined {
   if (text === undefined) return undefined;
@@ -151,9 +147,8 @@ function estimateCsvRow(e: Estimate, extra: Record<string, unknown> = {}) {
   };
 }
 
-/** JSON without NaN/Infinity (they become null). */
 function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  process.stdout.write(jsonText(value));
 }
 
 

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../../common/errors.js';
 import {
@@ -14,16 +13,12 @@ import {
 } from '../../analysis/index.js';
 import { attachColumns } from '../../analysis/attach.js';
 import { readCsvTable, readHead } from './read-table.js';
+import { jsonText as json, list } from './cli-values.js';
 import { TABLE_PRESETS, tablePreset, tabulateDataset, type DatasetTabulation, type GroupingOptions } from '../../analysis/weighted-tables.js';
 import { indicatorWorkbook, tabulationWorkbook } from '../../analysis/export/xlsx.js';
 import { exportMicrodata, writeExportFiles } from '../microdata-export.js';
 import { readDataset, tableRecords, writeDataset } from '../dataset-files.js';
 
-const list = (s: string | undefined): string[] =>
-  (s ?? '')
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
 
 function numberFlag(text: string | undefined, flag: string, min: number, max = Infinity): number | undefined {
   if (text === undefined) return undefined;
@@ -50,10 +45,6 @@ function thresholdsOf(flags: DisclosureFlags): DisclosureThresholds {
   return t;
 }
 
-/** JSON without NaN/Infinity (they become null). */
-function json(value: unknown): string {
-  return `${JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
-}
 
 function output(text: string | Uint8Array, out: string | undefined): void {
   if (out) fs.writeFileSync(out, text);
