@@ -12,6 +12,26 @@ export interface Level {
   keys: string[];
   /** Variables of this level (questions, calculations, metadata) in questionnaire order. */
   fields: FieldDef[];
+  /** Names of this level's variables that identify a person (declared, or computed from one that does). */
+  identifiers: Set<string>;
+}
+
+/**
+ * The fields that identify a person: questions declared `identifier`, and every value computed from
+ * one (a calculation or default reading an identifier, directly or through other computed values:
+ * `concat('Dear ', ${head_name})` is as identifying as the name). One pass in evaluation order suffices.
+ */
+export function identifierFields(q: CompiledQuestionnaire): Set<number> {
+  const out = new Set<number>();
+  for (const f of q.fields) if (f.item.kind === 'question' && f.item.identifier === true) out.add(f.index);
+  for (const i of q.order) {
+    const f = q.fields[i];
+    for (const e of [f.calculation, f.defaultValue]) {
+      if (!e || out.has(i)) continue;
+      if (e.refs.some((ref) => { const t = q.byName.get(ref); return t !== undefined && out.has(t.index); })) out.add(i);
+    }
+  }
+  return out;
 }
 
 /** A variable of the codebook. */
@@ -34,10 +54,11 @@ export interface CodebookEntry {
 /** The levels of a questionnaire: household first, then every roster (nested ones after their parent). */
 export function levelsOf(q: CompiledQuestionnaire): Level[] {
   const levels: Level[] = [];
+  const identifying = identifierFields(q);
   const visit = (scope: number, keys: string[]) => {
     const roster = scope === -1 ? null : q.fields[scope];
     const fields = (q.fieldsOfScope.get(scope) ?? []).map((i) => q.fields[i]).filter((f) => f.item.kind === 'question' || f.item.kind === 'calculate' || f.item.kind === 'metadata');
-    levels.push({ name: roster ? roster.name : 'household', roster, keys, fields });
+    levels.push({ name: roster ? roster.name : 'household', roster, keys, fields, identifiers: new Set(fields.filter((f) => identifying.has(f.index)).map((f) => f.name)) });
     for (const i of q.fieldsOfScope.get(scope) ?? []) {
       const f = q.fields[i];
       if (f.item.kind === 'roster') visit(f.index, [...keys, `${f.name}_key`]);
@@ -66,7 +87,7 @@ export function codebookOf(q: CompiledQuestionnaire): CodebookEntry[] {
         variable: f.name,
         label,
         type,
-        identifier: item.kind === 'question' && item.identifier === true,
+        identifier: level.identifiers.has(f.name),
         quasiIdentifier: item.kind === 'question' && item.quasiIdentifier === true,
       };
       if (f.choices && item.kind === 'question' && item.type !== 'country') entry.valueLabels = Object.fromEntries(f.choices.map((c) => [c.value, allLanguages(c.label, q)]));
@@ -82,7 +103,7 @@ export function codebookOf(q: CompiledQuestionnaire): CodebookEntry[] {
 export function columnsOf(level: Level, withIdentifiers: boolean): { name: string; field: FieldDef; part: 'value' | 'currency' }[] {
   const cols: { name: string; field: FieldDef; part: 'value' | 'currency' }[] = [];
   for (const f of level.fields) {
-    if (!withIdentifiers && f.item.kind === 'question' && f.item.identifier) continue;
+    if (!withIdentifiers && level.identifiers.has(f.name)) continue;
     cols.push({ name: f.name, field: f, part: 'value' });
     if (f.item.kind === 'question' && f.item.type === 'amount') cols.push({ name: `${f.name}_currency`, field: f, part: 'currency' });
   }

@@ -3,6 +3,7 @@ import { isEmpty, toBoolean, toNumber, toText, type EvalContext, type Scalar, ty
 import { textIn, type CompiledQuestionnaire, type FieldDef } from './compile-questionnaire.js';
 import type { ResponseDocument, Text } from './format.js';
 import { CHOICE_PREFIX } from './choice-filter.js';
+import { MAX_TEXT_LENGTH, rosterRowCap } from './limits.js';
 
 /** A problem with an answer: its path (`members[2].age`, rows counted from 0), a stable code and a message. */
 export interface AnswerProblem {
@@ -315,7 +316,7 @@ export class FormState {
     const current = parent.children.get(roster.index) ?? [];
     const slots = this.q.slotsOfScope.get(roster.index)!;
     if (roster.repeatCount) {
-      const n = Math.max(0, Math.min(Math.trunc(toNumber(this.evaluate(roster, parent, roster.repeatCount))) || 0, (roster.item as { maxRows?: number }).maxRows ?? 500));
+      const n = Math.max(0, Math.min(Math.trunc(toNumber(this.evaluate(roster, parent, roster.repeatCount))) || 0, rosterRowCap(roster.item as { maxRows?: number }, this.q.source.settings)));
       if (n === current.length) return false;
       const rows = current.slice(0, n);
       while (rows.length < n) rows.push(new Row(this.nextKey(), roster.index, parent, slots));
@@ -448,8 +449,8 @@ export class FormState {
     const parent = parentPath ? this.locate(`${parentPath}.${rosterName}`).row : this.root;
     if (roster.scope !== parent.scope) throw new InputError('bad-path', `roster "${rosterName}" is not inside ${parentPath ?? 'the household level'}`, rosterName);
     const rows = parent.children.get(roster.index) ?? [];
-    const max = (roster.item as { maxRows?: number }).maxRows;
-    if (max && rows.length >= max) throw new InputError('too-many-rows', `roster "${rosterName}" allows at most ${max} rows`, rosterName);
+    const max = rosterRowCap(roster.item as { maxRows?: number }, this.q.source.settings);
+    if (rows.length >= max) throw new InputError('too-many-rows', `roster "${rosterName}" allows at most ${max} rows`, rosterName);
     const k = key ?? this.nextKey();
     if (rows.some((r) => r.key === k)) throw new InputError('duplicate-row', `roster "${rosterName}" already has a row "${k}"`, rosterName);
     parent.children.set(roster.index, [...rows, new Row(k, roster.index, parent, this.q.slotsOfScope.get(roster.index)!)]);
@@ -534,17 +535,23 @@ export class FormState {
             continue;
           }
           const rows: Row[] = [];
+          const seen = new Set<string>();
+          const cap = rosterRowCap(item, this.q.source.settings);
+          if (value.length > cap) {
+            problems.push({ path, code: 'rows', message: `has ${value.length} rows; at most ${cap} are allowed` });
+            continue;
+          }
           value.forEach((v, k) => {
             const rec = (v ?? {}) as Record<string, unknown>;
             const key = typeof rec._key === 'string' && rec._key ? rec._key : `r${k + 1}`;
-            if (rows.some((r) => r.key === key)) problems.push({ path: `${path}[${k}]`, code: 'rows', message: `row key "${key}" appears twice` });
+            if (seen.has(key)) problems.push({ path: `${path}[${k}]`, code: 'rows', message: `row key "${key}" appears twice` });
+            seen.add(key);
             const child = new Row(key, field.index, row, this.q.slotsOfScope.get(field.index)!);
             rows.push(child);
             fill(child, rec, `${path}[${k}]`);
           });
           row.children.set(field.index, rows);
-          const numeric = rows.map((r) => Number(/^r(\d+)$/.exec(r.key)?.[1] ?? 0));
-          this.keyCounter = Math.max(this.keyCounter, ...numeric);
+          for (const r of rows) this.keyCounter = Math.max(this.keyCounter, Number(/^r(\d+)$/.exec(r.key)?.[1] ?? 0));
           continue;
         }
         if (item.kind === 'question' || item.kind === 'metadata' || item.kind === 'calculate') {
@@ -634,7 +641,8 @@ export function typeProblem(field: FieldDef, answer: unknown): string | null {
   const values = valuesOf(field);
   switch (item.type) {
     case 'text':
-      return typeof answer === 'string' ? null : 'must be text';
+      if (typeof answer !== 'string') return 'must be text';
+      return answer.length > MAX_TEXT_LENGTH ? `is ${answer.length} characters long; at most ${MAX_TEXT_LENGTH} are allowed` : null;
     case 'integer':
       return typeof answer === 'number' && Number.isInteger(answer) ? null : 'must be a whole number';
     case 'decimal':

@@ -14,5 +14,5 @@ export { composeQuestionnaire, CompositionError } from './compose.js';
 export type { ComposeOptions, ModuleLike } from './compose.js';
 export { LIBRARY_MODULES, DOTM_MODULES, dotmHousehold, libraryQuestionnaires, libraryItem, exampleLfsHost, EXAMPLE_LFS_MAPPING } from './library/index.js';
 export type { QuestionnaireModule } from './library/index.js';
-export { levelsOf, codebookOf, columnsOf, flattenInterview } from './flatten.js';
+export { levelsOf, codebookOf, columnsOf, flattenInterview, identifierFields } from './flatten.js';
 export type { Level, CodebookEntry } from './flatten.js';

@@ -3,6 +3,7 @@ import addFormats from 'ajv-formats';
 import { uniqueBy } from '../common/collections.js';
 import type { CompiledQuestionnaire, FieldDef } from './compile-questionnaire.js';
 import { FormState, type AnswerProblem, type FormOptions } from './form-state.js';
+import { MAX_TEXT_LENGTH, rosterRowCap } from './limits.js';
 
 type Schema = Record<string, unknown>;
 
@@ -12,7 +13,7 @@ export function responseSchema(q: CompiledQuestionnaire): Schema {
     const properties: Record<string, Schema> = scope === -1 ? {} : { _key: { type: 'string', minLength: 1, maxLength: 100 } };
     for (const f of q.fieldsOfScope.get(scope) ?? []) {
       const field = q.fields[f];
-      const s = fieldSchema(field, scopeSchema);
+      const s = fieldSchema(field, scopeSchema, q.source.settings);
       if (s) properties[field.name] = s;
     }
     return { type: 'object', additionalProperties: false, properties, ...(scope === -1 ? {} : { required: ['_key'] }) };
@@ -39,14 +40,14 @@ export function responseSchema(q: CompiledQuestionnaire): Schema {
   };
 }
 
-function fieldSchema(field: FieldDef, scopeSchema: (scope: number) => Schema): Schema | null {
+function fieldSchema(field: FieldDef, scopeSchema: (scope: number) => Schema, settings: Record<string, unknown> | undefined): Schema | null {
   const item = field.item;
   switch (item.kind) {
     case 'note':
     case 'group':
       return null;
     case 'roster':
-      return { type: 'array', items: scopeSchema(field.index), ...(item.maxRows ? { maxItems: item.maxRows } : {}) };
+      return { type: 'array', items: scopeSchema(field.index), maxItems: rosterRowCap(item, settings) };
     case 'calculate':
       return { type: ['string', 'number', 'boolean', 'null'] };
     case 'metadata':
@@ -57,7 +58,7 @@ function fieldSchema(field: FieldDef, scopeSchema: (scope: number) => Schema): S
   const values = field.choices?.map((c) => c.value);
   switch (item.type) {
     case 'text':
-      return { type: 'string', maxLength: 10000 };
+      return { type: 'string', maxLength: MAX_TEXT_LENGTH };
     case 'integer':
       return { type: 'integer' };
     case 'decimal':
@@ -148,8 +149,10 @@ function rowProblems(state: FormState, answers: Record<string, unknown>): Answer
       out.push({ path: field.name, code: 'rows', message: `has ${keys.length} rows but its repeat count gives ${expected.length}` });
     }
     if (field.rowsFrom !== undefined) {
-      const missing = expected.filter((k) => !keys.includes(k));
-      const extra = keys.filter((k) => !expected.includes(k));
+      const expectedSet = new Set(expected);
+      const keySet = new Set(keys);
+      const missing = expected.filter((k) => !keySet.has(k));
+      const extra = keys.filter((k) => !expectedSet.has(k));
       if (missing.length || extra.length) {
         out.push({ path: field.name, code: 'rows', message: `rows must follow roster "${q.fields[field.rowsFrom].name}"${missing.length ? `; missing rows ${missing.join(', ')}` : ''}${extra.length ? `; rows ${extra.join(', ')} do not apply` : ''}` });
       }

@@ -11,13 +11,22 @@ import cookieParser from 'cookie-parser';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { mountRoutes } from './http/route.js';
 import { openApiDocument } from './http/openapi.js';
-import { API_ROUTES, SESSION_COOKIE } from './routes/index.js';
-import { userForToken, type User } from './auth/users.js';
+import { API_ROUTES } from './routes/index.js';
+import { sessionSettings, sessionTokenOf } from './routes/auth.js';
+import { DEFAULT_SESSION_LIMITS, userForToken, type User } from './auth/users.js';
+import { createHash } from 'node:crypto';
+import { jsonSafetyProblem } from '../common/json-safety.js';
 import { packageRoot, packageVersion } from './package-info.js';
 
 export interface AppDeps {
   db: Database;
-  config: Pick<ServerConfig, 'bodyLimitBytes'> & { loginAttemptsPerWindow?: number };
+  config: Pick<ServerConfig, 'bodyLimitBytes'> &
+    Partial<Pick<ServerConfig, 'trustProxy' | 'sessionLimits'>> & {
+      /** Sign-in attempts per address and user name per 15 minutes (default 20). */
+      loginAttemptsPerWindow?: number;
+      /** Sign-in attempts per address, whatever the user names, per 15 minutes (default 100): password spraying. */
+      loginAttemptsPerAddress?: number;
+    };
   logger?: Logger;
   /** Folder of the built client; default client/dist under the package root. Absent folder: API only. */
   clientDir?: string;
@@ -27,7 +36,9 @@ export interface AppDeps {
 export function createApp({ db, config, logger, clientDir }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For is believed only from the proxies named in TRUST_PROXY; otherwise any peer could pick its own address.
+  app.set('trust proxy', config.trustProxy ?? false);
+  sessionSettings.limits = config.sessionLimits ?? DEFAULT_SESSION_LIMITS;
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -59,25 +70,37 @@ export function createApp({ db, config, logger, clientDir }: AppDeps): Express {
   }
 
   const api = express.Router();
+  // Responses of the API carry personal data: never kept by a browser or a proxy cache.
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   api.use(requireJsonBodies);
+  // Sign-in bodies are small: a 4 MB "user name" is refused before anything stores or hashes it.
+  api.use('/auth/login', express.json({ limit: 4096, strict: true, type: ['application/json', 'application/*+json'] }));
   api.use(express.json({ limit: config.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
+  api.use(limitNesting);
   api.use(cookieParser());
-  // Password guessing: at most N sign-in attempts per address and user name per 15 minutes.
+  const window = 15 * 60_000;
+  const tooMany = (_req: express.Request, res: express.Response) => sendProblem(res, 429, 'too-many-attempts', 'too many sign-in attempts; wait 15 minutes');
+  // Password spraying: at most N attempts per address whatever the user names ...
+  api.use('/auth/login', rateLimit({ windowMs: window, limit: config.loginAttemptsPerAddress ?? 100, standardHeaders: 'draft-7', legacyHeaders: false, keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''), handler: tooMany }));
+  // ... and password guessing: at most M per address and user name. The key holds a short hash of the
+  // name, never the name itself, so the limiter's memory stays small whatever is sent.
   api.use(
     '/auth/login',
     rateLimit({
-      windowMs: 15 * 60_000,
+      windowMs: window,
       limit: config.loginAttemptsPerWindow ?? 20,
       standardHeaders: 'draft-7',
       legacyHeaders: false,
-      keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${typeof req.body?.username === 'string' ? req.body.username : ''}`,
-      handler: (_req, res) => sendProblem(res, 429, 'too-many-attempts', 'too many sign-in attempts; wait 15 minutes'),
+      keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${createHash('sha256').update(typeof req.body?.username === 'string' ? req.body.username.slice(0, 100) : '').digest('base64url').slice(0, 16)}`,
+      handler: tooMany,
     }),
   );
   const authenticate = async (req: express.Request): Promise<User | null> => {
-    const bearer = /^Bearer\s+(\S+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const token = bearer ?? (req.cookies?.[SESSION_COOKIE] as string | undefined);
-    return token ? userForToken(db, token) : null;
+    const token = sessionTokenOf(req);
+    return token ? userForToken(db, token, sessionSettings.limits) : null;
   };
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(API_ROUTES, packageVersion()));
@@ -124,6 +147,15 @@ function noCacheForShell(res: express.Response, filePath: string): void {
     res.setHeader('Cache-Control', 'no-cache');
   }
 }
+
+/** Request bodies nested deeper than recursive code can take are refused with a 400 (checked iteratively). */
+const limitNesting: RequestHandler = (req, res, next) => {
+  if (req.body !== undefined && typeof req.body === 'object') {
+    const p = jsonSafetyProblem(req.body, { text: false });
+    if (p) return sendProblem(res, 400, 'too-deep', `the request body ${p.path === '(document)' ? '' : `at ${p.path} `}${p.message}`);
+  }
+  next();
+};
 
 /** Bodies of writes must be JSON: anything else is 415, not a confusing 400 later. */
 const requireJsonBodies: RequestHandler = (req, res, next) => {

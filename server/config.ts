@@ -15,6 +15,10 @@ export interface ServerConfig {
   logLevel: LogLevel;
   /** Largest accepted JSON request body in bytes (BODY_LIMIT, default 5 MiB). */
   bodyLimitBytes: number;
+  /** Proxies whose X-Forwarded-For is believed (TRUST_PROXY: unset = none; `loopback`, addresses or CIDR ranges, comma-separated). */
+  trustProxy: false | string[];
+  /** Session idle and absolute limits (SESSION_IDLE_MINUTES, default 1440; SESSION_MAX_HOURS, default 336). */
+  sessionLimits: { idleMinutes: number; maxHours: number };
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -36,6 +40,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     databaseUrl,
     logLevel: logLevel as LogLevel,
     bodyLimitBytes: parseInteger(env.BODY_LIMIT ?? String(5 * 1024 * 1024), 'BODY_LIMIT', 1024, 1024 * 1024 * 1024),
+    trustProxy: env.TRUST_PROXY?.trim() ? env.TRUST_PROXY.split(',').map((x) => x.trim()).filter(Boolean) : false,
+    sessionLimits: {
+      idleMinutes: parseInteger(env.SESSION_IDLE_MINUTES ?? '1440', 'SESSION_IDLE_MINUTES', 1, 525_600),
+      maxHours: parseInteger(env.SESSION_MAX_HOURS ?? '336', 'SESSION_MAX_HOURS', 1, 8_760),
+    },
   };
 }
 

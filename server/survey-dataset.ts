@@ -1,9 +1,12 @@
-import JSZip from 'jszip';
-import { stringify } from 'csv-stringify/sync';
+import { PassThrough, type Readable } from 'node:stream';
+import yazl from 'yazl';
+import { stringify } from 'csv-stringify';
 import { designRoleOf, parseDatasetDesign, tableFromRecords, type Codebook, type DataTable, type Dataset, type DatasetDesign, type DatasetLevel } from '../analysis/index.js';
-import { codebookOf, flattenInterview, levelsOf, type CodebookEntry, type CompiledQuestionnaire } from '../questionnaires/index.js';
+import { codebookOf, flattenInterview, levelsOf, type CodebookEntry, type CompiledQuestionnaire, type Level } from '../questionnaires/index.js';
 import type { Database } from './db/index.js';
 import { levelColumns, type LevelRow } from './dataset-files.js';
+import { approvedInterviewPages, caseFieldNames, type InterviewRow } from './queries/submissions.js';
+import { neutraliseFormula } from './spreadsheet-safety.js';
 
 /** The design part of a survey's settings (`settings.design`): column names of the household file. */
 export interface SurveyDesignSettings {
@@ -14,6 +17,30 @@ export interface SurveyDesignSettings {
   nest?: boolean;
   lonelyPsu?: DatasetDesign['lonelyPsu'];
   variableMap?: Record<string, string>;
+}
+
+/**
+ * What a field of the sample's case data is (`settings.caseFields`): a design variable (weight, stratum,
+ * PSU, fpc), geography (`region` kept in public files, `area` codes replaced there), a quasi-identifier,
+ * another analysis variable, or an identifier. A field that is not declared is an identifier: listing
+ * files carry names, phone numbers and addresses, and nothing may reach analysts by omission.
+ */
+export const CASE_FIELD_ROLES = ['design', 'region', 'area', 'quasi-identifier', 'variable', 'identifier'] as const;
+export type CaseFieldRole = (typeof CASE_FIELD_ROLES)[number];
+
+/** The settings of a survey that the dataset reads. */
+export interface SurveySettings {
+  design?: SurveyDesignSettings;
+  caseFields?: Record<string, CaseFieldRole>;
+}
+
+/** The role of a case-data field: as declared; a column the design names is a design variable; else an identifier. */
+export function caseFieldRole(name: string, settings: SurveySettings): CaseFieldRole {
+  const declared = settings.caseFields?.[name];
+  if (declared) return declared;
+  const d = settings.design ?? {};
+  if ([d.weights, d.strata, ...(d.ids ?? []), ...(d.fpc ?? [])].includes(name)) return 'design';
+  return 'identifier';
 }
 
 /** The dataset levels of a questionnaire: household, rosters (nested ones under their parent), follow-up rosters following their source. */
@@ -27,48 +54,22 @@ export function datasetLevels(q: CompiledQuestionnaire): DatasetLevel[] {
   });
 }
 
+/** Options of a survey dataset: who reads it (identifiers or not), which review states, the survey settings. */
+export interface SurveyDatasetOptions {
+  withIdentifiers: boolean;
+  states: string[];
+  settings: SurveySettings;
+}
+
 /**
- * The survey's approved interviews as a dataset: one table per level (identifiers only when allowed), the
- * sampling variables of each interview's assignment (case data: region, ea, weight ...) on the household
- * rows, design.json from `settings.design`, and the codebook.
+ * design.json and codebook.json of the survey's dataset, before any row is read: the questionnaire's
+ * variables (identifiers, and values computed from them, only when allowed) and the case-data fields of
+ * the assignments, each with its declared role (undeclared ones are identifiers).
  */
-export async function surveyDataset(
-  db: Database,
-  surveyId: string,
-  q: CompiledQuestionnaire,
-  opts: { withIdentifiers: boolean; states: string[]; settings: { design?: SurveyDesignSettings } },
-): Promise<{ dataset: Dataset; rows: Record<string, LevelRow[]> }> {
-  const levels = levelsOf(q);
-  const rows: Record<string, LevelRow[]> = Object.fromEntries(levels.map((l) => [l.name, []]));
-  const caseColumns = new Set<string>();
-  const page = 500;
-  for (let offset = 0; ; offset += page) {
-    const r = await db.query<{ interview_id: string; answers: Record<string, unknown> | string; case_data: Record<string, unknown> | string | null }>(
-      `SELECT s.interview_id, s.answers, a.case_data FROM submissions s LEFT JOIN assignments a ON a.id = s.assignment_id
-       WHERE s.survey_id = $1 AND NOT s.superseded AND s.state = ANY($2) ORDER BY s.received_at, s.instance_id LIMIT ${page} OFFSET ${offset}`,
-      [surveyId, opts.states],
-    );
-    for (const row of r.rows) {
-      const answers = typeof row.answers === 'string' ? JSON.parse(row.answers) : row.answers;
-      const caseData = (typeof row.case_data === 'string' ? JSON.parse(row.case_data) : row.case_data) ?? {};
-      for (const level of levels) {
-        const out = flattenInterview(level, row.interview_id, answers, opts.withIdentifiers);
-        if (level.name === 'household') {
-          for (const o of out) {
-            for (const [k, v] of Object.entries(caseData)) {
-              if ((typeof v === 'string' || typeof v === 'number') && !(k in o)) {
-                o[k] = v;
-                caseColumns.add(k);
-              }
-            }
-          }
-        }
-        rows[level.name].push(...out);
-      }
-    }
-    if (r.rows.length < page) break;
-  }
+export async function surveyDatasetDescription(db: Database, surveyId: string, q: CompiledQuestionnaire, opts: SurveyDatasetOptions): Promise<{ design: DatasetDesign; codebook: Codebook; caseColumns: string[] }> {
   const d = opts.settings.design ?? {};
+  const questionVariables = new Set(codebookOf(q).filter((v) => v.level === 'household').map((v) => v.variable));
+  const caseColumns = (await caseFieldNames(db, surveyId)).filter((c) => !questionVariables.has(c) && c !== 'interview_id' && (opts.withIdentifiers || caseFieldRole(c, opts.settings) !== 'identifier'));
   const design = parseDatasetDesign({
     format: 'mdsurvey-dataset/1',
     title: `${q.source.title ? (typeof q.source.title === 'string' ? q.source.title : (q.source.title.en ?? q.source.id)) : q.source.id} ${q.source.version}`,
@@ -81,26 +82,113 @@ export async function surveyDataset(
     ...(d.lonelyPsu ? { lonelyPsu: d.lonelyPsu } : {}),
     levels: datasetLevels(q),
     ...(d.variableMap ? { variableMap: d.variableMap } : {}),
-    provenance: { source: 'mdsurvey server export', surveyId, states: opts.states, identifiersIncluded: opts.withIdentifiers, ...(opts.settings.design ? {} : { note: 'the survey settings name no design: weights default to a column "weight" (set settings.design)' }) },
+    provenance: {
+      source: 'mdsurvey server export',
+      surveyId,
+      states: opts.states,
+      // The truth about this file: identifiers (declared, computed from one, undeclared case data) are in it only for the restricted tier.
+      identifiersIncluded: opts.withIdentifiers,
+      ...(opts.settings.design ? {} : { note: 'the survey settings name no design: weights default to a column "weight" (set settings.design)' }),
+    },
   });
   const variables: CodebookEntry[] = [
     ...codebookOf(q).filter((v) => opts.withIdentifiers || !v.identifier),
-    ...[...caseColumns].map((c) => ({ level: 'household', variable: c, label: { en: `${c} (sample case data)` }, type: 'case', identifier: false, quasiIdentifier: c === design.strata, design: designRoleOf(design, c) })),
+    ...caseColumns.map((c): CodebookEntry => {
+      const role = caseFieldRole(c, opts.settings);
+      return {
+        level: 'household',
+        variable: c,
+        label: { en: `${c} (sample case data${settings(opts.settings, c) ? '' : ', not declared: treated as an identifier'})` },
+        type: 'case',
+        identifier: role === 'identifier',
+        quasiIdentifier: role === 'quasi-identifier' || role === 'region' || c === design.strata,
+        ...(designRoleOf(design, c) ? { design: designRoleOf(design, c) } : {}),
+        ...(role === 'region' || role === 'area' ? { geography: role } : {}),
+      };
+    }),
   ];
   const codebook: Codebook = { questionnaire: { id: q.source.id, version: q.source.version }, languages: q.source.languages.available, variables };
+  return { design, codebook, caseColumns };
+}
+
+const settings = (s: SurveySettings, c: string) => s.caseFields?.[c] !== undefined || caseFieldRole(c, s) === 'design';
+
+/** The rows one interview gives a level, with the case columns on the household rows. */
+function levelRows(level: Level, row: InterviewRow, withIdentifiers: boolean, caseColumns: readonly string[]): LevelRow[] {
+  const out = flattenInterview(level, row.interview_id, row.answers, withIdentifiers);
+  if (level.name === 'household') {
+    for (const o of out) {
+      for (const c of caseColumns) {
+        const v = row.case_data?.[c];
+        o[c] = typeof v === 'string' || typeof v === 'number' ? v : '';
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The survey's approved interviews as a dataset in memory (for indicators and tables): one table per
+ * level, the declared case data on the household rows, design.json and the codebook. Interviews are
+ * read in keyset pages, so the request loop is free between pages.
+ */
+export async function surveyDataset(db: Database, surveyId: string, q: CompiledQuestionnaire, opts: SurveyDatasetOptions): Promise<{ dataset: Dataset; rows: Record<string, LevelRow[]> }> {
+  const { design, codebook, rows } = await surveyRows(db, surveyId, q, opts);
   const tables = new Map<string, DataTable>();
   for (const level of design.levels) tables.set(level.name, tableFromRecords(rows[level.name], levelColumns(design, codebook, level.name, rows[level.name])));
   return { dataset: { design, codebook, tables }, rows };
 }
 
-/** The dataset as a .zip: design.json, codebook.json, one CSV per level (the format `mdsurvey` reads). */
-export async function datasetZip(dataset: Dataset, rows: Record<string, LevelRow[]>): Promise<Buffer> {
-  const zip = new JSZip();
-  zip.file('design.json', `${JSON.stringify(dataset.design, null, 2)}\n`);
-  zip.file('codebook.json', `${JSON.stringify(dataset.codebook, null, 1)}\n`);
-  for (const level of dataset.design.levels) {
-    const columns = levelColumns(dataset.design, dataset.codebook, level.name, rows[level.name]);
-    zip.file(level.file, stringify(rows[level.name], { header: true, columns }));
+/** The dataset's description and its rows per level, without the analysis tables (a worker builds those). */
+export async function surveyRows(db: Database, surveyId: string, q: CompiledQuestionnaire, opts: SurveyDatasetOptions): Promise<{ design: DatasetDesign; codebook: Codebook; rows: Record<string, LevelRow[]> }> {
+  const { design, codebook, caseColumns } = await surveyDatasetDescription(db, surveyId, q, opts);
+  const levels = levelsOf(q);
+  const rows: Record<string, LevelRow[]> = Object.fromEntries(levels.map((l) => [l.name, []]));
+  for await (const page of approvedInterviewPages(db, surveyId, opts.states)) {
+    for (const row of page) for (const level of levels) for (const r of levelRows(level, row, opts.withIdentifiers, caseColumns)) rows[level.name].push(r);
   }
-  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+  return { design, codebook, rows };
 }
+
+/**
+ * The dataset as a .zip stream: design.json, codebook.json, one CSV per level (the format `mdsurvey`
+ * reads). Each level is one keyset pass over the interviews streamed through csv-stringify into the
+ * zip, so memory stays flat whatever the survey size. `spreadsheet` neutralises text that Excel would
+ * run as a formula (see spreadsheet-safety.ts).
+ */
+export async function datasetZipStream(db: Database, surveyId: string, q: CompiledQuestionnaire, opts: SurveyDatasetOptions & { spreadsheet?: boolean }): Promise<Readable> {
+  const { design, codebook, caseColumns } = await surveyDatasetDescription(db, surveyId, q, opts);
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(Buffer.from(`${JSON.stringify(design, null, 2)}\n`), 'design.json');
+  zip.addBuffer(Buffer.from(`${JSON.stringify({ ...codebook, ...(opts.spreadsheet ? { csvFormulaGuard: FORMULA_NOTE } : {}) }, null, 1)}\n`), 'codebook.json');
+  const levels = levelsOf(q);
+  for (const spec of design.levels) {
+    const level = levels.find((l) => l.name === spec.name)!;
+    const columns = levelColumns(design, codebook, level.name, []);
+    const csv = stringify({ header: true, columns, cast: opts.spreadsheet ? { string: neutraliseFormula } : {} });
+    const out = new PassThrough();
+    csv.pipe(out);
+    zip.addReadStream(out, spec.file);
+    // Fed lazily: the zip reads one level's stream after the other; backpressure paces the database reads.
+    void (async () => {
+      try {
+        for await (const page of approvedInterviewPages(db, surveyId, opts.states)) {
+          for (const row of page) {
+            for (const r of levelRows(level, row, opts.withIdentifiers, caseColumns)) {
+              if (!csv.write(r)) await new Promise((resolve) => csv.once('drain', resolve));
+            }
+          }
+        }
+        csv.end();
+      } catch (err) {
+        out.destroy(err as Error);
+      }
+    })();
+  }
+  zip.end();
+  return zip.outputStream as Readable;
+}
+
+/** What the codebook says of CSV files written for spreadsheets. */
+export const FORMULA_NOTE =
+  'Text beginning with =, +, -, @, a tab or a carriage return is written with a leading apostrophe in CSV and XLSX files, so that a spreadsheet shows it instead of running it as a formula; .dta and JSON files keep the raw value.';

@@ -118,6 +118,12 @@ export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, optio
   const indicators = options.only ? cat.indicators.filter((i) => options.only!.includes(i.id)) : cat.indicators;
   if (options.only) for (const id of options.only) if (!cat.indicators.some((i) => i.id === id)) throw new InputError('unknown-indicator', `no indicator "${id}" in the catalogue`, id);
   const missingBy = new Set<string>();
+  // An identifier never groups published estimates: its values would be printed as group labels.
+  for (const name of [options.compare, ...by]) {
+    if (name && dataset.codebook.variables.some((v) => v.variable === name && v.identifier)) {
+      throw new InputError('identifier-grouping', `"${name}" is an identifier; estimates cannot be grouped by it`, name === options.compare ? '--compare' : '--by');
+    }
+  }
 
   for (const ind of indicators) {
     let entry = tableCache.get(ind.level);

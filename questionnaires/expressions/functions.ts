@@ -1,4 +1,6 @@
+import { RE2JS } from 're2js';
 import type { EvalContext } from './context.js';
+import { MAX_PATTERN_LENGTH } from '../limits.js';
 import { EvaluationError } from './errors.js';
 import { daysToIsoDate, isEmpty, isoToDays, toBoolean, toList, toNumber, toText, type Value } from './values.js';
 
@@ -18,16 +20,29 @@ const words = (v: Value): string[] => {
 const flatNumbers = (args: Value[]): number[] => args.flatMap((a) => toList(a).map((x) => toNumber(x)));
 const nowOf = (ctx: EvalContext): Date => (ctx.now ? ctx.now() : new Date());
 
-const regexCache = new Map<string, RegExp>();
-/** Compiles (and caches) a user regular expression; a bad one is an EvaluationError, not a crash. */
-export function userRegex(pattern: string): RegExp {
+/** A compiled user pattern; `test` looks for a match anywhere in the text, as XPath's regex() does. */
+export interface UserPattern {
+  test(text: string): boolean;
+}
+
+const regexCache = new Map<string, UserPattern>();
+/**
+ * Compiles (and caches) a user regular expression with RE2 semantics (re2js): matching takes time
+ * linear in the text whatever the pattern, so a constraint cannot stall a browser or the server.
+ * Patterns RE2 cannot run in linear time (backreferences, lookaround) are refused with the reason:
+ * an EvaluationError, not a crash. The same engine runs in the browser and on the server.
+ */
+export function userRegex(pattern: string): UserPattern {
   let re = regexCache.get(pattern);
   if (!re) {
+    if (pattern.length > MAX_PATTERN_LENGTH) throw new EvaluationError(`regular expression is longer than ${MAX_PATTERN_LENGTH} characters`);
+    let compiled: RE2JS;
     try {
-      re = new RegExp(pattern, 'u');
+      compiled = RE2JS.compile(pattern);
     } catch (err) {
-      throw new EvaluationError(`invalid regular expression /${pattern}/: ${(err as Error).message}`);
+      throw new EvaluationError(`invalid or unsupported regular expression /${pattern}/ (RE2 syntax: no backreferences or lookaround): ${(err as Error).message}`);
     }
+    re = { test: (text: string) => compiled.matcher(text).find() };
     if (regexCache.size > 500) regexCache.clear();
     regexCache.set(pattern, re);
   }

@@ -6,6 +6,7 @@ import { registerServe } from './serve-command.js';
 import { registerAnalysisCommands } from './analysis-commands.js';
 import { registerSamplingCommands } from './sampling-commands.js';
 import { registerQuestionnaireCommands } from './questionnaire-commands.js';
+import { registerUserCommands } from './users-command.js';
 
 /** Exit codes: 0 success, 1 runtime failure (database, I/O), 2 bad input or usage. */
 export const EXIT_RUNTIME = 1;
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerAnalysisCommands(program);
   registerSamplingCommands(program);
   registerQuestionnaireCommands(program);
+  registerUserCommands(program);
   return program;
 }
 

@@ -1,5 +1,5 @@
 import type { Request, Response, Router } from 'express';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Database } from '../db/index.js';
 import type { Role, User } from '../auth/users.js';
@@ -39,8 +39,32 @@ export interface RouteSpec {
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A UUID as routes take it. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = UUID_PATTERN;
+
+/** A whole-number query parameter within [min, max] (absent: the default); anything else is a 400 naming it. */
+export function intParameter(query: Record<string, string>, name: string, dflt: number, min: number, max: number): number {
+  const raw = query[name];
+  if (raw === undefined || raw === '') return dflt;
+  const n = /^-?\d{1,12}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new HttpProblem(400, 'bad-parameter', `${name} must be a whole number from ${min} to ${max}; got "${raw.slice(0, 40)}"`);
+  return n;
+}
 const SAFE_TEXT = /^[A-Za-z0-9_.-]{1,100}$/;
+
+/** A compiled validator of a request body schema (ajv, all errors, with formats). */
+export function bodyValidator(schema: JsonSchema) {
+  return ajv.compile(schema);
+}
+
+/** ajv errors as `{path, message}` a person can act on. */
+export function schemaErrors(errors: ErrorObject[] | null | undefined): { path: string; message: string }[] {
+  return (errors ?? []).map((e) => ({
+    path: e.instancePath || '/',
+    message: e.keyword === 'additionalProperties' ? `unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"` : (e.message ?? 'invalid'),
+  }));
+}
 
 /** Mounts route specs on a router: authentication, role check, parameter and body validation, then the handler. */
 export function mountRoutes(router: Router, db: Database, routes: readonly RouteSpec[], authenticate: (req: Request) => Promise<User | null>): void {
@@ -62,10 +86,7 @@ export function mountRoutes(router: Router, db: Database, routes: readonly Route
         if (validate) {
           body = req.body;
           if (body === undefined || !validate(body)) {
-            const errors = (validate.errors ?? []).map((e) => ({
-              path: e.instancePath || '/',
-              message: e.keyword === 'additionalProperties' ? `unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"` : (e.message ?? 'invalid'),
-            }));
+            const errors = schemaErrors(validate.errors);
             throw new HttpProblem(422, 'invalid-body', body === undefined ? 'a JSON body is required' : `the request body is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
           }
         }

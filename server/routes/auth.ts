@@ -1,11 +1,29 @@
+import type { Request } from 'express';
 import type { RouteSpec } from '../http/route.js';
 import { HttpProblem } from '../http/problem.js';
-import { createSession, endSession, toUser } from '../auth/users.js';
-import { verifyPassword } from '../auth/passwords.js';
+import { createSession, endSession, endSessionsOf, toUser, type SessionLimits } from '../auth/users.js';
+import { hashPassword, needsRehash, passwordProblem, verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
+import { audit } from './audit.js';
 
 export const SESSION_COOKIE = 'mdsurvey_session';
 
-/** Sign in, sign out, who am I. */
+/** The session token of a request: `Authorization: Bearer` first, else the session cookie (one rule for sign-in checks and sign-out). */
+export function sessionTokenOf(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  if (header !== undefined) {
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+    if (bearer) return bearer;
+  }
+  const cookie = req.cookies?.[SESSION_COOKIE];
+  return typeof cookie === 'string' && cookie ? cookie : undefined;
+}
+
+/** The session limits the app was started with (set by createApp). */
+export const sessionSettings: { limits?: SessionLimits } = {};
+
+const ALL_ROLES = ['admin', 'statistician', 'supervisor', 'enumerator', 'analyst'] as const;
+
+/** Sign in, sign out, who am I, change my password. */
 export const authRoutes: RouteSpec[] = [
   {
     method: 'post',
@@ -26,10 +44,13 @@ export const authRoutes: RouteSpec[] = [
         [username],
       );
       const row = r.rows[0];
-      // Same answer for an unknown user and a wrong password.
-      if (!row || row.disabled || !(await verifyPassword(password, row.password_hash))) throw new HttpProblem(401, 'bad-credentials', 'wrong user name or password');
-      const session = await createSession(db, row.id, token ? 'bearer' : 'cookie');
-      if (!token) res.cookie(SESSION_COOKIE, session, { httpOnly: true, sameSite: 'lax', secure: res.req.secure, maxAge: 30 * 86400_000, path: '/' });
+      // Same answer, and the same time, for an unknown user, a disabled one and a wrong password.
+      const ok = row ? await verifyPassword(password, row.password_hash) : await verifyAgainstDummy(password);
+      if (!row || row.disabled || !ok) throw new HttpProblem(401, 'bad-credentials', 'wrong user name or password');
+      if (needsRehash(row.password_hash)) await db.query('UPDATE users SET password_hash = $2 WHERE id = $1', [row.id, await hashPassword(password)]);
+      const limits = sessionSettings.limits;
+      const session = await createSession(db, row.id, token ? 'bearer' : 'cookie', limits);
+      if (!token) res.cookie(SESSION_COOKIE, session, { httpOnly: true, sameSite: 'lax', secure: res.req.secure, ...(limits ? { maxAge: limits.maxHours * 3600_000 } : {}), path: '/' });
       return { body: { user: toUser(row), ...(token ? { token: session } : {}) } };
     },
   },
@@ -38,9 +59,10 @@ export const authRoutes: RouteSpec[] = [
     path: '/auth/logout',
     tag: 'auth',
     summary: 'Sign out',
-    roles: ['admin', 'statistician', 'supervisor', 'enumerator', 'analyst'],
+    roles: ALL_ROLES,
     async handler({ db, req, res }) {
-      const token = req.cookies?.[SESSION_COOKIE] ?? /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      // The token that authenticated this request is the one ended (the same rule as sign-in checks).
+      const token = sessionTokenOf(req);
       if (token) await endSession(db, token);
       res.clearCookie(SESSION_COOKIE, { path: '/' });
       return { status: 204 };
@@ -51,9 +73,34 @@ export const authRoutes: RouteSpec[] = [
     path: '/auth/me',
     tag: 'auth',
     summary: 'Show the signed-in user',
-    roles: ['admin', 'statistician', 'supervisor', 'enumerator', 'analyst'],
+    roles: ALL_ROLES,
     async handler({ user }) {
       return { body: { user } };
+    },
+  },
+  {
+    method: 'post',
+    path: '/auth/password',
+    tag: 'auth',
+    summary: 'Change my password',
+    roles: ALL_ROLES,
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['currentPassword', 'newPassword'],
+      properties: { currentPassword: { type: 'string', minLength: 1, maxLength: 200 }, newPassword: { type: 'string', minLength: 1, maxLength: 200 } },
+    },
+    async handler({ db, user, body, req }) {
+      const b = body as { currentPassword: string; newPassword: string };
+      const r = await db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [user.id]);
+      if (!r.rows[0] || !(await verifyPassword(b.currentPassword, r.rows[0].password_hash))) throw new HttpProblem(403, 'bad-credentials', 'the current password is wrong');
+      const problem = passwordProblem(b.newPassword, user.username);
+      if (problem) throw new HttpProblem(422, 'weak-password', problem);
+      await db.query('UPDATE users SET password_hash = $2 WHERE id = $1', [user.id, await hashPassword(b.newPassword)]);
+      // Every other session of the user ends (a stolen token stops working); this one goes on.
+      const ended = await endSessionsOf(db, user.id, sessionTokenOf(req));
+      await audit(db, user, 'password-change', 'user', user.id, { sessionsEnded: ended });
+      return { body: { changed: true, sessionsEnded: ended } };
     },
   },
 ];

@@ -4,20 +4,24 @@ import { HttpProblem } from '../http/problem.js';
 import { codebookOf, columnsOf, flattenInterview, levelsOf, type CompiledQuestionnaire } from '../../questionnaires/index.js';
 import { compiledVersion } from '../questionnaire-cache.js';
 import type { Database } from '../db/index.js';
-import type { Role } from '../auth/users.js';
 import { InputError } from '../../common/errors.js';
-import { computeIndicators, shippedCatalogue } from '../../analysis/index.js';
-import { datasetZip, surveyDataset, type SurveyDesignSettings } from '../survey-dataset.js';
+import { shippedCatalogue } from '../../analysis/index.js';
+import { datasetZipStream, FORMULA_NOTE, surveyDatasetDescription, surveyRows, type SurveySettings } from '../survey-dataset.js';
+import { allows, APPROVED_STATES } from '../auth/policy.js';
+import type { User } from '../auth/users.js';
+import { approvedInterviewPages } from '../queries/submissions.js';
+import { neutraliseFormula } from '../spreadsheet-safety.js';
+import { computeIndicatorsOffLoop } from '../workers/indicators.js';
 
-async function surveySettings(db: Database, surveyId: string): Promise<{ design?: SurveyDesignSettings }> {
+async function surveySettings(db: Database, surveyId: string): Promise<SurveySettings> {
   const r = await db.query<{ settings: Record<string, unknown> | string }>('SELECT settings FROM surveys WHERE id = $1', [surveyId]);
   if (!r.rows[0]) throw new HttpProblem(404, 'not-found', `no survey ${surveyId}`);
   const settings = typeof r.rows[0].settings === 'string' ? JSON.parse(r.rows[0].settings) : r.rows[0].settings;
   return settings ?? {};
 }
 
-/** Roles that may see direct identifiers in exports; analysts never do. */
-const SEE_IDENTIFIERS: readonly Role[] = ['admin', 'statistician'];
+/** Whether the user's exports carry identifiers (the policy's restricted tier); analysts never do. */
+const withIdentifiers = (user: User) => allows(user, 'export.identifiers');
 const STATES = ['completed', 'supervisor_approved', 'rejected', 'hq_approved'];
 
 async function latestVersion(db: Database, surveyId: string): Promise<CompiledQuestionnaire> {
@@ -26,11 +30,28 @@ async function latestVersion(db: Database, surveyId: string): Promise<CompiledQu
   return (await compiledVersion(db, surveyId, r.rows[0].version))!;
 }
 
-function statesOf(query: Record<string, string>): string[] {
-  const states = (query.states ?? 'supervisor_approved,hq_approved').split(',').map((s) => s.trim());
+/** The review states asked for (default: approved); interviews not yet approved are for HQ only, never analysts. */
+function statesOf(query: Record<string, string>, user: User): string[] {
+  const states = (query.states ?? APPROVED_STATES.join(',')).split(',').map((s) => s.trim());
   const bad = states.find((s) => !STATES.includes(s));
-  if (bad) throw new HttpProblem(400, 'bad-parameter', `unknown state "${bad}" in states`);
+  if (bad) throw new HttpProblem(400, 'bad-parameter', `unknown state "${bad.slice(0, 40)}" in states`);
+  const unapproved = states.filter((s) => !APPROVED_STATES.includes(s));
+  if (unapproved.length && !allows(user, 'export.unapproved')) throw new HttpProblem(403, 'approved-only', `a ${user.role} may read approved interviews only (not ${unapproved.join(', ')})`);
   return states;
+}
+
+/** A file name safe in a Content-Disposition header: letters, digits, dot, dash, underscore. */
+const safeFileName = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 150);
+
+/**
+ * Variables an analyst may group by (`compare`, `by`): declared in the analyst's codebook and not
+ * identifying (no identifier, nothing computed from one, no undeclared case data, no free-text answer),
+ * or a derived variable of the indicator catalogue.
+ */
+function groupingAllowed(codebook: { variables: { variable: string; identifier: boolean; type: string }[] }, name: string): boolean {
+  if (shippedCatalogue().derived.some((d) => d.name === name)) return true;
+  const v = codebook.variables.find((x) => x.variable === name);
+  return v !== undefined && !v.identifier && v.type !== 'text';
 }
 
 /** Approved interviews as one CSV per level, and the codebook. */
@@ -43,7 +64,7 @@ export const exportRoutes: RouteSpec[] = [
     roles: ['admin', 'statistician', 'analyst'],
     async handler({ db, params, user }) {
       const q = await latestVersion(db, params.surveyId);
-      const withIds = SEE_IDENTIFIERS.includes(user.role);
+      const withIds = withIdentifiers(user);
       return {
         body: {
           levels: levelsOf(q).map((l) => ({ name: l.name, keys: l.keys, columns: columnsOf(l, withIds).map((c) => c.name), href: `/api/v1/surveys/${params.surveyId}/export/${l.name}.csv` })),
@@ -60,8 +81,8 @@ export const exportRoutes: RouteSpec[] = [
     roles: ['admin', 'statistician', 'analyst'],
     async handler({ db, params, user }) {
       const q = await latestVersion(db, params.surveyId);
-      const withIds = SEE_IDENTIFIERS.includes(user.role);
-      return { body: { questionnaire: { id: q.source.id, version: q.source.version }, variables: codebookOf(q).filter((v) => withIds || !v.identifier) } };
+      const withIds = withIdentifiers(user);
+      return { body: { questionnaire: { id: q.source.id, version: q.source.version }, identifiersIncluded: withIds, csvFormulaGuard: FORMULA_NOTE, variables: codebookOf(q).filter((v) => withIds || !v.identifier) } };
     },
   },
   {
@@ -75,26 +96,19 @@ export const exportRoutes: RouteSpec[] = [
       const q = await latestVersion(db, params.surveyId);
       const level = levelsOf(q).find((l) => l.name === params.level);
       if (!level) throw new HttpProblem(404, 'not-found', `no level "${params.level}" (levels: ${levelsOf(q).map((l) => l.name).join(', ')})`);
-      const states = statesOf(query);
-      const withIds = SEE_IDENTIFIERS.includes(user.role);
+      const states = statesOf(query, user);
+      const withIds = withIdentifiers(user);
       const columns = [...level.keys, ...columnsOf(level, withIds).map((c) => c.name)];
-      res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${level.name}.csv"`);
-      const csv = stringify({ header: true, columns });
+      res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${safeFileName(level.name)}.csv"`);
+      // Meant for spreadsheets: text that would run as a formula is neutralised (the codebook says so).
+      const csv = stringify({ header: true, columns, cast: { string: neutraliseFormula } });
       csv.pipe(res);
-      // Page through the interviews so memory stays flat whatever the survey size.
-      const page = 500;
-      for (let offset = 0; ; offset += page) {
-        const r = await db.query<{ interview_id: string; answers: Record<string, unknown> | string }>(
-          `SELECT interview_id, answers FROM submissions WHERE survey_id = $1 AND NOT superseded AND state = ANY($2) ORDER BY received_at, instance_id LIMIT ${page} OFFSET ${offset}`,
-          [params.surveyId, states],
-        );
-        for (const row of r.rows) {
-          const answers = typeof row.answers === 'string' ? JSON.parse(row.answers) : row.answers;
-          for (const out of flattenInterview(level, row.interview_id, answers, withIds)) {
+      for await (const page of approvedInterviewPages(db, params.surveyId, states)) {
+        for (const row of page) {
+          for (const out of flattenInterview(level, row.interview_id, row.answers, withIds)) {
             if (!csv.write(out)) await new Promise((resolve) => csv.once('drain', resolve));
           }
         }
-        if (r.rows.length < page) break;
       }
       csv.end();
       await new Promise((resolve) => res.once('finish', resolve));
@@ -109,10 +123,11 @@ export const exportRoutes: RouteSpec[] = [
     roles: ['admin', 'statistician', 'analyst'],
     async handler({ db, params, user, query, res }) {
       const q = await latestVersion(db, params.surveyId);
-      const { dataset, rows } = await surveyDataset(db, params.surveyId, q, { withIdentifiers: SEE_IDENTIFIERS.includes(user.role), states: statesOf(query), settings: await surveySettings(db, params.surveyId) });
-      const zip = await datasetZip(dataset, rows);
-      res.status(200).type('application/zip').setHeader('Content-Disposition', `attachment; filename="${q.source.id}-${q.source.version}-dataset.zip"`);
-      res.end(zip);
+      const stream = await datasetZipStream(db, params.surveyId, q, { withIdentifiers: withIdentifiers(user), states: statesOf(query, user), settings: await surveySettings(db, params.surveyId), spreadsheet: true });
+      res.status(200).type('application/zip').setHeader('Content-Disposition', `attachment; filename="${safeFileName(`${q.source.id}-${q.source.version}-dataset`)}.zip"`);
+      stream.on('error', (err) => res.destroy(err));
+      stream.pipe(res);
+      await new Promise((resolve) => res.once('close', resolve));
       return undefined;
     },
   },
@@ -122,17 +137,21 @@ export const exportRoutes: RouteSpec[] = [
     tag: 'exports',
     summary: 'The indicator catalogue on the approved interviews, by group (?compare=hh_migration_status&by=region)',
     roles: ['admin', 'statistician', 'analyst'],
-    async handler({ db, params, query }) {
+    async handler({ db, params, query, user }) {
       const q = await latestVersion(db, params.surveyId);
       const settings = await surveySettings(db, params.surveyId);
       if (!settings.design?.weights) throw new HttpProblem(409, 'no-design', 'the survey settings name no design: PATCH settings.design with at least "weights" (a column of the assignments\' case data)');
-      const { dataset } = await surveyDataset(db, params.surveyId, q, { withIdentifiers: false, states: statesOf(query), settings });
+      const states = statesOf(query, user);
+      const compare = query.compare || undefined;
+      const by = query.by ? query.by.split(',').map((b) => b.trim()).filter(Boolean) : [];
+      // Grouping variables become labels in the answer: only declared, non-identifying ones.
+      const { codebook } = await surveyDatasetDescription(db, params.surveyId, q, { withIdentifiers: false, states, settings });
+      for (const [what, name] of [...(compare ? [['compare', compare]] : []), ...by.map((b) => ['by', b])]) {
+        if (!groupingAllowed(codebook, name)) throw new HttpProblem(422, 'not-a-grouping-variable', `${what} "${name.slice(0, 64)}" is not a declared, non-identifying variable of this survey (identifiers, free text and undeclared case data cannot group estimates)`);
+      }
+      const { design, codebook: full, rows } = await surveyRows(db, params.surveyId, q, { withIdentifiers: false, states, settings });
       try {
-        const report = computeIndicators(dataset, shippedCatalogue(), {
-          compare: query.compare || undefined,
-          reference: query.reference || undefined,
-          by: query.by ? query.by.split(',').map((b) => b.trim()).filter(Boolean) : [],
-        });
+        const report = await computeIndicatorsOffLoop({ design, codebook: full, rows, options: { compare, reference: query.reference || undefined, by } });
         // Suppressed estimates are not served: the API is for analysts (no restricted tier).
         return { body: { ...report, rows: report.rows.map((r) => (r.flags.includes('suppressed') ? { ...r, estimate: null, se: null, ci: null, cv: null, difference: null } : r)) } };
       } catch (err) {

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/index.js';
-import type { RouteSpec } from '../http/route.js';
+import { bodyValidator, intParameter, schemaErrors, UUID_PATTERN, type RouteSpec } from '../http/route.js';
 import { HttpProblem } from '../http/problem.js';
 import type { User } from '../auth/users.js';
 import { validateResponse } from '../../questionnaires/index.js';
 import { compiledVersion } from '../questionnaire-cache.js';
 import { audit } from './audit.js';
+import { allows, REPLACEABLE_IN, type Action } from '../auth/policy.js';
+import { jsonSafetyProblem } from '../../common/json-safety.js';
 import type { Submission } from '../../common/submission.js';
 
 const SUBMISSION_SCHEMA = {
@@ -22,6 +24,8 @@ const SUBMISSION_SCHEMA = {
     meta: { type: 'object' },
   },
 } as const;
+
+const validSubmission = bodyValidator(SUBMISSION_SCHEMA);
 
 /** JSON with sorted keys, so the same content always hashes the same. */
 function canonical(v: unknown): string {
@@ -69,13 +73,10 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
     if (earlier) return earlier; // an identical resend of an interview stored under an older rule set
     throw new HttpProblem(422, 'invalid-submission', `the interview has ${problems.length} problem${problems.length === 1 ? '' : 's'}`, { errors: problems });
   }
-  if (b.assignmentId) {
-    const a = await db.query<{ enumerator_id: string; survey_id: string }>('SELECT enumerator_id, survey_id FROM assignments WHERE id = $1', [b.assignmentId]);
-    if (!a.rows[0] || a.rows[0].survey_id !== surveyId) throw new HttpProblem(422, 'unknown-assignment', `no assignment ${b.assignmentId} in this survey`);
-    if (user.role === 'enumerator' && a.rows[0].enumerator_id !== user.id) throw new HttpProblem(403, 'not-your-assignment', 'that case is assigned to another enumerator');
-  }
-  const values = (interviewId: string, enumeratorId: string) => [
-    b.instanceId, interviewId, b.deprecatedId ?? null, surveyId, b.questionnaire.version, b.assignmentId ?? null, enumeratorId,
+  const unsafe = jsonSafetyProblem({ answers: b.answers, paradata: b.paradata ?? {}, meta: b.meta ?? {} });
+  if (unsafe) throw new HttpProblem(400, 'unstorable-text', `${unsafe.path} ${unsafe.message}`, { errors: [unsafe] });
+  const values = (interviewId: string, enumeratorId: string, assignmentId: string | null) => [
+    b.instanceId, interviewId, b.deprecatedId ?? null, surveyId, b.questionnaire.version, assignmentId, enumeratorId,
     JSON.stringify(answers), JSON.stringify(b.paradata ?? {}), JSON.stringify(b.meta ?? {}), hash, user.id,
   ];
   // Inserted only while the survey is in fieldwork; a duplicate instanceId inserts nothing (explained after).
@@ -88,12 +89,53 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
     SELECT $12, CASE WHEN s.deprecated_id IS NULL THEN 'submit' ELSE 'resubmit' END, 'submission', s.instance_id::text,
            jsonb_build_object('interviewId', s.interview_id, 'deprecatedId', s.deprecated_id) FROM s
     RETURNING entity_id`;
+  const created = (interviewId: string) => ({ status: 201, body: { instanceId: b.instanceId, interviewId, stored: true, state: 'completed' } });
   try {
     if (!b.deprecatedId) {
-      // A new interview: one statement writes it and its audit entry atomically (one round trip, no BEGIN/COMMIT).
-      const r = await db.query(INSERT_WITH_AUDIT, values(b.instanceId, user.id));
-      if (r.rows.length === 0) return await explain();
-      return { status: 201, body: { instanceId: b.instanceId, interviewId: b.instanceId, stored: true, state: 'completed' } };
+      if (!b.assignmentId) {
+        // Not on a sample case: the enumerator must at least work on this survey (hold a case in it).
+        if (user.role === 'supervisor') throw new HttpProblem(422, 'assignment-required', 'a supervisor submits an interview on a case of the team: name its assignmentId');
+        if (user.role === 'enumerator') {
+          const held = await db.query('SELECT 1 FROM assignments WHERE survey_id = $1 AND enumerator_id = $2 LIMIT 1', [surveyId, user.id]);
+          if (!held.rows[0]) {
+            // A resend, a closed survey or an unknown one is answered as such first.
+            const earlier = await explain().catch((err) => {
+              if (err instanceof HttpProblem && err.code === 'not-stored') return null;
+              throw err;
+            });
+            if (earlier) return earlier;
+            throw new HttpProblem(403, 'not-in-survey', 'you hold no case in this survey; ask your supervisor for an assignment');
+          }
+        }
+        // A new interview: one statement writes it and its audit entry atomically (one round trip, no BEGIN/COMMIT).
+        const r = await db.query(INSERT_WITH_AUDIT, values(b.instanceId, user.id, null));
+        if (r.rows.length === 0) return await explain();
+        return created(b.instanceId);
+      }
+      const earlier = await explain().catch((err) => {
+        if (err instanceof HttpProblem && err.code === 'not-stored') return null;
+        throw err;
+      });
+      if (earlier) return earlier;
+      // On a case: the case is locked while its quota is checked, so two devices cannot both take its last place.
+      return await db.transaction(async (tx) => {
+        const a = await tx.query<{ enumerator_id: string; supervisor_id: string | null; quota: number; case_data: unknown }>(
+          'SELECT a.enumerator_id, u.supervisor_id, a.quota, a.case_data FROM assignments a JOIN users u ON u.id = a.enumerator_id WHERE a.id = $1 AND a.survey_id = $2 FOR UPDATE OF a',
+          [b.assignmentId, surveyId],
+        );
+        const c = a.rows[0];
+        if (!c) throw new HttpProblem(422, 'unknown-assignment', `no assignment ${b.assignmentId} in this survey`);
+        if (!allows(user, 'submission.create', { enumeratorId: c.enumerator_id, supervisorId: c.supervisor_id })) {
+          throw new HttpProblem(403, 'not-your-assignment', user.role === 'supervisor' ? 'that case is assigned to an enumerator of another team' : 'that case is assigned to another enumerator');
+        }
+        const n = await tx.query<{ n: number }>('SELECT count(DISTINCT interview_id)::int AS n FROM submissions WHERE assignment_id = $1', [b.assignmentId]);
+        if (n.rows[0].n >= c.quota) {
+          throw new HttpProblem(409, 'quota-reached', `case ${b.assignmentId}${caseLabel(c.case_data)} already has ${n.rows[0].n} interview${n.rows[0].n === 1 ? '' : 's'} of its quota of ${c.quota}; correct the existing interview instead`, { assignmentId: b.assignmentId, quota: c.quota });
+        }
+        const inserted = await tx.query(INSERT_WITH_AUDIT, values(b.instanceId, user.id, b.assignmentId!));
+        if (inserted.rows.length === 0) throw new HttpProblem(409, 'not-stored', 'the survey stopped taking submissions, or this instanceId was stored meanwhile');
+        return created(b.instanceId);
+      });
     }
     // A new version: answer duplicates and closed surveys first ('not-stored' here means: nothing against it).
     const earlier = await explain().catch((err) => {
@@ -102,25 +144,29 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
     });
     if (earlier) return earlier;
     return await db.transaction(async (tx) => {
-      let interviewId = b.instanceId;
-      let enumeratorId = user.id;
-      if (b.deprecatedId) {
-        const prev = await tx.query<{ interview_id: string; superseded: boolean; survey_id: string; enumerator_id: string; state: string }>(
-          'SELECT interview_id, superseded, survey_id, enumerator_id, state FROM submissions WHERE instance_id = $1 FOR UPDATE',
-          [b.deprecatedId],
-        );
-        const p = prev.rows[0];
-        if (!p || p.survey_id !== surveyId) throw new HttpProblem(422, 'unknown-deprecated-id', `deprecatedId ${b.deprecatedId} is not a submission of this survey`);
-        if (user.role === 'enumerator' && p.enumerator_id !== user.id) throw new HttpProblem(403, 'not-your-interview', 'only the enumerator of an interview can send a new version of it');
-        if (p.superseded) throw new HttpProblem(409, 'stale-version', `submission ${b.deprecatedId} was already replaced by a newer version; fetch the current version and correct that`);
-        if (p.state === 'hq_approved') throw new HttpProblem(409, 'already-approved', 'the interview was approved by HQ and cannot be replaced');
-        await tx.query('UPDATE submissions SET superseded = true WHERE instance_id = $1', [b.deprecatedId]);
-        interviewId = p.interview_id;
-        enumeratorId = p.enumerator_id;
+      const prev = await tx.query<{ interview_id: string; superseded: boolean; survey_id: string; enumerator_id: string; supervisor_id: string | null; state: string; assignment_id: string | null }>(
+        `SELECT s.interview_id, s.superseded, s.survey_id, s.enumerator_id, u.supervisor_id, s.state, s.assignment_id
+         FROM submissions s JOIN users u ON u.id = s.enumerator_id WHERE s.instance_id = $1 FOR UPDATE OF s`,
+        [b.deprecatedId],
+      );
+      const p = prev.rows[0];
+      if (!p || p.survey_id !== surveyId) throw new HttpProblem(422, 'unknown-deprecated-id', `deprecatedId ${b.deprecatedId} is not a submission of this survey`);
+      if (!allows(user, 'submission.correct', { enumeratorId: p.enumerator_id, supervisorId: p.supervisor_id })) {
+        throw new HttpProblem(403, 'not-your-interview', user.role === 'supervisor' ? 'that interview was made by an enumerator of another team' : 'only the enumerator of an interview (or their supervisor) can send a new version of it');
       }
-      const inserted = await tx.query(INSERT_WITH_AUDIT, values(interviewId, enumeratorId));
+      if (p.superseded) throw new HttpProblem(409, 'stale-version', `submission ${b.deprecatedId} was already replaced by a newer version; fetch the current version and correct that`);
+      if (p.state === 'hq_approved') throw new HttpProblem(409, 'already-approved', 'the interview was approved by HQ and cannot be replaced');
+      if (!(REPLACEABLE_IN[user.role] ?? []).includes(p.state)) {
+        throw new HttpProblem(409, 'already-reviewed', `the interview is ${p.state.replace('_', ' ')}; a ${user.role} can replace it only after it is sent back`);
+      }
+      // The new version stays on the sample case of the interview it replaces.
+      if (b.assignmentId && p.assignment_id && b.assignmentId !== p.assignment_id) {
+        throw new HttpProblem(422, 'assignment-mismatch', `the interview belongs to assignment ${p.assignment_id}; a new version cannot move it to ${b.assignmentId}`);
+      }
+      await tx.query('UPDATE submissions SET superseded = true WHERE instance_id = $1', [b.deprecatedId]);
+      const inserted = await tx.query(INSERT_WITH_AUDIT, values(p.interview_id, p.enumerator_id, p.assignment_id ?? b.assignmentId ?? null));
       if (inserted.rows.length === 0) throw new HttpProblem(409, 'not-stored', 'the survey stopped taking submissions, or this instanceId was stored meanwhile');
-      return { status: 201, body: { instanceId: b.instanceId, interviewId, stored: true, state: 'completed' } };
+      return created(p.interview_id);
     });
   } catch (err) {
     // Two devices racing: the unique keys decide; the loser gets the same answer a retry would.
@@ -134,10 +180,17 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
   }
 }
 
-/** Review transitions: from state -> action -> [roles allowed, next state]. */
-const REVIEW: Record<string, Record<string, [readonly string[], string]>> = {
-  completed: { approve: [['supervisor', 'admin'], 'supervisor_approved'], reject: [['supervisor', 'admin'], 'rejected'] },
-  supervisor_approved: { approve: [['statistician', 'admin'], 'hq_approved'], reject: [['statistician', 'admin'], 'rejected'] },
+/** A few words that name a case for a person (its EA and address when the case data has them). */
+function caseLabel(caseData: unknown): string {
+  const c = (typeof caseData === 'string' ? JSON.parse(caseData) : caseData) as Record<string, unknown> | null;
+  const parts = ['ea', 'dwelling', 'household'].filter((k) => c && (typeof c[k] === 'string' || typeof c[k] === 'number')).map((k) => `${k} ${String(c![k])}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+/** Review transitions: from state -> action -> [who may (a policy action), next state]. */
+const REVIEW: Record<string, Record<string, [Action, string]>> = {
+  completed: { approve: ['submission.review.first', 'supervisor_approved'], reject: ['submission.review.first', 'rejected'] },
+  supervisor_approved: { approve: ['submission.review.hq', 'hq_approved'], reject: ['submission.review.hq', 'rejected'] },
 };
 
 async function visible(db: Queryable, user: User, surveyId: string, instanceId: string) {
@@ -146,8 +199,7 @@ async function visible(db: Queryable, user: User, surveyId: string, instanceId: 
     [instanceId, surveyId],
   );
   const row = r.rows[0];
-  const mine = row && (user.role === 'admin' || user.role === 'statistician' || (user.role === 'supervisor' && row.supervisor_id === user.id) || (user.role === 'enumerator' && row.enumerator_id === user.id));
-  if (!row || !mine) throw new HttpProblem(404, 'not-found', `no submission ${instanceId} you may see`);
+  if (!row || !allows(user, 'submission.read', { enumeratorId: row.enumerator_id, supervisorId: row.supervisor_id })) throw new HttpProblem(404, 'not-found', `no submission ${instanceId} you may see`);
   return row;
 }
 
@@ -172,16 +224,28 @@ export const submissionRoutes: RouteSpec[] = [
     tag: 'submissions',
     summary: 'Submit a rescue file of interviews',
     roles: ['enumerator', 'supervisor', 'admin'],
-    body: { type: 'object', additionalProperties: false, required: ['submissions'], properties: { format: { const: 'mdsurvey-rescue-1' }, exportedAt: { type: 'string' }, submissions: { type: 'array', maxItems: 500, items: SUBMISSION_SCHEMA } } },
-    async handler({ db, user, params, body }) {
+    // Items are checked one by one, so one bad interview in a rescue file never stops the others.
+    body: { type: 'object', additionalProperties: false, required: ['submissions'], properties: { format: { const: 'mdsurvey-rescue-1' }, exportedAt: { type: 'string' }, submissions: { type: 'array', maxItems: 500 } } },
+    async handler({ db, user, params, body, req }) {
       const results = [];
-      for (const s of (body as { submissions: Submission[] }).submissions) {
+      const items = (body as { submissions: unknown[] }).submissions;
+      for (let index = 0; index < items.length; index++) {
+        const s = items[index] as Submission;
+        const instanceId = typeof s === 'object' && s !== null && typeof s.instanceId === 'string' ? s.instanceId : null;
         try {
+          if (!validSubmission(s)) {
+            const errors = schemaErrors(validSubmission.errors);
+            throw new HttpProblem(400, 'invalid-body', `item ${index} is not a submission: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
+          }
           const r = await storeSubmission(db, user, params.surveyId, s);
-          results.push({ instanceId: s.instanceId, status: r.status, stored: r.body.stored });
+          results.push({ index, instanceId, status: r.status, stored: r.body.stored });
         } catch (err) {
-          if (err instanceof HttpProblem) results.push({ instanceId: s.instanceId, status: err.status, code: err.code, detail: err.message, ...err.extensions });
-          else throw err;
+          if (err instanceof HttpProblem) results.push({ index, instanceId, status: err.status, code: err.code, detail: err.message, ...err.extensions });
+          else {
+            // Unexpected: logged; the item is reported as not stored (to be sent again), the others go on.
+            req.log?.error({ err, index }, 'rescue item failed');
+            results.push({ index, instanceId, status: 503, code: 'not-stored', detail: 'this interview could not be stored; send it again' });
+          }
         }
       }
       return { status: 200, body: { results } };
@@ -208,10 +272,19 @@ export const submissionRoutes: RouteSpec[] = [
         args.push(user.id);
         where.push(`u.supervisor_id = $${args.length}`);
       }
-      const limit = Math.min(Number(query.limit ?? 500) || 500, 5000);
-      const offset = Math.max(Number(query.offset ?? 0) || 0, 0);
-      const r = await db.query(`SELECT ${LIST_FIELDS}, u.username AS "enumeratorName" FROM submissions s JOIN users u ON u.id = s.enumerator_id WHERE ${where.join(' AND ')} ORDER BY s.received_at LIMIT ${limit} OFFSET ${offset}`, args);
-      return { body: { submissions: r.rows } };
+      const limit = intParameter(query, 'limit', 500, 1, 5000);
+      // Keyset paging: ?after=<instanceId of the last row seen> (offsets would be quadratic over a survey).
+      if (query.after !== undefined) {
+        if (!UUID_PATTERN.test(query.after)) throw new HttpProblem(400, 'bad-parameter', 'after must be the instanceId of the last submission of the previous page');
+        args.push(query.after);
+        where.push(`(s.received_at, s.instance_id) > (SELECT received_at, instance_id FROM submissions WHERE instance_id = $${args.length})`);
+      }
+      const offset = intParameter(query, 'offset', 0, 0, 100_000);
+      const r = await db.query<{ instanceId: string }>(
+        `SELECT ${LIST_FIELDS}, u.username AS "enumeratorName", u.supervisor_id IS NULL AS "noSupervisor" FROM submissions s JOIN users u ON u.id = s.enumerator_id WHERE ${where.join(' AND ')} ORDER BY s.received_at, s.instance_id LIMIT ${limit} OFFSET ${offset}`,
+        args,
+      );
+      return { body: { submissions: r.rows, ...(r.rows.length === limit ? { next: r.rows[r.rows.length - 1].instanceId } : {}) } };
     },
   },
   {
@@ -241,14 +314,17 @@ export const submissionRoutes: RouteSpec[] = [
     async handler({ db, user, params, body }) {
       const b = body as { action: 'approve' | 'reject'; comments?: Record<string, string>; note?: string };
       if (b.action === 'reject' && !b.note && !Object.keys(b.comments ?? {}).length) throw new HttpProblem(422, 'comment-required', 'a rejection needs a note or comments at the questions to correct');
-      await visible(db, user, params.surveyId, params.instanceId);
+      const owner = await visible(db, user, params.surveyId, params.instanceId);
       const state = await db.transaction(async (tx) => {
         const r = await tx.query<{ state: string; superseded: boolean }>('SELECT state, superseded FROM submissions WHERE instance_id = $1 FOR UPDATE', [params.instanceId]);
         const { state: from, superseded } = r.rows[0];
         if (superseded) throw new HttpProblem(409, 'stale-version', 'a newer version of this interview exists; review that one');
         const rule = REVIEW[from]?.[b.action];
         if (!rule) throw new HttpProblem(409, 'illegal-transition', `a submission in state ${from} cannot be ${b.action === 'approve' ? 'approved' : 'rejected'}`);
-        if (!rule[0].includes(user.role)) throw new HttpProblem(409, 'illegal-transition', `a ${user.role} cannot ${b.action} a submission in state ${from}`);
+        if (!allows(user, rule[0], { enumeratorId: owner.enumerator_id, supervisorId: owner.supervisor_id })) {
+          const who = rule[0] === 'submission.review.first' ? (owner.supervisor_id ? "the enumerator's supervisor" : 'HQ (the enumerator has no supervisor)') : 'HQ (a statistician)';
+          throw new HttpProblem(409, 'illegal-transition', `a ${user.role} cannot ${b.action} a submission in state ${from}: that is for ${who}`);
+        }
         const review = { by: user.id, byName: user.username, role: user.role, at: new Date().toISOString(), action: b.action, comments: b.comments ?? {}, note: b.note ?? '' };
         await tx.query('UPDATE submissions SET state = $2, review = $3 WHERE instance_id = $1', [params.instanceId, rule[1], JSON.stringify(review)]);
         await audit(tx, user, b.action, 'submission', params.instanceId, { from, to: rule[1], comments: b.comments ?? {} });

@@ -2,6 +2,13 @@ import type { RouteSpec } from '../http/route.js';
 import { HttpProblem } from '../http/problem.js';
 import { compileQuestionnaire, libraryItem, QuestionnaireError, type Questionnaire } from '../../questionnaires/index.js';
 import { audit } from './audit.js';
+import { CASE_FIELD_ROLES } from '../survey-dataset.js';
+
+/** Survey settings as stored: free-form, but the declared roles of case-data fields must be known roles. */
+const SETTINGS_SCHEMA = {
+  type: 'object',
+  properties: { caseFields: { type: 'object', propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_.]{0,63}$' }, additionalProperties: { enum: [...CASE_FIELD_ROLES] } } },
+} as const;
 
 const STATES = ['draft', 'fieldwork', 'closed'] as const;
 const TRANSITIONS: Record<string, string[]> = { draft: ['fieldwork'], fieldwork: ['closed'], closed: [] };
@@ -39,7 +46,7 @@ export const surveyRoutes: RouteSpec[] = [
       type: 'object',
       additionalProperties: false,
       required: ['title', 'questionnaire'],
-      properties: { title: { type: 'string', minLength: 1, maxLength: 300 }, questionnaire: { type: ['object', 'string'] }, settings: { type: 'object' } },
+      properties: { title: { type: 'string', minLength: 1, maxLength: 300 }, questionnaire: { type: ['object', 'string'] }, settings: SETTINGS_SCHEMA },
     },
     async handler({ db, body, user }) {
       const b = body as { title: string; questionnaire: unknown; settings?: Record<string, unknown> };
@@ -83,7 +90,7 @@ export const surveyRoutes: RouteSpec[] = [
     tag: 'surveys',
     summary: 'Change the state or settings of a survey',
     roles: ['admin', 'statistician'],
-    body: { type: 'object', additionalProperties: false, properties: { state: { enum: [...STATES] }, settings: { type: 'object' }, title: { type: 'string', minLength: 1 } } },
+    body: { type: 'object', additionalProperties: false, properties: { state: { enum: [...STATES] }, settings: SETTINGS_SCHEMA, title: { type: 'string', minLength: 1 } } },
     async handler({ db, params, body, user }) {
       const b = body as { state?: string; settings?: Record<string, unknown>; title?: string };
       await db.transaction(async (tx) => {

@@ -4,6 +4,9 @@ import { migrate, type Database } from '../../server/db/index.js';
 import { ensureAdmin } from '../../server/auth/users.js';
 import { listen } from './http.js';
 
+/** The password the test users get (long enough, not containing the user name). */
+export const passwordOf = (username: string) => `Kq7-${[...username].reverse().join('')}-secret!`;
+
 /** A running API on a fresh database with one user per role; `as(role)` calls it signed in as that user. */
 export async function startApi(db: Database, options: { loginAttemptsPerWindow?: number } = {}) {
   await migrate(db);
@@ -32,9 +35,9 @@ export async function startApi(db: Database, options: { loginAttemptsPerWindow?:
   const adminToken = await login('admin', admin.password);
   const users: Record<string, { id: string; token: string }> = { admin: { id: (await call('GET', '/auth/me', undefined, adminToken)).body.user.id, token: adminToken } };
   const make = async (username: string, role: string, supervisorId?: string) => {
-    const r = await call('POST', '/users', { username, password: `pw-${username}-secret`, role, ...(supervisorId ? { supervisorId } : {}) }, adminToken);
+    const r = await call('POST', '/users', { username, password: passwordOf(username), role, ...(supervisorId ? { supervisorId } : {}) }, adminToken);
     if (r.status !== 201) throw new Error(JSON.stringify(r.body));
-    users[username] = { id: r.body.user.id, token: await login(username, `pw-${username}-secret`) };
+    users[username] = { id: r.body.user.id, token: await login(username, passwordOf(username)) };
   };
   await make('stat', 'statistician');
   await make('sup', 'supervisor');
@@ -47,6 +50,12 @@ export async function startApi(db: Database, options: { loginAttemptsPerWindow?:
     call,
     login,
     users,
+    /** Gives both test enumerators a case in the survey: an enumerator submits only where they hold one. */
+    async joinSurvey(surveyId: string) {
+      const r = await call('POST', `/surveys/${surveyId}/assignments`, { assignments: [{ enumeratorId: users.enum.id, case: { ea: 'EA-T1' } }, { enumeratorId: users.enum2.id, case: { ea: 'EA-T2' } }] }, adminToken);
+      if (r.status !== 201) throw new Error(JSON.stringify(r.body));
+      return r.body.assignments as string[];
+    },
     as: (who: string) => ({
       get: (p: string) => call('GET', p, undefined, users[who].token),
       post: (p: string, b?: unknown) => call('POST', p, b ?? {}, users[who].token),

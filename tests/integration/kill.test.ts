@@ -74,10 +74,12 @@ async function run(env: NodeJS.ProcessEnv, countStored: () => Promise<{ rows: nu
   const api = (p: string) => `${server.url}/api/v1${p}`;
   const login = await request(api('/auth/login'), 'POST', { ...server.admin, token: true });
   const admin = login!.body.token as string;
-  await request(api('/users'), 'POST', { username: 'field1', password: 'field1-password', role: 'enumerator' }, admin);
-  const enumToken = (await request(api('/auth/login'), 'POST', { username: 'field1', password: 'field1-password', token: true }))!.body.token as string;
+  const field1 = (await request(api('/users'), 'POST', { username: 'field1', password: 'kill-test-pass-9', role: 'enumerator' }, admin))!.body.user.id as string;
+  const enumToken = (await request(api('/auth/login'), 'POST', { username: 'field1', password: 'kill-test-pass-9', token: true }))!.body.token as string;
   const surveyId = (await request(api('/surveys'), 'POST', { title: 'Kill test', questionnaire: TINY }, admin))!.body.survey.id as string;
   await request(api(`/surveys/${surveyId}`), 'PATCH', { state: 'fieldwork' }, admin);
+  // An enumerator submits only to a survey in which they hold a case.
+  await request(api(`/surveys/${surveyId}/assignments`), 'POST', { assignments: [{ enumeratorId: field1, case: { ea: 'EA1' } }] }, admin);
 
   const submissions = Array.from({ length: TOTAL }, () => tinySubmission({ instanceId: randomUUID() }));
   let next = 0;

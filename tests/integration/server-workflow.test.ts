@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { testDatabaseTargets } from '../helpers/databases.js';
-import { startApi, TINY, tinySubmission } from '../helpers/api.js';
+import { passwordOf, startApi, TINY, tinySubmission } from '../helpers/api.js';
 import type { Database } from '../../server/db/index.js';
 
 describe.each(testDatabaseTargets())('fieldwork workflow on $name', (target) => {
@@ -17,6 +17,7 @@ describe.each(testDatabaseTargets())('fieldwork workflow on $name', (target) => 
     expect(r.status).toBe(201);
     surveyId = r.body.survey.id;
     expect((await api.as('stat').patch(`/surveys/${surveyId}`, { state: 'fieldwork' })).status).toBe(200);
+    await api.joinSurvey(surveyId);
   });
   afterAll(async () => {
     await api.close();
@@ -26,7 +27,7 @@ describe.each(testDatabaseTargets())('fieldwork workflow on $name', (target) => 
 
   describe('users and sessions', () => {
     it('signs in with a cookie (httpOnly, SameSite) and with a bearer token; wrong passwords get 401', async () => {
-      const r = await fetch(`${api.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'enum', password: 'pw-enum-secret' }) });
+      const r = await fetch(`${api.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'enum', password: passwordOf('enum') }) });
       expect(r.status).toBe(200);
       const cookie = r.headers.get('set-cookie')!;
       expect(cookie).toMatch(/mdsurvey_session=/);
@@ -41,7 +42,7 @@ describe.each(testDatabaseTargets())('fieldwork workflow on $name', (target) => 
     it('stores scrypt hashes, never passwords', async () => {
       const r = await db.query<{ password_hash: string }>("SELECT password_hash FROM users WHERE username = 'enum'");
       expect(r.rows[0].password_hash).toMatch(/^scrypt\$/);
-      expect(r.rows[0].password_hash).not.toContain('pw-enum-secret');
+      expect(r.rows[0].password_hash).not.toContain(passwordOf('enum'));
     });
     it('a supervisor sees their team only', async () => {
       const r = await api.as('sup').get('/users');
@@ -85,11 +86,12 @@ describe.each(testDatabaseTargets())('fieldwork workflow on $name', (target) => 
       expect((await api.as('sup').post(`/surveys/${surveyId}/assignments`, { assignments: [{ enumeratorId: api.users.enum2.id }] })).status).toBe(403);
       await api.as('stat').post(`/surveys/${surveyId}/assignments`, { assignments: [{ enumeratorId: api.users.enum2.id, case: { ea: 'EA002' } }] });
       const mine = await api.as('enum').get(`/surveys/${surveyId}/assignments`);
-      expect(mine.body.assignments.map((a: { case: { ea: string } }) => a.case.ea)).toEqual(['EA001']);
-      expect((await api.as('enum2').get(`/surveys/${surveyId}/assignments`)).body.assignments.map((a: { case: { ea: string } }) => a.case.ea)).toEqual(['EA002']);
-      expect((await api.as('stat').get(`/surveys/${surveyId}/assignments`)).body.assignments).toHaveLength(2);
+      // (EA-T1 and EA-T2 are the cases every test enumerator holds: joinSurvey)
+      expect(mine.body.assignments.map((a: { case: { ea: string } }) => a.case.ea)).toEqual(['EA-T1', 'EA001']);
+      expect((await api.as('enum2').get(`/surveys/${surveyId}/assignments`)).body.assignments.map((a: { case: { ea: string } }) => a.case.ea)).toEqual(['EA-T2', 'EA002']);
+      expect((await api.as('stat').get(`/surveys/${surveyId}/assignments`)).body.assignments).toHaveLength(4);
       // submitting on someone else's case is forbidden
-      const other = (await api.as('enum2').get(`/surveys/${surveyId}/assignments`)).body.assignments[0].id;
+      const other = (await api.as('enum2').get(`/surveys/${surveyId}/assignments`)).body.assignments[1].id;
       expect((await api.as('enum').post(`/surveys/${surveyId}/submissions`, tinySubmission({ assignmentId: other }))).status).toBe(403);
     });
   });
@@ -172,6 +174,7 @@ describe.each(testDatabaseTargets())('fieldwork workflow on $name', (target) => 
       const exp = await api.as('stat').post('/surveys', { title: 'Export', questionnaire: TINY });
       const surveyId = exp.body.survey.id;
       await api.as('stat').patch(`/surveys/${surveyId}`, { state: 'fieldwork' });
+      await api.joinSurvey(surveyId);
       const s = tinySubmission();
       expect((await api.as('enum').post(`/surveys/${surveyId}/submissions`, s)).status).toBe(201);
       await api.as('sup').post(`/surveys/${surveyId}/submissions/${s.instanceId}/review`, { action: 'approve' });
