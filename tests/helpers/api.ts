@@ -8,10 +8,10 @@ import { listen } from './http.js';
 export const passwordOf = (username: string) => `Kq7-${[...username].reverse().join('')}-secret!`;
 
 /** A running API on a fresh database with one user per role; `as(role)` calls it signed in as that user. */
-export async function startApi(db: Database, options: { loginAttemptsPerWindow?: number } = {}) {
+export async function startApi(db: Database, options: { loginAttemptsPerWindow?: number; loginAttemptsPerAddress?: number } = {}) {
   await migrate(db);
   const admin = (await ensureAdmin(db))!;
-  const server = await listen(createApp({ db, config: { bodyLimitBytes: 2 * 1024 * 1024, loginAttemptsPerWindow: options.loginAttemptsPerWindow ?? 1000 }, clientDir: '/nonexistent' }));
+  const server = await listen(createApp({ db, config: { bodyLimitBytes: 2 * 1024 * 1024, loginAttemptsPerWindow: options.loginAttemptsPerWindow ?? 1000, loginAttemptsPerAddress: options.loginAttemptsPerAddress ?? 10_000 }, clientDir: '/nonexistent' }));
   const call = async (method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}) => {
     const res = await fetch(`${server.url}/api/v1${path}`, {
       method,
