@@ -1,4 +1,7 @@
-import { NavLink, Route, Routes } from 'react-router-dom';
+import { useEffect, useState } from 'react';
+import { NavLink, Route, Routes, useNavigate } from 'react-router-dom';
+import { logout } from './api.js';
+import { deviceUser, onUserChange } from './session.js';
 import { HomePage } from './pages/HomePage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
@@ -8,6 +11,9 @@ import { ReviewListPage, ReviewPage } from './review/ReviewPage.js';
 
 /** Layout and routes of the web app. */
 export function App() {
+  const navigate = useNavigate();
+  const [user, setUser] = useState(deviceUser());
+  useEffect(() => onUserChange(() => setUser(deviceUser())), []);
   return (
     <div className="shell">
       <a className="skip" href="#main">Skip to content</a>
@@ -17,7 +23,13 @@ export function App() {
           <NavLink to="/" end>Home</NavLink>
           <NavLink to="/fieldwork">Fieldwork</NavLink>
           <NavLink to="/review">Review</NavLink>
-          <NavLink to="/login">Sign in</NavLink>
+          {user ? (
+            <button type="button" className="link" onClick={() => void logout().catch(() => undefined).finally(() => navigate('/login'))}>
+              Sign out ({user.username})
+            </button>
+          ) : (
+            <NavLink to="/login">Sign in</NavLink>
+          )}
         </nav>
       </header>
       <main id="main">

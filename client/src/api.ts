@@ -1,3 +1,5 @@
+import { forgetUser, rememberUser } from './session.js';
+import type { SendResult } from './offline/interview-store.js';
 /** Server health as returned by GET /api/v1/health. */
 export interface Health {
   status: 'ok' | 'degraded';
@@ -46,22 +48,34 @@ export async function fetchHealth(signal?: AbortSignal): Promise<Health> {
 
 /** Signs in with a session cookie. */
 export async function login(username: string, password: string): Promise<User> {
-  return (await call<{ user: User }>('POST', '/auth/login', { username, password })).user;
+  const user = (await call<{ user: User }>('POST', '/auth/login', { username, password })).user;
+  rememberUser(user);
+  return user;
 }
 
 /** The signed-in user, or null. */
 export async function me(): Promise<User | null> {
   try {
-    return (await call<{ user: User }>('GET', '/auth/me')).user;
+    const user = (await call<{ user: User }>('GET', '/auth/me')).user;
+    rememberUser(user);
+    return user;
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401) return null;
+    if (err instanceof ApiError && err.status === 401) {
+      forgetUser();
+      return null;
+    }
     throw err;
   }
 }
 
 /** Signs out. */
 export async function logout(): Promise<void> {
-  await call('POST', '/auth/logout', {});
+  try {
+    await call('POST', '/auth/logout', {});
+  } finally {
+    // Offline or not, the device forgets who was signed in: their interviews are locked until they sign in again.
+    forgetUser();
+  }
 }
 
 /** A survey as listed by the server. */
@@ -85,7 +99,7 @@ export const listAssignments = async (surveyId: string) => (await call<{ assignm
 export const getQuestionnaire = async (surveyId: string, version: string) => (await call<{ questionnaire: unknown }>('GET', `/surveys/${surveyId}/questionnaires/${encodeURIComponent(version)}`)).questionnaire;
 
 /** Sends one submission; null when the network failed (the outbox retries). */
-export async function sendSubmission(surveyId: string, submission: unknown): Promise<{ status: number; body: { code?: string; detail?: string; state?: string } | null } | null> {
+export async function sendSubmission(surveyId: string, submission: unknown): Promise<SendResult> {
   try {
     const res = await fetch(`/api/v1/surveys/${surveyId}/submissions`, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(submission) });
     return { status: res.status, body: await res.json().catch(() => null) };
@@ -98,6 +112,7 @@ export async function sendSubmission(surveyId: string, submission: unknown): Pro
 export interface ReturnedSubmission {
   instanceId: string;
   questionnaireVersion: string;
+  enumeratorId: string;
   review: { comments: Record<string, string>; note?: string } | null;
   answers: Record<string, unknown>;
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { listAssignments, listReturned, listSurveys, sendSubmission, type Assignment, type Survey } from '../api.js';
 import { interviewStore } from '../offline/store-instance.js';
+import { deviceUser, userKey } from '../session.js';
 import type { Draft, OutboxEntry, SentEntry } from '../offline/interview-store.js';
 
 /** The enumerator's desk: cases to visit, interviews in progress, waiting to be sent, sent. */
@@ -33,13 +34,15 @@ export function FieldworkPage() {
       try {
         const list = (await listSurveys()).filter((s) => s.state === 'fieldwork');
         const withCases = await Promise.all(list.map(async (s) => ({ ...s, assignments: await listAssignments(s.id) })));
-        localStorage.setItem('mdsurvey-cases', JSON.stringify(withCases));
+        localStorage.setItem(userKey('mdsurvey-cases'), JSON.stringify(withCases));
         setSurveys(withCases);
-        // Interviews the supervisor sent back become correction drafts (a new version naming the old one).
+        // Interviews the supervisor sent back become correction drafts (a new version naming the old one),
+        // on the device of the enumerator who made them: never on a supervisor's.
         const store = await interviewStore();
         const drafts = await store.listDrafts();
-        for (const s of withCases) {
-          for (const r of await listReturned(s.id)) {
+        const user = deviceUser();
+        for (const s of user?.role === 'enumerator' ? withCases : []) {
+          for (const r of (await listReturned(s.id)).filter((x) => x.enumeratorId === user!.id)) {
             if (drafts.some((d) => d.submission.deprecatedId === r.instanceId)) continue;
             const q = s.questionnaires?.find((x) => x.version === r.questionnaireVersion);
             if (!q) continue;
@@ -56,7 +59,8 @@ export function FieldworkPage() {
         await refresh();
       } catch {
         setOffline(true);
-        setSurveys(JSON.parse(localStorage.getItem('mdsurvey-cases') ?? '[]'));
+        setSurveys(JSON.parse(localStorage.getItem(userKey('mdsurvey-cases')) ?? '[]'));
+        await refresh().catch(() => undefined);
       }
       await flush();
     })();
@@ -68,6 +72,11 @@ export function FieldworkPage() {
       clearInterval(timer);
     };
   }, [flush]);
+
+  const reopen = async (instanceId: string, surveyId: string) => {
+    await (await interviewStore()).reopen(instanceId);
+    navigate(`/surveys/${surveyId}/interviews/${instanceId}`);
+  };
 
   const start = async (survey: Survey, assignment?: Assignment) => {
     const q = survey.questionnaires?.at(-1);
@@ -107,12 +116,17 @@ export function FieldworkPage() {
         <div key={s.id} className="card wide">
           <h2>{s.title}</h2>
           <ul className="cases">
-            {s.assignments.map((a) => (
-              <li key={a.id}>
-                {Object.entries(a.case).map(([k, v]) => `${k}: ${String(v)}`).join(', ')} ({a.submitted}/{a.quota})
-                <button type="button" onClick={() => void start(s, a)}>Start interview</button>
-              </li>
-            ))}
+            {s.assignments.map((a) => {
+              // A case whose quota is filled takes no new interview (the server refuses it with 409); a
+              // returned interview is corrected from "In progress" instead.
+              const full = a.submitted >= a.quota;
+              return (
+                <li key={a.id}>
+                  {Object.entries(a.case).map(([k, v]) => `${k}: ${String(v)}`).join(', ')} ({a.submitted}/{a.quota})
+                  {full ? <span className="hint"> — quota reached</span> : <button type="button" onClick={() => void start(s, a)}>Start interview</button>}
+                </li>
+              );
+            })}
           </ul>
           <button type="button" onClick={() => void start(s)}>New interview without a case</button>
         </div>
@@ -131,6 +145,12 @@ export function FieldworkPage() {
         {outbox.map((o) => (
           <li key={o.instanceId}>
             {o.title ?? o.instanceId} — {o.status === 'failed' ? `refused: ${o.lastError}` : o.lastError ? `will retry (${o.lastError})` : 'queued'}
+            {o.status === 'failed' && (
+              <>
+                {' '}
+                <button type="button" onClick={() => void reopen(o.instanceId, o.surveyId)}>Open to correct</button>
+              </>
+            )}
           </li>
         ))}
       </ul>

@@ -5,6 +5,7 @@ import { FormState } from '../../../questionnaires/form-state.js';
 import type { Questionnaire } from '../../../questionnaires/format.js';
 import { getQuestionnaire, sendSubmission } from '../api.js';
 import { interviewStore } from '../offline/store-instance.js';
+import { deviceUser } from '../session.js';
 import type { Draft } from '../offline/interview-store.js';
 import { ItemView } from './ItemView.js';
 import { CountryLists } from './QuestionInput.js';
@@ -69,7 +70,8 @@ export function InterviewPage() {
       }
       const compiled = compileQuestionnaire(def as Questionnaire, { trusted: true });
       if (compiled.source.id !== qid) throw new Error('questionnaire mismatch');
-      const s = new FormState(compiled, { enumerator: 'device' });
+      // The metadata `enumerator` records who is signed in on this device (the server knows them too).
+      const s = new FormState(compiled, { enumerator: deviceUser()?.username ?? '' });
       s.load(d.submission.answers);
       const p = (d.submission.paradata ?? {}) as { sections?: Record<string, number>; changes?: number };
       timing.current.sections = p.sections ?? {};

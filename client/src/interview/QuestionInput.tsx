@@ -1,4 +1,5 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
+import { MAX_TEXT_LENGTH } from '../../../questionnaires/limits.js';
 import { textIn, type FieldDef } from '../../../questionnaires/compile-questionnaire.js';
 import { countryChoices } from '../../../questionnaires/codelists.js';
 import type { FormState, Row } from '../../../questionnaires/form-state.js';
@@ -116,22 +117,36 @@ export function QuestionInput({ state, field, row, path, language, onAnswer }: P
         </div>
       );
     }
-    case 'amount': {
-      const a = (answer as { amount?: number; currency?: string } | undefined) ?? {};
-      const currencies = item.currencies ?? [];
-      const currency = a.currency ?? currencies[0];
-      return (
-        <div className="amount">
-          <input id={id} type="number" step="any" inputMode="decimal" value={a.amount ?? ''} onChange={(e) => onAnswer(path, e.target.value === '' ? '' : { amount: Number(e.target.value), currency })} />
-          <select aria-label="Currency" value={currency} onChange={(e) => a.amount !== undefined && onAnswer(path, { amount: a.amount, currency: e.target.value })}>
-            {currencies.map((c) => <option key={c}>{c}</option>)}
-          </select>
-        </div>
-      );
-    }
+    case 'amount':
+      return <AmountInput id={id} answer={answer as { amount?: number; currency?: string } | undefined} currencies={item.currencies ?? []} onChange={(v) => onAnswer(path, v)} />;
     default:
-      return <input id={id} type="text" readOnly={readOnly} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)} />;
+      return <input id={id} type="text" readOnly={readOnly} maxLength={MAX_TEXT_LENGTH} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)} />;
   }
+}
+
+/**
+ * An amount and its currency. A currency picked before the amount is typed is kept (in the component
+ * until there is an amount to save it with), never silently replaced by the default.
+ */
+function AmountInput({ id, answer, currencies, onChange }: { id: string; answer: { amount?: number; currency?: string } | undefined; currencies: string[]; onChange: (v: unknown) => void }) {
+  const [picked, setPicked] = useState<string | null>(null);
+  const a = answer ?? {};
+  const currency = a.currency ?? picked ?? currencies[0];
+  return (
+    <div className="amount">
+      <input id={id} type="number" step="any" inputMode="decimal" value={a.amount ?? ''} onChange={(e) => onChange(e.target.value === '' ? '' : { amount: Number(e.target.value), currency })} />
+      <select
+        aria-label="Currency"
+        value={currency}
+        onChange={(e) => {
+          setPicked(e.target.value);
+          if (a.amount !== undefined) onChange({ amount: a.amount, currency: e.target.value });
+        }}
+      >
+        {currencies.map((c) => <option key={c}>{c}</option>)}
+      </select>
+    </div>
+  );
 }
 
 /** Id of the shared country list of a language (with or without the special answers). */

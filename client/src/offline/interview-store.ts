@@ -27,6 +27,8 @@ export interface OutboxEntry {
   /** queued: will be sent; failed: the server refused it and the enumerator must look at it. */
   status: 'queued' | 'failed';
   lastError?: string;
+  /** The problems the server named when it refused the interview (path and message). */
+  problems?: { path: string; message: string }[];
   completedAt: number;
 }
 
@@ -47,7 +49,7 @@ interface InterviewDb extends DBSchema {
 }
 
 /** What sending one submission gave: an HTTP answer, or null when the network failed. */
-export type SendResult = { status: number; body: { code?: string; detail?: string; state?: string } | null } | null;
+export type SendResult = { status: number; body: { code?: string; detail?: string; state?: string; errors?: { path: string; message: string }[] } | null } | null;
 
 /** Seconds between retries: 5 s, 10 s, 20 s ... at most 10 minutes. */
 export function backoffMs(attempts: number): number {
@@ -62,7 +64,29 @@ export function backoffMs(attempts: number): number {
 export class InterviewStore {
   private constructor(private readonly db: IDBPDatabase<InterviewDb>) {}
 
-  /** Opens (or creates) the store of a user on this device. */
+  /**
+   * Opens the store of one user on this device (`mdsurvey-interviews:<user id>`). The first user to
+   * open a store after the upgrade adopts what the device's old shared store held (made before stores
+   * were per user), so no interview of an earlier version is lost; the shared store is then emptied.
+   */
+  static async openForUser(userId: string): Promise<InterviewStore> {
+    const store = await InterviewStore.open(`mdsurvey-interviews:${userId}`);
+    if (typeof indexedDB !== 'undefined' && (await indexedDB.databases?.())?.some((d) => d.name === 'mdsurvey-interviews')) {
+      const legacy = await InterviewStore.open('mdsurvey-interviews');
+      for (const name of ['drafts', 'outbox', 'sent', 'questionnaires'] as const) {
+        for (const v of await legacy.db.getAll(name)) await store.db.put(name, v as never);
+        await legacy.db.clear(name);
+      }
+      legacy.close();
+      await new Promise((resolve) => {
+        const r = indexedDB.deleteDatabase('mdsurvey-interviews');
+        r.onsuccess = r.onerror = r.onblocked = () => resolve(null);
+      });
+    }
+    return store;
+  }
+
+  /** Opens (or creates) a store by its IndexedDB name. */
   static async open(name = 'mdsurvey-interviews'): Promise<InterviewStore> {
     const db = await openDB<InterviewDb>(name, 2, {
       upgrade(d, oldVersion) {
@@ -174,8 +198,9 @@ export class InterviewStore {
         await tx.objectStore('outbox').delete(entry.instanceId);
         await tx.done;
         sent++;
-      } else if (r && (r.status === 422 || r.status === 409 || r.status === 403 || r.status === 404)) {
-        await this.db.put('outbox', { ...entry, status: 'failed', attempts: entry.attempts + 1, lastError: `${r.status} ${r.body?.code ?? ''} ${r.body?.detail ?? ''}`.trim() });
+      } else if (r && (r.status === 400 || r.status === 422 || r.status === 409 || r.status === 403 || r.status === 404)) {
+        const problems = Array.isArray(r.body?.errors) ? r.body.errors.filter((p) => typeof p?.path === 'string').map((p) => ({ path: p.path, message: String(p.message) })) : [];
+        await this.db.put('outbox', { ...entry, status: 'failed', attempts: entry.attempts + 1, lastError: `${r.status} ${r.body?.code ?? ''} ${r.body?.detail ?? ''}`.trim(), problems });
         failed++;
       } else {
         const attempts = entry.attempts + 1;
@@ -184,6 +209,26 @@ export class InterviewStore {
       }
     }
     return { sent, failed, waiting };
+  }
+
+  /**
+   * Reopens an interview the server refused as a draft, with each problem the server named shown at its
+   * question (as a supervisor's comment is), so the enumerator can correct it and complete it again.
+   */
+  async reopen(instanceId: string, now = Date.now()): Promise<Draft | null> {
+    const tx = this.db.transaction(['drafts', 'outbox'], 'readwrite');
+    const e = await tx.objectStore('outbox').get(instanceId);
+    if (!e) {
+      await tx.done;
+      return null;
+    }
+    const comments: Record<string, string> = {};
+    for (const p of e.problems ?? []) comments[p.path] = comments[p.path] ? `${comments[p.path]}; ${p.message}` : p.message;
+    const draft: Draft = { instanceId, surveyId: e.surveyId, submission: e.submission, title: e.title, review: { comments, note: `The server refused this interview: ${e.lastError ?? ''}` }, updatedAt: now };
+    await tx.objectStore('drafts').put(draft);
+    await tx.objectStore('outbox').delete(instanceId);
+    await tx.done;
+    return draft;
   }
 
   /** Puts a failed entry back in the queue (after the enumerator looked at it). */

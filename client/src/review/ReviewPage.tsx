@@ -25,7 +25,9 @@ export function ReviewListPage() {
       const state = u ? queueOf(u) : null;
       if (!state) return;
       const surveys = await listSurveys();
-      setQueues(await Promise.all(surveys.map(async (survey) => ({ survey, submissions: await listSubmissions(survey.id, state) }))));
+      // HQ also gives the first review to interviews of enumerators who have no supervisor.
+      const orphans = async (id: string) => (state === 'supervisor_approved' ? (await listSubmissions(id, 'completed')).filter((x) => (x as { noSupervisor?: boolean }).noSupervisor) : []);
+      setQueues(await Promise.all(surveys.map(async (survey) => ({ survey, submissions: [...(await orphans(survey.id)), ...(await listSubmissions(survey.id, state))] }))));
     })().catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
   }, []);
   if (error) return <p className="bad" role="alert">{error}</p>;

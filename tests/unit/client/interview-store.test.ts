@@ -105,3 +105,31 @@ describe('correction drafts', () => {
     expect(await store.listDrafts()).toHaveLength(1);
   });
 });
+
+describe('refused interviews and users of one device', () => {
+  it('a refused interview reopens as a draft with every problem at its question', async () => {
+    const store = await open();
+    const s = submission();
+    await store.saveDraft({ instanceId: s.instanceId, surveyId: 'S', submission: s });
+    await store.complete(s.instanceId, 1000);
+    const send = async (): Promise<SendResult> => ({ status: 422, body: { code: 'invalid-submission', detail: 'the interview has 2 problems', errors: [{ path: 'members[1].age', message: 'must be 0 to 120' }, { path: 'head_name', message: 'too long' }] } });
+    expect((await store.flush(send, 2000)).failed).toBe(1);
+    const draft = await store.reopen(s.instanceId);
+    expect(draft!.review!.comments).toEqual({ 'members[1].age': 'must be 0 to 120', head_name: 'too long' });
+    expect(draft!.review!.note).toContain('invalid-submission');
+    expect(await store.listOutbox()).toEqual([]);
+    expect((await store.getDraft(s.instanceId))!.submission).toEqual(s);
+  });
+  it("each user's store is separate; the old shared store is adopted once, nothing lost", async () => {
+    const legacy = await InterviewStore.open('mdsurvey-interviews');
+    const s = submission();
+    await legacy.saveDraft({ instanceId: s.instanceId, surveyId: 'S', submission: s, title: 'old draft' });
+    legacy.close();
+    const ana = await InterviewStore.openForUser('ana-id');
+    expect((await ana.listDrafts()).map((d) => d.title)).toEqual(['old draft']);
+    const ben = await InterviewStore.openForUser('ben-id');
+    expect(await ben.listDrafts()).toEqual([]);
+    ana.close();
+    ben.close();
+  });
+});

@@ -219,3 +219,44 @@ describe('validating a response document', () => {
     expect(schema.properties.questionnaire.properties.version.const).toBe('1');
   });
 });
+
+describe('limits shared by the engine and the server (issue 14)', async () => {
+  const { compileQuestionnaire, validateResponse, codebookOf, levelsOf, columnsOf, FormState } = await import('../../../questionnaires/index.js');
+  const { MAX_TEXT_LENGTH, DEFAULT_MAX_ROSTER_ROWS } = await import('../../../questionnaires/limits.js');
+  const q = compileQuestionnaire({
+    id: 'lim', version: '1', title: 'Limits', languages: { default: 'en', available: ['en'] },
+    items: [
+      { kind: 'question', name: 'name', type: 'text', label: 'Name', identifier: true },
+      { kind: 'question', name: 'phone', type: 'text', label: 'Phone', constraint: "regex(., '^(\\+?[0-9]+)*$')" },
+      { kind: 'calculate', name: 'hello', calculation: "concat('Dear ', ${name})" },
+      { kind: 'calculate', name: 'hello_len', calculation: 'string-length(${hello})' },
+      { kind: 'calculate', name: 'n', calculation: 'count(${rows})' },
+      { kind: 'roster', name: 'rows', label: 'Rows', items: [{ kind: 'question', name: 'x', type: 'integer', label: 'X' }] },
+    ],
+  } as never);
+  const doc = (answers: Record<string, unknown>) => ({ instanceId: '6f1c1e52-3a9d-4c1b-9a57-2f4e8d9b0c11', questionnaire: { id: 'lim', version: '1' }, answers });
+  it('a text longer than the limit is a problem at its question in the engine, and refused by the schema', () => {
+    const s = new FormState(q);
+    expect(() => s.setAnswer('phone', '1'.repeat(MAX_TEXT_LENGTH + 1))).toThrow(/at most/);
+    expect(validateResponse(q, doc({ phone: '1'.repeat(MAX_TEXT_LENGTH + 1) })).problems[0].path).toBe('phone');
+  });
+  it('rosters are capped by default, and a long roster is checked in linear time', () => {
+    const rows = Array.from({ length: DEFAULT_MAX_ROSTER_ROWS + 1 }, (_, i) => ({ _key: `k${i}` }));
+    expect(validateResponse(q, doc({ rows })).problems.map((p) => p.path)).toEqual(['rows']);
+    const t = performance.now();
+    const s = new FormState(q);
+    s.load({ rows: Array.from({ length: 20_000 }, (_, i) => ({ _key: `k${i}` })) });
+    expect(performance.now() - t).toBeLessThan(3000);
+  });
+  it('regex() runs in linear time and refuses backreferences', () => {
+    const t = performance.now();
+    expect(validateResponse(q, doc({ phone: `${'1'.repeat(60)}x` })).problems.map((p) => p.code)).toEqual(['constraint']);
+    expect(performance.now() - t).toBeLessThan(500);
+    expect(() => compileQuestionnaire({ id: 'b', version: '1', title: 'b', languages: { default: 'en', available: ['en'] }, items: [{ kind: 'question', name: 'p', type: 'text', label: 'P', constraint: "regex(., '(a)\\1')" }] } as never)).toThrow();
+  });
+  it('a value computed from an identifier is an identifier, through any number of steps', () => {
+    const flags = Object.fromEntries(codebookOf(q).map((v) => [v.variable, v.identifier]));
+    expect(flags).toMatchObject({ name: true, hello: true, hello_len: true, phone: false, n: false });
+    expect(columnsOf(levelsOf(q)[0], false).map((c) => c.name)).toEqual(['phone', 'n']);
+  });
+});
