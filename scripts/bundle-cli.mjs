@@ -10,6 +10,7 @@ await build({
   // The indicator worker is its own entry: the server starts it as a worker thread (server/workers/indicators.ts).
   entryPoints: [path.join(root, 'server/cli/bin.ts'), path.join(root, 'server/workers/indicators-worker.ts')],
   outdir: path.join(root, 'dist/cli'),
+  entryNames: '[name]',
   bundle: true,
   splitting: true,
   format: 'esm',
