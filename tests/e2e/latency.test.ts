@@ -34,8 +34,10 @@ describe.runIf(fs.existsSync(CHROMIUM))('input latency in a 30-member household'
     const members = Array.from({ length: 30 }, (_, k) => ({ _key: `m${k + 1}`, name: `Person ${k + 1}`, sex: k % 2 ? '1' : '2', age: 3 + ((k * 7) % 70), relation: k === 0 ? '1' : '3', usual_resident: '1', country_birth: 'THIS', citizenship: ['THIS'] }));
     await page.evaluate(
       async ({ id, answers }) => {
+        // The signed-in user's store (stores are per user: mdsurvey-interviews:<user id>).
+        const name = (await indexedDB.databases()).map((d) => d.name).find((n) => n?.startsWith('mdsurvey-interviews:'))!;
         const db: IDBDatabase = await new Promise((resolve, reject) => {
-          const r = indexedDB.open('mdsurvey-interviews');
+          const r = indexedDB.open(name);
           r.onsuccess = () => resolve(r.result);
           r.onerror = () => reject(r.error);
         });
