@@ -74,10 +74,12 @@ const call = async (method, p, body, token) => {
   return { status: res.status, body: await res.json() };
 };
 const adminToken = (await call('POST', '/auth/login', { username: 'admin', password, token: true })).body.token;
-await call('POST', '/users', { username: 'loader', password: 'loader-password', role: 'enumerator' }, adminToken);
-const token = (await call('POST', '/auth/login', { username: 'loader', password: 'loader-password', token: true })).body.token;
+const loader = (await call('POST', '/users', { username: 'loader', password: 'bench-secret-pass-1', role: 'enumerator' }, adminToken)).body.user.id;
+const token = (await call('POST', '/auth/login', { username: 'loader', password: 'bench-secret-pass-1', token: true })).body.token;
 const surveyId = (await call('POST', '/surveys', { title: 'Load', questionnaire: 'dotm-household' }, adminToken)).body.survey.id;
 await call('PATCH', `/surveys/${surveyId}`, { state: 'fieldwork' }, adminToken);
+// An enumerator submits only to a survey in which they hold a case.
+await call('POST', `/surveys/${surveyId}/assignments`, { assignments: [{ enumeratorId: loader, case: { ea: 'EA1' } }] }, adminToken);
 const answers = household();
 const bodyFor = () => JSON.stringify({ instanceId: randomUUID(), questionnaire: { id: 'dotm-household', version: '1.0.0' }, answers, paradata: { start: '2026-01-01T10:00:00Z', end: '2026-01-01T11:02:00Z' } });
 const post = async () => {

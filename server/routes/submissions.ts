@@ -83,6 +83,7 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
   const INSERT_WITH_AUDIT = `WITH s AS (
       INSERT INTO submissions (instance_id, interview_id, deprecated_id, survey_id, questionnaire_version, assignment_id, enumerator_id, answers, paradata, meta, content_hash)
       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 WHERE EXISTS (SELECT 1 FROM surveys WHERE id = $4 AND state = 'fieldwork')
+        AND ($13::boolean OR EXISTS (SELECT 1 FROM assignments WHERE survey_id = $4 AND enumerator_id = $7))
       ON CONFLICT (instance_id) DO NOTHING
       RETURNING instance_id, interview_id, deprecated_id)
     INSERT INTO audit_log (user_id, action, entity, entity_id, details)
@@ -95,21 +96,20 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
       if (!b.assignmentId) {
         // Not on a sample case: the enumerator must at least work on this survey (hold a case in it).
         if (user.role === 'supervisor') throw new HttpProblem(422, 'assignment-required', 'a supervisor submits an interview on a case of the team: name its assignmentId');
-        if (user.role === 'enumerator') {
+        // A new interview: one statement writes it and its audit entry atomically (one round trip, no
+        // BEGIN/COMMIT), and only where an enumerator holds a case in the survey.
+        const r = await db.query(INSERT_WITH_AUDIT, [...values(b.instanceId, user.id, null), user.role !== 'enumerator']);
+        if (r.rows.length === 0) {
+          // A resend, a closed survey or an unknown one is answered as such first.
+          const earlier = await explain().catch((err) => {
+            if (err instanceof HttpProblem && err.code === 'not-stored') return null;
+            throw err;
+          });
+          if (earlier) return earlier;
           const held = await db.query('SELECT 1 FROM assignments WHERE survey_id = $1 AND enumerator_id = $2 LIMIT 1', [surveyId, user.id]);
-          if (!held.rows[0]) {
-            // A resend, a closed survey or an unknown one is answered as such first.
-            const earlier = await explain().catch((err) => {
-              if (err instanceof HttpProblem && err.code === 'not-stored') return null;
-              throw err;
-            });
-            if (earlier) return earlier;
-            throw new HttpProblem(403, 'not-in-survey', 'you hold no case in this survey; ask your supervisor for an assignment');
-          }
+          if (!held.rows[0]) throw new HttpProblem(403, 'not-in-survey', 'you hold no case in this survey; ask your supervisor for an assignment');
+          throw new HttpProblem(409, 'not-stored', 'the submission could not be stored; send it again');
         }
-        // A new interview: one statement writes it and its audit entry atomically (one round trip, no BEGIN/COMMIT).
-        const r = await db.query(INSERT_WITH_AUDIT, values(b.instanceId, user.id, null));
-        if (r.rows.length === 0) return await explain();
         return created(b.instanceId);
       }
       const earlier = await explain().catch((err) => {
@@ -132,7 +132,7 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
         if (n.rows[0].n >= c.quota) {
           throw new HttpProblem(409, 'quota-reached', `case ${b.assignmentId}${caseLabel(c.case_data)} already has ${n.rows[0].n} interview${n.rows[0].n === 1 ? '' : 's'} of its quota of ${c.quota}; correct the existing interview instead`, { assignmentId: b.assignmentId, quota: c.quota });
         }
-        const inserted = await tx.query(INSERT_WITH_AUDIT, values(b.instanceId, user.id, b.assignmentId!));
+        const inserted = await tx.query(INSERT_WITH_AUDIT, [...values(b.instanceId, user.id, b.assignmentId!), true]);
         if (inserted.rows.length === 0) throw new HttpProblem(409, 'not-stored', 'the survey stopped taking submissions, or this instanceId was stored meanwhile');
         return created(b.instanceId);
       });
@@ -164,7 +164,7 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
         throw new HttpProblem(422, 'assignment-mismatch', `the interview belongs to assignment ${p.assignment_id}; a new version cannot move it to ${b.assignmentId}`);
       }
       await tx.query('UPDATE submissions SET superseded = true WHERE instance_id = $1', [b.deprecatedId]);
-      const inserted = await tx.query(INSERT_WITH_AUDIT, values(p.interview_id, p.enumerator_id, p.assignment_id ?? b.assignmentId ?? null));
+      const inserted = await tx.query(INSERT_WITH_AUDIT, [...values(p.interview_id, p.enumerator_id, p.assignment_id ?? b.assignmentId ?? null), true]);
       if (inserted.rows.length === 0) throw new HttpProblem(409, 'not-stored', 'the survey stopped taking submissions, or this instanceId was stored meanwhile');
       return created(p.interview_id);
     });
