@@ -17,5 +17,5 @@ if (existsSync(built)) {
     process.stderr.write('mdsurvey: not built yet; run `npm run build` first\n');
     process.exit(1);
   }
-  await import(pathToFileURL(path.join(root, 'server', 'cli', 'bin.ts')).href);
+  await import(pathToFileURL(path.join(root, 'cli', 'bin.ts')).href);
 }

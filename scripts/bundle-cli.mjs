@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 await build({
   // The indicator worker is its own entry: the server starts it as a worker thread (server/workers/indicators.ts).
-  entryPoints: [path.join(root, 'server/cli/bin.ts'), path.join(root, 'server/workers/indicators-worker.ts')],
+  entryPoints: [path.join(root, 'cli/bin.ts'), path.join(root, 'server/workers/indicators-worker.ts')],
   outdir: path.join(root, 'dist/cli'),
   entryNames: '[name]',
   bundle: true,

@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify';
 import { designRoleOf, parseDatasetDesign, tableFromRecords, type Codebook, type DataTable, type Dataset, type DatasetDesign, type DatasetLevel } from '../analysis/index.js';
 import { codebookOf, flattenInterview, levelsOf, type CodebookEntry, type CompiledQuestionnaire, type Level } from '../questionnaires/index.js';
 import type { Database } from './db/index.js';
-import { levelColumns, type LevelRow } from './dataset-files.js';
+import { levelColumns, type LevelRow } from '../io/dataset-files.js';
 import { approvedInterviewPages, caseFieldNames, type InterviewRow } from './queries/submissions.js';
 import { neutraliseFormula } from './spreadsheet-safety.js';
 

@@ -1,3 +1,4 @@
+import type { SubmissionState } from '../../common/lifecycle.js';
 import { forgetUser, rememberUser } from './session.js';
 import type { SendResult } from './offline/interview-store.js';
 /** Server health as returned by GET /api/v1/health. */
@@ -129,7 +130,7 @@ export interface SubmissionSummary {
   interviewId: string;
   questionnaireVersion: string;
   enumeratorName: string;
-  state: 'completed' | 'supervisor_approved' | 'rejected' | 'hq_approved';
+  state: SubmissionState;
   receivedAt: string;
 }
 

@@ -16,7 +16,7 @@ import { computeWeights, selectSample, type SampleDesign } from '../../sampling/
 import { codebookOf, compileQuestionnaire, type CodebookEntry } from '../../questionnaires/index.js';
 import { dotmHousehold, lfsMigration } from '../../questionnaires/library/index.js';
 import type { DatasetDesign } from '../../analysis/dataset.js';
-import { writeDataset } from '../../server/dataset-files.js';
+import { writeDataset } from '../../io/dataset-files.js';
 
 type Row = Record<string, string | number>;
 const REGIONS = ['Coast', 'Highlands', 'North', 'South'];

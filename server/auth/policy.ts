@@ -1,4 +1,5 @@
 import type { Role } from './users.js';
+import type { ReviewLevel, SubmissionState } from '../../common/lifecycle.js';
 
 /**
  * The access policy: who may do what to whose object. One table that the routes read, so the rules
@@ -40,7 +41,7 @@ export const POLICY: Record<Action, Partial<Record<Role, readonly Scope[]>>> = {
 };
 
 /** Review states of the current version of an interview in which each role may still replace it. */
-export const REPLACEABLE_IN: Partial<Record<Role, readonly string[]>> = {
+export const REPLACEABLE_IN: Partial<Record<Role, readonly SubmissionState[]>> = {
   // Once the supervisor approved it, the enumerator's version is final unless it is sent back.
   enumerator: ['completed', 'rejected'],
   supervisor: ['completed', 'rejected', 'supervisor_approved'],
@@ -48,8 +49,10 @@ export const REPLACEABLE_IN: Partial<Record<Role, readonly string[]>> = {
   admin: ['completed', 'rejected', 'supervisor_approved'],
 };
 
-/** Review states an analyst may read (the default export states for everyone). */
-export const APPROVED_STATES: readonly string[] = ['supervisor_approved', 'hq_approved'];
+export { APPROVED_STATES } from '../../common/lifecycle.js';
+
+/** The policy action that takes a review step of a level. */
+export const REVIEW_ACTION: Record<ReviewLevel, Action> = { first: 'submission.review.first', hq: 'submission.review.hq' };
 
 /** How an object relates to the user: the owner (enumerator) and the owner's supervisor. */
 export interface Ownership {

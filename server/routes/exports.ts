@@ -7,7 +7,8 @@ import type { Database } from '../db/index.js';
 import { InputError } from '../../common/errors.js';
 import { shippedCatalogue } from '../../analysis/index.js';
 import { datasetZipStream, FORMULA_NOTE, surveyDatasetDescription, surveyRows, type SurveySettings } from '../survey-dataset.js';
-import { allows, APPROVED_STATES } from '../auth/policy.js';
+import { allows } from '../auth/policy.js';
+import { APPROVED_STATES, isSubmissionState } from '../../common/lifecycle.js';
 import type { User } from '../auth/users.js';
 import { approvedInterviewPages } from '../queries/submissions.js';
 import { neutraliseFormula } from '../spreadsheet-safety.js';
@@ -22,7 +23,6 @@ async function surveySettings(db: Database, surveyId: string): Promise<SurveySet
 
 /** Whether the user's exports carry identifiers (the policy's restricted tier); analysts never do. */
 const withIdentifiers = (user: User) => allows(user, 'export.identifiers');
-const STATES = ['completed', 'supervisor_approved', 'rejected', 'hq_approved'];
 
 async function latestVersion(db: Database, surveyId: string): Promise<CompiledQuestionnaire> {
   const r = await db.query<{ version: string }>('SELECT version FROM questionnaire_versions WHERE survey_id = $1 ORDER BY published_at DESC LIMIT 1', [surveyId]);
@@ -33,9 +33,9 @@ async function latestVersion(db: Database, surveyId: string): Promise<CompiledQu
 /** The review states asked for (default: approved); interviews not yet approved are for HQ only, never analysts. */
 function statesOf(query: Record<string, string>, user: User): string[] {
   const states = (query.states ?? APPROVED_STATES.join(',')).split(',').map((s) => s.trim());
-  const bad = states.find((s) => !STATES.includes(s));
+  const bad = states.find((s) => !isSubmissionState(s));
   if (bad) throw new HttpProblem(400, 'bad-parameter', `unknown state "${bad.slice(0, 40)}" in states`);
-  const unapproved = states.filter((s) => !APPROVED_STATES.includes(s));
+  const unapproved = states.filter((s) => !(APPROVED_STATES as readonly string[]).includes(s));
   if (unapproved.length && !allows(user, 'export.unapproved')) throw new HttpProblem(403, 'approved-only', `a ${user.role} may read approved interviews only (not ${unapproved.join(', ')})`);
   return states;
 }

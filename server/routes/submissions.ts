@@ -6,7 +6,8 @@ import type { User } from '../auth/users.js';
 import { validateResponse } from '../../questionnaires/index.js';
 import { compiledVersion } from '../questionnaire-cache.js';
 import { audit } from './audit.js';
-import { allows, REPLACEABLE_IN, type Action } from '../auth/policy.js';
+import { allows, REPLACEABLE_IN, REVIEW_ACTION } from '../auth/policy.js';
+import { FINAL_STATES, INITIAL_STATE, isSubmissionState, REVIEW_STEPS, SUBMISSION_STATES, type SubmissionState } from '../../common/lifecycle.js';
 import { jsonSafetyProblem } from '../../common/json-safety.js';
 import type { Submission } from '../../common/submission.js';
 
@@ -90,7 +91,7 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
     SELECT $12, CASE WHEN s.deprecated_id IS NULL THEN 'submit' ELSE 'resubmit' END, 'submission', s.instance_id::text,
            jsonb_build_object('interviewId', s.interview_id, 'deprecatedId', s.deprecated_id) FROM s
     RETURNING entity_id`;
-  const created = (interviewId: string) => ({ status: 201, body: { instanceId: b.instanceId, interviewId, stored: true, state: 'completed' } });
+  const created = (interviewId: string) => ({ status: 201, body: { instanceId: b.instanceId, interviewId, stored: true, state: INITIAL_STATE } });
   try {
     if (!b.deprecatedId) {
       if (!b.assignmentId) {
@@ -155,8 +156,8 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
         throw new HttpProblem(403, 'not-your-interview', user.role === 'supervisor' ? 'that interview was made by an enumerator of another team' : 'only the enumerator of an interview (or their supervisor) can send a new version of it');
       }
       if (p.superseded) throw new HttpProblem(409, 'stale-version', `submission ${b.deprecatedId} was already replaced by a newer version; fetch the current version and correct that`);
-      if (p.state === 'hq_approved') throw new HttpProblem(409, 'already-approved', 'the interview was approved by HQ and cannot be replaced');
-      if (!(REPLACEABLE_IN[user.role] ?? []).includes(p.state)) {
+      if (FINAL_STATES.includes(p.state as SubmissionState)) throw new HttpProblem(409, 'already-approved', 'the interview was approved by HQ and cannot be replaced');
+      if (!(REPLACEABLE_IN[user.role] ?? []).includes(p.state as SubmissionState)) {
         throw new HttpProblem(409, 'already-reviewed', `the interview is ${p.state.replace('_', ' ')}; a ${user.role} can replace it only after it is sent back`);
       }
       // The new version stays on the sample case of the interview it replaces.
@@ -186,12 +187,6 @@ function caseLabel(caseData: unknown): string {
   const parts = ['ea', 'dwelling', 'household'].filter((k) => c && (typeof c[k] === 'string' || typeof c[k] === 'number')).map((k) => `${k} ${String(c![k])}`);
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
-
-/** Review transitions: from state -> action -> [who may (a policy action), next state]. */
-const REVIEW: Record<string, Record<string, [Action, string]>> = {
-  completed: { approve: ['submission.review.first', 'supervisor_approved'], reject: ['submission.review.first', 'rejected'] },
-  supervisor_approved: { approve: ['submission.review.hq', 'hq_approved'], reject: ['submission.review.hq', 'rejected'] },
-};
 
 async function visible(db: Queryable, user: User, surveyId: string, instanceId: string) {
   const r = await db.query<{ enumerator_id: string; supervisor_id: string | null; state: string; superseded: boolean }>(
@@ -261,7 +256,7 @@ export const submissionRoutes: RouteSpec[] = [
       const where = ['s.survey_id = $1', 'NOT s.superseded'];
       const args: unknown[] = [params.surveyId];
       if (query.state) {
-        if (!['completed', 'supervisor_approved', 'rejected', 'hq_approved'].includes(query.state)) throw new HttpProblem(400, 'bad-parameter', `state must be completed, supervisor_approved, rejected or hq_approved`);
+        if (!isSubmissionState(query.state)) throw new HttpProblem(400, 'bad-parameter', `state must be one of ${SUBMISSION_STATES.join(', ')}`);
         args.push(query.state);
         where.push(`s.state = $${args.length}`);
       }
@@ -319,7 +314,8 @@ export const submissionRoutes: RouteSpec[] = [
         const r = await tx.query<{ state: string; superseded: boolean }>('SELECT state, superseded FROM submissions WHERE instance_id = $1 FOR UPDATE', [params.instanceId]);
         const { state: from, superseded } = r.rows[0];
         if (superseded) throw new HttpProblem(409, 'stale-version', 'a newer version of this interview exists; review that one');
-        const rule = REVIEW[from]?.[b.action];
+        const step = isSubmissionState(from) ? REVIEW_STEPS[from]?.[b.action] : undefined;
+        const rule = step ? ([REVIEW_ACTION[step[0]], step[1]] as const) : undefined;
         if (!rule) throw new HttpProblem(409, 'illegal-transition', `a submission in state ${from} cannot be ${b.action === 'approve' ? 'approved' : 'rejected'}`);
         if (!allows(user, rule[0], { enumeratorId: owner.enumerator_id, supervisorId: owner.supervisor_id })) {
           const who = rule[0] === 'submission.review.first' ? (owner.supervisor_id ? "the enumerator's supervisor" : 'HQ (the enumerator has no supervisor)') : 'HQ (a statistician)';

@@ -4,7 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { computeIndicators, shippedCatalogue, tableFromRecords, type DataTable, type IndicatorOptions } from '../../analysis/index.js';
-import { levelColumns } from '../dataset-files.js';
+import { levelColumns } from '../../io/dataset-files.js';
 import type { IndicatorJob } from './indicators.js';
 import { isInputError } from '../../common/errors.js';
 

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { Codebook, DatasetDesign, IndicatorReport } from '../../analysis/index.js';
 import { InputError } from '../../common/errors.js';
 import { packageRoot } from '../package-info.js';
-import type { LevelRow } from '../dataset-files.js';
+import type { LevelRow } from '../../io/dataset-files.js';
 
 /** What the worker computes: the catalogue on these rows, with these options. */
 export interface IndicatorJob {

@@ -30,7 +30,7 @@ export function runMdsurvey(args: string[], opts: { env?: NodeJS.ProcessEnv; inp
 
 /** Spawns the CLI from source without waiting (for `serve`). */
 export function spawnMdsurvey(args: string[], env: NodeJS.ProcessEnv = {}, cwd: string = ROOT): ChildProcess {
-  return spawn(process.execPath, ['--import', TSX_LOADER, path.join(ROOT, 'server', 'cli', 'bin.ts'), ...args], {
+  return spawn(process.execPath, ['--import', TSX_LOADER, path.join(ROOT, 'cli', 'bin.ts'), ...args], {
     cwd,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

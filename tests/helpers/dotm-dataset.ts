@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { syntheticDotm } from '../../examples/dotm/synthetic-dataset.js';
-import { writeDataset } from '../../server/dataset-files.js';
+import { writeDataset } from '../../io/dataset-files.js';
 
 /** Writes the synthetic DotM dataset (examples/dotm/synthetic-dataset.ts) into a new temporary folder. */
 export function writeSyntheticDotm(seed?: number, eas?: number): { dir: string; data: ReturnType<typeof syntheticDotm> } {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseTargets } from '../helpers/databases.js';
 import { startApi, TINY, tinySubmission } from '../helpers/api.js';
-import { readDataset } from '../../server/dataset-files.js';
+import { readDataset } from '../../io/dataset-files.js';
 import { estimate, designOfLevel, analysisTable } from '../../analysis/index.js';
 import type { Database } from '../../server/db/index.js';
 

@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { computeIndicators, shippedCatalogue, tabulateDataset, type Dataset, type IndicatorReport } from '../../analysis/index.js';
-import { readDataset } from '../../server/dataset-files.js';
-import { exportMicrodata, writeExportFiles } from '../../server/microdata-export.js';
+import { readDataset } from '../../io/dataset-files.js';
+import { exportMicrodata, writeExportFiles } from '../../io/microdata-export.js';
 import { ROOT } from '../helpers/cli.js';
 import { rAvailable, writeSyntheticDotm } from '../helpers/dotm-dataset.js';
 

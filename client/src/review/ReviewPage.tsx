@@ -1,3 +1,4 @@
+import { QUEUE_OF_LEVEL, type SubmissionState } from '../../../common/lifecycle.js';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { compileQuestionnaire, textIn, type FieldDef } from '../../../questionnaires/compile-questionnaire.js';
@@ -6,9 +7,9 @@ import type { Questionnaire } from '../../../questionnaires/format.js';
 import { ApiError, getQuestionnaire, getSubmission, listSubmissions, listSurveys, me, reviewSubmission, type SubmissionSummary, type Survey, type User } from '../api.js';
 
 /** The review state a role works on: supervisors first review completed interviews, HQ the approved ones. */
-function queueOf(user: User): 'completed' | 'supervisor_approved' | null {
-  if (user.role === 'supervisor') return 'completed';
-  if (user.role === 'statistician' || user.role === 'admin') return 'supervisor_approved';
+function queueOf(user: User): SubmissionState | null {
+  if (user.role === 'supervisor') return QUEUE_OF_LEVEL.first;
+  if (user.role === 'statistician' || user.role === 'admin') return QUEUE_OF_LEVEL.hq;
   return null;
 }
 
@@ -26,7 +27,7 @@ export function ReviewListPage() {
       if (!state) return;
       const surveys = await listSurveys();
       // HQ also gives the first review to interviews of enumerators who have no supervisor.
-      const orphans = async (id: string) => (state === 'supervisor_approved' ? (await listSubmissions(id, 'completed')).filter((x) => (x as { noSupervisor?: boolean }).noSupervisor) : []);
+      const orphans = async (id: string) => (state === QUEUE_OF_LEVEL.hq ? (await listSubmissions(id, QUEUE_OF_LEVEL.first)).filter((x) => (x as { noSupervisor?: boolean }).noSupervisor) : []);
       setQueues(await Promise.all(surveys.map(async (survey) => ({ survey, submissions: [...(await orphans(survey.id)), ...(await listSubmissions(survey.id, state))] }))));
     })().catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
   }, []);

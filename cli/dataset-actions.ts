@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
-import { InputError } from '../../common/errors.js';
+import { InputError } from '../common/errors.js';
 import {
   DEFAULT_THRESHOLDS,
   computeIndicators,
@@ -10,14 +10,14 @@ import {
   type DatasetDesign,
   type DisclosureThresholds,
   type IndicatorReport,
-} from '../../analysis/index.js';
-import { attachColumns } from '../../analysis/attach.js';
-import { readCsvTable, readHead } from './read-table.js';
+} from '../analysis/index.js';
+import { attachColumns } from '../analysis/attach.js';
+import { readCsvTable, readHead } from '../io/read-table.js';
 import { jsonText as json, list } from './cli-values.js';
-import { TABLE_PRESETS, tablePreset, tabulateDataset, type DatasetTabulation, type GroupingOptions } from '../../analysis/weighted-tables.js';
-import { indicatorWorkbook, tabulationWorkbook } from '../../analysis/export/xlsx.js';
-import { exportMicrodata, writeExportFiles } from '../microdata-export.js';
-import { readDataset, tableRecords, writeDataset } from '../dataset-files.js';
+import { TABLE_PRESETS, tablePreset, tabulateDataset, type DatasetTabulation, type GroupingOptions } from '../analysis/weighted-tables.js';
+import { indicatorWorkbook, tabulationWorkbook } from '../analysis/export/xlsx.js';
+import { exportMicrodata, writeExportFiles } from '../io/microdata-export.js';
+import { readDataset, tableRecords, writeDataset } from '../io/dataset-files.js';
 
 
 function numberFlag(text: string | undefined, flag: string, min: number, max = Infinity): number | undefined {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../../common/errors.js';
+import { InputError } from '../common/errors.js';
 import {
   compileQuestionnaire,
   composeQuestionnaire,
@@ -15,7 +15,7 @@ import {
   readXlsformWorkbook,
   writeXlsformWorkbook,
   xlsformToQuestionnaire,
-} from '../../questionnaires/index.js';
+} from '../questionnaires/index.js';
 
 function readBytes(file: string): Buffer {
   try {

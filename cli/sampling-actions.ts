@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { parse } from 'csv-parse/sync';
-import { InputError } from '../../common/errors.js';
-import { csvHeader, numericColumn, type ColumnRole, type DataTable } from '../../analysis/index.js';
+import { InputError } from '../common/errors.js';
+import { csvHeader, numericColumn, type ColumnRole, type DataTable } from '../analysis/index.js';
 import {
   computeWeights,
   parseSampleDesign,
@@ -12,8 +12,8 @@ import {
   type Margin,
   type SampleDesign,
   type WeightingSteps,
-} from '../../sampling/index.js';
-import { readCsvTable, readHead } from './read-table.js';
+} from '../sampling/index.js';
+import { readCsvTable, readHead } from '../io/read-table.js';
 
 function readJson(file: string, what: string): unknown {
   let text: string;

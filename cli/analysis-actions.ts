@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { InputError } from '../../common/errors.js';
+import { InputError } from '../common/errors.js';
 import {
   buildDesign,
   compareMeans,
@@ -18,8 +18,8 @@ import {
   type Estimate,
   type LonelyPsu,
   type SurveyDesign,
-} from '../../analysis/index.js';
-import { readCsvTable, readHead } from './read-table.js';
+} from '../analysis/index.js';
+import { readCsvTable, readHead } from '../io/read-table.js';
 import { jsonText, list } from './cli-values.js';
 
 /** Flags shared by estimate, compare and tabulate (as commander parses them). */

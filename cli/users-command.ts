@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { InputError } from '../../common/errors.js';
-import { loadConfig } from '../config.js';
-import { DatabaseUnavailableError } from '../db/errors.js';
+import { InputError } from '../common/errors.js';
+import { loadConfig } from '../server/config.js';
+import { DatabaseUnavailableError } from '../server/db/errors.js';
 
 /**
  * `mdsurvey users reset-password NAME`: on the server's machine, sets a new random password for a
@@ -22,9 +22,9 @@ export function registerUserCommands(program: Command): void {
         if (err instanceof InputError && err.where === 'DATABASE_URL') throw new DatabaseUnavailableError(err.message);
         throw err;
       }
-      const { openDatabase, migrate } = await import('../db/index.js');
-      const { resetPassword } = await import('../auth/users.js');
-      const { randomPassword } = await import('../auth/passwords.js');
+      const { openDatabase, migrate } = await import('../server/db/index.js');
+      const { resetPassword } = await import('../server/auth/users.js');
+      const { randomPassword } = await import('../server/auth/passwords.js');
       const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
       try {
         await migrate(db);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { InputError } from '../../common/errors.js';
-import { loadConfig } from '../config.js';
-import { DatabaseUnavailableError } from '../db/errors.js';
+import { InputError } from '../common/errors.js';
+import { loadConfig } from '../server/config.js';
+import { DatabaseUnavailableError } from '../server/db/errors.js';
 
 /** `mdsurvey serve`: the same as `npm start` without the build step. */
 export function registerServe(program: Command): void {
@@ -21,7 +21,7 @@ export function registerServe(program: Command): void {
         throw err;
       }
       // Loaded here so that analysis commands do not pay for express, pino and the database drivers.
-      const { startServer } = await import('../serve.js');
+      const { startServer } = await import('../server/serve.js');
       const running = await startServer(config);
       const where = running.db.kind === 'pglite' ? `embedded database in ${running.db.location}` : `PostgreSQL at ${running.db.location}`;
       process.stderr.write(

@@ -4,7 +4,7 @@ import JSZip from 'jszip';
 import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../common/errors.js';
 import { cellText, csvHeader, designColumnsOf, parseCsvColumns, parseDatasetDesign, type Codebook, type ColumnRole, type DataTable, type Dataset, type DatasetDesign } from '../analysis/index.js';
-import { readCsvTable } from './cli/read-table.js';
+import { readCsvTable } from './read-table.js';
 
 /** A row of a level as the writers take it. */
 export type LevelRow = Record<string, string | number>;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import cliProgress from 'cli-progress';
-import { InputError } from '../../common/errors.js';
-import { ColumnarCsvParser, type ColumnRole, type DataTable } from '../../analysis/index.js';
+import { InputError } from '../common/errors.js';
+import { ColumnarCsvParser, type ColumnRole, type DataTable } from '../analysis/index.js';
 
 /**
  * Streams a CSV file through the columnar parser, keeping only `columns`. Shows a progress bar on a

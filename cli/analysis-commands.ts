@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { InputError } from '../../common/errors.js';
+import { InputError } from '../common/errors.js';
 
 const TABLE_PRESET_IDS = ['census-birth-age-sex', 'census-citizenship-age-sex', 'census-arrival-birth', 'nativity-sex-age'];
 
