@@ -1,5 +1,4 @@
 import { InputError } from '../common/errors.js';
-import type { CodebookEntry } from '../questionnaires/index.js';
 import { cellText, designRoleOf, gatherColumn, matchRows, parseDatasetDesign, withColumn, type Codebook, type Dataset, type DatasetDesign } from './dataset.js';
 import { getColumn, type DataTable } from './table.js';
 

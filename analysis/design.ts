@@ -1,6 +1,6 @@
 import { InputError } from '../common/errors.js';
 import { categoricalColumn, numericColumn, type CategoricalColumn, type DataTable } from './table.js';
-import type { ReplicateWeights } from './replicates.js';
+import type { ReplicateWeights } from './replicate-weights.js';
 
 /** What to do with a stratum that has a single PSU (R's `survey.lonely.psu`). */
 export type LonelyPsu = 'fail' | 'remove' | 'certainty' | 'adjust' | 'average';

@@ -1,5 +1,6 @@
 import type { SurveyDesign } from './design.js';
-import { dfOf, linearisedMean, varianceOf, type Domain, type Estimate } from './estimators.js';
+import { dfOf, linearisedMean, varianceOf } from './linearisation.js';
+import type { Domain, Estimate } from './domain.js';
 import { qt } from './distributions.js';
 
 /**

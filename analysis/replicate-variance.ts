@@ -1,6 +1,6 @@
 import type { SurveyDesign } from './design.js';
-import type { Linearised } from './estimators.js';
-import type { ReplicateWeights } from './replicates.js';
+import type { Linearised } from './domain.js';
+import type { ReplicateWeights } from './replicate-weights.js';
 import type { Covariance } from './variance.js';
 
 /**

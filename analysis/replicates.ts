@@ -4,26 +4,8 @@ import { numericColumn, type DataTable } from './table.js';
 import { mulberry32 } from '../common/random.js';
 export { mulberry32 };
 
-export type ReplicateType = 'JK1' | 'JKn' | 'BRR' | 'Fay' | 'bootstrap' | 'other';
-
-/**
- * Replicate weights: replicate r gives row i the weight w_i * multipliers[psu(i) * R + r] (created
- * from the design), or columns[r][i] (given in the data).
- */
-export interface ReplicateWeights {
-  type: ReplicateType;
-  count: number;
-  /** nPsu x R multipliers of the full-sample weight (created replicates). */
-  multipliers: Float64Array | null;
-  /** R columns of replicate weights (given replicates). */
-  columns: Float64Array[] | null;
-  scale: number;
-  rscales: Float64Array;
-  /** Centre on the full-sample estimate instead of the mean of the replicates. */
-  mse: boolean;
-  /** Degrees of freedom: the design's for created replicates (as R as.svrepdesign), rank minus one for given ones. */
-  df: number;
-}
+export type { ReplicateType, ReplicateWeights } from './replicate-weights.js';
+import type { ReplicateType, ReplicateWeights } from './replicate-weights.js';
 
 export interface ReplicateOptions {
   type: Exclude<ReplicateType, 'other'>;

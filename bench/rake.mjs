@@ -18,7 +18,7 @@ const runs = Number(arg('--runs', 5));
 const n = Number(arg('--rows', 1_000_000));
 if (!fs.existsSync(path.join(root, 'dist', 'sampling', 'index.js'))) execFileSync('npm', ['run', 'build:server'], { cwd: root, stdio: 'inherit' });
 const { rake } = await import(path.join(root, 'dist', 'sampling', 'index.js'));
-const { tableFromRecords, categoricalFrom } = await import(path.join(root, 'dist', 'analysis', 'index.js'));
+const { categoricalFrom } = await import(path.join(root, 'dist', 'analysis', 'index.js'));
 
 let seed = 99;
 const rand = () => {

@@ -222,7 +222,6 @@ export function compileQuestionnaire(doc: unknown, options: { trusted?: boolean 
     state[i] = 1;
     stack.push(i);
     // Visit what this field reads (its value inputs) and its parent first.
-    const f = fields[i];
     for (const input of inputs[i]) visit(input);
     stack.pop();
     state[i] = 2;

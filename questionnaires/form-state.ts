@@ -72,12 +72,11 @@ export class FormState {
     compiled.order.forEach((f, k) => (this.rank[f] = k));
     this.root = new Row('root', -1, null, compiled.slotsOfScope.get(-1)!);
     this.structuralFields = this.fieldsFeedingRows();
-    const self = this;
     this.ctx = {
-      ref: (name) => self.resolve(name),
-      current: () => self.ctxRow.values[self.ctxField.slot] as Value,
+      ref: (name) => this.resolve(name),
+      current: () => this.ctxRow.values[this.ctxField.slot] as Value,
       position: () => {
-        const r = self.ctxRow;
+        const r = this.ctxRow;
         if (!r.parent) return NaN;
         return (r.parent.children.get(r.scope) ?? []).indexOf(r) + 1;
       },
@@ -86,7 +85,7 @@ export class FormState {
         const rosterDef = compiled.byName.get(roster);
         const target = compiled.byName.get(name);
         if (!rosterDef || !target) return null;
-        const rows = self.rowsOf(rosterDef.index);
+        const rows = this.rowsOf(rosterDef.index);
         const row = rows[index - 1];
         return row ? row.values[target.slot] : null;
       },
@@ -429,7 +428,12 @@ export class FormState {
     if (!this.isBelow(scope, row.scope)) return this.rowsOfScope(scope);
     const below: Row[] = [];
     const collect = (r: Row) => {
-      for (const [rosterIndex, rows] of r.children) for (const c of rows) (rosterIndex === scope ? below.push(c) : collect(c));
+      for (const [rosterIndex, rows] of r.children) {
+        for (const c of rows) {
+          if (rosterIndex === scope) below.push(c);
+          else collect(c);
+        }
+      }
     };
     collect(row);
     return below;

@@ -194,7 +194,7 @@ export function rake(table: DataTable, weights: Float64Array, margins: readonly 
   for (let i = 0; i < n; i++) cellBase[cellOf[i]] += weights[i];
   const factor = new Float64Array(nCells).fill(1);
   const stepFactors = coded.map(() => new Float64Array(nCells));
-  let oldTable = Float64Array.from(cellBase);
+  const oldTable = Float64Array.from(cellBase);
   const newTable = new Float64Array(nCells);
   let iteration = 0;
   let converged = false;

@@ -4,11 +4,11 @@
  * amount is kept; a filled case takes no new interview; a refused interview opens again as a draft
  * with the server's reason; a supervisor's Fieldwork page creates no correction draft.
  */
-import fs from 'node:fs';
+import { chromiumTool, need } from '../helpers/tools.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Database } from '../../server/db/index.js';
-import { addEnumerator, CHROMIUM, signIn, startWebApp } from '../helpers/browser.js';
+import { addEnumerator, signIn, startWebApp } from '../helpers/browser.js';
 import { hashPassword } from '../../server/auth/passwords.js';
 
 const Q = {
@@ -23,7 +23,7 @@ const Q = {
   ],
 };
 
-describe.runIf(fs.existsSync(CHROMIUM) || process.env.CI)('one device, several users, in Chromium', () => {
+describe.runIf(need(chromiumTool(), 'one device, several users, in Chromium'))('one device, several users, in Chromium', () => {
   let app: Awaited<ReturnType<typeof startWebApp>>;
   let db: Database;
   let surveyId: string;

@@ -4,12 +4,12 @@
  * then, offline, another household completed, the page reloaded with no network, and back online:
  * both interviews are stored on the server exactly once.
  */
-import fs from 'node:fs';
 import path from 'node:path';
+import { chromiumTool, need } from '../helpers/tools.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { dotmHousehold } from '../../questionnaires/index.js';
-import { addEnumerator, CHROMIUM, screenshotDir, signIn, startWebApp } from '../helpers/browser.js';
+import { addEnumerator, screenshotDir, signIn, startWebApp } from '../helpers/browser.js';
 
 /** Answers every question of `scope` flagged as required with a plausible answer for its input. */
 async function answerRequired(scope: Locator): Promise<number> {
@@ -101,7 +101,7 @@ async function addMember(page: Page, name: string, sex: 'Male' | 'Female', age: 
   await row.locator('[data-question="relation"] select').selectOption({ label: relation });
 }
 
-describe.runIf(fs.existsSync(CHROMIUM))('DotM household in Chromium', () => {
+describe.runIf(need(chromiumTool(), 'DotM household in Chromium'))('DotM household in Chromium', () => {
   let app: Awaited<ReturnType<typeof startWebApp>>;
   let surveyId: string;
   beforeAll(async () => {

@@ -3,15 +3,15 @@
  * an interview with a roster, complete it; then, offline, complete another, reload the page, come
  * back online: both interviews are stored on the server exactly once.
  */
-import fs from 'node:fs';
 import path from 'node:path';
+import { chromiumTool, need } from '../helpers/tools.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Database } from '../../server/db/index.js';
-import { addEnumerator, CHROMIUM, screenshotDir, signIn, startWebApp } from '../helpers/browser.js';
+import { addEnumerator, screenshotDir, signIn, startWebApp } from '../helpers/browser.js';
 import { TINY } from '../helpers/api.js';
 
-describe.runIf(fs.existsSync(CHROMIUM))('fieldwork in Chromium', () => {
+describe.runIf(need(chromiumTool(), 'fieldwork in Chromium'))('fieldwork in Chromium', () => {
   let app: Awaited<ReturnType<typeof startWebApp>>;
   let db: Database;
   let surveyId: string;

@@ -5,12 +5,12 @@
  * which runs this test alone; inside the parallel suite it only guards against gross regressions.
  */
 const BUDGET_MS = Number(process.env.LATENCY_BUDGET_MS ?? 250);
-import fs from 'node:fs';
+import { chromiumTool, need } from '../helpers/tools.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dotmHousehold } from '../../questionnaires/index.js';
-import { addEnumerator, CHROMIUM, signIn, startWebApp } from '../helpers/browser.js';
+import { addEnumerator, signIn, startWebApp } from '../helpers/browser.js';
 
-describe.runIf(fs.existsSync(CHROMIUM))('input latency in a 30-member household', () => {
+describe.runIf(need(chromiumTool(), 'input latency in a 30-member household'))('input latency in a 30-member household', () => {
   let app: Awaited<ReturnType<typeof startWebApp>>;
   beforeAll(async () => {
     app = await startWebApp(async (db) => {

@@ -4,16 +4,16 @@
  * the new states, the comment under the question's path (where the enumerator's app shows it), and the
  * audit log both decisions.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { chromiumTool, need } from '../helpers/tools.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/index.js';
-import { CHROMIUM, screenshotDir, signIn, startWebApp } from '../helpers/browser.js';
+import { screenshotDir, signIn, startWebApp } from '../helpers/browser.js';
 import { TINY } from '../helpers/api.js';
 import { hashPassword } from '../../server/auth/passwords.js';
 
-describe.runIf(fs.existsSync(CHROMIUM))('supervisor review in Chromium', () => {
+describe.runIf(need(chromiumTool(), 'supervisor review in Chromium'))('supervisor review in Chromium', () => {
   let app: Awaited<ReturnType<typeof startWebApp>>;
   let db: Database;
   const ids = [randomUUID(), randomUUID()];

@@ -1,10 +1,10 @@
 /** The web app in real headless Chromium against the real server: sign in with a session cookie. */
-import fs from 'node:fs';
 import path from 'node:path';
+import { chromiumTool, need } from '../helpers/tools.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, screenshotDir, startWebApp } from '../helpers/browser.js';
+import { screenshotDir, startWebApp } from '../helpers/browser.js';
 
-describe.runIf(fs.existsSync(CHROMIUM))('web app in Chromium', () => {
+describe.runIf(need(chromiumTool(), 'web app in Chromium'))('web app in Chromium', () => {
   let app: Awaited<ReturnType<typeof startWebApp>>;
   beforeAll(async () => {
     app = await startWebApp();

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,11 +18,41 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Builds the web app into a temporary folder (the tests run before the production build). */
+/** Files the web app is built from (its sources, the shared engine, the build configuration). */
+function clientSources(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== 'dist' && e.name !== 'node_modules') walk(p);
+      } else out.push(p);
+    }
+  };
+  for (const d of ['client', 'questionnaires', 'common']) walk(path.join(ROOT, d));
+  out.push(path.join(ROOT, 'package-lock.json'));
+  return out.sort();
+}
+
+/**
+ * Builds the web app once per state of its sources (the tests run before the production build): the
+ * build goes to a folder named by a hash of every source file, which the browser suites of this run,
+ * and of later runs on unchanged sources, reuse. Concurrent builders each build to their own folder and
+ * the first to rename it into place wins.
+ */
 export function buildClient(): string {
+  const hash = createHash('sha256');
+  for (const f of clientSources()) hash.update(f).update(fs.readFileSync(f));
+  const dir = path.join(os.tmpdir(), `mdsurvey-client-${hash.digest('hex').slice(0, 16)}`);
+  if (fs.existsSync(path.join(dir, 'index.html'))) return dir;
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'client-dist-'));
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(ROOT, 'client', 'vite.config.ts'), '--outDir', out, '--emptyOutDir', '--logLevel', 'error'], { cwd: ROOT, stdio: 'pipe' });
-  return out;
+  try {
+    fs.renameSync(out, dir);
+  } catch {
+    fs.rmSync(out, { recursive: true, force: true }); // another suite put the same build in place first
+  }
+  return dir;
 }
 
 /** Folder for screenshots (ignored by git). */

@@ -6,9 +6,10 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { ROOT, runMdsurvey } from '../helpers/cli.js';
-import { rAvailable, writeSyntheticDotm } from '../helpers/dotm-dataset.js';
+import { writeSyntheticDotm } from '../helpers/dotm-dataset.js';
+import { need, rTool } from '../helpers/tools.js';
 
-const R = rAvailable();
+const R = rTool();
 
 let dir: string;
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'mdsurvey-cli-'));
@@ -161,10 +162,7 @@ describe('mdsurvey dataset attach', () => {
     const short = await runMdsurvey(['dataset', 'attach', dir, '--from', path.join(work, 'short.csv'), '--on', 'interview_id=case', '--out', path.join(work, 'x')]);
     expect(short.code).toBe(2);
     expect(short.stderr).toMatch(/1 of \d+ rows of the household file have no row in .*short.csv \(interview_id = "iv-/);
-    if (!R.ok) {
-      console.log(`skipping the R check of svydesign.R: ${R.reason}`);
-      return;
-    }
+    if (!need(R, 'the R check of svydesign.R')) return;
     const exported = path.join(work, 'export');
     expect((await runMdsurvey(['export', out, '--out', exported, '--format', 'dta'])).code).toBe(0);
     const script = `setwd("${exported}"); source("svydesign.R"); d <- update(members_design, y = ifelse(members$h_insured == 1, 1, ifelse(members$h_insured == 0, 0, NA)))

@@ -8,12 +8,13 @@ import { computeIndicators, shippedCatalogue, tabulateDataset, type Dataset, typ
 import { readDataset } from '../../io/dataset-files.js';
 import { exportMicrodata, writeExportFiles } from '../../io/microdata-export.js';
 import { ROOT } from '../helpers/cli.js';
-import { rAvailable, writeSyntheticDotm } from '../helpers/dotm-dataset.js';
+import { writeSyntheticDotm } from '../helpers/dotm-dataset.js';
+import { need, rTool } from '../helpers/tools.js';
 
 // The issue's "done when": on the synthetic two-phase DotM dataset every indicator of the catalogue is
 // computed by group, and R survey, run by tests/reference/dotm-indicators.R on the exported .dta files,
 // reproduces each estimate, se, difference to H0, its se and p value to 1e-9.
-const R = rAvailable();
+const R = rTool();
 let report: IndicatorReport;
 let exportDir: string;
 let dataset: Dataset;
@@ -42,7 +43,7 @@ describe('indicator catalogue on the synthetic DotM dataset', () => {
   });
 });
 
-describe.runIf(R.ok)('R survey on the exported .dta files', () => {
+describe.runIf(need(R, 'R survey on the exported .dta files'))('R survey on the exported .dta files', () => {
   it('reproduces every estimate, se, difference, its se and p value to 1e-9', () => {
     const out = path.join(exportDir, 'reference.csv');
     const run = spawnSync('Rscript', [path.join(ROOT, 'tests', 'reference', 'dotm-indicators.R'), exportDir, out], { encoding: 'utf8' });
@@ -120,10 +121,4 @@ describe.runIf(R.ok)('R survey on the exported .dta files', () => {
     expect(missing).toBe('name'); // the direct identifier is dropped; the design columns are in every file
     expect(fileLabel).toMatch(/members \(analyst\)/);
   }, 30_000);
-});
-
-describe.skipIf(R.ok)('R survey on the exported .dta files (skipped)', () => {
-  it('is skipped because R is not available here', () => {
-    console.log(`skipping the R comparison: ${R.reason}`);
-  });
 });

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase, migrate, loadMigrations, MigrationError, DatabaseUnavailableError } from '../../../server/db/index.js';
-import { testDatabaseTargets } from '../../helpers/databases.js';
+import { openDatabase, migrate, loadMigrations, MigrationError, DatabaseUnavailableError } from '../../server/db/index.js';
+import { testDatabaseTargets } from '../helpers/databases.js';
 
 describe.each(testDatabaseTargets())('storage layer on $name', (target) => {
   afterAll(() => target.cleanup());

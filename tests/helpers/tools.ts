@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+
+/**
+ * Outside tools some checks need (R with survey, haven and MASS; Debian's Chromium). In CI (`CI=true`) a
+ * missing one is a failure naming it; on a developer's machine the check is skipped, saying why.
+ */
+export interface Tool {
+  name: string;
+  ok: boolean;
+  reason: string;
+}
+
+let rCache: Tool | undefined;
+/** R with the packages the reference checks load. */
+export function rTool(): Tool {
+  if (rCache) return rCache;
+  const r = spawnSync('Rscript', ['-e', 'suppressPackageStartupMessages({library(survey); library(haven); library(MASS)})'], { encoding: 'utf8' });
+  rCache = r.error
+    ? { name: 'R', ok: false, reason: `Rscript not found (${r.error.message}); install r-base-core r-cran-survey r-cran-haven r-cran-mass` }
+    : r.status !== 0
+      ? { name: 'R', ok: false, reason: `R packages missing (${r.stderr.trim().split('\n').pop()}); install r-cran-survey r-cran-haven r-cran-mass` }
+      : { name: 'R', ok: true, reason: '' };
+  return rCache;
+}
+
+/** Debian's Chromium for the browser tests. */
+export function chromiumTool(): Tool {
+  return fs.existsSync('/usr/bin/chromium') ? { name: 'Chromium', ok: true, reason: '' } : { name: 'Chromium', ok: false, reason: '/usr/bin/chromium not found; install Debian\'s chromium package' };
+}
+
+/**
+ * Whether a suite that needs the tool runs: yes when it is there; in CI a missing tool throws (the suite
+ * fails, naming it); elsewhere false, with one line saying what is skipped and why.
+ */
+export function need(tool: Tool, what: string): boolean {
+  if (tool.ok) return true;
+  if (process.env.CI) throw new Error(`CI: ${tool.name} is missing, so "${what}" cannot run: ${tool.reason}`);
+  console.warn(`skipping "${what}": ${tool.reason}`);
+  return false;
+}
