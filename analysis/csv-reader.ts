@@ -11,11 +11,14 @@ const COMMA = 0x2c;
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** Initial capacity of a column (rows); the parser's row hint replaces it. */
-let initialCapacity = 1 << 14;
+/** Initial capacity of a column (rows) without a row hint; each parser passes its own (no shared state between parsers). */
+const DEFAULT_CAPACITY = 1 << 14;
 
 class NumberBuilder {
-  values = new Float64Array(initialCapacity);
+  values: Float64Array;
+  constructor(capacity = DEFAULT_CAPACITY) {
+    this.values = new Float64Array(capacity);
+  }
   length = 0;
   push(v: number): void {
     if (this.length === this.values.length) {
@@ -29,12 +32,18 @@ class NumberBuilder {
 
 /** Numbers until the first non-numeric text, then categories (numbers seen so far become their text). */
 class AutoBuilder {
-  numbers: NumberBuilder | null = new NumberBuilder();
+  numbers: NumberBuilder | null;
   categories: CategoryBuilder | null = null;
+  constructor(readonly capacity = DEFAULT_CAPACITY) {
+    this.numbers = new NumberBuilder(capacity);
+  }
 }
 
 class CategoryBuilder {
-  codes = new Int32Array(initialCapacity);
+  codes: Int32Array;
+  constructor(capacity = DEFAULT_CAPACITY) {
+    this.codes = new Int32Array(capacity);
+  }
   length = 0;
   readonly index = new Map<string, number>();
   readonly levels: string[] = [];
@@ -167,8 +176,8 @@ export class ColumnarCsvParser {
     }
     this.header = fields;
     this.roles = fields.map((f) => this.wanted.get(f) ?? null);
-    initialCapacity = this.capacity;
-    this.slots = this.roles.map((r) => (r === null ? null : r === 'number' ? new NumberBuilder() : r === 'auto' ? new AutoBuilder() : new CategoryBuilder()));
+    const c = this.capacity;
+    this.slots = this.roles.map((r) => (r === null ? null : r === 'number' ? new NumberBuilder(c) : r === 'auto' ? new AutoBuilder(c) : new CategoryBuilder(c)));
     this.kinds = Uint8Array.from(this.roles, (r) => (r === null ? 0 : r === 'number' ? 1 : r === 'category' ? 2 : 3));
     this.wantedIndex = Int32Array.from(this.roles.flatMap((r, j) => (r === null ? [] : [j])));
   }
@@ -271,7 +280,7 @@ export class ColumnarCsvParser {
         slot.numbers.push(v);
         return;
       }
-      const cats = new CategoryBuilder();
+      const cats = new CategoryBuilder(slot.capacity);
       const nums = slot.numbers;
       for (let i = 0; i < nums.length; i++) cats.push(Number.isNaN(nums.values[i]) ? null : String(nums.values[i]));
       slot.categories = cats;

@@ -39,3 +39,4 @@ export { svysetLine, svydesignCall } from './export/design-commands.js';
 export { indicatorWorkbook, tabulationWorkbook } from './export/xlsx.js';
 export { attachColumns } from './attach.js';
 export type { AttachOptions } from './attach.js';
+export { inverse } from './linalg.js';

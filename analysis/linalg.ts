@@ -66,6 +66,16 @@ export function solve(a: Matrix, b: Matrix): Matrix {
   return { rows: n, cols: k, data: x };
 }
 
+/**
+ * The inverse of a square matrix given row-major (p x p), as solve(A, I); a singular A is an InputError.
+ * Example: inverse(Float64Array.of(2, 0, 0, 4), 2) -> [0.5, 0, 0, 0.25].
+ */
+export function inverse(a: Float64Array, p: number): Float64Array {
+  const identity = zeros(p, p);
+  for (let i = 0; i < p; i++) identity.data[i * p + i] = 1;
+  return solve({ rows: p, cols: p, data: a }, identity).data;
+}
+
 /** Residuals of the columns of Y after least-squares regression on the columns of X (R's qr.resid). */
 export function residualise(x: Matrix, y: Matrix): Matrix {
   const xt = transpose(x);

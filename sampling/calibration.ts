@@ -1,5 +1,5 @@
 import { InputError } from '../common/errors.js';
-import { categoricalColumn, numericColumn, type DataTable } from '../analysis/index.js';
+import { categoricalColumn, inverse, numericColumn, type DataTable } from '../analysis/index.js';
 
 /** Known population totals for the categories of one variable (a census margin). */
 export interface Margin {
@@ -81,7 +81,7 @@ function gregResidualiser(columns: Float64Array[], before: Float64Array, after: 
       xtdx[a * p + b] = xtdx[b * p + a] = s;
     }
   }
-  const inverse = invert(xtdx, p);
+  const inv = inverse(xtdx, p);
   return (z) => {
     const rhs = new Float64Array(p);
     for (let a = 0; a < p; a++) {
@@ -91,7 +91,7 @@ function gregResidualiser(columns: Float64Array[], before: Float64Array, after: 
       rhs[a] = s;
     }
     const beta = new Float64Array(p);
-    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) beta[a] += inverse[a * p + b] * rhs[b];
+    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) beta[a] += inv[a * p + b] * rhs[b];
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       let fit = 0;
@@ -419,13 +419,13 @@ export function calibrate(table: DataTable, weights: Float64Array, targets: Cali
       }
     }
     for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) G[a * p + b] = G[b * p + a];
-    let inverse: Float64Array;
+    let inv: Float64Array;
     try {
-      inverse = invert(G, p);
+      inv = inverse(G, p);
     } catch {
       throw new InputError('calibration-singular', `calibration cannot reach the totals: the system is singular (${names.map((x) => x.category ?? x.variable).join(', ')} are collinear, or every weight is at a bound)`);
     }
-    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) lambda[a] += inverse[a * p + b] * (T[b] - t[b]);
+    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) lambda[a] += inv[a * p + b] * (T[b] - t[b]);
     for (let i = 0; i < n; i++) {
       let u = 0;
       for (let a = 0; a < p; a++) u += columns[a][i] * lambda[a];
@@ -476,37 +476,3 @@ function distance(method: CalibrationMethod, L: number, U: number): { value(u: n
   };
 }
 
-/** Inverse of a small symmetric positive-definite matrix (Gauss-Jordan with partial pivoting); throws when singular. */
-function invert(m: Float64Array, p: number): Float64Array {
-  const a = Float64Array.from(m);
-  const inv = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) inv[i * p + i] = 1;
-  let scale = 0;
-  for (const v of a) scale = Math.max(scale, Math.abs(v));
-  for (let c = 0; c < p; c++) {
-    let piv = c;
-    for (let r = c + 1; r < p; r++) if (Math.abs(a[r * p + c]) > Math.abs(a[piv * p + c])) piv = r;
-    if (Math.abs(a[piv * p + c]) <= 1e-12 * (scale || 1)) throw new Error('singular');
-    if (piv !== c) {
-      for (let j = 0; j < p; j++) {
-        [a[c * p + j], a[piv * p + j]] = [a[piv * p + j], a[c * p + j]];
-        [inv[c * p + j], inv[piv * p + j]] = [inv[piv * p + j], inv[c * p + j]];
-      }
-    }
-    const d = a[c * p + c];
-    for (let j = 0; j < p; j++) {
-      a[c * p + j] /= d;
-      inv[c * p + j] /= d;
-    }
-    for (let r = 0; r < p; r++) {
-      if (r === c) continue;
-      const f = a[r * p + c];
-      if (f === 0) continue;
-      for (let j = 0; j < p; j++) {
-        a[r * p + j] -= f * a[c * p + j];
-        inv[r * p + j] -= f * inv[c * p + j];
-      }
-    }
-  }
-  return inv;
-}

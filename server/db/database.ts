@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { InputError, messageOf } from '../../common/errors.js';
+import { messageOf } from '../../common/errors.js';
 import { redactUrl } from '../config.js';
 import { DatabaseUnavailableError } from './errors.js';
 export { DatabaseUnavailableError };
@@ -198,7 +198,7 @@ function lockDataDir(dataDir: string): () => void {
       fs.rmSync(lockPath, { force: true });
     }
   }
-  throw new InputError('data-dir-locked', `cannot lock data directory ${dataDir}`);
+  throw new DatabaseUnavailableError(`cannot lock data directory ${dataDir}`); // a runtime failure (exit 1), not bad input
 }
 
 function processAlive(pid: number): boolean {

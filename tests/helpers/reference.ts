@@ -57,3 +57,9 @@ export function expectClose(actual: number, expected: number, tol = 1e-9): void 
   const rel = Math.abs(actual - expected) / scale;
   if (!(rel <= tol)) expect.fail(`expected ${actual} to be within ${tol} (relative) of ${expected}; relative difference ${rel.toExponential(3)}`);
 }
+
+/** Design degrees of freedom of a stratified one-stage design on an api data set: PSUs (rows) minus strata, read from the fixture. */
+export function apiDf(name: string, strata: string): number {
+  const rows = parse(fs.readFileSync(path.join(FIXTURES, 'r-survey', `${name}.csv`)), { columns: true }) as Record<string, string>[];
+  return rows.length - new Set(rows.map((r) => r[strata])).size;
+}

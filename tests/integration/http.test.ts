@@ -6,6 +6,7 @@ import { createApp } from '../../server/app.js';
 import { migrate, type Database } from '../../server/db/index.js';
 import { testDatabaseTargets } from '../helpers/databases.js';
 import { listen } from '../helpers/http.js';
+import { packageVersion } from '../../server/package-info.js';
 
 const clientDir = fs.mkdtempSync(path.join(os.tmpdir(), 'client-'));
 fs.writeFileSync(path.join(clientDir, 'index.html'), '<!doctype html><title>mdsurvey shell</title>');
@@ -28,7 +29,7 @@ describe.each(testDatabaseTargets())('HTTP app on $name', (target) => {
     const res = await fetch(`${server.url}/api/v1/health`);
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toMatchObject({ status: 'ok', version: '0.1.0', database: { kind: target.name, status: 'up' } });
+    expect(body).toMatchObject({ status: 'ok', version: packageVersion(), database: { kind: target.name, status: 'up' } });
     expect(body.installationId).toMatch(/^[0-9a-f-]{36}$/);
   });
 

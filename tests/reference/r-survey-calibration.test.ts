@@ -69,19 +69,22 @@ describe('bounded linear and logit calibration to stype and api99, bounds 0.4-1.
     expectClose(Math.min(...g), 0.4, 1e-12);
     expectClose(Math.max(...g), 1.6, 1e-12);
     const [e] = estimate(withCalibration(dclus1, cal), t, { means: ['api00'] });
-    expectClose(e.estimate, r.estimate, 1e-7);
-    expectClose(e.se, r.se, 1e-7);
+    expectClose(e.estimate, r.estimate, 1e-9);
+    expectClose(e.se, r.se, 1e-9);
   });
   it('logit: svymean(~api00) and svytotal(~enroll) as R', () => {
     const cal = calibrate(t, dclus1.weights, targets, { method: 'logit', bounds: [0.4, 1.6] });
     const d = withCalibration(dclus1, cal);
     const m = xref('dclus1', 'calibrate(~stype+api99, bounds=c(0.4,1.6), logit); svymean(~api00)');
     const tot = xref('dclus1', 'calibrate(~stype+api99, bounds=c(0.4,1.6), logit); svytotal(~enroll)');
+    // 1e-7, not 1e-9: R's calibrate() stops its logit Newton steps once the totals are within its
+    // epsilon (1e-7 relative); mdsurvey iterates to 1e-12, so the two part by up to about 1e-8 relative (the SE of the mean here).
+    const LOGIT_TOL = 1e-7;
     const [e] = estimate(d, t, { means: ['api00'] });
-    expectClose(e.estimate, m.estimate, 1e-7);
-    expectClose(e.se, m.se, 1e-7);
+    expectClose(e.estimate, m.estimate, LOGIT_TOL);
+    expectClose(e.se, m.se, LOGIT_TOL);
     const [te] = estimate(d, t, { totals: ['enroll'] });
-    expectClose(te.estimate, tot.estimate, 1e-7);
-    expectClose(te.se, tot.se, 1e-7);
+    expectClose(te.estimate, tot.estimate, LOGIT_TOL);
+    expectClose(te.se, tot.se, LOGIT_TOL);
   });
 });

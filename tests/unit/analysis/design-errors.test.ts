@@ -44,12 +44,15 @@ describe('design errors name the place', () => {
     expect(() => estimate(buildDesign(t, { weights: 'w' }), t, { ratios: [{ numerator: 'y', denominator: 'w' }] })).toThrow(/column "y" .* row 1 has "x"/);
   });
   it('are InputErrors with a code', () => {
+    // (fails when nothing is thrown, unlike a bare try/catch)
+    let caught: unknown = null;
     try {
       buildDesign(table, { strata: 'h', ids: ['psu'], weights: 'w' });
     } catch (err) {
-      expect(err).toBeInstanceOf(InputError);
-      expect((err as InputError).code).toBe('psu-in-two-strata');
+      caught = err;
     }
+    expect(caught).toBeInstanceOf(InputError);
+    expect((caught as InputError).code).toBe('psu-in-two-strata');
   });
 });
 
