@@ -26,7 +26,16 @@ export default tseslint.config(
   },
   { files: ['common/**', 'questionnaires/**', 'sampling/**', 'analysis/**'], rules: forbid('server', 'cli', 'client', 'io') },
   { files: ['io/**'], rules: forbid('server', 'cli', 'client') },
-  { files: ['server/**'], rules: forbid('cli', 'client') },
+  {
+    files: ['server/**'],
+    ignores: ['server/queries/**', 'server/db/**'],
+    rules: {
+      ...forbid('cli', 'client'),
+      // All SQL lives in the query modules (server/queries, one per table or concept) and the database layer.
+      'no-restricted-syntax': ['error', { selector: "CallExpression[callee.property.name='query']", message: 'SQL belongs in server/queries/ (a query module per table or concept); call a function from there' }],
+    },
+  },
+  { files: ['server/queries/**', 'server/db/**'], rules: forbid('cli', 'client') },
   { files: ['client/**'], rules: forbid('server', 'cli', 'io') },
   { files: ['tests/**', 'bench/**', 'examples/**', 'scripts/**'], rules: { ...forbid('cli'), '@typescript-eslint/no-explicit-any': 'off' } },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly', performance: 'readonly', setTimeout: 'readonly' } } },

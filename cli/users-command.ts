@@ -24,15 +24,17 @@ export function registerUserCommands(program: Command): void {
       }
       const { openDatabase, migrate } = await import('../server/db/index.js');
       const { resetPassword } = await import('../server/auth/users.js');
+      const { userIdByName } = await import('../server/queries/users.js');
+      const { audit } = await import('../server/queries/audit.js');
       const { randomPassword } = await import('../server/auth/passwords.js');
       const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
       try {
         await migrate(db);
-        const r = await db.query<{ id: string }>('SELECT id FROM users WHERE username = $1', [username]);
-        if (!r.rows[0]) throw new InputError('unknown-user', `no user "${username}"`, username);
+        const id = await userIdByName(db, username);
+        if (!id) throw new InputError('unknown-user', `no user "${username}"`, username);
         const password = randomPassword();
-        await resetPassword(db, r.rows[0].id, password);
-        await db.query("INSERT INTO audit_log (user_id, action, entity, entity_id, details) VALUES (NULL, 'password-reset', 'user', $1, '{\"by\": \"command line\"}')", [r.rows[0].id]);
+        await resetPassword(db, id, password);
+        await audit(db, null, 'password-reset', 'user', id, { by: 'command line' });
         process.stdout.write(`new password for ${username}: ${password}\n(shown only now; the account is enabled and its sessions ended)\n`);
       } finally {
         await db.close();

@@ -16,6 +16,7 @@ import { sessionSettings, sessionTokenOf } from './routes/auth.js';
 import { DEFAULT_SESSION_LIMITS, userForToken, type User } from './auth/users.js';
 import { createHash } from 'node:crypto';
 import { jsonSafetyProblem } from '../common/json-safety.js';
+import { installationId as installationIdOf } from './queries/app-meta.js';
 import { packageRoot, packageVersion } from './package-info.js';
 
 export interface AppDeps {
@@ -111,8 +112,7 @@ export function createApp({ db, config, logger, clientDir }: AppDeps): Express {
     const up = await db.ping();
     let installationId: string | undefined;
     if (up) {
-      const r = await db.query<{ value: { id: string } }>("SELECT value FROM app_meta WHERE key = 'installation'").catch(() => undefined);
-      installationId = r?.rows[0]?.value.id;
+      installationId = await installationIdOf(db).catch(() => undefined);
     }
     res.status(up ? 200 : 503).json({
       status: up ? 'ok' : 'degraded',

@@ -1,4 +1,5 @@
-import { compileQuestionnaire, type CompiledQuestionnaire } from '../questionnaires/index.js';
+import { compileQuestionnaire, type CompiledQuestionnaire, type Questionnaire } from '../questionnaires/index.js';
+import { questionnaireDefinition } from './queries/surveys.js';
 import type { Queryable } from './db/index.js';
 
 const cache = new Map<string, CompiledQuestionnaire>();
@@ -8,10 +9,9 @@ export async function compiledVersion(db: Queryable, surveyId: string, version: 
   const key = `${surveyId}@${version}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const r = await db.query<{ definition: unknown }>('SELECT definition FROM questionnaire_versions WHERE survey_id = $1 AND version = $2', [surveyId, version]);
-  if (!r.rows[0]) return null;
-  const def = typeof r.rows[0].definition === 'string' ? JSON.parse(r.rows[0].definition) : r.rows[0].definition;
-  const compiled = compileQuestionnaire(def);
+  const def = await questionnaireDefinition(db, surveyId, version);
+  if (def === undefined) return null;
+  const compiled = compileQuestionnaire(def as Questionnaire);
   if (cache.size > 200) cache.clear();
   cache.set(key, compiled);
   return compiled;

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../db/index.js';
 import { hashPassword, randomPassword } from './passwords.js';
+import { deleteSession, deleteSessionsOf, insertSession, sessionUser } from '../queries/sessions.js';
+import { countUsers, insertFirstAdmin, setPasswordHash } from '../queries/users.js';
 
 export const ROLES = ['admin', 'statistician', 'supervisor', 'enumerator', 'analyst'] as const;
 export type Role = (typeof ROLES)[number];
@@ -37,7 +39,7 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 /** Creates a session and returns its token (only its hash is stored). */
 export async function createSession(db: Queryable, userId: string, kind: 'cookie' | 'bearer', limits: SessionLimits = DEFAULT_SESSION_LIMITS): Promise<string> {
   const token = randomBytes(32).toString('base64url');
-  await db.query(`INSERT INTO sessions (token_hash, user_id, kind, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))`, [hashToken(token), userId, kind, limits.maxHours]);
+  await insertSession(db, hashToken(token), userId, kind, limits.maxHours);
   return token;
 }
 
@@ -50,16 +52,8 @@ export async function userForToken(db: Queryable, token: string, limits: Session
   const key = hashToken(token);
   const hit = recent.get(key);
   if (hit && hit.until > Date.now()) return hit.user;
-  // One statement checks the session and, at most once a minute, records its use (the idle limit reads last_seen_at).
-  const r = await db.query<UserRow>(
-    `WITH s AS (
-       SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > now() AND last_seen_at > now() - make_interval(mins => $2)),
-     touched AS (
-       UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1 AND last_seen_at < now() - interval '1 minute' AND EXISTS (SELECT 1 FROM s))
-     SELECT u.id, u.username, u.display_name, u.role, u.supervisor_id FROM s JOIN users u ON u.id = s.user_id WHERE NOT u.disabled`,
-    [key, limits.idleMinutes],
-  );
-  const user = r.rows[0] ? toUser(r.rows[0]) : null;
+  const row = await sessionUser(db, key, limits.idleMinutes);
+  const user = row ? toUser(row) : null;
   if (user) {
     if (recent.size > 10_000) recent.clear();
     recent.set(key, { user, until: Date.now() + CACHE_MS });
@@ -70,14 +64,14 @@ export async function userForToken(db: Queryable, token: string, limits: Session
 /** Ends a session. */
 export async function endSession(db: Queryable, token: string): Promise<void> {
   recent.delete(hashToken(token));
-  await db.query('DELETE FROM sessions WHERE token_hash = $1', [hashToken(token)]);
+  await deleteSession(db, hashToken(token));
 }
 
 /** Ends every session of a user (password reset, disabling, revocation), except the one named; returns how many. */
 export async function endSessionsOf(db: Queryable, userId: string, keepToken?: string): Promise<number> {
-  const r = await db.query('DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2', [userId, keepToken ? hashToken(keepToken) : '']);
+  const ended = await deleteSessionsOf(db, userId, keepToken ? hashToken(keepToken) : '');
   forgetSessions();
-  return r.rowCount ?? 0;
+  return ended;
 }
 
 /** Forgets cached sessions (after a user is disabled or sessions are revoked). */
@@ -87,15 +81,13 @@ export function forgetSessions(): void {
 
 /** Sets a user's password, enables the account and ends all its sessions (the admin's reset, the CLI's recovery). */
 export async function resetPassword(db: Queryable, userId: string, password: string): Promise<void> {
-  await db.query('UPDATE users SET password_hash = $2, disabled = false WHERE id = $1', [userId, await hashPassword(password)]);
+  await setPasswordHash(db, userId, await hashPassword(password), true);
   await endSessionsOf(db, userId);
 }
 
 /** On the first start (no user yet), creates the admin account; returns its password once, or null. */
 export async function ensureAdmin(db: Queryable): Promise<{ username: string; password: string } | null> {
-  const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
-  if (r.rows[0].n > 0) return null;
+  if ((await countUsers(db)) > 0) return null;
   const password = randomPassword();
-  const inserted = await db.query("INSERT INTO users (username, display_name, role, password_hash) VALUES ('admin', 'Administrator', 'admin', $1) ON CONFLICT (username) DO NOTHING", [await hashPassword(password)]);
-  return inserted.rowCount ? { username: 'admin', password } : null;
+  return (await insertFirstAdmin(db, await hashPassword(password))) ? { username: 'admin', password } : null;
 }

@@ -1,4 +1,4 @@
-import type { Database } from '../db/index.js';
+import type { Database, Queryable } from '../db/index.js';
 
 /** An interview as exports read it: its id, the current version's answers, and its case's data. */
 export interface InterviewRow {
@@ -44,4 +44,145 @@ export async function* approvedInterviewPages(db: Database, surveyId: string, st
 export async function caseFieldNames(db: Database, surveyId: string): Promise<string[]> {
   const r = await db.query<{ k: string }>("SELECT DISTINCT jsonb_object_keys(case_data) AS k FROM assignments WHERE survey_id = $1 AND jsonb_typeof(case_data) = 'object' ORDER BY 1", [surveyId]);
   return r.rows.map((x) => x.k);
+}
+
+/** What is known of an instanceId in a survey: the survey's state, and the stored submission's hash and state. */
+export async function instanceStatus(db: Queryable, surveyId: string, instanceId: string): Promise<{ state: string; content_hash: string | null; submission_state: string | null } | undefined> {
+  return (
+    await db.query<{ state: string; content_hash: string | null; submission_state: string | null }>(
+      'SELECT v.state, s.content_hash, s.state AS submission_state FROM surveys v LEFT JOIN submissions s ON s.instance_id = $2 WHERE v.id = $1',
+      [surveyId, instanceId],
+    )
+  ).rows[0];
+}
+
+/** A submission version to store. */
+export interface NewSubmission {
+  instanceId: string;
+  interviewId: string;
+  deprecatedId: string | null;
+  surveyId: string;
+  questionnaireVersion: string;
+  assignmentId: string | null;
+  enumeratorId: string;
+  answers: unknown;
+  paradata: unknown;
+  meta: unknown;
+  contentHash: string;
+  /** Who sent it (the audit entry's user). */
+  byUserId: string;
+  /** False: stored only when the enumerator holds a case in the survey. */
+  anyEnumerator: boolean;
+}
+
+/**
+ * Stores a submission and its audit entry in one statement (one round trip, atomic without BEGIN), only
+ * while the survey is in fieldwork (and, unless `anyEnumerator`, where the enumerator holds a case);
+ * a duplicate instanceId stores nothing. True when stored.
+ */
+export async function insertSubmissionWithAudit(db: Queryable, s: NewSubmission): Promise<boolean> {
+  const r = await db.query(
+    `WITH s AS (
+      INSERT INTO submissions (instance_id, interview_id, deprecated_id, survey_id, questionnaire_version, assignment_id, enumerator_id, answers, paradata, meta, content_hash)
+      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 WHERE EXISTS (SELECT 1 FROM surveys WHERE id = $4 AND state = 'fieldwork')
+        AND ($13::boolean OR EXISTS (SELECT 1 FROM assignments WHERE survey_id = $4 AND enumerator_id = $7))
+      ON CONFLICT (instance_id) DO NOTHING
+      RETURNING instance_id, interview_id, deprecated_id)
+    INSERT INTO audit_log (user_id, action, entity, entity_id, details)
+    SELECT $12, CASE WHEN s.deprecated_id IS NULL THEN 'submit' ELSE 'resubmit' END, 'submission', s.instance_id::text,
+           jsonb_build_object('interviewId', s.interview_id, 'deprecatedId', s.deprecated_id) FROM s
+    RETURNING entity_id`,
+    [
+      s.instanceId, s.interviewId, s.deprecatedId, s.surveyId, s.questionnaireVersion, s.assignmentId, s.enumeratorId,
+      JSON.stringify(s.answers), JSON.stringify(s.paradata), JSON.stringify(s.meta), s.contentHash, s.byUserId, s.anyEnumerator,
+    ],
+  );
+  return r.rows.length > 0;
+}
+
+/** The version a correction replaces, locked until the transaction ends, with its enumerator's supervisor. */
+export async function lockVersion(tx: Queryable, instanceId: string): Promise<{ interview_id: string; superseded: boolean; survey_id: string; enumerator_id: string; supervisor_id: string | null; state: string; assignment_id: string | null } | undefined> {
+  return (
+    await tx.query<{ interview_id: string; superseded: boolean; survey_id: string; enumerator_id: string; supervisor_id: string | null; state: string; assignment_id: string | null }>(
+      `SELECT s.interview_id, s.superseded, s.survey_id, s.enumerator_id, u.supervisor_id, s.state, s.assignment_id
+       FROM submissions s JOIN users u ON u.id = s.enumerator_id WHERE s.instance_id = $1 FOR UPDATE OF s`,
+      [instanceId],
+    )
+  ).rows[0];
+}
+
+/** Marks a version as replaced by a newer one. */
+export async function markSuperseded(tx: Queryable, instanceId: string): Promise<void> {
+  await tx.query('UPDATE submissions SET superseded = true WHERE instance_id = $1', [instanceId]);
+}
+
+/** The content hash and review state of a stored version, or undefined. */
+export async function storedVersion(db: Queryable, instanceId: string): Promise<{ content_hash: string; state: string } | undefined> {
+  return (await db.query<{ content_hash: string; state: string }>('SELECT content_hash, state FROM submissions WHERE instance_id = $1', [instanceId])).rows[0];
+}
+
+/** Who owns a version of a survey: its enumerator and their supervisor; undefined when not in that survey. */
+export async function versionOwner(db: Queryable, surveyId: string, instanceId: string): Promise<{ enumerator_id: string; supervisor_id: string | null; state: string; superseded: boolean } | undefined> {
+  return (
+    await db.query<{ enumerator_id: string; supervisor_id: string | null; state: string; superseded: boolean }>(
+      'SELECT s.enumerator_id, u.supervisor_id, s.state, s.superseded FROM submissions s JOIN users u ON u.id = s.enumerator_id WHERE s.instance_id = $1 AND s.survey_id = $2',
+      [instanceId, surveyId],
+    )
+  ).rows[0];
+}
+
+/** The review state of a version, locked until the transaction ends. */
+export async function lockReviewState(tx: Queryable, instanceId: string): Promise<{ state: string; superseded: boolean }> {
+  return (await tx.query<{ state: string; superseded: boolean }>('SELECT state, superseded FROM submissions WHERE instance_id = $1 FOR UPDATE', [instanceId])).rows[0];
+}
+
+/** Records a review step. */
+export async function setReview(tx: Queryable, instanceId: string, state: string, review: unknown): Promise<void> {
+  await tx.query('UPDATE submissions SET state = $2, review = $3 WHERE instance_id = $1', [instanceId, state, JSON.stringify(review)]);
+}
+
+const LIST_FIELDS = `s.instance_id AS "instanceId", s.interview_id AS "interviewId", s.deprecated_id AS "deprecatedId", s.questionnaire_version AS "questionnaireVersion",
+  s.assignment_id AS "assignmentId", s.enumerator_id AS "enumeratorId", s.state, s.review, s.received_at AS "receivedAt"`;
+
+/**
+ * Current versions of a survey's interviews, oldest first: optionally in one state, of one enumerator
+ * or one supervisor's team, after a given instanceId (keyset paging), at most `limit`.
+ */
+export async function listVersions(
+  db: Queryable,
+  surveyId: string,
+  f: { state?: string; enumeratorId?: string; supervisorId?: string; after?: string; limit: number; offset: number },
+): Promise<{ instanceId: string }[]> {
+  const where = ['s.survey_id = $1', 'NOT s.superseded'];
+  const args: unknown[] = [surveyId];
+  const add = (cond: (n: number) => string, v: unknown) => {
+    args.push(v);
+    where.push(cond(args.length));
+  };
+  if (f.state) add((n) => `s.state = $${n}`, f.state);
+  if (f.enumeratorId) add((n) => `s.enumerator_id = $${n}`, f.enumeratorId);
+  if (f.supervisorId) add((n) => `u.supervisor_id = $${n}`, f.supervisorId);
+  if (f.after) add((n) => `(s.received_at, s.instance_id) > (SELECT received_at, instance_id FROM submissions WHERE instance_id = $${n})`, f.after);
+  const r = await db.query<{ instanceId: string }>(
+    `SELECT ${LIST_FIELDS}, u.username AS "enumeratorName", u.supervisor_id IS NULL AS "noSupervisor" FROM submissions s JOIN users u ON u.id = s.enumerator_id
+     WHERE ${where.join(' AND ')} ORDER BY s.received_at, s.instance_id LIMIT ${Math.trunc(f.limit)} OFFSET ${Math.trunc(f.offset)}`,
+    args,
+  );
+  return r.rows;
+}
+
+/** One version with its answers. */
+export async function versionWithAnswers(db: Queryable, instanceId: string): Promise<unknown> {
+  return (await db.query(`SELECT ${LIST_FIELDS}, s.answers, s.paradata, s.superseded, u.username AS "enumeratorName" FROM submissions s JOIN users u ON u.id = s.enumerator_id WHERE s.instance_id = $1`, [instanceId])).rows[0];
+}
+
+/** The audit history of every version of the interview a version belongs to, in order. */
+export async function interviewHistory(db: Queryable, instanceId: string): Promise<unknown[]> {
+  return (
+    await db.query(
+      `SELECT a.at, a.action, a.details, u.username FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
+       WHERE a.entity = 'submission' AND a.entity_id IN (SELECT instance_id::text FROM submissions WHERE interview_id = (SELECT interview_id FROM submissions WHERE instance_id = $1)) ORDER BY a.id`,
+      [instanceId],
+    )
+  ).rows;
 }

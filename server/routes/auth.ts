@@ -3,7 +3,8 @@ import type { RouteSpec } from '../http/route.js';
 import { HttpProblem } from '../http/problem.js';
 import { createSession, endSession, endSessionsOf, toUser, type SessionLimits } from '../auth/users.js';
 import { hashPassword, needsRehash, passwordProblem, verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
-import { audit } from './audit.js';
+import { audit } from '../queries/audit.js';
+import { passwordHashOf, setPasswordHash, userForLogin } from '../queries/users.js';
 
 export const SESSION_COOKIE = 'mdsurvey_session';
 
@@ -39,15 +40,11 @@ export const authRoutes: RouteSpec[] = [
     },
     async handler({ db, body, res }) {
       const { username, password, token } = body as { username: string; password: string; token?: boolean };
-      const r = await db.query<{ id: string; username: string; display_name: string; role: 'admin'; supervisor_id: string | null; password_hash: string; disabled: boolean }>(
-        'SELECT id, username, display_name, role, supervisor_id, password_hash, disabled FROM users WHERE username = $1',
-        [username],
-      );
-      const row = r.rows[0];
+      const row = await userForLogin(db, username);
       // Same answer, and the same time, for an unknown user, a disabled one and a wrong password.
       const ok = row ? await verifyPassword(password, row.password_hash) : await verifyAgainstDummy(password);
       if (!row || row.disabled || !ok) throw new HttpProblem(401, 'bad-credentials', 'wrong user name or password');
-      if (needsRehash(row.password_hash)) await db.query('UPDATE users SET password_hash = $2 WHERE id = $1', [row.id, await hashPassword(password)]);
+      if (needsRehash(row.password_hash)) await setPasswordHash(db, row.id, await hashPassword(password));
       const limits = sessionSettings.limits;
       const session = await createSession(db, row.id, token ? 'bearer' : 'cookie', limits);
       if (!token) res.cookie(SESSION_COOKIE, session, { httpOnly: true, sameSite: 'lax', secure: res.req.secure, ...(limits ? { maxAge: limits.maxHours * 3600_000 } : {}), path: '/' });
@@ -92,11 +89,11 @@ export const authRoutes: RouteSpec[] = [
     },
     async handler({ db, user, body, req }) {
       const b = body as { currentPassword: string; newPassword: string };
-      const r = await db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [user.id]);
-      if (!r.rows[0] || !(await verifyPassword(b.currentPassword, r.rows[0].password_hash))) throw new HttpProblem(403, 'bad-credentials', 'the current password is wrong');
+      const stored = await passwordHashOf(db, user.id);
+      if (!stored || !(await verifyPassword(b.currentPassword, stored))) throw new HttpProblem(403, 'bad-credentials', 'the current password is wrong');
       const problem = passwordProblem(b.newPassword, user.username);
       if (problem) throw new HttpProblem(422, 'weak-password', problem);
-      await db.query('UPDATE users SET password_hash = $2 WHERE id = $1', [user.id, await hashPassword(b.newPassword)]);
+      await setPasswordHash(db, user.id, await hashPassword(b.newPassword));
       // Every other session of the user ends (a stolen token stops working); this one goes on.
       const ended = await endSessionsOf(db, user.id, sessionTokenOf(req));
       await audit(db, user, 'password-change', 'user', user.id, { sessionsEnded: ended });

@@ -11,23 +11,23 @@ import { allows } from '../auth/policy.js';
 import { APPROVED_STATES, isSubmissionState } from '../../common/lifecycle.js';
 import type { User } from '../auth/users.js';
 import { approvedInterviewPages } from '../queries/submissions.js';
+import { latestVersionOf, surveySettingsOf } from '../queries/surveys.js';
 import { neutraliseFormula } from '../spreadsheet-safety.js';
 import { computeIndicatorsOffLoop } from '../workers/indicators.js';
 
 async function surveySettings(db: Database, surveyId: string): Promise<SurveySettings> {
-  const r = await db.query<{ settings: Record<string, unknown> | string }>('SELECT settings FROM surveys WHERE id = $1', [surveyId]);
-  if (!r.rows[0]) throw new HttpProblem(404, 'not-found', `no survey ${surveyId}`);
-  const settings = typeof r.rows[0].settings === 'string' ? JSON.parse(r.rows[0].settings) : r.rows[0].settings;
-  return settings ?? {};
+  const settings = await surveySettingsOf(db, surveyId);
+  if (!settings) throw new HttpProblem(404, 'not-found', `no survey ${surveyId}`);
+  return settings as SurveySettings;
 }
 
 /** Whether the user's exports carry identifiers (the policy's restricted tier); analysts never do. */
 const withIdentifiers = (user: User) => allows(user, 'export.identifiers');
 
 async function latestVersion(db: Database, surveyId: string): Promise<CompiledQuestionnaire> {
-  const r = await db.query<{ version: string }>('SELECT version FROM questionnaire_versions WHERE survey_id = $1 ORDER BY published_at DESC LIMIT 1', [surveyId]);
-  if (!r.rows[0]) throw new HttpProblem(404, 'not-found', `no survey ${surveyId}`);
-  return (await compiledVersion(db, surveyId, r.rows[0].version))!;
+  const version = await latestVersionOf(db, surveyId);
+  if (!version) throw new HttpProblem(404, 'not-found', `no survey ${surveyId}`);
+  return (await compiledVersion(db, surveyId, version))!;
 }
 
 /** The review states asked for (default: approved); interviews not yet approved are for HQ only, never analysts. */
