@@ -83,7 +83,7 @@ export function createApp({ db, config, logger, clientDir }: AppDeps): Express {
   api.use(limitNesting);
   api.use(cookieParser());
   const window = 15 * 60_000;
-  const tooMany = (_req: express.Request, res: express.Response) => sendProblem(res, 429, 'too-many-attempts', 'too many sign-in attempts; wait 15 minutes');
+  const tooMany = (_req: express.Request, res: express.Response) => sendProblem(res, 'too-many-attempts', 'too many sign-in attempts; wait 15 minutes');
   // Password spraying: at most N attempts per address whatever the user names ...
   api.use('/auth/login', rateLimit({ windowMs: window, limit: config.loginAttemptsPerAddress ?? 100, standardHeaders: 'draft-7', legacyHeaders: false, keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''), handler: tooMany }));
   // ... and password guessing: at most M per address and user name. The key holds a short hash of the
@@ -135,7 +135,7 @@ export function createApp({ db, config, logger, clientDir }: AppDeps): Express {
       res.sendFile(path.join(dist, 'index.html'));
     });
   }
-  app.use((req, res) => sendProblem(res, 404, 'not-found', `nothing at ${req.originalUrl}`));
+  app.use((req, res) => sendProblem(res, 'not-found', `nothing at ${req.originalUrl}`));
   app.use(problemHandler);
   return app;
 }
@@ -152,7 +152,7 @@ function noCacheForShell(res: express.Response, filePath: string): void {
 const limitNesting: RequestHandler = (req, res, next) => {
   if (req.body !== undefined && typeof req.body === 'object') {
     const p = jsonSafetyProblem(req.body, { text: false });
-    if (p) return sendProblem(res, 400, 'too-deep', `the request body ${p.path === '(document)' ? '' : `at ${p.path} `}${p.message}`);
+    if (p) return sendProblem(res, 'too-deep', `the request body ${p.path === '(document)' ? '' : `at ${p.path} `}${p.message}`);
   }
   next();
 };
@@ -161,7 +161,7 @@ const limitNesting: RequestHandler = (req, res, next) => {
 const requireJsonBodies: RequestHandler = (req, res, next) => {
   const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
   if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody && !req.is(['application/json', 'application/*+json'])) {
-    return sendProblem(res, 415, 'unsupported-media-type', `request bodies must be application/json; got ${req.headers['content-type'] ?? 'no content type'}`);
+    return sendProblem(res, 'unsupported-media-type', `request bodies must be application/json; got ${req.headers['content-type'] ?? 'no content type'}`);
   }
   next();
 };

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { isInputError } from '../../common/errors.js';
+import { PROBLEMS, type ProblemCode } from './problems.js';
 
 /** An RFC 9457 problem document. */
 export interface Problem {
@@ -12,16 +13,16 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
-/** An error that becomes a problem+json response with the given status. */
+/** An error that becomes a problem+json response; its status is the catalogue's for its code. */
 export class HttpProblem extends Error {
   readonly status: number;
-  readonly code: string;
+  readonly code: ProblemCode;
   readonly extensions: Record<string, unknown>;
 
-  /** Creates a problem with an HTTP status, a stable code and a detail a person can act on. */
-  constructor(status: number, code: string, detail: string, extensions: Record<string, unknown> = {}) {
+  /** Creates a problem with a code of the catalogue (problems.ts) and a detail a person can act on. */
+  constructor(code: ProblemCode, detail: string, extensions: Record<string, unknown> = {}) {
     super(detail);
-    this.status = status;
+    this.status = PROBLEMS[code];
     this.code = code;
     this.extensions = extensions;
   }
@@ -42,14 +43,15 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** Writes a problem+json response. */
-export function sendProblem(res: Response, status: number, code: string, detail: string, extensions: Record<string, unknown> = {}): void {
+/** Writes a problem+json response (the status is the catalogue's for the code). */
+export function sendProblem(res: Response, code: ProblemCode, detail: string, extensions: Record<string, unknown> = {}, details: { inputCode?: string } = {}): void {
+  const status = PROBLEMS[code];
   const body: Problem = {
     type: `https://mdsurvey.org/problems/${code}`,
     title: TITLES[status] ?? 'Error',
     status,
     detail,
-    code,
+    code: details.inputCode ?? code,
     instance: res.req?.originalUrl,
     ...extensions,
   };
@@ -58,7 +60,7 @@ export function sendProblem(res: Response, status: number, code: string, detail:
 
 /** 404 for any /api route nobody handled. */
 export const apiNotFound: RequestHandler = (req, res) => {
-  sendProblem(res, 404, 'not-found', `no such endpoint: ${req.method} ${req.originalUrl}`);
+  sendProblem(res, 'not-found', `no such endpoint: ${req.method} ${req.originalUrl}`);
 };
 
 /**
@@ -70,16 +72,16 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.destroy();
     return;
   }
-  if (err instanceof HttpProblem) return sendProblem(res, err.status, err.code, err.message, err.extensions);
-  if (isInputError(err)) return sendProblem(res, 400, err.code, err.message, err.where ? { where: err.where } : {});
+  if (err instanceof HttpProblem) return sendProblem(res, err.code, err.message, err.extensions);
+  if (isInputError(err)) return sendProblem(res, 'bad-request', err.message, err.where ? { where: err.where } : {}, { inputCode: err.code });
   const e = err as { type?: string; status?: number; statusCode?: number; limit?: number; expose?: boolean };
   const status = e.status ?? e.statusCode;
-  if (e.type === 'entity.parse.failed') return sendProblem(res, 400, 'malformed-json', 'the request body is not valid JSON');
-  if (e.type === 'entity.too.large') return sendProblem(res, 413, 'body-too-large', `the request body exceeds the limit of ${e.limit} bytes`);
-  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return sendProblem(res, 415, 'unsupported-encoding', 'unsupported body encoding or charset');
+  if (e.type === 'entity.parse.failed') return sendProblem(res, 'malformed-json', 'the request body is not valid JSON');
+  if (e.type === 'entity.too.large') return sendProblem(res, 'body-too-large', `the request body exceeds the limit of ${e.limit} bytes`);
+  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return sendProblem(res, 'unsupported-encoding', 'unsupported body encoding or charset');
   if (typeof status === 'number' && status >= 400 && status < 500 && e.expose !== false) {
-    return sendProblem(res, status, 'bad-request', (err as Error).message || 'bad request');
+    return sendProblem(res, status === 413 ? 'body-too-large' : status === 415 ? 'unsupported-media-type' : 'bad-request', (err as Error).message || 'bad request');
   }
   req.log?.error({ err }, 'unhandled error');
-  sendProblem(res, 500, 'internal', 'an unexpected error occurred; it has been logged');
+  sendProblem(res, 'internal', 'an unexpected error occurred; it has been logged');
 };

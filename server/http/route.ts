@@ -48,7 +48,7 @@ export function intParameter(query: Record<string, string>, name: string, dflt: 
   const raw = query[name];
   if (raw === undefined || raw === '') return dflt;
   const n = /^-?\d{1,12}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw new HttpProblem(400, 'bad-parameter', `${name} must be a whole number from ${min} to ${max}; got "${raw.slice(0, 40)}"`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new HttpProblem('bad-parameter', `${name} must be a whole number from ${min} to ${max}; got "${raw.slice(0, 40)}"`);
   return n;
 }
 const SAFE_TEXT = /^[A-Za-z0-9_.-]{1,100}$/;
@@ -74,20 +74,20 @@ export function mountRoutes(router: Router, db: Database, routes: readonly Route
       try {
         const user = spec.roles === 'public' ? ((await authenticate(req)) as User) : await authenticate(req);
         if (spec.roles !== 'public') {
-          if (!user) throw new HttpProblem(401, 'unauthenticated', 'sign in first (session cookie or Authorization: Bearer token)');
-          if (!spec.roles.includes(user.role)) throw new HttpProblem(403, 'forbidden', `the ${user.role} role may not ${spec.summary.toLowerCase()}`);
+          if (!user) throw new HttpProblem('unauthenticated', 'sign in first (session cookie or Authorization: Bearer token)');
+          if (!spec.roles.includes(user.role)) throw new HttpProblem('forbidden', `the ${user.role} role may not ${spec.summary.toLowerCase()}`);
         }
         const params = req.params as Record<string, string>;
         for (const [name, value] of Object.entries(params)) {
           const ok = spec.textParams?.includes(name) ? SAFE_TEXT.test(value) : UUID.test(value);
-          if (!ok) throw new HttpProblem(400, 'bad-parameter', `path parameter "${name}" is not a valid ${spec.textParams?.includes(name) ? 'name' : 'id (UUID)'}`);
+          if (!ok) throw new HttpProblem('bad-parameter', `path parameter "${name}" is not a valid ${spec.textParams?.includes(name) ? 'name' : 'id (UUID)'}`);
         }
         let body: unknown = undefined;
         if (validate) {
           body = req.body;
           if (body === undefined || !validate(body)) {
             const errors = schemaErrors(validate.errors);
-            throw new HttpProblem(422, 'invalid-body', body === undefined ? 'a JSON body is required' : `the request body is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
+            throw new HttpProblem('invalid-body', body === undefined ? 'a JSON body is required' : `the request body is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
           }
         }
         const query: Record<string, string> = {};

@@ -43,7 +43,7 @@ export const authRoutes: RouteSpec[] = [
       const row = await userForLogin(db, username);
       // Same answer, and the same time, for an unknown user, a disabled one and a wrong password.
       const ok = row ? await verifyPassword(password, row.password_hash) : await verifyAgainstDummy(password);
-      if (!row || row.disabled || !ok) throw new HttpProblem(401, 'bad-credentials', 'wrong user name or password');
+      if (!row || row.disabled || !ok) throw new HttpProblem('bad-credentials', 'wrong user name or password');
       if (needsRehash(row.password_hash)) await setPasswordHash(db, row.id, await hashPassword(password));
       const limits = sessionSettings.limits;
       const session = await createSession(db, row.id, token ? 'bearer' : 'cookie', limits);
@@ -90,9 +90,9 @@ export const authRoutes: RouteSpec[] = [
     async handler({ db, user, body, req }) {
       const b = body as { currentPassword: string; newPassword: string };
       const stored = await passwordHashOf(db, user.id);
-      if (!stored || !(await verifyPassword(b.currentPassword, stored))) throw new HttpProblem(403, 'bad-credentials', 'the current password is wrong');
+      if (!stored || !(await verifyPassword(b.currentPassword, stored))) throw new HttpProblem('wrong-password', 'the current password is wrong');
       const problem = passwordProblem(b.newPassword, user.username);
-      if (problem) throw new HttpProblem(422, 'weak-password', problem);
+      if (problem) throw new HttpProblem('weak-password', problem);
       await setPasswordHash(db, user.id, await hashPassword(b.newPassword));
       // Every other session of the user ends (a stolen token stops working); this one goes on.
       const ended = await endSessionsOf(db, user.id, sessionTokenOf(req));

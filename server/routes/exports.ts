@@ -17,7 +17,7 @@ import { computeIndicatorsOffLoop } from '../workers/indicators.js';
 
 async function surveySettings(db: Database, surveyId: string): Promise<SurveySettings> {
   const settings = await surveySettingsOf(db, surveyId);
-  if (!settings) throw new HttpProblem(404, 'not-found', `no survey ${surveyId}`);
+  if (!settings) throw new HttpProblem('not-found', `no survey ${surveyId}`);
   return settings as SurveySettings;
 }
 
@@ -26,7 +26,7 @@ const withIdentifiers = (user: User) => allows(user, 'export.identifiers');
 
 async function latestVersion(db: Database, surveyId: string): Promise<CompiledQuestionnaire> {
   const version = await latestVersionOf(db, surveyId);
-  if (!version) throw new HttpProblem(404, 'not-found', `no survey ${surveyId}`);
+  if (!version) throw new HttpProblem('not-found', `no survey ${surveyId}`);
   return (await compiledVersion(db, surveyId, version))!;
 }
 
@@ -34,9 +34,9 @@ async function latestVersion(db: Database, surveyId: string): Promise<CompiledQu
 function statesOf(query: Record<string, string>, user: User): string[] {
   const states = (query.states ?? APPROVED_STATES.join(',')).split(',').map((s) => s.trim());
   const bad = states.find((s) => !isSubmissionState(s));
-  if (bad) throw new HttpProblem(400, 'bad-parameter', `unknown state "${bad.slice(0, 40)}" in states`);
+  if (bad) throw new HttpProblem('bad-parameter', `unknown state "${bad.slice(0, 40)}" in states`);
   const unapproved = states.filter((s) => !(APPROVED_STATES as readonly string[]).includes(s));
-  if (unapproved.length && !allows(user, 'export.unapproved')) throw new HttpProblem(403, 'approved-only', `a ${user.role} may read approved interviews only (not ${unapproved.join(', ')})`);
+  if (unapproved.length && !allows(user, 'export.unapproved')) throw new HttpProblem('approved-only', `a ${user.role} may read approved interviews only (not ${unapproved.join(', ')})`);
   return states;
 }
 
@@ -95,7 +95,7 @@ export const exportRoutes: RouteSpec[] = [
     async handler({ db, params, user, query, res }) {
       const q = await latestVersion(db, params.surveyId);
       const level = levelsOf(q).find((l) => l.name === params.level);
-      if (!level) throw new HttpProblem(404, 'not-found', `no level "${params.level}" (levels: ${levelsOf(q).map((l) => l.name).join(', ')})`);
+      if (!level) throw new HttpProblem('not-found', `no level "${params.level}" (levels: ${levelsOf(q).map((l) => l.name).join(', ')})`);
       const states = statesOf(query, user);
       const withIds = withIdentifiers(user);
       const columns = [...level.keys, ...columnsOf(level, withIds).map((c) => c.name)];
@@ -140,14 +140,14 @@ export const exportRoutes: RouteSpec[] = [
     async handler({ db, params, query, user }) {
       const q = await latestVersion(db, params.surveyId);
       const settings = await surveySettings(db, params.surveyId);
-      if (!settings.design?.weights) throw new HttpProblem(409, 'no-design', 'the survey settings name no design: PATCH settings.design with at least "weights" (a column of the assignments\' case data)');
+      if (!settings.design?.weights) throw new HttpProblem('no-design', 'the survey settings name no design: PATCH settings.design with at least "weights" (a column of the assignments\' case data)');
       const states = statesOf(query, user);
       const compare = query.compare || undefined;
       const by = query.by ? query.by.split(',').map((b) => b.trim()).filter(Boolean) : [];
       // Grouping variables become labels in the answer: only declared, non-identifying ones.
       const { codebook } = await surveyDatasetDescription(db, params.surveyId, q, { withIdentifiers: false, states, settings });
       for (const [what, name] of [...(compare ? [['compare', compare]] : []), ...by.map((b) => ['by', b])]) {
-        if (!groupingAllowed(codebook, name)) throw new HttpProblem(422, 'not-a-grouping-variable', `${what} "${name.slice(0, 64)}" is not a declared, non-identifying variable of this survey (identifiers, free text and undeclared case data cannot group estimates)`);
+        if (!groupingAllowed(codebook, name)) throw new HttpProblem('not-a-grouping-variable', `${what} "${name.slice(0, 64)}" is not a declared, non-identifying variable of this survey (identifiers, free text and undeclared case data cannot group estimates)`);
       }
       const { design, codebook: full, rows } = await surveyRows(db, params.surveyId, q, { withIdentifiers: false, states, settings });
       try {
@@ -155,7 +155,7 @@ export const exportRoutes: RouteSpec[] = [
         // Suppressed estimates are not served: the API is for analysts (no restricted tier).
         return { body: { ...report, rows: report.rows.map((r) => (r.flags.includes('suppressed') ? { ...r, estimate: null, se: null, ci: null, cv: null, difference: null } : r)) } };
       } catch (err) {
-        if (err instanceof InputError) throw new HttpProblem(422, err.code, err.message);
+        if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
         throw err;
       }
     },

@@ -1,5 +1,6 @@
 import { bodyValidator, intParameter, schemaErrors, UUID_PATTERN, type RouteSpec } from '../http/route.js';
 import { HttpProblem } from '../http/problem.js';
+import { PROBLEMS } from '../http/problems.js';
 import { isSubmissionState, SUBMISSION_STATES } from '../../common/lifecycle.js';
 import type { Submission } from '../../common/submission.js';
 import { reviewSubmission, storeSubmission, visibleVersion } from '../services/submissions.js';
@@ -51,7 +52,7 @@ export const submissionRoutes: RouteSpec[] = [
         try {
           if (!validSubmission(s)) {
             const errors = schemaErrors(validSubmission.errors);
-            throw new HttpProblem(400, 'invalid-body', `item ${index} is not a submission: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
+            throw new HttpProblem('invalid-body', `item ${index} is not a submission: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
           }
           const r = await storeSubmission(db, user, params.surveyId, s);
           results.push({ index, instanceId, status: r.status, stored: r.body.stored });
@@ -60,7 +61,7 @@ export const submissionRoutes: RouteSpec[] = [
           else {
             // Unexpected: logged; the item is reported as not stored (to be sent again), the others go on.
             req.log?.error({ err, index }, 'rescue item failed');
-            results.push({ index, instanceId, status: 503, code: 'not-stored', detail: 'this interview could not be stored; send it again' });
+            results.push({ index, instanceId, status: PROBLEMS.retry, code: 'retry', detail: 'this interview could not be stored; send it again' });
           }
         }
       }
@@ -74,9 +75,9 @@ export const submissionRoutes: RouteSpec[] = [
     summary: 'List submissions',
     roles: ['admin', 'statistician', 'supervisor', 'enumerator'],
     async handler({ db, user, params, query }) {
-      if (query.state !== undefined && !isSubmissionState(query.state)) throw new HttpProblem(400, 'bad-parameter', `state must be one of ${SUBMISSION_STATES.join(', ')}`);
+      if (query.state !== undefined && !isSubmissionState(query.state)) throw new HttpProblem('bad-parameter', `state must be one of ${SUBMISSION_STATES.join(', ')}`);
       // Keyset paging: ?after=<instanceId of the last row seen> (offsets would be quadratic over a survey).
-      if (query.after !== undefined && !UUID_PATTERN.test(query.after)) throw new HttpProblem(400, 'bad-parameter', 'after must be the instanceId of the last submission of the previous page');
+      if (query.after !== undefined && !UUID_PATTERN.test(query.after)) throw new HttpProblem('bad-parameter', 'after must be the instanceId of the last submission of the previous page');
       const limit = intParameter(query, 'limit', 500, 1, 5000);
       const rows = await listVersions(db, params.surveyId, {
         state: query.state || undefined,

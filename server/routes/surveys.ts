@@ -19,11 +19,11 @@ const TRANSITIONS: Record<string, string[]> = { draft: ['fieldwork'], fieldwork:
 /** A questionnaire given inline or as a library id; it must compile. */
 function questionnaireFrom(value: unknown): Questionnaire {
   const q = typeof value === 'string' ? libraryItem(value) : value;
-  if (!q) throw new HttpProblem(422, 'unknown-questionnaire', `no library questionnaire "${String(value)}"`);
+  if (!q) throw new HttpProblem('unknown-questionnaire', `no library questionnaire "${String(value)}"`);
   try {
     compileQuestionnaire(q);
   } catch (err) {
-    if (err instanceof QuestionnaireError) throw new HttpProblem(422, 'invalid-questionnaire', 'the questionnaire does not compile', { errors: err.problems });
+    if (err instanceof QuestionnaireError) throw new HttpProblem('invalid-questionnaire', 'the questionnaire does not compile', { errors: err.problems });
     throw err;
   }
   return q as Questionnaire;
@@ -31,7 +31,7 @@ function questionnaireFrom(value: unknown): Questionnaire {
 
 async function surveyOr404(db: Parameters<RouteSpec['handler']>[0]['db'], id: string) {
   const survey = await surveyById(db, id);
-  if (!survey) throw new HttpProblem(404, 'not-found', `no survey ${id}`);
+  if (!survey) throw new HttpProblem('not-found', `no survey ${id}`);
   return survey;
 }
 
@@ -93,8 +93,8 @@ export const surveyRoutes: RouteSpec[] = [
       const b = body as { state?: string; settings?: Record<string, unknown>; title?: string };
       await db.transaction(async (tx) => {
         const from = await lockSurveyState(tx, params.surveyId);
-        if (!from) throw new HttpProblem(404, 'not-found', `no survey ${params.surveyId}`);
-        if (b.state && b.state !== from && !TRANSITIONS[from].includes(b.state)) throw new HttpProblem(409, 'illegal-transition', `a survey in ${from} cannot go to ${b.state}`);
+        if (!from) throw new HttpProblem('not-found', `no survey ${params.surveyId}`);
+        if (b.state && b.state !== from && !TRANSITIONS[from].includes(b.state)) throw new HttpProblem('illegal-transition', `a survey in ${from} cannot go to ${b.state}`);
         await updateSurvey(tx, params.surveyId, b);
         await audit(tx, user, 'update', 'survey', params.surveyId, { from, ...b });
       });
@@ -113,9 +113,9 @@ export const surveyRoutes: RouteSpec[] = [
       const q = questionnaireFrom((body as { questionnaire: unknown }).questionnaire);
       await db.transaction(async (tx) => {
         const fielded = await fieldedQuestionnaireId(tx, params.surveyId);
-        if (fielded && fielded !== q.id) throw new HttpProblem(409, 'other-questionnaire', `this survey fields questionnaire "${fielded}", not "${q.id}"`);
+        if (fielded && fielded !== q.id) throw new HttpProblem('other-questionnaire', `this survey fields questionnaire "${fielded}", not "${q.id}"`);
         // Published versions are immutable: the same version number cannot be published twice.
-        if (!(await insertQuestionnaireVersion(tx, params.surveyId, q, q, user.id))) throw new HttpProblem(409, 'version-exists', `version ${q.version} is already published; publish a new version number`);
+        if (!(await insertQuestionnaireVersion(tx, params.surveyId, q, q, user.id))) throw new HttpProblem('version-exists', `version ${q.version} is already published; publish a new version number`);
         await audit(tx, user, 'publish', 'questionnaire', `${params.surveyId}/${q.version}`, { id: q.id });
       });
       return { status: 201, body: { questionnaire: { id: q.id, version: q.version } } };
@@ -130,7 +130,7 @@ export const surveyRoutes: RouteSpec[] = [
     roles: ['admin', 'statistician', 'supervisor', 'enumerator', 'analyst'],
     async handler({ db, params }) {
       const definition = await questionnaireDefinition(db, params.surveyId, params.version);
-      if (definition === undefined) throw new HttpProblem(404, 'not-found', `no version ${params.version} of survey ${params.surveyId}`);
+      if (definition === undefined) throw new HttpProblem('not-found', `no version ${params.version} of survey ${params.surveyId}`);
       return { body: { questionnaire: definition } };
     },
   },
@@ -165,8 +165,8 @@ export const surveyRoutes: RouteSpec[] = [
         const out: string[] = [];
         for (const a of list) {
           const e = await userById(tx, a.enumeratorId);
-          if (e?.role !== 'enumerator') throw new HttpProblem(422, 'not-an-enumerator', `user ${a.enumeratorId} is not an enumerator`);
-          if (user.role === 'supervisor' && e.supervisor_id !== user.id) throw new HttpProblem(403, 'not-your-team', `enumerator ${a.enumeratorId} is not in your team`);
+          if (e?.role !== 'enumerator') throw new HttpProblem('not-an-enumerator', `user ${a.enumeratorId} is not an enumerator`);
+          if (user.role === 'supervisor' && e.supervisor_id !== user.id) throw new HttpProblem('not-your-team', `enumerator ${a.enumeratorId} is not in your team`);
           out.push(await insertAssignment(tx, params.surveyId, a.enumeratorId, a.case ?? {}, a.quota ?? 1));
         }
         await audit(tx, user, 'assign', 'survey', params.surveyId, { count: out.length });

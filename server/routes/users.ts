@@ -29,14 +29,14 @@ export const userRoutes: RouteSpec[] = [
     async handler({ db, body, user }) {
       const b = body as { username: string; displayName?: string; password: string; role: string; supervisorId?: string };
       if (b.supervisorId) {
-        if ((await userById(db, b.supervisorId))?.role !== 'supervisor') throw new HttpProblem(422, 'bad-supervisor', 'supervisorId must name a supervisor');
+        if ((await userById(db, b.supervisorId))?.role !== 'supervisor') throw new HttpProblem('bad-supervisor', 'supervisorId must name a supervisor');
       }
       const weak = passwordProblem(b.password, b.username);
-      if (weak) throw new HttpProblem(422, 'weak-password', weak);
+      if (weak) throw new HttpProblem('weak-password', weak);
       const hash = await hashPassword(b.password);
       const r = await db.transaction(async (tx) => {
         const inserted = await insertUser(tx, { username: b.username, displayName: b.displayName ?? b.username, role: b.role, supervisorId: b.supervisorId ?? null, passwordHash: hash });
-        if (!inserted) throw new HttpProblem(409, 'username-taken', `user name "${b.username}" is taken`);
+        if (!inserted) throw new HttpProblem('username-taken', `user name "${b.username}" is taken`);
         await audit(tx, user, 'create', 'user', inserted.id, { role: b.role });
         return inserted;
       });
@@ -68,13 +68,13 @@ export const userRoutes: RouteSpec[] = [
     },
     async handler({ db, params, body, user }) {
       const b = body as { displayName?: string; role?: string; supervisorId?: string | null; disabled?: boolean };
-      if (params.userId === user.id && (b.disabled === true || (b.role && b.role !== 'admin'))) throw new HttpProblem(409, 'own-account', 'an admin cannot disable or demote their own account');
+      if (params.userId === user.id && (b.disabled === true || (b.role && b.role !== 'admin'))) throw new HttpProblem('own-account', 'an admin cannot disable or demote their own account');
       if (b.supervisorId) {
-        if ((await userById(db, b.supervisorId))?.role !== 'supervisor') throw new HttpProblem(422, 'bad-supervisor', 'supervisorId must name a supervisor');
+        if ((await userById(db, b.supervisorId))?.role !== 'supervisor') throw new HttpProblem('bad-supervisor', 'supervisorId must name a supervisor');
       }
       const row = await db.transaction(async (tx) => {
         const updated = await updateUser(tx, params.userId, b);
-        if (!updated) throw new HttpProblem(404, 'not-found', `no user ${params.userId}`);
+        if (!updated) throw new HttpProblem('not-found', `no user ${params.userId}`);
         await audit(tx, user, 'update', 'user', params.userId, b);
         // A disabled user, or one whose role changed, signs in again.
         if (b.disabled || b.role) await endSessionsOf(tx, params.userId);
@@ -92,11 +92,11 @@ export const userRoutes: RouteSpec[] = [
     body: { type: 'object', additionalProperties: false, properties: { password: { type: 'string', minLength: 1, maxLength: 200 } } },
     async handler({ db, params, body, user }) {
       const target = await userById(db, params.userId);
-      if (!target) throw new HttpProblem(404, 'not-found', `no user ${params.userId}`);
+      if (!target) throw new HttpProblem('not-found', `no user ${params.userId}`);
       const given = (body as { password?: string }).password;
       const password = given ?? randomPassword();
       const weak = passwordProblem(password, target.username);
-      if (weak) throw new HttpProblem(422, 'weak-password', weak);
+      if (weak) throw new HttpProblem('weak-password', weak);
       await resetPassword(db, params.userId, password);
       await audit(db, user, 'password-reset', 'user', params.userId);
       // A generated password is shown once, to the admin who reset it.
