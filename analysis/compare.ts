@@ -1,6 +1,6 @@
 import { InputError } from '../common/errors.js';
 import type { SurveyDesign } from './design.js';
-import { covarianceOf, dfOf, linearisedMean, summarise, type Domain, type Estimate } from './estimators.js';
+import { covarianceOf, dfOf, linearisedMean, summarise, type Domain, type Estimate, type Linearised } from './estimators.js';
 import { covAt } from './variance.js';
 import { pTwoSided } from './distributions.js';
 import { categoricalColumn, getColumn, sortedLevelOrder, type DataTable } from './table.js';
@@ -30,6 +30,37 @@ export interface CompareRequest {
 }
 
 /** Compares the mean of `variable` between the two levels of `group`, keeping the full design. */
+/** The difference of two domain estimates (second minus first) with its design-based test. */
+export interface DomainDifference {
+  estimate: number;
+  se: number;
+  /** Covariance of the two estimates (they share PSUs, so it is not zero). */
+  covariance: number;
+  t: number;
+  /** Design df of the rows either estimate used, minus one (R's svyttest). */
+  df: number;
+  p: number;
+}
+
+/**
+ * The difference b - a of two linearised domain estimates: variance var(a) + var(b) - 2 cov(a, b) from
+ * the design (or its replicates), t with the design df minus one, two-sided p. A difference with no
+ * sampling variance (0/0 aside) is certain: p = 0, as R's pt(-Inf) gives.
+ * Example: two domain means 0.4 and 0.5 with variances 0.01 and 0.02 and covariance 0.005 differ by 0.1
+ * with se sqrt(0.02) ~ 0.141.
+ */
+export function domainDifference(design: SurveyDesign, a: Linearised, b: Linearised): DomainDifference {
+  const cov = covarianceOf(design, [a, b]);
+  const variance = covAt(cov, 0, 0) + covAt(cov, 1, 1) - 2 * covAt(cov, 0, 1);
+  const used = new Uint8Array(a.used.length);
+  for (let i = 0; i < used.length; i++) used[i] = a.used[i] | b.used[i];
+  const df = dfOf(design, used) - 1;
+  const estimate = b.estimate - a.estimate;
+  const se = Math.sqrt(variance);
+  const t = estimate / se;
+  return { estimate, se, covariance: covAt(cov, 0, 1), t, df, p: Number.isFinite(t) ? pTwoSided(t, df) : Number.isNaN(t) ? NaN : 0 };
+}
+
 export function compareMeans(design: SurveyDesign, table: DataTable, request: CompareRequest): Comparison[] {
   const groupCol = categoricalColumn(table, request.group, 'group');
   const n = table.nRows;
@@ -61,14 +92,7 @@ export function compareMeans(design: SurveyDesign, table: DataTable, request: Co
   });
   return outcomes.map(({ y, level }) => {
     const [a, b] = domains.map((d) => linearisedMean(design, y, d));
-    const cov = covarianceOf(design, [a, b]);
-    const variance = covAt(cov, 0, 0) + covAt(cov, 1, 1) - 2 * covAt(cov, 0, 1);
-    const used = new Uint8Array(n);
-    for (let i = 0; i < n; i++) used[i] = a.used[i] | b.used[i];
-    const df = dfOf(design, used) - 1;
-    const difference = b.estimate - a.estimate;
-    const se = Math.sqrt(variance);
-    const t = difference / se;
+    const d = domainDifference(design, a, b);
     const statistic = level === null ? ('mean' as const) : ('proportion' as const);
     return {
       variable: request.variable,
@@ -79,12 +103,12 @@ export function compareMeans(design: SurveyDesign, table: DataTable, request: Co
         summarise(design, a, { statistic, variable: request.variable, level, domain: domains[0].labels }),
         summarise(design, b, { statistic, variable: request.variable, level, domain: domains[1].labels }),
       ],
-      difference,
-      se,
-      covariance: covAt(cov, 0, 1),
-      t,
-      df,
-      p: pTwoSided(t, df),
+      difference: d.estimate,
+      se: d.se,
+      covariance: d.covariance,
+      t: d.t,
+      df: d.df,
+      p: d.p,
     };
   });
 }

@@ -2,9 +2,8 @@ import { InputError } from '../../common/errors.js';
 import { analysisTable, designSpecOf, type Dataset } from '../dataset.js';
 import { buildDesign, withReplicates, type SurveyDesign } from '../design.js';
 import { givenReplicates } from '../replicates.js';
-import { covarianceOf, dfOf, linearisedMean, linearisedRatio, summarise, type Domain, type Linearised } from '../estimators.js';
-import { covAt } from '../variance.js';
-import { pTwoSided } from '../distributions.js';
+import { linearisedMean, linearisedRatio, summarise, type Domain, type Linearised } from '../estimators.js';
+import { domainDifference } from '../compare.js';
 import { evaluateColumn, evaluateSubset } from '../subset.js';
 import { categoricalColumn, sortedLevelOrder, type DataTable } from '../table.js';
 import type { IndicatorCatalogue, IndicatorDefinition } from './catalogue.js';
@@ -213,16 +212,7 @@ export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, optio
           let difference: IndicatorDifference | null = null;
           const refLin = referenceIndex >= 0 ? lins[referenceIndex] : null;
           if (refLin && gi !== 0 && gi !== referenceIndex) {
-            const cov = covarianceOf(design, [lin, refLin]);
-            const variance = covAt(cov, 0, 0) + covAt(cov, 1, 1) - 2 * covAt(cov, 0, 1);
-            const used = new Uint8Array(table.nRows);
-            for (let i = 0; i < used.length; i++) used[i] = lin.used[i] | refLin.used[i];
-            const df = dfOf(design, used) - 1;
-            const est = lin.estimate - refLin.estimate;
-            const se = Math.sqrt(variance);
-            const t = est / se;
-            // A difference with no sampling variance (0/0 aside) is certain: p = 0, as R's pt(-Inf) gives.
-            difference = { versus: groups[referenceIndex].name, estimate: est, se, covariance: covAt(cov, 0, 1), t, df, p: Number.isFinite(t) ? pTwoSided(t, df) : Number.isNaN(t) ? NaN : 0 };
+            difference = { versus: groups[referenceIndex].name, ...domainDifference(design, refLin, lin) };
           }
           rows.push({ ...base, estimate: s.estimate, se: s.se, ci: s.ci, df: s.df, n: s.n, cv: s.cv, difference, flags: estimateFlags(s.n, s.cv, thresholds) });
         });
