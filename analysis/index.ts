@@ -23,7 +23,7 @@ export type { Dataset, DatasetDesign, DatasetLevel, DatasetReplicates, Codebook 
 export { evaluateColumn } from './subset.js';
 export { parseCatalogue, shippedCatalogue, prepareDataset, withVariableMap, CATALOGUE_SCHEMA } from './indicators/catalogue.js';
 export type { IndicatorCatalogue, IndicatorDefinition, DerivedVariable, IndicatorDomain, PreparedDataset } from './indicators/catalogue.js';
-export { computeIndicators, designOfLevel } from './indicators/compute.js';
+export { computeIndicators, designOfLevel, publishedRows } from './indicators/compute.js';
 export type { IndicatorReport, IndicatorRow, IndicatorDifference, IndicatorOptions, IndicatorSkip } from './indicators/compute.js';
 export { DEFAULT_THRESHOLDS, estimateFlags } from './disclosure/thresholds.js';
 export type { DisclosureThresholds } from './disclosure/thresholds.js';

@@ -4,6 +4,7 @@ import { InputError } from '../common/errors.js';
 import {
   DEFAULT_THRESHOLDS,
   computeIndicators,
+  publishedRows,
   parseCatalogue,
   shippedCatalogue,
   csvHeader,
@@ -88,7 +89,7 @@ export async function indicatorsAction(
   if (flags.format === 'csv') output(indicatorCsv(report, flags.suppress), flags.out);
   else if (flags.format === 'xlsx') output(await indicatorWorkbook(report, flags.suppress), flags.out);
   else {
-    const rows = flags.suppress ? report.rows.map((r) => (r.flags.includes('suppressed') ? { ...r, estimate: null, se: null, ci: null, cv: null, difference: null } : r)) : report.rows;
+    const rows = flags.suppress ? publishedRows(report.rows) : report.rows;
     output(json({ ...report, rows }), flags.out);
   }
   for (const s of report.skipped) process.stderr.write(`mdsurvey: not computed: ${s.id}: ${s.reason}\n`);

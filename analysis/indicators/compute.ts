@@ -99,6 +99,11 @@ function linearise(design: SurveyDesign, ind: IndicatorDefinition, y: Float64Arr
   return ind.statistic === 'ratio' ? linearisedRatio(design, y, x!, domain) : linearisedMean(design, y, domain);
 }
 
+/** The rows as published: a suppressed estimate keeps its flags and n but loses every figure (estimate, se, interval, cv, difference). */
+export function publishedRows(rows: readonly IndicatorRow[]): IndicatorRow[] {
+  return rows.map((r) => (r.flags.includes('suppressed') ? { ...r, estimate: null, se: null, ci: null, cv: null, difference: null } : r));
+}
+
 /**
  * Computes every indicator of the catalogue the dataset supports, for the whole population and per group
  * of the compare variable (and per by-domain), with differences to the reference group. Universes are

@@ -5,7 +5,7 @@ import { codebookOf, columnsOf, flattenInterview, levelsOf, type CompiledQuestio
 import { compiledVersion } from '../questionnaire-cache.js';
 import type { Database } from '../db/index.js';
 import { InputError } from '../../common/errors.js';
-import { shippedCatalogue } from '../../analysis/index.js';
+import { publishedRows, shippedCatalogue } from '../../analysis/index.js';
 import { datasetZipStream, FORMULA_NOTE, surveyDatasetDescription, surveyRows, type SurveySettings } from '../survey-dataset.js';
 import { allows } from '../auth/policy.js';
 import { APPROVED_STATES, isSubmissionState } from '../../common/lifecycle.js';
@@ -153,7 +153,7 @@ export const exportRoutes: RouteSpec[] = [
       try {
         const report = await computeIndicatorsOffLoop({ design, codebook: full, rows, options: { compare, reference: query.reference || undefined, by } });
         // Suppressed estimates are not served: the API is for analysts (no restricted tier).
-        return { body: { ...report, rows: report.rows.map((r) => (r.flags.includes('suppressed') ? { ...r, estimate: null, se: null, ci: null, cv: null, difference: null } : r)) } };
+        return { body: { ...report, rows: publishedRows(report.rows) } };
       } catch (err) {
         if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
         throw err;
