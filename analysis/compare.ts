@@ -29,7 +29,6 @@ export interface CompareRequest {
   subset?: Uint8Array | null;
 }
 
-/** Compares the mean of `variable` between the two levels of `group`, keeping the full design. */
 /** The difference of two domain estimates (second minus first) with its design-based test. */
 export interface DomainDifference {
   estimate: number;
@@ -61,6 +60,7 @@ export function domainDifference(design: SurveyDesign, a: Linearised, b: Lineari
   return { estimate, se, covariance: covAt(cov, 0, 1), t, df, p: Number.isFinite(t) ? pTwoSided(t, df) : Number.isNaN(t) ? NaN : 0 };
 }
 
+/** Compares the mean of `variable` between the two levels of `group`, keeping the full design. */
 export function compareMeans(design: SurveyDesign, table: DataTable, request: CompareRequest): Comparison[] {
   const groupCol = categoricalColumn(table, request.group, 'group');
   const n = table.nRows;

@@ -3,7 +3,7 @@ import { analysisTable, designSpecOf, type Dataset } from '../dataset.js';
 import { buildDesign, withReplicates, type SurveyDesign } from '../design.js';
 import { givenReplicates } from '../replicates.js';
 import { linearisedMean, linearisedRatio, summarise, type Domain, type Linearised } from '../estimators.js';
-import { domainDifference } from '../compare.js';
+import { domainDifference, type DomainDifference } from '../compare.js';
 import { evaluateColumn, evaluateSubset } from '../subset.js';
 import { categoricalColumn, sortedLevelOrder, type DataTable } from '../table.js';
 import type { IndicatorCatalogue, IndicatorDefinition } from './catalogue.js';
@@ -11,16 +11,9 @@ import { prepareDataset } from './catalogue.js';
 import { DEFAULT_THRESHOLDS, estimateFlags, type DisclosureThresholds } from '../disclosure/thresholds.js';
 
 /** The difference of a group's estimate to the reference group's (non-migrant households), with its test. */
-export interface IndicatorDifference {
+export interface IndicatorDifference extends DomainDifference {
   /** The reference group (H0). */
   versus: string;
-  estimate: number;
-  se: number;
-  /** Covariance of the two group estimates (they share PSUs). */
-  covariance: number;
-  t: number;
-  df: number;
-  p: number;
 }
 
 /** One indicator for one group (and by-domain). */

@@ -47,6 +47,12 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
     if (survey.state !== 'fieldwork') throw new HttpProblem('survey-not-in-fieldwork', `the survey is ${survey.state}: it does not take submissions`);
     throw new HttpProblem('not-stored', 'the submission could not be stored; send it again');
   };
+  // The answer a resend, a closed survey or an unknown one gets, or null when nothing stands against storing.
+  const earlierAnswer = () =>
+    explain().catch((err) => {
+      if (err instanceof HttpProblem && err.code === 'not-stored') return null;
+      throw err;
+    });
   if (!q || q.source.id !== b.questionnaire.id) {
     await explain().catch((err) => {
       if (err instanceof HttpProblem && err.status === 404) throw err;
@@ -75,20 +81,14 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
         // BEGIN/COMMIT), and only where an enumerator holds a case in the survey.
         if (!(await insertSubmissionWithAudit(db, version(b.instanceId, user.id, null, user.role !== 'enumerator')))) {
           // A resend, a closed survey or an unknown one is answered as such first.
-          const earlier = await explain().catch((err) => {
-            if (err instanceof HttpProblem && err.code === 'not-stored') return null;
-            throw err;
-          });
+          const earlier = await earlierAnswer();
           if (earlier) return earlier;
           if (!(await holdsCase(db, surveyId, user.id))) throw new HttpProblem('not-in-survey', 'you hold no case in this survey; ask your supervisor for an assignment');
           throw new HttpProblem('not-stored', 'the submission could not be stored; send it again');
         }
         return created(b.instanceId);
       }
-      const earlier = await explain().catch((err) => {
-        if (err instanceof HttpProblem && err.code === 'not-stored') return null;
-        throw err;
-      });
+      const earlier = await earlierAnswer();
       if (earlier) return earlier;
       // On a case: the case is locked while its quota is checked, so two devices cannot both take its last place.
       return await db.transaction(async (tx) => {
@@ -106,10 +106,7 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
       });
     }
     // A new version: answer duplicates and closed surveys first ('not-stored' here means: nothing against it).
-    const earlier = await explain().catch((err) => {
-      if (err instanceof HttpProblem && err.code === 'not-stored') return null;
-      throw err;
-    });
+    const earlier = await earlierAnswer();
     if (earlier) return earlier;
     return await db.transaction(async (tx) => {
       const p = await lockVersion(tx, b.deprecatedId!);
