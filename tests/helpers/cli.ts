@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
@@ -13,7 +14,7 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI from source (through tsx) as its own process, so exit codes and output are real. */
+/** Runs the CLI as its own process, so exit codes and output are real (the suite's bundle, else the sources through tsx). */
 export function runMdsurvey(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawnMdsurvey(args, opts.env, opts.cwd);
@@ -28,9 +29,14 @@ export function runMdsurvey(args: string[], opts: { env?: NodeJS.ProcessEnv; inp
   });
 }
 
-/** Spawns the CLI from source without waiting (for `serve`). */
+/**
+ * Spawns the CLI without waiting (for `serve`): the bundle the suite's global setup built from the
+ * current sources, or, when a test file runs without it, the sources through tsx.
+ */
 export function spawnMdsurvey(args: string[], env: NodeJS.ProcessEnv = {}, cwd: string = ROOT): ChildProcess {
-  return spawn(process.execPath, ['--import', TSX_LOADER, path.join(ROOT, 'cli', 'bin.ts'), ...args], {
+  const bundle = process.env.MDSURVEY_TEST_CLI;
+  const entry = bundle && fs.existsSync(bundle) ? [bundle] : ['--import', TSX_LOADER, path.join(ROOT, 'cli', 'bin.ts')];
+  return spawn(process.execPath, [...entry, ...args], {
     cwd,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
