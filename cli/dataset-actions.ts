@@ -12,11 +12,9 @@ import {
   type DisclosureThresholds,
   type IndicatorReport,
 } from '../analysis/index.js';
-import { attachColumns } from '../analysis/attach.js';
+import { attachColumns, indicatorWorkbook, TABLE_PRESETS, tablePreset, tabulateDataset, tabulationWorkbook, type DatasetTabulation, type GroupingOptions } from '../analysis/index.js';
 import { readCsvTable, readHead } from '../io/read-table.js';
 import { jsonText as json, list } from './cli-values.js';
-import { TABLE_PRESETS, tablePreset, tabulateDataset, type DatasetTabulation, type GroupingOptions } from '../analysis/weighted-tables.js';
-import { indicatorWorkbook, tabulationWorkbook } from '../analysis/export/xlsx.js';
 import { exportMicrodata, writeExportFiles } from '../io/microdata-export.js';
 import { readDataset, tableRecords, writeDataset } from '../io/dataset-files.js';
 

@@ -3,9 +3,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { stringify } from 'csv-stringify';
 import { analysisTable, designColumnsOf, type Codebook, type DataTable, type Dataset, type DatasetDesign } from '../analysis/index.js';
-import { anonymise, type AnonymisationReport } from '../analysis/disclosure/microdata.js';
-import { writeStata, type StataVariable } from '../analysis/export/stata.js';
-import { svydesignCall, svysetLine } from '../analysis/export/design-commands.js';
+import { anonymise, svydesignCall, svysetLine, writeStata, type AnonymisationReport, type StataVariable } from '../analysis/index.js';
 import { tableRows, type LevelRow } from './dataset-files.js';
 
 /** A CSV file to write row by row. */
