@@ -52,9 +52,8 @@ function output(text: string | Uint8Array, out: string | undefined): void {
 
 /** Indicator rows as CSV records, with suppressed values left blank unless asked. */
 export function indicatorCsv(report: IndicatorReport, suppress: boolean): string {
-  const rows = report.rows.map((r) => {
-    const hide = suppress && r.flags.includes('suppressed');
-    const v = (x: number | null | undefined) => (hide || x === null || x === undefined || !Number.isFinite(x) ? '' : x);
+  const rows = (suppress ? publishedRows(report.rows) : report.rows).map((r) => {
+    const v = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '' : x);
     return {
       indicator: r.id, category: r.category ?? '', domain: r.domain, unit: r.unit, statistic: r.statistic, group: r.group,
       ...Object.fromEntries(report.by.map((b) => [b, r.by[b] ?? ''])),

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { IndicatorReport } from '../indicators/compute.js';
+import { publishedRows, type IndicatorReport } from '../indicators/compute.js';
 import type { DatasetTabulation, WeightedEntry } from '../weighted-tables.js';
 
 const HIDDEN = new Set(['suppressed', 'complementary']);
@@ -24,19 +24,18 @@ export async function indicatorWorkbook(report: IndicatorReport, suppress: boole
   for (const domain of domains) {
     const ws = wb.addWorksheet(domain);
     header(ws, ['indicator', 'label', 'category', 'group', ...report.by, 'estimate', 'se', 'ci low', 'ci high', 'n', `difference vs ${report.reference ?? '-'}`, 'difference se', 'p', 'flags']);
-    for (const r of report.rows.filter((x) => x.domain === domain)) {
-      const hide = suppress && r.flags.includes('suppressed');
+    for (const r of (suppress ? publishedRows(report.rows) : report.rows).filter((x) => x.domain === domain)) {
       ws.addRow([
         r.id, r.label, r.category ?? '', r.group, ...report.by.map((b) => r.by[b] ?? ''),
-        hide ? null : r.estimate, hide ? null : r.se, hide ? null : r.ci?.[0], hide ? null : r.ci?.[1], r.n,
-        hide ? null : r.difference?.estimate, hide ? null : r.difference?.se, hide ? null : r.difference?.p, r.flags.join(' '),
+        r.estimate, r.se, r.ci?.[0], r.ci?.[1], r.n,
+        r.difference?.estimate, r.difference?.se, r.difference?.p, r.flags.join(' '),
       ]);
     }
     ws.getColumn(2).width = 50;
   }
   notesSheet(wb, [
     `Indicator catalogue ${report.catalogue.id} ${report.catalogue.version}; groups of ${report.compare ?? '(none)'}; differences to ${report.reference ?? '-'} with design-based se (covariance included) and t test.`,
-    `Flags: suppressed = fewer than ${report.thresholds.minCases} unweighted cases${suppress ? ' (values left blank)' : ' (values shown: restricted use)'}; unreliable = fewer than ${report.thresholds.flagCases}; high-rse = relative standard error above ${report.thresholds.maxRse * 100}%.`,
+    `Flags: suppressed = fewer than ${report.thresholds.minCases} unweighted cases${suppress ? ' (values left blank)' : ' (values shown: restricted use)'}; difference-suppressed = the reference group is suppressed, so the difference to it is not shown${suppress ? '' : ' (shown here: restricted use)'}; unreliable = fewer than ${report.thresholds.flagCases}; high-rse = relative standard error above ${report.thresholds.maxRse * 100}%.`,
     ...report.skipped.map((s) => `Not computed: ${s.id}: ${s.reason}`),
     ...report.notes,
   ]);

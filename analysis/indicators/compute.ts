@@ -92,9 +92,15 @@ function linearise(design: SurveyDesign, ind: IndicatorDefinition, y: Float64Arr
   return ind.statistic === 'ratio' ? linearisedRatio(design, y, x!, domain) : linearisedMean(design, y, domain);
 }
 
-/** The rows as published: a suppressed estimate keeps its flags and n but loses every figure (estimate, se, interval, cv, difference). */
+/**
+ * The rows as published: a suppressed estimate keeps its flags and n but loses every figure (estimate,
+ * se, interval, cv, difference); a difference to a suppressed reference group is dropped too, since the
+ * reference's estimate would follow from this one minus the difference.
+ */
 export function publishedRows(rows: readonly IndicatorRow[]): IndicatorRow[] {
-  return rows.map((r) => (r.flags.includes('suppressed') ? { ...r, estimate: null, se: null, ci: null, cv: null, difference: null } : r));
+  return rows.map((r) =>
+    r.flags.includes('suppressed') ? { ...r, estimate: null, se: null, ci: null, cv: null, difference: null } : r.flags.includes('difference-suppressed') ? { ...r, difference: null } : r,
+  );
 }
 
 /**
@@ -212,7 +218,10 @@ export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, optio
           if (refLin && gi !== 0 && gi !== referenceIndex) {
             difference = { versus: groups[referenceIndex].name, ...domainDifference(design, refLin, lin) };
           }
-          rows.push({ ...base, estimate: s.estimate, se: s.se, ci: s.ci, df: s.df, n: s.n, cv: s.cv, difference, flags: estimateFlags(s.n, s.cv, thresholds) });
+          const flags = estimateFlags(s.n, s.cv, thresholds);
+          // A difference to a suppressed reference group would give that group's estimate away (estimate - difference).
+          if (difference && refLin && refLin.n < thresholds.minCases) flags.push('difference-suppressed');
+          rows.push({ ...base, estimate: s.estimate, se: s.se, ci: s.ci, df: s.df, n: s.n, cv: s.cv, difference, flags });
         });
       }
     }
