@@ -1,4 +1,10 @@
-import { PassThrough, type Readable } from 'node:stream';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { stringify } from 'csv-stringify';
 import { designRoleOf, parseDatasetDesign, tableFromRecords, type Codebook, type DataTable, type Dataset, type DatasetDesign, type DatasetLevel } from '../analysis/index.js';
@@ -114,7 +120,7 @@ export async function surveyDatasetDescription(db: Database, surveyId: string, q
 const settings = (s: SurveySettings, c: string) => s.caseFields?.[c] !== undefined || caseFieldRole(c, s) === 'design';
 
 /** The rows one interview gives a level, with the case columns on the household rows. */
-function levelRows(level: Level, row: InterviewRow, withIdentifiers: boolean, caseColumns: readonly string[]): LevelRow[] {
+export function levelRows(level: Level, row: InterviewRow, withIdentifiers: boolean, caseColumns: readonly string[]): LevelRow[] {
   const out = flattenInterview(level, row.interview_id, row.answers, withIdentifiers);
   if (level.name === 'household') {
     for (const o of out) {
@@ -152,41 +158,49 @@ export async function surveyRows(db: Database, surveyId: string, q: CompiledQues
 
 /**
  * The dataset as a .zip stream: design.json, codebook.json, one CSV per level (the format `mdsurvey`
- * reads). Each level is one keyset pass over the interviews streamed through csv-stringify into the
- * zip, so memory stays flat whatever the survey size. `spreadsheet` neutralises text that Excel would
- * run as a formula (see spreadsheet-safety.ts).
+ * reads). One keyset pass over the interviews writes every level's CSV (csv-stringify) to a temporary
+ * file, with backpressure; the zip (yazl) then streams the files and they are removed. Memory stays
+ * flat whatever the survey size, and each answer is parsed once. `spreadsheet` neutralises text that
+ * Excel would run as a formula (see spreadsheet-safety.ts).
  */
 export async function datasetZipStream(db: Database, surveyId: string, q: CompiledQuestionnaire, opts: SurveyDatasetOptions & { spreadsheet?: boolean }): Promise<Readable> {
   const { design, codebook, caseColumns } = await surveyDatasetDescription(db, surveyId, q, opts);
-  const zip = new yazl.ZipFile();
-  zip.addBuffer(Buffer.from(`${JSON.stringify(design, null, 2)}\n`), 'design.json');
-  zip.addBuffer(Buffer.from(`${JSON.stringify({ ...codebook, ...(opts.spreadsheet ? { csvFormulaGuard: FORMULA_NOTE } : {}) }, null, 1)}\n`), 'codebook.json');
   const levels = levelsOf(q);
-  for (const spec of design.levels) {
-    const level = levels.find((l) => l.name === spec.name)!;
-    const columns = levelColumns(design, codebook, level.name, []);
-    const csv = stringify({ header: true, columns, cast: opts.spreadsheet ? { string: neutraliseFormula } : {} });
-    const out = new PassThrough();
-    csv.pipe(out);
-    zip.addReadStream(out, spec.file);
-    // Fed lazily: the zip reads one level's stream after the other; backpressure paces the database reads.
-    void (async () => {
-      try {
-        for await (const page of approvedInterviewPages(db, surveyId, opts.states)) {
-          for (const row of page) {
-            for (const r of levelRows(level, row, opts.withIdentifiers, caseColumns)) {
-              if (!csv.write(r)) await new Promise((resolve) => csv.once('drain', resolve));
-            }
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'mdsurvey-zip-'));
+  try {
+    const writers = design.levels.map((spec) => {
+      const level = levels.find((l) => l.name === spec.name)!;
+      const csv = stringify({ header: true, columns: levelColumns(design, codebook, level.name, []), cast: opts.spreadsheet ? { string: neutraliseFormula } : {} });
+      const file = path.join(dir, spec.file);
+      const done = pipeline(csv, fs.createWriteStream(file));
+      return { spec, level, csv, file, done };
+    });
+    for await (const page of approvedInterviewPages(db, surveyId, opts.states)) {
+      for (const row of page) {
+        for (const w of writers) {
+          for (const r of levelRows(w.level, row, opts.withIdentifiers, caseColumns)) {
+            if (!w.csv.write(r)) await once(w.csv, 'drain');
           }
         }
-        csv.end();
-      } catch (err) {
-        out.destroy(err as Error);
       }
-    })();
+    }
+    for (const w of writers) w.csv.end();
+    await Promise.all(writers.map((w) => w.done));
+    const zip = new yazl.ZipFile();
+    zip.addBuffer(Buffer.from(`${JSON.stringify(design, null, 2)}\n`), 'design.json');
+    zip.addBuffer(Buffer.from(`${JSON.stringify({ ...codebook, ...(opts.spreadsheet ? { csvFormulaGuard: FORMULA_NOTE } : {}) }, null, 1)}\n`), 'codebook.json');
+    for (const w of writers) zip.addFile(w.file, w.spec.file);
+    zip.end();
+    const out = zip.outputStream as Readable;
+    const cleanup = () => void fsp.rm(dir, { recursive: true, force: true });
+    out.once('end', cleanup);
+    out.once('error', cleanup);
+    out.once('close', cleanup);
+    return out;
+  } catch (err) {
+    await fsp.rm(dir, { recursive: true, force: true });
+    throw err;
   }
-  zip.end();
-  return zip.outputStream as Readable;
 }
 
 /** What the codebook says of CSV files written for spreadsheets. */

@@ -6,11 +6,11 @@ import { compiledVersion } from '../questionnaire-cache.js';
 import type { Database } from '../db/index.js';
 import { InputError } from '../../common/errors.js';
 import { publishedRows, shippedCatalogue } from '../../analysis/index.js';
-import { datasetZipStream, FORMULA_NOTE, surveyDatasetDescription, surveyRows, type SurveySettings } from '../survey-dataset.js';
+import { datasetZipStream, FORMULA_NOTE, surveyDatasetDescription, type SurveySettings } from '../survey-dataset.js';
 import { allows } from '../auth/policy.js';
 import { APPROVED_STATES, isSubmissionState } from '../../common/lifecycle.js';
 import type { User } from '../auth/users.js';
-import { approvedInterviewPages } from '../queries/submissions.js';
+import { approvedInterviewPages, approvedInterviewTextPages } from '../queries/submissions.js';
 import { latestVersionOf, surveySettingsOf } from '../queries/surveys.js';
 import { neutraliseFormula } from '../spreadsheet-safety.js';
 import { computeIndicatorsOffLoop } from '../workers/indicators.js';
@@ -149,9 +149,10 @@ export const exportRoutes: RouteSpec[] = [
       for (const [what, name] of [...(compare ? [['compare', compare]] : []), ...by.map((b) => ['by', b])]) {
         if (!groupingAllowed(codebook, name)) throw new HttpProblem('not-a-grouping-variable', `${what} "${name.slice(0, 64)}" is not a declared, non-identifying variable of this survey (identifiers, free text and undeclared case data cannot group estimates)`);
       }
-      const { design, codebook: full, rows } = await surveyRows(db, params.surveyId, q, { withIdentifiers: false, states, settings });
+      const { design, codebook: full, caseColumns } = await surveyDatasetDescription(db, params.surveyId, q, { withIdentifiers: false, states, settings });
       try {
-        const report = await computeIndicatorsOffLoop({ design, codebook: full, rows, options: { compare, reference: query.reference || undefined, by } });
+        const job = { kind: 'start' as const, definition: q.source, design, codebook: full, caseColumns, options: { compare, reference: query.reference || undefined, by } };
+        const report = await computeIndicatorsOffLoop(job, approvedInterviewTextPages(db, params.surveyId, states));
         // Suppressed estimates are not served: the API is for analysts (no restricted tier).
         return { body: { ...report, rows: publishedRows(report.rows) } };
       } catch (err) {

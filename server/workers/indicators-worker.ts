@@ -1,20 +1,40 @@
 /**
- * Worker thread: builds the dataset tables and computes the indicator catalogue, off the server's
- * request loop. Input and output are plain data (structured clone); errors come back as messages.
+ * Worker thread: parses the interviews (JSON text from the database), flattens them into the dataset's
+ * levels, builds the tables and computes the indicator catalogue, all off the server's request loop.
+ * Protocol: one `start` (questionnaire, design, codebook, options), `page`s of interviews, one `end`;
+ * the answer is the report, or an error message.
  */
 import { parentPort } from 'node:worker_threads';
 import { computeIndicators, shippedCatalogue, tableFromRecords, type DataTable, type IndicatorOptions } from '../../analysis/index.js';
-import { levelColumns } from '../../io/dataset-files.js';
-import type { IndicatorJob } from './indicators.js';
+import { compileQuestionnaire, levelsOf, type Level, type Questionnaire } from '../../questionnaires/index.js';
+import { levelColumns, type LevelRow } from '../../io/dataset-files.js';
+import { levelRows } from '../survey-dataset.js';
+import type { IndicatorMessage } from './indicators.js';
+import type { InterviewRow } from '../queries/submissions.js';
 import { isInputError } from '../../common/errors.js';
 
-parentPort!.on('message', (job: IndicatorJob) => {
+let state: { levels: Level[]; rows: Record<string, LevelRow[]>; start: Extract<IndicatorMessage, { kind: 'start' }> } | null = null;
+
+const fail = (err: unknown) => parentPort!.postMessage({ ok: false, input: isInputError(err), code: (err as { code?: string }).code ?? 'internal', message: (err as Error).message });
+
+parentPort!.on('message', (m: IndicatorMessage) => {
   try {
-    const tables = new Map<string, DataTable>();
-    for (const level of job.design.levels) tables.set(level.name, tableFromRecords(job.rows[level.name] ?? [], levelColumns(job.design, job.codebook, level.name, job.rows[level.name] ?? [])));
-    const report = computeIndicators({ design: job.design, codebook: job.codebook, tables }, shippedCatalogue(), job.options as IndicatorOptions);
-    parentPort!.postMessage({ ok: true, report });
+    if (m.kind === 'start') {
+      const levels = levelsOf(compileQuestionnaire(m.definition as Questionnaire, { trusted: true }));
+      state = { levels, rows: Object.fromEntries(levels.map((l) => [l.name, []])), start: m };
+    } else if (m.kind === 'page') {
+      for (const raw of m.rows) {
+        const row = { interview_id: raw.interview_id, answers: JSON.parse(raw.answers), case_data: raw.case_data ? JSON.parse(raw.case_data) : null } as InterviewRow;
+        for (const level of state!.levels) for (const r of levelRows(level, row, false, state!.start.caseColumns)) state!.rows[level.name].push(r);
+      }
+    } else {
+      const { design, codebook, options } = state!.start;
+      const tables = new Map<string, DataTable>();
+      for (const level of design.levels) tables.set(level.name, tableFromRecords(state!.rows[level.name] ?? [], levelColumns(design, codebook, level.name, state!.rows[level.name] ?? [])));
+      const report = computeIndicators({ design, codebook, tables }, shippedCatalogue(), options as IndicatorOptions);
+      parentPort!.postMessage({ ok: true, report });
+    }
   } catch (err) {
-    parentPort!.postMessage({ ok: false, input: isInputError(err), code: (err as { code?: string }).code ?? 'internal', message: (err as Error).message });
+    fail(err);
   }
 });

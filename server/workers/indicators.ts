@@ -6,15 +6,13 @@ import { Worker } from 'node:worker_threads';
 import type { Codebook, DatasetDesign, IndicatorReport } from '../../analysis/index.js';
 import { InputError } from '../../common/errors.js';
 import { packageRoot } from '../package-info.js';
-import type { LevelRow } from '../../io/dataset-files.js';
+import type { RawInterviewRow } from '../queries/submissions.js';
 
-/** What the worker computes: the catalogue on these rows, with these options. */
-export interface IndicatorJob {
-  design: DatasetDesign;
-  codebook: Codebook;
-  rows: Record<string, LevelRow[]>;
-  options: { compare?: string; reference?: string; by?: string[] };
-}
+/** Messages to the worker: the job, the interviews page by page (JSON text), the end. */
+export type IndicatorMessage =
+  | { kind: 'start'; definition: unknown; design: DatasetDesign; codebook: Codebook; caseColumns: string[]; options: { compare?: string; reference?: string; by?: string[] } }
+  | { kind: 'page'; rows: RawInterviewRow[] }
+  | { kind: 'end' };
 
 /**
  * The worker's file: the bundled one after `npm run build`, else the TypeScript source run through tsx
@@ -30,25 +28,38 @@ function startWorker(): Worker {
 }
 
 /**
- * Computes the indicators in a worker thread, so a large survey does not hold up other requests.
- * Bad input (an unknown compare variable ...) comes back as an InputError; the worker ends after the job.
+ * Computes the indicators in a worker thread, so a large survey does not hold up other requests: the
+ * request loop only reads pages of JSON text from the database and hands them on; the worker parses,
+ * flattens, builds the tables and estimates. Bad input (an unknown compare variable ...) comes back as
+ * an InputError; the worker ends after the job.
  */
-export function computeIndicatorsOffLoop(job: IndicatorJob): Promise<IndicatorReport> {
-  return new Promise((resolve, reject) => {
-    const worker = startWorker();
-    let done = false;
+export async function computeIndicatorsOffLoop(job: Extract<IndicatorMessage, { kind: 'start' }>, pages: AsyncIterable<RawInterviewRow[]>): Promise<IndicatorReport> {
+  const worker = startWorker();
+  let settled = false;
+  const result = new Promise<IndicatorReport>((resolve, reject) => {
     worker.once('message', (m: { ok: true; report: IndicatorReport } | { ok: false; input: boolean; code: string; message: string }) => {
-      done = true;
+      settled = true;
       void worker.terminate();
       if (m.ok) resolve(m.report);
       else reject(m.input ? new InputError(m.code, m.message) : new Error(m.message));
     });
     worker.once('error', (err) => {
-      if (!done) reject(err);
+      if (!settled) reject(err);
     });
     worker.once('exit', (code) => {
-      if (!done) reject(new Error(`the indicator worker stopped (exit ${code})`));
+      if (!settled) reject(new Error(`the indicator worker stopped (exit ${code})`));
     });
-    worker.postMessage(job);
   });
+  try {
+    worker.postMessage(job);
+    for await (const rows of pages) {
+      if (settled) break; // the worker already failed: its error is the answer
+      worker.postMessage({ kind: 'page', rows } satisfies IndicatorMessage);
+    }
+    worker.postMessage({ kind: 'end' } satisfies IndicatorMessage);
+  } catch (err) {
+    void worker.terminate();
+    throw err;
+  }
+  return result;
 }
