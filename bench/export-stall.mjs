@@ -4,46 +4,18 @@
 // every 50 ms, downloads dataset.zip and the indicators as an analyst. Prints each download's time, the
 // health latencies during it, and the server's peak resident memory (VmHWM).
 //   node bench/export-stall.mjs [--households 20000] [--url postgres://postgres@127.0.0.1:5432/postgres]
-import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { arg, startBenchServer } from './bench-server.mjs';
 
-const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-};
 const adminUrl = arg('--url', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 const households = Number(arg('--households', 20000));
-if (!fs.existsSync(path.join(root, 'dist', 'cli', 'bin.js'))) execFileSync('npm', ['run', 'build:server'], { cwd: root, stdio: 'inherit' });
+const bench = await startBenchServer(adminUrl);
+const { url, call, adminToken } = bench;
+// (after the server start, which builds dist/ when needed)
 const { household } = await import('./dotm-household.mjs');
-
-const dbName = `mdsurvey_bench_${Date.now()}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${dbName}`);
-const u = new URL(adminUrl);
-u.pathname = `/${dbName}`;
-const server = spawn(process.execPath, [path.join(root, 'bin', 'mdsurvey.js'), 'serve'], { env: { ...process.env, DATABASE_URL: u.toString(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error' }, stdio: ['ignore', 'ignore', 'pipe'] });
-let banner = '';
-const { url, password } = await new Promise((resolve, reject) => {
-  server.stderr.on('data', (d) => {
-    banner += d;
-    const m = /running at (http:\/\/localhost:\d+)/.exec(banner);
-    const p = /password:\s+(\S+)/.exec(banner);
-    if (m && p) resolve({ url: m[1], password: p[1] });
-  });
-  server.on('exit', (c) => reject(new Error(`server exited ${c}: ${banner}`)));
-});
-const call = async (method, p, body, token) => {
-  const res = await fetch(`${url}/api/v1${p}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined });
-  return { status: res.status, body: await res.json().catch(() => null) };
-};
 try {
-  const adminToken = (await call('POST', '/auth/login', { username: 'admin', password, token: true })).body.token;
   const enumId = (await call('POST', '/users', { username: 'loader', password: 'bench-secret-pass-1', role: 'enumerator' }, adminToken)).body.user.id;
   await call('POST', '/users', { username: 'reader', password: 'bench-secret-pass-2', role: 'analyst' }, adminToken);
   const analyst = (await call('POST', '/auth/login', { username: 'reader', password: 'bench-secret-pass-2', token: true })).body.token;
@@ -54,7 +26,7 @@ try {
   const assignments = (await call('POST', `/surveys/${surveyId}/assignments`, { assignments: cases }, adminToken)).body.assignments;
   // The interviews go straight into the database (the ingestion benchmark measures the other way in).
   const answers = JSON.stringify(household());
-  const db = new pg.Client({ connectionString: u.toString() });
+  const db = new pg.Client({ connectionString: bench.databaseUrl });
   await db.connect();
   for (let done = 0; done < households; done += 1000) {
     const ids = Array.from({ length: Math.min(1000, households - done) }, () => randomUUID());
@@ -90,11 +62,8 @@ try {
   };
   await timed('dataset.zip', `/surveys/${surveyId}/export/dataset.zip`);
   await timed('indicators', `/surveys/${surveyId}/indicators?compare=hh_migration_status`);
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1];
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${bench.pid}/status`, 'utf8'))?.[1];
   console.log(`server peak resident memory: ${(Number(hwm) / 1024).toFixed(0)} MB`);
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.end();
+  await bench.stop();
 }

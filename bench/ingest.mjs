@@ -2,46 +2,18 @@
 // Starts the built server on a fresh database, then (1) sends as fast as it can with 32 requests in
 // flight for 10 s (throughput), and (2) sends at a fixed 300 requests/s for 10 s (latency p50/p99).
 //   node bench/ingest.mjs [--url postgres://postgres@127.0.0.1:5432/postgres] [--seconds 10] [--workers 1]
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { arg, root, startBenchServer } from './bench-server.mjs';
 
-const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-};
 const adminUrl = arg('--url', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 const seconds = Number(arg('--seconds', 10));
-if (!fs.existsSync(path.join(root, 'dist', 'cli', 'bin.js'))) execFileSync('npm', ['run', 'build:server'], { cwd: root, stdio: 'inherit' });
-
+const bench = await startBenchServer(adminUrl, { nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : [] });
+const { url, call, adminToken } = bench;
+// (after the server start, which builds dist/ when needed)
 const { household } = await import('./dotm-household.mjs');
-
-const dbName = `mdsurvey_bench_${Date.now()}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${dbName}`);
-const u = new URL(adminUrl);
-u.pathname = `/${dbName}`;
-const server = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : []), path.join(root, 'bin', 'mdsurvey.js'), 'serve'], { env: { ...process.env, DATABASE_URL: u.toString(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error' }, stdio: ['ignore', 'ignore', 'pipe'] });
-let banner = '';
-const { url, password } = await new Promise((resolve, reject) => {
-  server.stderr.on('data', (d) => {
-    banner += d;
-    const m = /running at (http:\/\/localhost:\d+)/.exec(banner);
-    const p = /password:\s+(\S+)/.exec(banner);
-    if (m && p) resolve({ url: m[1], password: p[1] });
-  });
-  server.on('exit', (c) => reject(new Error(`server exited ${c}: ${banner}`)));
-});
-const call = async (method, p, body, token) => {
-  const res = await fetch(`${url}/api/v1${p}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined });
-  return { status: res.status, body: await res.json() };
-};
-const adminToken = (await call('POST', '/auth/login', { username: 'admin', password, token: true })).body.token;
 const loader = (await call('POST', '/users', { username: 'loader', password: 'bench-secret-pass-1', role: 'enumerator' }, adminToken)).body.user.id;
 const token = (await call('POST', '/auth/login', { username: 'loader', password: 'bench-secret-pass-1', token: true })).body.token;
 const surveyId = (await call('POST', '/surveys', { title: 'Load', questionnaire: 'dotm-household' }, adminToken)).body.survey.id;
@@ -102,7 +74,4 @@ if (spawnSync('which', ['wrk']).status === 0) {
   console.log('wrk not installed (apt-get install wrk): skipped the low-overhead load generator');
 }
 
-server.kill('SIGTERM');
-await new Promise((r) => server.once('exit', r));
-await admin.query(`DROP DATABASE ${dbName} WITH (FORCE)`);
-await admin.end();
+await bench.stop();
