@@ -12,3 +12,23 @@ export interface Submission {
   paradata?: Record<string, unknown>;
   meta?: Record<string, unknown>;
 }
+
+/**
+ * The JSON Schema of the submission envelope: what the server takes and the outbox keeps. The answers
+ * are any object here; each questionnaire version's response schema (questionnaires/response-schema.ts)
+ * narrows `answers` and `questionnaire` from this same envelope.
+ */
+export const SUBMISSION_ENVELOPE_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['instanceId', 'questionnaire', 'answers'],
+  properties: {
+    instanceId: { type: 'string', format: 'uuid' },
+        deprecatedId: { type: 'string', format: 'uuid' },
+    assignmentId: { type: 'string', format: 'uuid' },
+    questionnaire: { type: 'object', additionalProperties: false, required: ['id', 'version'], properties: { id: { type: 'string', maxLength: 200 }, version: { type: 'string', maxLength: 100 } } },
+    answers: { type: 'object' },
+    paradata: { type: 'object' },
+    meta: { type: 'object' },
+  },
+} as const;

@@ -4,6 +4,7 @@ import { uniqueBy } from '../common/collections.js';
 import type { CompiledQuestionnaire, FieldDef } from './compile-questionnaire.js';
 import { FormState, type AnswerProblem, type FormOptions } from './form-state.js';
 import { MAX_TEXT_LENGTH, rosterRowCap } from './limits.js';
+import { SUBMISSION_ENVELOPE_SCHEMA } from '../common/submission.js';
 
 type Schema = Record<string, unknown>;
 
@@ -21,12 +22,9 @@ export function responseSchema(q: CompiledQuestionnaire): Schema {
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: `https://mdsurvey.org/schemas/responses/${q.source.id}/${q.source.version}.json`,
-    type: 'object',
-    additionalProperties: false,
-    required: ['instanceId', 'questionnaire', 'answers'],
+    ...SUBMISSION_ENVELOPE_SCHEMA,
     properties: {
-      instanceId: { type: 'string', format: 'uuid' },
-      deprecatedId: { type: 'string', format: 'uuid' },
+      ...SUBMISSION_ENVELOPE_SCHEMA.properties,
       questionnaire: {
         type: 'object',
         additionalProperties: false,
@@ -34,8 +32,6 @@ export function responseSchema(q: CompiledQuestionnaire): Schema {
         properties: { id: { const: q.source.id }, version: { const: q.source.version } },
       },
       answers: scopeSchema(-1),
-      meta: { type: 'object' },
-      paradata: { type: 'object' },
     },
   };
 }

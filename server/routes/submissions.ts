@@ -2,24 +2,11 @@ import { bodyValidator, intParameter, schemaErrors, UUID_PATTERN, type RouteSpec
 import { HttpProblem } from '../http/problem.js';
 import { PROBLEMS } from '../http/problems.js';
 import { isSubmissionState, SUBMISSION_STATES } from '../../common/lifecycle.js';
-import type { Submission } from '../../common/submission.js';
+import { SUBMISSION_ENVELOPE_SCHEMA, type Submission } from '../../common/submission.js';
 import { reviewSubmission, storeSubmission, visibleVersion } from '../services/submissions.js';
 import { interviewHistory, listVersions, versionWithAnswers } from '../queries/submissions.js';
 
-const SUBMISSION_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['instanceId', 'questionnaire', 'answers'],
-  properties: {
-    instanceId: { type: 'string', format: 'uuid' },
-    deprecatedId: { type: 'string', format: 'uuid' },
-    assignmentId: { type: 'string', format: 'uuid' },
-    questionnaire: { type: 'object', additionalProperties: false, required: ['id', 'version'], properties: { id: { type: 'string', maxLength: 200 }, version: { type: 'string', maxLength: 100 } } },
-    answers: { type: 'object' },
-    paradata: { type: 'object' },
-    meta: { type: 'object' },
-  },
-} as const;
+const SUBMISSION_SCHEMA = SUBMISSION_ENVELOPE_SCHEMA;
 
 const validSubmission = bodyValidator(SUBMISSION_SCHEMA);
 

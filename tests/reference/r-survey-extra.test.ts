@@ -102,6 +102,7 @@ describe('quantiles with Woodruff intervals', () => {
   it('svyquantile(~api00, dclus1, c(0.25, 0.5, 0.9))', () => {
     const { t, d } = dclus1();
     const es = estimate(d, t, { quantiles: { variables: ['api00'], probabilities: [0.25, 0.5, 0.9] } });
+    expect(es).toHaveLength(3);
     for (const e of es) {
       const r = xref('dclus1', 'svyquantile(~api00, c(0.25,0.5,0.9))', e.level!);
       check(e, r);
@@ -136,7 +137,9 @@ describe('replicate weights created from the design', () => {
     check(m, xref('dstrat JKn', 'svymean(~api00)'));
     expect(m.df).toBe(apiDf('apistrat', 'stype'));
     check(estimate(jk, t, { totals: ['enroll'] })[0], xref('dstrat JKn', 'svytotal(~enroll)'));
-    for (const e of estimate(jk, t, { means: ['api00'], by: ['sch.wide'] })) check(e, xref('dstrat JKn', 'svyby(~api00, ~sch.wide, svymean)', e.domain!['sch.wide']));
+    const byWide = estimate(jk, t, { means: ['api00'], by: ['sch.wide'] });
+    expect(byWide).toHaveLength(2);
+    for (const e of byWide) check(e, xref('dstrat JKn', 'svyby(~api00, ~sch.wide, svymean)', e.domain!['sch.wide']));
   });
   const scd = (): DataTable =>
     parseCsvColumns(fs.readFileSync(path.join(FIXTURES, 'r-survey', 'scd.csv')), new Map([['ESA', 'category'], ['ambulance', 'category'], ['arrests', 'number'], ['alive', 'number']] as const));
@@ -165,7 +168,9 @@ describe('replicate weights given as columns', () => {
     const reps = givenReplicates(table, Array.from({ length: 50 }, (_, i) => `bw${i + 1}`), { type: 'bootstrap', scale: noteValue(r.note, 'scale') });
     const design = withReplicates(d, reps);
     check(estimate(design, table, { means: ['api00'] })[0], r);
-    for (const e of estimate(design, table, { means: ['api00'], by: ['stype'] })) {
+    const byType = estimate(design, table, { means: ['api00'], by: ['stype'] });
+    expect(byType).toHaveLength(3);
+    for (const e of byType) {
       check(e, xref('dclus1 bootstrap (weights in bootstrap-weights.csv)', 'svyby(~api00, ~stype, svymean)', e.domain!.stype));
     }
   });
