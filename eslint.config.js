@@ -8,7 +8,10 @@ const EDGES = { server: '**/server/**', cli: '**/cli/**', client: '**/client/**'
 // through it. (The browser app is excepted: it imports the engine's modules one by one so that its
 // bundle does not pull in the XLSForm reader and exceljs through the index.)
 const SURFACES = ['analysis', 'sampling', 'questionnaires'];
-const surface = (n) => ({ regex: `(^|/)${n}/(?!(.*/)?index\\.js$).+`, message: `import ${n}/ through its public surface, ${n}/index.js (or a subfolder's index.js)` });
+const surface = (n) => ({
+  regex: `(^|/)${n}/(?!(.*/)?index\\.js$).+`,
+  message: `import ${n}/ through its public surface, ${n}/index.js (or a subfolder's index.js)`,
+});
 const forbid = (...names) => {
   const own = names.includes('$self') ? names.find((n) => n.startsWith('self:'))?.slice(5) : undefined;
   const edges = names.filter((n) => EDGES[n]);
@@ -18,7 +21,10 @@ const forbid = (...names) => {
       'error',
       {
         patterns: [
-          ...edges.map((n) => ({ group: [EDGES[n], `../${n}/*`, `../../${n}/*`, `./${n}/*`], message: `this folder may not import ${n}/ (see ARCHITECTURE.md: dependencies point one way)` })),
+          ...edges.map((n) => ({
+            group: [EDGES[n], `../${n}/*`, `../../${n}/*`, `./${n}/*`],
+            message: `this folder may not import ${n}/ (see ARCHITECTURE.md: dependencies point one way)`,
+          })),
           ...surfaces.map(surface),
         ],
       },
@@ -47,11 +53,22 @@ export default tseslint.config(
     rules: {
       ...forbid('cli', 'client', 'surfaces'),
       // All SQL lives in the query modules (server/queries, one per table or concept) and the database layer.
-      'no-restricted-syntax': ['error', { selector: "CallExpression[callee.property.name='query']", message: 'SQL belongs in server/queries/ (a query module per table or concept); call a function from there' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='query']",
+          message: 'SQL belongs in server/queries/ (a query module per table or concept); call a function from there',
+        },
+      ],
     },
   },
   { files: ['server/queries/**', 'server/db/**'], rules: forbid('cli', 'client', 'surfaces') },
   { files: ['client/**'], rules: forbid('server', 'cli', 'io') },
   { files: ['tests/**', 'bench/**', 'examples/**', 'scripts/**'], rules: { ...forbid('cli'), '@typescript-eslint/no-explicit-any': 'off' } },
-  { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly', performance: 'readonly', setTimeout: 'readonly' } } },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly', performance: 'readonly', setTimeout: 'readonly' },
+    },
+  },
 );

@@ -20,7 +20,11 @@ export interface AttachOptions {
  * design level of a dataset by a case key, and sets the design. Every row of the design level must find
  * exactly one row of the file: an interview without a weight would silently drop out of every estimate.
  */
-export function attachColumns(dataset: Dataset, file: DataTable, opts: AttachOptions): { design: DatasetDesign; codebook: Codebook; tables: Map<string, DataTable>; attached: { rows: number; columns: string[]; replaced: string[] } } {
+export function attachColumns(
+  dataset: Dataset,
+  file: DataTable,
+  opts: AttachOptions,
+): { design: DatasetDesign; codebook: Codebook; tables: Map<string, DataTable>; attached: { rows: number; columns: string[]; replaced: string[] } } {
   const level = dataset.design.designLevel;
   const target = dataset.tables.get(level)!;
   getColumn(target, opts.datasetKey, `--on (${level} file)`);
@@ -35,7 +39,10 @@ export function attachColumns(dataset: Dataset, file: DataTable, opts: AttachOpt
     const key = getColumn(target, opts.datasetKey);
     throw new InputError(
       'unmatched-rows',
-      `${unmatched.length} of ${target.nRows} rows of the ${level} file have no row in ${opts.source} (${opts.datasetKey} = ${unmatched.slice(0, 5).map((i) => `"${cellText(key, i) ?? ''}" (row ${i + 1})`).join(', ')}${unmatched.length > 5 ? ', ...' : ''})`,
+      `${unmatched.length} of ${target.nRows} rows of the ${level} file have no row in ${opts.source} (${opts.datasetKey} = ${unmatched
+        .slice(0, 5)
+        .map((i) => `"${cellText(key, i) ?? ''}" (row ${i + 1})`)
+        .join(', ')}${unmatched.length > 5 ? ', ...' : ''})`,
       `${level} file, column ${opts.datasetKey}`,
     );
   }
@@ -51,7 +58,16 @@ export function attachColumns(dataset: Dataset, file: DataTable, opts: AttachOpt
   });
   const role = (c: string) => designRoleOf(design, c);
   const variables = dataset.codebook.variables.filter((v) => !(v.level === level && columns.includes(v.variable))).map((v) => ({ ...v }));
-  for (const c of columns) variables.push({ level, variable: c, label: { en: `${c} (attached from ${opts.source})` }, type: file.columns.get(c)!.kind === 'number' ? 'decimal' : 'text', identifier: false, quasiIdentifier: false, design: role(c) });
+  for (const c of columns)
+    variables.push({
+      level,
+      variable: c,
+      label: { en: `${c} (attached from ${opts.source})` },
+      type: file.columns.get(c)!.kind === 'number' ? 'decimal' : 'text',
+      identifier: false,
+      quasiIdentifier: false,
+      design: role(c),
+    });
   for (const v of variables) if (v.level === level && !columns.includes(v.variable) && role(v.variable)) v.design = role(v.variable);
   return { design, codebook: { ...dataset.codebook, variables }, tables, attached: { rows: table.nRows, columns, replaced } };
 }

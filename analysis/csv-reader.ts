@@ -177,7 +177,9 @@ export class ColumnarCsvParser {
     this.header = fields;
     this.roles = fields.map((f) => this.wanted.get(f) ?? null);
     const c = this.capacity;
-    this.slots = this.roles.map((r) => (r === null ? null : r === 'number' ? new NumberBuilder(c) : r === 'auto' ? new AutoBuilder(c) : new CategoryBuilder(c)));
+    this.slots = this.roles.map((r) =>
+      r === null ? null : r === 'number' ? new NumberBuilder(c) : r === 'auto' ? new AutoBuilder(c) : new CategoryBuilder(c),
+    );
     this.kinds = Uint8Array.from(this.roles, (r) => (r === null ? 0 : r === 'number' ? 1 : r === 'category' ? 2 : 3));
     this.wantedIndex = Int32Array.from(this.roles.flatMap((r, j) => (r === null ? [] : [j])));
   }
@@ -219,7 +221,8 @@ export class ColumnarCsvParser {
           }
           // At a chunk end a closing quote may be the first of "", and an open quote may close later.
           if (pos + 1 >= n && !final) return rowStart;
-          if (pos >= n) throw new InputError('csv-syntax', `row ${this.rows + 1}: a quoted field is not closed before the end of the file`, `row ${this.rows + 1}`);
+          if (pos >= n)
+            throw new InputError('csv-syntax', `row ${this.rows + 1}: a quoted field is not closed before the end of the file`, `row ${this.rows + 1}`);
           e = pos++;
           if (pos < n && buf[pos] !== COMMA && buf[pos] !== LF && buf[pos] !== CR) {
             throw new InputError('csv-syntax', `row ${this.rows + 1}: unexpected character after a closing quote`, `row ${this.rows + 1}`);

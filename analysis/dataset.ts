@@ -136,22 +136,50 @@ export function parseDatasetDesign(value: unknown, source = 'design.json'): Data
   const names = new Set<string>();
   design.levels.forEach((l, i) => {
     if (names.has(l.name)) throw new InputError('bad-dataset', `${source}: /levels/${i} repeats level "${l.name}"`, `${source} /levels/${i}`);
-    if (l.parent !== null && !names.has(l.parent)) throw new InputError('bad-dataset', `${source}: /levels/${i} (${l.name}) names parent "${l.parent}", which is not an earlier level`, `${source} /levels/${i}`);
-    if (l.follows && !names.has(l.follows.level)) throw new InputError('bad-dataset', `${source}: /levels/${i} (${l.name}) follows "${l.follows.level}", which is not an earlier level`, `${source} /levels/${i}`);
+    if (l.parent !== null && !names.has(l.parent))
+      throw new InputError(
+        'bad-dataset',
+        `${source}: /levels/${i} (${l.name}) names parent "${l.parent}", which is not an earlier level`,
+        `${source} /levels/${i}`,
+      );
+    if (l.follows && !names.has(l.follows.level))
+      throw new InputError(
+        'bad-dataset',
+        `${source}: /levels/${i} (${l.name}) follows "${l.follows.level}", which is not an earlier level`,
+        `${source} /levels/${i}`,
+      );
     names.add(l.name);
   });
-  if (!names.has(design.designLevel)) throw new InputError('bad-dataset', `${source}: designLevel "${design.designLevel}" is not one of the levels (${[...names].join(', ')})`, `${source} /designLevel`);
+  if (!names.has(design.designLevel))
+    throw new InputError(
+      'bad-dataset',
+      `${source}: designLevel "${design.designLevel}" is not one of the levels (${[...names].join(', ')})`,
+      `${source} /designLevel`,
+    );
   return design;
 }
 
 /** The design of a dataset as the estimators take it (columns of the design level, inherited by every level). */
 export function designSpecOf(design: DatasetDesign): DesignSpec {
-  return { weights: design.weights, strata: design.strata, ids: design.ids ?? [], fpc: design.fpc ?? [], nest: design.nest, lonelyPsu: design.lonelyPsu ?? 'fail' };
+  return {
+    weights: design.weights,
+    strata: design.strata,
+    ids: design.ids ?? [],
+    fpc: design.fpc ?? [],
+    nest: design.nest,
+    lonelyPsu: design.lonelyPsu ?? 'fail',
+  };
 }
 
 /** Columns of the design level the design needs (weights, strata, clusters, fpc, replicates). */
 export function designColumnsOf(design: DatasetDesign): string[] {
-  return [design.weights, ...(design.strata ? [design.strata] : []), ...(design.ids ?? []).filter((c) => c !== '1' && c !== '0'), ...(design.fpc ?? []), ...(design.replicates?.columns ?? [])];
+  return [
+    design.weights,
+    ...(design.strata ? [design.strata] : []),
+    ...(design.ids ?? []).filter((c) => c !== '1' && c !== '0'),
+    ...(design.fpc ?? []),
+    ...(design.replicates?.columns ?? []),
+  ];
 }
 
 /** The role a column plays in the design (the codebook's `design` flag), or undefined. */
@@ -214,7 +242,12 @@ export function matchRows(child: DataTable, childKeys: string[], parent: DataTab
   const index = new Map<string, number>();
   for (let i = 0; i < parent.nRows; i++) {
     const k = keyOf(pc, i);
-    if (index.has(k)) throw new InputError('duplicate-key', `${where}: row ${i + 1} repeats the key ${parentKeys.map((n, j) => `${n}=${cellText(pc[j], i) ?? ''}`).join(', ')}`, `${where}, row ${i + 1}`);
+    if (index.has(k))
+      throw new InputError(
+        'duplicate-key',
+        `${where}: row ${i + 1} repeats the key ${parentKeys.map((n, j) => `${n}=${cellText(pc[j], i) ?? ''}`).join(', ')}`,
+        `${where}, row ${i + 1}`,
+      );
     index.set(k, i);
   }
   const cc = childKeys.map((k) => getColumn(child, k, `key of ${where}`));

@@ -71,7 +71,8 @@ export function buildDesign(table: DataTable, spec: DesignSpec): SurveyDesign {
   const ids = (spec.ids ?? []).filter((c) => c !== '1' && c !== '0');
   if (ids.length > 2) throw new InputError('bad-design', 'at most two stages of clusters are supported (--ids PSU,SSU)');
   const fpcCols = spec.fpc ?? [];
-  if (fpcCols.length > Math.max(ids.length, 1)) throw new InputError('bad-design', `${fpcCols.length} fpc columns given for ${Math.max(ids.length, 1)} stage(s)`);
+  if (fpcCols.length > Math.max(ids.length, 1))
+    throw new InputError('bad-design', `${fpcCols.length} fpc columns given for ${Math.max(ids.length, 1)} stage(s)`);
 
   // Strata.
   let strataCol: CategoricalColumn | null = null;
@@ -80,7 +81,12 @@ export function buildDesign(table: DataTable, spec: DesignSpec): SurveyDesign {
   if (spec.strata) {
     strataCol = categoricalColumn(table, spec.strata, 'strata');
     const missing = strataCol.codes.indexOf(-1);
-    if (missing >= 0) throw new InputError('missing-value', `row ${missing + 1}: the stratum (column "${spec.strata}") is missing`, `row ${missing + 1}, column ${spec.strata}`);
+    if (missing >= 0)
+      throw new InputError(
+        'missing-value',
+        `row ${missing + 1}: the stratum (column "${spec.strata}") is missing`,
+        `row ${missing + 1}, column ${spec.strata}`,
+      );
     stratumOfRow = strataCol.codes;
     strataLabels = strataCol.levels;
   } else {
@@ -156,8 +162,7 @@ export function buildDesign(table: DataTable, spec: DesignSpec): SurveyDesign {
 
   // fpc: population size per stage, constant within stratum (stage 1) or PSU (stage 2).
   const stage1Pop = fpcCols[0] ? populationSizes(table, fpcCols[0], stratumOfRow, nStrata, psuCountInStratum, 'stratum', strataLabels) : null;
-  const stage2Pop =
-    fpcCols[1] && unitOfRow ? populationSizes(table, fpcCols[1], psuOfRow, nPsu, unitCountInPsu!, 'PSU', psuLabels) : null;
+  const stage2Pop = fpcCols[1] && unitOfRow ? populationSizes(table, fpcCols[1], psuOfRow, nPsu, unitCountInPsu!, 'PSU', psuLabels) : null;
 
   const stage1Fpc = new Float64Array(nStrata).fill(1);
   if (stage1Pop) for (let h = 0; h < nStrata; h++) stage1Fpc[h] = stage1Pop[h] === Infinity ? 1 : (stage1Pop[h] - psuCountInStratum[h]) / stage1Pop[h];
@@ -168,7 +173,11 @@ export function buildDesign(table: DataTable, spec: DesignSpec): SurveyDesign {
     for (let i = 0; i < n; i++) {
       const w = weights[i];
       if (!(w >= 0) || !Number.isFinite(w)) {
-        throw new InputError('bad-weight', `row ${i + 1}: the weight (column "${spec.weights}") must be a non-negative number, got ${Number.isNaN(w) ? 'a missing value' : w}`, `row ${i + 1}, column ${spec.weights}`);
+        throw new InputError(
+          'bad-weight',
+          `row ${i + 1}: the weight (column "${spec.weights}") must be a non-negative number, got ${Number.isNaN(w) ? 'a missing value' : w}`,
+          `row ${i + 1}, column ${spec.weights}`,
+        );
       }
     }
   } else {
@@ -235,14 +244,22 @@ function populationSizes(
     const g = groupOfRow[i];
     if (Number.isNaN(pop[g])) pop[g] = v;
     else if (pop[g] !== v) {
-      throw new InputError('bad-fpc', `row ${i + 1}: the fpc (column "${column}") must be the same within ${groupWord} "${groupLabels[g]}" (${pop[g]} and ${v})`, `row ${i + 1}, column ${column}`);
+      throw new InputError(
+        'bad-fpc',
+        `row ${i + 1}: the fpc (column "${column}") must be the same within ${groupWord} "${groupLabels[g]}" (${pop[g]} and ${v})`,
+        `row ${i + 1}, column ${column}`,
+      );
     }
   }
   for (let g = 0; g < nGroups; g++) {
     if (Number.isNaN(pop[g])) continue;
     if (fractions) pop[g] = sampleCount[g] / pop[g];
     if (pop[g] < sampleCount[g] - 1e-9) {
-      throw new InputError('bad-fpc', `the fpc (column "${column}") says ${groupWord} "${groupLabels[g]}" has ${pop[g]} units but ${sampleCount[g]} are in the sample`, `column ${column}`);
+      throw new InputError(
+        'bad-fpc',
+        `the fpc (column "${column}") says ${groupWord} "${groupLabels[g]}" has ${pop[g]} units but ${sampleCount[g]} are in the sample`,
+        `column ${column}`,
+      );
     }
   }
   return pop;

@@ -51,4 +51,3 @@ export interface Linearised {
    */
   recipe: { y: Float64Array; denominator: 'weights' | 'none' | Float64Array };
 }
-

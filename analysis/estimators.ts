@@ -145,7 +145,8 @@ export function estimate(design: SurveyDesign, table: DataTable, request: Estima
     ...(request.means ?? []).map((v) => ({ v, stat: 'mean' as const })),
     ...(request.totals ?? []).map((v) => ({ v, stat: 'total' as const })),
   ];
-  if (variables.length === 0 && !(request.ratios ?? []).length && !request.quantiles?.variables.length) throw new InputError('nothing-to-estimate', 'say what to estimate: a mean, a total or a ratio');
+  if (variables.length === 0 && !(request.ratios ?? []).length && !request.quantiles?.variables.length)
+    throw new InputError('nothing-to-estimate', 'say what to estimate: a mean, a total or a ratio');
   for (const { v, stat } of variables) {
     const col = getColumn(table, v, stat);
     if (col.kind === 'number') {
@@ -163,10 +164,15 @@ export function estimate(design: SurveyDesign, table: DataTable, request: Estima
         for (let i = 0; i < y.length; i++) y[i] = col.codes[i] < 0 ? NaN : col.codes[i] === lvl ? 1 : 0;
         const lin = stat === 'mean' ? linearisedMean(design, y, d) : linearisedTotal(design, y, d);
         out.push(
-          summarise(design, lin, { statistic: stat === 'mean' ? 'proportion' : 'total', variable: v, level: col.levels[lvl], domain: d.labels }, {
-            ...opts,
-            ciMethod: stat === 'mean' && request.proportionCi === 'korn-graubard' ? 'korn-graubard' : 't',
-          }),
+          summarise(
+            design,
+            lin,
+            { statistic: stat === 'mean' ? 'proportion' : 'total', variable: v, level: col.levels[lvl], domain: d.labels },
+            {
+              ...opts,
+              ciMethod: stat === 'mean' && request.proportionCi === 'korn-graubard' ? 'korn-graubard' : 't',
+            },
+          ),
         );
       }
     }

@@ -18,7 +18,22 @@ export type { ReplicateWeights, ReplicateOptions, ReplicateType } from './replic
 export { withReplicates } from './design.js';
 export { quantileEstimate } from './quantile.js';
 export { qt, pTwoSided, pF, pChisq, qbeta } from './distributions.js';
-export { parseDatasetDesign, designRoleOf, designSpecOf, designColumnsOf, analysisTable, levelOf, cellText, gatherColumn, filterRows, matchRows, joinColumns, lineNumbers, withColumn, DATASET_DESIGN_SCHEMA } from './dataset.js';
+export {
+  parseDatasetDesign,
+  designRoleOf,
+  designSpecOf,
+  designColumnsOf,
+  analysisTable,
+  levelOf,
+  cellText,
+  gatherColumn,
+  filterRows,
+  matchRows,
+  joinColumns,
+  lineNumbers,
+  withColumn,
+  DATASET_DESIGN_SCHEMA,
+} from './dataset.js';
 export type { Dataset, DatasetDesign, DatasetLevel, DatasetReplicates, Codebook } from './dataset.js';
 export { evaluateColumn } from './subset.js';
 export { parseCatalogue, shippedCatalogue, prepareDataset, withVariableMap, CATALOGUE_SCHEMA } from './indicators/catalogue.js';

@@ -93,7 +93,10 @@ export function residualised(design: SurveyDesign, z: Float64Array): Float64Arra
 /** Joint covariance of several estimates: from the replicates when the design has them, else linearised. */
 export function covarianceOf(design: SurveyDesign, lins: readonly Linearised[]): Covariance {
   if (design.replicates) return replicateCovariance(design, design.replicates, lins);
-  return linearisedCovariance(design, lins.map((l) => residualised(design, l.z)));
+  return linearisedCovariance(
+    design,
+    lins.map((l) => residualised(design, l.z)),
+  );
 }
 
 /** Variance of one estimate. */
@@ -105,4 +108,3 @@ export function varianceOf(design: SurveyDesign, lin: Linearised): number {
 export function dfOf(design: SurveyDesign, used: Uint8Array): number {
   return design.replicates ? design.replicates.df : designDf(design, used);
 }
-

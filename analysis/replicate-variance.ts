@@ -16,10 +16,11 @@ export function replicateCovariance(design: SurveyDesign, reps: ReplicateWeights
     if (reps.mse) return lin.estimate;
     let s = 0;
     let c = 0;
-    for (let r = 0; r < R; r++) if (reps.rscales[r] > 0) {
-      s += thetas[j][r];
-      c++;
-    }
+    for (let r = 0; r < R; r++)
+      if (reps.rscales[r] > 0) {
+        s += thetas[j][r];
+        c++;
+      }
     return s / c;
   });
   const values = new Float64Array(k * k);

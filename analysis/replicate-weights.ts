@@ -20,4 +20,3 @@ export interface ReplicateWeights {
   /** Degrees of freedom: the design's for created replicates (as R as.svrepdesign), rank minus one for given ones. */
   df: number;
 }
-

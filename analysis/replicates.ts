@@ -40,7 +40,8 @@ export function createReplicates(design: SurveyDesign, options: ReplicateOptions
       for (let h = 0; h < H; h++) {
         if (psusOf[h].length === 1) {
           if (fpc[h] === 0) continue;
-          if (design.lonelyPsu === 'fail') throw new InputError('lonely-psu', `stratum "${design.strataLabels[h]}" has only one PSU; choose a lonely-PSU option`, design.strataLabels[h]);
+          if (design.lonelyPsu === 'fail')
+            throw new InputError('lonely-psu', `stratum "${design.strataLabels[h]}" has only one PSU; choose a lonely-PSU option`, design.strataLabels[h]);
           if (design.lonelyPsu !== 'adjust') continue;
         }
         for (const p of psusOf[h]) reps.push({ stratum: h, dropped: p });
@@ -70,7 +71,11 @@ export function createReplicates(design: SurveyDesign, options: ReplicateOptions
       if (!(rho >= 0 && rho < 1)) throw new InputError('bad-replicates', `Fay's rho must be in [0, 1), got ${rho}`);
       for (let h = 0; h < H; h++) {
         if (psusOf[h].length !== 2) {
-          throw new InputError('bad-replicates', `BRR needs exactly two PSUs per stratum; stratum "${design.strataLabels[h]}" has ${psusOf[h].length}`, design.strataLabels[h]);
+          throw new InputError(
+            'bad-replicates',
+            `BRR needs exactly two PSUs per stratum; stratum "${design.strataLabels[h]}" has ${psusOf[h].length}`,
+            design.strataLabels[h],
+          );
         }
       }
       const had = hadamard(H);
@@ -117,13 +122,19 @@ export function givenReplicates(
   const cols = columns.map((c) => numericColumn(table, c, 'replicate weights'));
   cols.forEach((col, r) => {
     for (let i = 0; i < col.length; i++) {
-      if (!(col[i] >= 0)) throw new InputError('bad-weight', `row ${i + 1}: replicate weight "${columns[r]}" must be a non-negative number`, `row ${i + 1}, column ${columns[r]}`);
+      if (!(col[i] >= 0))
+        throw new InputError(
+          'bad-weight',
+          `row ${i + 1}: replicate weight "${columns[r]}" must be a non-negative number`,
+          `row ${i + 1}, column ${columns[r]}`,
+        );
     }
   });
   const R = cols.length;
   const type = options.type ?? 'other';
   const rho = options.rho ?? 0;
-  const defaultScale = type === 'JK1' ? (R - 1) / R : type === 'BRR' ? 1 / R : type === 'Fay' ? 1 / (R * (1 - rho) ** 2) : type === 'bootstrap' ? 1 / (R - 1) : 1;
+  const defaultScale =
+    type === 'JK1' ? (R - 1) / R : type === 'BRR' ? 1 / R : type === 'Fay' ? 1 / (R * (1 - rho) ** 2) : type === 'bootstrap' ? 1 / (R - 1) : 1;
   const scale = options.scale ?? defaultScale;
   const rscales = options.rscales ? Float64Array.from(options.rscales) : new Float64Array(R).fill(1);
   if (rscales.length !== R) throw new InputError('bad-replicates', `${rscales.length} rscales for ${R} replicates`);
@@ -150,10 +161,11 @@ function matrixRank(cols: Float64Array[], n: number, R: number): number {
     }
     let piv = -1;
     let best = tol;
-    for (let r = 0; r < R; r++) if (Math.abs(row[r]) > best) {
-      best = Math.abs(row[r]);
-      piv = r;
-    }
+    for (let r = 0; r < R; r++)
+      if (Math.abs(row[r]) > best) {
+        best = Math.abs(row[r]);
+        piv = r;
+      }
     if (piv < 0) continue;
     const v = Float64Array.from(row);
     const d = v[piv];

@@ -8,7 +8,11 @@ export function subsetColumns(expression: string): string[] {
 }
 
 /** Compiles an expression bound to a table's columns; `at(row)` positions it on a row. */
-function bindExpression(table: DataTable, expression: string, where: string): { compiled: CompiledExpression; ctx: { ref(name: string): Scalar }; at(row: number): void } {
+function bindExpression(
+  table: DataTable,
+  expression: string,
+  where: string,
+): { compiled: CompiledExpression; ctx: { ref(name: string): Scalar }; at(row: number): void } {
   const refs = compileExpression(expression, where).refs;
   let row = 0;
   const getters = new Map<string, () => Scalar>();
@@ -61,7 +65,12 @@ export function evaluateColumn(table: DataTable, expression: string, name: strin
     const v = compiled.evaluate(ctx);
     raw[row] = v;
     if (typeof v === 'string' && v !== '' && !isNumericText(v)) numeric = false;
-    if (Array.isArray(v)) throw new InputError('not-a-value', `${where}: the expression gives a list of values at row ${row + 1}; wrap it in sum(), count() or join()`, `${where}, row ${row + 1}`);
+    if (Array.isArray(v))
+      throw new InputError(
+        'not-a-value',
+        `${where}: the expression gives a list of values at row ${row + 1}; wrap it in sum(), count() or join()`,
+        `${where}, row ${row + 1}`,
+      );
   }
   if (numeric) {
     const values = new Float64Array(table.nRows);
@@ -71,5 +80,8 @@ export function evaluateColumn(table: DataTable, expression: string, name: strin
     }
     return { kind: 'number', name, values };
   }
-  return categoricalFrom(name, raw.map((v) => (v === null || v === '' ? null : String(v))));
+  return categoricalFrom(
+    name,
+    raw.map((v) => (v === null || v === '' ? null : String(v))),
+  );
 }

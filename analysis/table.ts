@@ -35,7 +35,13 @@ export function tableFromRecords(records: readonly Record<string, unknown>[], co
       raw.forEach((v, i) => (values[i] = v === null || v === undefined || v === '' ? NaN : Number(v)));
       columns.set(name, { kind: 'number', name, values });
     } else {
-      columns.set(name, categoricalFrom(name, raw.map((v) => (v === null || v === undefined || v === '' ? null : String(v)))));
+      columns.set(
+        name,
+        categoricalFrom(
+          name,
+          raw.map((v) => (v === null || v === undefined || v === '' ? null : String(v))),
+        ),
+      );
     }
   }
   return { nRows: records.length, columns };
@@ -73,7 +79,11 @@ export function getColumn(table: DataTable, name: string, role?: string): Column
   const c = table.columns.get(name);
   if (!c) {
     const known = [...table.columns.keys()];
-    throw new InputError('unknown-column', `unknown column "${name}"${role ? ` (${role})` : ''}; the data has ${known.length > 20 ? `${known.slice(0, 20).join(', ')}, ...` : known.join(', ')}`, name);
+    throw new InputError(
+      'unknown-column',
+      `unknown column "${name}"${role ? ` (${role})` : ''}; the data has ${known.length > 20 ? `${known.slice(0, 20).join(', ')}, ...` : known.join(', ')}`,
+      name,
+    );
   }
   return c;
 }
@@ -92,7 +102,11 @@ export function numericColumn(table: DataTable, name: string, role: string): Flo
     }
     const v = levelValues[code];
     if (Number.isNaN(v)) {
-      throw new InputError('not-numeric', `column "${name}" (${role}) must be numeric, but row ${i + 1} has "${c.levels[code]}"`, `row ${i + 1}, column ${name}`);
+      throw new InputError(
+        'not-numeric',
+        `column "${name}" (${role}) must be numeric, but row ${i + 1} has "${c.levels[code]}"`,
+        `row ${i + 1}, column ${name}`,
+      );
     }
     out[i] = v;
   }

@@ -67,7 +67,10 @@ export function tabulate(design: SurveyDesign, table: DataTable, request: { rows
   const R = rowLevels.length;
   const C = colLevels.length;
   if (R < 2 || C < 2) {
-    throw new InputError('table-too-small', `a two-way table needs at least two levels of each variable; "${request.rows}" has ${R} and "${request.cols}" has ${C}`);
+    throw new InputError(
+      'table-too-small',
+      `a two-way table needs at least two levels of each variable; "${request.rows}" has ${R} and "${request.cols}" has ${C}`,
+    );
   }
 
   // Cell indicators in R's order: row level varies fastest (interaction(rows, cols)).
@@ -99,15 +102,17 @@ export function tabulate(design: SurveyDesign, table: DataTable, request: { rows
   const N = nScope;
   const pr = new Float64Array(R);
   const pc = new Float64Array(C);
-  for (let c = 0; c < C; c++) for (let r = 0; r < R; r++) {
-    pr[r] += p[c * R + r];
-    pc[c] += p[c * R + r];
-  }
+  for (let c = 0; c < C; c++)
+    for (let r = 0; r < R; r++) {
+      pr[r] += p[c * R + r];
+      pc[c] += p[c * R + r];
+    }
   let x2 = 0;
-  for (let c = 0; c < C; c++) for (let r = 0; r < R; r++) {
-    const e = pr[r] * pc[c];
-    x2 += (N * (p[c * R + r] - e) ** 2) / e;
-  }
+  for (let c = 0; c < C; c++)
+    for (let r = 0; r < R; r++) {
+      const e = pr[r] * pc[c];
+      x2 += (N * (p[c * R + r] - e) ** 2) / e;
+    }
 
   // Delta = (C' D^-1 C / N)^-1 (C' D^-1 V D^-1 C), C: interaction contrasts residualised on the main effects.
   const x1 = zeros(K, R + C - 1);
@@ -152,7 +157,11 @@ export function tabulate(design: SurveyDesign, table: DataTable, request: { rows
         n: cellCounts[k],
         count: summarise(design, linearisedTotal(design, cellY[k], scope), { ...what, statistic: 'total' }),
         proportion: summarise(design, means[k], { ...what, statistic: 'proportion' }),
-        rowProportion: summarise(design, linearisedMean(design, cellY[k], { rows: rowRows, labels: null }), { ...what, statistic: 'proportion', domain: { [request.rows]: row } }),
+        rowProportion: summarise(design, linearisedMean(design, cellY[k], { rows: rowRows, labels: null }), {
+          ...what,
+          statistic: 'proportion',
+          domain: { [request.rows]: row },
+        }),
       });
     }
   }

@@ -28,7 +28,17 @@ export function linearisedCovariance(design: SurveyDesign, z: readonly Float64Ar
     const unitTotals = sumByGroup(z, s2.unitOfRow, s2.psuOfUnit.length);
     const multiplier = new Float64Array(nPsu);
     for (let p = 0; p < nPsu; p++) multiplier[p] = design.stage1Fraction[design.stratumOfPsu[p]];
-    const v2 = stratifiedCrossProducts(unitTotals, k, s2.psuOfUnit, design.psuLabels, s2.unitCountInPsu, s2.fpc, design.lonelyPsu === 'average' ? 'remove' : design.lonelyPsu, 2, multiplier);
+    const v2 = stratifiedCrossProducts(
+      unitTotals,
+      k,
+      s2.psuOfUnit,
+      design.psuLabels,
+      s2.unitCountInPsu,
+      s2.fpc,
+      design.lonelyPsu === 'average' ? 'remove' : design.lonelyPsu,
+      2,
+      multiplier,
+    );
     for (let i = 0; i < v.length; i++) v[i] += v2[i];
   }
   return { k, values: v };

@@ -36,10 +36,39 @@ const FOREIGN_BORN = "${country_birth} != 'THIS' and ${country_birth} != 'XXX' a
 
 /** The standard census tables, as presets of `mdsurvey tabulate`. */
 export const TABLE_PRESETS: TablePreset[] = [
-  { id: 'census-birth-age-sex', title: 'Foreign-born population by country of birth, age group and sex', level: 'members', rows: 'country_birth_group', cols: 'sex', by: 'age_group', universe: FOREIGN_BORN },
-  { id: 'census-citizenship-age-sex', title: 'Population by citizenship, age group and sex', level: 'members', rows: 'citizenship_group', cols: 'sex', by: 'age_group' },
-  { id: 'census-arrival-birth', title: 'Foreign-born population by period of arrival and country of birth', level: 'members', rows: 'arrival_period', cols: 'country_birth_group', universe: FOREIGN_BORN },
-  { id: 'nativity-sex-age', title: 'Native-born and foreign-born population by sex and age group', level: 'members', rows: 'nativity', cols: 'sex', by: 'age_group' },
+  {
+    id: 'census-birth-age-sex',
+    title: 'Foreign-born population by country of birth, age group and sex',
+    level: 'members',
+    rows: 'country_birth_group',
+    cols: 'sex',
+    by: 'age_group',
+    universe: FOREIGN_BORN,
+  },
+  {
+    id: 'census-citizenship-age-sex',
+    title: 'Population by citizenship, age group and sex',
+    level: 'members',
+    rows: 'citizenship_group',
+    cols: 'sex',
+    by: 'age_group',
+  },
+  {
+    id: 'census-arrival-birth',
+    title: 'Foreign-born population by period of arrival and country of birth',
+    level: 'members',
+    rows: 'arrival_period',
+    cols: 'country_birth_group',
+    universe: FOREIGN_BORN,
+  },
+  {
+    id: 'nativity-sex-age',
+    title: 'Native-born and foreign-born population by sex and age group',
+    level: 'members',
+    rows: 'nativity',
+    cols: 'sex',
+    by: 'age_group',
+  },
 ];
 
 /** The preset named, or an InputError listing them. */
@@ -68,7 +97,13 @@ function groupsFromBreaks(breaks: number[], open: (lo: number) => string, below?
 export function withTabulationVariables(table: DataTable, weights: Float64Array, options: GroupingOptions = {}): DataTable {
   let t = table;
   const text = (name: string, f: (i: number) => string | null) => {
-    t = withColumn(t, categoricalFrom(name, Array.from({ length: t.nRows }, (_, i) => f(i))));
+    t = withColumn(
+      t,
+      categoricalFrom(
+        name,
+        Array.from({ length: t.nRows }, (_, i) => f(i)),
+      ),
+    );
   };
   if (t.columns.has('age') && !t.columns.has('age_group')) {
     const age = getColumn(t, 'age');
@@ -88,7 +123,12 @@ export function withTabulationVariables(table: DataTable, weights: Float64Array,
       const s = cellText(col, i);
       if (s !== null && s !== 'THIS') totals.set(s, (totals.get(s) ?? 0) + (weights[i] || 0));
     }
-    const top = new Set([...totals].sort((a, b) => b[1] - a[1]).slice(0, options.topCountries ?? 10).map(([c]) => c));
+    const top = new Set(
+      [...totals]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, options.topCountries ?? 10)
+        .map(([c]) => c),
+    );
     return (s: string | null) => {
       if (s === null) return null;
       if (options.countryGroups?.[s]) return options.countryGroups[s];
@@ -109,7 +149,10 @@ export function withTabulationVariables(table: DataTable, weights: Float64Array,
     const col = getColumn(t, 'citizenship');
     // Several citizenships: a citizen of this country counts as a citizen; otherwise the first one listed.
     const first = (s: string | null) => (s === null ? null : s.split(' ').includes('THIS') ? 'THIS' : s.split(' ')[0]);
-    const firstCol = categoricalFrom('citizenship_first', Array.from({ length: t.nRows }, (_, i) => first(cellText(col, i))));
+    const firstCol = categoricalFrom(
+      'citizenship_first',
+      Array.from({ length: t.nRows }, (_, i) => first(cellText(col, i))),
+    );
     t = withColumn(t, firstCol);
     const g = countryGroup('citizenship_first');
     text('citizenship_group', (i) => g(cellText(firstCol, i)));
@@ -178,11 +221,28 @@ export interface DatasetTabulation {
   tables: WeightedTable[];
 }
 
-function entry(design: ReturnType<typeof designOfLevel>, mask: Uint8Array, scope: Uint8Array, n: number, row: string | null, col: string | null): Omit<WeightedEntry, 'status'> {
+function entry(
+  design: ReturnType<typeof designOfLevel>,
+  mask: Uint8Array,
+  scope: Uint8Array,
+  n: number,
+  row: string | null,
+  col: string | null,
+): Omit<WeightedEntry, 'status'> {
   const ones = new Float64Array(mask.length).fill(1);
   const y = Float64Array.from(mask);
-  const count = summarise(design, linearisedTotal(design, ones, { rows: mask, labels: null }), { statistic: 'total', variable: 'count', level: null, domain: null });
-  const share = summarise(design, linearisedMean(design, y, { rows: scope, labels: null }), { statistic: 'proportion', variable: 'share', level: null, domain: null });
+  const count = summarise(design, linearisedTotal(design, ones, { rows: mask, labels: null }), {
+    statistic: 'total',
+    variable: 'count',
+    level: null,
+    domain: null,
+  });
+  const share = summarise(design, linearisedMean(design, y, { rows: scope, labels: null }), {
+    statistic: 'proportion',
+    variable: 'share',
+    level: null,
+    domain: null,
+  });
   return {
     row,
     col,
@@ -229,10 +289,12 @@ export function tabulateDataset(dataset: Dataset, request: TabulationRequest): D
       }
       return { m, n };
     };
-    const cellEntries = rowsPresent.map((r) => colsPresent.map((c) => {
-      const { m, n } = mask(r, c);
-      return entry(design, m, scope, n, rc.levels[r], cc.levels[c]);
-    }));
+    const cellEntries = rowsPresent.map((r) =>
+      colsPresent.map((c) => {
+        const { m, n } = mask(r, c);
+        return entry(design, m, scope, n, rc.levels[r], cc.levels[c]);
+      }),
+    );
     const rowEntries = rowsPresent.map((r) => {
       const { m, n } = mask(r, null);
       return entry(design, m, scope, n, rc.levels[r], null);

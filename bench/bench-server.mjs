@@ -23,7 +23,10 @@ export async function startBenchServer(adminUrl, { nodeArgs = [] } = {}) {
   await admin.query(`CREATE DATABASE ${dbName}`);
   const u = new URL(adminUrl);
   u.pathname = `/${dbName}`;
-  const server = spawn(process.execPath, [...nodeArgs, path.join(root, 'bin', 'mdsurvey.js'), 'serve'], { env: { ...process.env, DATABASE_URL: u.toString(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const server = spawn(process.execPath, [...nodeArgs, path.join(root, 'bin', 'mdsurvey.js'), 'serve'], {
+    env: { ...process.env, DATABASE_URL: u.toString(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let banner = '';
   const { url, password } = await new Promise((resolve, reject) => {
     server.stderr.on('data', (d) => {
@@ -35,7 +38,11 @@ export async function startBenchServer(adminUrl, { nodeArgs = [] } = {}) {
     server.on('exit', (c) => reject(new Error(`server exited ${c}: ${banner}`)));
   });
   const call = async (method, p, body, token) => {
-    const res = await fetch(`${url}/api/v1${p}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${url}/api/v1${p}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     return { status: res.status, body: await res.json().catch(() => null) };
   };
   const adminToken = (await call('POST', '/auth/login', { username: 'admin', password, token: true })).body.token;

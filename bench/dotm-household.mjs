@@ -14,7 +14,14 @@ export function household() {
   s.setAnswer('s_member_returned', '1');
   s.setAnswer('s_member_born_abroad', '0');
   s.setAnswer('s_remit', '1');
-  for (const [name, sex, age, rel] of [['Ama', '2', 45, '1'], ['Kofi', '1', 48, '2'], ['Esi', '2', 17, '3'], ['Yaw', '1', 14, '3'], ['Abena', '2', 8, '3'], ['Kojo', '1', 30, '7']]) {
+  for (const [name, sex, age, rel] of [
+    ['Ama', '2', 45, '1'],
+    ['Kofi', '1', 48, '2'],
+    ['Esi', '2', 17, '3'],
+    ['Yaw', '1', 14, '3'],
+    ['Abena', '2', 8, '3'],
+    ['Kojo', '1', 30, '7'],
+  ]) {
     const k = s.addRow('members');
     s.setAnswer(`members[${k}].name`, name);
     s.setAnswer(`members[${k}].sex`, sex);
@@ -30,7 +37,26 @@ export function household() {
       const { field } = s.locate(where);
       const it = field.item;
       const choices = field.choices?.map((c) => c.value) ?? [];
-      const v = it.type === 'select_one' ? (choices.includes('0') ? '0' : choices[0]) : it.type === 'select_multiple' ? [choices[0]] : it.type === 'country' ? (it.multiple ? ['THIS'] : 'GHA') : it.type === 'amount' ? { amount: 100, currency: it.currencies[0] } : it.type === 'year' ? 2020 : it.type === 'date' ? '2020-01-01' : it.type === 'integer' || it.type === 'decimal' ? 1 : 'x';
+      const v =
+        it.type === 'select_one'
+          ? choices.includes('0')
+            ? '0'
+            : choices[0]
+          : it.type === 'select_multiple'
+            ? [choices[0]]
+            : it.type === 'country'
+              ? it.multiple
+                ? ['THIS']
+                : 'GHA'
+              : it.type === 'amount'
+                ? { amount: 100, currency: it.currencies[0] }
+                : it.type === 'year'
+                  ? 2020
+                  : it.type === 'date'
+                    ? '2020-01-01'
+                    : it.type === 'integer' || it.type === 'decimal'
+                      ? 1
+                      : 'x';
       s.setAnswer(where, v);
     }
   }
@@ -38,4 +64,3 @@ export function household() {
   if (s.problems().length) throw new Error(`benchmark household invalid: ${JSON.stringify(s.problems().slice(0, 3))}`);
   return s.answers();
 }
-

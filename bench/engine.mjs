@@ -27,15 +27,41 @@ const items = [
 for (let k = 3; k <= Q; k++) {
   const prev = k === 3 ? 'p_age' : `p_q${k - 1}`;
   if (k % 4 === 0) items.push({ kind: 'calculate', name: `p_q${k}`, calculation: `coalesce(\${${prev}}, 0) + if(\${p_age} >= 15, 1, 0)` });
-  else if (k % 4 === 1) items.push({ kind: 'question', name: `p_q${k}`, type: 'select_one', choices: 'yes_no', label: `Q${k}`, relevant: `\${p_age} >= ${k % 20}`, required: true });
-  else items.push({ kind: 'question', name: `p_q${k}`, type: 'integer', label: `Q${k}`, relevant: `\${${prev}} != '' or \${p_age} > 10`, constraint: `. >= 0 and . <= 1000 and . >= \${p_age} - 200` });
+  else if (k % 4 === 1)
+    items.push({
+      kind: 'question',
+      name: `p_q${k}`,
+      type: 'select_one',
+      choices: 'yes_no',
+      label: `Q${k}`,
+      relevant: `\${p_age} >= ${k % 20}`,
+      required: true,
+    });
+  else
+    items.push({
+      kind: 'question',
+      name: `p_q${k}`,
+      type: 'integer',
+      label: `Q${k}`,
+      relevant: `\${${prev}} != '' or \${p_age} > 10`,
+      constraint: `. >= 0 and . <= 1000 and . >= \${p_age} - 200`,
+    });
 }
 const questionnaire = {
   id: 'bench',
   version: '1',
   title: 'Engine benchmark',
   languages: { default: 'en', available: ['en'] },
-  choiceLists: { sex: [{ value: '1', label: 'M' }, { value: '2', label: 'F' }], yes_no: [{ value: '1', label: 'Y' }, { value: '0', label: 'N' }] },
+  choiceLists: {
+    sex: [
+      { value: '1', label: 'M' },
+      { value: '2', label: 'F' },
+    ],
+    yes_no: [
+      { value: '1', label: 'Y' },
+      { value: '0', label: 'N' },
+    ],
+  },
   items: [
     { kind: 'roster', name: 'members', label: 'Members', items },
     { kind: 'calculate', name: 'n_members', calculation: 'count(${members})' },
@@ -80,5 +106,9 @@ for (let r = 0; r < 300; r++) {
   if (r === 0 && problems.length) console.log(`(the benchmark household has ${problems.length} problems, e.g. ${problems[0].path}: ${problems[0].message})`);
 }
 console.log(`household of ${M} members x ${Q} person questions (${fields} definitions, ${M * items.length} person instances)`);
-console.log(`  one answer changed, affected expressions re-evaluated: median ${median(change).toFixed(3)} ms, p95 ${p95(change).toFixed(3)} ms (2000 changes; budget 2 ms)`);
-console.log(`  full validation (JSON Schema + engine):               median ${median(full).toFixed(3)} ms, p95 ${p95(full).toFixed(3)} ms (300 runs; budget 20 ms)`);
+console.log(
+  `  one answer changed, affected expressions re-evaluated: median ${median(change).toFixed(3)} ms, p95 ${p95(change).toFixed(3)} ms (2000 changes; budget 2 ms)`,
+);
+console.log(
+  `  full validation (JSON Schema + engine):               median ${median(full).toFixed(3)} ms, p95 ${p95(full).toFixed(3)} ms (300 runs; budget 20 ms)`,
+);

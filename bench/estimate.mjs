@@ -56,9 +56,14 @@ const ours = commands.map((c) => {
 });
 
 const total = ours.reduce((s, c) => s + c.seconds, 0);
-console.log(`file: ${file} (${(fs.statSync(file).size / 1048576).toFixed(1)} MB, ${ours[0].estimates.reduce((s, e) => s + e.n + e.missing, 0)} rows in the domains of command 1)`);
+console.log(
+  `file: ${file} (${(fs.statSync(file).size / 1048576).toFixed(1)} MB, ${ours[0].estimates.reduce((s, e) => s + e.n + e.missing, 0)} rows in the domains of command 1)`,
+);
 console.log(`mdsurvey, median of ${runs} runs per command (whole process, reading the CSV included):`);
-for (const c of ours) console.log(`  ${c.seconds.toFixed(3)} s wall  ${c.cpu.toFixed(2)} s cpu  peak ${c.rss.toFixed(0)} MB  ${c.name}   [wall runs: ${c.all.map((t) => t.toFixed(2)).join(' ')}]`);
+for (const c of ours)
+  console.log(
+    `  ${c.seconds.toFixed(3)} s wall  ${c.cpu.toFixed(2)} s cpu  peak ${c.rss.toFixed(0)} MB  ${c.name}   [wall runs: ${c.all.map((t) => t.toFixed(2)).join(' ')}]`,
+  );
 console.log(`  ${total.toFixed(3)} s wall  ${ours.reduce((s, c) => s + c.cpu, 0).toFixed(2)} s cpu  all three`);
 
 const haveR = !process.argv.includes('--no-r') && spawnSync('Rscript', ['-e', 'suppressMessages({library(survey); library(data.table)})']).status === 0;
@@ -67,7 +72,9 @@ if (!haveR) {
 } else {
   let rTotal = 0;
   let worst = 0;
-  console.log(`R survey ${spawnSync('Rscript', ['-e', 'cat(format(packageVersion("survey")))'], { encoding: 'utf8' }).stdout}, median of ${rRuns} run(s) per command (data.table::fread, svydesign, svyby):`);
+  console.log(
+    `R survey ${spawnSync('Rscript', ['-e', 'cat(format(packageVersion("survey")))'], { encoding: 'utf8' }).stdout}, median of ${rRuns} run(s) per command (data.table::fread, svydesign, svyby):`,
+  );
   commands.forEach((c, i) => {
     const times = [];
     let out;
@@ -76,10 +83,17 @@ if (!haveR) {
       times.push(r.seconds);
       out = r.stdout;
     }
-    const rows = out.trim().split('\n').slice(1).map((l) => l.replace(/"/g, '').split(','));
+    const rows = out
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.replace(/"/g, '').split(','));
     for (const [domain, est, se] of rows) {
       const e = ours[i].estimates.find((x) => x.domain.migrant === domain);
-      for (const [a, b] of [[e.estimate, Number(est)], [e.se, Number(se)]]) {
+      for (const [a, b] of [
+        [e.estimate, Number(est)],
+        [e.se, Number(se)],
+      ]) {
         const rel = b === 0 ? Math.abs(a) : Math.abs(a - b) / Math.abs(b);
         worst = Math.max(worst, rel);
       }

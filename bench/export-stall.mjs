@@ -58,7 +58,9 @@ try {
     await poll;
     health.sort((a, b) => a - b);
     const pct = (q) => health[Math.min(health.length - 1, Math.floor(health.length * q))].toFixed(0);
-    console.log(`${label}: ${res.status}, ${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s; /health during it (${health.length} polls): p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, max ${health.at(-1).toFixed(0)} ms`);
+    console.log(
+      `${label}: ${res.status}, ${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s; /health during it (${health.length} polls): p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, max ${health.at(-1).toFixed(0)} ms`,
+    );
   };
   await timed('dataset.zip', `/surveys/${surveyId}/export/dataset.zip`);
   await timed('indicators', `/surveys/${surveyId}/indicators?compare=hh_migration_status`);

@@ -35,7 +35,7 @@ for (let h = 1; h <= STRATA; h++) {
       const migrant = rand() < migrantShare ? 1 : 0;
       const weight = (migrant ? 60 : 180) * (0.7 + 0.6 * rand());
       const size = 1 + Math.floor(rand() * 7);
-      const amount = migrant && rand() < 0.7 ? (Math.exp(5 + 2 * rand()) ).toFixed(2) : '0';
+      const amount = migrant && rand() < 0.7 ? Math.exp(5 + 2 * rand()).toFixed(2) : '0';
       for (let p = 1; p <= size && inPsu < psuSize; p++) {
         const relation = p === 1 ? 1 : p === 2 ? 2 : p <= 5 ? 3 : 4;
         const age = relation === 3 ? Math.floor(rand() * 25) : 18 + Math.floor(rand() * 70);

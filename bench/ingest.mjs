@@ -21,10 +21,20 @@ await call('PATCH', `/surveys/${surveyId}`, { state: 'fieldwork' }, adminToken);
 // An enumerator submits only to a survey in which they hold a case.
 await call('POST', `/surveys/${surveyId}/assignments`, { assignments: [{ enumeratorId: loader, case: { ea: 'EA1' } }] }, adminToken);
 const answers = household();
-const bodyFor = () => JSON.stringify({ instanceId: randomUUID(), questionnaire: { id: 'dotm-household', version: '1.0.0' }, answers, paradata: { start: '2026-01-01T10:00:00Z', end: '2026-01-01T11:02:00Z' } });
+const bodyFor = () =>
+  JSON.stringify({
+    instanceId: randomUUID(),
+    questionnaire: { id: 'dotm-household', version: '1.0.0' },
+    answers,
+    paradata: { start: '2026-01-01T10:00:00Z', end: '2026-01-01T11:02:00Z' },
+  });
 const post = async () => {
   const t0 = performance.now();
-  const res = await fetch(`${url}/api/v1/surveys/${surveyId}/submissions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: bodyFor() });
+  const res = await fetch(`${url}/api/v1/surveys/${surveyId}/submissions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: bodyFor(),
+  });
   await res.arrayBuffer();
   if (res.status !== 201) throw new Error(`status ${res.status}`);
   return performance.now() - t0;
@@ -37,13 +47,17 @@ for (let i = 0; i < 200; i++) await post(); // warm-up
 let sent = 0;
 const end1 = performance.now() + seconds * 1000;
 const latencies1 = [];
-await Promise.all(Array.from({ length: 32 }, async () => {
-  while (performance.now() < end1) {
-    latencies1.push(await post());
-    sent++;
-  }
-}));
-console.log(`throughput: ${(sent / seconds).toFixed(0)} submissions/s with 32 in flight (p50 ${pct(latencies1, 0.5).toFixed(1)} ms, p99 ${pct(latencies1, 0.99).toFixed(1)} ms)`);
+await Promise.all(
+  Array.from({ length: 32 }, async () => {
+    while (performance.now() < end1) {
+      latencies1.push(await post());
+      sent++;
+    }
+  }),
+);
+console.log(
+  `throughput: ${(sent / seconds).toFixed(0)} submissions/s with 32 in flight (p50 ${pct(latencies1, 0.5).toFixed(1)} ms, p99 ${pct(latencies1, 0.99).toFixed(1)} ms)`,
+);
 
 // 2. Latency at a fixed arrival rate of 300/s (open loop: requests start on schedule, not when the last one ended).
 const rate = 300;
@@ -57,7 +71,9 @@ for (let k = 0; k < rate * seconds; k++) {
   inflight.push(post().then((ms) => latencies2.push(ms)));
 }
 await Promise.all(inflight);
-console.log(`at ${rate} submissions/s for ${seconds} s: p50 ${pct(latencies2, 0.5).toFixed(1)} ms, p99 ${pct(latencies2, 0.99).toFixed(1)} ms, max ${Math.max(...latencies2).toFixed(1)} ms`);
+console.log(
+  `at ${rate} submissions/s for ${seconds} s: p50 ${pct(latencies2, 0.5).toFixed(1)} ms, p99 ${pct(latencies2, 0.99).toFixed(1)} ms, max ${Math.max(...latencies2).toFixed(1)} ms`,
+);
 
 // 3. With wrk (C, from Debian's packages), if installed: a load generator that leaves the CPU to the server.
 if (spawnSync('which', ['wrk']).status === 0) {

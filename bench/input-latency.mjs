@@ -10,7 +10,11 @@ const i = process.argv.indexOf('--runs');
 const runs = i >= 0 ? Number(process.argv[i + 1]) : 3;
 const p95s = [];
 for (let r = 0; r < runs; r++) {
-  const out = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'tests/e2e/latency.test.ts'], { cwd: root, env: { ...process.env, LATENCY_BUDGET_MS: '50' }, encoding: 'utf8' });
+  const out = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'tests/e2e/latency.test.ts'], {
+    cwd: root,
+    env: { ...process.env, LATENCY_BUDGET_MS: '50' },
+    encoding: 'utf8',
+  });
   const line = /input-to-render over .*/.exec(out.stdout)?.[0];
   console.log(`run ${r + 1}: ${line ?? 'no measurement'}${out.status === 0 ? '' : '  (over budget or failed)'}`);
   const m = /p95 ([\d.]+) ms/.exec(line ?? '');

@@ -40,9 +40,19 @@ for (let i = 0; i < n; i++) {
   c[i] = `c${Math.floor(rand() * 10)}`;
   w[i] = 50 + 100 * rand();
 }
-const table = { nRows: n, columns: new Map([['a', categoricalFrom('a', a)], ['b', categoricalFrom('b', b)], ['c', categoricalFrom('c', c)]]) };
+const table = {
+  nRows: n,
+  columns: new Map([
+    ['a', categoricalFrom('a', a)],
+    ['b', categoricalFrom('b', b)],
+    ['c', categoricalFrom('c', c)],
+  ]),
+};
 const N = w.reduce((s, x) => s + x, 0) * 1.1;
-const margin = (variable, k) => ({ variable, totals: new Map(Array.from({ length: k }, (_, j) => [`${variable}${j}`, (N * (1 + j / k)) / k / (1 + (k - 1) / (2 * k))])) });
+const margin = (variable, k) => ({
+  variable,
+  totals: new Map(Array.from({ length: k }, (_, j) => [`${variable}${j}`, (N * (1 + j / k)) / k / (1 + (k - 1) / (2 * k))])),
+});
 const margins = [margin('a', 4), margin('b', 5), margin('c', 10)];
 
 const times = [];
@@ -55,7 +65,9 @@ for (let r = 0; r < runs; r++) {
 times.sort((x, y) => x - y);
 const worst = Math.max(...result.achieved.map((m) => Math.abs(m.achieved - m.target) / m.target));
 console.log(`mdsurvey rake: ${n} records, margins of 4, 5 and 10 categories, every margin within 1e-10 (relative) of its target`);
-console.log(`  median ${times[Math.floor(runs / 2)].toFixed(3)} s over ${runs} runs [${times.map((t) => t.toFixed(3)).join(' ')}], ${result.iterations} sweeps, largest relative margin error ${worst.toExponential(2)}`);
+console.log(
+  `  median ${times[Math.floor(runs / 2)].toFixed(3)} s over ${runs} runs [${times.map((t) => t.toFixed(3)).join(' ')}], ${result.iterations} sweeps, largest relative margin error ${worst.toExponential(2)}`,
+);
 
 const haveR = !process.argv.includes('--no-r') && spawnSync('Rscript', ['-e', 'suppressMessages({library(survey); library(data.table)})']).status === 0;
 if (!haveR) {
@@ -67,13 +79,25 @@ if (!haveR) {
   const lines = ['a,b,c,w'];
   for (let i = 0; i < n; i++) lines.push(`${a[i]},${b[i]},${c[i]},${w[i].toPrecision(17)}`);
   fs.writeFileSync(dataFile, `${lines.join('\n')}\n`);
-  fs.writeFileSync(path.join(out, 'rake-margins.csv'), `variable,category,total\n${margins.flatMap((m) => [...m.totals].map(([k, t]) => `${m.variable},${k},${t.toPrecision(17)}`)).join('\n')}\n`);
+  fs.writeFileSync(
+    path.join(out, 'rake-margins.csv'),
+    `variable,category,total\n${margins.flatMap((m) => [...m.totals].map(([k, t]) => `${m.variable},${k},${t.toPrecision(17)}`)).join('\n')}\n`,
+  );
   const r = spawnSync('Rscript', [path.join(here, 'rake.R'), dataFile, path.join(out, 'rake-margins.csv'), path.join(out, 'rake-r.csv')], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
   const rSeconds = Number(r.stdout.trim());
-  const rWeights = fs.readFileSync(path.join(out, 'rake-r.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.replace(/"/g, '')));
+  const rWeights = fs
+    .readFileSync(path.join(out, 'rake-r.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => Number(l.replace(/"/g, '')));
   let diff = 0;
   rWeights.forEach((x, i) => (diff = Math.max(diff, Math.abs(x - result.weights[i]) / x)));
-  console.log(`R survey rake(): ${rSeconds.toFixed(3)} s (the rake() call only, epsilon = 1e-12 relative, maxit = 1000: R has no margin-error rule, so a tighter change rule)`);
-  console.log(`  speed-up ${(rSeconds / times[Math.floor(runs / 2)]).toFixed(1)}x; largest relative difference of the first 1000 weights: ${diff.toExponential(2)}`);
+  console.log(
+    `R survey rake(): ${rSeconds.toFixed(3)} s (the rake() call only, epsilon = 1e-12 relative, maxit = 1000: R has no margin-error rule, so a tighter change rule)`,
+  );
+  console.log(
+    `  speed-up ${(rSeconds / times[Math.floor(runs / 2)]).toFixed(1)}x; largest relative difference of the first 1000 weights: ${diff.toExponential(2)}`,
+  );
 }

@@ -42,11 +42,11 @@ export interface DesignFlags {
   format: 'json' | 'csv' | 'xlsx';
 }
 
-
 function positiveNumber(text: string | undefined, flag: string, integer = false): number | undefined {
   if (text === undefined) return undefined;
   const v = Number(text);
-  if (!Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v))) throw new InputError('bad-flags', `${flag} takes a ${integer ? 'whole ' : ''}non-negative number, got "${text}"`);
+  if (!Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v)))
+    throw new InputError('bad-flags', `${flag} takes a ${integer ? 'whole ' : ''}non-negative number, got "${text}"`);
   return v;
 }
 
@@ -67,7 +67,8 @@ function designColumns(flags: DesignFlags): Map<string, ColumnRole> {
 }
 
 async function loadDesign(file: string, flags: DesignFlags, extra: [string, ColumnRole][]) {
-  if (flags.format === 'xlsx') throw new InputError('bad-flags', '--format xlsx is for datasets (indicators, tabulate on a dataset folder or .zip); use json or csv here');
+  if (flags.format === 'xlsx')
+    throw new InputError('bad-flags', '--format xlsx is for datasets (indicators, tabulate on a dataset folder or .zip); use json or csv here');
   if (!flags.weights && !flags.fpc) throw new InputError('bad-flags', '--weights is required (or --fpc, from which equal-probability weights follow)');
   if (flags.replicates && flags.repweights) throw new InputError('bad-flags', 'give either --replicates (create them) or --repweights (columns), not both');
   const roles = designColumns(flags);
@@ -106,7 +107,15 @@ async function loadDesign(file: string, flags: DesignFlags, extra: [string, Colu
       }),
     );
   } else if (repColumns.length) {
-    design = withReplicates(design, givenReplicates(table, repColumns, { type: flags.repType, scale: positiveNumber(flags.repScale, '--rep-scale'), mse: flags.mse, rho: positiveNumber(flags.fayRho, '--fay-rho') }));
+    design = withReplicates(
+      design,
+      givenReplicates(table, repColumns, {
+        type: flags.repType,
+        scale: positiveNumber(flags.repScale, '--rep-scale'),
+        mse: flags.mse,
+        rho: positiveNumber(flags.fayRho, '--fay-rho'),
+      }),
+    );
   }
   const subset = flags.subset ? evaluateSubset(table, flags.subset) : null;
   return { table, design, subset };
@@ -126,13 +135,32 @@ function designSummary(design: SurveyDesign, table: DataTable, subset: Uint8Arra
   };
 }
 
-const ESTIMATE_CSV_COLUMNS = ['statistic', 'variable', 'level', 'domain', 'estimate', 'se', 'ci_low', 'ci_high', 'ci_method', 'df', 'n', 'missing', 'deff', 'cv'];
+const ESTIMATE_CSV_COLUMNS = [
+  'statistic',
+  'variable',
+  'level',
+  'domain',
+  'estimate',
+  'se',
+  'ci_low',
+  'ci_high',
+  'ci_method',
+  'df',
+  'n',
+  'missing',
+  'deff',
+  'cv',
+];
 function estimateCsvRow(e: Estimate, extra: Record<string, unknown> = {}) {
   return {
     statistic: e.statistic,
     variable: e.variable,
     level: e.level ?? '',
-    domain: e.domain ? Object.entries(e.domain).map(([k, v]) => `${k}=${v}`).join(';') : '',
+    domain: e.domain
+      ? Object.entries(e.domain)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(';')
+      : '',
     estimate: e.estimate,
     se: e.se,
     ci_low: e.ci[0],
@@ -151,112 +179,123 @@ function printJson(value: unknown): void {
   process.stdout.write(jsonText(value));
 }
 
-
 /** Runs `mdsurvey estimate`. */
-export async function estimateAction(file: string, flags: DesignFlags & { mean?: string; total?: string; ratio?: string; quantile?: string; probs?: string; by?: string; proportionCi: 't' | 'korn-graubard' }): Promise<void> {
-    const means = list(flags.mean);
-    const quantileVars = list(flags.quantile);
-    const probabilities = flags.probs === undefined ? [0.5] : list(flags.probs).map(Number);
-    if (probabilities.some((p) => !(p >= 0 && p <= 1)) || probabilities.length === 0) throw new InputError('bad-flags', `--probs takes probabilities between 0 and 1, got "${flags.probs}"`);
-    const totals = list(flags.total);
-    const ratios = list(flags.ratio).map((r) => {
-      const parts = r.split('/');
-      if (parts.length !== 2 || !parts[0] || !parts[1]) throw new InputError('bad-flags', `--ratio takes NUM/DEN, got "${r}"`);
-      return { numerator: parts[0].trim(), denominator: parts[1].trim() };
-    });
-    if (!means.length && !totals.length && !ratios.length && !quantileVars.length) throw new InputError('bad-flags', 'say what to estimate: --mean, --total, --ratio or --quantile');
-    const by = list(flags.by);
-    const extra: [string, ColumnRole][] = [
-      ...means.map((c): [string, ColumnRole] => [c, 'auto']),
-      ...totals.map((c): [string, ColumnRole] => [c, 'auto']),
-      ...ratios.flatMap((r): [string, ColumnRole][] => [
-        [r.numerator, 'number'],
-        [r.denominator, 'number'],
-      ]),
-      ...by.map((c): [string, ColumnRole] => [c, 'category']),
-      ...quantileVars.map((c): [string, ColumnRole] => [c, 'number']),
-    ];
-    const { table, design, subset } = await loadDesign(file, flags, extra);
-    const estimates = estimate(design, table, {
-      means,
-      totals,
-      ratios,
-      by,
-      subset,
-      proportionCi: flags.proportionCi,
-      quantiles: quantileVars.length ? { variables: quantileVars, probabilities } : undefined,
-    });
-    if (flags.format === 'csv') {
-      process.stdout.write(stringify(estimates.map((e) => estimateCsvRow(e)), { header: true, columns: ESTIMATE_CSV_COLUMNS }));
-    } else printJson({ design: designSummary(design, table, subset), estimates });
+export async function estimateAction(
+  file: string,
+  flags: DesignFlags & { mean?: string; total?: string; ratio?: string; quantile?: string; probs?: string; by?: string; proportionCi: 't' | 'korn-graubard' },
+): Promise<void> {
+  const means = list(flags.mean);
+  const quantileVars = list(flags.quantile);
+  const probabilities = flags.probs === undefined ? [0.5] : list(flags.probs).map(Number);
+  if (probabilities.some((p) => !(p >= 0 && p <= 1)) || probabilities.length === 0)
+    throw new InputError('bad-flags', `--probs takes probabilities between 0 and 1, got "${flags.probs}"`);
+  const totals = list(flags.total);
+  const ratios = list(flags.ratio).map((r) => {
+    const parts = r.split('/');
+    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new InputError('bad-flags', `--ratio takes NUM/DEN, got "${r}"`);
+    return { numerator: parts[0].trim(), denominator: parts[1].trim() };
+  });
+  if (!means.length && !totals.length && !ratios.length && !quantileVars.length)
+    throw new InputError('bad-flags', 'say what to estimate: --mean, --total, --ratio or --quantile');
+  const by = list(flags.by);
+  const extra: [string, ColumnRole][] = [
+    ...means.map((c): [string, ColumnRole] => [c, 'auto']),
+    ...totals.map((c): [string, ColumnRole] => [c, 'auto']),
+    ...ratios.flatMap((r): [string, ColumnRole][] => [
+      [r.numerator, 'number'],
+      [r.denominator, 'number'],
+    ]),
+    ...by.map((c): [string, ColumnRole] => [c, 'category']),
+    ...quantileVars.map((c): [string, ColumnRole] => [c, 'number']),
+  ];
+  const { table, design, subset } = await loadDesign(file, flags, extra);
+  const estimates = estimate(design, table, {
+    means,
+    totals,
+    ratios,
+    by,
+    subset,
+    proportionCi: flags.proportionCi,
+    quantiles: quantileVars.length ? { variables: quantileVars, probabilities } : undefined,
+  });
+  if (flags.format === 'csv') {
+    process.stdout.write(
+      stringify(
+        estimates.map((e) => estimateCsvRow(e)),
+        { header: true, columns: ESTIMATE_CSV_COLUMNS },
+      ),
+    );
+  } else printJson({ design: designSummary(design, table, subset), estimates });
 }
 
 /** Runs `mdsurvey compare`. */
 export async function compareAction(file: string, flags: DesignFlags & { mean: string; group: string }): Promise<void> {
-    const variables = list(flags.mean);
-    const extra: [string, ColumnRole][] = [...variables.map((v): [string, ColumnRole] => [v, 'auto']), [flags.group, 'category']];
-    const { table, design, subset } = await loadDesign(file, flags, extra);
-    const comparisons = variables.flatMap((variable) => compareMeans(design, table, { variable, group: flags.group, subset }));
-    if (flags.format === 'csv') {
-      const rows = comparisons.map((c) => ({
-        variable: c.variable,
-        level: c.level ?? '',
-        group: c.group,
-        level_a: c.levels[0],
-        level_b: c.levels[1],
-        estimate_a: c.estimates[0].estimate,
-        se_a: c.estimates[0].se,
-        estimate_b: c.estimates[1].estimate,
-        se_b: c.estimates[1].se,
-        difference: c.difference,
-        se: c.se,
-        t: c.t,
-        df: c.df,
-        p: c.p,
-      }));
-      process.stdout.write(stringify(rows, { header: true }));
-    } else printJson({ design: designSummary(design, table, subset), comparisons });
+  const variables = list(flags.mean);
+  const extra: [string, ColumnRole][] = [...variables.map((v): [string, ColumnRole] => [v, 'auto']), [flags.group, 'category']];
+  const { table, design, subset } = await loadDesign(file, flags, extra);
+  const comparisons = variables.flatMap((variable) => compareMeans(design, table, { variable, group: flags.group, subset }));
+  if (flags.format === 'csv') {
+    const rows = comparisons.map((c) => ({
+      variable: c.variable,
+      level: c.level ?? '',
+      group: c.group,
+      level_a: c.levels[0],
+      level_b: c.levels[1],
+      estimate_a: c.estimates[0].estimate,
+      se_a: c.estimates[0].se,
+      estimate_b: c.estimates[1].estimate,
+      se_b: c.estimates[1].se,
+      difference: c.difference,
+      se: c.se,
+      t: c.t,
+      df: c.df,
+      p: c.p,
+    }));
+    process.stdout.write(stringify(rows, { header: true }));
+  } else printJson({ design: designSummary(design, table, subset), comparisons });
 }
 
 /** Runs `mdsurvey tabulate`. */
 export async function tabulateAction(file: string, flags: DesignFlags & { rows: string; cols: string }): Promise<void> {
-    const extra: [string, ColumnRole][] = [
-      [flags.rows, 'category'],
-      [flags.cols, 'category'],
-    ];
-    const { table, design, subset } = await loadDesign(file, flags, extra);
-    const t = tabulate(design, table, { rows: flags.rows, cols: flags.cols, subset });
-    if (flags.format === 'csv') {
-      const rows = t.cells.map((c) => ({
+  const extra: [string, ColumnRole][] = [
+    [flags.rows, 'category'],
+    [flags.cols, 'category'],
+  ];
+  const { table, design, subset } = await loadDesign(file, flags, extra);
+  const t = tabulate(design, table, { rows: flags.rows, cols: flags.cols, subset });
+  if (flags.format === 'csv') {
+    const rows = t.cells.map((c) => ({
+      row: c.row,
+      col: c.col,
+      n: c.n,
+      count: c.count.estimate,
+      count_se: c.count.se,
+      proportion: c.proportion.estimate,
+      proportion_se: c.proportion.se,
+      row_proportion: c.rowProportion.estimate,
+      row_proportion_se: c.rowProportion.se,
+    }));
+    process.stdout.write(stringify(rows, { header: true }));
+    process.stdout.write(
+      `# rao-scott F=${t.test.f} ndf=${t.test.ndf} ddf=${t.test.ddf} p=${t.test.p}; chisq=${t.test.chisq.statistic} df=${t.test.chisq.df} p=${t.test.chisq.p}\n`,
+    );
+  } else {
+    printJson({
+      design: designSummary(design, table, subset),
+      rows: t.rows,
+      cols: t.cols,
+      rowLevels: t.rowLevels,
+      colLevels: t.colLevels,
+      n: t.n,
+      cells: t.cells.map((c) => ({
         row: c.row,
         col: c.col,
         n: c.n,
-        count: c.count.estimate,
-        count_se: c.count.se,
-        proportion: c.proportion.estimate,
-        proportion_se: c.proportion.se,
-        row_proportion: c.rowProportion.estimate,
-        row_proportion_se: c.rowProportion.se,
-      }));
-      process.stdout.write(stringify(rows, { header: true }));
-      process.stdout.write(`# rao-scott F=${t.test.f} ndf=${t.test.ndf} ddf=${t.test.ddf} p=${t.test.p}; chisq=${t.test.chisq.statistic} df=${t.test.chisq.df} p=${t.test.chisq.p}\n`);
-    } else {
-      printJson({
-        design: designSummary(design, table, subset),
-        rows: t.rows,
-        cols: t.cols,
-        rowLevels: t.rowLevels,
-        colLevels: t.colLevels,
-        n: t.n,
-        cells: t.cells.map((c) => ({
-          row: c.row,
-          col: c.col,
-          n: c.n,
-          count: { estimate: c.count.estimate, se: c.count.se, ci: c.count.ci },
-          proportion: { estimate: c.proportion.estimate, se: c.proportion.se, ci: c.proportion.ci },
-          rowProportion: { estimate: c.rowProportion.estimate, se: c.rowProportion.se, ci: c.rowProportion.ci },
-        })),
-        test: t.test,
-      });
-    }
+        count: { estimate: c.count.estimate, se: c.count.se, ci: c.count.ci },
+        proportion: { estimate: c.proportion.estimate, se: c.proportion.se, ci: c.proportion.ci },
+        rowProportion: { estimate: c.rowProportion.estimate, se: c.rowProportion.se, ci: c.rowProportion.ci },
+      })),
+      test: t.test,
+    });
+  }
 }

@@ -27,7 +27,11 @@ function withDesignFlags(cmd: Command): Command {
     .option('--subset <expr>', 'subpopulation, in the questionnaire expression language (e.g. "${age} >= 6 and ${age} <= 17")')
     .addOption(new Option('--replicates <type>', 'variance from replicate weights created from the design').choices(['jk1', 'jkn', 'brr', 'fay', 'bootstrap']))
     .option('--repweights <cols>', 'variance from replicate weight columns of the file (comma-separated, or PREFIX* for every column starting with PREFIX)')
-    .addOption(new Option('--rep-type <type>', 'kind of the given replicate weights (sets the default scale)').choices(['JK1', 'JKn', 'BRR', 'Fay', 'bootstrap', 'other']).default('other'))
+    .addOption(
+      new Option('--rep-type <type>', 'kind of the given replicate weights (sets the default scale)')
+        .choices(['JK1', 'JKn', 'BRR', 'Fay', 'bootstrap', 'other'])
+        .default('other'),
+    )
     .option('--rep-scale <number>', 'scale of the given replicate weights (overrides the default of --rep-type)')
     .option('--fay-rho <number>', "Fay's rho for --replicates fay (default 0.3)")
     .option('--boot-replicates <n>', 'number of bootstrap replicates (default 50)')
@@ -63,14 +67,18 @@ export function registerAnalysisCommands(program: Command): void {
     withDesignFlags(
       program
         .command('tabulate')
-        .description('weighted two-way table with the Rao-Scott tests of independence (R svychisq); on a dataset (folder or .zip): presets, --by, margins and disclosure control')
+        .description(
+          'weighted two-way table with the Rao-Scott tests of independence (R svychisq); on a dataset (folder or .zip): presets, --by, margins and disclosure control',
+        )
         .option('--rows <col>', 'row variable')
         .option('--cols <col>', 'column variable')
         .option('--preset <id>', `a standard table on a dataset: ${TABLE_PRESET_IDS.join(', ')}`)
         .option('--by <col>', 'dataset: one table per level of this variable')
-        .option('--level <name>', 'dataset: the level (file) to tabulate (default: the preset\'s, else the household level)')
+        .option('--level <name>', "dataset: the level (file) to tabulate (default: the preset's, else the household level)")
         .option('--universe <expr>', 'dataset: who is counted (expression), e.g. "${age} >= 15"')
-        .addOption(new Option('--stat <stat>', 'dataset, csv output: weighted counts or percentages of the table').choices(['count', 'percent']).default('count'))
+        .addOption(
+          new Option('--stat <stat>', 'dataset, csv output: weighted counts or percentages of the table').choices(['count', 'percent']).default('count'),
+        )
         .option('--age-groups <breaks>', 'dataset: lower bounds of the age groups (default 0,15,25,35,45,55,65)')
         .option('--arrival-periods <breaks>', 'dataset: first years of the periods of arrival (default 2000,2010,2015,2020)')
         .option('--top-countries <n>', 'dataset: countries shown by name; the others by world region (default 10)')
@@ -105,7 +113,9 @@ export function registerAnalysisCommands(program: Command): void {
     .command('dataset')
     .description('work on survey datasets')
     .command('attach')
-    .description('join columns of a CSV (final weights from `mdsurvey weights`, replicate weights) onto the household file by a case key and set the design; writes a new dataset')
+    .description(
+      'join columns of a CSV (final weights from `mdsurvey weights`, replicate weights) onto the household file by a case key and set the design; writes a new dataset',
+    )
     .argument('<dataset>', 'dataset folder or .zip')
     .requiredOption('--from <file.csv>', 'CSV with the columns to attach')
     .requiredOption('--on <key>', 'case key: a column both have, or DATASET_COLUMN=FILE_COLUMN')
@@ -134,5 +144,7 @@ export function registerAnalysisCommands(program: Command): void {
     .option('--format <list>', 'csv, dta or both', 'csv,dta')
     .option('--language <code>', 'language of the .dta labels', 'en')
     .option('--seed <n>', 'seed of the meaningless codes of a public-use file')
-    .action(async (dataset: string, flags) => (await import('./dataset-actions.js')).exportAction(dataset, { ...flags, public: flags.public === true, formats: flags.format }));
+    .action(async (dataset: string, flags) =>
+      (await import('./dataset-actions.js')).exportAction(dataset, { ...flags, public: flags.public === true, formats: flags.format }),
+    );
 }

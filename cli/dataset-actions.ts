@@ -12,17 +12,26 @@ import {
   type DisclosureThresholds,
   type IndicatorReport,
 } from '../analysis/index.js';
-import { attachColumns, indicatorWorkbook, TABLE_PRESETS, tablePreset, tabulateDataset, tabulationWorkbook, type DatasetTabulation, type GroupingOptions } from '../analysis/index.js';
+import {
+  attachColumns,
+  indicatorWorkbook,
+  TABLE_PRESETS,
+  tablePreset,
+  tabulateDataset,
+  tabulationWorkbook,
+  type DatasetTabulation,
+  type GroupingOptions,
+} from '../analysis/index.js';
 import { readCsvTable, readHead } from '../io/read-table.js';
 import { jsonText as json, list } from './cli-values.js';
 import { exportMicrodata, writeExportFiles } from '../io/microdata-export.js';
 import { readDataset, tableRecords, writeDataset } from '../io/dataset-files.js';
 
-
 function numberFlag(text: string | undefined, flag: string, min: number, max = Infinity): number | undefined {
   if (text === undefined) return undefined;
   const v = Number(text);
-  if (!Number.isFinite(v) || v < min || v > max) throw new InputError('bad-flags', `${flag} takes a number from ${min}${max < Infinity ? ` to ${max}` : ''}, got "${text}"`, flag);
+  if (!Number.isFinite(v) || v < min || v > max)
+    throw new InputError('bad-flags', `${flag} takes a number from ${min}${max < Infinity ? ` to ${max}` : ''}, got "${text}"`, flag);
   return v;
 }
 
@@ -44,7 +53,6 @@ function thresholdsOf(flags: DisclosureFlags): DisclosureThresholds {
   return t;
 }
 
-
 function output(text: string | Uint8Array, out: string | undefined): void {
   if (out) fs.writeFileSync(out, text);
   else process.stdout.write(text);
@@ -55,19 +63,66 @@ export function indicatorCsv(report: IndicatorReport, suppress: boolean): string
   const rows = (suppress ? publishedRows(report.rows) : report.rows).map((r) => {
     const v = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '' : x);
     return {
-      indicator: r.id, category: r.category ?? '', domain: r.domain, unit: r.unit, statistic: r.statistic, group: r.group,
+      indicator: r.id,
+      category: r.category ?? '',
+      domain: r.domain,
+      unit: r.unit,
+      statistic: r.statistic,
+      group: r.group,
       ...Object.fromEntries(report.by.map((b) => [b, r.by[b] ?? ''])),
-      estimate: v(r.estimate), se: v(r.se), ci_low: v(r.ci?.[0]), ci_high: v(r.ci?.[1]), df: r.df ?? '', n: r.n, cv: v(r.cv),
-      difference: v(r.difference?.estimate), difference_se: v(r.difference?.se), difference_p: v(r.difference?.p), flags: r.flags.join(' '), label: r.label,
+      estimate: v(r.estimate),
+      se: v(r.se),
+      ci_low: v(r.ci?.[0]),
+      ci_high: v(r.ci?.[1]),
+      df: r.df ?? '',
+      n: r.n,
+      cv: v(r.cv),
+      difference: v(r.difference?.estimate),
+      difference_se: v(r.difference?.se),
+      difference_p: v(r.difference?.p),
+      flags: r.flags.join(' '),
+      label: r.label,
     };
   });
-  return stringify(rows, { header: true, columns: ['indicator', 'category', 'domain', 'unit', 'statistic', 'group', ...report.by, 'estimate', 'se', 'ci_low', 'ci_high', 'df', 'n', 'cv', 'difference', 'difference_se', 'difference_p', 'flags', 'label'] });
+  return stringify(rows, {
+    header: true,
+    columns: [
+      'indicator',
+      'category',
+      'domain',
+      'unit',
+      'statistic',
+      'group',
+      ...report.by,
+      'estimate',
+      'se',
+      'ci_low',
+      'ci_high',
+      'df',
+      'n',
+      'cv',
+      'difference',
+      'difference_se',
+      'difference_p',
+      'flags',
+      'label',
+    ],
+  });
 }
 
 /** Runs `mdsurvey indicators`. */
 export async function indicatorsAction(
   location: string,
-  flags: DisclosureFlags & { compare?: string; reference?: string; by?: string; only?: string; format: 'json' | 'csv' | 'xlsx'; out?: string; language: string; catalogue?: string },
+  flags: DisclosureFlags & {
+    compare?: string;
+    reference?: string;
+    by?: string;
+    only?: string;
+    format: 'json' | 'csv' | 'xlsx';
+    out?: string;
+    language: string;
+    catalogue?: string;
+  },
 ): Promise<void> {
   if (flags.format === 'xlsx' && !flags.out) throw new InputError('bad-flags', '--format xlsx writes a file: give --out FILE.xlsx', '--out');
   let catalogue = shippedCatalogue();
@@ -82,7 +137,14 @@ export async function indicatorsAction(
   }
   const dataset = await readDataset(location);
   const thresholds = thresholdsOf(flags);
-  const report = computeIndicators(dataset, catalogue, { compare: flags.compare, reference: flags.reference, by: list(flags.by), only: flags.only ? list(flags.only) : undefined, language: flags.language, thresholds });
+  const report = computeIndicators(dataset, catalogue, {
+    compare: flags.compare,
+    reference: flags.reference,
+    by: list(flags.by),
+    only: flags.only ? list(flags.only) : undefined,
+    language: flags.language,
+    thresholds,
+  });
   if (flags.format === 'csv') output(indicatorCsv(report, flags.suppress), flags.out);
   else if (flags.format === 'xlsx') output(await indicatorWorkbook(report, flags.suppress), flags.out);
   else {
@@ -109,9 +171,16 @@ function tabulationCsv(tab: DatasetTabulation, stat: 'count' | 'percent', suppre
       const s = stat === 'count' ? e.count : e.percent;
       return {
         ...(tab.by ? { [tab.by]: t.by[tab.by] } : {}),
-        [tab.rows]: e.row ?? 'Total', [tab.cols]: e.col ?? 'Total',
-        [`${tab.rows}_label`]: e.row === null ? '' : (tab.valueLabels.rows[e.row] ?? e.row), [`${tab.cols}_label`]: e.col === null ? '' : (tab.valueLabels.cols[e.col] ?? e.col),
-        n: hide ? '' : e.n, [stat]: hide ? '' : s.estimate, se: hide ? '' : s.se, ci_low: hide ? '' : s.ci[0], ci_high: hide ? '' : s.ci[1], status: e.status,
+        [tab.rows]: e.row ?? 'Total',
+        [tab.cols]: e.col ?? 'Total',
+        [`${tab.rows}_label`]: e.row === null ? '' : (tab.valueLabels.rows[e.row] ?? e.row),
+        [`${tab.cols}_label`]: e.col === null ? '' : (tab.valueLabels.cols[e.col] ?? e.col),
+        n: hide ? '' : e.n,
+        [stat]: hide ? '' : s.estimate,
+        se: hide ? '' : s.se,
+        ci_low: hide ? '' : s.ci[0],
+        ci_high: hide ? '' : s.ci[1],
+        status: e.status,
       };
     }),
   );
@@ -121,7 +190,23 @@ function tabulationCsv(tab: DatasetTabulation, stat: 'count' | 'percent', suppre
 /** Runs `mdsurvey tabulate` on a dataset (presets, by-variable, disclosure control). */
 export async function tabulateDatasetAction(
   location: string,
-  flags: DisclosureFlags & { preset?: string; rows?: string; cols?: string; by?: string; level?: string; universe?: string; subset?: string; stat: 'count' | 'percent'; ageGroups?: string; arrivalPeriods?: string; topCountries?: string; countryGroups?: string; format: 'json' | 'csv' | 'xlsx'; out?: string; language?: string },
+  flags: DisclosureFlags & {
+    preset?: string;
+    rows?: string;
+    cols?: string;
+    by?: string;
+    level?: string;
+    universe?: string;
+    subset?: string;
+    stat: 'count' | 'percent';
+    ageGroups?: string;
+    arrivalPeriods?: string;
+    topCountries?: string;
+    countryGroups?: string;
+    format: 'json' | 'csv' | 'xlsx';
+    out?: string;
+    language?: string;
+  },
 ): Promise<void> {
   if (flags.format === 'xlsx' && !flags.out) throw new InputError('bad-flags', '--format xlsx writes a file: give --out FILE.xlsx', '--out');
   const preset = flags.preset ? tablePreset(flags.preset) : undefined;
@@ -157,16 +242,34 @@ export async function tabulateDatasetAction(
     const labels = Object.fromEntries(dataset.codebook.variables.map((v) => [v.variable, v.label.en ?? v.variable]));
     output(await tabulationWorkbook(tab, labels, flags.suppress), flags.out);
   } else {
-    const hideEntry = <T extends { status: string; n: number; count: object; percent: object }>(e: T) => (flags.suppress && (e.status === 'suppressed' || e.status === 'complementary') ? { ...e, n: null, count: null, percent: null } : e);
-    output(json({ ...tab, tables: tab.tables.map((t) => ({ ...t, cells: t.cells.map(hideEntry), rowMargins: t.rowMargins.map(hideEntry), colMargins: t.colMargins.map(hideEntry), total: hideEntry(t.total) })) }), flags.out);
+    const hideEntry = <T extends { status: string; n: number; count: object; percent: object }>(e: T) =>
+      flags.suppress && (e.status === 'suppressed' || e.status === 'complementary') ? { ...e, n: null, count: null, percent: null } : e;
+    output(
+      json({
+        ...tab,
+        tables: tab.tables.map((t) => ({
+          ...t,
+          cells: t.cells.map(hideEntry),
+          rowMargins: t.rowMargins.map(hideEntry),
+          colMargins: t.colMargins.map(hideEntry),
+          total: hideEntry(t.total),
+        })),
+      }),
+      flags.out,
+    );
   }
 }
 
 /** Runs `mdsurvey export`. */
-export async function exportAction(location: string, flags: { out: string; public: boolean; k?: string; rareCountry?: string; protect?: string; formats: string; language: string; seed?: string }): Promise<void> {
+export async function exportAction(
+  location: string,
+  flags: { out: string; public: boolean; k?: string; rareCountry?: string; protect?: string; formats: string; language: string; seed?: string },
+): Promise<void> {
   const formats = list(flags.formats);
-  for (const f of formats) if (!['csv', 'dta'].includes(f)) throw new InputError('bad-flags', `--format takes csv and/or dta (comma-separated), got "${f}"`, '--format');
-  if (fs.existsSync(flags.out) && fs.readdirSync(flags.out).length > 0) throw new InputError('bad-flags', `--out ${flags.out} is not empty: choose a new folder (nothing is overwritten)`, '--out');
+  for (const f of formats)
+    if (!['csv', 'dta'].includes(f)) throw new InputError('bad-flags', `--format takes csv and/or dta (comma-separated), got "${f}"`, '--format');
+  if (fs.existsSync(flags.out) && fs.readdirSync(flags.out).length > 0)
+    throw new InputError('bad-flags', `--out ${flags.out} is not empty: choose a new folder (nothing is overwritten)`, '--out');
   const dataset = await readDataset(location);
   const result = exportMicrodata(dataset, {
     publicUse: flags.public,
@@ -184,9 +287,24 @@ export async function exportAction(location: string, flags: { out: string; publi
 /** Runs `mdsurvey dataset attach`: joins columns of a CSV (final weights, replicate weights) onto the design level and updates design.json. */
 export async function attachAction(
   location: string,
-  flags: { from: string; on: string; columns?: string; out: string; weights?: string; strata?: string; ids?: string; fpc?: string; repweights?: string; repType?: string; repScale?: string; repReport?: string; lonelyPsu?: string },
+  flags: {
+    from: string;
+    on: string;
+    columns?: string;
+    out: string;
+    weights?: string;
+    strata?: string;
+    ids?: string;
+    fpc?: string;
+    repweights?: string;
+    repType?: string;
+    repScale?: string;
+    repReport?: string;
+    lonelyPsu?: string;
+  },
 ): Promise<void> {
-  if (fs.existsSync(flags.out) && fs.readdirSync(flags.out).length > 0) throw new InputError('bad-flags', `--out ${flags.out} is not empty: choose a new folder (nothing is overwritten)`, '--out');
+  if (fs.existsSync(flags.out) && fs.readdirSync(flags.out).length > 0)
+    throw new InputError('bad-flags', `--out ${flags.out} is not empty: choose a new folder (nothing is overwritten)`, '--out');
   const [datasetKey, fileKey = datasetKey] = flags.on.split('=').map((s) => s.trim());
   if (!datasetKey) throw new InputError('bad-flags', '--on takes COLUMN or DATASET_COLUMN=FILE_COLUMN', '--on');
   // The report of `mdsurvey weights --report` says how its replicates combine (type, scale, per-replicate factors).
@@ -197,7 +315,12 @@ export async function attachAction(
     } catch (err) {
       throw new InputError('bad-flags', `--rep-report ${flags.repReport}: ${(err as Error).message}`, '--rep-report');
     }
-    if (!fromReport.type) throw new InputError('bad-flags', `--rep-report ${flags.repReport}: no "replicates" in it (run mdsurvey weights with --replicates and --report)`, '--rep-report');
+    if (!fromReport.type)
+      throw new InputError(
+        'bad-flags',
+        `--rep-report ${flags.repReport}: no "replicates" in it (run mdsurvey weights with --replicates and --report)`,
+        '--rep-report',
+      );
   }
   const dataset = await readDataset(location);
   const added = await readCsvAll(flags.from);
@@ -216,18 +339,34 @@ export async function attachAction(
         ? {
             columns: expandColumns(list(flags.repweights), [...added.columns.keys()]),
             type: (flags.repType ?? fromReport.type ?? 'other') as NonNullable<DatasetDesign['replicates']>['type'],
-            ...(numberFlag(flags.repScale, '--rep-scale', 0) ?? fromReport.scale) !== undefined ? { scale: numberFlag(flags.repScale, '--rep-scale', 0) ?? fromReport.scale } : {},
+            ...((numberFlag(flags.repScale, '--rep-scale', 0) ?? fromReport.scale) !== undefined
+              ? { scale: numberFlag(flags.repScale, '--rep-scale', 0) ?? fromReport.scale }
+              : {}),
             ...(fromReport.rscales ? { rscales: fromReport.rscales } : {}),
           }
         : undefined,
     },
   });
-  const rows = Object.fromEntries(result.design.levels.map((l) => {
-    const t = result.tables.get(l.name)!;
-    return [l.name, tableRecords(t, [...t.columns.keys()])];
-  }));
+  const rows = Object.fromEntries(
+    result.design.levels.map((l) => {
+      const t = result.tables.get(l.name)!;
+      return [l.name, tableRecords(t, [...t.columns.keys()])];
+    }),
+  );
   writeDataset(flags.out, result.design, result.codebook, rows);
-  process.stdout.write(json({ out: flags.out, attached: result.attached, design: { weights: result.design.weights, strata: result.design.strata, ids: result.design.ids, fpc: result.design.fpc, replicates: result.design.replicates?.columns.length } }));
+  process.stdout.write(
+    json({
+      out: flags.out,
+      attached: result.attached,
+      design: {
+        weights: result.design.weights,
+        strata: result.design.strata,
+        ids: result.design.ids,
+        fpc: result.design.fpc,
+        replicates: result.design.replicates?.columns.length,
+      },
+    }),
+  );
 }
 
 /** Columns named, with PREFIX* expanded against the file's header. */

@@ -21,7 +21,11 @@ function readBytes(file: string): Buffer {
   try {
     return fs.readFileSync(file);
   } catch (err) {
-    throw new InputError('file-not-found', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, file);
+    throw new InputError(
+      'file-not-found',
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+      file,
+    );
   }
 }
 
@@ -54,10 +58,14 @@ export async function validateAction(file: string): Promise<void> {
     const c = compileQuestionnaire(doc);
     const questions = c.fields.filter((f) => f.item.kind === 'question').length;
     const rosters = c.fields.filter((f) => f.item.kind === 'roster').length;
-    process.stdout.write(`${file}: valid questionnaire ${c.source.id} version ${c.source.version} (${questions} questions, ${rosters} rosters, languages ${c.source.languages.available.join(', ')})\n`);
+    process.stdout.write(
+      `${file}: valid questionnaire ${c.source.id} version ${c.source.version} (${questions} questions, ${rosters} rosters, languages ${c.source.languages.available.join(', ')})\n`,
+    );
   } catch (err) {
     if (err instanceof QuestionnaireError) {
-      process.stderr.write(`${file}: ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}\n${err.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}\n`);
+      process.stderr.write(
+        `${file}: ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}\n${err.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}\n`,
+      );
       process.exitCode = 2;
       return;
     }
@@ -68,7 +76,13 @@ export async function validateAction(file: string): Promise<void> {
 /** `questionnaire import-xlsform`. */
 export async function importAction(file: string, out: string): Promise<void> {
   const model = await readXlsformWorkbook(readBytes(file));
-  const q = xlsformToQuestionnaire(model, path.basename(file).replace(/\.xlsx$/i, '').replace(/[^A-Za-z0-9_.-]/g, '_'));
+  const q = xlsformToQuestionnaire(
+    model,
+    path
+      .basename(file)
+      .replace(/\.xlsx$/i, '')
+      .replace(/[^A-Za-z0-9_.-]/g, '_'),
+  );
   compileQuestionnaire(q);
   write(out, `${JSON.stringify(q, null, 2)}\n`);
   process.stdout.write(`${file} -> ${out}: questionnaire ${q.id} version ${q.version}\n`);
@@ -91,7 +105,7 @@ export async function listAction(): Promise<void> {
     rows.push(`${q.id.padEnd(32)} ${q.version.padEnd(8)} ${kind.padEnd(14)} ${String(n).padStart(9)}  ${textIn(q.title, 'en', q.languages.default)}`);
   };
   for (const q of libraryQuestionnaires()) describe(q, 'questionnaire');
-  for (const m of LIBRARY_MODULES) describe(m, (m.meta.module.optional ? 'module (opt.)' : 'module'));
+  for (const m of LIBRARY_MODULES) describe(m, m.meta.module.optional ? 'module (opt.)' : 'module');
   process.stdout.write(`${rows.join('\n')}\n`);
 }
 
@@ -101,7 +115,10 @@ export async function composeAction(opts: { host: string; add: string[]; map?: s
   compileQuestionnaire(host);
   const modules = opts.add.map((a) => readQuestionnaireJson(a) as Questionnaire);
   const mapping: Record<string, string> = {};
-  for (const pair of (opts.map ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of (opts.map ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [from, to] = pair.split('=').map((x) => x.trim());
     if (!from || !to) throw new InputError('bad-flags', `--map takes module=host pairs, got "${pair}"`);
     mapping[from] = to;

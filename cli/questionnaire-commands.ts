@@ -14,7 +14,9 @@ export function registerQuestionnaireCommands(program: Command): void {
     .option('--id <id>', 'id of the composed questionnaire')
     .option('--version <version>', 'version of the composed questionnaire')
     .requiredOption('--out <file>', 'composed questionnaire JSON to write')
-    .action(async (opts: { host: string; add: string[]; map?: string; id?: string; version?: string; out: string }) => (await import('./questionnaire-actions.js')).composeAction(opts));
+    .action(async (opts: { host: string; add: string[]; map?: string; id?: string; version?: string; out: string }) =>
+      (await import('./questionnaire-actions.js')).composeAction(opts),
+    );
   q.command('export-library')
     .description('write every library module and questionnaire as JSON and XLSForm into a folder')
     .argument('<dir>', 'folder to write into')

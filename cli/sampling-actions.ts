@@ -20,7 +20,11 @@ function readJson(file: string, what: string): unknown {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new InputError('file-not-found', `cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, file);
+    throw new InputError(
+      'file-not-found',
+      `cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+      file,
+    );
   }
   try {
     return JSON.parse(text);
@@ -74,12 +78,19 @@ export async function selectAction(opts: { design: string; frame: string; listin
   const report = { seed, strata: selection.strata, clusters: selection.clusters, unlisted: selection.unlisted };
   if (opts.report) writeOut(opts.report, `${JSON.stringify(report, null, 2)}\n`);
   const households = design.stages.length === 2 && listing;
-  const lines = [`selected ${selection.rows.length} ${households ? 'households' : `${design.stages[0].unit ?? 'first-stage unit'}s`} (seed ${seed}) -> ${opts.out}`];
-  if (design.stages.length === 2 && !listing) lines.push('first stage only: list the households of these units, then run again with --listing and the same seed');
+  const lines = [
+    `selected ${selection.rows.length} ${households ? 'households' : `${design.stages[0].unit ?? 'first-stage unit'}s`} (seed ${seed}) -> ${opts.out}`,
+  ];
+  if (design.stages.length === 2 && !listing)
+    lines.push('first stage only: list the households of these units, then run again with --listing and the same seed');
   lines.push('stratum            frame units  allocated  certainty  sum of 1/pi1');
-  for (const s of selection.strata) lines.push(`${s.stratum.padEnd(18)} ${String(s.frameUnits).padStart(11)}  ${String(s.allocated).padStart(9)}  ${String(s.certainty).padStart(9)}  ${s.weightSum.toFixed(1).padStart(12)}`);
+  for (const s of selection.strata)
+    lines.push(
+      `${s.stratum.padEnd(18)} ${String(s.frameUnits).padStart(11)}  ${String(s.allocated).padStart(9)}  ${String(s.certainty).padStart(9)}  ${s.weightSum.toFixed(1).padStart(12)}`,
+    );
   const shortfalls = selection.clusters.filter((c) => c.shortfalls.length);
-  if (shortfalls.length) lines.push(`quota shortfalls (all listed households taken): ${shortfalls.map((c) => `${c.cluster} (${c.shortfalls.join(', ')})`).join('; ')}`);
+  if (shortfalls.length)
+    lines.push(`quota shortfalls (all listed households taken): ${shortfalls.map((c) => `${c.cluster} (${c.shortfalls.join(', ')})`).join('; ')}`);
   if (selection.unlisted.length) lines.push(`selected units with no listed household: ${selection.unlisted.join(', ')}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -93,12 +104,17 @@ function parseTotalsFile(spec: string, flag: string): Margin {
   try {
     rows = parse(fs.readFileSync(file), { skip_empty_lines: true, trim: true }) as string[][];
   } catch (err) {
-    throw new InputError('file-not-found', `cannot read totals ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, file);
+    throw new InputError(
+      'file-not-found',
+      `cannot read totals ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+      file,
+    );
   }
   const totals = new Map<string, number>();
   rows.slice(1).forEach((r, k) => {
     const t = Number(r[1]);
-    if (r.length < 2 || r[1] === '' || !Number.isFinite(t) || t < 0) throw new InputError('bad-total', `${file} row ${k + 2}: the total of "${r[0]}" must be a non-negative number`, `${file} row ${k + 2}`);
+    if (r.length < 2 || r[1] === '' || !Number.isFinite(t) || t < 0)
+      throw new InputError('bad-total', `${file} row ${k + 2}: the total of "${r[0]}" must be a non-negative number`, `${file} row ${k + 2}`);
     if (totals.has(r[0])) throw new InputError('bad-total', `${file} row ${k + 2}: category "${r[0]}" appears twice`, `${file} row ${k + 2}`);
     totals.set(r[0], t);
   });
@@ -109,17 +125,23 @@ function parseTotalsFile(spec: string, flag: string): Margin {
 function parsePair(text: string | undefined, flag: string): [number, number] | undefined {
   if (text === undefined) return undefined;
   const parts = text.split(',').map(Number);
-  if (parts.length !== 2 || parts.some((x) => !Number.isFinite(x)) || !(parts[0] < parts[1])) throw new InputError('bad-flags', `${flag} takes L,U with L < U, got "${text}"`);
+  if (parts.length !== 2 || parts.some((x) => !Number.isFinite(x)) || !(parts[0] < parts[1]))
+    throw new InputError('bad-flags', `${flag} takes L,U with L < U, got "${text}"`);
   return [parts[0], parts[1]];
 }
 
 function parseCalibrationTotals(file: string): CalibrationTargets {
-  const v = readJson(file, 'calibration totals') as { population?: unknown; numeric?: Record<string, unknown>; categorical?: Record<string, Record<string, unknown>> };
+  const v = readJson(file, 'calibration totals') as {
+    population?: unknown;
+    numeric?: Record<string, unknown>;
+    categorical?: Record<string, Record<string, unknown>>;
+  };
   const num = (x: unknown, where: string) => {
     if (typeof x !== 'number' || !Number.isFinite(x)) throw new InputError('bad-total', `${file}: ${where} must be a number`, file);
     return x;
   };
-  if (typeof v !== 'object' || v === null) throw new InputError('bad-total', `${file}: expected {"population": N, "numeric": {...}, "categorical": {...}}`, file);
+  if (typeof v !== 'object' || v === null)
+    throw new InputError('bad-total', `${file}: expected {"population": N, "numeric": {...}, "categorical": {...}}`, file);
   return {
     population: v.population === undefined ? undefined : num(v.population, 'population'),
     numeric: new Map(Object.entries(v.numeric ?? {}).map(([k, x]) => [k, num(x, `numeric.${k}`)])),
@@ -156,7 +178,8 @@ export async function weightsAction(
 ): Promise<void> {
   const design = loadDesign(opts.design);
   const weightColumn = opts.designWeight ?? (design.stages.length === 2 ? 'design_weight' : 'w1');
-  if ((opts.nonresponse === undefined) !== (opts.classes === undefined) && opts.nonresponse === undefined) throw new InputError('bad-flags', '--classes goes with --nonresponse');
+  if ((opts.nonresponse === undefined) !== (opts.classes === undefined) && opts.nonresponse === undefined)
+    throw new InputError('bad-flags', '--classes goes with --nonresponse');
   if (opts.calibrate && !opts.totals) throw new InputError('bad-flags', '--calibrate needs --totals');
   if (opts.calibrate && opts.calibrate !== 'linear' && !opts.bounds) throw new InputError('bad-flags', `--calibrate ${opts.calibrate} needs --bounds L,U`);
   const methods = [opts.poststratify, opts.rake?.length ? 'rake' : undefined, opts.calibrate].filter(Boolean);
@@ -167,9 +190,18 @@ export async function weightsAction(
   const maxIterations = opts.maxIterations === undefined ? 1000 : Number(opts.maxIterations);
   if (epsilon !== undefined && !(epsilon > 0)) throw new InputError('bad-flags', `--epsilon takes a positive number, got "${opts.epsilon}"`);
   if (!(tolerance > 0)) throw new InputError('bad-flags', `--tolerance takes a positive number, got "${opts.tolerance}"`);
-  if (!(Number.isInteger(maxIterations) && maxIterations > 0)) throw new InputError('bad-flags', `--max-iterations takes a whole positive number, got "${opts.maxIterations}"`);
+  if (!(Number.isInteger(maxIterations) && maxIterations > 0))
+    throw new InputError('bad-flags', `--max-iterations takes a whole positive number, got "${opts.maxIterations}"`);
   const steps: WeightingSteps = {
-    nonresponse: opts.nonresponse ? { disposition: opts.nonresponse, classes: (opts.classes ?? '').split(',').map((c) => c.trim()).filter(Boolean) } : undefined,
+    nonresponse: opts.nonresponse
+      ? {
+          disposition: opts.nonresponse,
+          classes: (opts.classes ?? '')
+            .split(',')
+            .map((c) => c.trim())
+            .filter(Boolean),
+        }
+      : undefined,
     poststratify: opts.poststratify ? parseTotalsFile(opts.poststratify, '--poststratify') : undefined,
     rake: opts.rake?.length ? opts.rake.map((r) => parseTotalsFile(r, '--rake')) : undefined,
     rakeOptions: {
@@ -177,14 +209,22 @@ export async function weightsAction(
       maxIterations,
       onIteration: process.stderr.isTTY ? (it, change) => process.stderr.write(`\rraking: sweep ${it}, largest change ${change.toPrecision(3)}   `) : undefined,
     },
-    calibrate: opts.calibrate ? { targets: parseCalibrationTotals(opts.totals!), method: opts.calibrate, bounds: parsePair(opts.bounds, '--bounds') } : undefined,
+    calibrate: opts.calibrate
+      ? { targets: parseCalibrationTotals(opts.totals!), method: opts.calibrate, bounds: parsePair(opts.bounds, '--bounds') }
+      : undefined,
     trim: parsePair(opts.trim, '--trim'),
   };
   const { table, header } = await readAll(file, [weightColumn]);
-  if (!table.columns.has(weightColumn)) throw new InputError('unknown-column', `${file} has no design weight column "${weightColumn}" (set --design-weight)`, weightColumn);
+  if (!table.columns.has(weightColumn))
+    throw new InputError('unknown-column', `${file} has no design weight column "${weightColumn}" (set --design-weight)`, weightColumn);
   const designWeights = numericColumn(table, weightColumn, 'design weight');
   designWeights.forEach((w, i) => {
-    if (!(w >= 0)) throw new InputError('bad-weight', `row ${i + 1}: the design weight (column "${weightColumn}") must be a non-negative number`, `row ${i + 1}, column ${weightColumn}`);
+    if (!(w >= 0))
+      throw new InputError(
+        'bad-weight',
+        `row ${i + 1}: the design weight (column "${weightColumn}") must be a non-negative number`,
+        `row ${i + 1}, column ${weightColumn}`,
+      );
   });
   const { weights, report } = computeWeights(table, designWeights, steps);
   if (process.stderr.isTTY && steps.rake) process.stderr.write('\n');
@@ -197,7 +237,11 @@ export async function weightsAction(
       table,
       designWeights,
       { strata: strataCol && table.columns.has(strataCol) ? strataCol : first.strata, psu: first.id },
-      { type: ({ jk1: 'JK1', jkn: 'JKn', bootstrap: 'bootstrap' } as const)[opts.replicates], replicates: opts.bootReplicates ? Number(opts.bootReplicates) : undefined, seed: seedOf(opts.seed) },
+      {
+        type: ({ jk1: 'JK1', jkn: 'JKn', bootstrap: 'bootstrap' } as const)[opts.replicates],
+        replicates: opts.bootReplicates ? Number(opts.bootReplicates) : undefined,
+        seed: seedOf(opts.seed),
+      },
       steps,
       process.stderr.isTTY ? (r, n) => process.stderr.write(`\rreplicate weights: ${r}/${n}   `) : undefined,
     );
@@ -228,10 +272,18 @@ export async function weightsAction(
     rows.push(row);
   }
   writeOut(opts.out, stringify(rows, { header: true, columns: outHeader }));
-  const fullReport = { ...report, replicates: reps ? { type: reps.type, count: reps.columns.length, scale: reps.scale, rscales: Array.from(reps.rscales), columns: `repw1..repw${reps.columns.length}` } : undefined };
+  const fullReport = {
+    ...report,
+    replicates: reps
+      ? { type: reps.type, count: reps.columns.length, scale: reps.scale, rscales: Array.from(reps.rscales), columns: `repw1..repw${reps.columns.length}` }
+      : undefined,
+  };
   if (opts.report) writeOut(opts.report, `${JSON.stringify(fullReport, null, 2)}\n`);
 
-  const lines = [`weighted ${table.nRows} cases -> ${opts.out}`, 'step                      cases>0   sum of weights      min       max   max/min  Kish deff   effective n'];
+  const lines = [
+    `weighted ${table.nRows} cases -> ${opts.out}`,
+    'step                      cases>0   sum of weights      min       max   max/min  Kish deff   effective n',
+  ];
   for (const s of report.steps) {
     const d = s.diagnostics;
     lines.push(
@@ -240,7 +292,10 @@ export async function weightsAction(
   }
   if (report.achieved) {
     lines.push('margin                    target        achieved');
-    for (const a of report.achieved) lines.push(`${`${a.variable}${a.category !== null ? `=${a.category}` : ''}`.padEnd(25)} ${a.target.toFixed(2).padStart(12)} ${a.achieved.toFixed(2).padStart(15)}`);
+    for (const a of report.achieved)
+      lines.push(
+        `${`${a.variable}${a.category !== null ? `=${a.category}` : ''}`.padEnd(25)} ${a.target.toFixed(2).padStart(12)} ${a.achieved.toFixed(2).padStart(15)}`,
+      );
   }
   if (report.rakingIterations !== undefined) lines.push(`raking converged in ${report.rakingIterations} sweeps`);
   if (reps) lines.push(`replicate weights: ${reps.columns.length} (${reps.type}, scale ${reps.scale.toPrecision(6)}) as repw1..repw${reps.columns.length}`);

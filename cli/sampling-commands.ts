@@ -27,7 +27,10 @@ export function registerSamplingCommands(program: Command): void {
     .option('--poststratify <col=totals.csv>', 'post-stratify to population totals (CSV: category,total)')
     .option('--rake <col=totals.csv>', 'a raking margin (repeat the flag for each margin)', collect)
     .option('--tolerance <number>', 'raking: stop when every margin is within this relative error of its targets (default 1e-10)')
-    .option('--epsilon <number>', "raking: R's rule instead: stop when no cell of the margins moves by this much between sweeps (below 1: relative to the weight total)")
+    .option(
+      '--epsilon <number>',
+      "raking: R's rule instead: stop when no cell of the margins moves by this much between sweeps (below 1: relative to the weight total)",
+    )
     .option('--max-iterations <n>', 'raking: most sweeps (default 1000)')
     .addOption(new Option('--calibrate <method>', 'calibrate to totals (--totals)').choices(['linear', 'bounded', 'logit']))
     .option('--bounds <L,U>', 'bounds on the calibration ratio g (bounded, logit)')

@@ -12,7 +12,7 @@ export function registerUserCommands(program: Command): void {
   const users = program.command('users').description('accounts, on the server machine (settings: DATA_DIR, DATABASE_URL)');
   users
     .command('reset-password')
-    .description("set a new random password for a user, enable the account, end its sessions, and print the password once")
+    .description('set a new random password for a user, enable the account, end its sessions, and print the password once')
     .argument('<username>', 'the user name (admin for the first account)')
     .action(async (username: string) => {
       let config;

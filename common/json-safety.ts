@@ -28,7 +28,8 @@ export function jsonSafetyProblem(value: unknown, opts: { maxDepth?: number; tex
   while (stack.length) {
     const { v, path, depth } = stack.pop()!;
     if (typeof v === 'string') {
-      if (text && UNSTORABLE.test(v)) return { path: path || '(document)', message: 'contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored' };
+      if (text && UNSTORABLE.test(v))
+        return { path: path || '(document)', message: 'contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored' };
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
@@ -37,7 +38,8 @@ export function jsonSafetyProblem(value: unknown, opts: { maxDepth?: number; tex
       for (let k = 0; k < v.length; k++) stack.push({ v: v[k], path: childPath(path, k), depth: depth + 1 });
     } else {
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-        if (text && UNSTORABLE.test(k)) return { path: childPath(path, k.replace(UNSTORABLE, '?')), message: 'a field name contains a NUL character or an unpaired UTF-16 surrogate' };
+        if (text && UNSTORABLE.test(k))
+          return { path: childPath(path, k.replace(UNSTORABLE, '?')), message: 'a field name contains a NUL character or an unpaired UTF-16 surrogate' };
         stack.push({ v: x, path: childPath(path, k), depth: depth + 1 });
       }
     }

@@ -12,7 +12,9 @@ export function schemaChecker(schema: object, code: string): (value: unknown, so
   return (value, source) => {
     validate ??= new Ajv2020({ allErrors: true, strict: false }).compile(schema) as Validator;
     if (validate(value)) return;
-    const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as string[]).join(', ')})` : ''}`);
+    const problems = (validate.errors ?? []).map(
+      (e) => `${e.instancePath || '/'} ${e.message}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as string[]).join(', ')})` : ''}`,
+    );
     throw new InputError(code, `${source}: ${problems.join('; ')}`, source);
   };
 }

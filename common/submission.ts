@@ -24,9 +24,14 @@ export const SUBMISSION_ENVELOPE_SCHEMA = {
   required: ['instanceId', 'questionnaire', 'answers'],
   properties: {
     instanceId: { type: 'string', format: 'uuid' },
-        deprecatedId: { type: 'string', format: 'uuid' },
+    deprecatedId: { type: 'string', format: 'uuid' },
     assignmentId: { type: 'string', format: 'uuid' },
-    questionnaire: { type: 'object', additionalProperties: false, required: ['id', 'version'], properties: { id: { type: 'string', maxLength: 200 }, version: { type: 'string', maxLength: 100 } } },
+    questionnaire: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'version'],
+      properties: { id: { type: 'string', maxLength: 200 }, version: { type: 'string', maxLength: 100 } },
+    },
     answers: { type: 'object' },
     paradata: { type: 'object' },
     meta: { type: 'object' },

@@ -3,7 +3,18 @@ import path from 'node:path';
 import JSZip from 'jszip';
 import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../common/errors.js';
-import { cellText, csvHeader, designColumnsOf, parseCsvColumns, parseDatasetDesign, type Codebook, type ColumnRole, type DataTable, type Dataset, type DatasetDesign } from '../analysis/index.js';
+import {
+  cellText,
+  csvHeader,
+  designColumnsOf,
+  parseCsvColumns,
+  parseDatasetDesign,
+  type Codebook,
+  type ColumnRole,
+  type DataTable,
+  type Dataset,
+  type DatasetDesign,
+} from '../analysis/index.js';
 import { readCsvTable } from './read-table.js';
 
 /** A row of a level as the writers take it. */
@@ -94,7 +105,11 @@ export async function readDataset(location: string): Promise<Dataset> {
       throw new InputError('bad-zip', `${location}: not a readable zip (${(err as Error).message})`, location);
     }
     // A zip made from a folder may hold everything one folder down.
-    const prefix = zip.file('design.json') ? '' : (Object.keys(zip.files).find((n) => n.endsWith('/design.json'))?.slice(0, -'design.json'.length) ?? '');
+    const prefix = zip.file('design.json')
+      ? ''
+      : (Object.keys(zip.files)
+          .find((n) => n.endsWith('/design.json'))
+          ?.slice(0, -'design.json'.length) ?? '');
     const entry = (name: string) => {
       const f = zip.file(prefix + name);
       if (!f) throw new InputError('file-not-found', `${location} has no ${name}`, `${location}:${name}`);
@@ -123,16 +138,23 @@ export async function readDataset(location: string): Promise<Dataset> {
   }
   const design = parseDatasetDesign(parseJson(await readText('design.json'), 'design.json'));
   const codebookValue = parseJson(await readText('codebook.json'), 'codebook.json') as Codebook;
-  if (!codebookValue || !Array.isArray(codebookValue.variables)) throw new InputError('bad-dataset', 'codebook.json: needs a "variables" list', 'codebook.json');
+  if (!codebookValue || !Array.isArray(codebookValue.variables))
+    throw new InputError('bad-dataset', 'codebook.json: needs a "variables" list', 'codebook.json');
   const tables = new Map<string, DataTable>();
   for (const level of design.levels) {
     const cols = await header(level.file);
-    for (const k of level.keys) if (!cols.includes(k)) throw new InputError('unknown-column', `${level.file}: the key column "${k}" is missing`, `${level.file}, column ${k}`);
+    for (const k of level.keys)
+      if (!cols.includes(k)) throw new InputError('unknown-column', `${level.file}: the key column "${k}" is missing`, `${level.file}, column ${k}`);
     tables.set(level.name, await readTable(level.file, rolesFor(design, level, cols)));
   }
   const designTable = tables.get(design.designLevel)!;
   for (const c of designColumnsOf(design)) {
-    if (!designTable.columns.has(c)) throw new InputError('unknown-column', `design.json names column "${c}", which ${design.levels.find((l) => l.name === design.designLevel)!.file} does not have`, `design.json`);
+    if (!designTable.columns.has(c))
+      throw new InputError(
+        'unknown-column',
+        `design.json names column "${c}", which ${design.levels.find((l) => l.name === design.designLevel)!.file} does not have`,
+        `design.json`,
+      );
   }
   return { design, codebook: codebookValue, tables };
 }

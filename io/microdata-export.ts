@@ -86,9 +86,15 @@ export function exportMicrodata(input: Dataset, options: MicrodataExportOptions)
     };
   } else {
     const ids = new Set(input.codebook.variables.filter((v) => v.identifier).map((v) => v.variable));
-    const tables = new Map([...input.tables].map(([n, t]) => [n, { nRows: t.nRows, columns: new Map([...t.columns].filter(([c]) => !ids.has(c))) } as DataTable]));
+    const tables = new Map(
+      [...input.tables].map(([n, t]) => [n, { nRows: t.nRows, columns: new Map([...t.columns].filter(([c]) => !ids.has(c))) } as DataTable]),
+    );
     dataset = { ...input, tables, codebook: { ...input.codebook, variables: input.codebook.variables.filter((v) => !ids.has(v.variable)) } };
-    disclosure = { tier: 'analyst', droppedIdentifiers: [...ids], note: 'Analyst file: direct identifiers dropped; no other disclosure control (restricted use).' };
+    disclosure = {
+      tier: 'analyst',
+      droppedIdentifiers: [...ids],
+      note: 'Analyst file: direct identifiers dropped; no other disclosure control (restricted use).',
+    };
   }
   const files = new Map<string, ExportFile>();
   const designCols = designColumnsOf(dataset.design);
@@ -103,10 +109,21 @@ export function exportMicrodata(input: Dataset, options: MicrodataExportOptions)
     const base = level.file.replace(/\.csv$/, '');
     if (options.formats.includes('csv')) files.set(level.file, { columns, rows: () => tableRows(joined, columns) });
     if (options.formats.includes('dta')) {
-      files.set(`${base}.dta`, writeStata({ table: joined, variables: stataVariables(columns, joined, dataset.codebook, language), label: `${dataset.design.title ?? 'mdsurvey dataset'}: ${level.name} (${disclosure.tier})` }));
+      files.set(
+        `${base}.dta`,
+        writeStata({
+          table: joined,
+          variables: stataVariables(columns, joined, dataset.codebook, language),
+          label: `${dataset.design.title ?? 'mdsurvey dataset'}: ${level.name} (${disclosure.tier})`,
+        }),
+      );
     }
     stataDo.push(`use "${base}.dta", clear`, svysetLine(dataset.design), '');
-    rScript.push(`${base} <- ${options.formats.includes('dta') ? `read_dta("${base}.dta")` : `read.csv("${level.file}")`}`, svydesignCall(dataset.design, base).replace('design <-', `${base}_design <-`), '');
+    rScript.push(
+      `${base} <- ${options.formats.includes('dta') ? `read_dta("${base}.dta")` : `read.csv("${level.file}")`}`,
+      svydesignCall(dataset.design, base).replace('design <-', `${base}_design <-`),
+      '',
+    );
   }
   files.set('design.json', `${JSON.stringify(design, null, 2)}\n`);
   files.set('codebook.json', `${JSON.stringify(dataset.codebook, null, 1)}\n`);

@@ -15,7 +15,11 @@ export async function readCsvTable(file: string, columns: ReadonlyMap<string, Co
     size = st.size;
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError('file-not-found', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, file);
+    throw new InputError(
+      'file-not-found',
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+      file,
+    );
   }
   // Rows expected from the size and the first line's length, so the columns are allocated once.
   const head = readHead(file).subarray(0, 65536);
@@ -24,7 +28,10 @@ export async function readCsvTable(file: string, columns: ReadonlyMap<string, Co
   const parser = new ColumnarCsvParser(columns, expectedRows);
   const showProgress = process.stderr.isTTY && size > 20 * 1024 * 1024 && !process.env.CI;
   const bar = showProgress
-    ? new cliProgress.SingleBar({ format: 'reading {file} [{bar}] {percentage}% | {mb}/{totalMb} MB', stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar(
+        { format: 'reading {file} [{bar}] {percentage}% | {mb}/{totalMb} MB', stream: process.stderr, hideCursor: true, clearOnComplete: true },
+        cliProgress.Presets.shades_classic,
+      )
     : null;
   const mb = (b: number) => (b / 1048576).toFixed(0);
   bar?.start(size, 0, { file, mb: '0', totalMb: mb(size) });
@@ -46,7 +53,11 @@ export function readHead(file: string): Uint8Array {
   try {
     fd = fs.openSync(file, 'r');
   } catch (err) {
-    throw new InputError('file-not-found', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, file);
+    throw new InputError(
+      'file-not-found',
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+      file,
+    );
   }
   try {
     const buf = Buffer.alloc(1 << 20);

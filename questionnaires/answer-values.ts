@@ -80,7 +80,8 @@ export function typeProblem(field: FieldDef, answer: unknown): string | null {
     case 'amount': {
       const a = answer as { amount?: unknown; currency?: unknown };
       if (typeof a !== 'object' || typeof a.amount !== 'number' || !Number.isFinite(a.amount)) return 'must be {"amount": number, "currency": code}';
-      if (typeof a.currency !== 'string' || !(item.currencies ?? []).includes(a.currency)) return `the currency must be one of ${(item.currencies ?? []).join(', ')}`;
+      if (typeof a.currency !== 'string' || !(item.currencies ?? []).includes(a.currency))
+        return `the currency must be one of ${(item.currencies ?? []).join(', ')}`;
       return null;
     }
   }

@@ -16,7 +16,10 @@ export interface DefinitionProblem {
 export class QuestionnaireError extends InputError {
   readonly problems: DefinitionProblem[];
   constructor(problems: DefinitionProblem[]) {
-    super('invalid-questionnaire', `the questionnaire has ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    super(
+      'invalid-questionnaire',
+      `the questionnaire has ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+    );
     this.name = 'QuestionnaireError';
     this.problems = problems;
   }
@@ -188,11 +191,14 @@ export function compileQuestionnaire(doc: unknown, options: { trusted?: boolean 
     }
     if (item.kind === 'roster') {
       def.repeatCount = compile(def, 'repeat count', item.repeatCount, 'value');
-      if (item.repeatCount && item.rowsFrom) problems.push({ path: def.path, message: 'a roster takes its rows from a repeat count or from another roster, not both' });
+      if (item.repeatCount && item.rowsFrom)
+        problems.push({ path: def.path, message: 'a roster takes its rows from a repeat count or from another roster, not both' });
       if (item.rowsFrom) {
         const source = byName.get(item.rowsFrom.roster);
-        if (!source || source.item.kind !== 'roster') problems.push({ path: def.path, message: `rowsFrom names "${item.rowsFrom.roster}", which is not a roster` });
-        else if (source.scope !== def.scope) problems.push({ path: def.path, message: `rowsFrom roster "${item.rowsFrom.roster}" must be at the same level as "${def.name}"` });
+        if (!source || source.item.kind !== 'roster')
+          problems.push({ path: def.path, message: `rowsFrom names "${item.rowsFrom.roster}", which is not a roster` });
+        else if (source.scope !== def.scope)
+          problems.push({ path: def.path, message: `rowsFrom roster "${item.rowsFrom.roster}" must be at the same level as "${def.name}"` });
         else {
           def.rowsFrom = source.index;
           source.dependents.push(def.index);

@@ -65,7 +65,10 @@ function renameItem(item: Item, renames: Map<string, string>): Item {
   if (copy.kind === 'question' && typeof copy.required === 'string') copy.required = renameRefs(copy.required, renames);
   for (const k of TEXT_KEYS) if (copy[k] !== undefined) copy[k] = renameText(copy[k] as Text, renames);
   if (copy.kind === 'roster' && copy.rowsFrom) {
-    copy.rowsFrom = { roster: renames.get(copy.rowsFrom.roster) ?? copy.rowsFrom.roster, ...(copy.rowsFrom.filter ? { filter: renameRefs(copy.rowsFrom.filter, renames) } : {}) };
+    copy.rowsFrom = {
+      roster: renames.get(copy.rowsFrom.roster) ?? copy.rowsFrom.roster,
+      ...(copy.rowsFrom.filter ? { filter: renameRefs(copy.rowsFrom.filter, renames) } : {}),
+    };
   }
   if (copy.kind === 'group' || copy.kind === 'roster') copy.items = copy.items.map((i) => renameItem(i, renames));
   return copy;
@@ -123,13 +126,16 @@ export function composeQuestionnaire(host: Questionnaire, modules: readonly Modu
     for (const [listName, choices] of Object.entries(mod.choiceLists ?? {})) {
       const existing = out.choiceLists[listName];
       if (!existing) out.choiceLists[listName] = choices as Choice[];
-      else if (JSON.stringify(existing) !== JSON.stringify(choices)) problems.push(`module ${mod.id}: choice list "${listName}" differs from the host's list of that name`);
+      else if (JSON.stringify(existing) !== JSON.stringify(choices))
+        problems.push(`module ${mod.id}: choice list "${listName}" differs from the host's list of that name`);
     }
     for (const [k, v] of Object.entries(mod.settings ?? {})) {
       if (out.settings[k] === undefined) out.settings[k] = v;
-      else if (out.settings[k] !== v) problems.push(`module ${mod.id}: setting "${k}" is ${JSON.stringify(v)} but the host has ${JSON.stringify(out.settings[k])}`);
+      else if (out.settings[k] !== v)
+        problems.push(`module ${mod.id}: setting "${k}" is ${JSON.stringify(v)} but the host has ${JSON.stringify(out.settings[k])}`);
     }
-    for (const lang of mod.languages.available) if (!out.languages.available.includes(lang)) out.languages = { ...out.languages, available: [...out.languages.available, lang] };
+    for (const lang of mod.languages.available)
+      if (!out.languages.available.includes(lang)) out.languages = { ...out.languages, available: [...out.languages.available, lang] };
   }
   if (problems.length) throw new CompositionError(problems);
   out.id = options.id ?? `${host.id}-with-${modules.map((m) => m.id).join('-')}`;
@@ -138,7 +144,15 @@ export function composeQuestionnaire(host: Questionnaire, modules: readonly Modu
   const { module: _hostModule, ...hostMeta } = (host.meta ?? {}) as Record<string, unknown>;
   out.meta = {
     ...hostMeta,
-    composition: { host: { id: host.id, version: host.version }, modules: modules.map((m) => ({ id: m.id, version: m.version, referencePeriods: (m.meta?.module as { referencePeriods?: unknown } | undefined)?.referencePeriods })), mapping },
+    composition: {
+      host: { id: host.id, version: host.version },
+      modules: modules.map((m) => ({
+        id: m.id,
+        version: m.version,
+        referencePeriods: (m.meta?.module as { referencePeriods?: unknown } | undefined)?.referencePeriods,
+      })),
+      mapping,
+    },
   };
   if (Object.keys(out.choiceLists).length === 0) delete out.choiceLists;
   compileQuestionnaire(out);

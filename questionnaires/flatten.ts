@@ -28,7 +28,13 @@ export function identifierFields(q: CompiledQuestionnaire): Set<number> {
     const f = q.fields[i];
     for (const e of [f.calculation, f.defaultValue]) {
       if (!e || out.has(i)) continue;
-      if (e.refs.some((ref) => { const t = q.byName.get(ref); return t !== undefined && out.has(t.index); })) out.add(i);
+      if (
+        e.refs.some((ref) => {
+          const t = q.byName.get(ref);
+          return t !== undefined && out.has(t.index);
+        })
+      )
+        out.add(i);
     }
   }
   return out;
@@ -57,8 +63,16 @@ export function levelsOf(q: CompiledQuestionnaire): Level[] {
   const identifying = identifierFields(q);
   const visit = (scope: number, keys: string[]) => {
     const roster = scope === -1 ? null : q.fields[scope];
-    const fields = (q.fieldsOfScope.get(scope) ?? []).map((i) => q.fields[i]).filter((f) => f.item.kind === 'question' || f.item.kind === 'calculate' || f.item.kind === 'metadata');
-    levels.push({ name: roster ? roster.name : 'household', roster, keys, fields, identifiers: new Set(fields.filter((f) => identifying.has(f.index)).map((f) => f.name)) });
+    const fields = (q.fieldsOfScope.get(scope) ?? [])
+      .map((i) => q.fields[i])
+      .filter((f) => f.item.kind === 'question' || f.item.kind === 'calculate' || f.item.kind === 'metadata');
+    levels.push({
+      name: roster ? roster.name : 'household',
+      roster,
+      keys,
+      fields,
+      identifiers: new Set(fields.filter((f) => identifying.has(f.index)).map((f) => f.name)),
+    });
     for (const i of q.fieldsOfScope.get(scope) ?? []) {
       const f = q.fields[i];
       if (f.item.kind === 'roster') visit(f.index, [...keys, `${f.name}_key`]);
@@ -90,8 +104,12 @@ export function codebookOf(q: CompiledQuestionnaire): CodebookEntry[] {
         identifier: level.identifiers.has(f.name),
         quasiIdentifier: item.kind === 'question' && item.quasiIdentifier === true,
       };
-      if (f.choices && item.kind === 'question' && item.type !== 'country') entry.valueLabels = Object.fromEntries(f.choices.map((c) => [c.value, allLanguages(c.label, q)]));
-      if (item.kind === 'question' && item.type === 'country') entry.valueLabels = { _codes: { en: 'ISO 3166-1 alpha-3; THIS = this country, XXA = stateless, XXX = unknown; ISO 3166-3 codes for historical entities' } };
+      if (f.choices && item.kind === 'question' && item.type !== 'country')
+        entry.valueLabels = Object.fromEntries(f.choices.map((c) => [c.value, allLanguages(c.label, q)]));
+      if (item.kind === 'question' && item.type === 'country')
+        entry.valueLabels = {
+          _codes: { en: 'ISO 3166-1 alpha-3; THIS = this country, XXA = stateless, XXX = unknown; ISO 3166-3 codes for historical entities' },
+        };
       if (item.kind === 'question' && item.type === 'amount') entry.unit = `${f.name}_currency`;
       out.push(entry);
     }
@@ -111,7 +129,12 @@ export function columnsOf(level: Level, withIdentifiers: boolean): { name: strin
 }
 
 /** The rows one interview contributes to a level: values flattened (selections space-separated, amounts split). */
-export function flattenInterview(level: Level, interviewId: string, answers: Record<string, unknown>, withIdentifiers: boolean): Record<string, string | number>[] {
+export function flattenInterview(
+  level: Level,
+  interviewId: string,
+  answers: Record<string, unknown>,
+  withIdentifiers: boolean,
+): Record<string, string | number>[] {
   const cols = columnsOf(level, withIdentifiers);
   const path = levelPath(level);
   const rows: Record<string, string | number>[] = [];

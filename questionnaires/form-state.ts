@@ -87,7 +87,12 @@ export class FormState {
     }
     const field = this.q.byName.get(segments[segments.length - 1]);
     if (!field) throw new InputError('bad-path', `"${path}": no question "${segments[segments.length - 1]}"`, path);
-    if (field.scope !== row.scope) throw new InputError('bad-path', `"${path}": "${field.name}" is ${field.scope === -1 ? 'at the household level' : `in roster "${this.q.fields[field.scope].name}"`}`, path);
+    if (field.scope !== row.scope)
+      throw new InputError(
+        'bad-path',
+        `"${path}": "${field.name}" is ${field.scope === -1 ? 'at the household level' : `in roster "${this.q.fields[field.scope].name}"`}`,
+        path,
+      );
     return { field, row };
   }
 
@@ -220,7 +225,8 @@ export class FormState {
     const empty = answer === undefined || answer === null || answer === '' || (Array.isArray(answer) && answer.length === 0);
     if (empty) {
       const req = field.required === true || (field.required && typeof field.required === 'object' && toBoolean(this.evaluate(field, row, field.required)));
-      if (req) return { path: this.pathOf(field, row, 'index'), code: 'required', message: textIn(item.requiredMessage, lang, fallback) || 'an answer is required' };
+      if (req)
+        return { path: this.pathOf(field, row, 'index'), code: 'required', message: textIn(item.requiredMessage, lang, fallback) || 'an answer is required' };
       return null;
     }
     if (field.choiceFilter && field.choices) {
@@ -230,7 +236,11 @@ export class FormState {
       if (bad !== undefined) return { path: this.pathOf(field, row, 'index'), code: 'choice', message: `"${bad}" is not among the choices offered here` };
     }
     if (field.constraint && !toBoolean(this.evaluate(field, row, field.constraint))) {
-      return { path: this.pathOf(field, row, 'index'), code: 'constraint', message: interpolate(textIn(item.constraintMessage, lang, fallback), this, field, row) || `the answer does not satisfy ${item.constraint}` };
+      return {
+        path: this.pathOf(field, row, 'index'),
+        code: 'constraint',
+        message: interpolate(textIn(item.constraintMessage, lang, fallback), this, field, row) || `the answer does not satisfy ${item.constraint}`,
+      };
     }
     return null;
   }
@@ -278,7 +288,13 @@ export class FormState {
     const current = parent.children.get(roster.index) ?? [];
     const slots = this.q.slotsOfScope.get(roster.index)!;
     if (roster.repeatCount) {
-      const n = Math.max(0, Math.min(Math.trunc(toNumber(this.evaluate(roster, parent, roster.repeatCount))) || 0, rosterRowCap(roster.item as { maxRows?: number }, this.q.source.settings)));
+      const n = Math.max(
+        0,
+        Math.min(
+          Math.trunc(toNumber(this.evaluate(roster, parent, roster.repeatCount))) || 0,
+          rosterRowCap(roster.item as { maxRows?: number }, this.q.source.settings),
+        ),
+      );
       if (n === current.length) return false;
       const rows = current.slice(0, n);
       while (rows.length < n) rows.push(new Row(this.nextKey(), roster.index, parent, slots));
@@ -311,10 +327,11 @@ export class FormState {
     let grew = true;
     while (grew) {
       grew = false;
-      for (const f of this.q.fields) if (!out.has(f.index) && f.dependents.some((d) => out.has(d))) {
-        out.add(f.index);
-        grew = true;
-      }
+      for (const f of this.q.fields)
+        if (!out.has(f.index) && f.dependents.some((d) => out.has(d))) {
+          out.add(f.index);
+          grew = true;
+        }
     }
     return out;
   }
@@ -412,9 +429,15 @@ export class FormState {
   addRow(rosterName: string, parentPath?: string, key?: string): string {
     const roster = this.q.byName.get(rosterName);
     if (!roster || roster.item.kind !== 'roster') throw new InputError('bad-path', `"${rosterName}" is not a roster`, rosterName);
-    if (roster.repeatCount || roster.rowsFrom !== undefined) throw new InputError('rows-computed', `the rows of "${rosterName}" follow ${roster.repeatCount ? 'its repeat count' : `roster "${this.q.fields[roster.rowsFrom!].name}"`}; they cannot be added by hand`, rosterName);
+    if (roster.repeatCount || roster.rowsFrom !== undefined)
+      throw new InputError(
+        'rows-computed',
+        `the rows of "${rosterName}" follow ${roster.repeatCount ? 'its repeat count' : `roster "${this.q.fields[roster.rowsFrom!].name}"`}; they cannot be added by hand`,
+        rosterName,
+      );
     const parent = parentPath ? this.locate(`${parentPath}.${rosterName}`).row : this.root;
-    if (roster.scope !== parent.scope) throw new InputError('bad-path', `roster "${rosterName}" is not inside ${parentPath ?? 'the household level'}`, rosterName);
+    if (roster.scope !== parent.scope)
+      throw new InputError('bad-path', `roster "${rosterName}" is not inside ${parentPath ?? 'the household level'}`, rosterName);
     const rows = parent.children.get(roster.index) ?? [];
     const max = rosterRowCap(roster.item as { maxRows?: number }, this.q.source.settings);
     if (rows.length >= max) throw new InputError('too-many-rows', `roster "${rosterName}" allows at most ${max} rows`, rosterName);
@@ -432,7 +455,10 @@ export class FormState {
     const parent = parentPath ? this.locate(`${parentPath}.${rosterName}`).row : this.root;
     const rows = parent.children.get(roster.index) ?? [];
     if (!rows.some((r) => r.key === key)) throw new InputError('bad-path', `roster "${rosterName}" has no row "${key}"`, rosterName);
-    parent.children.set(roster.index, rows.filter((r) => r.key !== key));
+    parent.children.set(
+      roster.index,
+      rows.filter((r) => r.key !== key),
+    );
     this.evaluateAll();
   }
 
@@ -492,7 +518,11 @@ export class FormState {
         const field = this.q.byName.get(name);
         const path = prefix ? `${prefix}.${name}` : name;
         if (!field || field.scope !== row.scope) {
-          problems.push({ path, code: 'unknown-field', message: `"${name}" is not a question ${row.parent ? `of roster "${this.q.fields[row.scope].name}"` : 'at the household level'}` });
+          problems.push({
+            path,
+            code: 'unknown-field',
+            message: `"${name}" is not a question ${row.parent ? `of roster "${this.q.fields[row.scope].name}"` : 'at the household level'}`,
+          });
           continue;
         }
         const item = field.item;

@@ -3,18 +3,7 @@ export type Text = string | Record<string, string>;
 
 /** Answer types of questions. */
 export type QuestionType =
-  | 'text'
-  | 'integer'
-  | 'decimal'
-  | 'date'
-  | 'year'
-  | 'time'
-  | 'datetime'
-  | 'select_one'
-  | 'select_multiple'
-  | 'country'
-  | 'amount'
-  | 'acknowledge';
+  'text' | 'integer' | 'decimal' | 'date' | 'year' | 'time' | 'datetime' | 'select_one' | 'select_multiple' | 'country' | 'amount' | 'acknowledge';
 
 /** Fields the engine fills itself. */
 export type MetadataType = 'start' | 'end' | 'today' | 'deviceid' | 'enumerator';

@@ -1,4 +1,18 @@
-export type { Questionnaire, Item, Question, Note, Calculate, Metadata, Group, Roster, Choice, Text, QuestionType, MetadataType, ResponseDocument } from './format.js';
+export type {
+  Questionnaire,
+  Item,
+  Question,
+  Note,
+  Calculate,
+  Metadata,
+  Group,
+  Roster,
+  Choice,
+  Text,
+  QuestionType,
+  MetadataType,
+  ResponseDocument,
+} from './format.js';
 export { QUESTIONNAIRE_META_SCHEMA, metaSchemaProblems } from './meta-schema.js';
 export { compileQuestionnaire, QuestionnaireError, textIn } from './compile-questionnaire.js';
 export type { CompiledQuestionnaire, FieldDef, DefinitionProblem } from './compile-questionnaire.js';

@@ -162,8 +162,12 @@ function simplify(errors: ErrorObject[]): ErrorObject[] {
     // an error inside a branch whose "kind" const failed belongs to another kind: drop it
     const branch = /#\/\$defs\/(question|note|calculate|metadata|group|roster)\//.exec(e.schemaPath)?.[1];
     if (branch) {
-      const kindFailed = errors.some((x) => x.keyword === 'const' && x.instancePath === `${e.instancePath.replace(/\/[^/]*$/, '')}/kind` && x.schemaPath.includes(`/$defs/${branch}/`));
-      const selfKindFailed = errors.some((x) => x.keyword === 'const' && x.instancePath === `${e.instancePath}/kind` && x.schemaPath.includes(`/$defs/${branch}/`));
+      const kindFailed = errors.some(
+        (x) => x.keyword === 'const' && x.instancePath === `${e.instancePath.replace(/\/[^/]*$/, '')}/kind` && x.schemaPath.includes(`/$defs/${branch}/`),
+      );
+      const selfKindFailed = errors.some(
+        (x) => x.keyword === 'const' && x.instancePath === `${e.instancePath}/kind` && x.schemaPath.includes(`/$defs/${branch}/`),
+      );
       if (kindFailed || selfKindFailed) continue;
     }
     out.push(e);

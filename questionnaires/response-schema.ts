@@ -91,7 +91,10 @@ const validators = new WeakMap<CompiledQuestionnaire, ReturnType<typeof ajv.comp
 
 /** `/answers/members/3/age` -> `members[3].age` */
 function jsonPointerToPath(pointer: string): string {
-  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (parts[0] === 'answers') parts.shift();
   let out = '';
   for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
@@ -104,7 +107,11 @@ function jsonPointerToPath(pointer: string): string {
  * its path (`members[3].age`, rows from 0) and message; none means valid. Also returns the answers
  * as the engine would save them (calculations recomputed, answers that do not apply left out).
  */
-export function validateResponse(q: CompiledQuestionnaire, doc: unknown, options: FormOptions = {}): { problems: AnswerProblem[]; answers?: Record<string, unknown> } {
+export function validateResponse(
+  q: CompiledQuestionnaire,
+  doc: unknown,
+  options: FormOptions = {},
+): { problems: AnswerProblem[]; answers?: Record<string, unknown> } {
   let validate = validators.get(q);
   if (!validate) {
     // Without its $id: two compilations of the same version (a draft edited in place) must not collide in ajv.
@@ -150,7 +157,11 @@ function rowProblems(state: FormState, answers: Record<string, unknown>): Answer
       const missing = expected.filter((k) => !keySet.has(k));
       const extra = keys.filter((k) => !expectedSet.has(k));
       if (missing.length || extra.length) {
-        out.push({ path: field.name, code: 'rows', message: `rows must follow roster "${q.fields[field.rowsFrom].name}"${missing.length ? `; missing rows ${missing.join(', ')}` : ''}${extra.length ? `; rows ${extra.join(', ')} do not apply` : ''}` });
+        out.push({
+          path: field.name,
+          code: 'rows',
+          message: `rows must follow roster "${q.fields[field.rowsFrom].name}"${missing.length ? `; missing rows ${missing.join(', ')}` : ''}${extra.length ? `; rows ${extra.join(', ')} do not apply` : ''}`,
+        });
       }
     }
   }

@@ -9,7 +9,11 @@ function cellText(v: ExcelJS.CellValue): string {
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   if (v instanceof Date) return v.toISOString();
   if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((r) => r.text).join('').trim();
+    if ('richText' in v)
+      return v.richText
+        .map((r) => r.text)
+        .join('')
+        .trim();
     if ('formula' in v || 'sharedFormula' in v) return cellText((v as { result?: ExcelJS.CellValue }).result ?? '');
     if ('text' in v) return String((v as { text: unknown }).text).trim();
     if ('error' in v) return '';

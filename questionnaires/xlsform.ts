@@ -42,19 +42,65 @@ const METADATA: Record<string, 'start' | 'end' | 'today' | 'deviceid' | 'enumera
   username: 'enumerator',
 };
 const UNSUPPORTED_TYPES: Record<string, string> = {
-  geopoint: 'GPS location', geotrace: 'GPS trace', geoshape: 'GPS shape', image: 'photo', audio: 'audio recording', video: 'video',
-  'background-audio': 'background audio', file: 'file upload', barcode: 'barcode', range: 'range', rank: 'ranking',
-  select_one_from_file: 'choices from an external file', select_multiple_from_file: 'choices from an external file',
-  select_one_external: 'external choices', osm: 'OpenStreetMap question', 'phone number': 'a pyxform alias; use text with a constraint',
-  hidden: 'hidden field', 'xml-external': 'external XML', 'csv-external': 'external CSV', trigger: 'trigger', simserial: 'SIM serial',
-  subscriberid: 'subscriber id', phonenumber: 'device phone number', email: 'device e-mail', audit: 'audit log', 'start-geopoint': 'start location',
+  geopoint: 'GPS location',
+  geotrace: 'GPS trace',
+  geoshape: 'GPS shape',
+  image: 'photo',
+  audio: 'audio recording',
+  video: 'video',
+  'background-audio': 'background audio',
+  file: 'file upload',
+  barcode: 'barcode',
+  range: 'range',
+  rank: 'ranking',
+  select_one_from_file: 'choices from an external file',
+  select_multiple_from_file: 'choices from an external file',
+  select_one_external: 'external choices',
+  osm: 'OpenStreetMap question',
+  'phone number': 'a pyxform alias; use text with a constraint',
+  hidden: 'hidden field',
+  'xml-external': 'external XML',
+  'csv-external': 'external CSV',
+  trigger: 'trigger',
+  simserial: 'SIM serial',
+  subscriberid: 'subscriber id',
+  phonenumber: 'device phone number',
+  email: 'device e-mail',
+  audit: 'audit log',
+  'start-geopoint': 'start location',
 };
 /** Survey columns taken into the questionnaire (after normalising the header). */
-const KNOWN_COLUMNS = new Set(['type', 'name', 'label', 'hint', 'required', 'required_message', 'relevant', 'constraint', 'constraint_message', 'calculation', 'default', 'choice_filter', 'repeat_count', 'read_only', 'appearance']);
+const KNOWN_COLUMNS = new Set([
+  'type',
+  'name',
+  'label',
+  'hint',
+  'required',
+  'required_message',
+  'relevant',
+  'constraint',
+  'constraint_message',
+  'calculation',
+  'default',
+  'choice_filter',
+  'repeat_count',
+  'read_only',
+  'appearance',
+]);
 const HEADER_ALIASES: Record<string, string> = {
-  'list name': 'list_name', requiredmsg: 'required_message', 'required message': 'required_message', 'constraint message': 'constraint_message',
-  'choice filter': 'choice_filter', 'repeat count': 'repeat_count', 'read only': 'read_only', readonly: 'read_only', caption: 'label', value: 'name',
-  'jr:constraintmsg': 'constraint_message', 'jr:requiredmsg': 'required_message', bind: 'bind',
+  'list name': 'list_name',
+  requiredmsg: 'required_message',
+  'required message': 'required_message',
+  'constraint message': 'constraint_message',
+  'choice filter': 'choice_filter',
+  'repeat count': 'repeat_count',
+  'read only': 'read_only',
+  readonly: 'read_only',
+  caption: 'label',
+  value: 'name',
+  'jr:constraintmsg': 'constraint_message',
+  'jr:requiredmsg': 'required_message',
+  bind: 'bind',
 };
 
 /** `label::English (en)`, `label:English (en)`, `label::en` -> { column: 'label', language: 'en' }. */
@@ -88,7 +134,9 @@ export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form'): 
   const note = (lang: string | null) => {
     if (lang !== null && !languagesSeen.includes(lang)) languagesSeen.push(lang);
   };
-  for (const sheet of [survey, model.choices]) for (const h of sheet?.header ?? []) if (['label', 'hint', 'constraint_message', 'required_message'].includes(parseHeader(h).column)) note(parseHeader(h).language);
+  for (const sheet of [survey, model.choices])
+    for (const h of sheet?.header ?? [])
+      if (['label', 'hint', 'constraint_message', 'required_message'].includes(parseHeader(h).column)) note(parseHeader(h).language);
   const declaredDefault = settingsRow.default_language ? parseHeader(`label::${settingsRow.default_language}`).language! : null;
   const defaultLanguage = declaredDefault ?? languagesSeen[0] ?? 'default';
   if (!languagesSeen.includes(defaultLanguage)) languagesSeen.unshift(defaultLanguage);
@@ -127,7 +175,8 @@ export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form'): 
         if (['list_name', 'name', 'label'].includes(p.column)) continue;
         const v = cells[h];
         if (v === undefined || v === '') continue;
-        if (['image', 'audio', 'video', 'media'].includes(p.column)) throw new XlsformError(`choices row ${line}: media column "${h}" is not supported`, `choices row ${line}`);
+        if (['image', 'audio', 'video', 'media'].includes(p.column))
+          throw new XlsformError(`choices row ${line}: media column "${h}" is not supported`, `choices row ${line}`);
         properties[h.trim()] = v;
       }
       (choiceLists[listName] ??= []).push({ value, label, ...(Object.keys(properties).length ? { properties } : {}) });
@@ -146,18 +195,24 @@ export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form'): 
       const v = cells[h];
       if (v === undefined || v === '') continue;
       if (KNOWN_COLUMNS.has(p.column) || p.column.startsWith('mdsurvey::')) continue;
-      throw new XlsformError(`survey row ${line}: column "${h}" is not supported${['image', 'audio', 'video', 'media'].includes(p.column) ? ' (media)' : ''}`, `survey row ${line}`);
+      throw new XlsformError(
+        `survey row ${line}: column "${h}" is not supported${['image', 'audio', 'video', 'media'].includes(p.column) ? ' (media)' : ''}`,
+        `survey row ${line}`,
+      );
     }
     const type = rawType.toLowerCase();
     const here = stack[stack.length - 1];
     if (type === 'end group' || type === 'end_group' || type === 'end repeat' || type === 'end_repeat') {
       const kind = type.includes('repeat') ? 'repeat' : 'group';
-      if (stack.length === 1 || here.kind !== kind) throw new XlsformError(`survey row ${line}: "${rawType}" without a matching "begin ${kind}"`, `survey row ${line}`);
+      if (stack.length === 1 || here.kind !== kind)
+        throw new XlsformError(`survey row ${line}: "${rawType}" without a matching "begin ${kind}"`, `survey row ${line}`);
       stack.pop();
       continue;
     }
-    if (type.startsWith('begin loop') || type.startsWith('begin_loop')) throw new XlsformError(`survey row ${line}: "begin loop" is not supported; use a repeat`, `survey row ${line}`);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new XlsformError(`survey row ${line}: name "${name}" is not a valid variable name (letters, digits and _)`, `survey row ${line}`);
+    if (type.startsWith('begin loop') || type.startsWith('begin_loop'))
+      throw new XlsformError(`survey row ${line}: "begin loop" is not supported; use a repeat`, `survey row ${line}`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw new XlsformError(`survey row ${line}: name "${name}" is not a valid variable name (letters, digits and _)`, `survey row ${line}`);
     const common = {
       name,
       ...(cells.relevant ? { relevant: cells.relevant } : {}),
@@ -189,7 +244,13 @@ export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form'): 
       continue;
     }
     if (type === 'note') {
-      here.items.push({ kind: 'note', ...common, label: label ?? '', ...(textOf(cells, survey.header, 'hint') ? { hint: textOf(cells, survey.header, 'hint') } : {}), ...appearance });
+      here.items.push({
+        kind: 'note',
+        ...common,
+        label: label ?? '',
+        ...(textOf(cells, survey.header, 'hint') ? { hint: textOf(cells, survey.header, 'hint') } : {}),
+        ...appearance,
+      });
       continue;
     }
     if (type === 'calculate') {
@@ -201,7 +262,8 @@ export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form'): 
     let choices: string | undefined;
     const sel = /^(select_one|select_multiple|select one from|select all that apply from|select one|select multiple)\s+(\S+)(.*)$/.exec(type);
     if (sel) {
-      if (/or specify other/.test(sel[3] + type)) throw new XlsformError(`survey row ${line}: "or specify other" is not supported; add an "other" choice and a text question`, `survey row ${line}`);
+      if (/or specify other/.test(sel[3] + type))
+        throw new XlsformError(`survey row ${line}: "or specify other" is not supported; add an "other" choice and a text question`, `survey row ${line}`);
       if (sel[3].trim()) throw new XlsformError(`survey row ${line}: type "${rawType}" is not understood`, `survey row ${line}`);
       qtype = sel[1].includes('one') ? 'select_one' : 'select_multiple';
       choices = rawType.split(' ').pop();
@@ -216,7 +278,8 @@ export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form'): 
       const feature = UNSUPPORTED_TYPES[type] ?? UNSUPPORTED_TYPES[base] ?? UNSUPPORTED_TYPES[rawType.split(' ')[0]];
       throw new XlsformError(`survey row ${line}: question type "${rawType}"${feature ? ` (${feature})` : ''} is not supported`, `survey row ${line}`);
     }
-    if (choices && !choiceLists[choices]) throw new XlsformError(`survey row ${line}: choice list "${choices}" is not on the choices sheet`, `survey row ${line}`);
+    if (choices && !choiceLists[choices])
+      throw new XlsformError(`survey row ${line}: choice list "${choices}" is not on the choices sheet`, `survey row ${line}`);
     const required = cells.required?.trim();
     here.items.push({
       kind: 'question',
@@ -245,7 +308,9 @@ export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form'): 
     const open = stack[stack.length - 1];
     throw new XlsformError(`survey row ${open.line}: "begin ${open.kind}" ${open.name} is never closed`, `survey row ${open.line}`);
   }
-  const extraSettings = Object.fromEntries(Object.entries(settingsRow).filter(([k, v]) => !['form_title', 'form_id', 'version', 'default_language'].includes(k) && v !== ''));
+  const extraSettings = Object.fromEntries(
+    Object.entries(settingsRow).filter(([k, v]) => !['form_title', 'form_id', 'version', 'default_language'].includes(k) && v !== ''),
+  );
   const id = (settingsRow.form_id || fallbackId).trim();
   if (!/^[A-Za-z0-9_.-]+$/.test(id)) throw new XlsformError(`settings: form_id "${id}" must be letters, digits, _ . or -`, 'settings');
   return {
@@ -346,12 +411,31 @@ export function questionnaireToXlsform(q: Questionnaire): SheetModel {
     }
   };
   walk(q.items);
-  const surveyHeader = orderedHeader(rows, ['type', 'name', 'label', 'hint', 'required', 'required_message', 'relevant', 'constraint', 'constraint_message', 'calculation', 'default', 'choice_filter', 'repeat_count', 'read_only', 'appearance']);
+  const surveyHeader = orderedHeader(rows, [
+    'type',
+    'name',
+    'label',
+    'hint',
+    'required',
+    'required_message',
+    'relevant',
+    'constraint',
+    'constraint_message',
+    'calculation',
+    'default',
+    'choice_filter',
+    'repeat_count',
+    'read_only',
+    'appearance',
+  ]);
   // ODK needs the country list as choices; mdsurvey's importer leaves it out again.
   if (needCountries) {
     choiceLists[COUNTRY_LIST] = countryChoices(true).map((c) => {
       const names = c.label as Record<string, string>;
-      return { value: c.value, label: multilingual ? Object.fromEntries(langs.map((l) => [l, names[l] ?? names.en])) : (names[q.languages.default] ?? names.en) };
+      return {
+        value: c.value,
+        label: multilingual ? Object.fromEntries(langs.map((l) => [l, names[l] ?? names.en])) : (names[q.languages.default] ?? names.en),
+      };
     });
   }
   const choiceRows: Record<string, string>[] = [];
@@ -366,15 +450,28 @@ export function questionnaireToXlsform(q: Questionnaire): SheetModel {
   return {
     survey: toSheet(surveyHeader, rows),
     choices: toSheet(orderedHeader(choiceRows, ['list_name', 'name', 'label']), choiceRows),
-    settings: toSheet(['form_title', 'form_id', 'version', 'default_language', ...Object.keys((q.meta?.xlsform as { settings?: Record<string, string> } | undefined)?.settings ?? {})], [
-      {
-        form_title: typeof q.title === 'string' ? q.title : (q.title[q.languages.default] ?? Object.values(q.title)[0]),
-        form_id: q.id,
-        version: q.version,
-        default_language: multilingual ? (q.languages.names?.[q.languages.default] ? `${q.languages.names[q.languages.default]} (${q.languages.default})` : q.languages.default) : q.languages.default,
-        ...((q.meta?.xlsform as { settings?: Record<string, string> } | undefined)?.settings ?? {}),
-      },
-    ]),
+    settings: toSheet(
+      [
+        'form_title',
+        'form_id',
+        'version',
+        'default_language',
+        ...Object.keys((q.meta?.xlsform as { settings?: Record<string, string> } | undefined)?.settings ?? {}),
+      ],
+      [
+        {
+          form_title: typeof q.title === 'string' ? q.title : (q.title[q.languages.default] ?? Object.values(q.title)[0]),
+          form_id: q.id,
+          version: q.version,
+          default_language: multilingual
+            ? q.languages.names?.[q.languages.default]
+              ? `${q.languages.names[q.languages.default]} (${q.languages.default})`
+              : q.languages.default
+            : q.languages.default,
+          ...((q.meta?.xlsform as { settings?: Record<string, string> } | undefined)?.settings ?? {}),
+        },
+      ],
+    ),
   };
 }
 

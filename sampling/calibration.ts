@@ -34,7 +34,11 @@ function codeMargin(table: DataTable, margin: Margin): CodedMargin {
   const col = categoricalColumn(table, margin.variable, 'margin');
   const missingRow = col.codes.indexOf(-1);
   if (missingRow >= 0) {
-    throw new InputError('missing-value', `row ${missingRow + 1}: the calibration variable "${margin.variable}" is missing`, `row ${missingRow + 1}, column ${margin.variable}`);
+    throw new InputError(
+      'missing-value',
+      `row ${missingRow + 1}: the calibration variable "${margin.variable}" is missing`,
+      `row ${missingRow + 1}, column ${margin.variable}`,
+    );
   }
   const counts = new Int32Array(col.levels.length);
   for (const c of col.codes) counts[c]++;
@@ -42,17 +46,26 @@ function codeMargin(table: DataTable, margin: Margin): CodedMargin {
   col.levels.forEach((label, k) => {
     const t = margin.totals.get(label);
     if (t === undefined && counts[k] > 0) {
-      throw new InputError('margin-category-missing', `margin "${margin.variable}": category "${label}" is in the sample but has no population total`, margin.variable);
+      throw new InputError(
+        'margin-category-missing',
+        `margin "${margin.variable}": category "${label}" is in the sample but has no population total`,
+        margin.variable,
+      );
     }
     if (t !== undefined) {
-      if (!(t >= 0) || !Number.isFinite(t)) throw new InputError('bad-total', `margin "${margin.variable}": the total of "${label}" must be a non-negative number`, margin.variable);
+      if (!(t >= 0) || !Number.isFinite(t))
+        throw new InputError('bad-total', `margin "${margin.variable}": the total of "${label}" must be a non-negative number`, margin.variable);
       target[k] = t;
     }
   });
   for (const [label, t] of margin.totals) {
     const k = col.levels.indexOf(label);
     if ((k < 0 || counts[k] === 0) && t > 0) {
-      throw new InputError('margin-category-empty', `margin "${margin.variable}": category "${label}" has a population total of ${t} but no sample cases; collapse it with a neighbouring category`, margin.variable);
+      throw new InputError(
+        'margin-category-empty',
+        `margin "${margin.variable}": category "${label}" has a population total of ${t} but no sample cases; collapse it with a neighbouring category`,
+        margin.variable,
+      );
     }
   }
   return { variable: margin.variable, codes: col.codes, target, labels: col.levels };
@@ -177,7 +190,11 @@ export function rake(table: DataTable, weights: Float64Array, margins: readonly 
   const grand = coded.map((m) => m.target.reduce((s, t) => s + (Number.isNaN(t) ? 0 : t), 0));
   for (let j = 1; j < grand.length; j++) {
     if (Math.abs(grand[j] - grand[0]) > 1e-9 * Math.max(1, Math.abs(grand[0]))) {
-      throw new InputError('margins-disagree', `the margins' totals disagree: "${margins[0].variable}" sums to ${grand[0]} but "${margins[j].variable}" to ${grand[j]}`, margins[j].variable);
+      throw new InputError(
+        'margins-disagree',
+        `the margins' totals disagree: "${margins[0].variable}" sums to ${grand[0]} but "${margins[j].variable}" to ${grand[j]}`,
+        margins[j].variable,
+      );
     }
   }
   const maxIterations = options.maxIterations ?? 10;
@@ -355,7 +372,8 @@ export function calibrate(table: DataTable, weights: Float64Array, targets: Cali
   for (const [variable, total] of targets.numeric ?? []) {
     const v = numericColumn(table, variable, 'calibration');
     const bad = v.findIndex((x) => Number.isNaN(x));
-    if (bad >= 0) throw new InputError('missing-value', `row ${bad + 1}: the calibration variable "${variable}" is missing`, `row ${bad + 1}, column ${variable}`);
+    if (bad >= 0)
+      throw new InputError('missing-value', `row ${bad + 1}: the calibration variable "${variable}" is missing`, `row ${bad + 1}, column ${variable}`);
     columns.push(v);
     names.push({ variable, category: null });
     T.push(total);
@@ -423,7 +441,10 @@ export function calibrate(table: DataTable, weights: Float64Array, targets: Cali
     try {
       inv = inverse(G, p);
     } catch {
-      throw new InputError('calibration-singular', `calibration cannot reach the totals: the system is singular (${names.map((x) => x.category ?? x.variable).join(', ')} are collinear, or every weight is at a bound)`);
+      throw new InputError(
+        'calibration-singular',
+        `calibration cannot reach the totals: the system is singular (${names.map((x) => x.category ?? x.variable).join(', ')} are collinear, or every weight is at a bound)`,
+      );
     }
     for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) lambda[a] += inv[a * p + b] * (T[b] - t[b]);
     for (let i = 0; i < n; i++) {
@@ -475,4 +496,3 @@ function distance(method: CalibrationMethod, L: number, U: number): { value(u: n
     },
   };
 }
-

@@ -46,7 +46,12 @@ export function adjustForNonresponse(
   const disp = categoricalColumn(table, dispositionColumn, 'nonresponse');
   const kinds = disp.levels.map((l) => {
     const k = DISPOSITION_WORDS[l.trim().toLowerCase()];
-    if (!k) throw new InputError('bad-disposition', `column "${dispositionColumn}": "${l}" is not a disposition (respondent, nonrespondent, ineligible, unknown; or R, NR, IN, UK; or 1-4)`, dispositionColumn);
+    if (!k)
+      throw new InputError(
+        'bad-disposition',
+        `column "${dispositionColumn}": "${l}" is not a disposition (respondent, nonrespondent, ineligible, unknown; or R, NR, IN, UK; or 1-4)`,
+        dispositionColumn,
+      );
     return k;
   });
   const classCols = classColumns.map((c) => categoricalColumn(table, c, 'nonresponse class'));
@@ -54,9 +59,15 @@ export function adjustForNonresponse(
   const labels: string[] = [];
   const index = new Map<string, number>();
   for (let i = 0; i < n; i++) {
-    if (disp.codes[i] < 0) throw new InputError('missing-value', `row ${i + 1}: the disposition (column "${dispositionColumn}") is missing`, `row ${i + 1}, column ${dispositionColumn}`);
+    if (disp.codes[i] < 0)
+      throw new InputError(
+        'missing-value',
+        `row ${i + 1}: the disposition (column "${dispositionColumn}") is missing`,
+        `row ${i + 1}, column ${dispositionColumn}`,
+      );
     const parts = classCols.map((c) => {
-      if (c.codes[i] < 0) throw new InputError('missing-value', `row ${i + 1}: the weighting class (column "${c.name}") is missing`, `row ${i + 1}, column ${c.name}`);
+      if (c.codes[i] < 0)
+        throw new InputError('missing-value', `row ${i + 1}: the weighting class (column "${c.name}") is missing`, `row ${i + 1}, column ${c.name}`);
       return c.levels[c.codes[i]];
     });
     const key = parts.join(' / ') || 'all';
@@ -79,7 +90,11 @@ export function adjustForNonresponse(
   }
   for (const s of sums) {
     if (s.respondents === 0 && s.nonrespondents + s.unknown > 0) {
-      throw new InputError('class-without-respondents', `weighting class "${s.class}" has nonrespondents but no respondent: collapse it with a neighbouring class`, s.class);
+      throw new InputError(
+        'class-without-respondents',
+        `weighting class "${s.class}" has nonrespondents but no respondent: collapse it with a neighbouring class`,
+        s.class,
+      );
     }
     s.factor = s.respondents > 0 ? (s.respondents + s.nonrespondents + s.unknown) / s.respondents : 1;
   }

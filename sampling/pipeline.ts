@@ -26,7 +26,11 @@ export interface WeightingReport {
 }
 
 /** Runs the weighting steps on design weights; returns the final weights and a report of every step. */
-export function computeWeights(table: DataTable, designWeights: Float64Array, steps: WeightingSteps): { weights: Float64Array; report: WeightingReport; calibration?: CalibrationResult } {
+export function computeWeights(
+  table: DataTable,
+  designWeights: Float64Array,
+  steps: WeightingSteps,
+): { weights: Float64Array; report: WeightingReport; calibration?: CalibrationResult } {
   const report: WeightingReport = { steps: [{ step: 'design', diagnostics: weightDiagnostics(designWeights) }] };
   let w = designWeights;
   let calibration: CalibrationResult | undefined;
@@ -48,7 +52,11 @@ export function computeWeights(table: DataTable, designWeights: Float64Array, st
     w = calibration.weights;
     report.achieved = calibration.achieved;
     report.rakingIterations = calibration.iterations;
-    report.steps.push({ step: `rake ${steps.rake.map((m) => m.variable).join(', ')}`, diagnostics: weightDiagnostics(w), detail: { iterations: calibration.iterations } });
+    report.steps.push({
+      step: `rake ${steps.rake.map((m) => m.variable).join(', ')}`,
+      diagnostics: weightDiagnostics(w),
+      detail: { iterations: calibration.iterations },
+    });
   }
   if (steps.calibrate) {
     calibration = calibrate(table, w, steps.calibrate.targets, { method: steps.calibrate.method, bounds: steps.calibrate.bounds });

@@ -105,8 +105,10 @@ export function parseSampleDesign(value: unknown, source = 'design.json'): Sampl
   const [first, second] = design.stages;
   if (first.method === 'pps' && !first.size) throw new InputError('bad-design', `${source}: /stages/0 uses pps but names no "size" column`, source);
   const allocation = first.allocation ?? (first.strata ? 'proportional' : undefined);
-  if (allocation === 'fixed' && !first.fixed) throw new InputError('bad-design', `${source}: /stages/0 allocation "fixed" needs "fixed" sizes per stratum`, source);
-  if (allocation === 'neyman' && !first.stratumSd) throw new InputError('bad-design', `${source}: /stages/0 allocation "neyman" needs "stratumSd" per stratum`, source);
+  if (allocation === 'fixed' && !first.fixed)
+    throw new InputError('bad-design', `${source}: /stages/0 allocation "fixed" needs "fixed" sizes per stratum`, source);
+  if (allocation === 'neyman' && !first.stratumSd)
+    throw new InputError('bad-design', `${source}: /stages/0 allocation "neyman" needs "stratumSd" per stratum`, source);
   if (allocation !== 'fixed' && first.sampleSize === undefined) throw new InputError('bad-design', `${source}: /stages/0 needs "sampleSize"`, source);
   if (second && !second.by && Object.keys(second.quotas).some((k) => k !== 'all')) {
     throw new InputError('bad-design', `${source}: /stages/1 quotas per status need a "by" column; without one use { "all": m }`, source);

@@ -43,10 +43,11 @@ export function allocate(n: number, weights: readonly number[], caps: readonly n
   const open = new Set(weights.map((_, h) => h).filter((h) => caps[h] > 0));
   let remaining = n;
   // At least one unit per stratum so that every stratum is represented.
-  if (n >= open.size) for (const h of open) {
-    out[h] = 1;
-    remaining--;
-  }
+  if (n >= open.size)
+    for (const h of open) {
+      out[h] = 1;
+      remaining--;
+    }
   while (remaining > 0) {
     const active = [...open].filter((h) => out[h] < caps[h]);
     const total = active.reduce((s, h) => s + weights[h], 0);
@@ -95,13 +96,20 @@ function selectFirstStage(stage: FirstStage, frame: DataTable, rand: () => numbe
   const ids = categoricalColumn(frame, stage.id, 'first-stage id');
   const seen = new Int32Array(ids.levels.length);
   for (let i = 0; i < n; i++) {
-    if (ids.codes[i] < 0) throw new InputError('missing-value', `frame row ${i + 1}: the unit id (column "${stage.id}") is missing`, `row ${i + 1}, column ${stage.id}`);
-    if (seen[ids.codes[i]]++) throw new InputError('duplicate-id', `frame row ${i + 1}: unit "${ids.levels[ids.codes[i]]}" appears twice`, `row ${i + 1}, column ${stage.id}`);
+    if (ids.codes[i] < 0)
+      throw new InputError('missing-value', `frame row ${i + 1}: the unit id (column "${stage.id}") is missing`, `row ${i + 1}, column ${stage.id}`);
+    if (seen[ids.codes[i]]++)
+      throw new InputError('duplicate-id', `frame row ${i + 1}: unit "${ids.levels[ids.codes[i]]}" appears twice`, `row ${i + 1}, column ${stage.id}`);
   }
   const size = stage.method === 'pps' ? numericColumn(frame, stage.size!, 'measure of size') : null;
   if (size) {
     for (let i = 0; i < n; i++) {
-      if (!(size[i] >= 0)) throw new InputError('bad-size', `frame row ${i + 1}: the measure of size (column "${stage.size}") must be a non-negative number`, `row ${i + 1}, column ${stage.size}`);
+      if (!(size[i] >= 0))
+        throw new InputError(
+          'bad-size',
+          `frame row ${i + 1}: the measure of size (column "${stage.size}") must be a non-negative number`,
+          `row ${i + 1}, column ${stage.size}`,
+        );
     }
   }
   const strataCol = stage.strata ? categoricalColumn(frame, stage.strata, 'strata') : null;
@@ -109,7 +117,8 @@ function selectFirstStage(stage: FirstStage, frame: DataTable, rand: () => numbe
   const members: number[][] = labels.map(() => []);
   const labelIndex = new Map(labels.map((l, h) => [l, h]));
   for (let i = 0; i < n; i++) {
-    if (strataCol && strataCol.codes[i] < 0) throw new InputError('missing-value', `frame row ${i + 1}: the stratum (column "${stage.strata}") is missing`, `row ${i + 1}, column ${stage.strata}`);
+    if (strataCol && strataCol.codes[i] < 0)
+      throw new InputError('missing-value', `frame row ${i + 1}: the stratum (column "${stage.strata}") is missing`, `row ${i + 1}, column ${stage.strata}`);
     members[strataCol ? labelIndex.get(strataCol.levels[strataCol.codes[i]])! : 0].push(i);
   }
   const unitCount = members.map((m) => m.length);
@@ -125,7 +134,8 @@ function selectFirstStage(stage: FirstStage, frame: DataTable, rand: () => numbe
       if (v > selectable[h]) throw new InputError('sample-too-large', `stratum "${l}" has ${selectable[h]} selectable units but ${v} are asked for`, l);
       return v;
     });
-    for (const l of Object.keys(stage.fixed!)) if (!labelIndex.has(l)) throw new InputError('bad-design', `allocation "fixed" names stratum "${l}", which the frame does not have`, l);
+    for (const l of Object.keys(stage.fixed!))
+      if (!labelIndex.has(l)) throw new InputError('bad-design', `allocation "fixed" names stratum "${l}", which the frame does not have`, l);
   } else {
     const weights = labels.map((l, h) => {
       if (allocation === 'equal') return 1;
@@ -143,7 +153,8 @@ function selectFirstStage(stage: FirstStage, frame: DataTable, rand: () => numbe
   const rows: SelectedRow[] = [];
   const reports: StratumReport[] = [];
   labels.forEach((label, h) => {
-    const chosen: { i: number; pi: number; certain: boolean }[] = stage.method === 'pps' ? ppsSystematic(members[h], size!, nh[h], stage.certainty ?? true, rand) : srs(members[h], nh[h], rand);
+    const chosen: { i: number; pi: number; certain: boolean }[] =
+      stage.method === 'pps' ? ppsSystematic(members[h], size!, nh[h], stage.certainty ?? true, rand) : srs(members[h], nh[h], rand);
     let weightSum = 0;
     for (const c of chosen) {
       const row: SelectedRow = {};
@@ -157,7 +168,14 @@ function selectFirstStage(stage: FirstStage, frame: DataTable, rand: () => numbe
       rows.push(row);
       weightSum += 1 / c.pi;
     }
-    reports.push({ stratum: label, frameUnits: unitCount[h], frameSize: sizeTotal[h], allocated: nh[h], certainty: chosen.filter((c) => c.certain).length, weightSum });
+    reports.push({
+      stratum: label,
+      frameUnits: unitCount[h],
+      frameSize: sizeTotal[h],
+      allocated: nh[h],
+      certainty: chosen.filter((c) => c.certain).length,
+      weightSum,
+    });
   });
   return { rows, strata: reports };
 }
@@ -219,12 +237,16 @@ function selectSecondStage(first: FirstStage, stage: SecondStage, firstRows: Sel
   const byCluster = new Map<string, number[]>();
   const seenIds = new Set<string>();
   for (let i = 0; i < listing.nRows; i++) {
-    if (cluster.codes[i] < 0) throw new InputError('missing-value', `listing row ${i + 1}: the unit (column "${stage.cluster}") is missing`, `row ${i + 1}, column ${stage.cluster}`);
-    if (hhIds.codes[i] < 0) throw new InputError('missing-value', `listing row ${i + 1}: the household id (column "${stage.id}") is missing`, `row ${i + 1}, column ${stage.id}`);
-    if (status && status.codes[i] < 0) throw new InputError('missing-value', `listing row ${i + 1}: the screening status (column "${stage.by}") is missing`, `row ${i + 1}, column ${stage.by}`);
+    if (cluster.codes[i] < 0)
+      throw new InputError('missing-value', `listing row ${i + 1}: the unit (column "${stage.cluster}") is missing`, `row ${i + 1}, column ${stage.cluster}`);
+    if (hhIds.codes[i] < 0)
+      throw new InputError('missing-value', `listing row ${i + 1}: the household id (column "${stage.id}") is missing`, `row ${i + 1}, column ${stage.id}`);
+    if (status && status.codes[i] < 0)
+      throw new InputError('missing-value', `listing row ${i + 1}: the screening status (column "${stage.by}") is missing`, `row ${i + 1}, column ${stage.by}`);
     const c = cluster.levels[cluster.codes[i]];
     const key = `${c}\u0000${hhIds.levels[hhIds.codes[i]]}`;
-    if (seenIds.has(key)) throw new InputError('duplicate-id', `listing row ${i + 1}: household "${hhIds.levels[hhIds.codes[i]]}" of unit "${c}" is listed twice`, `row ${i + 1}`);
+    if (seenIds.has(key))
+      throw new InputError('duplicate-id', `listing row ${i + 1}: household "${hhIds.levels[hhIds.codes[i]]}" of unit "${c}" is listed twice`, `row ${i + 1}`);
     seenIds.add(key);
     const list = byCluster.get(c) ?? [];
     list.push(i);
@@ -233,7 +255,12 @@ function selectSecondStage(first: FirstStage, stage: SecondStage, firstRows: Sel
   const quotas = stage.quotas;
   if (status) {
     for (const s of Object.keys(quotas)) {
-      if (!status.levels.includes(s)) throw new InputError('bad-design', `the quota names status "${s}", which the listing's column "${stage.by}" never has (it has ${status.levels.join(', ')})`, s);
+      if (!status.levels.includes(s))
+        throw new InputError(
+          'bad-design',
+          `the quota names status "${s}", which the listing's column "${stage.by}" never has (it has ${status.levels.join(', ')})`,
+          s,
+        );
     }
   }
   const listingCols = textColumns(listing);

@@ -6,7 +6,11 @@ import { InputError } from '../common/errors.js';
  * spread the excess over the weights inside it in proportion, until nothing is out of range", found
  * exactly (bisection for the set of weights at a bound, then c in closed form). Zero weights stay zero.
  */
-export function trimWeights(weights: Float64Array, lower: number, upper: number): { weights: Float64Array; factor: number; trimmed: number; iterations: number } {
+export function trimWeights(
+  weights: Float64Array,
+  lower: number,
+  upper: number,
+): { weights: Float64Array; factor: number; trimmed: number; iterations: number } {
   if (!(lower >= 0) || !(upper > lower)) throw new InputError('bad-bounds', `trimming bounds must satisfy 0 <= lower < upper, got ${lower},${upper}`);
   const n = weights.length;
   let positive = 0;
@@ -23,7 +27,10 @@ export function trimWeights(weights: Float64Array, lower: number, upper: number)
     }
   }
   if (positive * upper < total * (1 - 1e-12) || positive * lower > total * (1 + 1e-12)) {
-    throw new InputError('bad-bounds', `no weights within ${lower},${upper} can keep the total ${total} over ${positive} cases (their mean is ${total / positive})`);
+    throw new InputError(
+      'bad-bounds',
+      `no weights within ${lower},${upper} can keep the total ${total} over ${positive} cases (their mean is ${total / positive})`,
+    );
   }
   const sumAt = (c: number) => {
     let s = 0;

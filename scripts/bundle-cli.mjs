@@ -10,22 +10,22 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 /** Bundles the CLI (and the indicator worker) into `outdir`; the test suite bundles it once per run too. */
 export async function bundleCli(outdir = path.join(root, 'dist/cli')) {
   await build({
-  // The indicator worker is its own entry: the server starts it as a worker thread (server/workers/indicators.ts).
-  entryPoints: [path.join(root, 'cli/bin.ts'), path.join(root, 'server/workers/indicators-worker.ts')],
-  outdir,
-  entryNames: '[name]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: true,
-  logLevel: 'warning',
-  external: ['pg', '@electric-sql/pglite', 'pino', 'pino-http', 'express', 'helmet', 'exceljs'],
-  loader: { '.json': 'json' },
-  // CommonJS dependencies inside an ESM bundle need require().
-  banner: { js: "import { createRequire as __mdsurveyCreateRequire } from 'node:module'; const require = __mdsurveyCreateRequire(import.meta.url);" },
-});
+    // The indicator worker is its own entry: the server starts it as a worker thread (server/workers/indicators.ts).
+    entryPoints: [path.join(root, 'cli/bin.ts'), path.join(root, 'server/workers/indicators-worker.ts')],
+    outdir,
+    entryNames: '[name]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    logLevel: 'warning',
+    external: ['pg', '@electric-sql/pglite', 'pino', 'pino-http', 'express', 'helmet', 'exceljs'],
+    loader: { '.json': 'json' },
+    // CommonJS dependencies inside an ESM bundle need require().
+    banner: { js: "import { createRequire as __mdsurveyCreateRequire } from 'node:module'; const require = __mdsurveyCreateRequire(import.meta.url);" },
+  });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) await bundleCli();

@@ -15,7 +15,11 @@ for (const lang of ['en', 'fr', 'es']) countries.registerLocale(require(`i18n-is
 const regionOf = new Map(require('world-countries').map((c) => [c.cca3 === 'UNK' || c.cca2 === 'XK' ? 'XKK' : c.cca3, c.region]));
 const list = Object.keys(countries.getAlpha3Codes())
   .sort()
-  .map((code) => ({ code, label: { en: countries.getName(code, 'en'), fr: countries.getName(code, 'fr'), es: countries.getName(code, 'es') }, region: regionOf.get(code) ?? missingRegion(code) }));
+  .map((code) => ({
+    code,
+    label: { en: countries.getName(code, 'en'), fr: countries.getName(code, 'fr'), es: countries.getName(code, 'es') },
+    region: regionOf.get(code) ?? missingRegion(code),
+  }));
 function missingRegion(code) {
   throw new Error(`world-countries has no region for ${code}`);
 }
@@ -23,7 +27,11 @@ const historical = [
   { code: 'SUHH', label: { en: 'USSR (former Soviet Union)', fr: 'URSS (ex-Union soviétique)', es: 'URSS (antigua Unión Soviética)' }, region: 'Europe' },
   { code: 'YUCS', label: { en: 'Yugoslavia (former)', fr: 'Yougoslavie (ex-)', es: 'Yugoslavia (antigua)' }, region: 'Europe' },
   { code: 'CSHH', label: { en: 'Czechoslovakia (former)', fr: 'Tchécoslovaquie (ex-)', es: 'Checoslovaquia (antigua)' }, region: 'Europe' },
-  { code: 'DDDE', label: { en: 'German Democratic Republic (former)', fr: 'République démocratique allemande (ex-)', es: 'República Democrática Alemana (antigua)' }, region: 'Europe' },
+  {
+    code: 'DDDE',
+    label: { en: 'German Democratic Republic (former)', fr: 'République démocratique allemande (ex-)', es: 'República Democrática Alemana (antigua)' },
+    region: 'Europe',
+  },
   { code: 'SCHH', label: { en: 'Serbia and Montenegro (former)', fr: 'Serbie-et-Monténégro (ex-)', es: 'Serbia y Montenegro (antigua)' }, region: 'Europe' },
 ];
 const special = [

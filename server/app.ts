@@ -85,7 +85,17 @@ export function createApp({ db, config, logger, clientDir }: AppDeps): Express {
   const window = 15 * 60_000;
   const tooMany = (_req: express.Request, res: express.Response) => sendProblem(res, 'too-many-attempts', 'too many sign-in attempts; wait 15 minutes');
   // Password spraying: at most N attempts per address whatever the user names ...
-  api.use('/auth/login', rateLimit({ windowMs: window, limit: config.loginAttemptsPerAddress ?? 100, standardHeaders: 'draft-7', legacyHeaders: false, keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''), handler: tooMany }));
+  api.use(
+    '/auth/login',
+    rateLimit({
+      windowMs: window,
+      limit: config.loginAttemptsPerAddress ?? 100,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
+      handler: tooMany,
+    }),
+  );
   // ... and password guessing: at most M per address and user name. The key holds a short hash of the
   // name, never the name itself, so the limiter's memory stays small whatever is sent.
   api.use(
@@ -95,7 +105,11 @@ export function createApp({ db, config, logger, clientDir }: AppDeps): Express {
       limit: config.loginAttemptsPerWindow ?? 20,
       standardHeaders: 'draft-7',
       legacyHeaders: false,
-      keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${createHash('sha256').update(typeof req.body?.username === 'string' ? req.body.username.slice(0, 100) : '').digest('base64url').slice(0, 16)}`,
+      keyGenerator: (req) =>
+        `${ipKeyGenerator(req.ip ?? '')}|${createHash('sha256')
+          .update(typeof req.body?.username === 'string' ? req.body.username.slice(0, 100) : '')
+          .digest('base64url')
+          .slice(0, 16)}`,
       handler: tooMany,
     }),
   );

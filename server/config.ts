@@ -40,7 +40,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     databaseUrl,
     logLevel: logLevel as LogLevel,
     bodyLimitBytes: parseInteger(env.BODY_LIMIT ?? String(5 * 1024 * 1024), 'BODY_LIMIT', 1024, 1024 * 1024 * 1024),
-    trustProxy: env.TRUST_PROXY?.trim() ? env.TRUST_PROXY.split(',').map((x) => x.trim()).filter(Boolean) : false,
+    trustProxy: env.TRUST_PROXY?.trim()
+      ? env.TRUST_PROXY.split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : false,
     sessionLimits: {
       idleMinutes: parseInteger(env.SESSION_IDLE_MINUTES ?? '1440', 'SESSION_IDLE_MINUTES', 1, 525_600),
       maxHours: parseInteger(env.SESSION_MAX_HOURS ?? '336', 'SESSION_MAX_HOURS', 1, 8_760),

@@ -7,7 +7,16 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { stringify } from 'csv-stringify';
-import { designRoleOf, parseDatasetDesign, tableFromRecords, type Codebook, type DataTable, type Dataset, type DatasetDesign, type DatasetLevel } from '../analysis/index.js';
+import {
+  designRoleOf,
+  parseDatasetDesign,
+  tableFromRecords,
+  type Codebook,
+  type DataTable,
+  type Dataset,
+  type DatasetDesign,
+  type DatasetLevel,
+} from '../analysis/index.js';
 import { codebookOf, flattenInterview, levelsOf, type CodebookEntry, type CompiledQuestionnaire, type Level } from '../questionnaires/index.js';
 import type { Database } from './db/index.js';
 import { levelColumns, type LevelRow } from '../io/dataset-files.js';
@@ -72,10 +81,21 @@ export interface SurveyDatasetOptions {
  * variables (identifiers, and values computed from them, only when allowed) and the case-data fields of
  * the assignments, each with its declared role (undeclared ones are identifiers).
  */
-export async function surveyDatasetDescription(db: Database, surveyId: string, q: CompiledQuestionnaire, opts: SurveyDatasetOptions): Promise<{ design: DatasetDesign; codebook: Codebook; caseColumns: string[] }> {
+export async function surveyDatasetDescription(
+  db: Database,
+  surveyId: string,
+  q: CompiledQuestionnaire,
+  opts: SurveyDatasetOptions,
+): Promise<{ design: DatasetDesign; codebook: Codebook; caseColumns: string[] }> {
   const d = opts.settings.design ?? {};
-  const questionVariables = new Set(codebookOf(q).filter((v) => v.level === 'household').map((v) => v.variable));
-  const caseColumns = (await caseFieldNames(db, surveyId)).filter((c) => !questionVariables.has(c) && c !== 'interview_id' && (opts.withIdentifiers || caseFieldRole(c, opts.settings) !== 'identifier'));
+  const questionVariables = new Set(
+    codebookOf(q)
+      .filter((v) => v.level === 'household')
+      .map((v) => v.variable),
+  );
+  const caseColumns = (await caseFieldNames(db, surveyId)).filter(
+    (c) => !questionVariables.has(c) && c !== 'interview_id' && (opts.withIdentifiers || caseFieldRole(c, opts.settings) !== 'identifier'),
+  );
   const design = parseDatasetDesign({
     format: 'mdsurvey-dataset/1',
     title: `${q.source.title ? (typeof q.source.title === 'string' ? q.source.title : (q.source.title.en ?? q.source.id)) : q.source.id} ${q.source.version}`,
@@ -138,7 +158,12 @@ export function levelRows(level: Level, row: InterviewRow, withIdentifiers: bool
  * level, the declared case data on the household rows, design.json and the codebook. Interviews are
  * read in keyset pages, so the request loop is free between pages.
  */
-export async function surveyDataset(db: Database, surveyId: string, q: CompiledQuestionnaire, opts: SurveyDatasetOptions): Promise<{ dataset: Dataset; rows: Record<string, LevelRow[]> }> {
+export async function surveyDataset(
+  db: Database,
+  surveyId: string,
+  q: CompiledQuestionnaire,
+  opts: SurveyDatasetOptions,
+): Promise<{ dataset: Dataset; rows: Record<string, LevelRow[]> }> {
   const { design, codebook, rows } = await surveyRows(db, surveyId, q, opts);
   const tables = new Map<string, DataTable>();
   for (const level of design.levels) tables.set(level.name, tableFromRecords(rows[level.name], levelColumns(design, codebook, level.name, rows[level.name])));
@@ -146,7 +171,12 @@ export async function surveyDataset(db: Database, surveyId: string, q: CompiledQ
 }
 
 /** The dataset's description and its rows per level, without the analysis tables (a worker builds those). */
-export async function surveyRows(db: Database, surveyId: string, q: CompiledQuestionnaire, opts: SurveyDatasetOptions): Promise<{ design: DatasetDesign; codebook: Codebook; rows: Record<string, LevelRow[]> }> {
+export async function surveyRows(
+  db: Database,
+  surveyId: string,
+  q: CompiledQuestionnaire,
+  opts: SurveyDatasetOptions,
+): Promise<{ design: DatasetDesign; codebook: Codebook; rows: Record<string, LevelRow[]> }> {
   const { design, codebook, caseColumns } = await surveyDatasetDescription(db, surveyId, q, opts);
   const levels = levelsOf(q);
   const rows: Record<string, LevelRow[]> = Object.fromEntries(levels.map((l) => [l.name, []]));
@@ -163,14 +193,23 @@ export async function surveyRows(db: Database, surveyId: string, q: CompiledQues
  * flat whatever the survey size, and each answer is parsed once. `spreadsheet` neutralises text that
  * Excel would run as a formula (see spreadsheet-safety.ts).
  */
-export async function datasetZipStream(db: Database, surveyId: string, q: CompiledQuestionnaire, opts: SurveyDatasetOptions & { spreadsheet?: boolean }): Promise<Readable> {
+export async function datasetZipStream(
+  db: Database,
+  surveyId: string,
+  q: CompiledQuestionnaire,
+  opts: SurveyDatasetOptions & { spreadsheet?: boolean },
+): Promise<Readable> {
   const { design, codebook, caseColumns } = await surveyDatasetDescription(db, surveyId, q, opts);
   const levels = levelsOf(q);
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'mdsurvey-zip-'));
   try {
     const writers = design.levels.map((spec) => {
       const level = levels.find((l) => l.name === spec.name)!;
-      const csv = stringify({ header: true, columns: levelColumns(design, codebook, level.name, []), cast: opts.spreadsheet ? { string: neutraliseFormula } : {} });
+      const csv = stringify({
+        header: true,
+        columns: levelColumns(design, codebook, level.name, []),
+        cast: opts.spreadsheet ? { string: neutraliseFormula } : {},
+      });
       const file = path.join(dir, spec.file);
       const done = pipeline(csv, fs.createWriteStream(file));
       return { spec, level, csv, file, done };
@@ -188,7 +227,10 @@ export async function datasetZipStream(db: Database, surveyId: string, q: Compil
     await Promise.all(writers.map((w) => w.done));
     const zip = new yazl.ZipFile();
     zip.addBuffer(Buffer.from(`${JSON.stringify(design, null, 2)}\n`), 'design.json');
-    zip.addBuffer(Buffer.from(`${JSON.stringify({ ...codebook, ...(opts.spreadsheet ? { csvFormulaGuard: FORMULA_NOTE } : {}) }, null, 1)}\n`), 'codebook.json');
+    zip.addBuffer(
+      Buffer.from(`${JSON.stringify({ ...codebook, ...(opts.spreadsheet ? { csvFormulaGuard: FORMULA_NOTE } : {}) }, null, 1)}\n`),
+      'codebook.json',
+    );
     for (const w of writers) zip.addFile(w.file, w.spec.file);
     zip.end();
     const out = zip.outputStream as Readable;

@@ -92,7 +92,14 @@ export function anonymise(dataset: Dataset, options: AnonymiseOptions = {}): { d
   const vars = dataset.codebook.variables;
   const identifiers = new Set(vars.filter((v) => v.identifier).map((v) => v.variable));
   const metadata = new Set(vars.filter((v) => v.type === 'metadata').map((v) => v.variable));
-  const report: AnonymisationReport = { tier: 'public-use', droppedIdentifiers: [...identifiers], droppedMetadata: [...metadata], replacedCodes: [], recoded: [], kAnonymity: [] };
+  const report: AnonymisationReport = {
+    tier: 'public-use',
+    droppedIdentifiers: [...identifiers],
+    droppedMetadata: [...metadata],
+    replacedCodes: [],
+    recoded: [],
+    kAnonymity: [],
+  };
   const tables = new Map<string, DataTable>();
   for (const [name, t] of dataset.tables) tables.set(name, dropColumns(t, new Set([...identifiers, ...metadata])));
 
@@ -107,7 +114,14 @@ export function anonymise(dataset: Dataset, options: AnonymiseOptions = {}): { d
     const map = codeMap(seen, prefix, rand);
     for (const [name, t] of tables) {
       const c = t.columns.get(column);
-      if (c) tables.set(name, replaceColumn(t, recodeText(c, (v) => map.get(v) ?? null)));
+      if (c)
+        tables.set(
+          name,
+          replaceColumn(
+            t,
+            recodeText(c, (v) => map.get(v) ?? null),
+          ),
+        );
     }
     report.replacedCodes.push(column);
   };
@@ -144,7 +158,12 @@ export function anonymise(dataset: Dataset, options: AnonymiseOptions = {}): { d
         return `region:${countryRegion(s) ?? 'Other'}`;
       });
       tables.set(v.level, replaceColumn(t, recoded));
-      report.recoded.push({ variable: v.variable, level: v.level, rule: `countries with fewer than ${rare} records -> "region:<world region>"`, records: changed });
+      report.recoded.push({
+        variable: v.variable,
+        level: v.level,
+        rule: `countries with fewer than ${rare} records -> "region:<world region>"`,
+        records: changed,
+      });
     }
   }
 
@@ -167,12 +186,22 @@ export function anonymise(dataset: Dataset, options: AnonymiseOptions = {}): { d
 }
 
 /** Local suppression to k-anonymity: suppressible keys of `table`, fixed keys read from `joined` (same rows). */
-export function kAnonymise(table: DataTable, joined: DataTable, suppressible: string[], fixed: string[], k: number, protect: readonly string[] = []): { table: DataTable; report: KAnonymityReport } {
+export function kAnonymise(
+  table: DataTable,
+  joined: DataTable,
+  suppressible: string[],
+  fixed: string[],
+  k: number,
+  protect: readonly string[] = [],
+): { table: DataTable; report: KAnonymityReport } {
   const n = table.nRows;
   const values = new Map<string, (string | null)[]>();
   for (const c of [...suppressible, ...fixed]) {
     const col = (suppressible.includes(c) ? table : joined).columns.get(c)!;
-    values.set(c, Array.from({ length: n }, (_, i) => cellText(col, i)));
+    values.set(
+      c,
+      Array.from({ length: n }, (_, i) => cellText(col, i)),
+    );
   }
   const keys = [...suppressible, ...fixed];
   // A suppressed value matches every value (sdcMicro's convention): an intruder cannot tell which it was.
@@ -201,11 +230,13 @@ export function kAnonymise(table: DataTable, joined: DataTable, suppressible: st
   // Greedy local suppression: in each risky record, blank the key value that is rarest in the file (the one
   // that singles the record out most), protected variables only when nothing else is left; recount, and
   // repeat, at most one pass per suppressible key.
-  const frequency = new Map(suppressible.map((c) => {
-    const counts = new Map<string, number>();
-    for (const v of values.get(c)!) if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
-    return [c, counts];
-  }));
+  const frequency = new Map(
+    suppressible.map((c) => {
+      const counts = new Map<string, number>();
+      for (const v of values.get(c)!) if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
+      return [c, counts];
+    }),
+  );
   let current = before;
   for (let pass = 0; pass < suppressible.length && current.length; pass++) {
     for (const i of current) {

@@ -37,7 +37,8 @@ const hidden = (s: CellStatus) => s === 'suppressed' || s === 'complementary';
 export function suppressTable(grid: CountGrid, t: DisclosureThresholds): SuppressionResult {
   const R = grid.rowMargins.length;
   const C = grid.colMargins.length;
-  const primary = (n: number, cv: number | null | undefined): CellStatus => (n > 0 && n < t.minCases ? 'suppressed' : n > 0 && (n < t.flagCases || (cv != null && cv > t.maxRse)) ? 'flagged' : 'published');
+  const primary = (n: number, cv: number | null | undefined): CellStatus =>
+    n > 0 && n < t.minCases ? 'suppressed' : n > 0 && (n < t.flagCases || (cv != null && cv > t.maxRse)) ? 'flagged' : 'published';
   // The extended table: rows 0..R-1 cells with column C the row margin; row R the column margins and total.
   const n: number[][] = [...grid.cells.map((row, r) => [...row, grid.rowMargins[r]]), [...grid.colMargins, grid.total]];
   const s: CellStatus[][] = n.map((row, r) => row.map((v, c) => primary(v, r < R && c < C ? grid.cv?.[r]?.[c] : null)));
@@ -59,7 +60,7 @@ export function suppressTable(grid: CountGrid, t: DisclosureThresholds): Suppres
     s[r][c] = 'complementary';
     complementary++;
   };
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const lines: [number, number][][] = [];
     for (let r = 0; r <= R; r++) lines.push(Array.from({ length: C + 1 }, (_, c) => [r, c] as [number, number]));

@@ -13,7 +13,8 @@ export function svysetLine(design: DatasetDesign): string {
     const fay = r.type === 'Fay' ? ` fay(${r.rho ?? 0.3})` : '';
     const mse = r.mse ? ' mse' : '';
     // Stata takes one multiplier for all replicates; per-stratum JKn factors need jkrweight(..., multiplier()) per stratum.
-    if (r.rscales && new Set(r.rscales).size > 1) return `* per-replicate factors (rscales) differ: declare them with svyset ..., jkrweight(COLS, multiplier(#)) per stratum\nsvyset [pweight=${design.weights}], ${method}rweight(${r.columns.join(' ')})${fay}${mse} vce(${method === 'jk1' ? 'jackknife' : method})`;
+    if (r.rscales && new Set(r.rscales).size > 1)
+      return `* per-replicate factors (rscales) differ: declare them with svyset ..., jkrweight(COLS, multiplier(#)) per stratum\nsvyset [pweight=${design.weights}], ${method}rweight(${r.columns.join(' ')})${fay}${mse} vce(${method === 'jk1' ? 'jackknife' : method})`;
     return `svyset [pweight=${design.weights}], ${method}rweight(${r.columns.join(' ')})${fay}${mse} vce(${method === 'jk1' ? 'jackknife' : method})`;
   }
   const ids = design.ids ?? [];
@@ -34,7 +35,12 @@ export function svydesignCall(design: DatasetDesign, data = 'data'): string {
   if (design.replicates) {
     const r = design.replicates;
     const type = r.type === 'bootstrap' ? 'bootstrap' : r.type === 'other' ? 'other' : r.type;
-    const args = [`weights = ~${design.weights}`, `repweights = "^(${r.columns.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&')).join('|')})$"`, `type = "${type}"`, `data = ${data}`];
+    const args = [
+      `weights = ~${design.weights}`,
+      `repweights = "^(${r.columns.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&')).join('|')})$"`,
+      `type = "${type}"`,
+      `data = ${data}`,
+    ];
     if (r.scale !== undefined) args.push(`scale = ${r.scale}`, `rscales = ${r.rscales ? `c(${r.rscales.join(', ')})` : '1'}`);
     if (r.type === 'Fay') args.push(`rho = ${r.rho ?? 0.3}`);
     if (r.mse) args.push('mse = TRUE');

@@ -29,7 +29,28 @@ const DOUBLE_MISSING_BITS = 0x7fe0000000000000n;
 const LONG_MISSING = 2147483621;
 const LONG_MAX = 2147483620;
 const STATA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,31}$/;
-const RESERVED = new Set(['_all', '_b', 'byte', '_coef', '_cons', 'double', 'float', 'if', 'in', 'int', 'long', '_n', '_N', '_pi', '_pred', '_rc', '_skip', 'strL', 'using', 'with']);
+const RESERVED = new Set([
+  '_all',
+  '_b',
+  'byte',
+  '_coef',
+  '_cons',
+  'double',
+  'float',
+  'if',
+  'in',
+  'int',
+  'long',
+  '_n',
+  '_N',
+  '_pi',
+  '_pred',
+  '_rc',
+  '_skip',
+  'strL',
+  'using',
+  'with',
+]);
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 class Bytes {
@@ -101,7 +122,8 @@ interface Plan {
 function plan(input: StataInput): Plan[] {
   const enc = new TextEncoder();
   return input.variables.map((v) => {
-    if (!STATA_NAME.test(v.name) || RESERVED.has(v.name)) throw new InputError('bad-stata-name', `"${v.name}" is not a valid Stata variable name (letters, digits, _; at most 32 characters)`, v.name);
+    if (!STATA_NAME.test(v.name) || RESERVED.has(v.name))
+      throw new InputError('bad-stata-name', `"${v.name}" is not a valid Stata variable name (letters, digits, _; at most 32 characters)`, v.name);
     const col = input.table.columns.get(v.name);
     if (!col) throw new InputError('unknown-column', `no column "${v.name}" to write`, v.name);
     if (col.kind === 'number') {
@@ -109,12 +131,18 @@ function plan(input: StataInput): Plan[] {
       const whole = values.every((x) => Number.isNaN(x) || (Number.isInteger(x) && Math.abs(x) <= LONG_MAX));
       if (v.valueLabels && whole) {
         return {
-          name: v.name, type: TYPE_LONG, width: 4, format: '%12.0g',
+          name: v.name,
+          type: TYPE_LONG,
+          width: 4,
+          format: '%12.0g',
           write: (row, view, _b, o) => view.setInt32(o, Number.isNaN(values[row]) ? LONG_MISSING : values[row], true),
         };
       }
       return {
-        name: v.name, type: TYPE_DOUBLE, width: 8, format: '%10.0g',
+        name: v.name,
+        type: TYPE_DOUBLE,
+        width: 8,
+        format: '%10.0g',
         write: (row, view, _b, o) => (Number.isNaN(values[row]) ? view.setBigUint64(o, DOUBLE_MISSING_BITS, true) : view.setFloat64(o, values[row], true)),
       };
     }
@@ -123,12 +151,20 @@ function plan(input: StataInput): Plan[] {
     for (let i = 0; i < col.codes.length; i++) {
       const c = col.codes[i];
       if (c < 0) continue;
-      if (encoded[c].length > MAX_STR) throw new InputError('value-too-long', `row ${i + 1}, column ${v.name}: ${encoded[c].length} bytes, more than Stata's str${MAX_STR}`, `row ${i + 1}, column ${v.name}`);
+      if (encoded[c].length > MAX_STR)
+        throw new InputError(
+          'value-too-long',
+          `row ${i + 1}, column ${v.name}: ${encoded[c].length} bytes, more than Stata's str${MAX_STR}`,
+          `row ${i + 1}, column ${v.name}`,
+        );
       width = Math.max(width, encoded[c].length);
     }
     const codes = col.codes;
     return {
-      name: v.name, type: width, width, format: `%${Math.min(width, 244)}s`,
+      name: v.name,
+      type: width,
+      width,
+      format: `%${Math.min(width, 244)}s`,
       write: (row, _view, bytes, o) => {
         if (codes[row] >= 0) bytes.set(encoded[codes[row]], o);
       },

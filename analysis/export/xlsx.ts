@@ -23,12 +23,38 @@ export async function indicatorWorkbook(report: IndicatorReport, suppress: boole
   const domains = [...new Set(report.rows.map((r) => r.domain))];
   for (const domain of domains) {
     const ws = wb.addWorksheet(domain);
-    header(ws, ['indicator', 'label', 'category', 'group', ...report.by, 'estimate', 'se', 'ci low', 'ci high', 'n', `difference vs ${report.reference ?? '-'}`, 'difference se', 'p', 'flags']);
+    header(ws, [
+      'indicator',
+      'label',
+      'category',
+      'group',
+      ...report.by,
+      'estimate',
+      'se',
+      'ci low',
+      'ci high',
+      'n',
+      `difference vs ${report.reference ?? '-'}`,
+      'difference se',
+      'p',
+      'flags',
+    ]);
     for (const r of (suppress ? publishedRows(report.rows) : report.rows).filter((x) => x.domain === domain)) {
       ws.addRow([
-        r.id, r.label, r.category ?? '', r.group, ...report.by.map((b) => r.by[b] ?? ''),
-        r.estimate, r.se, r.ci?.[0], r.ci?.[1], r.n,
-        r.difference?.estimate, r.difference?.se, r.difference?.p, r.flags.join(' '),
+        r.id,
+        r.label,
+        r.category ?? '',
+        r.group,
+        ...report.by.map((b) => r.by[b] ?? ''),
+        r.estimate,
+        r.se,
+        r.ci?.[0],
+        r.ci?.[1],
+        r.n,
+        r.difference?.estimate,
+        r.difference?.se,
+        r.difference?.p,
+        r.flags.join(' '),
       ]);
     }
     ws.getColumn(2).width = 50;
@@ -42,15 +68,15 @@ export async function indicatorWorkbook(report: IndicatorReport, suppress: boole
   return new Uint8Array(await wb.xlsx.writeBuffer());
 }
 
-
-
 /** A tabulation as a workbook: one sheet per table (counts and percentages with se, margins, flags), then notes. */
 export async function tabulationWorkbook(tab: DatasetTabulation, labels: Record<string, string> = {}, suppress = true): Promise<Uint8Array> {
   const value = (e: WeightedEntry, pick: (e: WeightedEntry) => number): number | string => (suppress && HIDDEN.has(e.status) ? 'x' : pick(e));
   const wb = new ExcelJS.Workbook();
   wb.creator = 'mdsurvey';
   tab.tables.forEach((t, i) => {
-    const byText = Object.entries(t.by).map(([k, v]) => `${k} ${v}`).join(', ');
+    const byText = Object.entries(t.by)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
     const ws = wb.addWorksheet(`${i + 1} ${byText || 'all'}`.replace(/[*?:\\/[\]]/g, '-').slice(0, 31));
     ws.addRow([`${tab.title}${byText ? ` (${byText})` : ''}`]).font = { bold: true };
     ws.addRow([`rows: ${labels[tab.rows] ?? tab.rows}; columns: ${labels[tab.cols] ?? tab.cols}; weighted counts (estimated population), x = suppressed`]);
@@ -58,13 +84,32 @@ export async function tabulationWorkbook(tab: DatasetTabulation, labels: Record<
     const colName = (c: string | null) => (c === null ? 'Total' : (tab.valueLabels.cols[c] ?? c));
     header(ws, [tab.rows, ...t.colLevels.map(colName), 'Total']);
     const cell = (r: string, c: string) => t.cells.find((e) => e.row === r && e.col === c)!;
-    for (const r of t.rowLevels) ws.addRow([rowName(r), ...t.colLevels.map((c) => value(cell(r, c), (e) => e.count.estimate)), value(t.rowMargins.find((e) => e.row === r)!, (e) => e.count.estimate)]);
+    for (const r of t.rowLevels)
+      ws.addRow([
+        rowName(r),
+        ...t.colLevels.map((c) => value(cell(r, c), (e) => e.count.estimate)),
+        value(
+          t.rowMargins.find((e) => e.row === r)!,
+          (e) => e.count.estimate,
+        ),
+      ]);
     ws.addRow(['Total', ...t.colMargins.map((e) => value(e, (x) => x.count.estimate)), value(t.total, (e) => e.count.estimate)]);
     ws.addRow([]);
     header(ws, ['row', 'column', 'n', 'count', 'count se', 'count ci low', 'count ci high', 'percent', 'percent se', 'status']);
     for (const e of [...t.cells, ...t.rowMargins, ...t.colMargins, t.total]) {
       const hide = suppress && HIDDEN.has(e.status);
-      ws.addRow([rowName(e.row), colName(e.col), hide ? null : e.n, hide ? null : e.count.estimate, hide ? null : e.count.se, hide ? null : e.count.ci[0], hide ? null : e.count.ci[1], hide ? null : e.percent.estimate, hide ? null : e.percent.se, e.status]);
+      ws.addRow([
+        rowName(e.row),
+        colName(e.col),
+        hide ? null : e.n,
+        hide ? null : e.count.estimate,
+        hide ? null : e.count.se,
+        hide ? null : e.count.ci[0],
+        hide ? null : e.count.ci[1],
+        hide ? null : e.percent.estimate,
+        hide ? null : e.percent.se,
+        e.status,
+      ]);
     }
     if (t.test) ws.addRow([`Rao-Scott F = ${t.test.f.toFixed(3)} on ${t.test.ndf.toFixed(2)} and ${t.test.ddf.toFixed(2)} df, p = ${t.test.p.toPrecision(3)}`]);
   });

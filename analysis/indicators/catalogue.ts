@@ -120,7 +120,11 @@ export function parseCatalogue(value: unknown, source = 'catalogue'): IndicatorC
     if (ids.has(ind.id)) throw new InputError('bad-catalogue', `${where}: the id is used twice`, where);
     ids.add(ind.id);
     if (ind.statistic === 'ratio' ? !ind.numerator || !ind.denominator || ind.variable : !ind.variable || ind.numerator || ind.denominator) {
-      throw new InputError('bad-catalogue', `${where}: a ${ind.statistic} needs ${ind.statistic === 'ratio' ? '"numerator" and "denominator"' : '"variable"'} and nothing else`, where);
+      throw new InputError(
+        'bad-catalogue',
+        `${where}: a ${ind.statistic} needs ${ind.statistic === 'ratio' ? '"numerator" and "denominator"' : '"variable"'} and nothing else`,
+        where,
+      );
     }
     if (ind.categories && ind.statistic !== 'proportion') throw new InputError('bad-catalogue', `${where}: "categories" goes with a proportion`, where);
     for (const key of ['universe', 'variable', 'numerator', 'denominator'] as const) if (ind[key]) compileExpression(ind[key]!, `${where} ${key}`);
@@ -171,7 +175,8 @@ export function prepareDataset(input: Dataset, cat: IndicatorCatalogue): Prepare
   const tables = new Map(dataset.tables);
   for (const level of dataset.design.levels) {
     const t = tables.get(level.name);
-    if (t && level.parent !== null && !t.columns.has(`${level.name}_line`)) tables.set(level.name, withColumn(t, { kind: 'number', name: `${level.name}_line`, values: lineNumbers(t, level) }));
+    if (t && level.parent !== null && !t.columns.has(`${level.name}_line`))
+      tables.set(level.name, withColumn(t, { kind: 'number', name: `${level.name}_line`, values: lineNumbers(t, level) }));
   }
   dataset = { ...dataset, tables };
   const skipped: PreparedDataset['skipped'] = [];

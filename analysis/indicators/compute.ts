@@ -78,7 +78,11 @@ export interface IndicatorOptions {
 export function designOfLevel(dataset: Dataset, table: DataTable): SurveyDesign {
   let design = buildDesign(table, designSpecOf(dataset.design));
   const rep = dataset.design.replicates;
-  if (rep) design = withReplicates(design, givenReplicates(table, rep.columns, { type: rep.type, scale: rep.scale, rscales: rep.rscales, rho: rep.rho, mse: rep.mse }));
+  if (rep)
+    design = withReplicates(
+      design,
+      givenReplicates(table, rep.columns, { type: rep.type, scale: rep.scale, rscales: rep.rscales, rho: rep.rho, mse: rep.mse }),
+    );
   return design;
 }
 
@@ -99,7 +103,11 @@ function linearise(design: SurveyDesign, ind: IndicatorDefinition, y: Float64Arr
  */
 export function publishedRows(rows: readonly IndicatorRow[]): IndicatorRow[] {
   return rows.map((r) =>
-    r.flags.includes('suppressed') ? { ...r, estimate: null, se: null, ci: null, cv: null, difference: null } : r.flags.includes('difference-suppressed') ? { ...r, difference: null } : r,
+    r.flags.includes('suppressed')
+      ? { ...r, estimate: null, se: null, ci: null, cv: null, difference: null }
+      : r.flags.includes('difference-suppressed')
+        ? { ...r, difference: null }
+        : r,
   );
 }
 
@@ -119,12 +127,18 @@ export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, optio
   let reference: string | null = null;
   const tableCache = new Map<string, { table: DataTable; design: SurveyDesign }>();
   const indicators = options.only ? cat.indicators.filter((i) => options.only!.includes(i.id)) : cat.indicators;
-  if (options.only) for (const id of options.only) if (!cat.indicators.some((i) => i.id === id)) throw new InputError('unknown-indicator', `no indicator "${id}" in the catalogue`, id);
+  if (options.only)
+    for (const id of options.only)
+      if (!cat.indicators.some((i) => i.id === id)) throw new InputError('unknown-indicator', `no indicator "${id}" in the catalogue`, id);
   const missingBy = new Set<string>();
   // An identifier never groups published estimates: its values would be printed as group labels.
   for (const name of [options.compare, ...by]) {
     if (name && dataset.codebook.variables.some((v) => v.variable === name && v.identifier)) {
-      throw new InputError('identifier-grouping', `"${name}" is an identifier; estimates cannot be grouped by it`, name === options.compare ? '--compare' : '--by');
+      throw new InputError(
+        'identifier-grouping',
+        `"${name}" is an identifier; estimates cannot be grouped by it`,
+        name === options.compare ? '--compare' : '--by',
+      );
     }
   }
 
@@ -174,7 +188,12 @@ export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, optio
       const order = sortedLevelOrder(g.levels);
       const refName = options.reference ?? (g.levels.includes('H0') ? 'H0' : g.levels[order[0]]);
       const ref = g.levels.indexOf(refName);
-      if (ref < 0) throw new InputError('unknown-level', `--reference "${refName}" is not a level of ${options.compare} (${order.map((o) => g.levels[o]).join(', ')})`, '--reference');
+      if (ref < 0)
+        throw new InputError(
+          'unknown-level',
+          `--reference "${refName}" is not a level of ${options.compare} (${order.map((o) => g.levels[o]).join(', ')})`,
+          '--reference',
+        );
       reference = refName;
       for (const o of order) groups.push({ name: g.levels[o], codes: new Set([o]) });
       referenceIndex = groups.findIndex((gr) => gr.name === refName);
@@ -207,7 +226,16 @@ export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, optio
         });
         groups.forEach((gr, gi) => {
           const lin = lins[gi];
-          const base = { id: ind.id, category: outcome.category, domain: ind.domain, unit: ind.unit, statistic: ind.statistic, label: ind.label[lang] ?? ind.label.en, group: gr.name, by: combo.labels };
+          const base = {
+            id: ind.id,
+            category: outcome.category,
+            domain: ind.domain,
+            unit: ind.unit,
+            statistic: ind.statistic,
+            label: ind.label[lang] ?? ind.label.en,
+            group: gr.name,
+            by: combo.labels,
+          };
           if (!lin) {
             rows.push({ ...base, estimate: null, se: null, ci: null, df: null, n: 0, cv: null, difference: null, flags: ['no-cases'] });
             return;
@@ -236,7 +264,11 @@ function numeric(col: ReturnType<typeof evaluateColumn>, id: string): Float64Arr
 }
 
 /** One domain per combination of by-levels among the universe's rows (sorted), or the whole population. */
-function byCombinations(cols: ReturnType<typeof categoricalColumn>[], n: number, universe: Uint8Array | null): { rows: Uint8Array | null; labels: Record<string, string> }[] {
+function byCombinations(
+  cols: ReturnType<typeof categoricalColumn>[],
+  n: number,
+  universe: Uint8Array | null,
+): { rows: Uint8Array | null; labels: Record<string, string> }[] {
   if (cols.length === 0) return [{ rows: null, labels: {} }];
   let combos: { rows: Uint8Array | null; labels: Record<string, string> }[] = [{ rows: null, labels: {} }];
   for (const col of cols) {

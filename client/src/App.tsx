@@ -16,15 +16,27 @@ export function App() {
   useEffect(() => onUserChange(() => setUser(deviceUser())), []);
   return (
     <div className="shell">
-      <a className="skip" href="#main">Skip to content</a>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
       <header className="topbar">
         <span className="brand">mdsurvey</span>
         <nav aria-label="Main">
-          <NavLink to="/" end>Home</NavLink>
+          <NavLink to="/" end>
+            Home
+          </NavLink>
           <NavLink to="/fieldwork">Fieldwork</NavLink>
           <NavLink to="/review">Review</NavLink>
           {user ? (
-            <button type="button" className="link" onClick={() => void logout().catch(() => undefined).finally(() => navigate('/login'))}>
+            <button
+              type="button"
+              className="link"
+              onClick={() =>
+                void logout()
+                  .catch(() => undefined)
+                  .finally(() => navigate('/login'))
+              }
+            >
               Sign out ({user.username})
             </button>
           ) : (

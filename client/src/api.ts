@@ -97,12 +97,18 @@ export interface Assignment {
 
 export const listSurveys = async () => (await call<{ surveys: Survey[] }>('GET', '/surveys')).surveys;
 export const listAssignments = async (surveyId: string) => (await call<{ assignments: Assignment[] }>('GET', `/surveys/${surveyId}/assignments`)).assignments;
-export const getQuestionnaire = async (surveyId: string, version: string) => (await call<{ questionnaire: unknown }>('GET', `/surveys/${surveyId}/questionnaires/${encodeURIComponent(version)}`)).questionnaire;
+export const getQuestionnaire = async (surveyId: string, version: string) =>
+  (await call<{ questionnaire: unknown }>('GET', `/surveys/${surveyId}/questionnaires/${encodeURIComponent(version)}`)).questionnaire;
 
 /** Sends one submission; null when the network failed (the outbox retries). */
 export async function sendSubmission(surveyId: string, submission: unknown): Promise<SendResult> {
   try {
-    const res = await fetch(`/api/v1/surveys/${surveyId}/submissions`, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(submission) });
+    const res = await fetch(`/api/v1/surveys/${surveyId}/submissions`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(submission),
+    });
     return { status: res.status, body: await res.json().catch(() => null) };
   } catch {
     return null;
@@ -121,7 +127,9 @@ export interface ReturnedSubmission {
 /** The enumerator's interviews the supervisor rejected (current versions only). */
 export async function listReturned(surveyId: string): Promise<ReturnedSubmission[]> {
   const list = (await call<{ submissions: { instanceId: string }[] }>('GET', `/surveys/${surveyId}/submissions?state=rejected`)).submissions;
-  return Promise.all(list.map(async (s) => (await call<{ submission: ReturnedSubmission }>('GET', `/surveys/${surveyId}/submissions/${s.instanceId}`)).submission));
+  return Promise.all(
+    list.map(async (s) => (await call<{ submission: ReturnedSubmission }>('GET', `/surveys/${surveyId}/submissions/${s.instanceId}`)).submission),
+  );
 }
 
 /** A submission as listed for review. */
@@ -135,11 +143,17 @@ export interface SubmissionSummary {
 }
 
 /** Submissions of a survey in one review state (a supervisor sees the team's, HQ everyone's). */
-export const listSubmissions = async (surveyId: string, state: string) => (await call<{ submissions: SubmissionSummary[] }>('GET', `/surveys/${surveyId}/submissions?state=${encodeURIComponent(state)}`)).submissions;
+export const listSubmissions = async (surveyId: string, state: string) =>
+  (await call<{ submissions: SubmissionSummary[] }>('GET', `/surveys/${surveyId}/submissions?state=${encodeURIComponent(state)}`)).submissions;
 
 /** One submission with its answers. */
 export const getSubmission = async (surveyId: string, instanceId: string) =>
-  (await call<{ submission: SubmissionSummary & { answers: Record<string, unknown>; review: { comments: Record<string, string>; note?: string } | null } }>('GET', `/surveys/${surveyId}/submissions/${instanceId}`)).submission;
+  (
+    await call<{ submission: SubmissionSummary & { answers: Record<string, unknown>; review: { comments: Record<string, string>; note?: string } | null } }>(
+      'GET',
+      `/surveys/${surveyId}/submissions/${instanceId}`,
+    )
+  ).submission;
 
 /** Approves or rejects a submission, with comments per question path and a note. */
 export const reviewSubmission = async (surveyId: string, instanceId: string, action: 'approve' | 'reject', comments: Record<string, string>, note: string) =>

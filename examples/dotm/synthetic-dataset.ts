@@ -84,12 +84,26 @@ export function interview(hh: Household): { household: Row; members: Row[]; emig
   for (let line = 1; line <= size; line++) {
     const relation = line === 1 ? '1' : line === 2 && headMarried && !femaleHead ? '2' : rand() < 0.8 ? '3' : pick(rand, ['4', '5', '6', '7', '8', '9']);
     const sex = line === 1 ? (femaleHead ? '2' : '1') : relation === '2' ? '2' : rand() < 0.5 ? '1' : '2';
-    const age = line === 1 ? 25 + Math.floor(rand() * 50) : relation === '2' ? 20 + Math.floor(rand() * 45) : relation === '3' ? Math.floor(rand() * 26) : Math.floor(rand() * 80);
+    const age =
+      line === 1
+        ? 25 + Math.floor(rand() * 50)
+        : relation === '2'
+          ? 20 + Math.floor(rand() * 45)
+          : relation === '3'
+            ? Math.floor(rand() * 26)
+            : Math.floor(rand() * 80);
     const foreign = rand() < 0.05;
     const birth = foreign ? pick(rand, FOREIGN) : 'THIS';
     const m: Row = {
-      interview_id: id, members_key: `m${line}`, name: `Person ${hh.id}/${line}`, sex, age, relation,
-      usual_resident: '1', country_birth: birth, citizenship: foreign && rand() < 0.6 ? birth : 'THIS',
+      interview_id: id,
+      members_key: `m${line}`,
+      name: `Person ${hh.id}/${line}`,
+      sex,
+      age,
+      relation,
+      usual_resident: '1',
+      country_birth: birth,
+      citizenship: foreign && rand() < 0.6 ? birth : 'THIS',
       is_immigrant: foreign ? 1 : 0,
     };
     if (age >= 12) m.marital = line === 1 ? (headMarried ? '2' : pick(rand, ['1', '3', '4'])) : relation === '2' ? '2' : age >= 20 && rand() < 0.5 ? '2' : '1';
@@ -98,19 +112,40 @@ export function interview(hh: Household): { household: Row; members: Row[]; emig
       returnerPlaced = true;
       const left = 2005 + Math.floor(rand() * 15);
       const back = Math.min(2025, left + 1 + Math.floor(rand() * 6));
-      Object.assign(m, { rm_lived_abroad: '1', rm_country: pick(rand, DESTINATIONS), rm_year_left: left, rm_year_returned: back, rm_months: 6 + Math.floor(rand() * 60), rm_worked: yes(rand() < 0.7), rm_reason_return: pick(rand, ['work', 'family', 'study', 'forced', 'other']), rm_savings: yes(rand() < 0.4), rm_plans_leave: yes(rand() < 0.3) });
+      Object.assign(m, {
+        rm_lived_abroad: '1',
+        rm_country: pick(rand, DESTINATIONS),
+        rm_year_left: left,
+        rm_year_returned: back,
+        rm_months: 6 + Math.floor(rand() * 60),
+        rm_worked: yes(rand() < 0.7),
+        rm_reason_return: pick(rand, ['work', 'family', 'study', 'forced', 'other']),
+        rm_savings: yes(rand() < 0.4),
+        rm_plans_leave: yes(rand() < 0.3),
+      });
       m.is_return_migrant = 1;
       if (m.rm_worked === '1') {
         m.rm_occupation = pick(rand, ['5', '7', '8', '9']);
         const earnings = Math.round(800 + rand() * 2500);
         const cost = Math.round(earnings * (0.3 + rand() * 2.5));
-        Object.assign(m, { lm_cost: cost, lm_cost_currency: currency, lm_first_month: earnings, lm_first_month_currency: currency, lm_cost_ratio: cost / earnings });
+        Object.assign(m, {
+          lm_cost: cost,
+          lm_cost_currency: currency,
+          lm_first_month: earnings,
+          lm_first_month_currency: currency,
+          lm_cost_ratio: cost / earnings,
+        });
       }
     } else if (age >= 15 && hh.returnMigrant) {
       m.rm_lived_abroad = '0';
       m.is_return_migrant = 0;
     } else m.is_return_migrant = 0;
-    if (foreign) Object.assign(m, { im_year_arrival: 1990 + Math.floor(rand() * 35), im_prev_country: birth, im_reason: pick(rand, ['work', 'seek_work', 'family', 'study', 'forced']) });
+    if (foreign)
+      Object.assign(m, {
+        im_year_arrival: 1990 + Math.floor(rand() * 35),
+        im_prev_country: birth,
+        im_reason: pick(rand, ['work', 'seek_work', 'family', 'study', 'forced']),
+      });
     const insured = rand() < (hh.emigrants ? 0.55 : 0.4);
     const ill = rand() < 0.15;
     m.h_insured = yes(insured);
@@ -148,7 +183,12 @@ export function interview(hh: Household): { household: Row; members: Row[]; emig
           }
         }
       }
-      if (worked) Object.assign(m, { l_occupation: pick(rand, ['1', '2', '3', '4', '5', '6', '7', '8', '9']), l_hours: 10 + Math.floor(rand() * 50), l_earnings: Math.round(200 + rand() * 3000) });
+      if (worked)
+        Object.assign(m, {
+          l_occupation: pick(rand, ['1', '2', '3', '4', '5', '6', '7', '8', '9']),
+          l_hours: 10 + Math.floor(rand() * 50),
+          l_earnings: Math.round(200 + rand() * 3000),
+        });
       m.l_in_labour_force = inLf ? 1 : 0;
     }
     m.g_eligible = sex === '2' && ((age >= 15 && age <= 49) || relation === '2') ? 1 : 0;
@@ -160,12 +200,22 @@ export function interview(hh: Household): { household: Row; members: Row[]; emig
     const monthsAgo = rand() < 0.06 ? 1 + Math.floor(rand() * 2) : 3 + Math.floor(rand() * 120);
     const total = INTERVIEW.year * 12 + INTERVIEW.month - 1 - monthsAgo;
     const em: Row = {
-      interview_id: id, emigrants_key: `e${e}`, em_name: `Emigrant ${hh.id}/${e}`, em_sex: yes(rand() < 0.6) === '1' ? '1' : '2',
-      em_relation: femaleHead && e === 1 && rand() < 0.6 ? '2' : pick(rand, ['3', '3', '3', '4', '5', '9']), em_age_left: 18 + Math.floor(rand() * 30),
-      em_left: `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}-15`, em_country: pick(rand, DESTINATIONS),
-      em_education: pick(rand, ['1', '2', '3', '3', '4', '6']), em_occupation: pick(rand, ['2', '3', '5', '7', '9']), em_reason: pick(rand, ['work', 'work', 'seek_work', 'family', 'study']),
-      em_contact: yes(rand() < 0.9), em_return: yes(rand() < 0.4), em_months_abroad: monthsAgo,
-      is_emigrant: monthsAgo >= 3 ? 1 : 0, is_emigrant_12m: monthsAgo >= 12 ? 1 : 0,
+      interview_id: id,
+      emigrants_key: `e${e}`,
+      em_name: `Emigrant ${hh.id}/${e}`,
+      em_sex: yes(rand() < 0.6) === '1' ? '1' : '2',
+      em_relation: femaleHead && e === 1 && rand() < 0.6 ? '2' : pick(rand, ['3', '3', '3', '4', '5', '9']),
+      em_age_left: 18 + Math.floor(rand() * 30),
+      em_left: `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}-15`,
+      em_country: pick(rand, DESTINATIONS),
+      em_education: pick(rand, ['1', '2', '3', '3', '4', '6']),
+      em_occupation: pick(rand, ['2', '3', '5', '7', '9']),
+      em_reason: pick(rand, ['work', 'work', 'seek_work', 'family', 'study']),
+      em_contact: yes(rand() < 0.9),
+      em_return: yes(rand() < 0.4),
+      em_months_abroad: monthsAgo,
+      is_emigrant: monthsAgo >= 3 ? 1 : 0,
+      is_emigrant_12m: monthsAgo >= 12 ? 1 : 0,
     };
     if (remit) {
       const cash = rand() < 0.85;
@@ -175,9 +225,14 @@ export function interview(hh: Household): { household: Row; members: Row[]; emig
         const last = Math.round(100 + rand() * 900);
         const channel = pick(rand, CHANNELS);
         Object.assign(em, {
-          rr_amount: last * transfers, rr_amount_currency: currency, rr_transfers: transfers, rr_channel: channel,
-          rr_fee: round2(last * (0.02 + rand() * (channel === 'hand' || channel === 'informal' ? 0.02 : 0.08))), rr_fee_currency: currency,
-          rr_last_amount: last, rr_last_amount_currency: rand() < 0.05 ? 'USD' : currency,
+          rr_amount: last * transfers,
+          rr_amount_currency: currency,
+          rr_transfers: transfers,
+          rr_channel: channel,
+          rr_fee: round2(last * (0.02 + rand() * (channel === 'hand' || channel === 'informal' ? 0.02 : 0.08))),
+          rr_fee_currency: currency,
+          rr_last_amount: last,
+          rr_last_amount_currency: rand() < 0.05 ? 'USD' : currency,
           rr_formal: ['bank', 'mto', 'post', 'mobile'].includes(channel) ? 1 : 0,
         });
       }
@@ -185,14 +240,31 @@ export function interview(hh: Household): { household: Row; members: Row[]; emig
     }
     emigrants.push(em);
   }
-  const otherSenders: Row[] = remit && rand() < 0.15 ? [{ interview_id: id, other_senders_key: 'o1', os_relation: 'cousin', os_amount: Math.round(100 + rand() * 1000), os_amount_currency: currency, os_channel: pick(rand, CHANNELS) }] : [];
+  const otherSenders: Row[] =
+    remit && rand() < 0.15
+      ? [
+          {
+            interview_id: id,
+            other_senders_key: 'o1',
+            os_relation: 'cousin',
+            os_amount: Math.round(100 + rand() * 1000),
+            os_amount_currency: currency,
+            os_channel: pick(rand, CHANNELS),
+          },
+        ]
+      : [];
   const schooling: Row[] = [];
   for (const m of members) {
     const age = m.age as number;
     if (age < 5 || age > 24) continue;
     const attending = age <= 17 ? rand() < (hh.emigrants ? 0.9 : 0.82) : rand() < 0.35;
     const s: Row = { interview_id: id, schooling_key: m.members_key, ed_attending: yes(attending) };
-    if (attending) Object.assign(s, { ed_level: age < 12 ? '1' : age < 15 ? '2' : age < 18 ? '3' : '6', ed_private: yes(rand() < (hh.emigrants ? 0.35 : 0.2)), ed_spending: Math.round(50 + rand() * (hh.emigrants ? 900 : 500)) });
+    if (attending)
+      Object.assign(s, {
+        ed_level: age < 12 ? '1' : age < 15 ? '2' : age < 18 ? '3' : '6',
+        ed_private: yes(rand() < (hh.emigrants ? 0.35 : 0.2)),
+        ed_spending: Math.round(50 + rand() * (hh.emigrants ? 900 : 500)),
+      });
     else s.ed_reason_left = pick(rand, ['cost', 'work', 'finished', 'distance']);
     schooling.push(s);
   }
@@ -205,25 +277,68 @@ export function interview(hh: Household): { household: Row; members: Row[]; emig
   const cNon = Math.round(200 + rand() * 600);
   const cAnnual = Math.round(rand() * 3000);
   const household: Row = {
-    interview_id: id, start: '2026-06-15T09:00:00Z', enumerator: `enum${(hh.seed % 12) + 1}`,
-    region: hh.region, urban: hh.urban, ea: hh.ea, screened: hh.screened,
-    s_member_abroad: yes(hh.emigrants > 0), s_member_returned: yes(hh.returnMigrant), s_member_born_abroad: yes(members.some((m) => m.is_immigrant === 1)), s_remit: yes(remit),
-    hh_size: size, head_sex: members[0].sex, n_emigrants: nEmigrants,
-    remit_total: remitTotal, remit_goods_total: goods, n_return_migrants: nReturn, health_oop_total: sum(members, 'h_cost'),
-    c_food: cFood, c_nonfood: cNon, c_annual: cAnnual, consumption_annual: cFood * 52 + cNon * 12 + cAnnual,
-    hs_owner: yes(rand() < 0.6), hs_rooms: 1 + Math.floor(rand() * 5), hs_electricity: yes(rand() < (hh.urban ? 0.95 : 0.6)), hs_piped_water: yes(rand() < 0.5),
+    interview_id: id,
+    start: '2026-06-15T09:00:00Z',
+    enumerator: `enum${(hh.seed % 12) + 1}`,
+    region: hh.region,
+    urban: hh.urban,
+    ea: hh.ea,
+    screened: hh.screened,
+    s_member_abroad: yes(hh.emigrants > 0),
+    s_member_returned: yes(hh.returnMigrant),
+    s_member_born_abroad: yes(members.some((m) => m.is_immigrant === 1)),
+    s_remit: yes(remit),
+    hh_size: size,
+    head_sex: members[0].sex,
+    n_emigrants: nEmigrants,
+    remit_total: remitTotal,
+    remit_goods_total: goods,
+    n_return_migrants: nReturn,
+    health_oop_total: sum(members, 'h_cost'),
+    c_food: cFood,
+    c_nonfood: cNon,
+    c_annual: cAnnual,
+    consumption_annual: cFood * 52 + cNon * 12 + cAnnual,
+    hs_owner: yes(rand() < 0.6),
+    hs_rooms: 1 + Math.floor(rand() * 5),
+    hs_electricity: yes(rand() < (hh.urban ? 0.95 : 0.6)),
+    hs_piped_water: yes(rand() < 0.5),
     as_assets: ['tv', 'fridge', 'phone', 'car'].filter(() => rand() < 0.4).join(' '),
-    f_account: yes(rand() < 0.4), f_mobile_money: yes(rand() < 0.6), f_savings: yes(rand() < 0.3), f_loan: yes(rand() < 0.2), f_insurance: yes(rand() < 0.15),
-    cm_association: yes(rand() < 0.3), cm_collective: yes(rand() < 0.2), cm_trust: yes(rand() < 0.5),
+    f_account: yes(rand() < 0.4),
+    f_mobile_money: yes(rand() < 0.6),
+    f_savings: yes(rand() < 0.3),
+    f_loan: yes(rand() < 0.2),
+    f_insurance: yes(rand() < 0.15),
+    cm_association: yes(rand() < 0.3),
+    cm_collective: yes(rand() < 0.2),
+    cm_trust: yes(rand() < 0.5),
   };
   if (hh.emigrants > 0) household.n_emigrants_listed = hh.emigrants;
-  if (remit) Object.assign(household, { rr_uses: USES.filter(() => rand() < 0.4).join(' ') || 'consumption', rr_main_use: pick(rand, [...USES, 'consumption', 'education']) });
+  if (remit)
+    Object.assign(household, {
+      rr_uses: USES.filter(() => rand() < 0.4).join(' ') || 'consumption',
+      rr_main_use: pick(rand, [...USES, 'consumption', 'education']),
+    });
   household.rs_sent = yes(rand() < 0.06);
-  if (household.rs_sent === '1') Object.assign(household, { rs_amount: Math.round(100 + rand() * 2000), rs_amount_currency: currency, rs_country: pick(rand, FOREIGN.slice(0, 6)), rs_channel: pick(rand, CHANNELS) });
+  if (household.rs_sent === '1')
+    Object.assign(household, {
+      rs_amount: Math.round(100 + rand() * 2000),
+      rs_amount_currency: currency,
+      rs_country: pick(rand, FOREIGN.slice(0, 6)),
+      rs_channel: pick(rand, CHANNELS),
+    });
   const eligible = members.findIndex((m) => m.g_eligible === 1);
   if (eligible >= 0) {
     const who = () => pick(rand, ['self', 'joint', 'joint', 'partner', 'other']);
-    const g: Row = { g_respondent: eligible + 1, g_spouse_abroad: yes(femaleHead && emigrants.some((e) => e.em_relation === '2' && e.is_emigrant === 1)), g_health: who(), g_purchases: who(), g_visits: who(), g_remittances: who(), g_schooling: who() };
+    const g: Row = {
+      g_respondent: eligible + 1,
+      g_spouse_abroad: yes(femaleHead && emigrants.some((e) => e.em_relation === '2' && e.is_emigrant === 1)),
+      g_health: who(),
+      g_purchases: who(),
+      g_visits: who(),
+      g_remittances: who(),
+      g_schooling: who(),
+    };
     g.g_decides = [g.g_health, g.g_purchases, g.g_visits].every((v) => v === 'self' || v === 'joint') ? 1 : 0;
     Object.assign(household, g);
   }
@@ -231,8 +346,12 @@ export function interview(hh: Household): { household: Row; members: Row[]; emig
   const hasRet = nReturn > 0 ? 1 : 0;
   const status = hasEm && hasRet ? 'H3' : hasEm ? 'H1' : hasRet ? 'H2' : 'H0';
   Object.assign(household, {
-    hh_has_emigrant: hasEm, hh_has_return: hasRet, hh_has_immigrant: members.some((m) => m.is_immigrant === 1) ? 1 : 0,
-    hh_migration_status: status, hh_migrant: status === 'H0' ? 0 : 1, hh_remit_receiving: remit && (remitTotal > 0 || goods > 0) ? 1 : 0,
+    hh_has_emigrant: hasEm,
+    hh_has_return: hasRet,
+    hh_has_immigrant: members.some((m) => m.is_immigrant === 1) ? 1 : 0,
+    hh_migration_status: status,
+    hh_migrant: status === 'H0' ? 0 : 1,
+    hh_remit_receiving: remit && (remitTotal > 0 || goods > 0) ? 1 : 0,
   });
   return { household, members, emigrants, other_senders: otherSenders, schooling };
 }
@@ -290,7 +409,13 @@ export function syntheticDotm(seed = 20261123, eaCount = 160) {
       { name: 'members', file: 'members.csv', keys: ['interview_id', 'members_key'], parent: 'household' },
       { name: 'emigrants', file: 'emigrants.csv', keys: ['interview_id', 'emigrants_key'], parent: 'household' },
       { name: 'other_senders', file: 'other_senders.csv', keys: ['interview_id', 'other_senders_key'], parent: 'household' },
-      { name: 'schooling', file: 'schooling.csv', keys: ['interview_id', 'schooling_key'], parent: 'household', follows: { level: 'members', on: { schooling_key: 'members_key' } } },
+      {
+        name: 'schooling',
+        file: 'schooling.csv',
+        keys: ['interview_id', 'schooling_key'],
+        parent: 'household',
+        follows: { level: 'members', on: { schooling_key: 'members_key' } },
+      },
     ],
     settings: { abroad_months: 3, return_years: 10 },
     provenance: { generator: 'examples/dotm/synthetic-dataset.ts', seed, weighting: report.steps.map((s) => s.step) },
@@ -301,8 +426,18 @@ export function syntheticDotm(seed = 20261123, eaCount = 160) {
 /** The codebook: the DotM questionnaire's, the ILO SDG 10.7.1 questions, and the design columns. */
 export function syntheticCodebook(): CodebookEntry[] {
   const dotm = codebookOf(compileQuestionnaire(dotmHousehold()));
-  const lfs = codebookOf(compileQuestionnaire(lfsMigration)).filter((v) => ['lm_cost', 'lm_first_month', 'lm_cost_ratio'].includes(v.variable)).map((v) => ({ ...v, level: 'members' }));
-  const design = (variable: string, en: string, type: string, extra: Partial<CodebookEntry> = {}): CodebookEntry => ({ level: 'household', variable, label: { en }, type, identifier: false, quasiIdentifier: false, ...extra });
+  const lfs = codebookOf(compileQuestionnaire(lfsMigration))
+    .filter((v) => ['lm_cost', 'lm_first_month', 'lm_cost_ratio'].includes(v.variable))
+    .map((v) => ({ ...v, level: 'members' }));
+  const design = (variable: string, en: string, type: string, extra: Partial<CodebookEntry> = {}): CodebookEntry => ({
+    level: 'household',
+    variable,
+    label: { en },
+    type,
+    identifier: false,
+    quasiIdentifier: false,
+    ...extra,
+  });
   return [
     ...dotm,
     ...lfs,

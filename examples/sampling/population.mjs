@@ -110,7 +110,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     fs.writeFileSync(path.join(dir, 'truth.json'), `${JSON.stringify({ households: m.households, migrantShare: m.migrantShare }, null, 2)}\n`);
     console.log(`frame of ${population.length} EAs, ${m.households} households; true migrant share ${m.migrantShare.toFixed(4)}`);
   } else if (step === 'list') {
-    const rows = listingRows(population, readCsv(path.join(dir, 'eas.csv')).map((r) => r.ea));
+    const rows = listingRows(
+      population,
+      readCsv(path.join(dir, 'eas.csv')).map((r) => r.ea),
+    );
     fs.writeFileSync(path.join(dir, 'listing.csv'), csv(rows));
     console.log(`listed ${rows.length} households in the selected EAs`);
   } else if (step === 'fieldwork') {

@@ -130,7 +130,11 @@ function compileCall(e: Extract<Expr, { kind: 'call' }>, src: string, env: Compi
   }
   const args = e.args.map((a) => compileNode(a, src, env));
   const impl = def.impl;
-  return (ctx) => impl(args.map((a) => a(ctx)), ctx);
+  return (ctx) =>
+    impl(
+      args.map((a) => a(ctx)),
+      ctx,
+    );
 }
 
 function compileSpecial(e: Extract<Expr, { kind: 'call' }>, src: string, env: CompileOptions): Evaluator {

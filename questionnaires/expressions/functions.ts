@@ -40,7 +40,9 @@ export function userRegex(pattern: string): UserPattern {
     try {
       compiled = RE2JS.compile(pattern);
     } catch (err) {
-      throw new EvaluationError(`invalid regular expression /${pattern}/ (RE2 syntax, which runs in linear time: no backreferences or lookaround): ${(err as Error).message}`);
+      throw new EvaluationError(
+        `invalid regular expression /${pattern}/ (RE2 syntax, which runs in linear time: no backreferences or lookaround): ${(err as Error).message}`,
+      );
     }
     re = { test: (text: string) => compiled.matcher(text).find() };
     if (regexCache.size > 500) regexCache.clear();

@@ -39,7 +39,7 @@ export function parseExpression(src: string): Expr {
   };
 
   const binaryOpAt = (t: Token): BinaryOp | undefined => {
-    if (t.type === 'op' && t.value in PRECEDENCE && t.value !== '.' ) return t.value as BinaryOp;
+    if (t.type === 'op' && t.value in PRECEDENCE && t.value !== '.') return t.value as BinaryOp;
     if (t.type === 'name' && (t.value === 'and' || t.value === 'or' || t.value === 'div' || t.value === 'mod')) return t.value;
     return undefined;
   };

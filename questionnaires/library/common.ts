@@ -55,7 +55,7 @@ export const COMMON_LISTS: Record<string, Choice[]> = {
   remittance_use: remittances.uses,
   migration_reason: [
     choice('work', t('Work', 'Travail', 'Trabajo')),
-    choice('seek_work', t('Look for work', "Chercher du travail", 'Buscar trabajo')),
+    choice('seek_work', t('Look for work', 'Chercher du travail', 'Buscar trabajo')),
     choice('family', t('Family reasons', 'Raisons familiales', 'Razones familiares')),
     choice('study', t('Study', 'Études', 'Estudios')),
     choice('forced', t('Conflict, persecution or disaster', 'Conflit, persécution ou catastrophe', 'Conflicto, persecución o desastre')),
@@ -105,7 +105,16 @@ export type QuestionnaireModule = Questionnaire & {
 export function module(
   id: string,
   title: Text,
-  spec: { version?: string; binds: string[]; referencePeriods: Record<string, string>; universe: string; optional?: boolean; lists: string[]; items: Item[]; settings?: Record<string, string | number | boolean> },
+  spec: {
+    version?: string;
+    binds: string[];
+    referencePeriods: Record<string, string>;
+    universe: string;
+    optional?: boolean;
+    lists: string[];
+    items: Item[];
+    settings?: Record<string, string | number | boolean>;
+  },
 ): QuestionnaireModule {
   return {
     id,

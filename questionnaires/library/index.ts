@@ -10,8 +10,21 @@ export type { QuestionnaireModule };
 
 /** The DotM household modules in questionnaire order (M0 is the host of the others). */
 export const DOTM_MODULES: QuestionnaireModule[] = [
-  m0Screening, m1Roster, m2Emigrants, m3RemittancesReceived, m4RemittancesSent, m5ReturnMigrants, m6Immigrants,
-  m7Education, m8Health, m9Labour, m10Consumption, m11Housing, m12Finance, m13Gender, m14Community,
+  m0Screening,
+  m1Roster,
+  m2Emigrants,
+  m3RemittancesReceived,
+  m4RemittancesSent,
+  m5ReturnMigrants,
+  m6Immigrants,
+  m7Education,
+  m8Health,
+  m9Labour,
+  m10Consumption,
+  m11Housing,
+  m12Finance,
+  m13Gender,
+  m14Community,
 ];
 
 /** Every module of the library. */

@@ -1,7 +1,12 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
-const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
+const scrypt = promisify(scryptCb) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  options: { N: number; r: number; p: number; maxmem: number },
+) => Promise<Buffer>;
 
 /**
  * scrypt cost: OWASP Password Storage Cheat Sheet (2024): N = 2^17, r = 8, p = 1 (128 MiB, about half
@@ -41,7 +46,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, N, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');
-  const actual = await limited(() => scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(N), r: Number(r), p: Number(p), maxmem: MAXMEM }));
+  const actual = await limited(() =>
+    scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(N), r: Number(r), p: Number(p), maxmem: MAXMEM }),
+  );
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
@@ -75,10 +82,42 @@ export const MIN_PASSWORD_LENGTH = 12;
 // Passwords seen most often in breach corpora, and words a survey team would try; compared case-insensitively.
 const DENY = new Set(
   [
-    '123456789012', '1234567890123', 'password1234', 'password12345', 'passwordpassword', 'qwertyuiop12', 'qwertyuiopasdf', '111111111111', '000000000000',
-    'iloveyou1234', 'administrator', 'admin1234567', 'welcome12345', 'letmein12345', 'changeme1234', 'abcdefghijkl', 'abc123abc123', 'password123!',
-    'p@ssw0rd1234', 'qwerty123456', '1q2w3e4r5t6y', 'zaq12wsxcde3', 'football1234', 'baseball1234', 'sunshine1234', 'princess1234', 'trustno11234',
-    'mdsurvey1234', 'mdsurveymdsurvey', 'enumerator123', 'supervisor123', 'statistician1', 'fieldwork123', 'household123', 'census123456', 'survey123456',
+    '123456789012',
+    '1234567890123',
+    'password1234',
+    'password12345',
+    'passwordpassword',
+    'qwertyuiop12',
+    'qwertyuiopasdf',
+    '111111111111',
+    '000000000000',
+    'iloveyou1234',
+    'administrator',
+    'admin1234567',
+    'welcome12345',
+    'letmein12345',
+    'changeme1234',
+    'abcdefghijkl',
+    'abc123abc123',
+    'password123!',
+    'p@ssw0rd1234',
+    'qwerty123456',
+    '1q2w3e4r5t6y',
+    'zaq12wsxcde3',
+    'football1234',
+    'baseball1234',
+    'sunshine1234',
+    'princess1234',
+    'trustno11234',
+    'mdsurvey1234',
+    'mdsurveymdsurvey',
+    'enumerator123',
+    'supervisor123',
+    'statistician1',
+    'fieldwork123',
+    'household123',
+    'census123456',
+    'survey123456',
   ].map((p) => p.toLowerCase()),
 );
 

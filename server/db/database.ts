@@ -30,7 +30,6 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
-
 export interface OpenOptions {
   /** postgres:// URL; when absent, an embedded PGlite database is used. */
   databaseUrl?: string;

@@ -13,7 +13,6 @@ export interface Migration {
   sql: string;
 }
 
-
 const MIGRATION_FILE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
 /** The folder of the shipped migrations: server/db/migrations in the package (the same for source, dist and the bundled CLI). */
@@ -23,7 +22,10 @@ export function defaultMigrationsDir(): string {
 
 /** Reads the numbered .sql files of a folder in order; rejects gaps and duplicate numbers. */
 export function loadMigrations(dir: string = defaultMigrationsDir()): Migration[] {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const migrations: Migration[] = [];
   for (const file of files) {
     const m = MIGRATION_FILE.exec(file);

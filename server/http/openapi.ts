@@ -31,15 +31,40 @@ export function openApiDocument(routes: readonly RouteSpec[], version: string): 
       responses,
     };
   }
-  paths['/api/v1/health'] = { get: { summary: 'Health', tags: ['system'], security: [], responses: { '200': { description: 'Up' }, '503': { description: 'Database down' } } } };
+  paths['/api/v1/health'] = {
+    get: { summary: 'Health', tags: ['system'], security: [], responses: { '200': { description: 'Up' }, '503': { description: 'Database down' } } },
+  };
   return {
     openapi: '3.1.0',
-    info: { title: 'mdsurvey API', version, description: 'Surveys, assignments, submissions that are never lost, review workflow and exports. Errors are RFC 9457 problem+json.' },
+    info: {
+      title: 'mdsurvey API',
+      version,
+      description: 'Surveys, assignments, submissions that are never lost, review workflow and exports. Errors are RFC 9457 problem+json.',
+    },
     servers: [{ url: '/' }],
     security: [{ session: [] }, { bearer: [] }],
     components: {
       securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'mdsurvey_session' }, bearer: { type: 'http', scheme: 'bearer' } },
-      responses: { Problem: { description: 'Problem', content: { 'application/problem+json': { schema: { type: 'object', properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, code: { type: 'string' }, errors: { type: 'array' } } } } } } },
+      responses: {
+        Problem: {
+          description: 'Problem',
+          content: {
+            'application/problem+json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  type: { type: 'string' },
+                  title: { type: 'string' },
+                  status: { type: 'integer' },
+                  detail: { type: 'string' },
+                  code: { type: 'string' },
+                  errors: { type: 'array' },
+                },
+              },
+            },
+          },
+        },
+      },
     },
     paths,
   };

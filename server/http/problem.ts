@@ -44,7 +44,13 @@ const TITLES: Record<number, string> = {
 };
 
 /** Writes a problem+json response (the status is the catalogue's for the code). */
-export function sendProblem(res: Response, code: ProblemCode, detail: string, extensions: Record<string, unknown> = {}, details: { inputCode?: string } = {}): void {
+export function sendProblem(
+  res: Response,
+  code: ProblemCode,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+  details: { inputCode?: string } = {},
+): void {
   const status = PROBLEMS[code];
   const body: Problem = {
     type: `https://mdsurvey.org/problems/${code}`,
@@ -78,9 +84,14 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const status = e.status ?? e.statusCode;
   if (e.type === 'entity.parse.failed') return sendProblem(res, 'malformed-json', 'the request body is not valid JSON');
   if (e.type === 'entity.too.large') return sendProblem(res, 'body-too-large', `the request body exceeds the limit of ${e.limit} bytes`);
-  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return sendProblem(res, 'unsupported-encoding', 'unsupported body encoding or charset');
+  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported')
+    return sendProblem(res, 'unsupported-encoding', 'unsupported body encoding or charset');
   if (typeof status === 'number' && status >= 400 && status < 500 && e.expose !== false) {
-    return sendProblem(res, status === 413 ? 'body-too-large' : status === 415 ? 'unsupported-media-type' : 'bad-request', (err as Error).message || 'bad request');
+    return sendProblem(
+      res,
+      status === 413 ? 'body-too-large' : status === 415 ? 'unsupported-media-type' : 'bad-request',
+      (err as Error).message || 'bad request',
+    );
   }
   req.log?.error({ err }, 'unhandled error');
   sendProblem(res, 'internal', 'an unexpected error occurred; it has been logged');

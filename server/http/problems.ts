@@ -16,9 +16,9 @@ export const PROBLEMS = {
   'too-deep': 400,
   'unstorable-text': 400,
   'bad-request': 400,
-  'unauthenticated': 401,
+  unauthenticated: 401,
   'bad-credentials': 401,
-  'forbidden': 403,
+  forbidden: 403,
   'wrong-password': 403,
   'approved-only': 403,
   'not-in-survey': 403,
@@ -59,9 +59,9 @@ export const PROBLEMS = {
   /** Bad input found by the analysis code (an InputError: unknown variable, singular system ...). */
   'invalid-analysis-input': 422,
   'too-many-attempts': 429,
-  'internal': 500,
+  internal: 500,
   /** A rescue item that could not be stored for an unexpected reason: send it again. */
-  'retry': 503,
+  retry: 503,
 } as const;
 
 /** A code of the catalogue. */

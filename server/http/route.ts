@@ -48,7 +48,8 @@ export function intParameter(query: Record<string, string>, name: string, dflt: 
   const raw = query[name];
   if (raw === undefined || raw === '') return dflt;
   const n = /^-?\d{1,12}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw new HttpProblem('bad-parameter', `${name} must be a whole number from ${min} to ${max}; got "${raw.slice(0, 40)}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new HttpProblem('bad-parameter', `${name} must be a whole number from ${min} to ${max}; got "${raw.slice(0, 40)}"`);
   return n;
 }
 const SAFE_TEXT = /^[A-Za-z0-9_.-]{1,100}$/;
@@ -62,7 +63,8 @@ export function bodyValidator(schema: JsonSchema) {
 export function schemaErrors(errors: ErrorObject[] | null | undefined): { path: string; message: string }[] {
   return (errors ?? []).map((e) => ({
     path: e.instancePath || '/',
-    message: e.keyword === 'additionalProperties' ? `unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"` : (e.message ?? 'invalid'),
+    message:
+      e.keyword === 'additionalProperties' ? `unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"` : (e.message ?? 'invalid'),
   }));
 }
 
@@ -87,7 +89,11 @@ export function mountRoutes(router: Router, db: Database, routes: readonly Route
           body = req.body;
           if (body === undefined || !validate(body)) {
             const errors = schemaErrors(validate.errors);
-            throw new HttpProblem('invalid-body', body === undefined ? 'a JSON body is required' : `the request body is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
+            throw new HttpProblem(
+              'invalid-body',
+              body === undefined ? 'a JSON body is required' : `the request body is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
+              { errors },
+            );
           }
         }
         const query: Record<string, string> = {};

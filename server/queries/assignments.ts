@@ -2,7 +2,14 @@ import type { Queryable } from '../db/index.js';
 
 /** A new assignment (a sample case given to an enumerator); returns its id. */
 export async function insertAssignment(tx: Queryable, surveyId: string, enumeratorId: string, caseData: unknown, quota: number): Promise<string> {
-  return (await tx.query<{ id: string }>('INSERT INTO assignments (survey_id, enumerator_id, case_data, quota) VALUES ($1, $2, $3, $4) RETURNING id', [surveyId, enumeratorId, JSON.stringify(caseData ?? {}), quota])).rows[0].id;
+  return (
+    await tx.query<{ id: string }>('INSERT INTO assignments (survey_id, enumerator_id, case_data, quota) VALUES ($1, $2, $3, $4) RETURNING id', [
+      surveyId,
+      enumeratorId,
+      JSON.stringify(caseData ?? {}),
+      quota,
+    ])
+  ).rows[0].id;
 }
 
 /** The assignments of a survey, with how many interviews each has: all, an enumerator's, or a supervisor's team's. */
@@ -16,7 +23,11 @@ export async function listAssignments(db: Queryable, surveyId: string, scope: { 
 }
 
 /** A case, locked until the transaction ends (its quota is being checked), with its enumerator's supervisor. */
-export async function lockAssignment(tx: Queryable, id: string, surveyId: string): Promise<{ enumerator_id: string; supervisor_id: string | null; quota: number; case_data: unknown } | undefined> {
+export async function lockAssignment(
+  tx: Queryable,
+  id: string,
+  surveyId: string,
+): Promise<{ enumerator_id: string; supervisor_id: string | null; quota: number; case_data: unknown } | undefined> {
   return (
     await tx.query<{ enumerator_id: string; supervisor_id: string | null; quota: number; case_data: unknown }>(
       'SELECT a.enumerator_id, u.supervisor_id, a.quota, a.case_data FROM assignments a JOIN users u ON u.id = a.enumerator_id WHERE a.id = $1 AND a.survey_id = $2 FOR UPDATE OF a',

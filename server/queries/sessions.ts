@@ -3,7 +3,12 @@ import type { UserRecord } from './users.js';
 
 /** Stores a session by the hash of its token. */
 export async function insertSession(db: Queryable, tokenHash: string, userId: string, kind: 'cookie' | 'bearer', maxHours: number): Promise<void> {
-  await db.query('INSERT INTO sessions (token_hash, user_id, kind, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))', [tokenHash, userId, kind, maxHours]);
+  await db.query('INSERT INTO sessions (token_hash, user_id, kind, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))', [
+    tokenHash,
+    userId,
+    kind,
+    maxHours,
+  ]);
 }
 
 /**

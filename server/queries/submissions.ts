@@ -10,7 +10,11 @@ export interface InterviewRow {
 /** The pages of approvedInterviewTextPages with answers and case data parsed. */
 export async function* approvedInterviewPages(db: Database, surveyId: string, states: readonly string[], pageSize = 500): AsyncGenerator<InterviewRow[]> {
   for await (const page of approvedInterviewTextPages(db, surveyId, states, pageSize)) {
-    yield page.map((r) => ({ interview_id: r.interview_id, answers: JSON.parse(r.answers) as Record<string, unknown>, case_data: r.case_data ? (JSON.parse(r.case_data) as Record<string, unknown>) : null }));
+    yield page.map((r) => ({
+      interview_id: r.interview_id,
+      answers: JSON.parse(r.answers) as Record<string, unknown>,
+      case_data: r.case_data ? (JSON.parse(r.case_data) as Record<string, unknown>) : null,
+    }));
   }
 }
 
@@ -27,7 +31,12 @@ export interface RawInterviewRow {
  * (received_at, instance_id) and fetched by keyset (each page starts after the last row of the
  * previous one): linear over the survey, where LIMIT/OFFSET re-reads every skipped row.
  */
-export async function* approvedInterviewTextPages(db: Database, surveyId: string, states: readonly string[], pageSize = 500): AsyncGenerator<RawInterviewRow[]> {
+export async function* approvedInterviewTextPages(
+  db: Database,
+  surveyId: string,
+  states: readonly string[],
+  pageSize = 500,
+): AsyncGenerator<RawInterviewRow[]> {
   let after: { at: string; id: string } | null = null;
   for (;;) {
     const args: unknown[] = [surveyId, states];
@@ -52,12 +61,19 @@ export async function* approvedInterviewTextPages(db: Database, surveyId: string
 
 /** Every field name that the survey's assignments carry in their case data. */
 export async function caseFieldNames(db: Database, surveyId: string): Promise<string[]> {
-  const r = await db.query<{ k: string }>("SELECT DISTINCT jsonb_object_keys(case_data) AS k FROM assignments WHERE survey_id = $1 AND jsonb_typeof(case_data) = 'object' ORDER BY 1", [surveyId]);
+  const r = await db.query<{ k: string }>(
+    "SELECT DISTINCT jsonb_object_keys(case_data) AS k FROM assignments WHERE survey_id = $1 AND jsonb_typeof(case_data) = 'object' ORDER BY 1",
+    [surveyId],
+  );
   return r.rows.map((x) => x.k);
 }
 
 /** What is known of an instanceId in a survey: the survey's state, and the stored submission's hash and state. */
-export async function instanceStatus(db: Queryable, surveyId: string, instanceId: string): Promise<{ state: string; content_hash: string | null; submission_state: string | null } | undefined> {
+export async function instanceStatus(
+  db: Queryable,
+  surveyId: string,
+  instanceId: string,
+): Promise<{ state: string; content_hash: string | null; submission_state: string | null } | undefined> {
   return (
     await db.query<{ state: string; content_hash: string | null; submission_state: string | null }>(
       'SELECT v.state, s.content_hash, s.state AS submission_state FROM surveys v LEFT JOIN submissions s ON s.instance_id = $2 WHERE v.id = $1',
@@ -103,17 +119,50 @@ export async function insertSubmissionWithAudit(db: Queryable, s: NewSubmission)
            jsonb_build_object('interviewId', s.interview_id, 'deprecatedId', s.deprecated_id) FROM s
     RETURNING entity_id`,
     [
-      s.instanceId, s.interviewId, s.deprecatedId, s.surveyId, s.questionnaireVersion, s.assignmentId, s.enumeratorId,
-      JSON.stringify(s.answers), JSON.stringify(s.paradata), JSON.stringify(s.meta), s.contentHash, s.byUserId, s.anyEnumerator,
+      s.instanceId,
+      s.interviewId,
+      s.deprecatedId,
+      s.surveyId,
+      s.questionnaireVersion,
+      s.assignmentId,
+      s.enumeratorId,
+      JSON.stringify(s.answers),
+      JSON.stringify(s.paradata),
+      JSON.stringify(s.meta),
+      s.contentHash,
+      s.byUserId,
+      s.anyEnumerator,
     ],
   );
   return r.rows.length > 0;
 }
 
 /** The version a correction replaces, locked until the transaction ends, with its enumerator's supervisor. */
-export async function lockVersion(tx: Queryable, instanceId: string): Promise<{ interview_id: string; superseded: boolean; survey_id: string; enumerator_id: string; supervisor_id: string | null; state: string; assignment_id: string | null } | undefined> {
+export async function lockVersion(
+  tx: Queryable,
+  instanceId: string,
+): Promise<
+  | {
+      interview_id: string;
+      superseded: boolean;
+      survey_id: string;
+      enumerator_id: string;
+      supervisor_id: string | null;
+      state: string;
+      assignment_id: string | null;
+    }
+  | undefined
+> {
   return (
-    await tx.query<{ interview_id: string; superseded: boolean; survey_id: string; enumerator_id: string; supervisor_id: string | null; state: string; assignment_id: string | null }>(
+    await tx.query<{
+      interview_id: string;
+      superseded: boolean;
+      survey_id: string;
+      enumerator_id: string;
+      supervisor_id: string | null;
+      state: string;
+      assignment_id: string | null;
+    }>(
       `SELECT s.interview_id, s.superseded, s.survey_id, s.enumerator_id, u.supervisor_id, s.state, s.assignment_id
        FROM submissions s JOIN users u ON u.id = s.enumerator_id WHERE s.instance_id = $1 FOR UPDATE OF s`,
       [instanceId],
@@ -132,7 +181,11 @@ export async function storedVersion(db: Queryable, instanceId: string): Promise<
 }
 
 /** Who owns a version of a survey: its enumerator and their supervisor; undefined when not in that survey. */
-export async function versionOwner(db: Queryable, surveyId: string, instanceId: string): Promise<{ enumerator_id: string; supervisor_id: string | null; state: string; superseded: boolean } | undefined> {
+export async function versionOwner(
+  db: Queryable,
+  surveyId: string,
+  instanceId: string,
+): Promise<{ enumerator_id: string; supervisor_id: string | null; state: string; superseded: boolean } | undefined> {
   return (
     await db.query<{ enumerator_id: string; supervisor_id: string | null; state: string; superseded: boolean }>(
       'SELECT s.enumerator_id, u.supervisor_id, s.state, s.superseded FROM submissions s JOIN users u ON u.id = s.enumerator_id WHERE s.instance_id = $1 AND s.survey_id = $2',
@@ -143,7 +196,8 @@ export async function versionOwner(db: Queryable, surveyId: string, instanceId: 
 
 /** The review state of a version, locked until the transaction ends. */
 export async function lockReviewState(tx: Queryable, instanceId: string): Promise<{ state: string; superseded: boolean }> {
-  return (await tx.query<{ state: string; superseded: boolean }>('SELECT state, superseded FROM submissions WHERE instance_id = $1 FOR UPDATE', [instanceId])).rows[0];
+  return (await tx.query<{ state: string; superseded: boolean }>('SELECT state, superseded FROM submissions WHERE instance_id = $1 FOR UPDATE', [instanceId]))
+    .rows[0];
 }
 
 /** Records a review step. */
@@ -183,7 +237,12 @@ export async function listVersions(
 
 /** One version with its answers. */
 export async function versionWithAnswers(db: Queryable, instanceId: string): Promise<unknown> {
-  return (await db.query(`SELECT ${LIST_FIELDS}, s.answers, s.paradata, s.superseded, u.username AS "enumeratorName" FROM submissions s JOIN users u ON u.id = s.enumerator_id WHERE s.instance_id = $1`, [instanceId])).rows[0];
+  return (
+    await db.query(
+      `SELECT ${LIST_FIELDS}, s.answers, s.paradata, s.superseded, u.username AS "enumeratorName" FROM submissions s JOIN users u ON u.id = s.enumerator_id WHERE s.instance_id = $1`,
+      [instanceId],
+    )
+  ).rows[0];
 }
 
 /** The audit history of every version of the interview a version belongs to, in order. */

@@ -27,7 +27,13 @@ export async function listSurveys(db: Queryable): Promise<(SurveyRow & { questio
 
 /** A new survey; returns its id. */
 export async function insertSurvey(tx: Queryable, title: string, settings: Record<string, unknown>, createdBy: string): Promise<string> {
-  return (await tx.query<{ id: string }>('INSERT INTO surveys (title, settings, created_by) VALUES ($1, $2, $3) RETURNING id', [title, JSON.stringify(settings), createdBy])).rows[0].id;
+  return (
+    await tx.query<{ id: string }>('INSERT INTO surveys (title, settings, created_by) VALUES ($1, $2, $3) RETURNING id', [
+      title,
+      JSON.stringify(settings),
+      createdBy,
+    ])
+  ).rows[0].id;
 }
 
 /** The survey's state, its row locked until the transaction ends; undefined when there is no such survey. */
@@ -53,25 +59,34 @@ export async function surveySettingsOf(db: Queryable, id: string): Promise<Recor
 }
 
 /** Publishes a questionnaire version; false when that version number is already published. */
-export async function insertQuestionnaireVersion(tx: Queryable, surveyId: string, q: { id: string; version: string }, definition: unknown, publishedBy: string): Promise<boolean> {
-  const r = await tx.query('INSERT INTO questionnaire_versions (survey_id, version, questionnaire_id, definition, published_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [
-    surveyId,
-    q.version,
-    q.id,
-    JSON.stringify(definition),
-    publishedBy,
-  ]);
+export async function insertQuestionnaireVersion(
+  tx: Queryable,
+  surveyId: string,
+  q: { id: string; version: string },
+  definition: unknown,
+  publishedBy: string,
+): Promise<boolean> {
+  const r = await tx.query(
+    'INSERT INTO questionnaire_versions (survey_id, version, questionnaire_id, definition, published_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
+    [surveyId, q.version, q.id, JSON.stringify(definition), publishedBy],
+  );
   return (r.rowCount ?? 0) > 0;
 }
 
 /** The questionnaire id a survey fields (of its first published version), or undefined. */
 export async function fieldedQuestionnaireId(tx: Queryable, surveyId: string): Promise<string | undefined> {
-  return (await tx.query<{ questionnaire_id: string }>('SELECT questionnaire_id FROM questionnaire_versions WHERE survey_id = $1 LIMIT 1', [surveyId])).rows[0]?.questionnaire_id;
+  return (await tx.query<{ questionnaire_id: string }>('SELECT questionnaire_id FROM questionnaire_versions WHERE survey_id = $1 LIMIT 1', [surveyId])).rows[0]
+    ?.questionnaire_id;
 }
 
 /** The published versions of a survey, oldest first. */
 export async function questionnaireVersions(db: Queryable, surveyId: string): Promise<{ id: string; version: string; publishedAt: string }[]> {
-  return (await db.query<{ id: string; version: string; publishedAt: string }>('SELECT questionnaire_id AS id, version, published_at AS "publishedAt" FROM questionnaire_versions WHERE survey_id = $1 ORDER BY published_at', [surveyId])).rows;
+  return (
+    await db.query<{ id: string; version: string; publishedAt: string }>(
+      'SELECT questionnaire_id AS id, version, published_at AS "publishedAt" FROM questionnaire_versions WHERE survey_id = $1 ORDER BY published_at',
+      [surveyId],
+    )
+  ).rows;
 }
 
 /** The definition of a published version, or undefined. */
@@ -82,5 +97,6 @@ export async function questionnaireDefinition(db: Queryable, surveyId: string, v
 
 /** The newest published version number of a survey, or undefined. */
 export async function latestVersionOf(db: Queryable, surveyId: string): Promise<string | undefined> {
-  return (await db.query<{ version: string }>('SELECT version FROM questionnaire_versions WHERE survey_id = $1 ORDER BY published_at DESC LIMIT 1', [surveyId])).rows[0]?.version;
+  return (await db.query<{ version: string }>('SELECT version FROM questionnaire_versions WHERE survey_id = $1 ORDER BY published_at DESC LIMIT 1', [surveyId]))
+    .rows[0]?.version;
 }

@@ -38,15 +38,15 @@ export async function userIdByName(db: Queryable, username: string): Promise<str
 }
 
 /** A new user; undefined when the name is taken. */
-export async function insertUser(tx: Queryable, u: { username: string; displayName: string; role: string; supervisorId: string | null; passwordHash: string }): Promise<UserRecord | undefined> {
+export async function insertUser(
+  tx: Queryable,
+  u: { username: string; displayName: string; role: string; supervisorId: string | null; passwordHash: string },
+): Promise<UserRecord | undefined> {
   return (
-    await tx.query<UserRecord>(`INSERT INTO users (username, display_name, role, supervisor_id, password_hash) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (username) DO NOTHING RETURNING ${USER_FIELDS}`, [
-      u.username,
-      u.displayName,
-      u.role,
-      u.supervisorId,
-      u.passwordHash,
-    ])
+    await tx.query<UserRecord>(
+      `INSERT INTO users (username, display_name, role, supervisor_id, password_hash) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (username) DO NOTHING RETURNING ${USER_FIELDS}`,
+      [u.username, u.displayName, u.role, u.supervisorId, u.passwordHash],
+    )
   ).rows[0];
 }
 
@@ -58,7 +58,11 @@ export async function listUsers(db: Queryable, supervisorId?: string): Promise<U
 }
 
 /** Changes what is given of a user (a `supervisorId` of null removes them from any team); undefined when there is no such user. */
-export async function updateUser(tx: Queryable, id: string, c: { displayName?: string; role?: string; supervisorId?: string | null; disabled?: boolean }): Promise<UserRecord | undefined> {
+export async function updateUser(
+  tx: Queryable,
+  id: string,
+  c: { displayName?: string; role?: string; supervisorId?: string | null; disabled?: boolean },
+): Promise<UserRecord | undefined> {
   return (
     await tx.query<UserRecord>(
       `UPDATE users SET display_name = COALESCE($2, display_name), role = COALESCE($3, role),
@@ -76,6 +80,9 @@ export async function countUsers(db: Queryable): Promise<number> {
 
 /** The first admin account; false when one exists already. */
 export async function insertFirstAdmin(db: Queryable, passwordHash: string): Promise<boolean> {
-  const r = await db.query("INSERT INTO users (username, display_name, role, password_hash) VALUES ('admin', 'Administrator', 'admin', $1) ON CONFLICT (username) DO NOTHING", [passwordHash]);
+  const r = await db.query(
+    "INSERT INTO users (username, display_name, role, password_hash) VALUES ('admin', 'Administrator', 'admin', $1) ON CONFLICT (username) DO NOTHING",
+    [passwordHash],
+  );
   return (r.rowCount ?? 0) > 0;
 }

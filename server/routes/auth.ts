@@ -36,7 +36,11 @@ export const authRoutes: RouteSpec[] = [
       type: 'object',
       additionalProperties: false,
       required: ['username', 'password'],
-      properties: { username: { type: 'string', minLength: 1, maxLength: 100 }, password: { type: 'string', minLength: 1, maxLength: 200 }, token: { type: 'boolean' } },
+      properties: {
+        username: { type: 'string', minLength: 1, maxLength: 100 },
+        password: { type: 'string', minLength: 1, maxLength: 200 },
+        token: { type: 'boolean' },
+      },
     },
     async handler({ db, body, res }) {
       const { username, password, token } = body as { username: string; password: string; token?: boolean };
@@ -47,7 +51,14 @@ export const authRoutes: RouteSpec[] = [
       if (needsRehash(row.password_hash)) await setPasswordHash(db, row.id, await hashPassword(password));
       const limits = sessionSettings.limits;
       const session = await createSession(db, row.id, token ? 'bearer' : 'cookie', limits);
-      if (!token) res.cookie(SESSION_COOKIE, session, { httpOnly: true, sameSite: 'lax', secure: res.req.secure, ...(limits ? { maxAge: limits.maxHours * 3600_000 } : {}), path: '/' });
+      if (!token)
+        res.cookie(SESSION_COOKIE, session, {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: res.req.secure,
+          ...(limits ? { maxAge: limits.maxHours * 3600_000 } : {}),
+          path: '/',
+        });
       return { body: { user: toUser(row), ...(token ? { token: session } : {}) } };
     },
   },

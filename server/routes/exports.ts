@@ -36,7 +36,8 @@ function statesOf(query: Record<string, string>, user: User): string[] {
   const bad = states.find((s) => !isSubmissionState(s));
   if (bad) throw new HttpProblem('bad-parameter', `unknown state "${bad.slice(0, 40)}" in states`);
   const unapproved = states.filter((s) => !(APPROVED_STATES as readonly string[]).includes(s));
-  if (unapproved.length && !allows(user, 'export.unapproved')) throw new HttpProblem('approved-only', `a ${user.role} may read approved interviews only (not ${unapproved.join(', ')})`);
+  if (unapproved.length && !allows(user, 'export.unapproved'))
+    throw new HttpProblem('approved-only', `a ${user.role} may read approved interviews only (not ${unapproved.join(', ')})`);
   return states;
 }
 
@@ -67,7 +68,12 @@ export const exportRoutes: RouteSpec[] = [
       const withIds = withIdentifiers(user);
       return {
         body: {
-          levels: levelsOf(q).map((l) => ({ name: l.name, keys: l.keys, columns: columnsOf(l, withIds).map((c) => c.name), href: `/api/v1/surveys/${params.surveyId}/export/${l.name}.csv` })),
+          levels: levelsOf(q).map((l) => ({
+            name: l.name,
+            keys: l.keys,
+            columns: columnsOf(l, withIds).map((c) => c.name),
+            href: `/api/v1/surveys/${params.surveyId}/export/${l.name}.csv`,
+          })),
           identifiersIncluded: withIds,
         },
       };
@@ -82,7 +88,14 @@ export const exportRoutes: RouteSpec[] = [
     async handler({ db, params, user }) {
       const q = await latestVersion(db, params.surveyId);
       const withIds = withIdentifiers(user);
-      return { body: { questionnaire: { id: q.source.id, version: q.source.version }, identifiersIncluded: withIds, csvFormulaGuard: FORMULA_NOTE, variables: codebookOf(q).filter((v) => withIds || !v.identifier) } };
+      return {
+        body: {
+          questionnaire: { id: q.source.id, version: q.source.version },
+          identifiersIncluded: withIds,
+          csvFormulaGuard: FORMULA_NOTE,
+          variables: codebookOf(q).filter((v) => withIds || !v.identifier),
+        },
+      };
     },
   },
   {
@@ -95,11 +108,20 @@ export const exportRoutes: RouteSpec[] = [
     async handler({ db, params, user, query, res }) {
       const q = await latestVersion(db, params.surveyId);
       const level = levelsOf(q).find((l) => l.name === params.level);
-      if (!level) throw new HttpProblem('not-found', `no level "${params.level}" (levels: ${levelsOf(q).map((l) => l.name).join(', ')})`);
+      if (!level)
+        throw new HttpProblem(
+          'not-found',
+          `no level "${params.level}" (levels: ${levelsOf(q)
+            .map((l) => l.name)
+            .join(', ')})`,
+        );
       const states = statesOf(query, user);
       const withIds = withIdentifiers(user);
       const columns = [...level.keys, ...columnsOf(level, withIds).map((c) => c.name)];
-      res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${safeFileName(level.name)}.csv"`);
+      res
+        .status(200)
+        .type('text/csv; charset=utf-8')
+        .setHeader('Content-Disposition', `attachment; filename="${safeFileName(level.name)}.csv"`);
       // Meant for spreadsheets: text that would run as a formula is neutralised (the codebook says so).
       const csv = stringify({ header: true, columns, cast: { string: neutraliseFormula } });
       csv.pipe(res);
@@ -123,8 +145,16 @@ export const exportRoutes: RouteSpec[] = [
     roles: ['admin', 'statistician', 'analyst'],
     async handler({ db, params, user, query, res }) {
       const q = await latestVersion(db, params.surveyId);
-      const stream = await datasetZipStream(db, params.surveyId, q, { withIdentifiers: withIdentifiers(user), states: statesOf(query, user), settings: await surveySettings(db, params.surveyId), spreadsheet: true });
-      res.status(200).type('application/zip').setHeader('Content-Disposition', `attachment; filename="${safeFileName(`${q.source.id}-${q.source.version}-dataset`)}.zip"`);
+      const stream = await datasetZipStream(db, params.surveyId, q, {
+        withIdentifiers: withIdentifiers(user),
+        states: statesOf(query, user),
+        settings: await surveySettings(db, params.surveyId),
+        spreadsheet: true,
+      });
+      res
+        .status(200)
+        .type('application/zip')
+        .setHeader('Content-Disposition', `attachment; filename="${safeFileName(`${q.source.id}-${q.source.version}-dataset`)}.zip"`);
       stream.on('error', (err) => res.destroy(err));
       stream.pipe(res);
       await new Promise((resolve) => res.once('close', resolve));
@@ -140,18 +170,38 @@ export const exportRoutes: RouteSpec[] = [
     async handler({ db, params, query, user }) {
       const q = await latestVersion(db, params.surveyId);
       const settings = await surveySettings(db, params.surveyId);
-      if (!settings.design?.weights) throw new HttpProblem('no-design', 'the survey settings name no design: PATCH settings.design with at least "weights" (a column of the assignments\' case data)');
+      if (!settings.design?.weights)
+        throw new HttpProblem(
+          'no-design',
+          'the survey settings name no design: PATCH settings.design with at least "weights" (a column of the assignments\' case data)',
+        );
       const states = statesOf(query, user);
       const compare = query.compare || undefined;
-      const by = query.by ? query.by.split(',').map((b) => b.trim()).filter(Boolean) : [];
+      const by = query.by
+        ? query.by
+            .split(',')
+            .map((b) => b.trim())
+            .filter(Boolean)
+        : [];
       // Grouping variables become labels in the answer: only declared, non-identifying ones.
       const { codebook } = await surveyDatasetDescription(db, params.surveyId, q, { withIdentifiers: false, states, settings });
       for (const [what, name] of [...(compare ? [['compare', compare]] : []), ...by.map((b) => ['by', b])]) {
-        if (!groupingAllowed(codebook, name)) throw new HttpProblem('not-a-grouping-variable', `${what} "${name.slice(0, 64)}" is not a declared, non-identifying variable of this survey (identifiers, free text and undeclared case data cannot group estimates)`);
+        if (!groupingAllowed(codebook, name))
+          throw new HttpProblem(
+            'not-a-grouping-variable',
+            `${what} "${name.slice(0, 64)}" is not a declared, non-identifying variable of this survey (identifiers, free text and undeclared case data cannot group estimates)`,
+          );
       }
       const { design, codebook: full, caseColumns } = await surveyDatasetDescription(db, params.surveyId, q, { withIdentifiers: false, states, settings });
       try {
-        const job = { kind: 'start' as const, definition: q.source, design, codebook: full, caseColumns, options: { compare, reference: query.reference || undefined, by } };
+        const job = {
+          kind: 'start' as const,
+          definition: q.source,
+          design,
+          codebook: full,
+          caseColumns,
+          options: { compare, reference: query.reference || undefined, by },
+        };
         const report = await computeIndicatorsOffLoop(job, approvedInterviewTextPages(db, params.surveyId, states));
         // Suppressed estimates are not served: the API is for analysts (no restricted tier).
         return { body: { ...report, rows: publishedRows(report.rows) } };

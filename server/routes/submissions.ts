@@ -29,7 +29,12 @@ export const submissionRoutes: RouteSpec[] = [
     summary: 'Submit a rescue file of interviews',
     roles: ['enumerator', 'supervisor', 'admin'],
     // Items are checked one by one, so one bad interview in a rescue file never stops the others.
-    body: { type: 'object', additionalProperties: false, required: ['submissions'], properties: { format: { const: 'mdsurvey-rescue-1' }, exportedAt: { type: 'string' }, submissions: { type: 'array', maxItems: 500 } } },
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['submissions'],
+      properties: { format: { const: 'mdsurvey-rescue-1' }, exportedAt: { type: 'string' }, submissions: { type: 'array', maxItems: 500 } },
+    },
     async handler({ db, user, params, body, req }) {
       const results = [];
       const items = (body as { submissions: unknown[] }).submissions;
@@ -62,9 +67,11 @@ export const submissionRoutes: RouteSpec[] = [
     summary: 'List submissions',
     roles: ['admin', 'statistician', 'supervisor', 'enumerator'],
     async handler({ db, user, params, query }) {
-      if (query.state !== undefined && !isSubmissionState(query.state)) throw new HttpProblem('bad-parameter', `state must be one of ${SUBMISSION_STATES.join(', ')}`);
+      if (query.state !== undefined && !isSubmissionState(query.state))
+        throw new HttpProblem('bad-parameter', `state must be one of ${SUBMISSION_STATES.join(', ')}`);
       // Keyset paging: ?after=<instanceId of the last row seen> (offsets would be quadratic over a survey).
-      if (query.after !== undefined && !UUID_PATTERN.test(query.after)) throw new HttpProblem('bad-parameter', 'after must be the instanceId of the last submission of the previous page');
+      if (query.after !== undefined && !UUID_PATTERN.test(query.after))
+        throw new HttpProblem('bad-parameter', 'after must be the instanceId of the last submission of the previous page');
       const limit = intParameter(query, 'limit', 500, 1, 5000);
       const rows = await listVersions(db, params.surveyId, {
         state: query.state || undefined,
@@ -98,10 +105,20 @@ export const submissionRoutes: RouteSpec[] = [
       type: 'object',
       additionalProperties: false,
       required: ['action'],
-      properties: { action: { enum: ['approve', 'reject'] }, comments: { type: 'object', additionalProperties: { type: 'string', maxLength: 2000 } }, note: { type: 'string', maxLength: 5000 } },
+      properties: {
+        action: { enum: ['approve', 'reject'] },
+        comments: { type: 'object', additionalProperties: { type: 'string', maxLength: 2000 } },
+        note: { type: 'string', maxLength: 5000 },
+      },
     },
     async handler({ db, user, params, body }) {
-      const state = await reviewSubmission(db, user, params.surveyId, params.instanceId, body as { action: 'approve' | 'reject'; comments?: Record<string, string>; note?: string });
+      const state = await reviewSubmission(
+        db,
+        user,
+        params.surveyId,
+        params.instanceId,
+        body as { action: 'approve' | 'reject'; comments?: Record<string, string>; note?: string },
+      );
       return { body: { instanceId: params.instanceId, state } };
     },
   },

@@ -2,7 +2,17 @@ import type { RouteSpec } from '../http/route.js';
 import { HttpProblem } from '../http/problem.js';
 import { compileQuestionnaire, libraryItem, QuestionnaireError, type Questionnaire } from '../../questionnaires/index.js';
 import { audit } from '../queries/audit.js';
-import { fieldedQuestionnaireId, insertQuestionnaireVersion, insertSurvey, listSurveys, lockSurveyState, questionnaireDefinition, questionnaireVersions, surveyById, updateSurvey } from '../queries/surveys.js';
+import {
+  fieldedQuestionnaireId,
+  insertQuestionnaireVersion,
+  insertSurvey,
+  listSurveys,
+  lockSurveyState,
+  questionnaireDefinition,
+  questionnaireVersions,
+  surveyById,
+  updateSurvey,
+} from '../queries/surveys.js';
 import { insertAssignment, listAssignments } from '../queries/assignments.js';
 import { userById } from '../queries/users.js';
 import { CASE_FIELD_ROLES } from '../survey-dataset.js';
@@ -10,7 +20,9 @@ import { CASE_FIELD_ROLES } from '../survey-dataset.js';
 /** Survey settings as stored: free-form, but the declared roles of case-data fields must be known roles. */
 const SETTINGS_SCHEMA = {
   type: 'object',
-  properties: { caseFields: { type: 'object', propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_.]{0,63}$' }, additionalProperties: { enum: [...CASE_FIELD_ROLES] } } },
+  properties: {
+    caseFields: { type: 'object', propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_.]{0,63}$' }, additionalProperties: { enum: [...CASE_FIELD_ROLES] } },
+  },
 } as const;
 
 const STATES = ['draft', 'fieldwork', 'closed'] as const;
@@ -88,13 +100,18 @@ export const surveyRoutes: RouteSpec[] = [
     tag: 'surveys',
     summary: 'Change the state or settings of a survey',
     roles: ['admin', 'statistician'],
-    body: { type: 'object', additionalProperties: false, properties: { state: { enum: [...STATES] }, settings: SETTINGS_SCHEMA, title: { type: 'string', minLength: 1 } } },
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { state: { enum: [...STATES] }, settings: SETTINGS_SCHEMA, title: { type: 'string', minLength: 1 } },
+    },
     async handler({ db, params, body, user }) {
       const b = body as { state?: string; settings?: Record<string, unknown>; title?: string };
       await db.transaction(async (tx) => {
         const from = await lockSurveyState(tx, params.surveyId);
         if (!from) throw new HttpProblem('not-found', `no survey ${params.surveyId}`);
-        if (b.state && b.state !== from && !TRANSITIONS[from].includes(b.state)) throw new HttpProblem('illegal-transition', `a survey in ${from} cannot go to ${b.state}`);
+        if (b.state && b.state !== from && !TRANSITIONS[from].includes(b.state))
+          throw new HttpProblem('illegal-transition', `a survey in ${from} cannot go to ${b.state}`);
         await updateSurvey(tx, params.surveyId, b);
         await audit(tx, user, 'update', 'survey', params.surveyId, { from, ...b });
       });
@@ -115,7 +132,8 @@ export const surveyRoutes: RouteSpec[] = [
         const fielded = await fieldedQuestionnaireId(tx, params.surveyId);
         if (fielded && fielded !== q.id) throw new HttpProblem('other-questionnaire', `this survey fields questionnaire "${fielded}", not "${q.id}"`);
         // Published versions are immutable: the same version number cannot be published twice.
-        if (!(await insertQuestionnaireVersion(tx, params.surveyId, q, q, user.id))) throw new HttpProblem('version-exists', `version ${q.version} is already published; publish a new version number`);
+        if (!(await insertQuestionnaireVersion(tx, params.surveyId, q, q, user.id)))
+          throw new HttpProblem('version-exists', `version ${q.version} is already published; publish a new version number`);
         await audit(tx, user, 'publish', 'questionnaire', `${params.surveyId}/${q.version}`, { id: q.id });
       });
       return { status: 201, body: { questionnaire: { id: q.id, version: q.version } } };
@@ -166,7 +184,8 @@ export const surveyRoutes: RouteSpec[] = [
         for (const a of list) {
           const e = await userById(tx, a.enumeratorId);
           if (e?.role !== 'enumerator') throw new HttpProblem('not-an-enumerator', `user ${a.enumeratorId} is not an enumerator`);
-          if (user.role === 'supervisor' && e.supervisor_id !== user.id) throw new HttpProblem('not-your-team', `enumerator ${a.enumeratorId} is not in your team`);
+          if (user.role === 'supervisor' && e.supervisor_id !== user.id)
+            throw new HttpProblem('not-your-team', `enumerator ${a.enumeratorId} is not in your team`);
           out.push(await insertAssignment(tx, params.surveyId, a.enumeratorId, a.case ?? {}, a.quota ?? 1));
         }
         await audit(tx, user, 'assign', 'survey', params.surveyId, { count: out.length });

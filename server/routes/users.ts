@@ -5,7 +5,6 @@ import { hashPassword, passwordProblem, randomPassword } from '../auth/passwords
 import { audit } from '../queries/audit.js';
 import { insertUser, listUsers, updateUser, userById } from '../queries/users.js';
 
-
 /** Accounts: the admin creates them; supervisors see their team. */
 export const userRoutes: RouteSpec[] = [
   {
@@ -35,7 +34,13 @@ export const userRoutes: RouteSpec[] = [
       if (weak) throw new HttpProblem('weak-password', weak);
       const hash = await hashPassword(b.password);
       const r = await db.transaction(async (tx) => {
-        const inserted = await insertUser(tx, { username: b.username, displayName: b.displayName ?? b.username, role: b.role, supervisorId: b.supervisorId ?? null, passwordHash: hash });
+        const inserted = await insertUser(tx, {
+          username: b.username,
+          displayName: b.displayName ?? b.username,
+          role: b.role,
+          supervisorId: b.supervisorId ?? null,
+          passwordHash: hash,
+        });
         if (!inserted) throw new HttpProblem('username-taken', `user name "${b.username}" is taken`);
         await audit(tx, user, 'create', 'user', inserted.id, { role: b.role });
         return inserted;
@@ -64,11 +69,17 @@ export const userRoutes: RouteSpec[] = [
       type: 'object',
       additionalProperties: false,
       minProperties: 1,
-      properties: { displayName: { type: 'string', maxLength: 200 }, role: { enum: [...ROLES] }, supervisorId: { type: ['string', 'null'], format: 'uuid' }, disabled: { type: 'boolean' } },
+      properties: {
+        displayName: { type: 'string', maxLength: 200 },
+        role: { enum: [...ROLES] },
+        supervisorId: { type: ['string', 'null'], format: 'uuid' },
+        disabled: { type: 'boolean' },
+      },
     },
     async handler({ db, params, body, user }) {
       const b = body as { displayName?: string; role?: string; supervisorId?: string | null; disabled?: boolean };
-      if (params.userId === user.id && (b.disabled === true || (b.role && b.role !== 'admin'))) throw new HttpProblem('own-account', 'an admin cannot disable or demote their own account');
+      if (params.userId === user.id && (b.disabled === true || (b.role && b.role !== 'admin')))
+        throw new HttpProblem('own-account', 'an admin cannot disable or demote their own account');
       if (b.supervisorId) {
         if ((await userById(db, b.supervisorId))?.role !== 'supervisor') throw new HttpProblem('bad-supervisor', 'supervisorId must name a supervisor');
       }

@@ -15,7 +15,8 @@ import { isInputError } from '../../common/errors.js';
 
 let state: { levels: Level[]; rows: Record<string, LevelRow[]>; start: Extract<IndicatorMessage, { kind: 'start' }> } | null = null;
 
-const fail = (err: unknown) => parentPort!.postMessage({ ok: false, input: isInputError(err), code: (err as { code?: string }).code ?? 'internal', message: (err as Error).message });
+const fail = (err: unknown) =>
+  parentPort!.postMessage({ ok: false, input: isInputError(err), code: (err as { code?: string }).code ?? 'internal', message: (err as Error).message });
 
 parentPort!.on('message', (m: IndicatorMessage) => {
   try {
@@ -24,13 +25,18 @@ parentPort!.on('message', (m: IndicatorMessage) => {
       state = { levels, rows: Object.fromEntries(levels.map((l) => [l.name, []])), start: m };
     } else if (m.kind === 'page') {
       for (const raw of m.rows) {
-        const row = { interview_id: raw.interview_id, answers: JSON.parse(raw.answers), case_data: raw.case_data ? JSON.parse(raw.case_data) : null } as InterviewRow;
+        const row = {
+          interview_id: raw.interview_id,
+          answers: JSON.parse(raw.answers),
+          case_data: raw.case_data ? JSON.parse(raw.case_data) : null,
+        } as InterviewRow;
         for (const level of state!.levels) for (const r of levelRows(level, row, false, state!.start.caseColumns)) state!.rows[level.name].push(r);
       }
     } else {
       const { design, codebook, options } = state!.start;
       const tables = new Map<string, DataTable>();
-      for (const level of design.levels) tables.set(level.name, tableFromRecords(state!.rows[level.name] ?? [], levelColumns(design, codebook, level.name, state!.rows[level.name] ?? [])));
+      for (const level of design.levels)
+        tables.set(level.name, tableFromRecords(state!.rows[level.name] ?? [], levelColumns(design, codebook, level.name, state!.rows[level.name] ?? [])));
       const report = computeIndicators({ design, codebook, tables }, shippedCatalogue(), options as IndicatorOptions);
       parentPort!.postMessage({ ok: true, report });
     }

@@ -10,7 +10,14 @@ import type { RawInterviewRow } from '../queries/submissions.js';
 
 /** Messages to the worker: the job, the interviews page by page (JSON text), the end. */
 export type IndicatorMessage =
-  | { kind: 'start'; definition: unknown; design: DatasetDesign; codebook: Codebook; caseColumns: string[]; options: { compare?: string; reference?: string; by?: string[] } }
+  | {
+      kind: 'start';
+      definition: unknown;
+      design: DatasetDesign;
+      codebook: Codebook;
+      caseColumns: string[];
+      options: { compare?: string; reference?: string; by?: string[] };
+    }
   | { kind: 'page'; rows: RawInterviewRow[] }
   | { kind: 'end' };
 
@@ -22,7 +29,11 @@ function startWorker(): Worker {
   const built = path.join(packageRoot(), 'dist', 'cli', 'indicators-worker.js');
   if (fs.existsSync(built)) return new Worker(built);
   // From the sources: a bootstrap registers tsx's loader in the worker, then imports the TypeScript entry.
-  const tsx = pathToFileURL(createRequire(path.join(packageRoot(), 'package.json')).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const tsx = pathToFileURL(
+    createRequire(path.join(packageRoot(), 'package.json'))
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
   const entry = pathToFileURL(path.join(packageRoot(), 'server', 'workers', 'indicators-worker.ts')).href;
   return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, { eval: true });
 }
@@ -33,7 +44,10 @@ function startWorker(): Worker {
  * flattens, builds the tables and estimates. Bad input (an unknown compare variable ...) comes back as
  * an InputError; the worker ends after the job.
  */
-export async function computeIndicatorsOffLoop(job: Extract<IndicatorMessage, { kind: 'start' }>, pages: AsyncIterable<RawInterviewRow[]>): Promise<IndicatorReport> {
+export async function computeIndicatorsOffLoop(
+  job: Extract<IndicatorMessage, { kind: 'start' }>,
+  pages: AsyncIterable<RawInterviewRow[]>,
+): Promise<IndicatorReport> {
   const worker = startWorker();
   let settled = false;
   const result = new Promise<IndicatorReport>((resolve, reject) => {

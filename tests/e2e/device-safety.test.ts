@@ -29,13 +29,30 @@ describe.runIf(need(chromiumTool(), 'one device, several users, in Chromium'))('
   let surveyId: string;
   beforeAll(async () => {
     app = await startWebApp(async (d) => {
-      const sup = (await d.query<{ id: string }>("INSERT INTO users (username, display_name, role, password_hash) VALUES ('sara', 'Sara', 'supervisor', $1) RETURNING id", [await hashPassword('sara-password-1')])).rows[0].id;
+      const sup = (
+        await d.query<{ id: string }>(
+          "INSERT INTO users (username, display_name, role, password_hash) VALUES ('sara', 'Sara', 'supervisor', $1) RETURNING id",
+          [await hashPassword('sara-password-1')],
+        )
+      ).rows[0].id;
       const ana = await addEnumerator(d, 'ana', 'ana-password-1');
       const ben = await addEnumerator(d, 'ben', 'ben-password-1');
       await d.query('UPDATE users SET supervisor_id = $1 WHERE id IN ($2, $3)', [sup, ana, ben]);
       surveyId = (await d.query<{ id: string }>("INSERT INTO surveys (title, state) VALUES ('Pilot', 'fieldwork') RETURNING id")).rows[0].id;
-      await d.query('INSERT INTO questionnaire_versions (survey_id, version, questionnaire_id, definition) VALUES ($1, $2, $3, $4)', [surveyId, '1', 'money', JSON.stringify(Q)]);
-      await d.query('INSERT INTO assignments (survey_id, enumerator_id, case_data) VALUES ($1, $2, $3), ($1, $2, $4), ($1, $5, $6)', [surveyId, ana, JSON.stringify({ ea: 'EA001', address: 'House 4' }), JSON.stringify({ ea: 'EA001', address: 'House 9' }), ben, JSON.stringify({ ea: 'EA002', address: 'House 7' })]);
+      await d.query('INSERT INTO questionnaire_versions (survey_id, version, questionnaire_id, definition) VALUES ($1, $2, $3, $4)', [
+        surveyId,
+        '1',
+        'money',
+        JSON.stringify(Q),
+      ]);
+      await d.query('INSERT INTO assignments (survey_id, enumerator_id, case_data) VALUES ($1, $2, $3), ($1, $2, $4), ($1, $5, $6)', [
+        surveyId,
+        ana,
+        JSON.stringify({ ea: 'EA001', address: 'House 4' }),
+        JSON.stringify({ ea: 'EA001', address: 'House 9' }),
+        ben,
+        JSON.stringify({ ea: 'EA002', address: 'House 7' }),
+      ]);
     });
     db = app.db;
   }, 90_000);
@@ -109,18 +126,29 @@ describe.runIf(need(chromiumTool(), 'one device, several users, in Chromium'))('
     await page.getByLabel('Name of the head').fill('Yaw');
     await page.getByText('Saved on this device').waitFor();
     await db.query("UPDATE assignments SET quota = 1 WHERE case_data->>'address' = 'House 7'");
-    const ben = (await db.query<{ id: string; a: string }>("SELECT u.id, a.id AS a FROM users u JOIN assignments a ON a.enumerator_id = u.id WHERE u.username = 'ben'")).rows[0];
-    await db.query("INSERT INTO submissions (instance_id, interview_id, survey_id, questionnaire_version, assignment_id, enumerator_id, answers, content_hash) VALUES (gen_random_uuid(), gen_random_uuid(), $1, '1', $2, $3, '{}', 'x')", [surveyId, ben.a, ben.id]);
+    const ben = (
+      await db.query<{ id: string; a: string }>("SELECT u.id, a.id AS a FROM users u JOIN assignments a ON a.enumerator_id = u.id WHERE u.username = 'ben'")
+    ).rows[0];
+    await db.query(
+      "INSERT INTO submissions (instance_id, interview_id, survey_id, questionnaire_version, assignment_id, enumerator_id, answers, content_hash) VALUES (gen_random_uuid(), gen_random_uuid(), $1, '1', $2, $3, '{}', 'x')",
+      [surveyId, ben.a, ben.id],
+    );
     await page.getByRole('button', { name: 'Complete the interview' }).click();
     await page.getByRole('heading', { name: 'Fieldwork' }).waitFor();
-    await page.getByTestId('outbox').getByText(/refused: 409 quota-reached/).waitFor();
+    await page
+      .getByTestId('outbox')
+      .getByText(/refused: 409 quota-reached/)
+      .waitFor();
     await page.getByRole('button', { name: 'Open to correct' }).click();
     await page.getByText(/The server refused this interview: 409 quota-reached/).waitFor();
     expect(await page.getByLabel('Name of the head').inputValue()).toBe('Yaw');
 
     // A supervisor's Fieldwork page: a returned interview of the team makes no draft on her device.
     const first = (await db.query<{ instance_id: string }>("SELECT instance_id FROM submissions WHERE answers->>'head_name' = 'Kofi'")).rows[0].instance_id;
-    await db.query("UPDATE submissions SET state = 'rejected', review = $2 WHERE instance_id = $1", [first, JSON.stringify({ action: 'reject', comments: {}, note: 'check' })]);
+    await db.query("UPDATE submissions SET state = 'rejected', review = $2 WHERE instance_id = $1", [
+      first,
+      JSON.stringify({ action: 'reject', comments: {}, note: 'check' }),
+    ]);
     await page.goto(`${app.url}/`);
     await page.getByRole('button', { name: /^Sign out/ }).click();
     await signIn(page, app.url, 'sara', 'sara-password-1');

@@ -36,7 +36,10 @@ async function answerRequired(scope: Locator): Promise<number> {
       await checks.first().check();
     } else if ((await q.locator('input[type=number]').count()) > 0) {
       // 1 fits most counts and amounts; a year refuses it, so a second try uses one.
-      await q.locator('input[type=number]').first().fill(tries.get(name)! > 1 ? '2015' : '1');
+      await q
+        .locator('input[type=number]')
+        .first()
+        .fill(tries.get(name)! > 1 ? '2015' : '1');
     } else if ((await q.locator('input[type=date]').count()) > 0) {
       await q.locator('input[type=date]').first().fill('2020-01-01');
     } else if ((await select.count()) > 0) {
@@ -80,7 +83,13 @@ async function finish(page: Page): Promise<void> {
       continue;
     }
     await page.getByRole('button', { name: 'Complete the interview' }).click();
-    if (await page.getByRole('heading', { name: 'Fieldwork' }).isVisible().catch(() => false)) return;
+    if (
+      await page
+        .getByRole('heading', { name: 'Fieldwork' })
+        .isVisible()
+        .catch(() => false)
+    )
+      return;
     try {
       await page.getByRole('heading', { name: 'Fieldwork' }).waitFor({ timeout: 3000 });
     } catch {
@@ -109,8 +118,18 @@ describe.runIf(need(chromiumTool(), 'DotM household in Chromium'))('DotM househo
       const enumId = await addEnumerator(db, 'kwame', 'kwame-password-1');
       surveyId = (await db.query<{ id: string }>("INSERT INTO surveys (title, state) VALUES ('DotM Ghana', 'fieldwork') RETURNING id")).rows[0].id;
       const q = dotmHousehold();
-      await db.query('INSERT INTO questionnaire_versions (survey_id, version, questionnaire_id, definition) VALUES ($1, $2, $3, $4)', [surveyId, q.version, q.id, JSON.stringify(q)]);
-      await db.query('INSERT INTO assignments (survey_id, enumerator_id, case_data) VALUES ($1, $2, $3), ($1, $2, $4)', [surveyId, enumId, JSON.stringify({ ea: 'EA017', address: 'Compound 12', status: 'migrant' }), JSON.stringify({ ea: 'EA017', address: 'Compound 30', status: 'non-migrant' })]);
+      await db.query('INSERT INTO questionnaire_versions (survey_id, version, questionnaire_id, definition) VALUES ($1, $2, $3, $4)', [
+        surveyId,
+        q.version,
+        q.id,
+        JSON.stringify(q),
+      ]);
+      await db.query('INSERT INTO assignments (survey_id, enumerator_id, case_data) VALUES ($1, $2, $3), ($1, $2, $4)', [
+        surveyId,
+        enumId,
+        JSON.stringify({ ea: 'EA017', address: 'Compound 12', status: 'migrant' }),
+        JSON.stringify({ ea: 'EA017', address: 'Compound 30', status: 'non-migrant' }),
+      ]);
     });
   }, 60_000);
   afterAll(() => app?.close());
@@ -150,7 +169,10 @@ describe.runIf(need(chromiumTool(), 'DotM household in Chromium'))('DotM househo
     await first.locator('[data-question="em_country"] input').fill('United Kingdom (GBR)');
     await first.locator('[data-question="rr_cash"]').getByRole('radio', { name: 'Yes' }).check();
     await first.locator('[data-question="rr_amount"] input[type=number]').fill('1200');
-    await first.locator('[data-question="rr_channel"]').getByRole('radio', { name: /Money transfer operator/ }).check();
+    await first
+      .locator('[data-question="rr_channel"]')
+      .getByRole('radio', { name: /Money transfer operator/ })
+      .check();
     await rows.nth(1).locator('summary').click();
     await rows.nth(1).locator('[data-question="em_left"] input').fill('2024-09-01');
     await rows.nth(1).locator('[data-question="em_country"] input').fill('Canada (CAN)');

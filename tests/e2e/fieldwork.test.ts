@@ -19,8 +19,18 @@ describe.runIf(need(chromiumTool(), 'fieldwork in Chromium'))('fieldwork in Chro
     app = await startWebApp(async (d) => {
       const enumId = await addEnumerator(d, 'ana', 'ana-password-1');
       surveyId = (await d.query<{ id: string }>("INSERT INTO surveys (title, state) VALUES ('Pilot', 'fieldwork') RETURNING id")).rows[0].id;
-      await d.query('INSERT INTO questionnaire_versions (survey_id, version, questionnaire_id, definition) VALUES ($1, $2, $3, $4)', [surveyId, '1', 'tiny', JSON.stringify(TINY)]);
-      await d.query('INSERT INTO assignments (survey_id, enumerator_id, case_data) VALUES ($1, $2, $3), ($1, $2, $4)', [surveyId, enumId, JSON.stringify({ ea: 'EA001', address: 'House 4' }), JSON.stringify({ ea: 'EA001', address: 'House 9' })]);
+      await d.query('INSERT INTO questionnaire_versions (survey_id, version, questionnaire_id, definition) VALUES ($1, $2, $3, $4)', [
+        surveyId,
+        '1',
+        'tiny',
+        JSON.stringify(TINY),
+      ]);
+      await d.query('INSERT INTO assignments (survey_id, enumerator_id, case_data) VALUES ($1, $2, $3), ($1, $2, $4)', [
+        surveyId,
+        enumId,
+        JSON.stringify({ ea: 'EA001', address: 'House 4' }),
+        JSON.stringify({ ea: 'EA001', address: 'House 9' }),
+      ]);
     });
     db = app.db;
   }, 60_000);
@@ -67,12 +77,20 @@ describe.runIf(need(chromiumTool(), 'fieldwork in Chromium'))('fieldwork in Chro
     await context.setOffline(false);
     await page.getByRole('button', { name: 'Send now' }).click();
     await expect.poll(() => page.getByTestId('sent').locator('li').count()).toBe(2);
-    const stored = await db.query<{ n: number; ages: string }>("SELECT count(*)::int AS n, string_agg(answers->'members'->0->>'age', ',' ORDER BY received_at) AS ages FROM submissions WHERE survey_id = $1", [surveyId]);
+    const stored = await db.query<{ n: number; ages: string }>(
+      "SELECT count(*)::int AS n, string_agg(answers->'members'->0->>'age', ',' ORDER BY received_at) AS ages FROM submissions WHERE survey_id = $1",
+      [surveyId],
+    );
     expect(stored.rows[0]).toEqual({ n: 2, ages: '40,67' });
 
     // The supervisor rejects the first interview with a comment at a question; the enumerator corrects and resubmits.
-    const first = (await db.query<{ instance_id: string }>("SELECT instance_id FROM submissions WHERE survey_id = $1 AND answers->'members'->0->>'age' = '40'", [surveyId])).rows[0].instance_id;
-    await db.query("UPDATE submissions SET state = 'rejected', review = $2 WHERE instance_id = $1", [first, JSON.stringify({ action: 'reject', comments: { 'head_name': 'Write the full name' }, note: 'Please check' })]);
+    const first = (
+      await db.query<{ instance_id: string }>("SELECT instance_id FROM submissions WHERE survey_id = $1 AND answers->'members'->0->>'age' = '40'", [surveyId])
+    ).rows[0].instance_id;
+    await db.query("UPDATE submissions SET state = 'rejected', review = $2 WHERE instance_id = $1", [
+      first,
+      JSON.stringify({ action: 'reject', comments: { head_name: 'Write the full name' }, note: 'Please check' }),
+    ]);
     await page.reload();
     await page.getByRole('link', { name: /Returned for correction/ }).click();
     await page.getByText('Supervisor: Write the full name').waitFor();
@@ -80,8 +98,13 @@ describe.runIf(need(chromiumTool(), 'fieldwork in Chromium'))('fieldwork in Chro
     await page.getByLabel('Name of the head').fill('Ama Mensah');
     await page.getByRole('button', { name: 'Next section' }).click();
     await page.getByRole('button', { name: 'Complete the interview' }).click();
-    await expect.poll(async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM submissions WHERE deprecated_id = $1', [first])).rows[0].n).toBe(1);
-    const corrected = await db.query<{ name: string; superseded: boolean }>("SELECT answers->>'head_name' AS name, (SELECT superseded FROM submissions WHERE instance_id = $1) AS superseded FROM submissions WHERE deprecated_id = $1", [first]);
+    await expect
+      .poll(async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM submissions WHERE deprecated_id = $1', [first])).rows[0].n)
+      .toBe(1);
+    const corrected = await db.query<{ name: string; superseded: boolean }>(
+      "SELECT answers->>'head_name' AS name, (SELECT superseded FROM submissions WHERE instance_id = $1) AS superseded FROM submissions WHERE deprecated_id = $1",
+      [first],
+    );
     expect(corrected.rows[0]).toEqual({ name: 'Ama Mensah', superseded: true });
     await context.close();
   });

@@ -19,12 +19,34 @@ describe.runIf(need(chromiumTool(), 'supervisor review in Chromium'))('superviso
   const ids = [randomUUID(), randomUUID()];
   beforeAll(async () => {
     app = await startWebApp(async (d) => {
-      const sup = (await d.query<{ id: string }>("INSERT INTO users (username, display_name, role, password_hash) VALUES ('sara', 'Sara', 'supervisor', $1) RETURNING id", [await hashPassword('sara-password-1')])).rows[0].id;
-      const ana = (await d.query<{ id: string }>("INSERT INTO users (username, display_name, role, supervisor_id, password_hash) VALUES ('ana', 'Ana', 'enumerator', $1, $2) RETURNING id", [sup, await hashPassword('x-password-1')])).rows[0].id;
+      const sup = (
+        await d.query<{ id: string }>(
+          "INSERT INTO users (username, display_name, role, password_hash) VALUES ('sara', 'Sara', 'supervisor', $1) RETURNING id",
+          [await hashPassword('sara-password-1')],
+        )
+      ).rows[0].id;
+      const ana = (
+        await d.query<{ id: string }>(
+          "INSERT INTO users (username, display_name, role, supervisor_id, password_hash) VALUES ('ana', 'Ana', 'enumerator', $1, $2) RETURNING id",
+          [sup, await hashPassword('x-password-1')],
+        )
+      ).rows[0].id;
       const surveyId = (await d.query<{ id: string }>("INSERT INTO surveys (title, state) VALUES ('Pilot', 'fieldwork') RETURNING id")).rows[0].id;
-      await d.query('INSERT INTO questionnaire_versions (survey_id, version, questionnaire_id, definition) VALUES ($1, $2, $3, $4)', [surveyId, '1', 'tiny', JSON.stringify(TINY)]);
+      await d.query('INSERT INTO questionnaire_versions (survey_id, version, questionnaire_id, definition) VALUES ($1, $2, $3, $4)', [
+        surveyId,
+        '1',
+        'tiny',
+        JSON.stringify(TINY),
+      ]);
       const answers = [
-        { head_name: 'Ama', abroad: '1', members: [{ _key: 'a', age: 40 }, { _key: 'b', age: 140 }] },
+        {
+          head_name: 'Ama',
+          abroad: '1',
+          members: [
+            { _key: 'a', age: 40 },
+            { _key: 'b', age: 140 },
+          ],
+        },
         { head_name: 'Kofi', abroad: '0', members: [{ _key: 'a', age: 35 }] },
       ];
       for (let i = 0; i < 2; i++) {
@@ -38,7 +60,7 @@ describe.runIf(need(chromiumTool(), 'supervisor review in Chromium'))('superviso
   }, 60_000);
   afterAll(() => app?.close());
 
-  it('lists the team\'s completed interviews, sends one back with comments and approves the other', async () => {
+  it("lists the team's completed interviews, sends one back with comments and approves the other", async () => {
     const page = await (await app.browser.newContext({ viewport: { width: 1024, height: 900 } })).newPage();
     page.setDefaultTimeout(5000);
     await signIn(page, app.url, 'sara', 'sara-password-1');
@@ -64,7 +86,11 @@ describe.runIf(need(chromiumTool(), 'supervisor review in Chromium'))('superviso
     await page.getByTestId('review-message').filter({ hasText: 'approved (supervisor_approved)' }).waitFor();
     await page.getByTestId('review-empty').waitFor();
 
-    const rows = (await db.query<{ instance_id: string; state: string; review: { comments: Record<string, string>; note: string } }>('SELECT instance_id, state, review FROM submissions')).rows;
+    const rows = (
+      await db.query<{ instance_id: string; state: string; review: { comments: Record<string, string>; note: string } }>(
+        'SELECT instance_id, state, review FROM submissions',
+      )
+    ).rows;
     const byId = new Map(rows.map((r) => [r.instance_id, r]));
     expect(byId.get(ids[0])!.state).toBe('rejected');
     expect(byId.get(ids[0])!.review.comments).toEqual({ 'members[1].age': '140 years: please check the age' });

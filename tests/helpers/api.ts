@@ -11,7 +11,17 @@ export const passwordOf = (username: string) => `Kq7-${[...username].reverse().j
 export async function startApi(db: Database, options: { loginAttemptsPerWindow?: number; loginAttemptsPerAddress?: number } = {}) {
   await migrate(db);
   const admin = (await ensureAdmin(db))!;
-  const server = await listen(createApp({ db, config: { bodyLimitBytes: 2 * 1024 * 1024, loginAttemptsPerWindow: options.loginAttemptsPerWindow ?? 1000, loginAttemptsPerAddress: options.loginAttemptsPerAddress ?? 10_000 }, clientDir: '/nonexistent' }));
+  const server = await listen(
+    createApp({
+      db,
+      config: {
+        bodyLimitBytes: 2 * 1024 * 1024,
+        loginAttemptsPerWindow: options.loginAttemptsPerWindow ?? 1000,
+        loginAttemptsPerAddress: options.loginAttemptsPerAddress ?? 10_000,
+      },
+      clientDir: '/nonexistent',
+    }),
+  );
   const call = async (method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}) => {
     const res = await fetch(`${server.url}/api/v1${path}`, {
       method,
@@ -33,7 +43,9 @@ export async function startApi(db: Database, options: { loginAttemptsPerWindow?:
     return r.body.token as string;
   };
   const adminToken = await login('admin', admin.password);
-  const users: Record<string, { id: string; token: string }> = { admin: { id: (await call('GET', '/auth/me', undefined, adminToken)).body.user.id, token: adminToken } };
+  const users: Record<string, { id: string; token: string }> = {
+    admin: { id: (await call('GET', '/auth/me', undefined, adminToken)).body.user.id, token: adminToken },
+  };
   const make = async (username: string, role: string, supervisorId?: string) => {
     const r = await call('POST', '/users', { username, password: passwordOf(username), role, ...(supervisorId ? { supervisorId } : {}) }, adminToken);
     if (r.status !== 201) throw new Error(JSON.stringify(r.body));
@@ -52,7 +64,17 @@ export async function startApi(db: Database, options: { loginAttemptsPerWindow?:
     users,
     /** Gives both test enumerators a case in the survey: an enumerator submits only where they hold one. */
     async joinSurvey(surveyId: string) {
-      const r = await call('POST', `/surveys/${surveyId}/assignments`, { assignments: [{ enumeratorId: users.enum.id, case: { ea: 'EA-T1' } }, { enumeratorId: users.enum2.id, case: { ea: 'EA-T2' } }] }, adminToken);
+      const r = await call(
+        'POST',
+        `/surveys/${surveyId}/assignments`,
+        {
+          assignments: [
+            { enumeratorId: users.enum.id, case: { ea: 'EA-T1' } },
+            { enumeratorId: users.enum2.id, case: { ea: 'EA-T2' } },
+          ],
+        },
+        adminToken,
+      );
       if (r.status !== 201) throw new Error(JSON.stringify(r.body));
       return r.body.assignments as string[];
     },
@@ -70,11 +92,21 @@ export const TINY = {
   version: '1',
   title: 'Tiny household',
   languages: { default: 'en', available: ['en'] },
-  choiceLists: { yn: [{ value: '1', label: 'Yes' }, { value: '0', label: 'No' }] },
+  choiceLists: {
+    yn: [
+      { value: '1', label: 'Yes' },
+      { value: '0', label: 'No' },
+    ],
+  },
   items: [
     { kind: 'question', name: 'head_name', type: 'text', label: 'Name of the head', identifier: true },
     { kind: 'question', name: 'abroad', type: 'select_one', choices: 'yn', label: 'Member abroad?', required: true },
-    { kind: 'roster', name: 'members', label: 'Members', items: [{ kind: 'question', name: 'age', type: 'integer', label: 'Age', required: true, constraint: '. >= 0 and . <= 120' }] },
+    {
+      kind: 'roster',
+      name: 'members',
+      label: 'Members',
+      items: [{ kind: 'question', name: 'age', type: 'integer', label: 'Age', required: true, constraint: '. >= 0 and . <= 120' }],
+    },
     { kind: 'calculate', name: 'n', calculation: 'count(${members})' },
   ],
 };
@@ -84,7 +116,15 @@ export function tinySubmission(extra: Record<string, unknown> = {}, answers: Rec
   return {
     instanceId: randomUUID(),
     questionnaire: { id: 'tiny', version: '1' },
-    answers: { head_name: 'Ama', abroad: '1', members: [{ _key: 'a', age: 40 }, { _key: 'b', age: 12 }], ...answers },
+    answers: {
+      head_name: 'Ama',
+      abroad: '1',
+      members: [
+        { _key: 'a', age: 40 },
+        { _key: 'b', age: 12 },
+      ],
+      ...answers,
+    },
     paradata: { start: '2026-01-01T10:00:00Z', end: '2026-01-01T10:50:00Z', sections: { main: 3000 } },
     ...extra,
   };

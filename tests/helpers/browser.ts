@@ -14,7 +14,16 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -46,7 +55,21 @@ export function buildClient(): string {
   const dir = path.join(os.tmpdir(), `mdsurvey-client-${hash.digest('hex').slice(0, 16)}`);
   if (fs.existsSync(path.join(dir, 'index.html'))) return dir;
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'client-dist-'));
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(ROOT, 'client', 'vite.config.ts'), '--outDir', out, '--emptyOutDir', '--logLevel', 'error'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      path.join(ROOT, 'client', 'vite.config.ts'),
+      '--outDir',
+      out,
+      '--emptyOutDir',
+      '--logLevel',
+      'error',
+    ],
+    { cwd: ROOT, stdio: 'pipe' },
+  );
   try {
     fs.renameSync(out, dir);
   } catch {
@@ -90,7 +113,10 @@ export async function startWebApp(seed: (db: import('../../server/db/index.js').
 /** Adds an enumerator account; returns its id. */
 export async function addEnumerator(db: import('../../server/db/index.js').Database, username: string, password: string): Promise<string> {
   const { hashPassword } = await import('../../server/auth/passwords.js');
-  const r = await db.query<{ id: string }>("INSERT INTO users (username, display_name, role, password_hash) VALUES ($1, $1, 'enumerator', $2) RETURNING id", [username, await hashPassword(password)]);
+  const r = await db.query<{ id: string }>("INSERT INTO users (username, display_name, role, password_hash) VALUES ($1, $1, 'enumerator', $2) RETURNING id", [
+    username,
+    await hashPassword(password),
+  ]);
   return r.rows[0].id;
 }
 

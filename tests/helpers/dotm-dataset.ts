@@ -11,4 +11,3 @@ export function writeSyntheticDotm(seed?: number, eas?: number): { dir: string; 
   writeDataset(dir, data.design, { variables: data.codebook, languages: ['en', 'fr', 'es'] }, data.levels);
   return { dir, data };
 }
-

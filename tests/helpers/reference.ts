@@ -20,7 +20,14 @@ export interface ReferenceRow {
 /** Reads a reference CSV from tests/fixtures/r-survey. */
 export function referenceRows(file = 'r-survey-reference.csv'): ReferenceRow[] {
   const rows = parse(fs.readFileSync(path.join(FIXTURES, 'r-survey', file)), { columns: true }) as Record<string, string>[];
-  return rows.map((r) => ({ design: r.design, call: r.call, term: r.term, estimate: Number(r.estimate), se: r.se === 'NA' ? NaN : Number(r.se), note: r.note }));
+  return rows.map((r) => ({
+    design: r.design,
+    call: r.call,
+    term: r.term,
+    estimate: Number(r.estimate),
+    se: r.se === 'NA' ? NaN : Number(r.se),
+    note: r.note,
+  }));
 }
 
 /** The reference row for a design and call (and term); fails the test if it is not there. */

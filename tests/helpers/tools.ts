@@ -26,7 +26,9 @@ export function rTool(): Tool {
 
 /** Debian's Chromium for the browser tests. */
 export function chromiumTool(): Tool {
-  return fs.existsSync('/usr/bin/chromium') ? { name: 'Chromium', ok: true, reason: '' } : { name: 'Chromium', ok: false, reason: '/usr/bin/chromium not found; install Debian\'s chromium package' };
+  return fs.existsSync('/usr/bin/chromium')
+    ? { name: 'Chromium', ok: true, reason: '' }
+    : { name: 'Chromium', ok: false, reason: "/usr/bin/chromium not found; install Debian's chromium package" };
 }
 
 /**

@@ -22,7 +22,16 @@ describe.each(testDatabaseTargets())('accounts and availability on $name', (targ
   beforeAll(async () => {
     db = await target.open();
     api = await startApi(db);
-    surveyId = (await api.as('stat').post('/surveys', { title: 'Accounts', questionnaire: { ...TINY, settings: { max_roster_rows: 200 }, items: [...TINY.items, { kind: 'question', name: 'phone', type: 'text', label: 'Phone', constraint: "regex(., '^(\\+?[0-9]+)*$')" }] } })).body.survey.id;
+    surveyId = (
+      await api.as('stat').post('/surveys', {
+        title: 'Accounts',
+        questionnaire: {
+          ...TINY,
+          settings: { max_roster_rows: 200 },
+          items: [...TINY.items, { kind: 'question', name: 'phone', type: 'text', label: 'Phone', constraint: "regex(., '^(\\+?[0-9]+)*$')" }],
+        },
+      })
+    ).body.survey.id;
     await api.as('stat').patch(`/surveys/${surveyId}`, { state: 'fieldwork' });
     await api.joinSurvey(surveyId);
   }, 60_000);
@@ -65,7 +74,10 @@ describe.each(testDatabaseTargets())('accounts and availability on $name', (targ
   it('password spraying across names is limited per address; X-Forwarded-For is not believed from an untrusted peer', async () => {
     const limited = await startApi(await openDatabase({}), { loginAttemptsPerAddress: 10 });
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) statuses.push((await limited.call('POST', '/auth/login', { username: `name${i}`, password: 'Spring2026!' }, undefined, { 'x-forwarded-for': `10.0.0.${i}` })).status);
+    for (let i = 0; i < 12; i++)
+      statuses.push(
+        (await limited.call('POST', '/auth/login', { username: `name${i}`, password: 'Spring2026!' }, undefined, { 'x-forwarded-for': `10.0.0.${i}` })).status,
+      );
     // (startApi signed its users in from this address too): a 429 comes, whatever the names and the forged addresses, and stays.
     const first = statuses.indexOf(429);
     expect(first).toBeGreaterThan(0);
@@ -77,9 +89,14 @@ describe.each(testDatabaseTargets())('accounts and availability on $name', (targ
   it('password change, admin reset, disabling and revocation end sessions; weak passwords are refused', async () => {
     const created = await api.call('POST', '/users', { username: 'kofi', password: 'short', role: 'enumerator' }, api.users.admin.token);
     expect([created.status, created.body.code]).toEqual([422, 'weak-password']);
-    expect((await api.call('POST', '/users', { username: 'kofi', password: 'kofi-kofi-kofi', role: 'enumerator' }, api.users.admin.token)).body.code).toBe('weak-password');
-    expect((await api.call('POST', '/users', { username: 'kofi', password: 'password1234', role: 'enumerator' }, api.users.admin.token)).body.code).toBe('weak-password');
-    const kofi = (await api.call('POST', '/users', { username: 'kofi', password: 'long-enough-pass-1', role: 'enumerator' }, api.users.admin.token)).body.user.id;
+    expect((await api.call('POST', '/users', { username: 'kofi', password: 'kofi-kofi-kofi', role: 'enumerator' }, api.users.admin.token)).body.code).toBe(
+      'weak-password',
+    );
+    expect((await api.call('POST', '/users', { username: 'kofi', password: 'password1234', role: 'enumerator' }, api.users.admin.token)).body.code).toBe(
+      'weak-password',
+    );
+    const kofi = (await api.call('POST', '/users', { username: 'kofi', password: 'long-enough-pass-1', role: 'enumerator' }, api.users.admin.token)).body.user
+      .id;
     const t1 = await api.login('kofi', 'long-enough-pass-1');
     const t2 = await api.login('kofi', 'long-enough-pass-1');
     // Change: the other session ends, this one goes on.
@@ -151,7 +168,14 @@ describe.each(testDatabaseTargets())('accounts and availability on $name', (targ
     const r = await api.as('enum').post(`/surveys/${surveyId}/submissions`, tinySubmission({ instanceId: randomUUID() }, { phone: `${'1'.repeat(40)}x` }));
     expect(r.status).toBe(422);
     expect(performance.now() - t).toBeLessThan(1_000); // doubling per digit before: 28 digits took 4.5 s
-    const back = await api.as('stat').post('/surveys', { title: 'bad regex', questionnaire: { ...TINY, id: 're', items: [...TINY.items, { kind: 'question', name: 'p', type: 'text', label: 'P', constraint: "regex(., '(a)\\1')" }] } });
+    const back = await api.as('stat').post('/surveys', {
+      title: 'bad regex',
+      questionnaire: {
+        ...TINY,
+        id: 're',
+        items: [...TINY.items, { kind: 'question', name: 'p', type: 'text', label: 'P', constraint: "regex(., '(a)\\1')" }],
+      },
+    });
     expect(back.status).toBe(422);
     expect(JSON.stringify(back.body)).toMatch(/RE2|unsupported/);
   });

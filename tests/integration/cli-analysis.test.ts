@@ -11,7 +11,22 @@ const dclus1 = ['--weights', 'pw', '--ids', 'dnum', '--fpc', 'fpc'];
 
 describe('mdsurvey estimate', () => {
   it('prints the documented JSON with R survey values', async () => {
-    const r = await runMdsurvey(['estimate', api('apistrat'), '--weights', 'pw', '--strata', 'stype', '--fpc', 'fpc', '--mean', 'api00', '--total', 'enroll', '--ratio', 'api.stu/enroll']);
+    const r = await runMdsurvey([
+      'estimate',
+      api('apistrat'),
+      '--weights',
+      'pw',
+      '--strata',
+      'stype',
+      '--fpc',
+      'fpc',
+      '--mean',
+      'api00',
+      '--total',
+      'enroll',
+      '--ratio',
+      'api.stu/enroll',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);

@@ -23,7 +23,9 @@ describe('mdsurvey indicators', () => {
     const r = await runMdsurvey(['indicators', dir, '--compare', 'hh_migration_status', '--only', 'hlt_insured,rem_fee_share', '--format', 'csv']);
     expect(r.code, r.stderr).toBe(0);
     const rows = parse(r.stdout, { columns: true }) as Record<string, string>[];
-    expect(rows.map((x) => `${x.indicator}:${x.group}`)).toEqual(['rem_fee_share', 'hlt_insured'].flatMap((id) => ['all', 'H0', 'H1', 'H2', 'H3', 'migrant'].map((g) => `${id}:${g}`)));
+    expect(rows.map((x) => `${x.indicator}:${x.group}`)).toEqual(
+      ['rem_fee_share', 'hlt_insured'].flatMap((id) => ['all', 'H0', 'H1', 'H2', 'H3', 'migrant'].map((g) => `${id}:${g}`)),
+    );
     const migrant = rows.find((x) => x.indicator === 'hlt_insured' && x.group === 'migrant')!;
     expect(Number(migrant.difference_se)).toBeGreaterThan(0);
     expect(Number(migrant.difference_p)).toBeLessThan(0.05); // the population was built with more insurance in emigrant households
@@ -64,7 +66,10 @@ describe('mdsurvey indicators', () => {
     }
     const broken = tmp();
     fs.cpSync(dir, broken, { recursive: true });
-    fs.writeFileSync(path.join(broken, 'design.json'), JSON.stringify({ ...JSON.parse(fs.readFileSync(path.join(dir, 'design.json'), 'utf8')), weights: 'wt' }));
+    fs.writeFileSync(
+      path.join(broken, 'design.json'),
+      JSON.stringify({ ...JSON.parse(fs.readFileSync(path.join(dir, 'design.json'), 'utf8')), weights: 'wt' }),
+    );
     const r = await runMdsurvey(['indicators', broken]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/design.json names column "wt", which household.csv does not have/);
@@ -88,7 +93,10 @@ describe('mdsurvey tabulate on a dataset', () => {
     }
     // Foreign-born children are few (37-47 cases: flagged); foreign-born 65+ fewer than 25: suppressed, and
     // a second cell in each line too, so that the margins do not give them away.
-    expect(tab.tables[0].cells.filter((c: { row: string }) => c.row === 'foreign-born').map((c: { status: string }) => c.status)).toEqual(['flagged', 'flagged']);
+    expect(tab.tables[0].cells.filter((c: { row: string }) => c.row === 'foreign-born').map((c: { status: string }) => c.status)).toEqual([
+      'flagged',
+      'flagged',
+    ]);
     const old = tab.tables[2];
     const statuses = old.cells.map((c: { row: string; col: string; status: string }) => `${c.row}/${c.col}:${c.status}`);
     expect(statuses.filter((s: string) => s.startsWith('foreign-born')).every((s: string) => s.endsWith(':suppressed'))).toBe(true);
@@ -99,7 +107,19 @@ describe('mdsurvey tabulate on a dataset', () => {
     const r = await runMdsurvey(['tabulate', dir, '--preset', 'census-citizenship-age-sex', '--top-countries', '3', '--format', 'csv', '--stat', 'percent']);
     expect(r.code, r.stderr).toBe(0);
     const rows = parse(r.stdout, { columns: true }) as Record<string, string>[];
-    expect(Object.keys(rows[0])).toEqual(['age_group', 'citizenship_group', 'sex', 'citizenship_group_label', 'sex_label', 'n', 'percent', 'se', 'ci_low', 'ci_high', 'status']);
+    expect(Object.keys(rows[0])).toEqual([
+      'age_group',
+      'citizenship_group',
+      'sex',
+      'citizenship_group_label',
+      'sex_label',
+      'n',
+      'percent',
+      'se',
+      'ci_low',
+      'ci_high',
+      'status',
+    ]);
     expect(rows.find((x) => x.sex === '2')!.sex_label).toBe('Female');
     expect(rows.filter((x) => x.status === 'suppressed').every((x) => x.percent === '' && x.n === '')).toBe(true);
     expect(rows.some((x) => x.citizenship_group.startsWith('region:'))).toBe(true);
@@ -118,7 +138,9 @@ describe('mdsurvey export', () => {
     const r = await runMdsurvey(['export', dir, '--out', out, '--public', '--k', '3']);
     expect(r.code, r.stderr).toBe(0);
     const files = fs.readdirSync(out).sort();
-    expect(files).toEqual(expect.arrayContaining(['household.csv', 'household.dta', 'members.dta', 'design.json', 'codebook.json', 'disclosure.json', 'svyset.do', 'svydesign.R']));
+    expect(files).toEqual(
+      expect.arrayContaining(['household.csv', 'household.dta', 'members.dta', 'design.json', 'codebook.json', 'disclosure.json', 'svyset.do', 'svydesign.R']),
+    );
     const disclosure = JSON.parse(fs.readFileSync(path.join(out, 'disclosure.json'), 'utf8'));
     expect(disclosure.tier).toBe('public-use');
     expect(disclosure.anonymisation.kAnonymity.find((k: { level: string }) => k.level === 'members').riskyAfter).toBe(0);
@@ -141,14 +163,50 @@ describe('mdsurvey dataset attach', () => {
     const work = tmp();
     // The sample file of the survey: one row per interviewed household with its design weight.
     const hh = parse(fs.readFileSync(path.join(dir, 'household.csv')), { columns: true }) as Record<string, string>[];
-    fs.writeFileSync(path.join(work, 'cases.csv'), ['case,region,ea,design_weight', ...hh.map((r) => `${r.interview_id},${r.region},${r.ea},${r.design_weight}`)].join('\n'));
+    fs.writeFileSync(
+      path.join(work, 'cases.csv'),
+      ['case,region,ea,design_weight', ...hh.map((r) => `${r.interview_id},${r.region},${r.ea},${r.design_weight}`)].join('\n'),
+    );
     const totals = new Map<string, number>();
     for (const r of hh) totals.set(r.region, (totals.get(r.region) ?? 0) + Number(r.weight));
     fs.writeFileSync(path.join(work, 'totals.csv'), ['category,total', ...[...totals].map(([k, v]) => `${k},${Math.round(v)}`)].join('\n'));
-    const w = await runMdsurvey(['weights', path.join(work, 'cases.csv'), '--design', path.join(ROOT, 'examples', 'sampling', 'design.json'), '--design-weight', 'design_weight', '--poststratify', `region=${path.join(work, 'totals.csv')}`, '--replicates', 'jkn', '--out', path.join(work, 'w.csv'), '--report', path.join(work, 'w.json')]);
+    const w = await runMdsurvey([
+      'weights',
+      path.join(work, 'cases.csv'),
+      '--design',
+      path.join(ROOT, 'examples', 'sampling', 'design.json'),
+      '--design-weight',
+      'design_weight',
+      '--poststratify',
+      `region=${path.join(work, 'totals.csv')}`,
+      '--replicates',
+      'jkn',
+      '--out',
+      path.join(work, 'w.csv'),
+      '--report',
+      path.join(work, 'w.json'),
+    ]);
     expect(w.code, w.stderr).toBe(0);
     const out = path.join(work, 'weighted');
-    const a = await runMdsurvey(['dataset', 'attach', dir, '--from', path.join(work, 'w.csv'), '--on', 'interview_id=case', '--columns', 'final_weight,repw*', '--weights', 'final_weight', '--repweights', 'repw*', '--rep-report', path.join(work, 'w.json'), '--out', out]);
+    const a = await runMdsurvey([
+      'dataset',
+      'attach',
+      dir,
+      '--from',
+      path.join(work, 'w.csv'),
+      '--on',
+      'interview_id=case',
+      '--columns',
+      'final_weight,repw*',
+      '--weights',
+      'final_weight',
+      '--repweights',
+      'repw*',
+      '--rep-report',
+      path.join(work, 'w.json'),
+      '--out',
+      out,
+    ]);
     expect(a.code, a.stderr).toBe(0);
     const design = JSON.parse(fs.readFileSync(path.join(out, 'design.json'), 'utf8'));
     expect(design.weights).toBe('final_weight');
@@ -159,7 +217,17 @@ describe('mdsurvey dataset attach', () => {
     const ours = (parse(ind.stdout, { columns: true }) as Record<string, string>[])[0];
     // A household not in the weights file is refused, naming it.
     fs.writeFileSync(path.join(work, 'short.csv'), fs.readFileSync(path.join(work, 'w.csv'), 'utf8').split('\n').slice(0, -2).join('\n'));
-    const short = await runMdsurvey(['dataset', 'attach', dir, '--from', path.join(work, 'short.csv'), '--on', 'interview_id=case', '--out', path.join(work, 'x')]);
+    const short = await runMdsurvey([
+      'dataset',
+      'attach',
+      dir,
+      '--from',
+      path.join(work, 'short.csv'),
+      '--on',
+      'interview_id=case',
+      '--out',
+      path.join(work, 'x'),
+    ]);
     expect(short.code).toBe(2);
     expect(short.stderr).toMatch(/1 of \d+ rows of the household file have no row in .*short.csv \(interview_id = "iv-/);
     if (!need(R, 'the R check of svydesign.R')) return;

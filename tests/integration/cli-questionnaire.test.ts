@@ -57,14 +57,28 @@ describe('the questionnaire library on the command line', () => {
   it('list shows the modules with ids and versions', async () => {
     const r = await runMdsurvey(['questionnaire', 'list']);
     expect(r.code).toBe(0);
-    for (const id of ['dotm-household', 'dotm-m2-emigrants', 'dotm-m13-gender', 'census-addon', 'lfs-migration']) expect(r.stdout).toMatch(new RegExp(`${id}\\s+1\\.0\\.0`));
+    for (const id of ['dotm-household', 'dotm-m2-emigrants', 'dotm-m13-gender', 'census-addon', 'lfs-migration'])
+      expect(r.stdout).toMatch(new RegExp(`${id}\\s+1\\.0\\.0`));
   });
   it('compose adds modules to a host file through a mapping; a missing mapping exits 2', async () => {
     const host = path.join(dir, 'lfs.json');
     expect((await runMdsurvey(['questionnaire', 'validate', 'example-lfs-core'])).code).toBe(0);
     fs.writeFileSync(host, JSON.stringify((await import('../../questionnaires/index.js')).exampleLfsHost));
     const out = path.join(dir, 'composed.json');
-    const ok = await runMdsurvey(['questionnaire', 'compose', '--host', host, '--add', 'lfs-migration', '--add', 'census-addon', '--map', 'members=persons,name=q_name,sex=q_sex,age=q_age,relation=q_rel', '--out', out]);
+    const ok = await runMdsurvey([
+      'questionnaire',
+      'compose',
+      '--host',
+      host,
+      '--add',
+      'lfs-migration',
+      '--add',
+      'census-addon',
+      '--map',
+      'members=persons,name=q_name,sex=q_sex,age=q_age,relation=q_rel',
+      '--out',
+      out,
+    ]);
     expect(ok.code).toBe(0);
     expect((await runMdsurvey(['questionnaire', 'validate', out])).code).toBe(0);
     const bad = await runMdsurvey(['questionnaire', 'compose', '--host', host, '--add', 'lfs-migration', '--out', path.join(dir, 'bad.json')]);
@@ -77,7 +91,13 @@ describe('the questionnaire library on the command line', () => {
     expect(r.code).toBe(0);
     expect(fs.existsSync(path.join(out, 'dotm-household.xlsx'))).toBe(true);
     expect(fs.existsSync(path.join(out, 'lfs-migration.json'))).toBe(true);
-    const back = await runMdsurvey(['questionnaire', 'import-xlsform', path.join(out, 'dotm-m3-remittances-received.xlsx'), '--out', path.join(dir, 'm3.json')]);
+    const back = await runMdsurvey([
+      'questionnaire',
+      'import-xlsform',
+      path.join(out, 'dotm-m3-remittances-received.xlsx'),
+      '--out',
+      path.join(dir, 'm3.json'),
+    ]);
     expect(back.code).toBe(0);
   });
 });

@@ -22,16 +22,46 @@ describe('the README worked example, one command per step', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('selected 40 enumeration areas');
     run('list');
-    const second = await runMdsurvey(['sample', 'select', '--design', design, '--frame', `${dir}/frame.csv`, '--listing', `${dir}/listing.csv`, '--seed', '2026', '--out', `${dir}/households.csv`, '--report', `${dir}/selection.json`]);
+    const second = await runMdsurvey([
+      'sample',
+      'select',
+      '--design',
+      design,
+      '--frame',
+      `${dir}/frame.csv`,
+      '--listing',
+      `${dir}/listing.csv`,
+      '--seed',
+      '2026',
+      '--out',
+      `${dir}/households.csv`,
+      '--report',
+      `${dir}/selection.json`,
+    ]);
     expect(second.code).toBe(0);
     const households = parse(fs.readFileSync(`${dir}/households.csv`), { columns: true }) as Record<string, string>[];
     const eas = parse(fs.readFileSync(`${dir}/eas.csv`), { columns: true }) as Record<string, string>[];
     expect(new Set(households.map((h) => h.ea))).toEqual(new Set(eas.map((e) => e.ea))); // same first stage with the same seed
     run('fieldwork');
     const w = await runMdsurvey([
-      'weights', `${dir}/interviewed.csv`, '--design', design, '--nonresponse', 'result', '--classes', 'region,status_s',
-      '--rake', `region=${dir}/region.csv`, '--rake', `head_sex=${dir}/sex.csv`, '--replicates', 'jkn',
-      '--out', `${dir}/weighted.csv`, '--report', `${dir}/report.json`,
+      'weights',
+      `${dir}/interviewed.csv`,
+      '--design',
+      design,
+      '--nonresponse',
+      'result',
+      '--classes',
+      'region,status_s',
+      '--rake',
+      `region=${dir}/region.csv`,
+      '--rake',
+      `head_sex=${dir}/sex.csv`,
+      '--replicates',
+      'jkn',
+      '--out',
+      `${dir}/weighted.csv`,
+      '--report',
+      `${dir}/report.json`,
     ]);
     expect(w.stderr).toBe('');
     expect(w.code).toBe(0);
@@ -42,14 +72,40 @@ describe('the README worked example, one command per step', () => {
     expect(report.steps.map((s: { step: string }) => s.step)).toEqual(['design', 'nonresponse', 'rake region, head_sex']);
     expect(report.strata).toHaveLength(4);
 
-    const est = await runMdsurvey(['estimate', `${dir}/weighted.csv`, '--weights', 'final_weight', '--strata', 'stratum_h', '--ids', 'ea', '--mean', 'migrant']);
+    const est = await runMdsurvey([
+      'estimate',
+      `${dir}/weighted.csv`,
+      '--weights',
+      'final_weight',
+      '--strata',
+      'stratum_h',
+      '--ids',
+      'ea',
+      '--mean',
+      'migrant',
+    ]);
     expect(est.code).toBe(0);
     const [e] = JSON.parse(est.stdout).estimates;
     const truth = JSON.parse(fs.readFileSync(`${dir}/truth.json`, 'utf8')).migrantShare;
     expect(truth).toBeGreaterThanOrEqual(e.ci[0]);
     expect(truth).toBeLessThanOrEqual(e.ci[1]);
     // Replicate weights went through the same steps: each replicate hits the margins too.
-    const rep = await runMdsurvey(['estimate', `${dir}/weighted.csv`, '--weights', 'final_weight', '--strata', 'stratum_h', '--ids', 'ea', '--mean', 'migrant', '--repweights', 'repw*', '--rep-type', 'JKn']);
+    const rep = await runMdsurvey([
+      'estimate',
+      `${dir}/weighted.csv`,
+      '--weights',
+      'final_weight',
+      '--strata',
+      'stratum_h',
+      '--ids',
+      'ea',
+      '--mean',
+      'migrant',
+      '--repweights',
+      'repw*',
+      '--rep-type',
+      'JKn',
+    ]);
     expect(rep.code).toBe(0);
     expect(JSON.parse(rep.stdout).estimates[0].se).toBeGreaterThan(0);
   });
@@ -59,7 +115,10 @@ describe('the README worked example, one command per step', () => {
     [['sample', 'select', '--design', design, '--frame', 'missing.csv', '--seed', '1', '--out', 'o.csv'], /cannot read missing.csv/],
     [['sample', 'select', '--design', design, '--frame', '__FRAME__', '--seed', 'abc', '--out', 'o.csv'], /--seed takes a whole non-negative number/],
     [['weights', '__HH__', '--design', design, '--rake', 'region', '--out', 'o.csv'], /--rake takes COL=totals.csv/],
-    [['weights', '__HH__', '--design', design, '--poststratify', 'region=__SEX__', '--out', 'o.csv'], /category "(Coast|Highlands|North|South)" is in the sample but has no population total/],
+    [
+      ['weights', '__HH__', '--design', design, '--poststratify', 'region=__SEX__', '--out', 'o.csv'],
+      /category "(Coast|Highlands|North|South)" is in the sample but has no population total/,
+    ],
     [['weights', '__HH__', '--design', design, '--calibrate', 'logit', '--totals', 'x.json', '--out', 'o.csv'], /--calibrate logit needs --bounds/],
   ])('exits 2 with one line: %j', async (args, message) => {
     const a = args.map((x) => x.replace('__FRAME__', `${dir}/frame.csv`).replace('__HH__', `${dir}/households.csv`).replace('__SEX__', `${dir}/sex.csv`));

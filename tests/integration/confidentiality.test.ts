@@ -14,9 +14,16 @@ const SECRETS = ['Kwame Mensah', '0244123456', 'Ring Road House 4', 'Ama Owusu',
 const Q = {
   ...TINY,
   id: 'tinyc',
-  items: [...TINY.items, { kind: 'calculate', name: 'greeting', calculation: "concat('Dear ', ${head_name})" }, { kind: 'calculate', name: 'greeting2', calculation: "concat(${greeting}, '!')" }],
+  items: [
+    ...TINY.items,
+    { kind: 'calculate', name: 'greeting', calculation: "concat('Dear ', ${head_name})" },
+    { kind: 'calculate', name: 'greeting2', calculation: "concat(${greeting}, '!')" },
+  ],
 };
-const sub = (extra: Record<string, unknown> = {}, answers: Record<string, unknown> = {}) => ({ ...tinySubmission(extra, { head_name: 'Ama Owusu', ...answers }), questionnaire: { id: 'tinyc', version: '1' } });
+const sub = (extra: Record<string, unknown> = {}, answers: Record<string, unknown> = {}) => ({
+  ...tinySubmission(extra, { head_name: 'Ama Owusu', ...answers }),
+  questionnaire: { id: 'tinyc', version: '1' },
+});
 
 describe.each(testDatabaseTargets())('confidentiality and integrity on $name', (target) => {
   let db: Database;
@@ -37,7 +44,8 @@ describe.each(testDatabaseTargets())('confidentiality and integrity on $name', (
       { region: 'S', ea: 'e3', w: 30, status: 'migrant', head: 'Kwame Mensah', phone: '0244123456', address: 'Ring Road House 4' },
       { region: 'S', ea: 'e4', w: 40, status: 'other', head: 'Kwame Mensah', phone: '0244123456', address: 'Ring Road House 4' },
     ];
-    cases = (await api.as('stat').post(`/surveys/${surveyId}/assignments`, { assignments: listing.map((c) => ({ enumeratorId: api.users.enum.id, case: c })) })).body.assignments;
+    cases = (await api.as('stat').post(`/surveys/${surveyId}/assignments`, { assignments: listing.map((c) => ({ enumeratorId: api.users.enum.id, case: c })) }))
+      .body.assignments;
     for (let i = 0; i < 4; i++) {
       const s = sub({ assignmentId: cases[i] }, { abroad: i % 2 ? '1' : '0' });
       expect((await api.as('enum').post(`/surveys/${surveyId}/submissions`, s)).status).toBe(201);
@@ -92,9 +100,11 @@ describe.each(testDatabaseTargets())('confidentiality and integrity on $name', (
       const text = await allText(r);
       for (const secret of SECRETS) expect(text.includes(secret), `${o} contains "${secret}"`).toBe(false);
       // (an error may repeat the name the request itself asked for, nothing else)
-      for (const name of ['"head"', '"phone"', '"address"', '"greeting"', '"greeting2"', 'head_name']) if (!o.includes(name.replace(/"/g, ''))) expect(text.includes(name), `${o} names ${name}`).toBe(false);
+      for (const name of ['"head"', '"phone"', '"address"', '"greeting"', '"greeting2"', 'head_name'])
+        if (!o.includes(name.replace(/"/g, ''))) expect(text.includes(name), `${o} names ${name}`).toBe(false);
     }
-    for (const o of ['/indicators?compare=head', '/indicators?by=phone', '/indicators?compare=greeting']) expect((await raw(`/surveys/${surveyId}${o}`, 'analyst')).status).toBe(422);
+    for (const o of ['/indicators?compare=head', '/indicators?by=phone', '/indicators?compare=greeting'])
+      expect((await raw(`/surveys/${surveyId}${o}`, 'analyst')).status).toBe(422);
     const zip = await JSZip.loadAsync((await raw(`/surveys/${surveyId}/export/dataset.zip`, 'analyst')).bytes);
     const design = JSON.parse(await zip.file('design.json')!.async('string'));
     expect(design.provenance.identifiersIncluded).toBe(false);
@@ -109,7 +119,14 @@ describe.each(testDatabaseTargets())('confidentiality and integrity on $name', (
     expect(design.provenance.identifiersIncluded).toBe(true);
     const codebook = JSON.parse(await zip.file('codebook.json')!.async('string'));
     const flag = (name: string) => codebook.variables.find((v: { variable: string }) => v.variable === name)?.identifier;
-    expect([flag('head'), flag('phone'), flag('address'), flag('head_name'), flag('greeting'), flag('greeting2')]).toEqual([true, true, true, true, true, true]);
+    expect([flag('head'), flag('phone'), flag('address'), flag('head_name'), flag('greeting'), flag('greeting2')]).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
     expect([flag('region'), flag('ea'), flag('status'), flag('w'), flag('abroad')]).toEqual([false, false, false, false, false]);
     expect(await zip.file('household.csv')!.async('string')).toContain('Kwame Mensah');
   });
@@ -134,7 +151,9 @@ describe.each(testDatabaseTargets())('confidentiality and integrity on $name', (
     await db.query('UPDATE submissions SET assignment_id = NULL WHERE instance_id = $1', [corrected]);
     const sql = (await import('node:fs')).readFileSync(new URL('../../server/db/migrations/0003_integrity.sql', import.meta.url), 'utf8');
     await db.exec(sql.split('-- Sessions end')[0]);
-    expect((await db.query<{ assignment_id: string }>('SELECT assignment_id FROM submissions WHERE instance_id = $1', [corrected])).rows[0].assignment_id).toBe(cases[0]);
+    expect((await db.query<{ assignment_id: string }>('SELECT assignment_id FROM submissions WHERE instance_id = $1', [corrected])).rows[0].assignment_id).toBe(
+      cases[0],
+    );
   });
 
   it('quotas: a second interview on a 1/1 case is refused naming the case; its correction is not', async () => {
@@ -158,11 +177,11 @@ describe.each(testDatabaseTargets())('confidentiality and integrity on $name', (
     expect((await post('enum', mine)).status).toBe(201);
     expect((await post('enum2', orphan)).status).toBe(201);
     const expected: [string, string, () => unknown, number][] = [
-      ['supervisor corrects another team\'s interview', 'sup', () => ({ ...tinySubmission(), deprecatedId: orphan.instanceId }), 403],
-      ['supervisor submits on another team\'s case', 'sup', () => tinySubmission({ assignmentId: caseOfEnum2 }), 403],
+      ["supervisor corrects another team's interview", 'sup', () => ({ ...tinySubmission(), deprecatedId: orphan.instanceId }), 403],
+      ["supervisor submits on another team's case", 'sup', () => tinySubmission({ assignmentId: caseOfEnum2 }), 403],
       ['supervisor submits without a case', 'sup', () => tinySubmission(), 422],
-      ['enumerator corrects another enumerator\'s interview', 'enum2', () => ({ ...tinySubmission(), deprecatedId: mine.instanceId }), 403],
-      ['enumerator submits on another enumerator\'s case', 'enum2', () => tinySubmission({ assignmentId: caseOfEnum }), 403],
+      ["enumerator corrects another enumerator's interview", 'enum2', () => ({ ...tinySubmission(), deprecatedId: mine.instanceId }), 403],
+      ["enumerator submits on another enumerator's case", 'enum2', () => tinySubmission({ assignmentId: caseOfEnum }), 403],
     ];
     for (const [what, who, body, status] of expected) expect((await post(who, body())).status, what).toBe(status);
     // An enumerator with no case in a survey cannot submit to it.
@@ -177,11 +196,15 @@ describe.each(testDatabaseTargets())('confidentiality and integrity on $name', (
     const bySup = { ...tinySubmission(), deprecatedId: mine.instanceId };
     expect((await post('sup', bySup)).status).toBe(201);
     // The corrected version keeps the enumerator who made the interview and its case.
-    const v = await db.query<{ enumerator_id: string; assignment_id: string }>('SELECT enumerator_id, assignment_id FROM submissions WHERE instance_id = $1', [bySup.instanceId]);
+    const v = await db.query<{ enumerator_id: string; assignment_id: string }>('SELECT enumerator_id, assignment_id FROM submissions WHERE instance_id = $1', [
+      bySup.instanceId,
+    ]);
     expect(v.rows[0]).toEqual({ enumerator_id: api.users.enum.id, assignment_id: caseOfEnum });
     // An interview of an enumerator without a supervisor: HQ reviews it at both levels.
     expect((await api.as('sup').post(`/surveys/${sid}/submissions/${orphan.instanceId}/review`, { action: 'approve' })).status).toBe(404);
-    expect((await api.as('stat').post(`/surveys/${sid}/submissions/${orphan.instanceId}/review`, { action: 'approve' })).body.state).toBe('supervisor_approved');
+    expect((await api.as('stat').post(`/surveys/${sid}/submissions/${orphan.instanceId}/review`, { action: 'approve' })).body.state).toBe(
+      'supervisor_approved',
+    );
     expect((await api.as('stat').post(`/surveys/${sid}/submissions/${orphan.instanceId}/review`, { action: 'approve' })).body.state).toBe('hq_approved');
     // ... but a statistician does not stand in for a supervisor who exists.
     const teamInterview = tinySubmission();
@@ -203,7 +226,13 @@ describe.each(testDatabaseTargets())('confidentiality and integrity on $name', (
     const good2 = sub();
     const r = await api.as('enum').post(`/surveys/${surveyId}/submissions/batch`, { submissions: [good1, nul, lone, notASubmission, good2] });
     expect(r.status).toBe(200);
-    expect(r.body.results.map((x: { index: number; status: number }) => [x.index, x.status])).toEqual([[0, 201], [1, 400], [2, 400], [3, 422], [4, 201]]);
+    expect(r.body.results.map((x: { index: number; status: number }) => [x.index, x.status])).toEqual([
+      [0, 201],
+      [1, 400],
+      [2, 400],
+      [3, 422],
+      [4, 201],
+    ]);
     expect(r.body.results[1].detail).toContain('head_name');
     expect((await api.as('enum').post(`/surveys/${surveyId}/submissions`, nul)).status).toBe(400);
   });
@@ -214,7 +243,12 @@ describe.each(testDatabaseTargets())('confidentiality and integrity on $name', (
       expect(r.status, q).toBe(400);
     }
     const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
-    const r = await api.call('POST', `/surveys/${surveyId}/submissions`, `{"instanceId":"${randomUUID()}","questionnaire":{"id":"tinyc","version":"1"},"answers":{"x":${deep}}}`, api.users.enum.token);
+    const r = await api.call(
+      'POST',
+      `/surveys/${surveyId}/submissions`,
+      `{"instanceId":"${randomUUID()}","questionnaire":{"id":"tinyc","version":"1"},"answers":{"x":${deep}}}`,
+      api.users.enum.token,
+    );
     expect(r.status).toBe(400);
     // Keyset pages walk the whole list once.
     const seen: string[] = [];
@@ -231,7 +265,15 @@ describe.each(testDatabaseTargets())('confidentiality and integrity on $name', (
 
   it('answers that a spreadsheet would run are neutralised in CSV, kept raw in JSON; no-store on personal data; safe file names', async () => {
     const s = sub({ assignmentId: undefined }, { members: [{ _key: 'a', age: 30 }] });
-    const qs = await api.as('stat').post('/surveys', { title: 'Formula', questionnaire: { ...TINY, id: 'formula', version: '1"; evil=.x', items: [...TINY.items, { kind: 'question', name: 'note_text', type: 'text', label: 'Note' }] } });
+    const qs = await api.as('stat').post('/surveys', {
+      title: 'Formula',
+      questionnaire: {
+        ...TINY,
+        id: 'formula',
+        version: '1"; evil=.x',
+        items: [...TINY.items, { kind: 'question', name: 'note_text', type: 'text', label: 'Note' }],
+      },
+    });
     const fid = qs.body.survey.id;
     await api.as('stat').patch(`/surveys/${fid}`, { state: 'fieldwork' });
     await api.joinSurvey(fid);

@@ -28,11 +28,16 @@ describe.each(testDatabaseTargets())('dataset export on $name', (target) => {
       { region: 'S', ea: 'e3', w: 30 },
       { region: 'S', ea: 'e4', w: 40 },
     ];
-    const created = await api.as('stat').post(`/surveys/${surveyId}/assignments`, { assignments: cases.map((c) => ({ enumeratorId: api.users.enum.id, case: c })) });
+    const created = await api
+      .as('stat')
+      .post(`/surveys/${surveyId}/assignments`, { assignments: cases.map((c) => ({ enumeratorId: api.users.enum.id, case: c })) });
     expect(created.status).toBe(201);
     const ids: string[] = created.body.assignments;
     for (let i = 0; i < 4; i++) {
-      const s = tinySubmission({ assignmentId: ids[i] }, { abroad: i % 2 ? '1' : '0', members: Array.from({ length: i + 1 }, (_, j) => ({ _key: `k${j}`, age: 10 + 10 * j })) });
+      const s = tinySubmission(
+        { assignmentId: ids[i] },
+        { abroad: i % 2 ? '1' : '0', members: Array.from({ length: i + 1 }, (_, j) => ({ _key: `k${j}`, age: 10 + 10 * j })) },
+      );
       expect((await api.as('enum').post(`/surveys/${surveyId}/submissions`, s)).status).toBe(201);
       await api.as('sup').post(`/surveys/${surveyId}/submissions/${s.instanceId}/review`, { action: 'approve' });
     }
@@ -51,7 +56,10 @@ describe.each(testDatabaseTargets())('dataset export on $name', (target) => {
     fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
     const dataset = await readDataset(file);
     expect(dataset.design).toMatchObject({ weights: 'w', strata: 'region', ids: ['ea'], designLevel: 'household' });
-    expect(dataset.design.levels.map((l) => [l.name, l.parent])).toEqual([['household', null], ['members', 'household']]);
+    expect(dataset.design.levels.map((l) => [l.name, l.parent])).toEqual([
+      ['household', null],
+      ['members', 'household'],
+    ]);
     const hh = dataset.tables.get('household')!;
     expect(hh.nRows).toBe(4);
     expect(hh.columns.has('head_name')).toBe(false);

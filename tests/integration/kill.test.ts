@@ -61,7 +61,12 @@ class ServerProcess {
 
 async function request(url: string, method: string, body: unknown, token?: string): Promise<{ status: number; body: any } | null> {
   try {
-    const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(3000) });
+    const res = await fetch(url, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(3000),
+    });
     return { status: res.status, body: await res.json().catch(() => null) };
   } catch {
     return null; // connection refused or reset: the server is down
@@ -74,7 +79,8 @@ async function run(env: NodeJS.ProcessEnv, countStored: () => Promise<{ rows: nu
   const api = (p: string) => `${server.url}/api/v1${p}`;
   const login = await request(api('/auth/login'), 'POST', { ...server.admin, token: true });
   const admin = login!.body.token as string;
-  const field1 = (await request(api('/users'), 'POST', { username: 'field1', password: 'kill-test-pass-9', role: 'enumerator' }, admin))!.body.user.id as string;
+  const field1 = (await request(api('/users'), 'POST', { username: 'field1', password: 'kill-test-pass-9', role: 'enumerator' }, admin))!.body.user
+    .id as string;
   const enumToken = (await request(api('/auth/login'), 'POST', { username: 'field1', password: 'kill-test-pass-9', token: true }))!.body.token as string;
   const surveyId = (await request(api('/surveys'), 'POST', { title: 'Kill test', questionnaire: TINY }, admin))!.body.survey.id as string;
   await request(api(`/surveys/${surveyId}`), 'PATCH', { state: 'fieldwork' }, admin);
@@ -129,7 +135,9 @@ describe('kill test', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kill-'));
     const result = await run({ DATA_DIR: dataDir }, async () => {
       const db = await openDatabase({ dataDir });
-      const r = await db.query<{ rows: number; distinct: number }>('SELECT count(*)::int AS rows, count(DISTINCT instance_id)::int AS distinct FROM submissions');
+      const r = await db.query<{ rows: number; distinct: number }>(
+        'SELECT count(*)::int AS rows, count(DISTINCT instance_id)::int AS distinct FROM submissions',
+      );
       await db.close();
       return r.rows[0];
     });
@@ -138,19 +146,25 @@ describe('kill test', () => {
     expect(result.stored).toEqual({ rows: TOTAL, distinct: TOTAL });
   }, 120_000);
 
-  it.runIf(process.env.TEST_DATABASE_URL)('PostgreSQL server: 2,000 submissions through SIGKILLs, each stored exactly once', async () => {
-    const fresh = (await freshPostgresUrl())!;
-    try {
-      const result = await run({ DATABASE_URL: fresh.url }, async () => {
-        const db = await openDatabase({ databaseUrl: fresh.url });
-        const r = await db.query<{ rows: number; distinct: number }>('SELECT count(*)::int AS rows, count(DISTINCT instance_id)::int AS distinct FROM submissions');
-        await db.close();
-        return r.rows[0];
-      });
-      expect(result.kills).toBeGreaterThan(0);
-      expect(result.stored).toEqual({ rows: TOTAL, distinct: TOTAL });
-    } finally {
-      await fresh.drop();
-    }
-  }, 120_000);
+  it.runIf(process.env.TEST_DATABASE_URL)(
+    'PostgreSQL server: 2,000 submissions through SIGKILLs, each stored exactly once',
+    async () => {
+      const fresh = (await freshPostgresUrl())!;
+      try {
+        const result = await run({ DATABASE_URL: fresh.url }, async () => {
+          const db = await openDatabase({ databaseUrl: fresh.url });
+          const r = await db.query<{ rows: number; distinct: number }>(
+            'SELECT count(*)::int AS rows, count(DISTINCT instance_id)::int AS distinct FROM submissions',
+          );
+          await db.close();
+          return r.rows[0];
+        });
+        expect(result.kills).toBeGreaterThan(0);
+        expect(result.stored).toEqual({ rows: TOTAL, distinct: TOTAL });
+      } finally {
+        await fresh.drop();
+      }
+    },
+    120_000,
+  );
 });

@@ -27,7 +27,8 @@ function leaks(rows: Row[], truth: Map<string, number>): string[] {
   for (const r of rows) {
     if (r.estimate === null || r.difference === null) continue;
     const ref = byKey.get(`${r.key}|H0`);
-    if (ref && ref.estimate === null) out.push(`${r.key} ${r.group}: difference to suppressed H0 published (H0 = ${r.estimate - r.difference}, truly ${truth.get(`${r.key}|H0`)})`);
+    if (ref && ref.estimate === null)
+      out.push(`${r.key} ${r.group}: difference to suppressed H0 published (H0 = ${r.estimate - r.difference}, truly ${truth.get(`${r.key}|H0`)})`);
   }
   return out;
 }
@@ -40,7 +41,9 @@ describe('published indicators give no suppressed estimate away', () => {
   const cli = (...extra: string[]) => runMdsurvey(['indicators', dir, '--compare', 'hh_migration_status', ...extra]);
   beforeAll(async () => {
     dir = writeSyntheticDotm().dir;
-    const all = JSON.parse((await cli('--format', 'json', '--no-suppress')).stdout) as { rows: { id: string; category: string | null; group: string; estimate: number; flags: string[] }[] };
+    const all = JSON.parse((await cli('--format', 'json', '--no-suppress')).stdout) as {
+      rows: { id: string; category: string | null; group: string; estimate: number; flags: string[] }[];
+    };
     truth = new Map(all.rows.map((r) => [`${r.id}:${r.category ?? ''}|${r.group}`, r.estimate]));
     suppressedCount = all.rows.filter((r) => r.group === 'H0' && r.flags.includes('suppressed')).length;
   }, 120_000);
@@ -50,7 +53,9 @@ describe('published indicators give no suppressed estimate away', () => {
   });
 
   it('JSON', async () => {
-    const r = JSON.parse((await cli('--format', 'json')).stdout) as { rows: { id: string; category: string | null; group: string; estimate: number | null; difference: { estimate: number } | null; flags: string[] }[] };
+    const r = JSON.parse((await cli('--format', 'json')).stdout) as {
+      rows: { id: string; category: string | null; group: string; estimate: number | null; difference: { estimate: number } | null; flags: string[] }[];
+    };
     const rows = r.rows.map((x) => ({ key: `${x.id}:${x.category ?? ''}`, group: x.group, estimate: x.estimate, difference: x.difference?.estimate ?? null }));
     expect(leaks(rows, truth)).toEqual([]);
     expect(r.rows.filter((x) => x.flags.includes('difference-suppressed')).length).toBeGreaterThan(0);
@@ -59,7 +64,12 @@ describe('published indicators give no suppressed estimate away', () => {
   it('CSV', async () => {
     const recs = parse((await cli('--format', 'csv')).stdout, { columns: true }) as Record<string, string>[];
     const num = (s: string) => (s === '' ? null : Number(s));
-    expect(leaks(recs.map((x) => ({ key: `${x.indicator}:${x.category}`, group: x.group, estimate: num(x.estimate), difference: num(x.difference) })), truth)).toEqual([]);
+    expect(
+      leaks(
+        recs.map((x) => ({ key: `${x.indicator}:${x.category}`, group: x.group, estimate: num(x.estimate), difference: num(x.difference) })),
+        truth,
+      ),
+    ).toEqual([]);
   });
 
   it('XLSX', async () => {
@@ -76,7 +86,12 @@ describe('published indicators give no suppressed estimate away', () => {
         if (k === 1) return;
         const v = row.values as unknown[];
         const n = (x: unknown) => (typeof x === 'number' ? x : null);
-        rows.push({ key: `${v[col('indicator')]}:${v[col('category')] ?? ''}`, group: String(v[col('group')]), estimate: n(v[col('estimate')]), difference: n(v[col('difference vs')]) });
+        rows.push({
+          key: `${v[col('indicator')]}:${v[col('category')] ?? ''}`,
+          group: String(v[col('group')]),
+          estimate: n(v[col('estimate')]),
+          difference: n(v[col('difference vs')]),
+        });
       });
     });
     expect(rows.length).toBeGreaterThan(100);

@@ -64,17 +64,23 @@ describe('role x route matrix', () => {
       .replace(':version', '1')
       .replace(':level', 'household')
       .replace(':userId', '00000000-0000-4000-8000-000000000001');
-  const cases = API_ROUTES.filter((r) => r.path !== '/auth/login' && r.path !== '/auth/logout').flatMap((route) => [...ROLES.map((role) => [route, role] as const), [route, null] as const]);
-  it.each(cases.map(([route, role]) => [`${route.method.toUpperCase()} ${route.path}`, role ?? 'anonymous', route, role] as const))('%s as %s', async (_label, _roleLabel, route, role) => {
-    const token = role ? api.users[WHO[role]].token : undefined;
-    const r = await api.call(route.method.toUpperCase(), pathOf(route.path), route.method === 'get' ? undefined : {}, token);
-    const expected = EXPECTED[`${route.method.toUpperCase()} ${route.path}`];
-    expect(expected, 'every route needs a line in the hand-written table').toBeDefined();
-    if (!role) expect(r.status).toBe(401);
-    else if (expected.includes(LETTER[role])) expect([401, 403]).not.toContain(r.status);
-    else expect(r.status).toBe(403);
-    expect(r.status).toBeLessThan(500);
-  });
+  const cases = API_ROUTES.filter((r) => r.path !== '/auth/login' && r.path !== '/auth/logout').flatMap((route) => [
+    ...ROLES.map((role) => [route, role] as const),
+    [route, null] as const,
+  ]);
+  it.each(cases.map(([route, role]) => [`${route.method.toUpperCase()} ${route.path}`, role ?? 'anonymous', route, role] as const))(
+    '%s as %s',
+    async (_label, _roleLabel, route, role) => {
+      const token = role ? api.users[WHO[role]].token : undefined;
+      const r = await api.call(route.method.toUpperCase(), pathOf(route.path), route.method === 'get' ? undefined : {}, token);
+      const expected = EXPECTED[`${route.method.toUpperCase()} ${route.path}`];
+      expect(expected, 'every route needs a line in the hand-written table').toBeDefined();
+      if (!role) expect(r.status).toBe(401);
+      else if (expected.includes(LETTER[role])) expect([401, 403]).not.toContain(r.status);
+      else expect(r.status).toBe(403);
+      expect(r.status).toBeLessThan(500);
+    },
+  );
   it('limits sign-in attempts', async () => {
     const limited = await startApi(await openDatabase({}), { loginAttemptsPerWindow: 5 });
     const statuses: number[] = [];

@@ -18,7 +18,12 @@ describe('two-phase migration survey in simulation', () => {
     const population = generatePopulation(2026);
     const margins = censusMargins(population);
     const frame = tableFromRecords(frameRows(population));
-    const fullListing = tableFromRecords(listingRows(population, population.map((a: { ea: string }) => a.ea)) as Household[]);
+    const fullListing = tableFromRecords(
+      listingRows(
+        population,
+        population.map((a: { ea: string }) => a.ea),
+      ) as Household[],
+    );
     const design = parseSampleDesign({
       stages: [
         { id: 'ea', strata: 'region', method: 'pps', size: 'households', sampleSize: 40, allocation: 'proportional' },

@@ -27,7 +27,11 @@ describe.each(testDatabaseTargets())('fieldwork workflow on $name', (target) => 
 
   describe('users and sessions', () => {
     it('signs in with a cookie (httpOnly, SameSite) and with a bearer token; wrong passwords get 401', async () => {
-      const r = await fetch(`${api.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'enum', password: passwordOf('enum') }) });
+      const r = await fetch(`${api.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'enum', password: passwordOf('enum') }),
+      });
       expect(r.status).toBe(200);
       const cookie = r.headers.get('set-cookie')!;
       expect(cookie).toMatch(/mdsurvey_session=/);
@@ -81,14 +85,19 @@ describe.each(testDatabaseTargets())('fieldwork workflow on $name', (target) => 
 
   describe('assignments', () => {
     it('an enumerator sees only their own cases, a supervisor their team', async () => {
-      const r = await api.as('sup').post(`/surveys/${surveyId}/assignments`, { assignments: [{ enumeratorId: api.users.enum.id, case: { ea: 'EA001', address: 'House 4', status: 'migrant' }, quota: 1 }] });
+      const r = await api.as('sup').post(`/surveys/${surveyId}/assignments`, {
+        assignments: [{ enumeratorId: api.users.enum.id, case: { ea: 'EA001', address: 'House 4', status: 'migrant' }, quota: 1 }],
+      });
       expect(r.status).toBe(201);
       expect((await api.as('sup').post(`/surveys/${surveyId}/assignments`, { assignments: [{ enumeratorId: api.users.enum2.id }] })).status).toBe(403);
       await api.as('stat').post(`/surveys/${surveyId}/assignments`, { assignments: [{ enumeratorId: api.users.enum2.id, case: { ea: 'EA002' } }] });
       const mine = await api.as('enum').get(`/surveys/${surveyId}/assignments`);
       // (EA-T1 and EA-T2 are the cases every test enumerator holds: joinSurvey)
       expect(mine.body.assignments.map((a: { case: { ea: string } }) => a.case.ea)).toEqual(['EA-T1', 'EA001']);
-      expect((await api.as('enum2').get(`/surveys/${surveyId}/assignments`)).body.assignments.map((a: { case: { ea: string } }) => a.case.ea)).toEqual(['EA-T2', 'EA002']);
+      expect((await api.as('enum2').get(`/surveys/${surveyId}/assignments`)).body.assignments.map((a: { case: { ea: string } }) => a.case.ea)).toEqual([
+        'EA-T2',
+        'EA002',
+      ]);
       expect((await api.as('stat').get(`/surveys/${surveyId}/assignments`)).body.assignments).toHaveLength(4);
       // submitting on someone else's case is forbidden
       const other = (await api.as('enum2').get(`/surveys/${surveyId}/assignments`)).body.assignments[1].id;
@@ -113,7 +122,9 @@ describe.each(testDatabaseTargets())('fieldwork workflow on $name', (target) => 
     });
     it('422 lists every problem with its path, and stores nothing', async () => {
       const before = await count('SELECT count(*)::int AS n FROM submissions');
-      const r = await api.as('enum').post(`/surveys/${surveyId}/submissions`, tinySubmission({}, { abroad: undefined, members: [{ _key: 'a', age: 130 }, { _key: 'b' }] }));
+      const r = await api
+        .as('enum')
+        .post(`/surveys/${surveyId}/submissions`, tinySubmission({}, { abroad: undefined, members: [{ _key: 'a', age: 130 }, { _key: 'b' }] }));
       expect(r.status).toBe(422);
       expect(r.headers.get('content-type')).toContain('application/problem+json');
       const paths = r.body.errors.map((e: { path: string; code: string }) => `${e.path} ${e.code}`);
@@ -150,12 +161,22 @@ describe.each(testDatabaseTargets())('fieldwork workflow on $name', (target) => 
       const base = `/surveys/${surveyId}/submissions`;
       expect((await api.as('stat').post(`${base}/${s.instanceId}/review`, { action: 'approve' })).status).toBe(409); // HQ before supervisor
       expect((await api.as('sup').post(`${base}/${s.instanceId}/review`, { action: 'reject' })).status).toBe(422); // needs a comment
-      const rej = await api.as('sup').post(`${base}/${s.instanceId}/review`, { action: 'reject', comments: { 'members[1].age': 'Check the age with the birth certificate' } });
+      const rej = await api
+        .as('sup')
+        .post(`${base}/${s.instanceId}/review`, { action: 'reject', comments: { 'members[1].age': 'Check the age with the birth certificate' } });
       expect(rej.body.state).toBe('rejected');
       const back = await api.as('enum').get(`${base}?state=rejected`);
       const mine = back.body.submissions.find((x: { instanceId: string }) => x.instanceId === s.instanceId);
       expect(mine.review.comments['members[1].age']).toMatch(/birth certificate/);
-      const v2 = tinySubmission({ deprecatedId: s.instanceId }, { members: [{ _key: 'a', age: 40 }, { _key: 'b', age: 13 }] });
+      const v2 = tinySubmission(
+        { deprecatedId: s.instanceId },
+        {
+          members: [
+            { _key: 'a', age: 40 },
+            { _key: 'b', age: 13 },
+          ],
+        },
+      );
       expect((await api.as('enum').post(base, v2)).status).toBe(201);
       expect((await api.as('sup').post(`${base}/${s.instanceId}/review`, { action: 'approve' })).status).toBe(409); // old version
       expect((await api.as('sup').post(`${base}/${v2.instanceId}/review`, { action: 'approve' })).body.state).toBe('supervisor_approved');
@@ -163,7 +184,13 @@ describe.each(testDatabaseTargets())('fieldwork workflow on $name', (target) => 
       expect((await api.as('stat').post(`${base}/${v2.instanceId}/review`, { action: 'approve' })).body.state).toBe('hq_approved');
       expect((await api.as('stat').post(`${base}/${v2.instanceId}/review`, { action: 'approve' })).status).toBe(409);
       const history = await api.as('sup').get(`${base}/${v2.instanceId}/history`);
-      expect(history.body.history.map((h: { action: string; username: string }) => `${h.action} ${h.username}`)).toEqual(['submit enum', 'reject sup', 'resubmit enum', 'approve sup', 'approve stat']);
+      expect(history.body.history.map((h: { action: string; username: string }) => `${h.action} ${h.username}`)).toEqual([
+        'submit enum',
+        'reject sup',
+        'resubmit enum',
+        'approve sup',
+        'approve stat',
+      ]);
       // enumerators of another team do not see it
       expect((await api.as('enum2').get(`${base}/${v2.instanceId}`)).status).toBe(404);
     });
@@ -182,14 +209,24 @@ describe.each(testDatabaseTargets())('fieldwork workflow on $name', (target) => 
       const levels = await api.as('analyst').get(`/surveys/${surveyId}/export`);
       expect(levels.body.levels.map((l: { name: string }) => l.name)).toEqual(['household', 'members']);
       expect(levels.body.identifiersIncluded).toBe(false);
-      const res = await fetch(`${api.url}/api/v1/surveys/${surveyId}/export/household.csv?states=hq_approved`, { headers: { authorization: `Bearer ${api.users.analyst.token}` } });
+      const res = await fetch(`${api.url}/api/v1/surveys/${surveyId}/export/household.csv?states=hq_approved`, {
+        headers: { authorization: `Bearer ${api.users.analyst.token}` },
+      });
       const text = await res.text();
       expect(res.headers.get('content-type')).toContain('text/csv');
       expect(text.split('\n')[0]).toBe('interview_id,abroad,n');
-      const members = await (await fetch(`${api.url}/api/v1/surveys/${surveyId}/export/members.csv?states=hq_approved`, { headers: { authorization: `Bearer ${api.users.stat.token}` } })).text();
+      const members = await (
+        await fetch(`${api.url}/api/v1/surveys/${surveyId}/export/members.csv?states=hq_approved`, {
+          headers: { authorization: `Bearer ${api.users.stat.token}` },
+        })
+      ).text();
       expect(members.split('\n')[0]).toBe('interview_id,members_key,age');
       expect(members.trim().split('\n')).toHaveLength(3);
-      const statHousehold = await (await fetch(`${api.url}/api/v1/surveys/${surveyId}/export/household.csv?states=hq_approved`, { headers: { authorization: `Bearer ${api.users.stat.token}` } })).text();
+      const statHousehold = await (
+        await fetch(`${api.url}/api/v1/surveys/${surveyId}/export/household.csv?states=hq_approved`, {
+          headers: { authorization: `Bearer ${api.users.stat.token}` },
+        })
+      ).text();
       expect(statHousehold.split('\n')[0]).toBe('interview_id,head_name,abroad,n');
       const codebook = await api.as('analyst').get(`/surveys/${surveyId}/export/codebook.json`);
       expect(codebook.body.variables.map((v: { variable: string }) => v.variable)).not.toContain('head_name');
@@ -198,18 +235,57 @@ describe.each(testDatabaseTargets())('fieldwork workflow on $name', (target) => 
   });
 
   describe('bad input: 4xx problem+json, never 500, database unchanged', () => {
-    const snapshot = async () => JSON.stringify((await db.query('SELECT (SELECT count(*) FROM submissions) AS s, (SELECT count(*) FROM surveys) AS v, (SELECT count(*) FROM users) AS u, (SELECT count(*) FROM assignments) AS a')).rows);
+    const snapshot = async () =>
+      JSON.stringify(
+        (
+          await db.query(
+            'SELECT (SELECT count(*) FROM submissions) AS s, (SELECT count(*) FROM surveys) AS v, (SELECT count(*) FROM users) AS u, (SELECT count(*) FROM assignments) AS a',
+          )
+        ).rows,
+      );
     it.each([
       ['malformed JSON', 'POST', '/surveys/SID/submissions', '{"instanceId": ', {}, 400, 'enum'],
       ['wrong content type', 'POST', '/surveys/SID/submissions', 'instanceId=1', { 'content-type': 'text/plain' }, 415, 'enum'],
       ['unknown fields', 'POST', '/surveys/SID/submissions', JSON.stringify({ ...tinySubmission(), admin: true }), {}, 422, 'enum'],
-      ['an instanceId that is not a UUID', 'POST', '/surveys/SID/submissions', JSON.stringify({ ...tinySubmission(), instanceId: '../../etc/passwd' }), {}, 422, 'enum'],
+      [
+        'an instanceId that is not a UUID',
+        'POST',
+        '/surveys/SID/submissions',
+        JSON.stringify({ ...tinySubmission(), instanceId: '../../etc/passwd' }),
+        {},
+        422,
+        'enum',
+      ],
       ['path traversal in an id', 'GET', '/surveys/..%2F..%2Fetc%2Fpasswd/submissions', undefined, {}, 400, 'enum'],
       ['a level name with a slash', 'GET', '/surveys/SID/export/..%2Fusers.csv', undefined, {}, 400, 'analyst'],
       ['an unknown survey', 'POST', `/surveys/${randomUUID()}/submissions`, JSON.stringify(tinySubmission()), {}, 404, 'enum'],
-      ['an oversized body', 'POST', '/surveys/SID/submissions', JSON.stringify({ ...tinySubmission(), paradata: { pad: 'x'.repeat(3 * 1024 * 1024) } }), {}, 413, 'enum'],
-      ['an unknown review action', 'POST', '/surveys/SID/submissions/00000000-0000-4000-8000-000000000000/review', JSON.stringify({ action: 'delete' }), {}, 422, 'sup'],
-      ['a review by an enumerator (roles are checked first)', 'POST', '/surveys/SID/submissions/00000000-0000-4000-8000-000000000000/review', JSON.stringify({ action: 'approve' }), {}, 403, 'enum'],
+      [
+        'an oversized body',
+        'POST',
+        '/surveys/SID/submissions',
+        JSON.stringify({ ...tinySubmission(), paradata: { pad: 'x'.repeat(3 * 1024 * 1024) } }),
+        {},
+        413,
+        'enum',
+      ],
+      [
+        'an unknown review action',
+        'POST',
+        '/surveys/SID/submissions/00000000-0000-4000-8000-000000000000/review',
+        JSON.stringify({ action: 'delete' }),
+        {},
+        422,
+        'sup',
+      ],
+      [
+        'a review by an enumerator (roles are checked first)',
+        'POST',
+        '/surveys/SID/submissions/00000000-0000-4000-8000-000000000000/review',
+        JSON.stringify({ action: 'approve' }),
+        {},
+        403,
+        'enum',
+      ],
     ])('%s', async (_what, method, path, body, headers, status, who) => {
       const before = await snapshot();
       const p = path.replace('SID', surveyId);
@@ -219,7 +295,7 @@ describe.each(testDatabaseTargets())('fieldwork workflow on $name', (target) => 
       expect(await snapshot()).toBe(before);
     });
     it('expression-looking strings in answers are stored as text', async () => {
-      const s = tinySubmission({}, { head_name: "${abroad} or true() ; DROP TABLE submissions; --" });
+      const s = tinySubmission({}, { head_name: '${abroad} or true() ; DROP TABLE submissions; --' });
       expect((await api.as('enum').post(`/surveys/${surveyId}/submissions`, s)).status).toBe(201);
       const r = await db.query<{ answers: { head_name: string } }>('SELECT answers FROM submissions WHERE instance_id = $1', [s.instanceId]);
       expect(r.rows[0].answers.head_name).toBe('${abroad} or true() ; DROP TABLE submissions; --');
@@ -229,6 +305,8 @@ describe.each(testDatabaseTargets())('fieldwork workflow on $name', (target) => 
   it('serves the OpenAPI 3.1 document with every route', async () => {
     const r = await api.call('GET', '/openapi.json');
     expect(r.body.openapi).toBe('3.1.0');
-    expect(Object.keys(r.body.paths)).toEqual(expect.arrayContaining(['/api/v1/surveys/{surveyId}/submissions', '/api/v1/surveys/{surveyId}/submissions/{instanceId}/review', '/api/v1/auth/login']));
+    expect(Object.keys(r.body.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/surveys/{surveyId}/submissions', '/api/v1/surveys/{surveyId}/submissions/{instanceId}/review', '/api/v1/auth/login']),
+    );
   });
 });

@@ -37,7 +37,8 @@ describe('indicator catalogue on the synthetic DotM dataset', () => {
       // Every group has cases except where the definition rules it out (emigrants of H0/H2 households).
       for (const r of rows.filter((x) => x.group === 'all' || x.group === 'migrant')) expect(r.estimate, `${ind.id} ${r.group}`).not.toBeNull();
       const h0 = rows.find((x) => x.group === 'H0' && x.category === rows[0].category)!;
-      for (const r of rows.filter((x) => x.group !== 'all' && x.group !== 'H0' && x.estimate !== null && h0.estimate !== null)) expect(r.difference, `${ind.id} ${r.group}`).not.toBeNull();
+      for (const r of rows.filter((x) => x.group !== 'all' && x.group !== 'H0' && x.estimate !== null && h0.estimate !== null))
+        expect(r.difference, `${ind.id} ${r.group}`).not.toBeNull();
     }
     expect(shippedCatalogue().indicators.length).toBeGreaterThanOrEqual(25);
   });
@@ -84,7 +85,8 @@ describe.runIf(need(R, 'R survey on the exported .dta files'))('R survey on the 
     const ref = parse(fs.readFileSync(out), { columns: true, trim: true }) as Record<string, string>[];
     const tab = tabulateDataset(dataset, { level: 'members', rows: 'nativity', cols: 'sex', by: 'age_group', grouping: { ageBreaks: [0, 15, 65] } });
     expect(tab.tables.map((t) => t.by.age_group)).toEqual(['0-14', '15-64', '65+']);
-    const close = (a: number, b: number, where: string) => expect(Math.abs(b) < 1e-12 ? Math.abs(a - b) : Math.abs(a - b) / Math.abs(b), `${where}: ours ${a}, R ${b}`).toBeLessThan(1e-9);
+    const close = (a: number, b: number, where: string) =>
+      expect(Math.abs(b) < 1e-12 ? Math.abs(a - b) : Math.abs(a - b) / Math.abs(b), `${where}: ours ${a}, R ${b}`).toBeLessThan(1e-9);
     for (const x of ref) {
       const t = tab.tables.find((tt) => tt.by.age_group === x.age_group)!;
       const where = `${x.age_group} ${x.row} ${x.col}`;
@@ -113,7 +115,10 @@ describe.runIf(need(R, 'R survey on the exported .dta files'))('R survey on the 
           attr(h$hh_migration_status, "label"), "|", nrow(m), "|", paste(setdiff(c("name", "weight", "region", "ea"), names(m)), collapse = ","), "|", attr(m, "label"), "\\n")`;
     const run = spawnSync('Rscript', ['-e', script], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
-    const [sexLabel, sexValues, statusLabel, rows, missing, fileLabel] = run.stdout.trim().split(' | ').map((s) => s.trim());
+    const [sexLabel, sexValues, statusLabel, rows, missing, fileLabel] = run.stdout
+      .trim()
+      .split(' | ')
+      .map((s) => s.trim());
     expect(sexLabel).toBe('Sex');
     expect(sexValues).toBe('Male=1;Female=2');
     expect(statusLabel).toMatch(/migration status/i);

@@ -11,8 +11,21 @@ const xref = (design: string, call: string) => referenceRows('extra-reference.cs
 
 const t = apiTable('apiclus1');
 const dclus1 = buildDesign(t, { ids: ['dnum'], weights: 'pw', fpc: ['fpc'] });
-const stype = { variable: 'stype', totals: new Map([['E', 4421], ['H', 755], ['M', 1018]]) };
-const schWide = { variable: 'sch.wide', totals: new Map([['No', 1072], ['Yes', 5122]]) };
+const stype = {
+  variable: 'stype',
+  totals: new Map([
+    ['E', 4421],
+    ['H', 755],
+    ['M', 1018],
+  ]),
+};
+const schWide = {
+  variable: 'sch.wide',
+  totals: new Map([
+    ['No', 1072],
+    ['Yes', 5122],
+  ]),
+};
 
 describe('postStratify(dclus1, ~stype, E=4421 H=755 M=1018)', () => {
   const d = withCalibration(dclus1, postStratify(t, dclus1.weights, stype));
@@ -60,7 +73,16 @@ describe('bounded linear and logit calibration to stype and api99, bounds 0.4-1.
   const targets = {
     population: 6194,
     numeric: new Map([['api99', 3914069]]),
-    categorical: [{ variable: 'stype', totals: new Map([['E', 4421], ['H', 755], ['M', 1018]]) }],
+    categorical: [
+      {
+        variable: 'stype',
+        totals: new Map([
+          ['E', 4421],
+          ['H', 755],
+          ['M', 1018],
+        ]),
+      },
+    ],
   };
   it('bounded linear: weights reach the bounds, svymean(~api00) as R', () => {
     const cal = calibrate(t, dclus1.weights, targets, { method: 'bounded', bounds: [0.4, 1.6] });

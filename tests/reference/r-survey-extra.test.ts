@@ -5,15 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  buildDesign,
-  compareMeans,
-  estimate,
-  parseCsvColumns,
-  evaluateSubset,
-  type DataTable,
-  type Estimate,
-} from '../../analysis/index.js';
+import { buildDesign, compareMeans, estimate, parseCsvColumns, evaluateSubset, type DataTable, type Estimate } from '../../analysis/index.js';
 import { createReplicates, givenReplicates } from '../../analysis/replicates.js';
 import { withReplicates } from '../../analysis/design.js';
 import { apiDf, apiTable, expectClose, FIXTURES, noteValue, referenceRows } from '../helpers/reference.js';
@@ -142,7 +134,15 @@ describe('replicate weights created from the design', () => {
     for (const e of byWide) check(e, xref('dstrat JKn', 'svyby(~api00, ~sch.wide, svymean)', e.domain!['sch.wide']));
   });
   const scd = (): DataTable =>
-    parseCsvColumns(fs.readFileSync(path.join(FIXTURES, 'r-survey', 'scd.csv')), new Map([['ESA', 'category'], ['ambulance', 'category'], ['arrests', 'number'], ['alive', 'number']] as const));
+    parseCsvColumns(
+      fs.readFileSync(path.join(FIXTURES, 'r-survey', 'scd.csv')),
+      new Map([
+        ['ESA', 'category'],
+        ['ambulance', 'category'],
+        ['arrests', 'number'],
+        ['alive', 'number'],
+      ] as const),
+    );
   it('BRR and Fay on the scd data (2 PSUs per stratum)', () => {
     const t = scd();
     const w = new Float64Array(t.nRows).fill(1);
@@ -161,11 +161,18 @@ describe('replicate weights created from the design', () => {
 describe('replicate weights given as columns', () => {
   it("R's bootstrap weights of dclus1 reproduce R's bootstrap standard errors", () => {
     const { t } = dclus1();
-    const bw = parseCsvColumns(fs.readFileSync(path.join(FIXTURES, 'r-survey', 'bootstrap-weights.csv')), new Map(Array.from({ length: 50 }, (_, i) => [`bw${i + 1}`, 'number'] as const)));
+    const bw = parseCsvColumns(
+      fs.readFileSync(path.join(FIXTURES, 'r-survey', 'bootstrap-weights.csv')),
+      new Map(Array.from({ length: 50 }, (_, i) => [`bw${i + 1}`, 'number'] as const)),
+    );
     const table: DataTable = { nRows: t.nRows, columns: new Map([...t.columns, ...bw.columns]) };
     const d = buildDesign(table, { ids: ['dnum'], weights: 'pw', fpc: ['fpc'] });
     const r = xref('dclus1 bootstrap (weights in bootstrap-weights.csv)', 'svymean(~api00)');
-    const reps = givenReplicates(table, Array.from({ length: 50 }, (_, i) => `bw${i + 1}`), { type: 'bootstrap', scale: noteValue(r.note, 'scale') });
+    const reps = givenReplicates(
+      table,
+      Array.from({ length: 50 }, (_, i) => `bw${i + 1}`),
+      { type: 'bootstrap', scale: noteValue(r.note, 'scale') },
+    );
     const design = withReplicates(d, reps);
     check(estimate(design, table, { means: ['api00'] })[0], r);
     const byType = estimate(design, table, { means: ['api00'], by: ['stype'] });

@@ -22,12 +22,15 @@ export function FieldworkPage() {
     setSent(await store.listSent());
   }, []);
 
-  const flush = useCallback(async (now = false) => {
-    const store = await interviewStore();
-    const r = await store.flush(sendSubmission, Date.now(), { ignoreBackoff: now });
-    setStatus(r.sent ? `${r.sent} interview${r.sent === 1 ? '' : 's'} sent` : r.waiting ? `${r.waiting} waiting for a connection` : '');
-    await refresh();
-  }, [refresh]);
+  const flush = useCallback(
+    async (now = false) => {
+      const store = await interviewStore();
+      const r = await store.flush(sendSubmission, Date.now(), { ignoreBackoff: now });
+      setStatus(r.sent ? `${r.sent} interview${r.sent === 1 ? '' : 's'} sent` : r.waiting ? `${r.waiting} waiting for a connection` : '');
+      await refresh();
+    },
+    [refresh],
+  );
 
   useEffect(() => {
     (async () => {
@@ -52,7 +55,13 @@ export function FieldworkPage() {
               surveyId: s.id,
               title: `Returned for correction (${r.instanceId.slice(0, 8)})`,
               review: r.review ?? { comments: {} },
-              submission: { instanceId, deprecatedId: r.instanceId, questionnaire: q, answers: r.answers, paradata: { start: new Date().toISOString(), correcting: r.instanceId } },
+              submission: {
+                instanceId,
+                deprecatedId: r.instanceId,
+                questionnaire: q,
+                answers: r.answers,
+                paradata: { start: new Date().toISOString(), correcting: r.instanceId },
+              },
             });
           }
         }
@@ -87,7 +96,13 @@ export function FieldworkPage() {
       instanceId,
       surveyId: survey.id,
       title: assignment ? String(assignment.case.address ?? assignment.case.ea ?? 'Case') : 'New interview',
-      submission: { instanceId, questionnaire: q, answers: {}, ...(assignment ? { assignmentId: assignment.id } : {}), paradata: { start: new Date().toISOString() } },
+      submission: {
+        instanceId,
+        questionnaire: q,
+        answers: {},
+        ...(assignment ? { assignmentId: assignment.id } : {}),
+        paradata: { start: new Date().toISOString() },
+      },
     });
     navigate(`/surveys/${survey.id}/interviews/${instanceId}`);
   };
@@ -109,8 +124,14 @@ export function FieldworkPage() {
   return (
     <section>
       <h1>Fieldwork</h1>
-      {offline && <p className="bad" role="status">No connection: showing the cases saved on this device.</p>}
-      <p role="status" aria-live="polite" data-testid="outbox-status">{status}</p>
+      {offline && (
+        <p className="bad" role="status">
+          No connection: showing the cases saved on this device.
+        </p>
+      )}
+      <p role="status" aria-live="polite" data-testid="outbox-status">
+        {status}
+      </p>
       {surveys === null && <p role="status">Loading…</p>}
       {surveys?.map((s) => (
         <div key={s.id} className="card wide">
@@ -122,13 +143,24 @@ export function FieldworkPage() {
               const full = a.submitted >= a.quota;
               return (
                 <li key={a.id}>
-                  {Object.entries(a.case).map(([k, v]) => `${k}: ${String(v)}`).join(', ')} ({a.submitted}/{a.quota})
-                  {full ? <span className="hint"> — quota reached</span> : <button type="button" onClick={() => void start(s, a)}>Start interview</button>}
+                  {Object.entries(a.case)
+                    .map(([k, v]) => `${k}: ${String(v)}`)
+                    .join(', ')}{' '}
+                  ({a.submitted}/{a.quota})
+                  {full ? (
+                    <span className="hint"> — quota reached</span>
+                  ) : (
+                    <button type="button" onClick={() => void start(s, a)}>
+                      Start interview
+                    </button>
+                  )}
                 </li>
               );
             })}
           </ul>
-          <button type="button" onClick={() => void start(s)}>New interview without a case</button>
+          <button type="button" onClick={() => void start(s)}>
+            New interview without a case
+          </button>
         </div>
       ))}
       <h2>In progress ({drafts.length})</h2>
@@ -148,17 +180,27 @@ export function FieldworkPage() {
             {o.status === 'failed' && (
               <>
                 {' '}
-                <button type="button" onClick={() => void reopen(o.instanceId, o.surveyId)}>Open to correct</button>
+                <button type="button" onClick={() => void reopen(o.instanceId, o.surveyId)}>
+                  Open to correct
+                </button>
               </>
             )}
           </li>
         ))}
       </ul>
-      <button type="button" onClick={() => void flush(true)}>Send now</button>{' '}
-      <button type="button" onClick={() => void exportRescue()} disabled={!outbox.length && !drafts.length}>Export my unsent interviews to a file</button>
+      <button type="button" onClick={() => void flush(true)}>
+        Send now
+      </button>{' '}
+      <button type="button" onClick={() => void exportRescue()} disabled={!outbox.length && !drafts.length}>
+        Export my unsent interviews to a file
+      </button>
       <h2>Sent ({sent.length})</h2>
       <ul data-testid="sent">
-        {sent.map((s) => <li key={s.instanceId}>{s.title ?? s.instanceId} — {new Date(s.sentAt).toLocaleString()}</li>)}
+        {sent.map((s) => (
+          <li key={s.instanceId}>
+            {s.title ?? s.instanceId} — {new Date(s.sentAt).toLocaleString()}
+          </li>
+        ))}
       </ul>
     </section>
   );

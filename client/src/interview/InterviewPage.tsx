@@ -59,7 +59,12 @@ export function InterviewPage() {
     pendingInput.current = null;
     requestAnimationFrame(() => latencyLog()?.push(performance.now() - t0));
   });
-  const timing = useRef<{ section: number; since: number; sections: Record<string, number>; changes: number }>({ section: 0, since: Date.now(), sections: {}, changes: 0 });
+  const timing = useRef<{ section: number; since: number; sections: Record<string, number>; changes: number }>({
+    section: 0,
+    since: Date.now(),
+    sections: {},
+    changes: 0,
+  });
 
   useEffect(() => {
     (async () => {
@@ -135,7 +140,12 @@ export function InterviewPage() {
     saveSoon();
   }, [saveSoon]);
 
-  if (error) return <p className="bad" role="alert">{error}</p>;
+  if (error)
+    return (
+      <p className="bad" role="alert">
+        {error}
+      </p>
+    );
   if (!state || !draft) return <p role="status">Opening the interview…</p>;
   const q = state.questionnaire;
   const fallback = q.source.languages.default;
@@ -151,7 +161,12 @@ export function InterviewPage() {
     state.complete();
     const problems = state.problems();
     if (problems.length) {
-      setCompleting(`${problems.length} question${problems.length === 1 ? '' : 's'} still need attention: ${problems.slice(0, 5).map((p) => p.path).join(', ')}${problems.length > 5 ? ' …' : ''}`);
+      setCompleting(
+        `${problems.length} question${problems.length === 1 ? '' : 's'} still need attention: ${problems
+          .slice(0, 5)
+          .map((p) => p.path)
+          .join(', ')}${problems.length > 5 ? ' …' : ''}`,
+      );
       setVersion((v) => v + 1);
       return;
     }
@@ -175,23 +190,40 @@ export function InterviewPage() {
         <h1>{textIn(q.source.title, language, fallback)}</h1>
         <label>
           Language{' '}
-          <select value={language} onChange={(e) => { setLanguage(e.target.value); state.setLanguage(e.target.value); setVersion((v) => v + 1); }}>
-            {q.source.languages.available.map((l) => <option key={l} value={l}>{q.source.languages.names?.[l] ?? l}</option>)}
+          <select
+            value={language}
+            onChange={(e) => {
+              setLanguage(e.target.value);
+              state.setLanguage(e.target.value);
+              setVersion((v) => v + 1);
+            }}
+          >
+            {q.source.languages.available.map((l) => (
+              <option key={l} value={l}>
+                {q.source.languages.names?.[l] ?? l}
+              </option>
+            ))}
           </select>
         </label>
-        <span role="status" className="hint" data-testid="save-status">{saved === 'saved' ? 'Saved on this device' : 'Saving…'}</span>
+        <span role="status" className="hint" data-testid="save-status">
+          {saved === 'saved' ? 'Saved on this device' : 'Saving…'}
+        </span>
       </div>
       <nav aria-label="Sections" className="sections">
         <progress max={sections.length} value={section + 1} aria-label={`Section ${section + 1} of ${sections.length}`} />
         <ol>
           {sections.map((s, k) => (
             <li key={s.title + k}>
-              <button type="button" className={k === section ? 'current' : 'link'} aria-current={k === section ? 'step' : undefined} onClick={() => goTo(k)}>{s.title}</button>
+              <button type="button" className={k === section ? 'current' : 'link'} aria-current={k === section ? 'step' : undefined} onClick={() => goTo(k)}>
+                {s.title}
+              </button>
             </li>
           ))}
         </ol>
       </nav>
-      {draft.review && (draft.review.note || Object.keys(draft.review.comments).length > 0) && <p className="review-comment">Returned by the supervisor: {draft.review.note}</p>}
+      {draft.review && (draft.review.note || Object.keys(draft.review.comments).length > 0) && (
+        <p className="review-comment">Returned by the supervisor: {draft.review.note}</p>
+      )}
       <div className="section-body">
         {sections[section]?.items.map((i) => (
           <ItemView
@@ -211,21 +243,40 @@ export function InterviewPage() {
               }
               changed();
             }}
-            onAddRow={(roster, parent) => { const key = state.addRow(roster, parent); changed(); return key; }}
-            onRemoveRow={(roster, key, parent) => { state.removeRow(roster, key, parent); changed(); }}
+            onAddRow={(roster, parent) => {
+              const key = state.addRow(roster, parent);
+              changed();
+              return key;
+            }}
+            onRemoveRow={(roster, key, parent) => {
+              state.removeRow(roster, key, parent);
+              changed();
+            }}
           />
         ))}
       </div>
       <div className="interview-nav">
-        <button type="button" disabled={section === 0} onClick={() => goTo(section - 1)}>Previous section</button>
-        <button type="button" className="link" disabled={checked.has(section)} onClick={() => setChecked((c) => new Set(c).add(section))}>Show unanswered questions</button>
+        <button type="button" disabled={section === 0} onClick={() => goTo(section - 1)}>
+          Previous section
+        </button>
+        <button type="button" className="link" disabled={checked.has(section)} onClick={() => setChecked((c) => new Set(c).add(section))}>
+          Show unanswered questions
+        </button>
         {section < sections.length - 1 ? (
-          <button type="button" onClick={() => goTo(section + 1)}>Next section</button>
+          <button type="button" onClick={() => goTo(section + 1)}>
+            Next section
+          </button>
         ) : (
-          <button type="button" onClick={() => void complete()}>Complete the interview</button>
+          <button type="button" onClick={() => void complete()}>
+            Complete the interview
+          </button>
         )}
       </div>
-      {completing && <p className="bad" role="alert">{completing}</p>}
+      {completing && (
+        <p className="bad" role="alert">
+          {completing}
+        </p>
+      )}
       <CountryLists language={language} fallback={fallback} />
     </section>
   );

@@ -27,7 +27,9 @@ export function ItemView(props: Props) {
   if (!row.relevant[field.slot]) return null;
   const path = parentPath ? `${parentPath}.${field.name}` : field.name;
   const children = (scope: number, r: Row, pp?: string) =>
-    (state.questionnaire.fieldsOfScope.get(scope) ?? []).filter((i) => state.questionnaire.fields[i].parent === field.index).map((i) => <ItemView key={i} {...props} index={i} row={r} parentPath={pp} />);
+    (state.questionnaire.fieldsOfScope.get(scope) ?? [])
+      .filter((i) => state.questionnaire.fields[i].parent === field.index)
+      .map((i) => <ItemView key={i} {...props} index={i} row={r} parentPath={pp} />);
   if (item.kind === 'group') {
     return (
       <fieldset className="group">
@@ -52,7 +54,11 @@ export function ItemView(props: Props) {
         {item.required === true && <span aria-hidden="true"> *</span>}
       </label>
       {item.hint && <p className="hint">{textIn(item.hint, language, fallback)}</p>}
-      {comment && <p className="review-comment" role="note">Supervisor: {comment}</p>}
+      {comment && (
+        <p className="review-comment" role="note">
+          Supervisor: {comment}
+        </p>
+      )}
       <QuestionInput state={state} field={field} row={row} path={path} language={language} onAnswer={onAnswer} />
       {problem && (
         <p className="bad" role="alert">
@@ -83,43 +89,62 @@ function RosterView(props: Props) {
   const path = parentPath ? `${parentPath}.${field.name}` : field.name;
   const rows = row.children.get(field.index) ?? [];
   const [open, setOpen] = useState<string | null>(rows.at(-1)?.key ?? null);
-    const byHand = !field.repeatCount && field.rowsFrom === undefined;
-    const source = field.rowsFrom !== undefined ? state.questionnaire.fields[field.rowsFrom] : null;
-    const titleOf = (r: Row, k: number) => {
-      const first = (state.questionnaire.fieldsOfScope.get(source ? source.index : field.index) ?? [])[0];
-      const sourceRow = source ? (row.children.get(source.index) ?? []).find((s) => s.key === r.key) : r;
-      const name = first !== undefined && sourceRow ? sourceRow.answers[state.questionnaire.fields[first].slot] : undefined;
-      return `${k + 1}. ${typeof name === 'string' && name ? name : ''}`;
-    };
-    return (
-      <section className="roster" aria-label={textIn(item.label, language, fallback) || field.name}>
-        <h3>{textIn(item.label, language, fallback)}</h3>
-        {rows.length === 0 && <p className="hint">No rows yet.</p>}
-        {rows.map((r, k) => {
-          const rowPath = `${path}[${r.key}]`;
-          return (
-            <details key={r.key} className="roster-row" open={open === r.key} onToggle={(e) => { const now = (e.currentTarget as HTMLDetailsElement).open; if (now) setOpen(r.key); else if (open === r.key) setOpen(null); }}>
-              <summary>
-                {titleOf(r, k)}
-                {byHand && (
-                  <button type="button" className="link" onClick={() => window.confirm(`Remove row ${k + 1}? Its answers will be deleted.`) && props.onRemoveRow(field.name, r.key, parentPath)}>
-                    Remove
-                  </button>
-                )}
-              </summary>
-              {/* Only the open row renders its questions: a 30-member roster stays fast to type in. */}
-              {open === r.key &&
-                (state.questionnaire.fieldsOfScope.get(field.index) ?? []).filter((i) => state.questionnaire.fields[i].parent === field.index).map((i) => (
-                  <ItemView key={i} {...props} index={i} row={r} parentPath={rowPath} />
-                ))}
-            </details>
-          );
-        })}
-        {byHand && (
-          <button type="button" onClick={() => { const key = props.onAddRow(field.name, parentPath); if (key) setOpen(key); }}>
-            Add {textIn(item.label, language, fallback).toLowerCase() || 'a row'}
-          </button>
-        )}
-      </section>
-    );
+  const byHand = !field.repeatCount && field.rowsFrom === undefined;
+  const source = field.rowsFrom !== undefined ? state.questionnaire.fields[field.rowsFrom] : null;
+  const titleOf = (r: Row, k: number) => {
+    const first = (state.questionnaire.fieldsOfScope.get(source ? source.index : field.index) ?? [])[0];
+    const sourceRow = source ? (row.children.get(source.index) ?? []).find((s) => s.key === r.key) : r;
+    const name = first !== undefined && sourceRow ? sourceRow.answers[state.questionnaire.fields[first].slot] : undefined;
+    return `${k + 1}. ${typeof name === 'string' && name ? name : ''}`;
+  };
+  return (
+    <section className="roster" aria-label={textIn(item.label, language, fallback) || field.name}>
+      <h3>{textIn(item.label, language, fallback)}</h3>
+      {rows.length === 0 && <p className="hint">No rows yet.</p>}
+      {rows.map((r, k) => {
+        const rowPath = `${path}[${r.key}]`;
+        return (
+          <details
+            key={r.key}
+            className="roster-row"
+            open={open === r.key}
+            onToggle={(e) => {
+              const now = (e.currentTarget as HTMLDetailsElement).open;
+              if (now) setOpen(r.key);
+              else if (open === r.key) setOpen(null);
+            }}
+          >
+            <summary>
+              {titleOf(r, k)}
+              {byHand && (
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => window.confirm(`Remove row ${k + 1}? Its answers will be deleted.`) && props.onRemoveRow(field.name, r.key, parentPath)}
+                >
+                  Remove
+                </button>
+              )}
+            </summary>
+            {/* Only the open row renders its questions: a 30-member roster stays fast to type in. */}
+            {open === r.key &&
+              (state.questionnaire.fieldsOfScope.get(field.index) ?? [])
+                .filter((i) => state.questionnaire.fields[i].parent === field.index)
+                .map((i) => <ItemView key={i} {...props} index={i} row={r} parentPath={rowPath} />)}
+          </details>
+        );
+      })}
+      {byHand && (
+        <button
+          type="button"
+          onClick={() => {
+            const key = props.onAddRow(field.name, parentPath);
+            if (key) setOpen(key);
+          }}
+        >
+          Add {textIn(item.label, language, fallback).toLowerCase() || 'a row'}
+        </button>
+      )}
+    </section>
+  );
 }

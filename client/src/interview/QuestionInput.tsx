@@ -26,7 +26,17 @@ export function QuestionInput({ state, field, row, path, language, onAnswer }: P
     case 'integer':
     case 'decimal':
     case 'year':
-      return <input id={id} type="number" inputMode={item.type === 'decimal' ? 'decimal' : 'numeric'} step={item.type === 'decimal' ? 'any' : 1} readOnly={readOnly} value={answer === undefined || answer === null ? '' : String(answer)} onChange={(e) => onAnswer(path, num(e.target.value))} />;
+      return (
+        <input
+          id={id}
+          type="number"
+          inputMode={item.type === 'decimal' ? 'decimal' : 'numeric'}
+          step={item.type === 'decimal' ? 'any' : 1}
+          readOnly={readOnly}
+          value={answer === undefined || answer === null ? '' : String(answer)}
+          onChange={(e) => onAnswer(path, num(e.target.value))}
+        />
+      );
     case 'date':
       return <input id={id} type="date" readOnly={readOnly} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)} />;
     case 'time':
@@ -45,7 +55,11 @@ export function QuestionInput({ state, field, row, path, language, onAnswer }: P
         return (
           <select id={id} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)}>
             <option value="">—</option>
-            {choices.map((c) => <option key={c.value} value={c.value}>{textIn(c.label, language, fallback)}</option>)}
+            {choices.map((c) => (
+              <option key={c.value} value={c.value}>
+                {textIn(c.label, language, fallback)}
+              </option>
+            ))}
           </select>
         );
       }
@@ -53,7 +67,8 @@ export function QuestionInput({ state, field, row, path, language, onAnswer }: P
         <div role="radiogroup" aria-labelledby={`${id}-label`} className="choices">
           {choices.map((c) => (
             <label key={c.value} className="choice">
-              <input type="radio" name={id} value={c.value} checked={answer === c.value} onChange={() => onAnswer(path, c.value)} /> {textIn(c.label, language, fallback)}
+              <input type="radio" name={id} value={c.value} checked={answer === c.value} onChange={() => onAnswer(path, c.value)} />{' '}
+              {textIn(c.label, language, fallback)}
             </label>
           ))}
         </div>
@@ -95,7 +110,18 @@ export function QuestionInput({ state, field, row, path, language, onAnswer }: P
               {values.map((v) => (
                 <li key={v}>
                   {labelOf(v)}{' '}
-                  <button type="button" aria-label={`Remove ${labelOf(v)}`} onClick={() => onAnswer(path, values.filter((x) => x !== v))}>×</button>
+                  <button
+                    type="button"
+                    aria-label={`Remove ${labelOf(v)}`}
+                    onClick={() =>
+                      onAnswer(
+                        path,
+                        values.filter((x) => x !== v),
+                      )
+                    }
+                  >
+                    ×
+                  </button>
                 </li>
               ))}
             </ul>
@@ -118,9 +144,25 @@ export function QuestionInput({ state, field, row, path, language, onAnswer }: P
       );
     }
     case 'amount':
-      return <AmountInput id={id} answer={answer as { amount?: number; currency?: string } | undefined} currencies={item.currencies ?? []} onChange={(v) => onAnswer(path, v)} />;
+      return (
+        <AmountInput
+          id={id}
+          answer={answer as { amount?: number; currency?: string } | undefined}
+          currencies={item.currencies ?? []}
+          onChange={(v) => onAnswer(path, v)}
+        />
+      );
     default:
-      return <input id={id} type="text" readOnly={readOnly} maxLength={MAX_TEXT_LENGTH} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)} />;
+      return (
+        <input
+          id={id}
+          type="text"
+          readOnly={readOnly}
+          maxLength={MAX_TEXT_LENGTH}
+          value={(answer as string) ?? ''}
+          onChange={(e) => onAnswer(path, e.target.value)}
+        />
+      );
   }
 }
 
@@ -128,13 +170,30 @@ export function QuestionInput({ state, field, row, path, language, onAnswer }: P
  * An amount and its currency. A currency picked before the amount is typed is kept (in the component
  * until there is an amount to save it with), never silently replaced by the default.
  */
-function AmountInput({ id, answer, currencies, onChange }: { id: string; answer: { amount?: number; currency?: string } | undefined; currencies: string[]; onChange: (v: unknown) => void }) {
+function AmountInput({
+  id,
+  answer,
+  currencies,
+  onChange,
+}: {
+  id: string;
+  answer: { amount?: number; currency?: string } | undefined;
+  currencies: string[];
+  onChange: (v: unknown) => void;
+}) {
   const [picked, setPicked] = useState<string | null>(null);
   const a = answer ?? {};
   const currency = a.currency ?? picked ?? currencies[0];
   return (
     <div className="amount">
-      <input id={id} type="number" step="any" inputMode="decimal" value={a.amount ?? ''} onChange={(e) => onChange(e.target.value === '' ? '' : { amount: Number(e.target.value), currency })} />
+      <input
+        id={id}
+        type="number"
+        step="any"
+        inputMode="decimal"
+        value={a.amount ?? ''}
+        onChange={(e) => onChange(e.target.value === '' ? '' : { amount: Number(e.target.value), currency })}
+      />
       <select
         aria-label="Currency"
         value={currency}
@@ -143,7 +202,9 @@ function AmountInput({ id, answer, currencies, onChange }: { id: string; answer:
           if (a.amount !== undefined) onChange({ amount: a.amount, currency: e.target.value });
         }}
       >
-        {currencies.map((c) => <option key={c}>{c}</option>)}
+        {currencies.map((c) => (
+          <option key={c}>{c}</option>
+        ))}
       </select>
     </div>
   );

@@ -49,7 +49,10 @@ interface InterviewDb extends DBSchema {
 }
 
 /** What sending one submission gave: an HTTP answer, or null when the network failed. */
-export type SendResult = { status: number; body: { code?: string; detail?: string; state?: string; errors?: { path: string; message: string }[] } | null } | null;
+export type SendResult = {
+  status: number;
+  body: { code?: string; detail?: string; state?: string; errors?: { path: string; message: string }[] } | null;
+} | null;
 
 /** Seconds between retries: 5 s, 10 s, 20 s ... at most 10 minutes. */
 export function backoffMs(attempts: number): number {
@@ -157,7 +160,16 @@ export class InterviewStore {
       tx.abort();
       throw new Error(`no draft ${instanceId}`);
     }
-    const entry: OutboxEntry = { instanceId, surveyId: draft.surveyId, submission: draft.submission, title: draft.title, attempts: 0, nextAttemptAt: now, status: 'queued', completedAt: now };
+    const entry: OutboxEntry = {
+      instanceId,
+      surveyId: draft.surveyId,
+      submission: draft.submission,
+      title: draft.title,
+      attempts: 0,
+      nextAttemptAt: now,
+      status: 'queued',
+      completedAt: now,
+    };
     await tx.objectStore('outbox').put(entry);
     await tx.objectStore('drafts').delete(instanceId);
     await tx.done;
@@ -177,7 +189,11 @@ export class InterviewStore {
    * server's reason (a person must look). Network errors, 5xx and 429: retried later with backoff.
    * Safe to call at any time and repeatedly: submissions are idempotent by instanceId.
    */
-  async flush(send: (surveyId: string, s: Submission) => Promise<SendResult>, now = Date.now(), options: { ignoreBackoff?: boolean } = {}): Promise<{ sent: number; failed: number; waiting: number }> {
+  async flush(
+    send: (surveyId: string, s: Submission) => Promise<SendResult>,
+    now = Date.now(),
+    options: { ignoreBackoff?: boolean } = {},
+  ): Promise<{ sent: number; failed: number; waiting: number }> {
     let sent = 0;
     let failed = 0;
     let waiting = 0;
@@ -194,17 +210,32 @@ export class InterviewStore {
       const r = await send(entry.surveyId, entry.submission);
       if (r && (r.status === 201 || r.status === 200)) {
         const tx = this.db.transaction(['outbox', 'sent'], 'readwrite');
-        await tx.objectStore('sent').put({ instanceId: entry.instanceId, surveyId: entry.surveyId, title: entry.title, sentAt: now, state: r.body?.state ?? 'completed' });
+        await tx
+          .objectStore('sent')
+          .put({ instanceId: entry.instanceId, surveyId: entry.surveyId, title: entry.title, sentAt: now, state: r.body?.state ?? 'completed' });
         await tx.objectStore('outbox').delete(entry.instanceId);
         await tx.done;
         sent++;
       } else if (r && (r.status === 400 || r.status === 422 || r.status === 409 || r.status === 403 || r.status === 404)) {
-        const problems = Array.isArray(r.body?.errors) ? r.body.errors.filter((p) => typeof p?.path === 'string').map((p) => ({ path: p.path, message: String(p.message) })) : [];
-        await this.db.put('outbox', { ...entry, status: 'failed', attempts: entry.attempts + 1, lastError: `${r.status} ${r.body?.code ?? ''} ${r.body?.detail ?? ''}`.trim(), problems });
+        const problems = Array.isArray(r.body?.errors)
+          ? r.body.errors.filter((p) => typeof p?.path === 'string').map((p) => ({ path: p.path, message: String(p.message) }))
+          : [];
+        await this.db.put('outbox', {
+          ...entry,
+          status: 'failed',
+          attempts: entry.attempts + 1,
+          lastError: `${r.status} ${r.body?.code ?? ''} ${r.body?.detail ?? ''}`.trim(),
+          problems,
+        });
         failed++;
       } else {
         const attempts = entry.attempts + 1;
-        await this.db.put('outbox', { ...entry, attempts, nextAttemptAt: now + backoffMs(attempts), lastError: r ? `${r.status} ${r.body?.detail ?? ''}`.trim() : 'no connection' });
+        await this.db.put('outbox', {
+          ...entry,
+          attempts,
+          nextAttemptAt: now + backoffMs(attempts),
+          lastError: r ? `${r.status} ${r.body?.detail ?? ''}`.trim() : 'no connection',
+        });
         waiting++;
       }
     }
@@ -224,7 +255,14 @@ export class InterviewStore {
     }
     const comments: Record<string, string> = {};
     for (const p of e.problems ?? []) comments[p.path] = comments[p.path] ? `${comments[p.path]}; ${p.message}` : p.message;
-    const draft: Draft = { instanceId, surveyId: e.surveyId, submission: e.submission, title: e.title, review: { comments, note: `The server refused this interview: ${e.lastError ?? ''}` }, updatedAt: now };
+    const draft: Draft = {
+      instanceId,
+      surveyId: e.surveyId,
+      submission: e.submission,
+      title: e.title,
+      review: { comments, note: `The server refused this interview: ${e.lastError ?? ''}` },
+      updatedAt: now,
+    };
     await tx.objectStore('drafts').put(draft);
     await tx.objectStore('outbox').delete(instanceId);
     await tx.done;
@@ -241,7 +279,10 @@ export class InterviewStore {
    * The rescue file of a survey: every unsent interview (outbox and drafts) in the body the server's
    * POST /surveys/{id}/submissions/batch takes; drafts are included for safekeeping, marked as such.
    */
-  async rescueFile(surveyId: string, now = new Date()): Promise<{ format: 'mdsurvey-rescue-1'; exportedAt: string; submissions: Submission[]; drafts: Draft[] }> {
+  async rescueFile(
+    surveyId: string,
+    now = new Date(),
+  ): Promise<{ format: 'mdsurvey-rescue-1'; exportedAt: string; submissions: Submission[]; drafts: Draft[] }> {
     const outbox = await this.db.getAllFromIndex('outbox', 'bySurvey', surveyId);
     const drafts = await this.db.getAllFromIndex('drafts', 'bySurvey', surveyId);
     return { format: 'mdsurvey-rescue-1', exportedAt: now.toISOString(), submissions: outbox.map((e) => e.submission), drafts };

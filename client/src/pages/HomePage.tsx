@@ -18,7 +18,9 @@ export function HomePage() {
   return (
     <section>
       <h1>Migration and development household surveys</h1>
-      <p>Collect household interviews offline, review them, weight the sample and compare migrant and non-migrant households with design-based standard errors.</p>
+      <p>
+        Collect household interviews offline, review them, weight the sample and compare migrant and non-migrant households with design-based standard errors.
+      </p>
       {user === null && (
         <p>
           <Link to="/login">Sign in</Link> to see your surveys and assignments.

@@ -29,7 +29,9 @@ export function LoginPage() {
         <input id="username" name="username" autoComplete="username" required />
         <label htmlFor="password">Password</label>
         <input id="password" name="password" type="password" autoComplete="current-password" required />
-        <button type="submit" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
+        <button type="submit" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
         {error && (
           <p id="login-error" className="bad" role="alert">
             {error}

@@ -5,7 +5,9 @@ export function NotFoundPage() {
   return (
     <section>
       <h1>Page not found</h1>
-      <p><Link to="/">Back to the start page</Link></p>
+      <p>
+        <Link to="/">Back to the start page</Link>
+      </p>
     </section>
   );
 }

@@ -4,7 +4,18 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { compileQuestionnaire, textIn, type FieldDef } from '../../../questionnaires/compile-questionnaire.js';
 import { FormState, type Row } from '../../../questionnaires/form-state.js';
 import type { Questionnaire } from '../../../questionnaires/format.js';
-import { ApiError, getQuestionnaire, getSubmission, listSubmissions, listSurveys, me, reviewSubmission, type SubmissionSummary, type Survey, type User } from '../api.js';
+import {
+  ApiError,
+  getQuestionnaire,
+  getSubmission,
+  listSubmissions,
+  listSurveys,
+  me,
+  reviewSubmission,
+  type SubmissionSummary,
+  type Survey,
+  type User,
+} from '../api.js';
 
 /** The review state a role works on: supervisors first review completed interviews, HQ the approved ones. */
 function queueOf(user: User): SubmissionState | null {
@@ -27,13 +38,28 @@ export function ReviewListPage() {
       if (!state) return;
       const surveys = await listSurveys();
       // HQ also gives the first review to interviews of enumerators who have no supervisor.
-      const orphans = async (id: string) => (state === QUEUE_OF_LEVEL.hq ? (await listSubmissions(id, QUEUE_OF_LEVEL.first)).filter((x) => (x as { noSupervisor?: boolean }).noSupervisor) : []);
-      setQueues(await Promise.all(surveys.map(async (survey) => ({ survey, submissions: [...(await orphans(survey.id)), ...(await listSubmissions(survey.id, state))] }))));
+      const orphans = async (id: string) =>
+        state === QUEUE_OF_LEVEL.hq ? (await listSubmissions(id, QUEUE_OF_LEVEL.first)).filter((x) => (x as { noSupervisor?: boolean }).noSupervisor) : [];
+      setQueues(
+        await Promise.all(
+          surveys.map(async (survey) => ({ survey, submissions: [...(await orphans(survey.id)), ...(await listSubmissions(survey.id, state))] })),
+        ),
+      );
     })().catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
   }, []);
-  if (error) return <p className="bad" role="alert">{error}</p>;
+  if (error)
+    return (
+      <p className="bad" role="alert">
+        {error}
+      </p>
+    );
   if (user === undefined) return <p role="status">Loading…</p>;
-  if (user === null) return <p><Link to="/login">Sign in</Link> to review interviews.</p>;
+  if (user === null)
+    return (
+      <p>
+        <Link to="/login">Sign in</Link> to review interviews.
+      </p>
+    );
   if (!queueOf(user)) return <p>Reviewing interviews is for supervisors and headquarters (statisticians).</p>;
   return (
     <section>
@@ -43,7 +69,11 @@ export function ReviewListPage() {
           {message}
         </p>
       )}
-      <p>{user.role === 'supervisor' ? 'Completed interviews of your team, waiting for your first review.' : 'Interviews approved by supervisors, waiting for headquarters.'}</p>
+      <p>
+        {user.role === 'supervisor'
+          ? 'Completed interviews of your team, waiting for your first review.'
+          : 'Interviews approved by supervisors, waiting for headquarters.'}
+      </p>
       {queues === null && <p role="status">Loading…</p>}
       {queues?.map(({ survey, submissions }) => (
         <div key={survey.id}>
@@ -115,7 +145,13 @@ function linesOf(state: FormState, language: string): Line[] {
       const f = q.fields[i];
       if (!row.relevant[f.slot]) continue;
       if (f.item.kind === 'question') {
-        out.push({ path: state.pathOf(f, row, 'index'), label: textIn(f.item.label, language, fallback), answer: shown(f, row.answers[f.slot], language, fallback), problem: row.problems[f.slot]?.message, depth });
+        out.push({
+          path: state.pathOf(f, row, 'index'),
+          label: textIn(f.item.label, language, fallback),
+          answer: shown(f, row.answers[f.slot], language, fallback),
+          problem: row.problems[f.slot]?.message,
+          depth,
+        });
       } else if (f.item.kind === 'roster') {
         const title = textIn(f.item.label, language, fallback) || f.name;
         state.rowsOf(f.index, row).forEach((r, n) => {
@@ -173,14 +209,17 @@ export function ReviewPage() {
       </p>
       <h1>Interview {submission.interviewId.slice(0, 8)}</h1>
       <p>
-        By {submission.enumeratorName}, received {new Date(submission.receivedAt).toLocaleString()}. Write a comment at any answer to correct; the enumerator sees it at the question.
+        By {submission.enumeratorName}, received {new Date(submission.receivedAt).toLocaleString()}. Write a comment at any answer to correct; the enumerator
+        sees it at the question.
       </p>
       <table className="review">
         <tbody>
           {lines.map((l) =>
             l.heading ? (
               <tr key={l.path}>
-                <th colSpan={3} style={{ paddingLeft: `${l.depth}em` }}>{l.label}</th>
+                <th colSpan={3} style={{ paddingLeft: `${l.depth}em` }}>
+                  {l.label}
+                </th>
               </tr>
             ) : (
               <tr key={l.path} data-question={l.path}>
@@ -195,7 +234,11 @@ export function ReviewPage() {
                   )}
                 </td>
                 <td>
-                  <input aria-label={`Comment on ${l.path}`} value={comments[l.path] ?? ''} onChange={(e) => setComments({ ...comments, [l.path]: e.target.value })} />
+                  <input
+                    aria-label={`Comment on ${l.path}`}
+                    value={comments[l.path] ?? ''}
+                    onChange={(e) => setComments({ ...comments, [l.path]: e.target.value })}
+                  />
                 </td>
               </tr>
             ),

@@ -9,31 +9,116 @@ export const m3RemittancesReceived = module('dotm-m3-remittances-received', t('M
   items: [
     question('s_remit', 'select_one', t('Received from abroad?', "Reçu de l'étranger ?", '¿Recibió del extranjero?'), { choices: 'yes_no' }),
     {
-      kind: 'roster', name: 'emigrants', label: t('Former members abroad', "Anciens membres à l'étranger", 'Antiguos miembros en el extranjero'),
+      kind: 'roster',
+      name: 'emigrants',
+      label: t('Former members abroad', "Anciens membres à l'étranger", 'Antiguos miembros en el extranjero'),
       items: [
         question('em_name', 'text', t('Name', 'Nom', 'Nombre')),
-        question('rr_cash', 'select_one', t('In the last 12 months, did ${em_name} send money to the household?', "Au cours des 12 derniers mois, ${em_name} a-t-il/elle envoyé de l'argent au ménage ?", 'En los últimos 12 meses, ¿envió ${em_name} dinero al hogar?'), { choices: 'yes_no', relevant: "${s_remit} = '1'", required: true }),
-        question('rr_amount', 'amount', t('How much in total in the last 12 months?', 'Combien au total au cours des 12 derniers mois ?', '¿Cuánto en total en los últimos 12 meses?'), { currencies: CURRENCIES, relevant: "${rr_cash} = '1'", required: true, constraint: '. > 0' }),
-        question('rr_transfers', 'integer', t('How many times?', 'Combien de fois ?', '¿Cuántas veces?'), { relevant: "${rr_cash} = '1'", constraint: '. >= 1 and . <= 365' }),
-        question('rr_channel', 'select_one', t('Main channel', 'Moyen principal', 'Canal principal'), { choices: 'channel', relevant: "${rr_cash} = '1'", required: true }),
-        question('rr_fee', 'amount', t('Fee paid on the last transfer', 'Frais payés sur le dernier transfert', 'Comisión pagada en la última transferencia'), { currencies: CURRENCIES, relevant: "${rr_cash} = '1'" }),
-        question('rr_last_amount', 'amount', t('Amount of the last transfer', 'Montant du dernier transfert', 'Monto de la última transferencia'), { currencies: CURRENCIES, relevant: "${rr_cash} = '1'" }),
-        question('rr_goods', 'decimal', t('Value of goods received (in the same currency)', 'Valeur des biens reçus (même monnaie)', 'Valor de los bienes recibidos (misma moneda)'), { relevant: "${s_remit} = '1'", constraint: '. >= 0' }),
-        { kind: 'calculate', name: 'rr_formal', calculation: "if(selected('bank mto post mobile', ${rr_channel}), 1, 0)", relevant: "${rr_cash} = '1'", label: t('Sent through a formal channel', 'Envoyé par un canal formel', 'Enviado por un canal formal') },
+        question(
+          'rr_cash',
+          'select_one',
+          t(
+            'In the last 12 months, did ${em_name} send money to the household?',
+            "Au cours des 12 derniers mois, ${em_name} a-t-il/elle envoyé de l'argent au ménage ?",
+            'En los últimos 12 meses, ¿envió ${em_name} dinero al hogar?',
+          ),
+          { choices: 'yes_no', relevant: "${s_remit} = '1'", required: true },
+        ),
+        question(
+          'rr_amount',
+          'amount',
+          t('How much in total in the last 12 months?', 'Combien au total au cours des 12 derniers mois ?', '¿Cuánto en total en los últimos 12 meses?'),
+          { currencies: CURRENCIES, relevant: "${rr_cash} = '1'", required: true, constraint: '. > 0' },
+        ),
+        question('rr_transfers', 'integer', t('How many times?', 'Combien de fois ?', '¿Cuántas veces?'), {
+          relevant: "${rr_cash} = '1'",
+          constraint: '. >= 1 and . <= 365',
+        }),
+        question('rr_channel', 'select_one', t('Main channel', 'Moyen principal', 'Canal principal'), {
+          choices: 'channel',
+          relevant: "${rr_cash} = '1'",
+          required: true,
+        }),
+        question('rr_fee', 'amount', t('Fee paid on the last transfer', 'Frais payés sur le dernier transfert', 'Comisión pagada en la última transferencia'), {
+          currencies: CURRENCIES,
+          relevant: "${rr_cash} = '1'",
+        }),
+        question('rr_last_amount', 'amount', t('Amount of the last transfer', 'Montant du dernier transfert', 'Monto de la última transferencia'), {
+          currencies: CURRENCIES,
+          relevant: "${rr_cash} = '1'",
+        }),
+        question(
+          'rr_goods',
+          'decimal',
+          t('Value of goods received (in the same currency)', 'Valeur des biens reçus (même monnaie)', 'Valor de los bienes recibidos (misma moneda)'),
+          { relevant: "${s_remit} = '1'", constraint: '. >= 0' },
+        ),
+        {
+          kind: 'calculate',
+          name: 'rr_formal',
+          calculation: "if(selected('bank mto post mobile', ${rr_channel}), 1, 0)",
+          relevant: "${rr_cash} = '1'",
+          label: t('Sent through a formal channel', 'Envoyé par un canal formel', 'Enviado por un canal formal'),
+        },
       ],
     },
     {
-      kind: 'roster', name: 'other_senders', label: t('Senders abroad who were never members', "Expéditeurs à l'étranger qui n'ont jamais été membres", 'Remitentes en el extranjero que nunca fueron miembros'), relevant: "${s_remit} = '1'", maxRows: 10,
+      kind: 'roster',
+      name: 'other_senders',
+      label: t(
+        'Senders abroad who were never members',
+        "Expéditeurs à l'étranger qui n'ont jamais été membres",
+        'Remitentes en el extranjero que nunca fueron miembros',
+      ),
+      relevant: "${s_remit} = '1'",
+      maxRows: 10,
       items: [
-        question('os_relation', 'text', t('Who is this sender to the household?', 'Qui est cet expéditeur pour le ménage ?', '¿Quién es este remitente para el hogar?')),
-        question('os_amount', 'amount', t('Total received from this sender in the last 12 months', 'Total reçu de cet expéditeur au cours des 12 derniers mois', 'Total recibido de este remitente en los últimos 12 meses'), { currencies: CURRENCIES, required: true }),
+        question(
+          'os_relation',
+          'text',
+          t('Who is this sender to the household?', 'Qui est cet expéditeur pour le ménage ?', '¿Quién es este remitente para el hogar?'),
+        ),
+        question(
+          'os_amount',
+          'amount',
+          t(
+            'Total received from this sender in the last 12 months',
+            'Total reçu de cet expéditeur au cours des 12 derniers mois',
+            'Total recibido de este remitente en los últimos 12 meses',
+          ),
+          { currencies: CURRENCIES, required: true },
+        ),
         question('os_channel', 'select_one', t('Main channel', 'Moyen principal', 'Canal principal'), { choices: 'channel' }),
       ],
     },
-    question('rr_uses', 'select_multiple', t('What was the money used for?', "À quoi l'argent a-t-il servi ?", '¿En qué se usó el dinero?'), { choices: 'remittance_use', relevant: "${s_remit} = '1'", required: true }),
-    question('rr_main_use', 'select_one', t('What was the main use?', "Quel a été l'usage principal ?", '¿Cuál fue el uso principal?'), { choices: 'remittance_use', relevant: "${s_remit} = '1'", required: true, constraint: 'selected(${rr_uses}, .)', constraintMessage: t('The main use must be one of the uses', "L'usage principal doit faire partie des usages", 'El uso principal debe ser uno de los usos') }),
-    { kind: 'calculate', name: 'remit_total', calculation: 'sum(${rr_amount}) + sum(${os_amount})', label: t('Cash received in 12 months', 'Argent reçu en 12 mois', 'Dinero recibido en 12 meses') },
-    { kind: 'calculate', name: 'remit_goods_total', calculation: 'sum(${rr_goods})', label: t('Goods received in 12 months', 'Biens reçus en 12 mois', 'Bienes recibidos en 12 meses') },
+    question('rr_uses', 'select_multiple', t('What was the money used for?', "À quoi l'argent a-t-il servi ?", '¿En qué se usó el dinero?'), {
+      choices: 'remittance_use',
+      relevant: "${s_remit} = '1'",
+      required: true,
+    }),
+    question('rr_main_use', 'select_one', t('What was the main use?', "Quel a été l'usage principal ?", '¿Cuál fue el uso principal?'), {
+      choices: 'remittance_use',
+      relevant: "${s_remit} = '1'",
+      required: true,
+      constraint: 'selected(${rr_uses}, .)',
+      constraintMessage: t(
+        'The main use must be one of the uses',
+        "L'usage principal doit faire partie des usages",
+        'El uso principal debe ser uno de los usos',
+      ),
+    }),
+    {
+      kind: 'calculate',
+      name: 'remit_total',
+      calculation: 'sum(${rr_amount}) + sum(${os_amount})',
+      label: t('Cash received in 12 months', 'Argent reçu en 12 mois', 'Dinero recibido en 12 meses'),
+    },
+    {
+      kind: 'calculate',
+      name: 'remit_goods_total',
+      calculation: 'sum(${rr_goods})',
+      label: t('Goods received in 12 months', 'Biens reçus en 12 mois', 'Bienes recibidos en 12 meses'),
+    },
   ],
 });
 
@@ -44,9 +129,28 @@ export const m4RemittancesSent = module('dotm-m4-remittances-sent', t('M4 Remitt
   referencePeriods: { all: 'last 12 months' },
   lists: ['yes_no', 'channel'],
   items: [
-    question('rs_sent', 'select_one', t('In the last 12 months, did the household send money or goods to anyone abroad?', "Au cours des 12 derniers mois, le ménage a-t-il envoyé de l'argent ou des biens à quelqu'un à l'étranger ?", 'En los últimos 12 meses, ¿envió el hogar dinero o bienes a alguien en el extranjero?'), { choices: 'yes_no', required: true }),
-    question('rs_amount', 'amount', t('Total sent in the last 12 months', 'Total envoyé au cours des 12 derniers mois', 'Total enviado en los últimos 12 meses'), { currencies: CURRENCIES, relevant: "${rs_sent} = '1'", required: true }),
-    question('rs_country', 'country', t('Main country the money was sent to', "Principal pays de destination de l'argent", 'País principal al que se envió el dinero'), { relevant: "${rs_sent} = '1'", specialCountries: false }),
+    question(
+      'rs_sent',
+      'select_one',
+      t(
+        'In the last 12 months, did the household send money or goods to anyone abroad?',
+        "Au cours des 12 derniers mois, le ménage a-t-il envoyé de l'argent ou des biens à quelqu'un à l'étranger ?",
+        'En los últimos 12 meses, ¿envió el hogar dinero o bienes a alguien en el extranjero?',
+      ),
+      { choices: 'yes_no', required: true },
+    ),
+    question(
+      'rs_amount',
+      'amount',
+      t('Total sent in the last 12 months', 'Total envoyé au cours des 12 derniers mois', 'Total enviado en los últimos 12 meses'),
+      { currencies: CURRENCIES, relevant: "${rs_sent} = '1'", required: true },
+    ),
+    question(
+      'rs_country',
+      'country',
+      t('Main country the money was sent to', "Principal pays de destination de l'argent", 'País principal al que se envió el dinero'),
+      { relevant: "${rs_sent} = '1'", specialCountries: false },
+    ),
     question('rs_channel', 'select_one', t('Main channel', 'Moyen principal', 'Canal principal'), { choices: 'channel', relevant: "${rs_sent} = '1'" }),
   ],
 });
@@ -58,21 +162,85 @@ export const m5ReturnMigrants = module('dotm-m5-return', t('M5 Return migrants',
   referencePeriods: { all: 'whole migration history; the most recent stay abroad' },
   lists: ['yes_no', 'sex', 'relationship', 'isco', 'migration_reason'],
   items: [
-    question('s_member_returned', 'select_one', t('Member lived abroad?', "Membre ayant vécu à l'étranger ?", '¿Miembro vivió en el extranjero?'), { choices: 'yes_no' }),
+    question('s_member_returned', 'select_one', t('Member lived abroad?', "Membre ayant vécu à l'étranger ?", '¿Miembro vivió en el extranjero?'), {
+      choices: 'yes_no',
+    }),
     personRosterStub([
-      question('rm_lived_abroad', 'select_one', t('Has ${name} ever lived in another country for 3 months or more?', '${name} a-t-il/elle déjà vécu dans un autre pays pendant 3 mois ou plus ?', '¿Ha vivido ${name} alguna vez en otro país durante 3 meses o más?'), { choices: 'yes_no', relevant: "${s_member_returned} = '1' and ${age} >= 15", required: true }),
-      question('rm_country', 'country', t('Country of the most recent stay', 'Pays du séjour le plus récent', 'País de la estancia más reciente'), { relevant: "${rm_lived_abroad} = '1'", required: true, specialCountries: false }),
-      question('rm_year_left', 'year', t('Year of leaving for that stay', 'Année du départ pour ce séjour', 'Año de partida para esa estancia'), { relevant: "${rm_lived_abroad} = '1'", required: true }),
-      question('rm_year_returned', 'year', t('Year of return', 'Année du retour', 'Año de regreso'), { relevant: "${rm_lived_abroad} = '1'", required: true, constraint: '. >= ${rm_year_left} and . <= format-date(today(), \'%Y\')', constraintMessage: t('Return cannot be before leaving or in the future', 'Le retour ne peut précéder le départ ni être futur', 'El regreso no puede ser anterior a la partida ni futuro') }),
-      question('rm_months', 'integer', t('Months abroad in total on that stay', "Mois passés à l'étranger au total lors de ce séjour", 'Meses en total en el extranjero en esa estancia'), { relevant: "${rm_lived_abroad} = '1'", required: true, constraint: '. >= 3' }),
-      question('rm_worked', 'select_one', t('Worked while abroad?', "A travaillé à l'étranger ?", '¿Trabajó en el extranjero?'), { choices: 'yes_no', relevant: "${rm_lived_abroad} = '1'" }),
-      question('rm_occupation', 'select_one', t('Main occupation abroad', "Profession principale à l'étranger", 'Ocupación principal en el extranjero'), { choices: 'isco', relevant: "${rm_worked} = '1'" }),
-      question('rm_reason_return', 'select_one', t('Main reason for returning', 'Raison principale du retour', 'Razón principal del regreso'), { choices: 'migration_reason', relevant: "${rm_lived_abroad} = '1'" }),
-      question('rm_savings', 'select_one', t('Brought savings back?', 'A rapporté des économies ?', '¿Trajo ahorros?'), { choices: 'yes_no', relevant: "${rm_lived_abroad} = '1'" }),
-      question('rm_plans_leave', 'select_one', t('Plans to leave again in the next 12 months?', 'Prévoit de repartir dans les 12 prochains mois ?', '¿Planea irse de nuevo en los próximos 12 meses?'), { choices: 'yes_no', relevant: "${rm_lived_abroad} = '1'" }),
-      { kind: 'calculate', name: 'is_return_migrant', calculation: "if(${rm_lived_abroad} = '1' and ${rm_months} >= ${abroad_months} and number(format-date(today(), '%Y')) - ${rm_year_returned} <= ${return_years}, 1, 0)", label: t('Return migrant (returned within the last N years)', 'Migrant de retour (revenu au cours des N dernières années)', 'Migrante retornado (regresó en los últimos N años)') },
+      question(
+        'rm_lived_abroad',
+        'select_one',
+        t(
+          'Has ${name} ever lived in another country for 3 months or more?',
+          '${name} a-t-il/elle déjà vécu dans un autre pays pendant 3 mois ou plus ?',
+          '¿Ha vivido ${name} alguna vez en otro país durante 3 meses o más?',
+        ),
+        { choices: 'yes_no', relevant: "${s_member_returned} = '1' and ${age} >= 15", required: true },
+      ),
+      question('rm_country', 'country', t('Country of the most recent stay', 'Pays du séjour le plus récent', 'País de la estancia más reciente'), {
+        relevant: "${rm_lived_abroad} = '1'",
+        required: true,
+        specialCountries: false,
+      }),
+      question('rm_year_left', 'year', t('Year of leaving for that stay', 'Année du départ pour ce séjour', 'Año de partida para esa estancia'), {
+        relevant: "${rm_lived_abroad} = '1'",
+        required: true,
+      }),
+      question('rm_year_returned', 'year', t('Year of return', 'Année du retour', 'Año de regreso'), {
+        relevant: "${rm_lived_abroad} = '1'",
+        required: true,
+        constraint: ". >= ${rm_year_left} and . <= format-date(today(), '%Y')",
+        constraintMessage: t(
+          'Return cannot be before leaving or in the future',
+          'Le retour ne peut précéder le départ ni être futur',
+          'El regreso no puede ser anterior a la partida ni futuro',
+        ),
+      }),
+      question(
+        'rm_months',
+        'integer',
+        t('Months abroad in total on that stay', "Mois passés à l'étranger au total lors de ce séjour", 'Meses en total en el extranjero en esa estancia'),
+        { relevant: "${rm_lived_abroad} = '1'", required: true, constraint: '. >= 3' },
+      ),
+      question('rm_worked', 'select_one', t('Worked while abroad?', "A travaillé à l'étranger ?", '¿Trabajó en el extranjero?'), {
+        choices: 'yes_no',
+        relevant: "${rm_lived_abroad} = '1'",
+      }),
+      question('rm_occupation', 'select_one', t('Main occupation abroad', "Profession principale à l'étranger", 'Ocupación principal en el extranjero'), {
+        choices: 'isco',
+        relevant: "${rm_worked} = '1'",
+      }),
+      question('rm_reason_return', 'select_one', t('Main reason for returning', 'Raison principale du retour', 'Razón principal del regreso'), {
+        choices: 'migration_reason',
+        relevant: "${rm_lived_abroad} = '1'",
+      }),
+      question('rm_savings', 'select_one', t('Brought savings back?', 'A rapporté des économies ?', '¿Trajo ahorros?'), {
+        choices: 'yes_no',
+        relevant: "${rm_lived_abroad} = '1'",
+      }),
+      question(
+        'rm_plans_leave',
+        'select_one',
+        t('Plans to leave again in the next 12 months?', 'Prévoit de repartir dans les 12 prochains mois ?', '¿Planea irse de nuevo en los próximos 12 meses?'),
+        { choices: 'yes_no', relevant: "${rm_lived_abroad} = '1'" },
+      ),
+      {
+        kind: 'calculate',
+        name: 'is_return_migrant',
+        calculation:
+          "if(${rm_lived_abroad} = '1' and ${rm_months} >= ${abroad_months} and number(format-date(today(), '%Y')) - ${rm_year_returned} <= ${return_years}, 1, 0)",
+        label: t(
+          'Return migrant (returned within the last N years)',
+          'Migrant de retour (revenu au cours des N dernières années)',
+          'Migrante retornado (regresó en los últimos N años)',
+        ),
+      },
     ]),
-    { kind: 'calculate', name: 'n_return_migrants', calculation: 'sum(${is_return_migrant})', label: t('Return migrants in the household', 'Migrants de retour dans le ménage', 'Migrantes retornados en el hogar') },
+    {
+      kind: 'calculate',
+      name: 'n_return_migrants',
+      calculation: 'sum(${is_return_migrant})',
+      label: t('Return migrants in the household', 'Migrants de retour dans le ménage', 'Migrantes retornados en el hogar'),
+    },
   ],
 });
 
@@ -85,9 +253,22 @@ export const m6Immigrants = module('dotm-m6-immigrants', t('M6 Immigrants', 'M6 
   items: [
     personRosterStub([
       question('country_birth', 'country', t('Country of birth', 'Pays de naissance', 'País de nacimiento')),
-      question('im_year_arrival', 'year', t('Year of most recent arrival in this country', "Année de la dernière arrivée dans ce pays", 'Año de la llegada más reciente a este país'), { relevant: "${country_birth} != 'THIS' and ${country_birth} != ''", required: true }),
-      question('im_prev_country', 'country', t('Country of previous usual residence', 'Pays de résidence habituelle précédent', 'País de residencia habitual anterior'), { relevant: "${country_birth} != 'THIS' and ${country_birth} != ''", required: true }),
-      question('im_reason', 'select_one', t('Main reason for coming', 'Raison principale de la venue', 'Razón principal de la llegada'), { choices: 'migration_reason', relevant: "${country_birth} != 'THIS' and ${country_birth} != ''" }),
+      question(
+        'im_year_arrival',
+        'year',
+        t('Year of most recent arrival in this country', 'Année de la dernière arrivée dans ce pays', 'Año de la llegada más reciente a este país'),
+        { relevant: "${country_birth} != 'THIS' and ${country_birth} != ''", required: true },
+      ),
+      question(
+        'im_prev_country',
+        'country',
+        t('Country of previous usual residence', 'Pays de résidence habituelle précédent', 'País de residencia habitual anterior'),
+        { relevant: "${country_birth} != 'THIS' and ${country_birth} != ''", required: true },
+      ),
+      question('im_reason', 'select_one', t('Main reason for coming', 'Raison principale de la venue', 'Razón principal de la llegada'), {
+        choices: 'migration_reason',
+        relevant: "${country_birth} != 'THIS' and ${country_birth} != ''",
+      }),
     ]),
   ],
 });

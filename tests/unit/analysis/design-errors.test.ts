@@ -40,7 +40,10 @@ describe('design errors name the place', () => {
     expect(() => buildDesign(table, { weights: 'weight' })).toThrow(/unknown column "weight".*h, psu, w, y, f/);
   });
   it('text in a numeric role names row and column', () => {
-    const t = tableFromRecords([{ w: 1, y: 'x' }, { w: 1, y: 2 }]);
+    const t = tableFromRecords([
+      { w: 1, y: 'x' },
+      { w: 1, y: 2 },
+    ]);
     expect(() => estimate(buildDesign(t, { weights: 'w' }), t, { ratios: [{ numerator: 'y', denominator: 'w' }] })).toThrow(/column "y" .* row 1 has "x"/);
   });
   it('are InputErrors with a code', () => {

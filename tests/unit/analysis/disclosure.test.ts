@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DEFAULT_THRESHOLDS, anonymise, estimateFlags, kAnonymise, suppressTable, tableFromRecords, type CountGrid, type Dataset } from '../../../analysis/index.js';
+import {
+  DEFAULT_THRESHOLDS,
+  anonymise,
+  estimateFlags,
+  kAnonymise,
+  suppressTable,
+  tableFromRecords,
+  type CountGrid,
+  type Dataset,
+} from '../../../analysis/index.js';
 
 const hidden = (s: string) => s === 'suppressed' || s === 'complementary';
 
@@ -38,9 +47,21 @@ describe('table suppression (DOMAIN.md: under 25 suppressed, 25-49 flagged, RSE 
   });
 
   it('publishes a table with no small cell unchanged and flags high RSE', () => {
-    const g = { ...grid([[60, 70], [80, 90]]), cv: [[0.1, 0.35], [0.1, 0.1]] };
+    const g = {
+      ...grid([
+        [60, 70],
+        [80, 90],
+      ]),
+      cv: [
+        [0.1, 0.35],
+        [0.1, 0.1],
+      ],
+    };
     const s = suppressTable(g, DEFAULT_THRESHOLDS);
-    expect(s.cells).toEqual([['published', 'flagged'], ['published', 'published']]);
+    expect(s.cells).toEqual([
+      ['published', 'flagged'],
+      ['published', 'published'],
+    ]);
     expect(s.complementary).toBe(0);
   });
 
@@ -73,11 +94,23 @@ function microDataset(): Dataset {
   );
   const people = [];
   for (let i = 0; i < 12; i++) {
-    for (let j = 0; j < 3; j++) people.push({ interview_id: `iv${i}`, members_key: `m${j}`, name: `Person ${i}.${j}`, sex: j === 0 ? 1 : 2, age: 20 + j, country_birth: i === 0 && j === 0 ? 'FJI' : 'THIS' });
+    for (let j = 0; j < 3; j++)
+      people.push({
+        interview_id: `iv${i}`,
+        members_key: `m${j}`,
+        name: `Person ${i}.${j}`,
+        sex: j === 0 ? 1 : 2,
+        age: 20 + j,
+        country_birth: i === 0 && j === 0 ? 'FJI' : 'THIS',
+      });
   }
   return {
     design: {
-      format: 'mdsurvey-dataset/1', designLevel: 'household', weights: 'weight', strata: 'region', ids: ['ea'],
+      format: 'mdsurvey-dataset/1',
+      designLevel: 'household',
+      weights: 'weight',
+      strata: 'region',
+      ids: ['ea'],
       levels: [
         { name: 'household', file: 'household.csv', keys: ['interview_id'], parent: null },
         { name: 'members', file: 'members.csv', keys: ['interview_id', 'members_key'], parent: 'household' },
@@ -85,7 +118,16 @@ function microDataset(): Dataset {
     },
     codebook: {
       variables: [
-        { level: 'household', variable: 'region', label: { en: 'Region' }, type: 'text', identifier: false, quasiIdentifier: true, design: 'strata', geography: 'region' },
+        {
+          level: 'household',
+          variable: 'region',
+          label: { en: 'Region' },
+          type: 'text',
+          identifier: false,
+          quasiIdentifier: true,
+          design: 'strata',
+          geography: 'region',
+        },
         { level: 'household', variable: 'ea', label: { en: 'EA' }, type: 'text', identifier: false, quasiIdentifier: false, design: 'psu', geography: 'area' },
         { level: 'household', variable: 'weight', label: { en: 'Weight' }, type: 'decimal', identifier: false, quasiIdentifier: false, design: 'weight' },
         { level: 'members', variable: 'name', label: { en: 'Name' }, type: 'text', identifier: true, quasiIdentifier: false },
@@ -94,7 +136,10 @@ function microDataset(): Dataset {
         { level: 'members', variable: 'country_birth', label: { en: 'Country of birth' }, type: 'country', identifier: false, quasiIdentifier: true },
       ],
     },
-    tables: new Map([['household', household], ['members', tableFromRecords(people)]]),
+    tables: new Map([
+      ['household', household],
+      ['members', tableFromRecords(people)],
+    ]),
   };
 }
 
@@ -130,12 +175,18 @@ describe('public-use microdata', () => {
   it('property: after local suppression every record is k-anonymous or reported', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ a: fc.constantFrom('1', '2', '3', '4'), b: fc.constantFrom('x', 'y', 'z'), g: fc.constantFrom('N', 'S') }), { minLength: 1, maxLength: 60 }),
+        fc.array(fc.record({ a: fc.constantFrom('1', '2', '3', '4'), b: fc.constantFrom('x', 'y', 'z'), g: fc.constantFrom('N', 'S') }), {
+          minLength: 1,
+          maxLength: 60,
+        }),
         fc.integer({ min: 2, max: 5 }),
         (records, k) => {
           const t = tableFromRecords(records);
           const { table, report } = kAnonymise(t, t, ['a', 'b'], ['g'], k);
-          const val = (c: string, i: number) => { const col = table.columns.get(c)!; return col.kind === 'category' ? (col.codes[i] < 0 ? null : col.levels[col.codes[i]]) : String(col.values[i]); };
+          const val = (c: string, i: number) => {
+            const col = table.columns.get(c)!;
+            return col.kind === 'category' ? (col.codes[i] < 0 ? null : col.levels[col.codes[i]]) : String(col.values[i]);
+          };
           // A blank key value matches any value.
           const matches = (i: number, j: number) => ['a', 'b', 'g'].every((c) => val(c, i) === null || val(c, j) === null || val(c, i) === val(c, j));
           let below = 0;

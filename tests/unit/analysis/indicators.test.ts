@@ -42,7 +42,12 @@ describe('indicator catalogue (analysis/indicators/catalogue.json)', () => {
   });
 
   it('rejects a bad catalogue naming the place', () => {
-    const base = { id: 'c', version: '1', derived: [], indicators: [{ id: 'x', domain: 'health', unit: 'person', level: 'members', statistic: 'ratio', variable: '${a}', label: { en: 'x' } }] };
+    const base = {
+      id: 'c',
+      version: '1',
+      derived: [],
+      indicators: [{ id: 'x', domain: 'health', unit: 'person', level: 'members', statistic: 'ratio', variable: '${a}', label: { en: 'x' } }],
+    };
     expect(() => parseCatalogue(base, 'my.json')).toThrow(/my.json \/indicators\/0 \(x\): a ratio needs "numerator" and "denominator"/);
     expect(() => parseCatalogue({ ...base, indicators: [{ ...base.indicators[0], statistic: 'mean', variable: '${a} >' }] }, 'my.json')).toThrow(InputError);
     expect(() => parseCatalogue({ ...base, indicators: [{ ...base.indicators[0], domain: 'sport' }] }, 'my.json')).toThrow(/\/indicators\/0\/domain/);
@@ -53,16 +58,33 @@ function tinyDataset(variableMap?: Record<string, string>): Dataset {
   // Two strata of two PSUs; H0 and H1 households; the emigrant flag under another name when mapped.
   const status = ['H0', 'H1', 'H0', 'H1', 'H0', 'H1', 'H0', 'H1'];
   const flag = variableMap ? 'q_emig' : 'hh_has_emigrant';
-  const household = tableFromRecords(status.map((s, i) => ({ interview_id: `i${i}`, st: i < 4 ? 'a' : 'b', psu: `p${Math.floor(i / 2)}`, w: 1 + i, hh_migration_status: s, [flag]: s === 'H1' ? 1 : 0 })));
+  const household = tableFromRecords(
+    status.map((s, i) => ({
+      interview_id: `i${i}`,
+      st: i < 4 ? 'a' : 'b',
+      psu: `p${Math.floor(i / 2)}`,
+      w: 1 + i,
+      hh_migration_status: s,
+      [flag]: s === 'H1' ? 1 : 0,
+    })),
+  );
   return {
-    design: { format: 'mdsurvey-dataset/1', designLevel: 'household', weights: 'w', strata: 'st', ids: ['psu'], levels: [{ name: 'household', file: 'household.csv', keys: ['interview_id'], parent: null }], variableMap },
+    design: {
+      format: 'mdsurvey-dataset/1',
+      designLevel: 'household',
+      weights: 'w',
+      strata: 'st',
+      ids: ['psu'],
+      levels: [{ name: 'household', file: 'household.csv', keys: ['interview_id'], parent: null }],
+      variableMap,
+    },
     codebook: { variables: [] },
     tables: new Map([['household', household]]),
   };
 }
 
 describe('indicators on a dataset', () => {
-  it('maps a composed questionnaire\'s variable names to the catalogue\'s and reports what it cannot compute', () => {
+  it("maps a composed questionnaire's variable names to the catalogue's and reports what it cannot compute", () => {
     const only = { only: ['mig_emigrant_hh', 'mig_female_emigrants'], compare: 'hh_migration_status' };
     const mapped = computeIndicators(tinyDataset({ hh_has_emigrant: 'q_emig' }), shippedCatalogue(), only);
     const all = mapped.rows.find((r) => r.id === 'mig_emigrant_hh' && r.group === 'all')!;
@@ -82,7 +104,9 @@ describe('indicators on a dataset', () => {
     const ok = tinyDataset().design;
     expect(parseDatasetDesign(ok)).toEqual(ok);
     expect(() => parseDatasetDesign({ ...ok, designLevel: 'persons' })).toThrow(/designLevel "persons" is not one of the levels/);
-    expect(() => parseDatasetDesign({ ...ok, levels: [...ok.levels, { name: 'm', file: 'm.csv', keys: ['interview_id', 'k'], parent: 'x' }] })).toThrow(/\/levels\/1 \(m\) names parent "x"/);
+    expect(() => parseDatasetDesign({ ...ok, levels: [...ok.levels, { name: 'm', file: 'm.csv', keys: ['interview_id', 'k'], parent: 'x' }] })).toThrow(
+      /\/levels\/1 \(m\) names parent "x"/,
+    );
     expect(() => parseDatasetDesign({ ...ok, weights: undefined })).toThrow(/must have required property 'weights'/);
   });
 });
@@ -91,7 +115,9 @@ describe('design commands for Stata and R', () => {
   it('writes svyset and svydesign for a stratified cluster design and for replicate weights', () => {
     const d = tinyDataset().design;
     expect(svysetLine(d)).toBe('svyset psu [pweight=w], strata(st) singleunit(missing)');
-    expect(svydesignCall(d, 'household')).toBe('options(survey.lonely.psu = "fail")\ndesign <- svydesign(ids = ~psu, strata = ~st, weights = ~w, data = household)');
+    expect(svydesignCall(d, 'household')).toBe(
+      'options(survey.lonely.psu = "fail")\ndesign <- svydesign(ids = ~psu, strata = ~st, weights = ~w, data = household)',
+    );
     const rep = { ...d, replicates: { columns: ['r1', 'r2'], type: 'JK1' as const } };
     expect(svysetLine(rep)).toBe('svyset [pweight=w], jk1rweight(r1 r2) vce(jackknife)');
     expect(svydesignCall(rep)).toMatch(/svrepdesign\(weights = ~w, repweights = "\^\(r1\|r2\)\$", type = "JK1", data = data\)/);
@@ -99,8 +125,15 @@ describe('design commands for Stata and R', () => {
 });
 
 describe('Stata .dta 118 writer', () => {
-  const t = tableFromRecords([{ a: 1, s: 'é' }, { a: '', s: '' }]);
-  const bytes = writeStata({ table: t, variables: [{ name: 'a', label: 'A', valueLabels: new Map([[1, 'one']]) }, { name: 's' }], timestamp: new Date(Date.UTC(2026, 10, 23, 9, 5)) });
+  const t = tableFromRecords([
+    { a: 1, s: 'é' },
+    { a: '', s: '' },
+  ]);
+  const bytes = writeStata({
+    table: t,
+    variables: [{ name: 'a', label: 'A', valueLabels: new Map([[1, 'one']]) }, { name: 's' }],
+    timestamp: new Date(Date.UTC(2026, 10, 23, 9, 5)),
+  });
   const text = new TextDecoder('latin1').decode(bytes);
 
   it('has the 118 header, K, N and a map whose offsets point at the sections', () => {
@@ -111,7 +144,21 @@ describe('Stata .dta 118 writer', () => {
     expect(Number(view.getBigUint64(text.indexOf('<N>') + 3, true))).toBe(2);
     expect(text).toContain('23 Nov 2026 09:05');
     const map = text.indexOf('<map>') + 5;
-    const tags = ['<stata_dta>', '<map>', '<variable_types>', '<varnames>', '<sortlist>', '<formats>', '<value_label_names>', '<variable_labels>', '<characteristics>', '<data>', '<strls>', '<value_labels>', '</stata_dta>'];
+    const tags = [
+      '<stata_dta>',
+      '<map>',
+      '<variable_types>',
+      '<varnames>',
+      '<sortlist>',
+      '<formats>',
+      '<value_label_names>',
+      '<variable_labels>',
+      '<characteristics>',
+      '<data>',
+      '<strls>',
+      '<value_labels>',
+      '</stata_dta>',
+    ];
     tags.forEach((tag, i) => expect(Number(view.getBigUint64(map + 8 * i, true)), tag).toBe(text.indexOf(tag)));
     expect(Number(view.getBigUint64(map + 8 * 13, true))).toBe(bytes.length);
   });
@@ -128,7 +175,11 @@ describe('Stata .dta 118 writer', () => {
   });
 
   it('refuses names Stata cannot take and overlong strings, naming them', () => {
-    expect(() => writeStata({ table: tableFromRecords([{ 'bad-name': 1 }]), variables: [{ name: 'bad-name' }] })).toThrow(/"bad-name" is not a valid Stata variable name/);
-    expect(() => writeStata({ table: tableFromRecords([{ s: 'x' }, { s: 'y'.repeat(3000) }]), variables: [{ name: 's' }] })).toThrow(/row 2, column s: 3000 bytes/);
+    expect(() => writeStata({ table: tableFromRecords([{ 'bad-name': 1 }]), variables: [{ name: 'bad-name' }] })).toThrow(
+      /"bad-name" is not a valid Stata variable name/,
+    );
+    expect(() => writeStata({ table: tableFromRecords([{ s: 'x' }, { s: 'y'.repeat(3000) }]), variables: [{ name: 's' }] })).toThrow(
+      /row 2, column s: 3000 bytes/,
+    );
   });
 });

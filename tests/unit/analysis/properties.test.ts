@@ -96,7 +96,10 @@ describe('variance engine', () => {
         const t2 = tableFromRecords(rows.map((r) => ({ ...r, w: r.w * c })));
         const d1 = buildDesign(t1, { strata: 'stratum', ids: ['psuId'], weights: 'w' });
         const d2 = buildDesign(t2, { strata: 'stratum', ids: ['psuId'], weights: 'w' });
-        const l1 = linearisedTotal(d1, t1.columns.get('y')!.kind === 'number' ? (t1.columns.get('y') as { values: Float64Array }).values : new Float64Array(), { rows: null, labels: null });
+        const l1 = linearisedTotal(d1, t1.columns.get('y')!.kind === 'number' ? (t1.columns.get('y') as { values: Float64Array }).values : new Float64Array(), {
+          rows: null,
+          labels: null,
+        });
         const l2 = linearisedTotal(d2, (t2.columns.get('y') as { values: Float64Array }).values, { rows: null, labels: null });
         close(l2.estimate, c * l1.estimate);
         close(Math.sqrt(varianceOf(d2, l2)), c * Math.sqrt(varianceOf(d1, l1)), 1e-8);

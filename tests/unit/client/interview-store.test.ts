@@ -98,7 +98,12 @@ describe('correction drafts', () => {
     const returned = randomUUID();
     const make = () => {
       const id = randomUUID();
-      return store.addCorrectionDraft({ instanceId: id, surveyId: 'S', submission: { ...submission(id), deprecatedId: returned }, review: { comments: { q: 'fix' } } });
+      return store.addCorrectionDraft({
+        instanceId: id,
+        surveyId: 'S',
+        submission: { ...submission(id), deprecatedId: returned },
+        review: { comments: { q: 'fix' } },
+      });
     };
     const results = await Promise.all([make(), make()]);
     expect(results.sort()).toEqual([false, true]);
@@ -112,7 +117,17 @@ describe('refused interviews and users of one device', () => {
     const s = submission();
     await store.saveDraft({ instanceId: s.instanceId, surveyId: 'S', submission: s });
     await store.complete(s.instanceId, 1000);
-    const send = async (): Promise<SendResult> => ({ status: 422, body: { code: 'invalid-submission', detail: 'the interview has 2 problems', errors: [{ path: 'members[1].age', message: 'must be 0 to 120' }, { path: 'head_name', message: 'too long' }] } });
+    const send = async (): Promise<SendResult> => ({
+      status: 422,
+      body: {
+        code: 'invalid-submission',
+        detail: 'the interview has 2 problems',
+        errors: [
+          { path: 'members[1].age', message: 'must be 0 to 120' },
+          { path: 'head_name', message: 'too long' },
+        ],
+      },
+    });
     expect((await store.flush(send, 2000)).failed).toBe(1);
     const draft = await store.reopen(s.instanceId);
     expect(draft!.review!.comments).toEqual({ 'members[1].age': 'must be 0 to 120', head_name: 'too long' });

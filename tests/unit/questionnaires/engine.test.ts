@@ -50,13 +50,37 @@ describe('compiling a questionnaire', () => {
   };
   it.each<[string, (q: Questionnaire) => void, RegExp]>([
     ['a duplicate name', (q) => q.items.push({ kind: 'question', name: 'region', type: 'text', label: 'x' }), /region: duplicate name "region"/],
-    ['an unknown reference', (q) => q.items.push({ kind: 'calculate', name: 'x', calculation: '${nope} + 1' }), /x: calculation refers to unknown question \$\{nope\}/],
-    ['a cycle between calculations', (q) => q.items.push({ kind: 'calculate', name: 'a', calculation: '${b}' }, { kind: 'calculate', name: 'b', calculation: '${a} + 1' }), /circular reference: (a -> b -> a|b -> a -> b)/],
+    [
+      'an unknown reference',
+      (q) => q.items.push({ kind: 'calculate', name: 'x', calculation: '${nope} + 1' }),
+      /x: calculation refers to unknown question \$\{nope\}/,
+    ],
+    [
+      'a cycle between calculations',
+      (q) => q.items.push({ kind: 'calculate', name: 'a', calculation: '${b}' }, { kind: 'calculate', name: 'b', calculation: '${a} + 1' }),
+      /circular reference: (a -> b -> a|b -> a -> b)/,
+    ],
     ['a calculation reading itself', (q) => q.items.push({ kind: 'calculate', name: 'c', calculation: '${c} + 1' }), /circular reference: c -> c/],
-    ['an invalid regular expression', (q) => q.items.push({ kind: 'question', name: 'r', type: 'text', label: 'r', constraint: "regex(., '[a-')" }), /r: constraint: invalid regular expression/],
-    ['a syntax error', (q) => q.items.push({ kind: 'question', name: 's', type: 'integer', label: 's', relevant: '${age} >' }), /s: relevant: expected a value but the expression ended at position 8 of "\$\{age\} >"/],
-    ['an unknown choice list', (q) => q.items.push({ kind: 'question', name: 'u', type: 'select_one', choices: 'nolist', label: 'u' }), /u: unknown choice list "nolist"/],
-    ['an unknown question type', (q) => q.items.push({ kind: 'question', name: 'g', type: 'geopoint' as 'text', label: 'g' }), /\/items\/\d+\/type: must be one of text, integer/],
+    [
+      'an invalid regular expression',
+      (q) => q.items.push({ kind: 'question', name: 'r', type: 'text', label: 'r', constraint: "regex(., '[a-')" }),
+      /r: constraint: invalid regular expression/,
+    ],
+    [
+      'a syntax error',
+      (q) => q.items.push({ kind: 'question', name: 's', type: 'integer', label: 's', relevant: '${age} >' }),
+      /s: relevant: expected a value but the expression ended at position 8 of "\$\{age\} >"/,
+    ],
+    [
+      'an unknown choice list',
+      (q) => q.items.push({ kind: 'question', name: 'u', type: 'select_one', choices: 'nolist', label: 'u' }),
+      /u: unknown choice list "nolist"/,
+    ],
+    [
+      'an unknown question type',
+      (q) => q.items.push({ kind: 'question', name: 'g', type: 'geopoint' as 'text', label: 'g' }),
+      /\/items\/\d+\/type: must be one of text, integer/,
+    ],
     ['a bad variable name', (q) => q.items.push({ kind: 'question', name: '1st', type: 'text', label: 'x' }), /\/items\/\d+\/name: must be a variable name/],
   ])('reports %s with its place', (_what, mutate, message) => {
     expect(broken(mutate)).toMatch(message);
@@ -179,17 +203,32 @@ describe('the engine', () => {
 });
 
 describe('validating a response document', () => {
-  const doc = (answers: Record<string, unknown>) => ({ instanceId: '0d5e3c3a-9c1b-4a3e-8d2f-1a2b3c4d5e6f', questionnaire: { id: 'test-household', version: '1' }, answers });
+  const doc = (answers: Record<string, unknown>) => ({
+    instanceId: '0d5e3c3a-9c1b-4a3e-8d2f-1a2b3c4d5e6f',
+    questionnaire: { id: 'test-household', version: '1' },
+    answers,
+  });
   it('accepts a complete interview', () => {
     const s = filled();
-    for (const r of s.rowsOf(compiled.byName.get('members')!.index)) if (s.get(`members[${r.key}].worked`).relevant) s.setAnswer(`members[${r.key}].worked`, '0');
+    for (const r of s.rowsOf(compiled.byName.get('members')!.index))
+      if (s.get(`members[${r.key}].worked`).relevant) s.setAnswer(`members[${r.key}].worked`, '0');
     for (const r of s.rowsOf(compiled.byName.get('schooling')!.index)) s.setAnswer(`schooling[${r.key}].attending`, '1');
     s.setAnswer('any_abroad', '0');
     expect(s.problems()).toEqual([]);
     expect(validateResponse(compiled, doc(s.answers()), { now: () => NOW }).problems).toEqual([]);
   });
   it('lists every problem with its path', () => {
-    const { problems } = validateResponse(compiled, doc({ region: 'n', members: [{ _key: 'a', name: 'X', sex: '1', age: 130 }, { _key: 'b', sex: '2', age: 30 }], any_abroad: '0' }));
+    const { problems } = validateResponse(
+      compiled,
+      doc({
+        region: 'n',
+        members: [
+          { _key: 'a', name: 'X', sex: '1', age: 130 },
+          { _key: 'b', sex: '2', age: 30 },
+        ],
+        any_abroad: '0',
+      }),
+    );
     const paths = problems.map((p) => `${p.path} ${p.code}`);
     expect(paths).toContain('members[0].age constraint');
     expect(paths).toContain('members[1].name required');
@@ -203,7 +242,10 @@ describe('validating a response document', () => {
     expect(text).toMatch(/members\[0\]\.age: must be integer/);
   });
   it('flags answers to questions that do not apply and rows that do not follow their roster', () => {
-    const { problems } = validateResponse(compiled, doc({ region: 'n', members: [{ _key: 'a', name: 'X', sex: '1', age: 8, worked: '1' }], schooling: [], any_abroad: '0', n_emigrants: 2 }));
+    const { problems } = validateResponse(
+      compiled,
+      doc({ region: 'n', members: [{ _key: 'a', name: 'X', sex: '1', age: 8, worked: '1' }], schooling: [], any_abroad: '0', n_emigrants: 2 }),
+    );
     const codes = problems.map((p) => `${p.path} ${p.code}`);
     expect(codes).toContain('members[0].worked not-relevant');
     expect(codes).toContain('n_emigrants not-relevant');
@@ -224,7 +266,10 @@ describe('limits shared by the engine and the server (issue 14)', async () => {
   const { compileQuestionnaire, validateResponse, codebookOf, levelsOf, columnsOf, FormState } = await import('../../../questionnaires/index.js');
   const { MAX_TEXT_LENGTH, DEFAULT_MAX_ROSTER_ROWS } = await import('../../../questionnaires/limits.js');
   const q = compileQuestionnaire({
-    id: 'lim', version: '1', title: 'Limits', languages: { default: 'en', available: ['en'] },
+    id: 'lim',
+    version: '1',
+    title: 'Limits',
+    languages: { default: 'en', available: ['en'] },
     items: [
       { kind: 'question', name: 'name', type: 'text', label: 'Name', identifier: true },
       { kind: 'question', name: 'phone', type: 'text', label: 'Phone', constraint: "regex(., '^(\\+?[0-9]+)*$')" },
@@ -234,7 +279,11 @@ describe('limits shared by the engine and the server (issue 14)', async () => {
       { kind: 'roster', name: 'rows', label: 'Rows', items: [{ kind: 'question', name: 'x', type: 'integer', label: 'X' }] },
     ],
   } as never);
-  const doc = (answers: Record<string, unknown>) => ({ instanceId: '6f1c1e52-3a9d-4c1b-9a57-2f4e8d9b0c11', questionnaire: { id: 'lim', version: '1' }, answers });
+  const doc = (answers: Record<string, unknown>) => ({
+    instanceId: '6f1c1e52-3a9d-4c1b-9a57-2f4e8d9b0c11',
+    questionnaire: { id: 'lim', version: '1' },
+    answers,
+  });
   it('a text longer than the limit is a problem at its question in the engine, and refused by the schema', () => {
     const s = new FormState(q);
     expect(() => s.setAnswer('phone', '1'.repeat(MAX_TEXT_LENGTH + 1))).toThrow(/at most/);
@@ -252,7 +301,15 @@ describe('limits shared by the engine and the server (issue 14)', async () => {
     const t = performance.now();
     expect(validateResponse(q, doc({ phone: `${'1'.repeat(60)}x` })).problems.map((p) => p.code)).toEqual(['constraint']);
     expect(performance.now() - t).toBeLessThan(500);
-    expect(() => compileQuestionnaire({ id: 'b', version: '1', title: 'b', languages: { default: 'en', available: ['en'] }, items: [{ kind: 'question', name: 'p', type: 'text', label: 'P', constraint: "regex(., '(a)\\1')" }] } as never)).toThrow();
+    expect(() =>
+      compileQuestionnaire({
+        id: 'b',
+        version: '1',
+        title: 'b',
+        languages: { default: 'en', available: ['en'] },
+        items: [{ kind: 'question', name: 'p', type: 'text', label: 'P', constraint: "regex(., '(a)\\1')" }],
+      } as never),
+    ).toThrow();
   });
   it('a value computed from an identifier is an identifier, through any number of steps', () => {
     const flags = Object.fromEntries(codebookOf(q).map((v) => [v.variable, v.identifier]));

@@ -69,14 +69,25 @@ function answerTheRest(s: FormState): void {
       const item = field.item as { type: string; currencies?: string[]; multiple?: boolean };
       const choices = field.choices?.map((c) => c.value) ?? [];
       const value =
-        item.type === 'select_one' ? (choices.includes('0') ? '0' : choices[0])
-        : item.type === 'select_multiple' ? [choices[0]]
-        : item.type === 'country' ? (item.multiple ? ['THIS'] : 'GHA')
-        : item.type === 'amount' ? { amount: 100, currency: item.currencies![0] }
-        : item.type === 'year' ? 2020
-        : item.type === 'date' ? '2020-01-01'
-        : item.type === 'integer' || item.type === 'decimal' ? 1
-        : 'x';
+        item.type === 'select_one'
+          ? choices.includes('0')
+            ? '0'
+            : choices[0]
+          : item.type === 'select_multiple'
+            ? [choices[0]]
+            : item.type === 'country'
+              ? item.multiple
+                ? ['THIS']
+                : 'GHA'
+              : item.type === 'amount'
+                ? { amount: 100, currency: item.currencies![0] }
+                : item.type === 'year'
+                  ? 2020
+                  : item.type === 'date'
+                    ? '2020-01-01'
+                    : item.type === 'integer' || item.type === 'decimal'
+                      ? 1
+                      : 'x';
       s.setAnswer(path, value);
     }
   }
@@ -89,7 +100,14 @@ describe('the DotM household questionnaire', () => {
     s.setAnswer('s_member_returned', '1');
     s.setAnswer('s_member_born_abroad', '0');
     s.setAnswer('s_remit', '1');
-    const people: [string, string, number, string][] = [['Ama', '2', 45, '1'], ['Kofi', '1', 48, '2'], ['Esi', '2', 17, '3'], ['Yaw', '1', 14, '3'], ['Abena', '2', 8, '3'], ['Kojo', '1', 1, '5']];
+    const people: [string, string, number, string][] = [
+      ['Ama', '2', 45, '1'],
+      ['Kofi', '1', 48, '2'],
+      ['Esi', '2', 17, '3'],
+      ['Yaw', '1', 14, '3'],
+      ['Abena', '2', 8, '3'],
+      ['Kojo', '1', 1, '5'],
+    ];
     for (const [name, sex, age, relation] of people) {
       const k = s.addRow('members');
       s.setAnswer(`members[${k}].name`, name);
@@ -210,7 +228,9 @@ describe('composition', () => {
     expect(s.get(`persons[${k}].lm_cost_ratio`).value).toBe(3);
   });
   it('reports a missing binding with the hint to map it', () => {
-    expect(() => composeQuestionnaire(exampleLfsHost, modules)).toThrow(/module lfs-migration needs "members" from its host, which has no item "members" \(map it: members=HOST_NAME\)/);
+    expect(() => composeQuestionnaire(exampleLfsHost, modules)).toThrow(
+      /module lfs-migration needs "members" from its host, which has no item "members" \(map it: members=HOST_NAME\)/,
+    );
   });
   it('reports name clashes, never renames', () => {
     const clashing = structuredClone(libraryItem('census-addon')!) as Questionnaire;

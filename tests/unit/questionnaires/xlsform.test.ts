@@ -56,11 +56,21 @@ describe('pyxform workbooks with features mdsurvey does not support: a clear mes
     await expect(load(file)).rejects.toThrow(message);
   });
   it('a workbook without a survey sheet, and bytes that are not a workbook', async () => {
-    await expect(readXlsformWorkbook(new TextEncoder().encode('not a zip')).then((m) => xlsformToQuestionnaire(m))).rejects.toThrow(/not a readable .xlsx workbook/);
+    await expect(readXlsformWorkbook(new TextEncoder().encode('not a zip')).then((m) => xlsformToQuestionnaire(m))).rejects.toThrow(
+      /not a readable .xlsx workbook/,
+    );
     expect(() => xlsformToQuestionnaire({ choices: { header: [], rows: [] } })).toThrow(/no "survey" sheet/);
   });
   it('an unbalanced group names the row', () => {
-    const model: SheetModel = { survey: { header: ['type', 'name', 'label'], rows: [{ line: 2, cells: { type: 'begin group', name: 'g' } }, { line: 3, cells: { type: 'text', name: 'a', label: 'A' } }] } };
+    const model: SheetModel = {
+      survey: {
+        header: ['type', 'name', 'label'],
+        rows: [
+          { line: 2, cells: { type: 'begin group', name: 'g' } },
+          { line: 3, cells: { type: 'text', name: 'a', label: 'A' } },
+        ],
+      },
+    };
     expect(() => xlsformToQuestionnaire(model)).toThrow(/survey row 2: "begin group" g is never closed/);
     const model2: SheetModel = { survey: { header: ['type', 'name'], rows: [{ line: 2, cells: { type: 'end repeat', name: '' } }] } };
     expect(() => xlsformToQuestionnaire(model2)).toThrow(/survey row 2: "end repeat" without a matching "begin repeat"/);

@@ -14,7 +14,11 @@ describe('raking: Kalton and Flores-Cervantes (2003) 4x3 example', () => {
   const table = tableFromRecords(units);
   const margin = (v: 'A' | 'B', pop: 'popA' | 'popB') => ({ variable: v, totals: new Map(cells.map((c) => [c[v], Number(c[pop])])) });
   it('reproduces R rake() to 1e-10 with a relative tolerance', () => {
-    const r = rake(table, new Float64Array(units.length).fill(1), [margin('A', 'popA'), margin('B', 'popB')], { epsilon: 1e-13, relative: true, maxIterations: 1000 });
+    const r = rake(table, new Float64Array(units.length).fill(1), [margin('A', 'popA'), margin('B', 'popB')], {
+      epsilon: 1e-13,
+      relative: true,
+      maxIterations: 1000,
+    });
     expect(r.converged).toBe(true);
     for (const c of cells) {
       const i = units.findIndex((u) => u.A === c.A && u.B === c.B);
@@ -30,9 +34,9 @@ describe('raking: Kalton and Flores-Cervantes (2003) 4x3 example', () => {
     }
   });
   it('fails with a clear message when it cannot converge in the sweeps allowed', () => {
-    expect(() => rake(table, new Float64Array(units.length).fill(1), [margin('A', 'popA'), margin('B', 'popB')], { epsilon: 1e-13, relative: true, maxIterations: 2 })).toThrow(
-      /raking did not converge in 2 sweeps .* furthest from its target: [AB]=/,
-    );
+    expect(() =>
+      rake(table, new Float64Array(units.length).fill(1), [margin('A', 'popA'), margin('B', 'popB')], { epsilon: 1e-13, relative: true, maxIterations: 2 }),
+    ).toThrow(/raking did not converge in 2 sweeps .* furthest from its target: [AB]=/);
   });
 });
 
@@ -44,44 +48,92 @@ describe('impossible margins are errors that say which', () => {
   ]);
   const w = new Float64Array([1, 1, 1]);
   it('a target category with no sample case', () => {
-    expect(() => rake(table, w, [{ variable: 'region', totals: new Map([['n', 50], ['s', 30], ['e', 20]]) }])).toThrow(/category "e" has a population total of 20 but no sample cases/);
+    expect(() =>
+      rake(table, w, [
+        {
+          variable: 'region',
+          totals: new Map([
+            ['n', 50],
+            ['s', 30],
+            ['e', 20],
+          ]),
+        },
+      ]),
+    ).toThrow(/category "e" has a population total of 20 but no sample cases/);
   });
   it('a sample category with no target', () => {
-    expect(() => postStratify(table, w, { variable: 'sex', totals: new Map([['m', 50]]) })).toThrow(/category "f" is in the sample but has no population total/);
+    expect(() => postStratify(table, w, { variable: 'sex', totals: new Map([['m', 50]]) })).toThrow(
+      /category "f" is in the sample but has no population total/,
+    );
   });
   it('margins whose totals disagree', () => {
     expect(() =>
       rake(table, w, [
-        { variable: 'sex', totals: new Map([['m', 50], ['f', 50]]) },
-        { variable: 'region', totals: new Map([['n', 60], ['s', 50]]) },
+        {
+          variable: 'sex',
+          totals: new Map([
+            ['m', 50],
+            ['f', 50],
+          ]),
+        },
+        {
+          variable: 'region',
+          totals: new Map([
+            ['n', 60],
+            ['s', 50],
+          ]),
+        },
       ]),
     ).toThrow(/totals disagree: "sex" sums to 100 but "region" to 110/);
   });
   it('calibration bounds that cannot be met', () => {
-    expect(() => calibrate(table, w, { categorical: [{ variable: 'sex', totals: new Map([['m', 1], ['f', 100]]) }] }, { method: 'bounded', bounds: [0.5, 1.5] })).toThrow(
-      /did not reach the totals|singular/,
-    );
+    expect(() =>
+      calibrate(
+        table,
+        w,
+        {
+          categorical: [
+            {
+              variable: 'sex',
+              totals: new Map([
+                ['m', 1],
+                ['f', 100],
+              ]),
+            },
+          ],
+        },
+        { method: 'bounded', bounds: [0.5, 1.5] },
+      ),
+    ).toThrow(/did not reach the totals|singular/);
   });
 });
 
 const marginArb = fc
-  .array(fc.record({ a: fc.integer({ min: 0, max: 3 }), b: fc.integer({ min: 0, max: 2 }), w: fc.double({ min: 0.5, max: 20, noNaN: true }) }), { minLength: 30, maxLength: 150 })
+  .array(fc.record({ a: fc.integer({ min: 0, max: 3 }), b: fc.integer({ min: 0, max: 2 }), w: fc.double({ min: 0.5, max: 20, noNaN: true }) }), {
+    minLength: 30,
+    maxLength: 150,
+  })
   .filter((rows) => new Set(rows.map((r) => `${r.a},${r.b}`)).size === 12); // every cell present: the margins are attainable
 
 describe('properties', () => {
   it('raked weights hit every margin within the tolerance', () => {
     fc.assert(
-      fc.property(marginArb, fc.array(fc.integer({ min: 50, max: 500 }), { minLength: 4, maxLength: 4 }), fc.array(fc.double({ min: 0.1, max: 1, noNaN: true }), { minLength: 3, maxLength: 3 }), (rows, aTotals, bShares) => {
-        const table = tableFromRecords(rows.map((r) => ({ a: `a${r.a}`, b: `b${r.b}` })));
-        const N = aTotals.reduce((s, x) => s + x, 0);
-        const shareSum = bShares.reduce((s, x) => s + x, 0);
-        const margins = [
-          { variable: 'a', totals: new Map(aTotals.map((t, k) => [`a${k}`, t])) },
-          { variable: 'b', totals: new Map(bShares.map((s, k) => [`b${k}`, (N * s) / shareSum])) },
-        ];
-        const r = rake(table, Float64Array.from(rows.map((x) => x.w)), margins, { epsilon: 1e-10, relative: true, maxIterations: 5000 });
-        for (const a of r.achieved) expect(Math.abs(a.achieved - a.target)).toBeLessThan(1e-6 * N);
-      }),
+      fc.property(
+        marginArb,
+        fc.array(fc.integer({ min: 50, max: 500 }), { minLength: 4, maxLength: 4 }),
+        fc.array(fc.double({ min: 0.1, max: 1, noNaN: true }), { minLength: 3, maxLength: 3 }),
+        (rows, aTotals, bShares) => {
+          const table = tableFromRecords(rows.map((r) => ({ a: `a${r.a}`, b: `b${r.b}` })));
+          const N = aTotals.reduce((s, x) => s + x, 0);
+          const shareSum = bShares.reduce((s, x) => s + x, 0);
+          const margins = [
+            { variable: 'a', totals: new Map(aTotals.map((t, k) => [`a${k}`, t])) },
+            { variable: 'b', totals: new Map(bShares.map((s, k) => [`b${k}`, (N * s) / shareSum])) },
+          ];
+          const r = rake(table, Float64Array.from(rows.map((x) => x.w)), margins, { epsilon: 1e-10, relative: true, maxIterations: 5000 });
+          for (const a of r.achieved) expect(Math.abs(a.achieved - a.target)).toBeLessThan(1e-6 * N);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -110,7 +162,12 @@ describe('properties', () => {
     fc.assert(
       fc.property(marginArb, (rows) => {
         const table = tableFromRecords(rows.map((r) => ({ a: `a${r.a}` })));
-        const totals = new Map([['a0', 10], ['a1', 20], ['a2', 30], ['a3', 40]]);
+        const totals = new Map([
+          ['a0', 10],
+          ['a1', 20],
+          ['a2', 30],
+          ['a3', 40],
+        ]);
         const r = postStratify(table, Float64Array.from(rows.map((x) => x.w)), { variable: 'a', totals });
         for (const a of r.achieved) expect(a.achieved).toBeCloseTo(a.target, 9);
       }),
