@@ -7,16 +7,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { stringify } from 'csv-stringify';
-import {
-  designRoleOf,
-  parseDatasetDesign,
-  tableFromRecords,
-  type Codebook,
-  type DataTable,
-  type Dataset,
-  type DatasetDesign,
-  type DatasetLevel,
-} from '../analysis/index.js';
+import { designRoleOf, parseDatasetDesign, type Codebook, type DatasetDesign, type DatasetLevel } from '../analysis/index.js';
 import { codebookOf, flattenInterview, levelsOf, type CodebookEntry, type CompiledQuestionnaire, type Level } from '../questionnaires/index.js';
 import type { Database } from './db/index.js';
 import { levelColumns, type LevelRow } from '../io/dataset-files.js';
@@ -151,39 +142,6 @@ export function levelRows(level: Level, row: InterviewRow, withIdentifiers: bool
     }
   }
   return out;
-}
-
-/**
- * The survey's approved interviews as a dataset in memory (for indicators and tables): one table per
- * level, the declared case data on the household rows, design.json and the codebook. Interviews are
- * read in keyset pages, so the request loop is free between pages.
- */
-export async function surveyDataset(
-  db: Database,
-  surveyId: string,
-  q: CompiledQuestionnaire,
-  opts: SurveyDatasetOptions,
-): Promise<{ dataset: Dataset; rows: Record<string, LevelRow[]> }> {
-  const { design, codebook, rows } = await surveyRows(db, surveyId, q, opts);
-  const tables = new Map<string, DataTable>();
-  for (const level of design.levels) tables.set(level.name, tableFromRecords(rows[level.name], levelColumns(design, codebook, level.name, rows[level.name])));
-  return { dataset: { design, codebook, tables }, rows };
-}
-
-/** The dataset's description and its rows per level, without the analysis tables (a worker builds those). */
-export async function surveyRows(
-  db: Database,
-  surveyId: string,
-  q: CompiledQuestionnaire,
-  opts: SurveyDatasetOptions,
-): Promise<{ design: DatasetDesign; codebook: Codebook; rows: Record<string, LevelRow[]> }> {
-  const { design, codebook, caseColumns } = await surveyDatasetDescription(db, surveyId, q, opts);
-  const levels = levelsOf(q);
-  const rows: Record<string, LevelRow[]> = Object.fromEntries(levels.map((l) => [l.name, []]));
-  for await (const page of approvedInterviewPages(db, surveyId, opts.states)) {
-    for (const row of page) for (const level of levels) for (const r of levelRows(level, row, opts.withIdentifiers, caseColumns)) rows[level.name].push(r);
-  }
-  return { design, codebook, rows };
 }
 
 /**
