@@ -132,12 +132,32 @@ export function givenReplicates(
   });
   const R = cols.length;
   const type = options.type ?? 'other';
+  // As R's svrepdesign: given Fay weights need their rho, given (combined) JKn weights their rscales;
+  // guessing either (rho = 0, rscales = 1) silently understates the variance.
+  if (type === 'Fay' && options.rho === undefined) {
+    throw new InputError(
+      'fay-rho-required',
+      'given Fay replicate weights need the rho they were made with (--fay-rho); R: "With type=\'Fay\' you must supply the correct rho"',
+      '--fay-rho',
+    );
+  }
+  if (type === 'JKn' && !options.rscales) {
+    throw new InputError(
+      'jkn-rscales-required',
+      'given JKn replicate weights need the (n_h - 1)/n_h factor of each replicate (--rscales: a list, or the weights report of `mdsurvey weights`); R: "Must provide rscales for combined JKn weights"',
+      '--rscales',
+    );
+  }
   const rho = options.rho ?? 0;
   const defaultScale =
     type === 'JK1' ? (R - 1) / R : type === 'BRR' ? 1 / R : type === 'Fay' ? 1 / (R * (1 - rho) ** 2) : type === 'bootstrap' ? 1 / (R - 1) : 1;
   const scale = options.scale ?? defaultScale;
-  const rscales = options.rscales ? Float64Array.from(options.rscales) : new Float64Array(R).fill(1);
-  if (rscales.length !== R) throw new InputError('bad-replicates', `${rscales.length} rscales for ${R} replicates`);
+  // One rscale stands for all replicates, as in R.
+  const rscales = options.rscales
+    ? Float64Array.from(options.rscales.length === 1 ? new Array(R).fill(options.rscales[0]) : options.rscales)
+    : new Float64Array(R).fill(1);
+  if (rscales.length !== R)
+    throw new InputError('bad-replicates', `${rscales.length} rscales for ${R} replicates (give one, or one per replicate)`, '--rscales');
   return { type, count: R, multipliers: null, columns: cols, scale, rscales, mse: options.mse ?? false, df: matrixRank(cols, table.nRows, R) - 1 };
 }
 

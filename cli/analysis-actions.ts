@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../common/errors.js';
 import {
@@ -29,6 +30,7 @@ export interface DesignFlags {
   repType?: 'JK1' | 'JKn' | 'BRR' | 'Fay' | 'bootstrap' | 'other';
   repScale?: string;
   fayRho?: string;
+  rscales?: string;
   bootReplicates?: string;
   seed?: string;
   mse?: boolean;
@@ -48,6 +50,30 @@ function positiveNumber(text: string | undefined, flag: string, integer = false)
   if (!Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v)))
     throw new InputError('bad-flags', `${flag} takes a ${integer ? 'whole ' : ''}non-negative number, got "${text}"`);
   return v;
+}
+
+/**
+ * The per-replicate rscales of --rscales: numbers separated by commas, or a JSON weights report of
+ * `mdsurvey weights` (its `replicates.rscales`, or `rscales` at the top).
+ */
+function rscalesFrom(text: string): number[] {
+  let values: unknown;
+  if (/\.json$/i.test(text.trim())) {
+    let report: { rscales?: unknown; replicates?: { rscales?: unknown } };
+    try {
+      report = JSON.parse(fs.readFileSync(text.trim(), 'utf8'));
+    } catch (err) {
+      throw new InputError('bad-flags', `--rscales: cannot read ${text}: ${(err as Error).message}`, '--rscales');
+    }
+    values = report.replicates?.rscales ?? report.rscales;
+    if (!Array.isArray(values))
+      throw new InputError('bad-flags', `--rscales: ${text} has no "rscales" list (a weights report of \`mdsurvey weights --replicates jkn\`)`, '--rscales');
+  } else values = text.split(',').map((x) => x.trim());
+  return (values as unknown[]).map((v, k) => {
+    const n = Number(v);
+    if (!(n > 0 && Number.isFinite(n))) throw new InputError('bad-flags', `--rscales: value ${k + 1} ("${String(v)}") is not a positive number`, '--rscales');
+    return n;
+  });
 }
 
 /** Column roles for the design flags. */
@@ -114,6 +140,7 @@ async function loadDesign(file: string, flags: DesignFlags, extra: [string, Colu
         scale: positiveNumber(flags.repScale, '--rep-scale'),
         mse: flags.mse,
         rho: positiveNumber(flags.fayRho, '--fay-rho'),
+        ...(flags.rscales !== undefined ? { rscales: rscalesFrom(flags.rscales) } : {}),
       }),
     );
   }

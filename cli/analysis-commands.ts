@@ -33,7 +33,11 @@ function withDesignFlags(cmd: Command): Command {
         .default('other'),
     )
     .option('--rep-scale <number>', 'scale of the given replicate weights (overrides the default of --rep-type)')
-    .option('--fay-rho <number>', "Fay's rho for --replicates fay (default 0.3)")
+    .option('--fay-rho <number>', "Fay's rho: for --replicates fay (default 0.3); required with --rep-type Fay")
+    .option(
+      '--rscales <list|report.json>',
+      'per-replicate factors of given JKn weights ((n_h-1)/n_h): comma-separated, or the weights report of mdsurvey weights',
+    )
     .option('--boot-replicates <n>', 'number of bootstrap replicates (default 50)')
     .option('--seed <n>', 'seed of the bootstrap draw (default 1)')
     .option('--mse', 'centre replicate variances on the full-sample estimate')

@@ -105,9 +105,40 @@ describe('the README worked example, one command per step', () => {
       'repw*',
       '--rep-type',
       'JKn',
+      '--rscales',
+      `${dir}/report.json`,
     ]);
-    expect(rep.code).toBe(0);
+    expect(rep.code, rep.stderr).toBe(0);
     expect(JSON.parse(rep.stdout).estimates[0].se).toBeGreaterThan(0);
+    // Given JKn weights without their rscales are refused, as R's svrepdesign does (rscales = 1 would understate the SE).
+    const bare = await runMdsurvey([
+      'estimate',
+      `${dir}/weighted.csv`,
+      '--weights',
+      'final_weight',
+      '--mean',
+      'migrant',
+      '--repweights',
+      'repw*',
+      '--rep-type',
+      'JKn',
+    ]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/need the \(n_h - 1\)\/n_h factor of each replicate \(--rscales/);
+    const fay = await runMdsurvey([
+      'estimate',
+      `${dir}/weighted.csv`,
+      '--weights',
+      'final_weight',
+      '--mean',
+      'migrant',
+      '--repweights',
+      'repw*',
+      '--rep-type',
+      'Fay',
+    ]);
+    expect(fay.code).toBe(2);
+    expect(fay.stderr).toMatch(/--fay-rho/);
   });
 
   it.each([
