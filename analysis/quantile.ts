@@ -4,24 +4,51 @@ import type { Domain, Estimate } from './domain.js';
 import { qt } from './distributions.js';
 
 /**
- * Weighted quantile by R's default rule ("math"): the smallest x whose weighted CDF reaches p,
- * over the rows `used` with non-zero weight. `order` is the used rows sorted by x.
+ * Weighted quantile by R's default rule ("math", survey:::qrule_math over survey:::qs): the position
+ * `pos` is the last one whose cumulative weight is at most p x total; an exact hit (p - cum/total == 0)
+ * takes that value, otherwise the next one. Two details follow R:
+ * - R's cumsum and sum accumulate in extended precision, so their results are the correctly rounded
+ *   sums: equal weights then meet p x total exactly where the arithmetic allows (the median of 200
+ *   equally weighted values is the 100th, not the 101st). The sums here are compensated (Neumaier) to
+ *   give the same doubles, and then compared exactly as R compares them;
+ * - when p is below the first value's share, R's `last()` of no match is position 1, not an exact hit,
+ *   so R returns the second-smallest value (this matters at the lower end of Woodruff intervals).
+ * Example: x = 1..4 with equal weights, p = 0.5 -> 2 (exact hit); p = 0.6 -> 3; p = 0.1 -> 2.
  */
 function quantileRule(x: Float64Array, w: Float64Array, order: Int32Array, total: number, p: number): number {
   const target = p * total;
+  let sum = 0;
+  let comp = 0;
   let cum = 0;
   let pos = -1;
   for (let k = 0; k < order.length; k++) {
-    const next = cum + w[order[k]];
+    const v = w[order[k]];
+    const t = sum + v;
+    const c = Math.abs(sum) >= Math.abs(v) ? comp + (sum - t + v) : comp + (v - t + sum);
+    const next = t + c;
     if (next <= target) {
+      sum = t;
+      comp = c;
       cum = next;
       pos = k;
     } else break;
   }
-  if (pos < 0) return x[order[0]];
-  // cum is the weight up to and including pos; an exact hit takes that value, otherwise the next one.
+  if (pos < 0) return x[order[Math.min(1, order.length - 1)]];
   if (p - cum / total === 0) return x[order[pos]];
   return x[order[Math.min(pos + 1, order.length - 1)]];
+}
+
+/** The correctly rounded sum of the weights of the rows (Neumaier), as R's sum() in extended precision gives it. */
+function compensatedTotal(w: Float64Array, order: Int32Array): number {
+  let sum = 0;
+  let comp = 0;
+  for (const i of order) {
+    const v = w[i];
+    const t = sum + v;
+    comp += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+    sum = t;
+  }
+  return sum + comp;
 }
 
 /**
@@ -42,8 +69,7 @@ export function quantileEstimate(design: SurveyDesign, y: Float64Array, domain: 
     if (w[i] !== 0) rows.push(i);
   }
   const order = Int32Array.from(rows).sort((a, b) => y[a] - y[b] || a - b);
-  let total = 0;
-  for (const i of order) total += w[i];
+  const total = compensatedTotal(w, order);
   const q = order.length ? quantileRule(y, w, order, total, p) : NaN;
 
   const below = new Float64Array(design.nRows);
