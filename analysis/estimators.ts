@@ -150,9 +150,22 @@ export function estimate(design: SurveyDesign, table: DataTable, request: Estima
   for (const { v, stat } of variables) {
     const col = getColumn(table, v, stat);
     if (col.kind === 'number') {
+      // A numeric 0/1 column is a proportion: the Korn-Graubard interval applies, as R's svyciprop takes
+      // it; on any other numeric column the request cannot be honoured, and is refused rather than ignored.
+      let kg = false;
+      if (stat === 'mean' && request.proportionCi === 'korn-graubard') {
+        const bad = col.values.findIndex((x) => !Number.isNaN(x) && x !== 0 && x !== 1);
+        if (bad >= 0)
+          throw new InputError(
+            'not-a-proportion',
+            `--proportion-ci korn-graubard needs a 0/1 or categorical column; "${v}" has ${col.values[bad]} in row ${bad + 1}`,
+            `row ${bad + 1}, column ${v}`,
+          );
+        kg = true;
+      }
       for (const d of domains) {
         const lin = stat === 'mean' ? linearisedMean(design, col.values, d) : linearisedTotal(design, col.values, d);
-        out.push(summarise(design, lin, { statistic: stat, variable: v, level: null, domain: d.labels }, opts));
+        out.push(summarise(design, lin, { statistic: stat, variable: v, level: null, domain: d.labels }, kg ? { ...opts, ciMethod: 'korn-graubard' } : opts));
       }
       continue;
     }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildDesign, compareMeans, designDf, estimate, tabulate, type DesignSpec, type Estimate } from '../../analysis/index.js';
-import { apiTable, expectClose, noteValue, ref } from '../helpers/reference.js';
+import { apiRecords, apiTable, expectClose, noteValue, ref, tableFromRecords } from '../helpers/reference.js';
 
 const dstrat = () => {
   const t = apiTable('apistrat');
@@ -99,6 +99,19 @@ describe('one-stage cluster sample (dclus1)', () => {
     const [lo, hi] = r.note.replace('ci=', '').split(',').map(Number);
     expectClose(e.ci[0], lo, 1e-9);
     expectClose(e.ci[1], hi, 1e-9);
+  });
+  it('the same interval on a numeric 0/1 column; a numeric column that is not 0/1 is refused', () => {
+    const r = ref('dclus1', "svyciprop(~I(sch.wide=='Yes'), method='beta')");
+    const yes = tableFromRecords(apiRecords('apiclus1').map((x) => ({ ...x, yes: x['sch.wide'] === 'Yes' ? 1 : 0 })));
+    const dy = buildDesign(yes, { ids: ['dnum'], weights: 'pw', fpc: ['fpc'] });
+    const [e] = estimate(dy, yes, { means: ['yes'], proportionCi: 'korn-graubard' });
+    expect(e.ciMethod).toBe('korn-graubard');
+    const [lo, hi] = r.note.replace('ci=', '').split(',').map(Number);
+    expectClose(e.ci[0], lo, 1e-9);
+    expectClose(e.ci[1], hi, 1e-9);
+    expect(() => estimate(dy, yes, { means: ['api00'], proportionCi: 'korn-graubard' })).toThrow(
+      /needs a 0\/1 or categorical column; "api00" has \d+ in row 1/,
+    );
   });
 });
 
