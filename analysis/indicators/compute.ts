@@ -243,10 +243,18 @@ export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, optio
           const s = summarise(design, lin, { statistic: ind.statistic, variable: ind.id, level: outcome.category, domain: null });
           let difference: IndicatorDifference | null = null;
           const refLin = referenceIndex >= 0 ? lins[referenceIndex] : null;
+          const flags = estimateFlags(s.n, s.cv, thresholds);
+          // An estimate with no sampling variance (a proportion of exactly 0 or 1 in every PSU) gets no interval to trust.
+          if (s.se === 0) flags.push('no-variance');
           if (refLin && gi !== 0 && gi !== referenceIndex) {
             difference = { versus: groups[referenceIndex].name, ...domainDifference(design, refLin, lin) };
+            // A difference without sampling variance holds by definition (households with an emigrant, H1 vs
+            // H0, differ by 1 on "has an emigrant"): it is labelled, not tested.
+            if (difference.se === 0 && Number.isFinite(difference.estimate)) {
+              difference = { ...difference, t: NaN, p: NaN };
+              flags.push('definitional');
+            }
           }
-          const flags = estimateFlags(s.n, s.cv, thresholds);
           // A difference to a suppressed reference group would give that group's estimate away (estimate - difference).
           if (difference && refLin && refLin.n < thresholds.minCases) flags.push('difference-suppressed');
           rows.push({ ...base, estimate: s.estimate, se: s.se, ci: s.ci, df: s.df, n: s.n, cv: s.cv, difference, flags });

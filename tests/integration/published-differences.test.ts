@@ -97,4 +97,15 @@ describe('published indicators give no suppressed estimate away', () => {
     expect(rows.length).toBeGreaterThan(100);
     expect(leaks(rows, truth)).toEqual([]);
   });
+
+  it('a comparison that holds by definition is labelled, not tested; an estimate without variance is flagged', async () => {
+    const r = JSON.parse((await cli('--format', 'json', '--only', 'mig_emigrant_hh')).stdout) as {
+      rows: { group: string; estimate: number; se: number; difference: { estimate: number; p: number | null } | null; flags: string[] }[];
+    };
+    const h1 = r.rows.find((x) => x.group === 'H1')!;
+    expect(h1.estimate).toBe(1);
+    expect(h1.flags).toEqual(expect.arrayContaining(['no-variance', 'definitional']));
+    expect(h1.difference!.estimate).toBe(1);
+    expect(h1.difference!.p).toBeNull();
+  });
 });
