@@ -41,6 +41,8 @@ export interface DesignFlags {
   nest?: boolean;
   lonelyPsu: LonelyPsu;
   subset?: string;
+  /** Numeric-coded columns to treat as categories (R's factor()). */
+  factor?: string;
   format: 'json' | 'csv' | 'xlsx';
 }
 
@@ -109,6 +111,12 @@ async function loadDesign(file: string, flags: DesignFlags, extra: [string, Colu
   for (const [name, role] of extra) {
     const prev = roles.get(name);
     if (!prev || role === 'number' || (role === 'auto' && prev === 'category')) roles.set(name, role);
+  }
+  // --factor: numeric codes read as categories (one proportion per code, ordered numerically), as R's factor().
+  for (const name of list(flags.factor)) {
+    if (roles.get(name) === 'number')
+      throw new InputError('bad-flags', `--factor ${name}: the column is also used as a number (a weight, fpc, ratio or quantile)`, '--factor');
+    roles.set(name, 'category');
   }
   const table = await readCsvTable(file, roles);
   const spec: DesignSpec = {

@@ -24,6 +24,7 @@ function withDesignFlags(cmd: Command): Command {
     .option('--fpc <cols>', 'finite population correction per stage: population counts or sampling fractions')
     .option('--nest', 'PSU ids repeat across strata (nested in strata)')
     .addOption(new Option('--lonely-psu <option>', 'strata with a single PSU').choices(LONELY_PSU_OPTIONS).default('fail'))
+    .option('--factor <cols>', 'numeric-coded columns to treat as categories (one proportion per code), as R factor()')
     .option('--subset <expr>', 'subpopulation, in the questionnaire expression language (e.g. "${age} >= 6 and ${age} <= 17")')
     .addOption(new Option('--replicates <type>', 'variance from replicate weights created from the design').choices(['jk1', 'jkn', 'brr', 'fay', 'bootstrap']))
     .option('--repweights <cols>', 'variance from replicate weight columns of the file (comma-separated, or PREFIX* for every column starting with PREFIX)')
