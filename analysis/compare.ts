@@ -2,7 +2,7 @@ import { InputError } from '../common/errors.js';
 import type { SurveyDesign } from './design.js';
 import { covarianceOf, dfOf, linearisedMean, summarise, type Domain, type Estimate, type Linearised } from './estimators.js';
 import { covAt } from './variance.js';
-import { pTwoSided } from './distributions.js';
+import { pTwoSided, qt } from './distributions.js';
 import { categoricalColumn, getColumn, sortedLevelOrder, type DataTable } from './table.js';
 
 /** Difference of a mean (or proportion) between two groups, with the design-based t test (R svyttest). */
@@ -111,4 +111,50 @@ export function compareMeans(design: SurveyDesign, table: DataTable, request: Co
       p: d.p,
     };
   });
+}
+
+/** A one-sample test of a mean against a value (R svyttest(y ~ 0) on y - mu). */
+export interface OneSampleTest {
+  variable: string;
+  /** The hypothesised mean. */
+  mu: number;
+  estimate: Estimate;
+  /** Mean minus mu. */
+  difference: number;
+  se: number;
+  t: number;
+  /** Design df minus one (R: the residual df of svyglm(y ~ 1)). */
+  df: number;
+  p: number;
+  /** t interval of the difference with those df. */
+  ci: [number, number];
+}
+
+/**
+ * Tests H0: mean(variable) = mu in the (sub)population, keeping the full design: t = (mean - mu) / se
+ * with the design df minus one, as R's svyttest(I(y - mu) ~ 0, design).
+ * Example: dclus1, api00, mu = 600 -> difference 44.17, t 1.876, df 13, p 0.0833 (R).
+ */
+export function oneSampleTest(design: SurveyDesign, table: DataTable, request: { variable: string; mu: number; subset?: Uint8Array | null }): OneSampleTest {
+  const col = getColumn(table, request.variable, 'tested variable');
+  if (col.kind !== 'number') throw new InputError('not-numeric', `a one-sample test needs a numeric column; "${request.variable}" has text`, request.variable);
+  const domain: Domain = { rows: request.subset ?? null, labels: null };
+  const lin = linearisedMean(design, col.values, domain);
+  const estimate = summarise(design, lin, { statistic: 'mean', variable: request.variable, level: null, domain: null });
+  const df = dfOf(design, lin.used) - 1;
+  const difference = lin.estimate - request.mu;
+  const se = estimate.se;
+  const t = difference / se;
+  const crit = qt(0.975, df);
+  return {
+    variable: request.variable,
+    mu: request.mu,
+    estimate,
+    difference,
+    se,
+    t,
+    df,
+    p: pTwoSided(t, df),
+    ci: [difference - crit * se, difference + crit * se],
+  };
 }

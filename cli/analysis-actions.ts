@@ -4,6 +4,7 @@ import { InputError } from '../common/errors.js';
 import {
   buildDesign,
   compareMeans,
+  oneSampleTest,
   createReplicates,
   csvHeader,
   designDf,
@@ -264,11 +265,14 @@ export async function estimateAction(
 }
 
 /** Runs `mdsurvey compare`. */
-export async function compareAction(file: string, flags: DesignFlags & { mean: string; group: string }): Promise<void> {
+export async function compareAction(file: string, flags: DesignFlags & { mean: string; group?: string; mu?: string }): Promise<void> {
   const variables = list(flags.mean);
+  if (!flags.group) return oneSampleAction(file, variables, flags);
+  if (flags.mu !== undefined) throw new InputError('bad-flags', '--mu is for a one-sample test: give --group or --mu, not both', '--mu');
   const extra: [string, ColumnRole][] = [...variables.map((v): [string, ColumnRole] => [v, 'auto']), [flags.group, 'category']];
   const { table, design, subset } = await loadDesign(file, flags, extra);
-  const comparisons = variables.flatMap((variable) => compareMeans(design, table, { variable, group: flags.group, subset }));
+  const group = flags.group;
+  const comparisons = variables.flatMap((variable) => compareMeans(design, table, { variable, group, subset }));
   if (flags.format === 'csv') {
     const rows = comparisons.map((c) => ({
       variable: c.variable,
@@ -288,6 +292,33 @@ export async function compareAction(file: string, flags: DesignFlags & { mean: s
     }));
     process.stdout.write(stringify(rows, { header: true }));
   } else printJson({ design: designSummary(design, table, subset), comparisons });
+}
+
+/** `mdsurvey compare --mean Y [--mu M]` without a group: the one-sample test of each mean against M (default 0). */
+async function oneSampleAction(file: string, variables: string[], flags: DesignFlags & { mu?: string }): Promise<void> {
+  const mu = flags.mu === undefined ? 0 : Number(flags.mu);
+  if (!Number.isFinite(mu)) throw new InputError('bad-flags', `--mu takes a number, got "${flags.mu}"`, '--mu');
+  const { table, design, subset } = await loadDesign(
+    file,
+    flags,
+    variables.map((v): [string, ColumnRole] => [v, 'number']),
+  );
+  const tests = variables.map((variable) => oneSampleTest(design, table, { variable, mu, subset }));
+  if (flags.format === 'csv') {
+    const rows = tests.map((t) => ({
+      variable: t.variable,
+      mu: t.mu,
+      mean: t.estimate.estimate,
+      difference: t.difference,
+      se: t.se,
+      t: t.t,
+      df: t.df,
+      p: t.p,
+      ci_low: t.ci[0],
+      ci_high: t.ci[1],
+    }));
+    process.stdout.write(stringify(rows, { header: true }));
+  } else printJson({ design: designSummary(design, table, subset), tests });
 }
 
 /** Runs `mdsurvey tabulate`. */

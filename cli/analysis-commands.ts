@@ -63,9 +63,12 @@ export function registerAnalysisCommands(program: Command): void {
   withDesignFlags(
     program
       .command('compare')
-      .description('difference of a mean or proportion between the two levels of a group, with the design-based t test (R svyttest)')
+      .description(
+        'difference of a mean or proportion between the two levels of a group, with the design-based t test (R svyttest); without --group, the one-sample test of the mean against --mu',
+      )
       .requiredOption('--mean <col>', 'the variable compared')
-      .requiredOption('--group <col>', 'a column with exactly two levels (in the subset)'),
+      .option('--group <col>', 'a column with exactly two levels (in the subset)')
+      .option('--mu <number>', 'one-sample test (no --group): the hypothesised mean (default 0), as R svyttest(I(y - mu) ~ 0)'),
   ).action(async (file: string, flags) => (await import('./analysis-actions.js')).compareAction(file, flags));
 
   withDisclosureFlags(
