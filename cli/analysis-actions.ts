@@ -5,6 +5,8 @@ import {
   buildDesign,
   compareMeans,
   oneSampleTest,
+  evaluateColumn,
+  categoricalFrom,
   createReplicates,
   csvHeader,
   designDf,
@@ -269,9 +271,29 @@ export async function compareAction(file: string, flags: DesignFlags & { mean: s
   const variables = list(flags.mean);
   if (!flags.group) return oneSampleAction(file, variables, flags);
   if (flags.mu !== undefined) throw new InputError('bad-flags', '--mu is for a one-sample test: give --group or --mu, not both', '--mu');
-  const extra: [string, ColumnRole][] = [...variables.map((v): [string, ColumnRole] => [v, 'auto']), [flags.group, 'category']];
-  const { table, design, subset } = await loadDesign(file, flags, extra);
+  // --group is a column, or an expression in the questionnaire language (`${age} >= 15`): its value
+  // groups the rows (R: svyttest(y ~ I(age >= 15))); a row missing a column the expression reads has no group.
+  const isExpression = flags.group.includes('${');
+  const groupColumns: [string, ColumnRole][] = isExpression
+    ? subsetColumns(flags.group).map((c): [string, ColumnRole] => [c, 'auto'])
+    : [[flags.group, 'category']];
+  const extra: [string, ColumnRole][] = [...variables.map((v): [string, ColumnRole] => [v, 'auto']), ...groupColumns];
+  const loaded = await loadDesign(file, flags, extra);
+  const { design, subset } = loaded;
+  let table = loaded.table;
   const group = flags.group;
+  if (isExpression) {
+    const value = evaluateColumn(table, group, group, '--group');
+    const missing = (row: number) =>
+      groupColumns.some(([c]) => {
+        const col = table.columns.get(c)!;
+        return col.kind === 'number' ? Number.isNaN(col.values[row]) : col.codes[row] < 0;
+      });
+    const labels = Array.from({ length: table.nRows }, (_, row) =>
+      missing(row) ? null : value.kind === 'number' ? String(value.values[row]) : value.codes[row] < 0 ? null : value.levels[value.codes[row]],
+    );
+    table = { ...table, columns: new Map([...table.columns, [group, categoricalFrom(group, labels)]]) };
+  }
   const comparisons = variables.flatMap((variable) => compareMeans(design, table, { variable, group, subset }));
   if (flags.format === 'csv') {
     const rows = comparisons.map((c) => ({
