@@ -1,6 +1,6 @@
 import { InputError } from '../common/errors.js';
 import type { SurveyDesign } from './design.js';
-import { covarianceOf, dfOf, linearisedMean, linearisedTotal, summarise, type Estimate } from './estimators.js';
+import { covarianceOf, dfOf, linearisedMean, linearisedTotal, summarise, type Domain, type Estimate } from './estimators.js';
 import { pChisq, pF } from './distributions.js';
 import { multiply, residualise, solve, trace, transpose, zeros, type Matrix } from './linalg.js';
 import { categoricalColumn, sortedLevelOrder, type DataTable } from './table.js';
@@ -29,6 +29,79 @@ export interface RaoScottTest {
   p: number;
   /** Pearson X2 on the weighted table scaled to the sample size, and its first-order corrected p value. */
   chisq: { statistic: number; df: number; p: number; method: 'rao-scott-first-order' };
+  /** Design-based Wald test of association (R svychisq statistic "Wald"): F = W / ndf on (ndf, nu). */
+  wald: WaldTest;
+  /** The adjusted Wald test (R "adjWald"): F = W (nu - ndf + 1) / (ndf nu) on (ndf, nu - ndf + 1). */
+  adjWald: WaldTest;
+}
+
+/** A Wald F test: statistic, numerator and denominator df, p. */
+export interface WaldTest {
+  f: number;
+  ndf: number;
+  ddf: number;
+  p: number;
+}
+
+/**
+ * The Wald tests of association of R's svychisq (statistic "Wald" and "adjWald"): the estimated cell
+ * totals minus their values under independence (N_i. N_.j / N), for the cells outside the first row and
+ * column, with their design-based covariance through the delta method (the Jacobian of those
+ * differences in the cell, row, column and grand totals), W = Y' V^-1 Y.
+ */
+function waldTests(
+  design: SurveyDesign,
+  scope: Domain,
+  cellY: Float64Array[],
+  rowY: Float64Array[],
+  colY: Float64Array[],
+  oneY: Float64Array,
+  nu: number,
+): { wald: WaldTest; adjWald: WaldTest } {
+  const R = rowY.length;
+  const C = colY.length;
+  const K = R * C;
+  const M = K + R + C + 1;
+  const lins = [...cellY, ...rowY, ...colY, oneY].map((y) => linearisedTotal(design, y, scope));
+  const cov = covarianceOf(design, lins);
+  const tot = lins.map((l) => l.estimate);
+  const N = tot[M - 1];
+  const J = zeros(K, M);
+  const Y = new Float64Array(K);
+  for (let c = 0; c < C; c++) {
+    for (let r = 0; r < R; r++) {
+      const k = c * R + r;
+      const rowT = tot[K + r];
+      const colT = tot[K + R + c];
+      J.data[k * M + k] = 1;
+      J.data[k * M + K + r] = -colT / N;
+      J.data[k * M + K + R + c] = -rowT / N;
+      J.data[k * M + M - 1] = (rowT * colT) / (N * N);
+      Y[k] = tot[k] - (rowT * colT) / N;
+    }
+  }
+  const V = multiply(multiply(J, { rows: M, cols: M, data: cov.values }), transpose(J));
+  // The cells outside the first row and column, in R's order (columns outer, rows inner).
+  const use: number[] = [];
+  for (let c = 1; c < C; c++) for (let r = 1; r < R; r++) use.push(c * R + r);
+  const u = use.length;
+  const Vu = zeros(u, u);
+  const Yu = zeros(u, 1);
+  use.forEach((a, i) => {
+    Yu.data[i] = Y[a];
+    use.forEach((b, j) => (Vu.data[i * u + j] = V.data[a * K + b]));
+  });
+  const x = solve(Vu, Yu);
+  let w = 0;
+  for (let i = 0; i < u; i++) w += Yu.data[i] * x.data[i];
+  const ndf = (R - 1) * (C - 1);
+  const adjDdf = nu - ndf + 1;
+  const fWald = w / ndf;
+  const fAdj = (w * adjDdf) / (ndf * nu);
+  return {
+    wald: { f: fWald, ndf, ddf: nu, p: pF(fWald, ndf, nu) },
+    adjWald: { f: fAdj, ndf, ddf: adjDdf, p: pF(fAdj, ndf, adjDdf) },
+  };
 }
 
 export interface Tabulation {
@@ -141,6 +214,22 @@ export function tabulate(design: SurveyDesign, table: DataTable, request: { rows
   const f = x2 / tr;
   const dfChisq = (R - 1) * (C - 1);
 
+  // Row, column and grand-total indicators for the Wald tests (missing where either variable is, as R's na.rm).
+  const indicator = (test: (i: number) => boolean) => {
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) y[i] = rc.codes[i] < 0 || cc.codes[i] < 0 ? NaN : test(i) ? 1 : 0;
+    return y;
+  };
+  const { wald, adjWald } = waldTests(
+    design,
+    scope,
+    cellY,
+    rowLevels.map((l) => indicator((i) => rc.codes[i] === l)),
+    colLevels.map((l) => indicator((i) => cc.codes[i] === l)),
+    indicator(() => true),
+    nu,
+  );
+
   // Cells: weighted counts, shares of the table and shares within rows.
   const cells: TableCell[] = [];
   for (let r = 0; r < R; r++) {
@@ -179,6 +268,8 @@ export function tabulate(design: SurveyDesign, table: DataTable, request: { rows
       ddf: d0 * nu,
       p: pF(f, d0, d0 * nu),
       chisq: { statistic: x2, df: dfChisq, p: pChisq(x2 / (tr / dfChisq), dfChisq), method: 'rao-scott-first-order' },
+      wald,
+      adjWald,
     },
   };
 }
