@@ -1,6 +1,7 @@
 import { designDf, type SurveyDesign } from './design.js';
 import { covAt, linearisedCovariance, type Covariance } from './variance.js';
 import { replicateCovariance } from './replicate-variance.js';
+import { replicateDf } from './replicates.js';
 import type { Domain, Linearised } from './domain.js';
 
 /**
@@ -104,7 +105,7 @@ export function varianceOf(design: SurveyDesign, lin: Linearised): number {
   return covAt(covarianceOf(design, [lin]), 0, 0);
 }
 
-/** Degrees of freedom for an estimate: the replicate df, or PSUs minus strata among the rows used. */
+/** Degrees of freedom for an estimate: the replicate df (of the rows used, as R's degf of a subset), or PSUs minus strata among the rows used. */
 export function dfOf(design: SurveyDesign, used: Uint8Array): number {
-  return design.replicates ? design.replicates.df : designDf(design, used);
+  return design.replicates ? replicateDf(design, design.replicates, used) : designDf(design, used);
 }

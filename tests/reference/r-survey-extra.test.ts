@@ -2,6 +2,7 @@
  * Further values from R survey 4.1.1 (tests/fixtures/r-survey/extra-reference.csv, made by
  * extra-reference.R beside it): design effects, subsets, two-way domains, quantiles, replicate designs.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { buildDesign, compareMeans, estimate, parseCsvColumns, evaluateSubset, t
 import { createReplicates, givenReplicates } from '../../analysis/replicates.js';
 import { withReplicates } from '../../analysis/design.js';
 import { apiDf, apiTable, expectClose, FIXTURES, noteValue, referenceRows } from '../helpers/reference.js';
+import { need, rTool } from '../helpers/tools.js';
 
 const rows = referenceRows('extra-reference.csv');
 const xref = (design: string, call: string, term?: string) => {
@@ -180,5 +182,24 @@ describe('replicate weights given as columns', () => {
     for (const e of byType) {
       check(e, xref('dclus1 bootstrap (weights in bootstrap-weights.csv)', 'svyby(~api00, ~stype, svymean)', e.domain!.stype));
     }
+  });
+});
+
+describe.runIf(need(rTool(), 'the df of a replicate subset against R'))('a subpopulation of a replicate design (issue 20)', () => {
+  it('has the df R gives subset(): the rank of the replicate weights over its rows, minus one', () => {
+    const file = path.join(FIXTURES, 'r-survey', 'apiclus1.csv');
+    const script = `suppressMessages(library(survey)); a <- read.csv("${file}"); r <- as.svrepdesign(svydesign(id=~dnum, weights=~pw, fpc=~fpc, data=a), type = "JK1")
+      s <- subset(r, stype == "H"); ci <- confint(svymean(~api00, s), df = degf(s)); cat(sprintf("%.17g %.17g %.17g %.17g", degf(r), degf(s), ci[1], ci[2]))`;
+    const run = spawnSync('Rscript', ['-e', script], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const [dfAll, dfSub, lo, hi] = run.stdout.trim().split(' ').map(Number);
+    const t = apiTable('apiclus1');
+    const d = buildDesign(t, { ids: ['dnum'], weights: 'pw', fpc: ['fpc'] });
+    const jk = withReplicates(d, createReplicates(d, { type: 'JK1' }));
+    const [all] = estimate(jk, t, { means: ['api00'] });
+    const [sub] = estimate(jk, t, { means: ['api00'], subset: evaluateSubset(t, "${stype} = 'H'") });
+    expect([all.df, sub.df]).toEqual([dfAll, dfSub]);
+    expectClose(sub.ci[0], lo, 1e-9);
+    expectClose(sub.ci[1], hi, 1e-9);
   });
 });

@@ -25,7 +25,7 @@ describe.runIf(need(rTool(), 'Wald tests against R'))('Wald tests of association
       .split('\n')
       .map((l) => l.split(' ').map(Number));
     const t = apiTable(data);
-    const tab = tabulate(buildDesign(t, spec as DesignSpec), t, { rows, cols });
+    const tab = tabulate(buildDesign(t, spec as unknown as DesignSpec), t, { rows, cols });
     for (const [ours, ref] of [
       [tab.test.wald, wald],
       [tab.test.adjWald, adj],
