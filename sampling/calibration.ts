@@ -177,6 +177,11 @@ export interface RakeOptions {
   failOnNonConvergence?: boolean;
   /** Called after every sweep (for progress). */
   onIteration?: (iteration: number, change: number) => void;
+  /**
+   * Exactly this many sweeps, without a convergence test: how R rakes the replicates of a replicate
+   * design (every replicate gets as many sweeps as the full sample took).
+   */
+  sweeps?: number;
 }
 
 /**
@@ -197,7 +202,7 @@ export function rake(table: DataTable, weights: Float64Array, margins: readonly 
       );
     }
   }
-  const maxIterations = options.maxIterations ?? 10;
+  const maxIterations = options.sweeps ?? options.maxIterations ?? 10;
   const n = weights.length;
   let total = 0;
   for (let i = 0; i < n; i++) total += weights[i];
@@ -234,13 +239,14 @@ export function rake(table: DataTable, weights: Float64Array, margins: readonly 
     }
     if (options.marginTolerance !== undefined) change = marginError(coded, codeOfCell, newTable);
     options.onIteration?.(iteration + 1, change);
-    if (options.marginTolerance !== undefined ? change < options.marginTolerance : change < epsilon) {
+    if (options.sweeps === undefined && (options.marginTolerance !== undefined ? change < options.marginTolerance : change < epsilon)) {
       converged = true;
       break;
     }
     oldTable.set(newTable);
     iteration++;
   }
+  if (options.sweeps !== undefined) converged = true;
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) w[i] = weights[i] * factor[cellOf[i]];
   if (!converged && (options.failOnNonConvergence ?? true)) {
@@ -273,7 +279,13 @@ export function rake(table: DataTable, weights: Float64Array, margins: readonly 
     }
     return x;
   };
-  return { weights: w, residualise, iterations: converged ? iteration + 1 : iteration, converged, achieved: achievedOf(coded, w) };
+  return {
+    weights: w,
+    residualise,
+    iterations: options.sweeps !== undefined ? iteration : converged ? iteration + 1 : iteration,
+    converged,
+    achieved: achievedOf(coded, w),
+  };
 }
 
 /** Largest relative distance of a margin category from its target, computed on the cell table. */

@@ -105,6 +105,11 @@ export function replicateWeights(
   const base = buildDesign(withWeights, { weights: '__design_weight', strata: design.strata, ids: [design.psu], lonelyPsu: 'certainty' });
   const reps = createReplicates(base, options);
   const R = reps.count;
+  // As R's rake() on a replicate design: every replicate gets as many sweeps as the full sample took.
+  if (steps.rake) {
+    const sweeps = computeWeights(table, designWeights, { ...steps, trim: undefined }).report.rakingIterations;
+    steps = { ...steps, rakeOptions: { ...steps.rakeOptions, sweeps } };
+  }
   const columns: Float64Array[] = [];
   for (let r = 0; r < R; r++) {
     const wr = new Float64Array(table.nRows);
