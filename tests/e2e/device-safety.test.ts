@@ -8,7 +8,7 @@ import { chromiumTool, need } from '../helpers/tools.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Database } from '../../server/db/index.js';
-import { addEnumerator, signIn, startWebApp } from '../helpers/browser.js';
+import { addFieldworkSurvey, addEnumerator, signIn, startWebApp } from '../helpers/browser.js';
 import { hashPassword } from '../../server/auth/passwords.js';
 
 const Q = {
@@ -38,13 +38,7 @@ describe.runIf(need(chromiumTool(), 'one device, several users, in Chromium'))('
       const ana = await addEnumerator(d, 'ana', 'ana-password-1');
       const ben = await addEnumerator(d, 'ben', 'ben-password-1');
       await d.query('UPDATE users SET supervisor_id = $1 WHERE id IN ($2, $3)', [sup, ana, ben]);
-      surveyId = (await d.query<{ id: string }>("INSERT INTO surveys (title, state) VALUES ('Pilot', 'fieldwork') RETURNING id")).rows[0].id;
-      await d.query('INSERT INTO questionnaire_versions (survey_id, version, questionnaire_id, definition) VALUES ($1, $2, $3, $4)', [
-        surveyId,
-        '1',
-        'money',
-        JSON.stringify(Q),
-      ]);
+      surveyId = await addFieldworkSurvey(d, 'Pilot', Q);
       await d.query('INSERT INTO assignments (survey_id, enumerator_id, case_data) VALUES ($1, $2, $3), ($1, $2, $4), ($1, $5, $6)', [
         surveyId,
         ana,

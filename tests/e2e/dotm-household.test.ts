@@ -9,7 +9,7 @@ import { chromiumTool, need } from '../helpers/tools.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { dotmHousehold } from '../../questionnaires/index.js';
-import { addEnumerator, screenshotDir, signIn, startWebApp } from '../helpers/browser.js';
+import { addFieldworkSurvey, addEnumerator, screenshotDir, signIn, startWebApp } from '../helpers/browser.js';
 
 /** Answers every question of `scope` flagged as required with a plausible answer for its input. */
 async function answerRequired(scope: Locator): Promise<number> {
@@ -116,14 +116,7 @@ describe.runIf(need(chromiumTool(), 'DotM household in Chromium'))('DotM househo
   beforeAll(async () => {
     app = await startWebApp(async (db) => {
       const enumId = await addEnumerator(db, 'kwame', 'kwame-password-1');
-      surveyId = (await db.query<{ id: string }>("INSERT INTO surveys (title, state) VALUES ('DotM Ghana', 'fieldwork') RETURNING id")).rows[0].id;
-      const q = dotmHousehold();
-      await db.query('INSERT INTO questionnaire_versions (survey_id, version, questionnaire_id, definition) VALUES ($1, $2, $3, $4)', [
-        surveyId,
-        q.version,
-        q.id,
-        JSON.stringify(q),
-      ]);
+      surveyId = await addFieldworkSurvey(db, 'DotM Ghana', dotmHousehold());
       await db.query('INSERT INTO assignments (survey_id, enumerator_id, case_data) VALUES ($1, $2, $3), ($1, $2, $4)', [
         surveyId,
         enumId,

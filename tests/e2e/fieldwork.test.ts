@@ -8,7 +8,7 @@ import { chromiumTool, need } from '../helpers/tools.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Database } from '../../server/db/index.js';
-import { addEnumerator, screenshotDir, signIn, startWebApp } from '../helpers/browser.js';
+import { addFieldworkSurvey, addEnumerator, screenshotDir, signIn, startWebApp } from '../helpers/browser.js';
 import { TINY } from '../helpers/api.js';
 
 describe.runIf(need(chromiumTool(), 'fieldwork in Chromium'))('fieldwork in Chromium', () => {
@@ -18,13 +18,7 @@ describe.runIf(need(chromiumTool(), 'fieldwork in Chromium'))('fieldwork in Chro
   beforeAll(async () => {
     app = await startWebApp(async (d) => {
       const enumId = await addEnumerator(d, 'ana', 'ana-password-1');
-      surveyId = (await d.query<{ id: string }>("INSERT INTO surveys (title, state) VALUES ('Pilot', 'fieldwork') RETURNING id")).rows[0].id;
-      await d.query('INSERT INTO questionnaire_versions (survey_id, version, questionnaire_id, definition) VALUES ($1, $2, $3, $4)', [
-        surveyId,
-        '1',
-        'tiny',
-        JSON.stringify(TINY),
-      ]);
+      surveyId = await addFieldworkSurvey(d, 'Pilot', TINY);
       await d.query('INSERT INTO assignments (survey_id, enumerator_id, case_data) VALUES ($1, $2, $3), ($1, $2, $4)', [
         surveyId,
         enumId,

@@ -8,21 +8,14 @@ const BUDGET_MS = Number(process.env.LATENCY_BUDGET_MS ?? 250);
 import { chromiumTool, need } from '../helpers/tools.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dotmHousehold } from '../../questionnaires/index.js';
-import { addEnumerator, signIn, startWebApp } from '../helpers/browser.js';
+import { addFieldworkSurvey, addEnumerator, signIn, startWebApp } from '../helpers/browser.js';
 
 describe.runIf(need(chromiumTool(), 'input latency in a 30-member household'))('input latency in a 30-member household', () => {
   let app: Awaited<ReturnType<typeof startWebApp>>;
   beforeAll(async () => {
     app = await startWebApp(async (db) => {
       await addEnumerator(db, 'ana', 'ana-password-1');
-      const surveyId = (await db.query<{ id: string }>("INSERT INTO surveys (title, state) VALUES ('DotM', 'fieldwork') RETURNING id")).rows[0].id;
-      const q = dotmHousehold();
-      await db.query('INSERT INTO questionnaire_versions (survey_id, version, questionnaire_id, definition) VALUES ($1, $2, $3, $4)', [
-        surveyId,
-        q.version,
-        q.id,
-        JSON.stringify(q),
-      ]);
+      await addFieldworkSurvey(db, 'DotM', dotmHousehold());
     });
   }, 60_000);
   afterAll(() => app?.close());

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { chromiumTool, need } from '../helpers/tools.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/index.js';
-import { screenshotDir, signIn, startWebApp } from '../helpers/browser.js';
+import { addFieldworkSurvey, screenshotDir, signIn, startWebApp } from '../helpers/browser.js';
 import { TINY } from '../helpers/api.js';
 import { hashPassword } from '../../server/auth/passwords.js';
 
@@ -31,13 +31,7 @@ describe.runIf(need(chromiumTool(), 'supervisor review in Chromium'))('superviso
           [sup, await hashPassword('x-password-1')],
         )
       ).rows[0].id;
-      const surveyId = (await d.query<{ id: string }>("INSERT INTO surveys (title, state) VALUES ('Pilot', 'fieldwork') RETURNING id")).rows[0].id;
-      await d.query('INSERT INTO questionnaire_versions (survey_id, version, questionnaire_id, definition) VALUES ($1, $2, $3, $4)', [
-        surveyId,
-        '1',
-        'tiny',
-        JSON.stringify(TINY),
-      ]);
+      const surveyId = await addFieldworkSurvey(d, 'Pilot', TINY);
       const answers = [
         {
           head_name: 'Ama',

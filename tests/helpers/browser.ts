@@ -110,6 +110,18 @@ export async function startWebApp(seed: (db: import('../../server/db/index.js').
   };
 }
 
+/** Adds a survey in fieldwork with one published questionnaire version; returns its id. */
+export async function addFieldworkSurvey(db: import('../../server/db/index.js').Database, title: string, q: { id: string; version: string }): Promise<string> {
+  const id = (await db.query<{ id: string }>("INSERT INTO surveys (title, state) VALUES ($1, 'fieldwork') RETURNING id", [title])).rows[0].id;
+  await db.query('INSERT INTO questionnaire_versions (survey_id, version, questionnaire_id, definition) VALUES ($1, $2, $3, $4)', [
+    id,
+    q.version,
+    q.id,
+    JSON.stringify(q),
+  ]);
+  return id;
+}
+
 /** Adds an enumerator account; returns its id. */
 export async function addEnumerator(db: import('../../server/db/index.js').Database, username: string, password: string): Promise<string> {
   const { hashPassword } = await import('../../server/auth/passwords.js');
