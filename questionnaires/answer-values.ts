@@ -80,8 +80,9 @@ export function typeProblem(field: FieldDef, answer: unknown): string | null {
     case 'amount': {
       const a = answer as { amount?: unknown; currency?: unknown };
       if (typeof a !== 'object' || typeof a.amount !== 'number' || !Number.isFinite(a.amount)) return 'must be {"amount": number, "currency": code}';
-      if (typeof a.currency !== 'string' || !(item.currencies ?? []).includes(a.currency))
-        return `the currency must be one of ${(item.currencies ?? []).join(', ')}`;
+      const offered = field.currencies ?? item.currencies ?? [];
+      if (typeof a.currency !== 'string' || !offered.includes(a.currency))
+        return `the currency must be one of ${offered.length > 12 ? `the ISO 4217 codes offered (${offered.slice(0, 3).join(', ')} ...)` : offered.join(', ')}`;
       return null;
     }
   }

@@ -1,4 +1,5 @@
 import countriesData from './library/codelists/countries.json' with { type: 'json' };
+import currencyData from './library/codelists/currencies.json' with { type: 'json' };
 import type { Choice } from './format.js';
 
 interface CountryEntry {
@@ -10,15 +11,38 @@ interface CountryEntry {
 
 const data = countriesData as { countries: CountryEntry[]; historical: CountryEntry[]; special: CountryEntry[] };
 
-/** ISO 3166-1 alpha-3 countries (and, with `special`, historical entities and "this country", stateless, unknown) as choices. */
-export function countryChoices(special = true): Choice[] {
-  const list = special ? [...data.special, ...data.countries, ...data.historical] : data.countries;
-  return list.map((c) => ({ value: c.code, label: c.label }));
+/** The code of "this country" when the survey does not name its host country (settings.host_country). */
+export const THIS_COUNTRY = 'THIS';
+/** Special country answers that are never a country of birth abroad: stateless and unknown. */
+export const NOT_A_COUNTRY = ['XXA', 'XXX'];
+
+/**
+ * ISO 3166-1 alpha-3 countries (and, with `special`, historical entities and "this country", stateless,
+ * unknown) as choices. With a host country (an ISO code), "this country" stores that code (labelled
+ * "This country (Ghana)", first in the list), so that answers hold ISO codes only and a native coded
+ * GHA and one who picked "this country" are the same answer.
+ */
+export function countryChoices(special = true, hostCountry?: string): Choice[] {
+  const host = hostCountry && hostCountry !== THIS_COUNTRY ? data.countries.find((c) => c.code === hostCountry) : undefined;
+  if (!special) return data.countries.map((c) => ({ value: c.code, label: c.label }));
+  if (!host) return [...data.special, ...data.countries, ...data.historical].map((c) => ({ value: c.code, label: c.label }));
+  const thisLabel = data.special.find((c) => c.code === THIS_COUNTRY)!.label;
+  const label = Object.fromEntries(Object.entries(thisLabel).map(([lang, text]) => [lang, `${text} (${host.label[lang] ?? host.label.en})`]));
+  return [
+    { value: host.code, label },
+    ...data.special.filter((c) => c.code !== THIS_COUNTRY).map((c) => ({ value: c.code, label: c.label })),
+    ...[...data.countries, ...data.historical].filter((c) => c.code !== host.code).map((c) => ({ value: c.code, label: c.label })),
+  ];
 }
 
 /** Codes a country answer may take. */
-export function countryCodes(special = true): Set<string> {
-  return new Set(countryChoices(special).map((c) => c.value));
+export function countryCodes(special = true, hostCountry?: string): Set<string> {
+  return new Set(countryChoices(special, hostCountry).map((c) => c.value));
+}
+
+/** True when the code is an ISO 3166-1 alpha-3 country of the list (not a special answer or historical entity). */
+export function isCountryCode(code: string): boolean {
+  return data.countries.some((c) => c.code === code);
 }
 
 let regions: Map<string, string> | undefined;
@@ -26,4 +50,37 @@ let regions: Map<string, string> | undefined;
 export function countryRegion(code: string): string | undefined {
   regions ??= new Map([...data.countries, ...data.historical].filter((c) => c.region).map((c) => [c.code, c.region!]));
   return regions.get(code);
+}
+
+interface CurrencyEntry {
+  code: string;
+  name: string;
+  digits: number;
+}
+const currencies = (currencyData as { currencies: CurrencyEntry[] }).currencies;
+
+/** ISO 4217 codes of the currencies amounts may be reported in (funds, metals and test codes left out). */
+export function currencyCodes(): string[] {
+  return currencies.map((c) => c.code);
+}
+
+/** True when the code is an ISO 4217 currency of the list. */
+export function isCurrencyCode(code: string): boolean {
+  return currencies.some((c) => c.code === code);
+}
+
+/** English name of a currency (ISO 4217), or the code itself. */
+export function currencyName(code: string): string {
+  return currencies.find((c) => c.code === code)?.name ?? code;
+}
+
+/**
+ * The currencies an amount question offers: the ones it lists (every ISO 4217 currency when it lists
+ * none), with the survey's local currency (settings.local_currency) first.
+ */
+export function amountCurrencies(listed: string[] | undefined, localCurrency: unknown): string[] {
+  const list = listed && listed.length > 0 ? listed : currencyCodes();
+  const local = typeof localCurrency === 'string' && list.includes(localCurrency) ? localCurrency : null;
+  if (!local && typeof localCurrency === 'string' && localCurrency && !listed?.length) return list; // an unknown code: the compiler reports it
+  return local ? [local, ...list.filter((c) => c !== local)] : list;
 }

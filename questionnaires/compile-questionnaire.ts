@@ -3,7 +3,7 @@ import { uniqueBy } from '../common/collections.js';
 import { compileExpression, ExpressionError, type CompiledExpression, type Value } from './expressions/index.js';
 import type { Choice, Item, Questionnaire, Text } from './format.js';
 import { metaSchemaProblems } from './meta-schema.js';
-import { countryChoices } from './codelists.js';
+import { amountCurrencies, countryChoices, isCountryCode, isCurrencyCode, THIS_COUNTRY } from './codelists.js';
 import { CHOICE_PREFIX, rewriteChoiceFilter } from './choice-filter.js';
 
 /** A problem in a questionnaire definition, with where it is. */
@@ -50,6 +50,8 @@ export interface FieldDef {
   rowsFrom?: number;
   /** Choices of a select or country question. */
   choices?: Choice[];
+  /** amount: the currencies offered (the survey's local currency first). */
+  currencies?: string[];
   /** Direct dependents through values, relevance, defaults and row sets. */
   dependents: number[];
   /** Fields whose constraint or required expression reads this one. */
@@ -97,6 +99,11 @@ export function compileQuestionnaire(doc: unknown, options: { trusted?: boolean 
   const slotsOfScope = new Map<number, number>([[-1, 0]]);
   const fieldsOfScope = new Map<number, number[]>([[-1, []]]);
   const settings = q.settings ?? {};
+  // The survey's host country and local currency are codes the engine and the analysis read (DOMAIN.md, Money; Host country).
+  if (settings.host_country !== undefined && settings.host_country !== THIS_COUNTRY && !isCountryCode(String(settings.host_country)))
+    problems.push({ path: '/settings/host_country', message: `"${String(settings.host_country)}" is not an ISO 3166-1 alpha-3 country code` });
+  if (settings.local_currency !== undefined && !isCurrencyCode(String(settings.local_currency)))
+    problems.push({ path: '/settings/local_currency', message: `"${String(settings.local_currency)}" is not an ISO 4217 currency code` });
 
   if (!q.languages.available.includes(q.languages.default)) {
     problems.push({ path: '/languages', message: `the default language "${q.languages.default}" is not among the available ones` });
@@ -145,11 +152,15 @@ export function compileQuestionnaire(doc: unknown, options: { trusted?: boolean 
       else if (!lists[item.choices]) problems.push({ path: def.path, message: `unknown choice list "${item.choices}"` });
       else def.choices = lists[item.choices];
     } else if (item.type === 'country') {
-      def.choices = countryChoices(item.specialCountries ?? true);
+      def.choices = countryChoices(item.specialCountries ?? true, typeof settings.host_country === 'string' ? settings.host_country : undefined);
     } else if (item.choices) {
       problems.push({ path: def.path, message: `"choices" is only for select and country questions, not ${item.type}` });
     }
-    if (item.type === 'amount' && !item.currencies) problems.push({ path: def.path, message: 'an amount question needs its currencies (e.g. ["USD", "EUR"])' });
+    if (item.type === 'amount') {
+      const bad = (item.currencies ?? []).filter((c) => !isCurrencyCode(c));
+      if (bad.length) problems.push({ path: def.path, message: `not ISO 4217 currencies: ${bad.join(', ')}` });
+      def.currencies = amountCurrencies(item.currencies, settings.local_currency);
+    }
   }
 
   // 3. Expressions: compile, resolve references.

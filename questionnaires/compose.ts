@@ -13,6 +13,8 @@ export interface ComposeOptions {
   id?: string;
   version?: string;
   title?: Text;
+  /** Settings of the survey (host_country, local_currency, thresholds): they replace the host's and the modules' values. */
+  settings?: Record<string, string | number | boolean>;
 }
 
 /** Raised when modules do not fit their host: every clash and missing binding is listed. */
@@ -84,7 +86,8 @@ function renameItem(item: Item, renames: Map<string, string>): Item {
 export function composeQuestionnaire(host: Questionnaire, modules: readonly ModuleLike[], options: ComposeOptions = {}): Questionnaire {
   const out: Questionnaire = structuredClone(host);
   out.choiceLists = { ...(out.choiceLists ?? {}) };
-  out.settings = { ...(out.settings ?? {}) };
+  out.settings = { ...(out.settings ?? {}), ...(options.settings ?? {}) };
+  const chosen = new Set(Object.keys(options.settings ?? {}));
   const problems: string[] = [];
   const mapping = options.mapping ?? {};
   for (const mod of modules) {
@@ -131,6 +134,7 @@ export function composeQuestionnaire(host: Questionnaire, modules: readonly Modu
     }
     for (const [k, v] of Object.entries(mod.settings ?? {})) {
       if (out.settings[k] === undefined) out.settings[k] = v;
+      else if (chosen.has(k)) continue;
       else if (out.settings[k] !== v)
         problems.push(`module ${mod.id}: setting "${k}" is ${JSON.stringify(v)} but the host has ${JSON.stringify(out.settings[k])}`);
     }

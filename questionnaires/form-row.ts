@@ -13,6 +13,8 @@ export interface FormOptions {
   enumerator?: string;
   deviceId?: string;
   newUuid?: () => string;
+  /** Source of the interview's seed (metadata type seed); default a random 32-bit number. */
+  newSeed?: () => number;
   language?: string;
 }
 

@@ -210,6 +210,8 @@ export class FormState {
         return this.options.deviceId ?? null;
       case 'enumerator':
         return this.options.enumerator ?? null;
+      case 'seed':
+        return String(this.options.newSeed ? this.options.newSeed() : globalThis.crypto.getRandomValues(new Uint32Array(1))[0]);
       default:
         return null; // end: set when the interview is completed
     }
@@ -600,7 +602,7 @@ export class FormState {
 function interpolate(message: string, state: FormState, field: FieldDef, row: Row): string {
   return message.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
     const target = state.questionnaire.byName.get(name);
-    if (!target) return '';
+    if (!target) return name in state.questionnaire.settings ? String(state.questionnaire.settings[name]) : '';
     let r: Row | null = row;
     while (r && r.scope !== target.scope) r = r.parent;
     return r ? toText(r.values[target.slot]) : '';

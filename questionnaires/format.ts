@@ -6,7 +6,8 @@ export type QuestionType =
   'text' | 'integer' | 'decimal' | 'date' | 'year' | 'time' | 'datetime' | 'select_one' | 'select_multiple' | 'country' | 'amount' | 'acknowledge';
 
 /** Fields the engine fills itself. */
-export type MetadataType = 'start' | 'end' | 'today' | 'deviceid' | 'enumerator';
+/** seed: a random number drawn once when the interview starts (reproducible random selections, `draw-line`). */
+export type MetadataType = 'start' | 'end' | 'today' | 'deviceid' | 'enumerator' | 'seed';
 
 interface Common {
   /** Variable name, unique in the questionnaire: letters, digits, underscore; fit for analysis. */

@@ -106,7 +106,7 @@ export const QUESTIONNAIRE_META_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       required: ['kind', 'name', 'type'],
-      properties: { kind: { const: 'metadata' }, name, type: { enum: ['start', 'end', 'today', 'deviceid', 'enumerator'] } },
+      properties: { kind: { const: 'metadata' }, name, type: { enum: ['start', 'end', 'today', 'deviceid', 'enumerator', 'seed'] } },
     },
     group: {
       type: 'object',

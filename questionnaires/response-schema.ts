@@ -80,7 +80,7 @@ function fieldSchema(field: FieldDef, scopeSchema: (scope: number) => Schema, se
         type: 'object',
         additionalProperties: false,
         required: ['amount', 'currency'],
-        properties: { amount: { type: 'number' }, currency: { enum: item.currencies } },
+        properties: { amount: { type: 'number' }, currency: { enum: field.currencies ?? item.currencies } },
       };
   }
 }

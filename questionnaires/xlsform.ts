@@ -253,6 +253,11 @@ export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form'): 
       });
       continue;
     }
+    if (type === 'calculate' && ext('type') === 'seed') {
+      // The interview's random seed (once(random()) for ODK), drawn once when the interview starts.
+      here.items.push({ kind: 'metadata', name, type: 'seed' });
+      continue;
+    }
     if (type === 'calculate') {
       if (!cells.calculation) throw new XlsformError(`survey row ${line}: calculate "${name}" has no calculation`, `survey row ${line}`);
       here.items.push({ kind: 'calculate', ...common, calculation: cells.calculation, ...(label !== undefined ? { label } : {}) });
@@ -362,7 +367,11 @@ export function questionnaireToXlsform(q: Questionnaire): SheetModel {
           continue;
         }
         case 'metadata':
-          cells.type = item.type === 'enumerator' ? 'username' : item.type;
+          if (item.type === 'seed') {
+            cells.type = 'calculate';
+            cells.calculation = 'once(random())';
+            cells['mdsurvey::type'] = 'seed';
+          } else cells.type = item.type === 'enumerator' ? 'username' : item.type;
           break;
         case 'note':
           cells.type = 'note';

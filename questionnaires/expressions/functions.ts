@@ -1,6 +1,7 @@
 import { RE2JS } from 're2js';
 import type { EvalContext } from './context.js';
 import { MAX_PATTERN_LENGTH } from '../limits.js';
+import { drawIndex } from '../../common/random.js';
 import { EvaluationError } from './errors.js';
 import { daysToIsoDate, isEmpty, isoToDays, toBoolean, toList, toNumber, toText, type Value } from './values.js';
 
@@ -97,6 +98,20 @@ function formatDate(v: Value, fmt: string): string {
  * `coalesce`; `jr:choice-name`, `indexed-repeat` and `position` take names and are compiled specially.
  */
 export const FUNCTIONS: Record<string, FunctionDef> = {
+  // draw-line(${eligible}, ${seed}): the row (1-based) of one eligible roster row (value 1) drawn uniformly,
+  // reproducibly from the interview's seed; '' when no row is eligible (DHS-style one-person selection).
+  'draw-line': {
+    min: 2,
+    max: 2,
+    impl: ([set, seed]) => {
+      const eligible: number[] = [];
+      toList(set).forEach((v, i) => {
+        if (toNumber(v) === 1) eligible.push(i + 1);
+      });
+      if (eligible.length === 0 || isEmpty(seed)) return '';
+      return eligible[drawIndex(eligible.length, toText(seed))];
+    },
+  },
   selected: { min: 2, max: 2, impl: ([v, x]) => words(v).includes(toText(x).trim()) },
   'count-selected': { min: 1, max: 1, impl: ([v]) => words(v).length },
   'selected-at': { min: 2, max: 2, impl: ([v, i]) => words(v)[toNumber(i)] ?? '' },

@@ -2,7 +2,6 @@ import type { Choice, Item, Question, Questionnaire, Text } from '../format.js';
 import isced from './codelists/isced2011.json' with { type: 'json' };
 import isco from './codelists/isco08.json' with { type: 'json' };
 import remittances from './codelists/remittances.json' with { type: 'json' };
-import currencies from './codelists/currencies.json' with { type: 'json' };
 
 /** A text in English, French and Spanish. */
 export const t = (en: string, fr: string, es: string): Text => ({ en, fr, es });
@@ -15,15 +14,27 @@ export function question(name: string, type: Question['type'], label: Text, extr
 /** Languages of every library module. */
 export const LANGUAGES = { default: 'en', available: ['en', 'fr', 'es'], names: { en: 'English', fr: 'Français', es: 'Español' } };
 
-/** Survey settings the library's derived variables read (thresholds are settings, never constants in code). */
+/**
+ * Survey settings the library's questions and derived variables read (thresholds are settings, never
+ * constants in code; DOMAIN.md, Definitions). A survey sets them when it composes its questionnaire
+ * (`dotmHousehold({ host_country: 'GHA', local_currency: 'GHS' })`, `mdsurvey questionnaire compose --set`).
+ */
 export const MIGRATION_SETTINGS = {
+  /** ISO 3166-1 alpha-3 code of the survey country; "this country" answers store it (THIS: not named). */
+  host_country: 'THIS',
+  /** ISO 4217 code of the local currency: offered first by every amount question, the unit of published money figures. */
+  local_currency: 'USD',
+  /** T, the short-term threshold (UN 1998; DotM): months abroad that make an emigrant or a return migrant. */
   abroad_months: 3,
+  /** The long-term threshold (UN 1998 long-term migrant; UN 2021 framework: under 12 months is temporary mobility). */
+  long_term_months: 12,
+  /** Recency window for emigrants: left within the last N years (as the census add-on question). */
+  emigration_years: 10,
+  /** Recency window for return migrants: came back within the last N years. */
   return_years: 10,
+  /** Reference period of remittances received and sent. */
   remittance_months: 12,
 };
-
-/** Currencies offered for amounts. */
-export const CURRENCIES: string[] = currencies.codes.slice(0, 12);
 
 const choice = (value: string, label: Text): Choice => ({ value, label });
 
@@ -53,6 +64,34 @@ export const COMMON_LISTS: Record<string, Choice[]> = {
   isco: isco.choices,
   channel: remittances.channels,
   remittance_use: remittances.uses,
+  return_reason: [
+    choice('contract_end', t('Contract or job ended', 'Fin du contrat ou de l’emploi', 'Terminó el contrato o el empleo')),
+    choice('no_work', t('Could not find work', 'N’a pas trouvé de travail', 'No encontró trabajo')),
+    choice('deported', t('Deported or forced to return', 'Expulsé(e) ou forcé(e) à revenir', 'Deportado/a u obligado/a a regresar')),
+    choice('savings_target', t('Reached the savings target', "A atteint l'objectif d'épargne", 'Alcanzó la meta de ahorro')),
+    choice('study_done', t('Studies completed', 'Études terminées', 'Terminó los estudios')),
+    choice('family', t('Family reasons', 'Raisons familiales', 'Razones familiares')),
+    choice('conditions', t('Hardship or discrimination abroad', "Difficultés ou discrimination à l'étranger", 'Dificultades o discriminación en el extranjero')),
+    choice('illness', t('Illness or injury', 'Maladie ou blessure', 'Enfermedad o lesión')),
+    choice('retired', t('Retirement', 'Retraite', 'Jubilación')),
+    choice('invest', t('To invest or start a business here', 'Pour investir ou créer une entreprise ici', 'Para invertir o emprender aquí')),
+    choice('other', t('Other', 'Autre', 'Otro')),
+  ],
+  migration_finance: [
+    choice('savings', t('Own or household savings', 'Épargne propre ou du ménage', 'Ahorros propios o del hogar')),
+    choice('family_loan', t('Loan from family or friends', 'Prêt de la famille ou d’amis', 'Préstamo de familiares o amigos')),
+    choice('lender_loan', t('Loan from a bank or money lender', "Prêt d'une banque ou d'un prêteur", 'Préstamo de un banco o prestamista')),
+    choice('sold_assets', t('Sold land, livestock or other assets', 'Vente de terres, bétail ou autres biens', 'Venta de tierras, ganado u otros bienes')),
+    choice('employer', t('Employer or recruiter paid', "Payé par l'employeur ou le recruteur", 'Pagó el empleador o reclutador')),
+    choice('remittances', t('Money from another migrant', "Argent d'un autre migrant", 'Dinero de otro migrante')),
+    choice('other', t('Other', 'Autre', 'Otro')),
+  ],
+  parent_where: [
+    choice('abroad', t('Lives abroad', "Vit à l'étranger", 'Vive en el extranjero')),
+    choice('country', t('Lives elsewhere in this country', 'Vit ailleurs dans ce pays', 'Vive en otro lugar de este país')),
+    choice('dead', t('Has died', 'Est décédé(e)', 'Ha fallecido')),
+    choice('unknown', t("Don't know", 'Ne sait pas', 'No sabe')),
+  ],
   migration_reason: [
     choice('work', t('Work', 'Travail', 'Trabajo')),
     choice('seek_work', t('Look for work', 'Chercher du travail', 'Buscar trabajo')),

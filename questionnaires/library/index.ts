@@ -1,12 +1,13 @@
 import type { Questionnaire } from '../format.js';
 import { composeQuestionnaire } from '../compose.js';
-import { t, type QuestionnaireModule } from './common.js';
+import { MIGRATION_SETTINGS, t, type QuestionnaireModule } from './common.js';
 import { m0Screening, m1Roster, m2Emigrants } from './modules/core.js';
 import { m3RemittancesReceived, m4RemittancesSent, m5ReturnMigrants, m6Immigrants } from './modules/migration.js';
 import { m7Education, m8Health, m9Labour, m10Consumption, m11Housing, m12Finance, m13Gender, m14Community } from './modules/development.js';
 import { censusAddon, dotmDerived, exampleLfsHost, lfsMigration } from './modules/addons.js';
 
 export type { QuestionnaireModule };
+export { MIGRATION_SETTINGS };
 
 /** The DotM household modules in questionnaire order (M0 is the host of the others). */
 export const DOTM_MODULES: QuestionnaireModule[] = [
@@ -30,14 +31,24 @@ export const DOTM_MODULES: QuestionnaireModule[] = [
 /** Every module of the library. */
 export const LIBRARY_MODULES: QuestionnaireModule[] = [...DOTM_MODULES, dotmDerived, censusAddon, lfsMigration];
 
+/** Settings a survey gives the library's questionnaires (DOMAIN.md: thresholds, host country, local currency). */
+export type LibrarySettings = Partial<typeof MIGRATION_SETTINGS>;
+
 let dotm: Questionnaire | undefined;
-/** The stand-alone DotM household questionnaire: M0-M14 and the derived statuses, composed. */
-export function dotmHousehold(): Questionnaire {
-  dotm ??= composeQuestionnaire(m0Screening, [...DOTM_MODULES.slice(1), dotmDerived], {
-    id: 'dotm-household',
-    version: '1.0.0',
-    title: t('Development on the Move: household survey', 'Development on the Move : enquête ménages', 'Development on the Move: encuesta de hogares'),
-  });
+/**
+ * The stand-alone DotM household questionnaire: M0-M14 and the derived statuses, composed. A survey
+ * names its host country and local currency (and may change the thresholds) through `settings`.
+ */
+export function dotmHousehold(settings?: LibrarySettings): Questionnaire {
+  const compose = () =>
+    composeQuestionnaire(m0Screening, [...DOTM_MODULES.slice(1), dotmDerived], {
+      id: 'dotm-household',
+      version: '1.0.0',
+      title: t('Development on the Move: household survey', 'Development on the Move : enquête ménages', 'Development on the Move: encuesta de hogares'),
+      ...(settings ? { settings } : {}),
+    });
+  if (settings) return compose();
+  dotm ??= compose();
   return dotm;
 }
 

@@ -277,7 +277,7 @@ export function InterviewPage() {
           {completing}
         </p>
       )}
-      <CountryLists language={language} fallback={fallback} />
+      <CountryLists language={language} fallback={fallback} hostCountry={typeof q.source.settings?.host_country === 'string' ? q.source.settings.host_country : undefined} />
     </section>
   );
 }

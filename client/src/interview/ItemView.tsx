@@ -72,7 +72,7 @@ export function ItemView(props: Props) {
 function interpolate(text: string, state: FormState, row: Row): string {
   return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
     const f = state.questionnaire.byName.get(name);
-    if (!f) return '';
+    if (!f) return name in state.questionnaire.settings ? String(state.questionnaire.settings[name]) : '';
     let r: Row | null = row;
     while (r && r.scope !== f.scope) r = r.parent;
     const v = r ? r.values[f.slot] : null;

@@ -148,7 +148,7 @@ export function QuestionInput({ state, field, row, path, language, onAnswer }: P
         <AmountInput
           id={id}
           answer={answer as { amount?: number; currency?: string } | undefined}
-          currencies={item.currencies ?? []}
+          currencies={field.currencies ?? item.currencies ?? []}
           onChange={(v) => onAnswer(path, v)}
         />
       );
@@ -219,12 +219,12 @@ export function countryListId(language: string, special: boolean): string {
  * The country lists, rendered once per page: a roster row with several country questions would
  * otherwise re-render hundreds of options on every keystroke.
  */
-export const CountryLists = memo(function CountryLists({ language, fallback }: { language: string; fallback: string }) {
+export const CountryLists = memo(function CountryLists({ language, fallback, hostCountry }: { language: string; fallback: string; hostCountry?: string }) {
   return (
     <>
       {[true, false].map((special) => (
         <datalist key={String(special)} id={countryListId(language, special)}>
-          {countryChoices(special).map((c) => (
+          {countryChoices(special, hostCountry).map((c) => (
             <option key={c.value} value={`${textIn(c.label, language, fallback)} (${c.value})`} />
           ))}
         </datalist>

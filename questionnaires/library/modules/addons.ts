@@ -1,5 +1,5 @@
 import type { Questionnaire } from '../../format.js';
-import { CURRENCIES, LANGUAGES, lists, module, PERSON_BINDS, personRosterStub, question, t } from '../common.js';
+import { LANGUAGES, lists, module, PERSON_BINDS, personRosterStub, question, t } from '../common.js';
 
 /** The three census questions on international migration (UN recommendations), plus the optional ones. */
 export const censusAddon = module(
@@ -16,7 +16,6 @@ export const censusAddon = module(
       c_left_abroad: 'last N years (setting emigration_years)',
     },
     lists: ['yes_no', 'sex', 'relationship'],
-    settings: { emigration_years: 5 },
     items: [
       personRosterStub([
         question('c_birth', 'country', t('In which country was ${name} born?', 'Dans quel pays ${name} est-il/elle né(e) ?', '¿En qué país nació ${name}?'), {
@@ -46,19 +45,19 @@ export const censusAddon = module(
             '${name} a-t-il/elle déjà vécu un an ou plus dans un autre pays ?',
             '¿Ha vivido ${name} alguna vez un año o más en otro país?',
           ),
-          { choices: 'yes_no', relevant: "${c_birth} = 'THIS'", required: true },
+          { choices: 'yes_no', relevant: "${c_birth} = ${host_country}", required: true },
         ),
         question(
           'c_prev_country',
           'country',
           t('Country of previous usual residence', 'Pays de résidence habituelle précédent', 'País de residencia habitual anterior'),
-          { relevant: "${c_birth} != 'THIS' or ${c_ever_abroad} = '1'", required: true, specialCountries: false },
+          { relevant: "${c_birth} != ${host_country} or ${c_ever_abroad} = '1'", required: true, specialCountries: false },
         ),
         question(
           'c_arrival_year',
           'year',
           t('Year of most recent arrival in this country', 'Année de la dernière arrivée dans ce pays', 'Año de la llegada más reciente a este país'),
-          { relevant: "${c_birth} != 'THIS' or ${c_ever_abroad} = '1'", required: true, constraint: ". <= number(format-date(today(), '%Y'))" },
+          { relevant: "${c_birth} != ${host_country} or ${c_ever_abroad} = '1'", required: true, constraint: ". <= number(format-date(today(), '%Y'))" },
         ),
         question(
           'c_res_1y',
@@ -73,13 +72,13 @@ export const censusAddon = module(
         {
           kind: 'calculate',
           name: 'c_foreign_born',
-          calculation: "if(${c_birth} != 'THIS' and ${c_birth} != '', 1, 0)",
+          calculation: "if(${c_birth} != ${host_country} and ${c_birth} != '' and ${c_birth} != 'XXX' and ${c_birth} != 'XXA', 1, 0)",
           label: t('Foreign-born', 'Né(e) à l’étranger', 'Nacido/a en el extranjero'),
         },
         {
           kind: 'calculate',
           name: 'c_citizen',
-          calculation: "if(selected(${c_citizenship}, 'THIS'), 1, 0)",
+          calculation: 'if(selected(${c_citizenship}, ${host_country}), 1, 0)',
           label: t('Citizen of this country', 'Citoyen(ne) de ce pays', 'Ciudadano/a de este país'),
         },
       ]),
@@ -87,9 +86,9 @@ export const censusAddon = module(
         'c_any_left',
         'select_one',
         t(
-          'Has any member of this household left to live abroad in the last 5 years? (optional)',
-          "Un membre de ce ménage est-il parti vivre à l'étranger au cours des 5 dernières années ? (facultatif)",
-          '¿Algún miembro de este hogar se fue a vivir al extranjero en los últimos 5 años? (opcional)',
+          'Has any member of this household left to live abroad in the last ${emigration_years} years? (optional)',
+          "Un membre de ce ménage est-il parti vivre à l'étranger au cours des ${emigration_years} dernières années ? (facultatif)",
+          '¿Algún miembro de este hogar se fue a vivir al extranjero en los últimos ${emigration_years} años? (opcional)',
         ),
         { choices: 'yes_no' },
       ),
@@ -146,17 +145,17 @@ export const lfsMigration = module(
           'lm_arrival_year',
           'year',
           t('Year of most recent arrival in this country', 'Année de la dernière arrivée dans ce pays', 'Año de la llegada más reciente a este país'),
-          { relevant: "${lm_birth} != 'THIS' or ${lm_abroad_12m} = '1' or ${lm_abroad_3m} = '1'", required: true },
+          { relevant: "${lm_birth} != ${host_country} or ${lm_abroad_12m} = '1' or ${lm_abroad_3m} = '1'", required: true },
         ),
         question('lm_prev_country', 'country', t('Country of previous residence', 'Pays de résidence précédent', 'País de residencia anterior'), {
-          relevant: "${lm_birth} != 'THIS' or ${lm_abroad_12m} = '1' or ${lm_abroad_3m} = '1'",
+          relevant: "${lm_birth} != ${host_country} or ${lm_abroad_12m} = '1' or ${lm_abroad_3m} = '1'",
           specialCountries: false,
         }),
         question(
           'lm_reason',
           'select_one',
           t('Main reason for coming or returning', 'Raison principale de la venue ou du retour', 'Razón principal de la llegada o el regreso'),
-          { choices: 'migration_reason', relevant: "${lm_birth} != 'THIS' or ${lm_abroad_12m} = '1' or ${lm_abroad_3m} = '1'", required: true },
+          { choices: 'migration_reason', relevant: "${lm_birth} != ${host_country} or ${lm_abroad_12m} = '1' or ${lm_abroad_3m} = '1'", required: true },
         ),
         question(
           'lm_worked_abroad',
@@ -190,7 +189,6 @@ export const lfsMigration = module(
             '¿Cuánto costó conseguir ese trabajo en el extranjero (comisiones, documentos, viaje, en total)?',
           ),
           {
-            currencies: CURRENCIES,
             relevant: "${lm_worked_abroad} = '1'",
             hint: t('SDG 10.7.1: recruitment cost', 'ODD 10.7.1 : coût du recrutement', 'ODS 10.7.1: costo de contratación'),
           },
@@ -199,18 +197,10 @@ export const lfsMigration = module(
           'lm_first_month',
           'amount',
           t('Earnings in the first month of that job', 'Revenus du premier mois de cet emploi', 'Ingresos del primer mes de ese trabajo'),
-          { currencies: CURRENCIES, relevant: "${lm_worked_abroad} = '1'" },
+          { relevant: "${lm_worked_abroad} = '1'", constraint: '. > 0' },
         ),
-        {
-          kind: 'calculate',
-          name: 'lm_cost_ratio',
-          calculation: "if(${lm_cost} != '' and ${lm_first_month} > 0, ${lm_cost} div ${lm_first_month}, '')",
-          label: t(
-            'Recruitment cost / first month earnings (SDG 10.7.1)',
-            'Coût du recrutement / revenus du premier mois (ODD 10.7.1)',
-            'Costo de contratación / ingresos del primer mes (ODS 10.7.1)',
-          ),
-        },
+        // The SDG 10.7.1 ratio is computed in the analysis (catalogue lm_cost_ratio), after both amounts are
+        // converted with the survey's exchange-rate table: cost and earnings are often in different currencies.
         question(
           'lm_remit_sent',
           'select_one',
@@ -248,17 +238,31 @@ export const lfsMigration = module(
 
 /** Household statuses derived from the DotM modules (DOMAIN.md definitions; thresholds are settings). */
 export const dotmDerived = module('dotm-derived', t('Derived migration statuses', 'Statuts migratoires dérivés', 'Estados migratorios derivados'), {
-  binds: ['n_emigrants', 'n_return_migrants', 'members', 'is_immigrant', 's_remit', 'remit_total', 'remit_goods_total'],
+  binds: [
+    'n_emigrants',
+    'n_emigrants_12m',
+    'n_return_migrants',
+    'n_return_migrants_12m',
+    'hh_foreign_born_only',
+    'members',
+    'is_immigrant',
+    's_remit',
+    'remit_cash_senders',
+    'remit_goods_any',
+  ],
   universe: 'every household',
-  referencePeriods: { hh_remit_receiving: 'last 12 months' },
+  referencePeriods: { hh_remit_receiving: 'last remittance_months months' },
   lists: [],
   items: [
     { kind: 'calculate', name: 'n_emigrants', calculation: '0' },
+    { kind: 'calculate', name: 'n_emigrants_12m', calculation: '0' },
     { kind: 'calculate', name: 'n_return_migrants', calculation: '0' },
+    { kind: 'calculate', name: 'n_return_migrants_12m', calculation: '0' },
+    { kind: 'calculate', name: 'hh_foreign_born_only', calculation: '0' },
     { kind: 'roster', name: 'members', items: [{ kind: 'calculate', name: 'is_immigrant', calculation: '0' }] },
     { kind: 'calculate', name: 's_remit', calculation: "''" },
-    { kind: 'calculate', name: 'remit_total', calculation: '0' },
-    { kind: 'calculate', name: 'remit_goods_total', calculation: '0' },
+    { kind: 'calculate', name: 'remit_cash_senders', calculation: '0' },
+    { kind: 'calculate', name: 'remit_goods_any', calculation: '0' },
     {
       kind: 'calculate',
       name: 'hh_has_emigrant',
@@ -278,13 +282,25 @@ export const dotmDerived = module('dotm-derived', t('Derived migration statuses'
       label: t('Household with an immigrant', 'Ménage avec un immigrant', 'Hogar con un inmigrante'),
     },
     {
+      // DOMAIN.md household migration status at T = abroad_months (DotM; UN 1998 short-term threshold).
       kind: 'calculate',
       name: 'hh_migration_status',
       calculation: "if(${hh_has_emigrant} = 1 and ${hh_has_return} = 1, 'H3', if(${hh_has_emigrant} = 1, 'H1', if(${hh_has_return} = 1, 'H2', 'H0')))",
       label: t(
-        'Household migration status (H0 none, H1 absent migrant, H2 return migrant, H3 both)',
-        'Statut migratoire du ménage (H0 aucun, H1 migrant absent, H2 migrant de retour, H3 les deux)',
-        'Estado migratorio del hogar (H0 ninguno, H1 migrante ausente, H2 retornado, H3 ambos)',
+        'Household migration status at abroad_months months (H0 none, H1 absent migrant, H2 return migrant, H3 both)',
+        'Statut migratoire du ménage au seuil abroad_months mois (H0 aucun, H1 migrant absent, H2 migrant de retour, H3 les deux)',
+        'Estado migratorio del hogar con umbral de abroad_months meses (H0 ninguno, H1 migrante ausente, H2 retornado, H3 ambos)',
+      ),
+    },
+    {
+      // The same status at the long-term threshold (UN 2021 revised framework: 12 months).
+      kind: 'calculate',
+      name: 'hh_migration_status_12m',
+      calculation: "if(${n_emigrants_12m} > 0 and ${n_return_migrants_12m} > 0, 'H3', if(${n_emigrants_12m} > 0, 'H1', if(${n_return_migrants_12m} > 0, 'H2', 'H0')))",
+      label: t(
+        'Household migration status at long_term_months months (UN 2021 framework)',
+        'Statut migratoire du ménage au seuil long_term_months mois (cadre ONU 2021)',
+        'Estado migratorio del hogar con umbral de long_term_months meses (marco ONU 2021)',
       ),
     },
     {
@@ -294,9 +310,32 @@ export const dotmDerived = module('dotm-derived', t('Derived migration statuses'
       label: t('Migrant household', 'Ménage migrant', 'Hogar migrante'),
     },
     {
+      // A household of foreign-born members only, with no emigrant or return migrant, is not a "non-migrant" household.
+      kind: 'calculate',
+      name: 'hh_immigrant_household',
+      calculation: "if(${hh_migration_status} = 'H0' and ${hh_foreign_born_only} = 1, 1, 0)",
+      label: t(
+        'Immigrant household: every member foreign-born, no emigrant or return migrant',
+        "Ménage immigré : tous les membres nés à l'étranger, sans émigré ni migrant de retour",
+        'Hogar inmigrante: todos los miembros nacidos en el extranjero, sin emigrante ni retornado',
+      ),
+    },
+    {
+      // For comparisons: H0 split into native (H0) and immigrant households (HI), so either can be left out.
+      kind: 'calculate',
+      name: 'hh_migration_status_split',
+      calculation: "if(${hh_immigrant_household} = 1, 'HI', ${hh_migration_status})",
+      label: t(
+        'Household migration status with immigrant households apart (HI)',
+        'Statut migratoire du ménage, ménages immigrés à part (HI)',
+        'Estado migratorio del hogar, hogares inmigrantes aparte (HI)',
+      ),
+    },
+    {
+      // DOMAIN.md: cash or goods from abroad in the reference period, whether or not the household has a migrant.
       kind: 'calculate',
       name: 'hh_remit_receiving',
-      calculation: "if(${s_remit} = '1' and (${remit_total} > 0 or ${remit_goods_total} > 0), 1, 0)",
+      calculation: "if(${s_remit} = '1' and (${remit_cash_senders} > 0 or ${remit_goods_any} = 1), 1, 0)",
       label: t('Remittance-receiving household', 'Ménage recevant des transferts', 'Hogar receptor de remesas'),
     },
   ],

@@ -1,14 +1,17 @@
-import { CURRENCIES, module, PERSON_BINDS, personRosterStub, question, t } from '../common.js';
+import type { Item, Text } from '../../format.js';
+import { module, PERSON_BINDS, personRosterStub, question, t } from '../common.js';
 
 /** M0: screening and listing of every listed household. */
 export const m0Screening = module('dotm-m0-screening', t('M0 Screening and listing', 'M0 Dépistage et dénombrement', 'M0 Tamizaje y listado'), {
   binds: [],
   universe: 'every listed household',
-  referencePeriods: { s_member_abroad: 'now', s_remit: 'last 12 months' },
+  referencePeriods: { s_member_abroad: 'now; left within the last emigration_years years', s_remit: 'last remittance_months months' },
   lists: ['yes_no'],
   items: [
     { kind: 'metadata', name: 'start', type: 'start' },
     { kind: 'metadata', name: 'enumerator', type: 'enumerator' },
+    // Drawn once when the interview starts: random selections (the M13 woman) are reproducible from it.
+    { kind: 'metadata', name: 'interview_seed', type: 'seed' },
     question(
       's_member_abroad',
       'select_one',
@@ -21,9 +24,9 @@ export const m0Screening = module('dotm-m0-screening', t('M0 Screening and listi
         choices: 'yes_no',
         required: true,
         hint: t(
-          'Someone who used to live here and left to live abroad, however long ago.',
-          "Quelqu'un qui vivait ici et est parti vivre à l'étranger, peu importe quand.",
-          'Alguien que vivía aquí y se fue a vivir al extranjero, sin importar cuándo.',
+          'Someone who used to live here and left to live abroad in the last ${emigration_years} years.',
+          "Quelqu'un qui vivait ici et est parti vivre à l'étranger au cours des ${emigration_years} dernières années.",
+          'Alguien que vivía aquí y se fue a vivir al extranjero en los últimos ${emigration_years} años.',
         ),
       },
     ),
@@ -31,9 +34,9 @@ export const m0Screening = module('dotm-m0-screening', t('M0 Screening and listi
       's_member_returned',
       'select_one',
       t(
-        'Has any current member lived in another country for 3 months or more?',
-        'Un membre actuel a-t-il vécu dans un autre pays pendant 3 mois ou plus ?',
-        '¿Algún miembro actual vivió en otro país durante 3 meses o más?',
+        'Has any current member who lived in this country gone to live in another country for ${abroad_months} months or more, and come back?',
+        'Un membre actuel qui vivait dans ce pays est-il parti vivre dans un autre pays pendant ${abroad_months} mois ou plus, puis revenu ?',
+        '¿Algún miembro actual que vivía en este país se fue a vivir a otro país durante ${abroad_months} meses o más y regresó?',
       ),
       { choices: 'yes_no', required: true },
     ),
@@ -47,9 +50,9 @@ export const m0Screening = module('dotm-m0-screening', t('M0 Screening and listi
       's_remit',
       'select_one',
       t(
-        'In the last 12 months, did the household receive money or goods from anyone living abroad?',
-        "Au cours des 12 derniers mois, le ménage a-t-il reçu de l'argent ou des biens de quelqu'un vivant à l'étranger ?",
-        'En los últimos 12 meses, ¿recibió el hogar dinero o bienes de alguien que vive en el extranjero?',
+        'In the last ${remittance_months} months, did the household receive money or goods from anyone living abroad?',
+        "Au cours des ${remittance_months} derniers mois, le ménage a-t-il reçu de l'argent ou des biens de quelqu'un vivant à l'étranger ?",
+        'En los últimos ${remittance_months} meses, ¿recibió el hogar dinero o bienes de alguien que vive en el extranjero?',
       ),
       { choices: 'yes_no', required: true },
     ),
@@ -61,7 +64,7 @@ export const m1Roster = module('dotm-m1-roster', t('M1 Household roster', 'M1 Li
   binds: [],
   universe: 'all usual members',
   referencePeriods: { members: 'now' },
-  lists: ['yes_no', 'sex', 'relationship', 'marital', 'isced'],
+  lists: ['yes_no', 'sex', 'relationship', 'marital', 'isced', 'parent_where'],
   items: [
     {
       kind: 'roster',
@@ -84,6 +87,13 @@ export const m1Roster = module('dotm-m1-roster', t('M1 Household roster', 'M1 Li
         question('relation', 'select_one', t('Relationship to the head', 'Lien avec le chef de ménage', 'Parentesco con el jefe/a'), {
           choices: 'relationship',
           required: true,
+          // One head, on line 1: the household's variables (head_sex) read line 1.
+          constraint: "if(position(..) = 1, . = '1', . != '1')",
+          constraintMessage: t(
+            'The head is on line 1, and only on line 1',
+            'Le chef de ménage est sur la ligne 1, et seulement sur la ligne 1',
+            'El jefe/a del hogar va en la línea 1, y solo en la línea 1',
+          ),
         }),
         question('marital', 'select_one', t('Marital status', 'Situation matrimoniale', 'Estado civil'), {
           choices: 'marital',
@@ -94,11 +104,21 @@ export const m1Roster = module('dotm-m1-roster', t('M1 Household roster', 'M1 Li
           'usual_resident',
           'select_one',
           t(
-            'Has lived here most of the last 6 months?',
-            'A vécu ici la majeure partie des 6 derniers mois ?',
-            '¿Ha vivido aquí la mayor parte de los últimos 6 meses?',
+            'Does ${name} usually live here, and has not been away for ${abroad_months} months or more?',
+            '${name} vit-il/elle habituellement ici, sans absence de ${abroad_months} mois ou plus ?',
+            '¿${name} vive habitualmente aquí, sin haber estado fuera ${abroad_months} meses o más?',
           ),
-          { choices: 'yes_no', required: true },
+          {
+            choices: 'yes_no',
+            required: true,
+            // The usual-residence rule agrees with the migration threshold T: away T months or more is not a member.
+            constraint: ". = '1'",
+            constraintMessage: t(
+              'A person away ${abroad_months} months or more is not a member: list them among the former members abroad (M2) if abroad',
+              "Une personne absente ${abroad_months} mois ou plus n'est pas membre : inscrivez-la parmi les anciens membres à l'étranger (M2) si elle y vit",
+              'Una persona ausente ${abroad_months} meses o más no es miembro: regístrela entre los antiguos miembros en el extranjero (M2) si vive allí',
+            ),
+          },
         ),
         question('country_birth', 'country', t('Country of birth', 'Pays de naissance', 'País de nacimiento'), { required: true, quasiIdentifier: true }),
         question('citizenship', 'country', t('Country or countries of citizenship', 'Pays de nationalité', 'País o países de ciudadanía'), {
@@ -116,13 +136,56 @@ export const m1Roster = module('dotm-m1-roster', t('M1 Household roster', 'M1 Li
           t('Highest level of education completed', "Plus haut niveau d'études achevé", 'Nivel educativo más alto completado'),
           { choices: 'isced', relevant: '${age} >= 5', required: true },
         ),
+        ...parentQuestions(
+          'mother',
+          t('Line number of the mother (0 if not a member)', 'Numéro de ligne de la mère (0 si non membre)', 'Número de línea de la madre (0 si no es miembro)'),
+          t('Where is the mother?', 'Où est la mère ?', '¿Dónde está la madre?'),
+          '2',
+        ),
+        ...parentQuestions(
+          'father',
+          t('Line number of the father (0 if not a member)', 'Numéro de ligne du père (0 si non membre)', 'Número de línea del padre (0 si no es miembro)'),
+          t('Where is the father?', 'Où est le père ?', '¿Dónde está el padre?'),
+          '1',
+        ),
         {
           kind: 'calculate',
+          name: 'parent_abroad',
+          calculation: "if(${age} < 18, if(${mother_where} = 'abroad' or ${father_where} = 'abroad', 1, 0), '')",
+          label: t('Child (under 18) with a parent living abroad', "Enfant (moins de 18 ans) dont un parent vit à l'étranger", 'Niño/a (menor de 18) con un padre o madre en el extranjero'),
+        },
+        {
+          // UN 1998, census P&R Rev.3: foreign-born = born in another country; "unknown" and "stateless" are never foreign-born.
+          kind: 'calculate',
           name: 'is_immigrant',
-          calculation: "if(${country_birth} != '' and ${country_birth} != 'THIS', 1, 0)",
-          label: t('Immigrant (born abroad)', "Immigrant (né à l'étranger)", 'Inmigrante (nacido en el extranjero)'),
+          calculation: "if(${country_birth} != '' and ${country_birth} != ${host_country} and ${country_birth} != 'XXX' and ${country_birth} != 'XXA', 1, 0)",
+          label: t('Immigrant (foreign-born)', "Immigrant (né à l'étranger)", 'Inmigrante (nacido en el extranjero)'),
+        },
+        {
+          kind: 'calculate',
+          name: 'is_citizen',
+          calculation: 'if(selected(${citizenship}, ${host_country}), 1, 0)',
+          label: t('Citizen of the survey country', 'Citoyen(ne) du pays de l’enquête', 'Ciudadano/a del país de la encuesta'),
+        },
+        {
+          // SDG 17.18 disaggregation by migratory status (UN Statistics Division, 2021 framework).
+          kind: 'calculate',
+          name: 'migratory_status',
+          calculation:
+            "if(${country_birth} = '' or ${country_birth} = 'XXX', '', concat(if(${is_immigrant} = 1, 'foreign-born', 'native-born'), ' ', if(${is_citizen} = 1, 'citizen', 'non-citizen')))",
+          label: t(
+            'Migratory status: native- or foreign-born, citizen or not (SDG 17.18)',
+            'Statut migratoire : né dans le pays ou à l’étranger, citoyen ou non (ODD 17.18)',
+            'Condición migratoria: nacido en el país o en el extranjero, ciudadano o no (ODS 17.18)',
+          ),
         },
       ],
+    },
+    {
+      kind: 'calculate',
+      name: 'hh_foreign_born_only',
+      calculation: 'if(count(${members}) > 0 and sum(${is_immigrant}) = count(${members}), 1, 0)',
+      label: t('Every member is foreign-born', "Tous les membres sont nés à l'étranger", 'Todos los miembros nacieron en el extranjero'),
     },
     { kind: 'calculate', name: 'hh_size', calculation: 'count(${members})', label: t('Household size', 'Taille du ménage', 'Tamaño del hogar') },
     {
@@ -139,7 +202,7 @@ export const m2Emigrants = module('dotm-m2-emigrants', t('M2 Emigrants', 'M2 Ém
   binds: ['s_member_abroad'],
   universe: 'households with a former member abroad (M0)',
   referencePeriods: { emigrants: 'now', em_left: 'date of departure' },
-  lists: ['yes_no', 'sex', 'relationship', 'isced', 'isco', 'migration_reason'],
+  lists: ['yes_no', 'sex', 'relationship', 'isced', 'isco', 'migration_reason', 'migration_finance'],
   items: [
     question('s_member_abroad', 'select_one', t('Former member abroad?', 'Ancien membre à l’étranger ?', '¿Antiguo miembro en el extranjero?'), {
       choices: 'yes_no',
@@ -200,17 +263,41 @@ export const m2Emigrants = module('dotm-m2-emigrants', t('M2 Emigrants', 'M2 Ém
           calculation: 'int((decimal-date-time(today()) - decimal-date-time(${em_left})) div 30.4375)',
           label: t('Months abroad', "Mois à l'étranger", 'Meses en el extranjero'),
         },
+        question(
+          'em_cost',
+          'amount',
+          t(
+            'What did the move abroad cost in total (travel, documents, recruitment fees)?',
+            "Combien le départ à l'étranger a-t-il coûté au total (voyage, documents, frais de recrutement) ?",
+            '¿Cuánto costó en total irse al extranjero (viaje, documentos, comisiones de contratación)?',
+          ),
+          { constraint: '. >= 0' },
+        ),
+        question('em_financed', 'select_multiple', t('How was the move paid for?', 'Comment le départ a-t-il été financé ?', '¿Cómo se pagó la partida?'), {
+          choices: 'migration_finance',
+          relevant: "${em_cost} != ''",
+        }),
         {
+          // T months abroad (setting abroad_months, UN 1998 / DotM) and left within the recency window (emigration_years).
           kind: 'calculate',
           name: 'is_emigrant',
-          calculation: 'if(${em_months_abroad} >= ${abroad_months}, 1, 0)',
-          label: t('Emigrant (away at least the threshold)', 'Émigré (absent au moins le seuil)', 'Emigrante (ausente al menos el umbral)'),
+          calculation: 'if(${em_months_abroad} >= ${abroad_months} and ${em_months_abroad} < ${emigration_years} * 12, 1, 0)',
+          label: t(
+            'Emigrant: away at least abroad_months months, left within emigration_years years',
+            "Émigré : absent au moins abroad_months mois, parti dans les emigration_years dernières années",
+            'Emigrante: ausente al menos abroad_months meses, partió en los últimos emigration_years años',
+          ),
         },
         {
+          // UN 1998 long-term migrant; the 2021 framework's migrant (12 months; 3-11 months is temporary mobility).
           kind: 'calculate',
           name: 'is_emigrant_12m',
-          calculation: 'if(${em_months_abroad} >= 12, 1, 0)',
-          label: t('Long-term emigrant (12+ months)', 'Émigré de longue durée (12 mois et plus)', 'Emigrante de larga duración (12+ meses)'),
+          calculation: 'if(${em_months_abroad} >= ${long_term_months} and ${em_months_abroad} < ${emigration_years} * 12, 1, 0)',
+          label: t(
+            'Long-term emigrant: away at least long_term_months months, left within emigration_years years',
+            'Émigré de longue durée : absent au moins long_term_months mois',
+            'Emigrante de larga duración: ausente al menos long_term_months meses',
+          ),
         },
       ],
     },
@@ -220,9 +307,31 @@ export const m2Emigrants = module('dotm-m2-emigrants', t('M2 Emigrants', 'M2 Ém
       calculation: 'sum(${is_emigrant})',
       label: t('Emigrants (away at least the threshold)', 'Émigrés', 'Emigrantes'),
     },
+    {
+      kind: 'calculate',
+      name: 'n_emigrants_12m',
+      calculation: 'sum(${is_emigrant_12m})',
+      label: t('Long-term emigrants (12 months or more)', 'Émigrés de longue durée', 'Emigrantes de larga duración'),
+    },
   ],
 });
 
-export const CORE_CURRENCIES = CURRENCIES;
 export const CORE_PERSON_BINDS = PERSON_BINDS;
 export { personRosterStub };
+
+/** Line number of a child's parent in the roster (0: not a member), and where that parent is when not a member. */
+function parentQuestions(who: 'mother' | 'father', lineLabel: Text, whereLabel: Text, sex: string): Item[] {
+  return [
+    question(`${who}_line`, 'integer', lineLabel, {
+      relevant: '${age} < 18',
+      required: true,
+      constraint: `. = 0 or (. >= 1 and . <= count(\${members}) and . != position(..) and indexed-repeat(\${sex}, \${members}, .) = '${sex}')`,
+      constraintMessage: t(
+        '0, or the line of another member of the right sex',
+        "0, ou la ligne d'un autre membre du bon sexe",
+        '0, o la línea de otro miembro del sexo correspondiente',
+      ),
+    }),
+    question(`${who}_where`, 'select_one', whereLabel, { choices: 'parent_where', relevant: `\${${who}_line} = 0`, required: true }),
+  ];
+}

@@ -1,11 +1,27 @@
 import type { Choice } from '../../format.js';
-import { CURRENCIES, module, PERSON_BINDS, personRosterStub, question, t } from '../common.js';
+import { module, PERSON_BINDS, personRosterStub, question, t } from '../common.js';
 
 const who: Choice[] = [
   { value: 'self', label: t('She alone', 'Elle seule', 'Ella sola') },
   { value: 'joint', label: t('She and her husband/partner jointly', 'Elle et son mari/partenaire ensemble', 'Ella y su esposo/pareja juntos') },
   { value: 'partner', label: t('Husband/partner alone', 'Le mari/partenaire seul', 'El esposo/pareja solo') },
   { value: 'other', label: t('Someone else', "Quelqu'un d'autre", 'Otra persona') },
+];
+
+const notAttending: Choice[] = [
+  { value: 'cost', label: t('Cannot afford it', 'Trop cher', 'No puede pagarlo') },
+  { value: 'work', label: t('Works or helps at home', 'Travaille ou aide à la maison', 'Trabaja o ayuda en casa') },
+  { value: 'finished', label: t('Finished school', 'A fini ses études', 'Terminó sus estudios') },
+  { value: 'distance', label: t('School too far', 'École trop loin', 'Escuela muy lejos') },
+  { value: 'illness', label: t('Illness or disability', 'Maladie ou handicap', 'Enfermedad o discapacidad') },
+  { value: 'not_interested', label: t('Not interested', 'Pas intéressé(e)', 'No le interesa') },
+  { value: 'marriage', label: t('Marriage or pregnancy', 'Mariage ou grossesse', 'Matrimonio o embarazo') },
+  { value: 'other', label: t('Other', 'Autre', 'Otro') },
+];
+const vaccinationSource: Choice[] = [
+  { value: 'card', label: t('Vaccination card', 'Carnet de vaccination', 'Tarjeta de vacunación') },
+  { value: 'recall', label: t("Mother's recall", 'Souvenir de la mère', 'Recuerdo de la madre') },
+  { value: 'both', label: t('Card and recall', 'Carnet et souvenir', 'Tarjeta y recuerdo') },
 ];
 
 /** M7: education of members aged 5-24 (a follow-up roster keyed on the members). */
@@ -41,16 +57,19 @@ export const m7Education = module('dotm-m7-education', t('M7 Education', 'M7 Éd
           choices: 'yes_no',
           relevant: "${ed_attending} = '1'",
         }),
-        question('ed_reason_left', 'text', t('Main reason for not attending', 'Raison principale de la non-fréquentation', 'Razón principal de no asistir'), {
-          relevant: "${ed_attending} = '0'",
-        }),
+        question(
+          'ed_reason_left',
+          'select_one',
+          t('Main reason for not attending', 'Raison principale de la non-fréquentation', 'Razón principal de no asistir'),
+          { choices: 'not_attending', relevant: "${ed_attending} = '0'", required: true },
+        ),
         question(
           'ed_spending',
           'decimal',
           t(
-            "Spending on ${name}'s education in the last 12 months (fees, uniforms, books, transport)",
-            "Dépenses pour l'éducation de ${name} au cours des 12 derniers mois (frais, uniformes, livres, transport)",
-            'Gasto en la educación de ${name} en los últimos 12 meses (matrícula, uniformes, libros, transporte)',
+            "Spending on ${name}'s education in the last 12 months (fees, uniforms, books, transport), in ${local_currency}",
+            "Dépenses pour l'éducation de ${name} au cours des 12 derniers mois (frais, uniformes, livres, transport), en ${local_currency}",
+            'Gasto en la educación de ${name} en los últimos 12 meses (matrícula, uniformes, libros, transporte), en ${local_currency}',
           ),
           { relevant: "${ed_attending} = '1'", constraint: '. >= 0' },
         ),
@@ -88,20 +107,70 @@ export const m8Health = module('dotm-m8-health', t('M8 Health', 'M8 Santé', 'M8
         relevant: "${h_ill} = '1'",
         required: true,
       }),
-      question('h_cost', 'decimal', t('Out-of-pocket cost of that care', 'Coût payé de sa poche pour ces soins', 'Gasto de bolsillo de esa atención'), {
-        relevant: "${h_consulted} = '1'",
-        constraint: '. >= 0',
-      }),
+      question(
+        'h_cost',
+        'decimal',
+        t(
+          'Out-of-pocket cost of that outpatient care (consultation, tests, medicines prescribed), in ${local_currency}',
+          'Coût payé de sa poche pour ces soins ambulatoires (consultation, analyses, médicaments prescrits), en ${local_currency}',
+          'Gasto de bolsillo de esa atención ambulatoria (consulta, análisis, medicamentos recetados), en ${local_currency}',
+        ),
+        { relevant: "${h_consulted} = '1'", required: true, constraint: '. >= 0' },
+      ),
+      question(
+        'h_medicines',
+        'decimal',
+        t(
+          'In the last 30 days, spending on medicines for ${name} bought without a consultation, in ${local_currency}',
+          'Au cours des 30 derniers jours, dépenses en médicaments pour ${name} achetés sans consultation, en ${local_currency}',
+          'En los últimos 30 días, gasto en medicamentos para ${name} comprados sin consulta, en ${local_currency}',
+        ),
+        { required: true, constraint: '. >= 0' },
+      ),
+      question(
+        'h_reimbursed',
+        'decimal',
+        t(
+          'Of that spending (30 days), how much was or will be reimbursed by insurance or an employer, in ${local_currency}?',
+          'De ces dépenses (30 jours), combien a été ou sera remboursé par une assurance ou un employeur, en ${local_currency} ?',
+          'De ese gasto (30 días), ¿cuánto fue o será reembolsado por un seguro o un empleador, en ${local_currency}?',
+        ),
+        {
+          relevant: "${h_cost} > 0 or ${h_medicines} > 0",
+          constraint: ". >= 0 and . <= coalesce(${h_cost}, 0) + coalesce(${h_medicines}, 0)",
+        },
+      ),
       question(
         'h_hospital',
         'select_one',
         t('Hospitalised in the last 12 months?', 'Hospitalisé(e) au cours des 12 derniers mois ?', '¿Hospitalizado/a en los últimos 12 meses?'),
         { choices: 'yes_no' },
       ),
+      question(
+        'h_hospital_cost',
+        'decimal',
+        t(
+          'Out-of-pocket cost of those hospital stays (12 months, net of reimbursement), in ${local_currency}',
+          "Coût payé de sa poche pour ces hospitalisations (12 mois, net des remboursements), en ${local_currency}",
+          'Gasto de bolsillo de esas hospitalizaciones (12 meses, neto de reembolsos), en ${local_currency}',
+        ),
+        { relevant: "${h_hospital} = '1'", required: true, constraint: '. >= 0' },
+      ),
+      {
+        kind: 'calculate',
+        name: 'h_oop_30d',
+        calculation: 'coalesce(${h_cost}, 0) + coalesce(${h_medicines}, 0) - coalesce(${h_reimbursed}, 0)',
+        label: t('Out-of-pocket health spending, 30 days, net of reimbursement', 'Dépenses de santé à sa charge, 30 jours, nettes', 'Gasto de bolsillo en salud, 30 días, neto'),
+      },
       question('h_age_months', 'integer', t('Age in months', 'Âge en mois', 'Edad en meses'), {
         relevant: '${age} < 2',
         required: true,
         constraint: '. >= 0 and . <= 23',
+      }),
+      question('v_source', 'select_one', t('Source of the vaccination answers', 'Source des réponses sur la vaccination', 'Fuente de las respuestas sobre vacunación'), {
+        choices: 'vaccination_source',
+        relevant: '${h_age_months} >= 12',
+        required: true,
       }),
       question('v_bcg', 'select_one', t('Received BCG?', 'A reçu le BCG ?', '¿Recibió BCG?'), {
         choices: 'yes_no_dk',
@@ -139,8 +208,23 @@ export const m8Health = module('dotm-m8-health', t('M8 Health', 'M8 Santé', 'M8
     {
       kind: 'calculate',
       name: 'health_oop_total',
-      calculation: 'sum(${h_cost})',
-      label: t('Out-of-pocket health spending, 30 days', 'Dépenses de santé à la charge du ménage, 30 jours', 'Gasto de bolsillo en salud, 30 días'),
+      calculation: 'sum(${h_oop_30d})',
+      label: t(
+        'Out-of-pocket health spending, 30 days (outpatient care and medicines, net of reimbursement)',
+        'Dépenses de santé à la charge du ménage, 30 jours (soins ambulatoires et médicaments, nettes)',
+        'Gasto de bolsillo en salud, 30 días (atención ambulatoria y medicamentos, neto)',
+      ),
+    },
+    {
+      // SDG 3.8.2 counts every out-of-pocket health payment: 30-day outpatient and medicines annualised, plus 12-month inpatient.
+      kind: 'calculate',
+      name: 'health_oop_annual',
+      calculation: '${health_oop_total} * 12 + sum(${h_hospital_cost})',
+      label: t(
+        'Out-of-pocket health spending, annual (30-day spending x 12 plus hospital stays of 12 months)',
+        'Dépenses de santé à la charge du ménage, annuelles',
+        'Gasto de bolsillo en salud, anual',
+      ),
     },
   ],
 });
@@ -157,9 +241,9 @@ export const m9Labour = module('dotm-m9-labour', t('M9 Labour', 'M9 Travail', 'M
         'l_worked',
         'select_one',
         t(
-          'Last week, did ${name} work for at least one hour?',
-          'La semaine dernière, ${name} a-t-il/elle travaillé au moins une heure ?',
-          'La semana pasada, ¿trabajó ${name} al menos una hora?',
+          'Last week, did ${name} work for at least one hour for pay or profit (a job or a business, including a family business or farm producing for sale)?',
+          "La semaine dernière, ${name} a-t-il/elle travaillé au moins une heure contre rémunération ou en vue d'un bénéfice (emploi, entreprise, y compris familiale ou exploitation produisant pour la vente) ?",
+          'La semana pasada, ¿trabajó ${name} al menos una hora a cambio de pago o ganancia (empleo o negocio, incluido un negocio familiar o finca que produce para la venta)?',
         ),
         { choices: 'yes_no', relevant: '${age} >= 15', required: true },
       ),
@@ -205,56 +289,78 @@ export const m9Labour = module('dotm-m9-labour', t('M9 Labour', 'M9 Travail', 'M
   ],
 });
 
-/** M10: consumption, short form. */
+/** M10: consumption, short form with the COICOP divisions an aggregate needs (World Bank LSMS guidance, Deaton and Zaidi 2002). */
 export const m10Consumption = module(
   'dotm-m10-consumption',
   t('M10 Consumption (short form)', 'M10 Consommation (forme courte)', 'M10 Consumo (forma corta)'),
   {
     binds: [],
     universe: 'every household',
-    referencePeriods: { c_food: 'last 7 days', c_nonfood: 'last 30 days', c_annual: 'last 12 months' },
+    referencePeriods: {
+      c_food: 'last 7 days',
+      c_food_own: 'last 7 days',
+      c_food_gifts: 'last 7 days',
+      c_nonfood: 'last 30 days',
+      c_rent: 'last 30 days',
+      c_annual: 'last 12 months',
+      c_durables: 'last 12 months',
+    },
     lists: [],
     items: [
-      question(
-        'c_food',
-        'decimal',
-        t(
-          'Spending on food and drink in the last 7 days',
-          'Dépenses en nourriture et boissons au cours des 7 derniers jours',
-          'Gasto en alimentos y bebidas en los últimos 7 días',
-        ),
-        { required: true, constraint: '. >= 0' },
-      ),
-      question(
+      money('c_food', 'Food and drink bought in the last 7 days (COICOP 01-02)', 'Nourriture et boissons achetées au cours des 7 derniers jours (COICOP 01-02)', 'Alimentos y bebidas comprados en los últimos 7 días (COICOP 01-02)'),
+      money('c_food_own', 'Value of food the household produced itself and ate, last 7 days', 'Valeur de la nourriture produite et consommée par le ménage, 7 derniers jours', 'Valor de los alimentos producidos y consumidos por el hogar, últimos 7 días'),
+      money('c_food_gifts', 'Value of food received as gifts or in kind, last 7 days', 'Valeur de la nourriture reçue en cadeau ou en nature, 7 derniers jours', 'Valor de los alimentos recibidos como regalo o en especie, últimos 7 días'),
+      money(
         'c_nonfood',
-        'decimal',
-        t(
-          'Spending on other goods and services in the last 30 days (transport, phone, fuel, soap ...)',
-          'Dépenses en autres biens et services au cours des 30 derniers jours',
-          'Gasto en otros bienes y servicios en los últimos 30 días',
-        ),
-        { required: true, constraint: '. >= 0' },
+        'Other goods and services in the last 30 days (transport, phone, fuel, soap, utilities; COICOP 04.5, 05.6, 07, 08, 12)',
+        'Autres biens et services au cours des 30 derniers jours (transport, téléphone, combustible, savon, charges)',
+        'Otros bienes y servicios en los últimos 30 días (transporte, teléfono, combustible, jabón, servicios)',
       ),
-      question(
+      money(
+        'c_rent',
+        'Rent paid in the last 30 days, or what the dwelling would rent for if owned (imputed rent; COICOP 04.1-04.2)',
+        "Loyer payé au cours des 30 derniers jours, ou loyer que le logement rapporterait s'il est possédé (loyer imputé)",
+        'Alquiler pagado en los últimos 30 días, o lo que se pagaría por la vivienda si es propia (alquiler imputado)',
+      ),
+      money(
         'c_annual',
-        'decimal',
-        t(
-          'Spending in the last 12 months on clothing, furniture, ceremonies and repairs',
-          'Dépenses des 12 derniers mois en vêtements, meubles, cérémonies et réparations',
-          'Gasto de los últimos 12 meses en ropa, muebles, ceremonias y reparaciones',
-        ),
-        { required: true, constraint: '. >= 0' },
+        'Clothing, ceremonies and repairs in the last 12 months (COICOP 03, 04.3)',
+        'Vêtements, cérémonies et réparations au cours des 12 derniers mois',
+        'Ropa, ceremonias y reparaciones en los últimos 12 meses',
+      ),
+      money(
+        'c_durables',
+        'Furniture, appliances and vehicles bought in the last 12 months (COICOP 05.1-05.3, 07.1)',
+        'Meubles, appareils et véhicules achetés au cours des 12 derniers mois',
+        'Muebles, electrodomésticos y vehículos comprados en los últimos 12 meses',
       ),
       {
         kind: 'calculate',
+        name: 'consumption_food_annual',
+        calculation: '(${c_food} + ${c_food_own} + ${c_food_gifts}) * 52',
+        label: t('Food consumption, annual (bought, own production, gifts)', 'Consommation alimentaire annuelle', 'Consumo de alimentos anual'),
+      },
+      {
+        kind: 'calculate',
         name: 'consumption_annual',
-        calculation: '${c_food} * 52 + ${c_nonfood} * 12 + ${c_annual}',
-        label: t('Annual consumption', 'Consommation annuelle', 'Consumo anual'),
+        calculation: '${consumption_food_annual} + (${c_nonfood} + ${c_rent}) * 12 + ${c_annual} + ${c_durables}',
+        label: t(
+          'Annual consumption in local currency (food incl. own production and gifts, non-food, rent or imputed rent, annual items, durables)',
+          'Consommation annuelle en monnaie locale',
+          'Consumo anual en moneda local',
+        ),
       },
     ],
-    settings: { currency: CURRENCIES[0] },
   },
 );
+
+/** A spending question in the survey's local currency. */
+function money(name: string, en: string, fr: string, es: string) {
+  return question(name, 'decimal', t(`${en}, in \${local_currency}`, `${fr}, en \${local_currency}`, `${es}, en \${local_currency}`), {
+    required: true,
+    constraint: '. >= 0',
+  });
+}
 
 /** M11: housing and assets. */
 export const m11Housing = module('dotm-m11-housing', t('M11 Housing and assets', 'M11 Logement et biens', 'M11 Vivienda y bienes'), {
@@ -348,29 +454,54 @@ export const m12Finance = module('dotm-m12-finance', t('M12 Financial services',
 
 /** M13: gender and decision-making, one woman 15-49 or the head's spouse. */
 export const m13Gender = module('dotm-m13-gender', t('M13 Gender and decision-making', 'M13 Genre et prise de décision', 'M13 Género y toma de decisiones'), {
-  binds: PERSON_BINDS,
-  universe: 'one woman aged 15-49 per household, or the spouse of the head',
+  binds: [...PERSON_BINDS, 'marital', 'interview_seed'],
+  universe: 'one woman aged 15-49, currently married or in union (DHS), drawn at random among the eligible women of the household',
   referencePeriods: { all: 'now' },
-  lists: ['yes_no', 'sex', 'relationship'],
+  lists: ['yes_no', 'sex', 'relationship', 'marital'],
   items: [
+    { kind: 'metadata', name: 'interview_seed', type: 'seed' },
     personRosterStub([
-      { kind: 'calculate', name: 'g_eligible', calculation: "if(${sex} = '2' and ((${age} >= 15 and ${age} <= 49) or ${relation} = '2'), 1, 0)" },
-    ]),
-    question(
-      'g_respondent',
-      'integer',
-      t('Line number of the woman interviewed', 'Numéro de ligne de la femme interrogée', 'Número de línea de la mujer entrevistada'),
+      question('marital', 'select_one', t('Marital status', 'Situation matrimoniale', 'Estado civil'), { choices: 'marital' }),
       {
-        relevant: 'sum(${g_eligible}) > 0',
-        required: true,
-        constraint: '. >= 1 and . <= count(${members}) and indexed-repeat(${g_eligible}, ${members}, .) = 1',
-        constraintMessage: t(
-          'Choose a woman aged 15-49 or the spouse of the head',
-          'Choisissez une femme de 15 à 49 ans ou la conjointe du chef',
-          'Elija a una mujer de 15 a 49 años o la cónyuge del jefe',
-        ),
+        // DHS women's decision-making universe: women 15-49 currently married or in union.
+        kind: 'calculate',
+        name: 'g_eligible',
+        calculation: "if(${sex} = '2' and ${age} >= 15 and ${age} <= 49 and ${marital} = '2', 1, 0)",
+        label: t('Eligible for M13: woman 15-49, married or in union', 'Éligible au M13 : femme de 15-49 ans, mariée ou en union', 'Elegible para M13: mujer de 15-49 años, casada o en unión'),
       },
-    ),
+    ]),
+    {
+      kind: 'calculate',
+      name: 'g_eligible_count',
+      calculation: 'sum(${g_eligible})',
+      label: t(
+        'Eligible women in the household (her weight is the household weight times this number)',
+        'Femmes éligibles du ménage (son poids = poids du ménage x ce nombre)',
+        'Mujeres elegibles del hogar (su peso = peso del hogar x este número)',
+      ),
+    },
+    {
+      // One eligible woman drawn with equal probability 1/g_eligible_count, reproducibly from the interview's seed.
+      kind: 'calculate',
+      name: 'g_respondent',
+      calculation: 'draw-line(${g_eligible}, ${interview_seed})',
+      label: t('Line number of the woman drawn for M13', 'Numéro de ligne de la femme tirée pour le M13', 'Número de línea de la mujer sorteada para M13'),
+    },
+    {
+      kind: 'calculate',
+      name: 'g_respondent_name',
+      calculation: "if(${g_respondent} != '', indexed-repeat(${name}, ${members}, ${g_respondent}), '')",
+    },
+    {
+      kind: 'note',
+      name: 'g_selected_note',
+      relevant: "${g_respondent} != ''",
+      label: t(
+        'Interview ${g_respondent_name} (line ${g_respondent}), drawn at random among the ${g_eligible_count} eligible women. Do not replace her with another woman.',
+        'Interrogez ${g_respondent_name} (ligne ${g_respondent}), tirée au hasard parmi les ${g_eligible_count} femmes éligibles. Ne la remplacez pas.',
+        'Entreviste a ${g_respondent_name} (línea ${g_respondent}), sorteada entre las ${g_eligible_count} mujeres elegibles. No la reemplace.',
+      ),
+    },
     question(
       'g_spouse_abroad',
       'select_one',
@@ -441,6 +572,8 @@ export const m13Gender = module('dotm-m13-gender', t('M13 Gender and decision-ma
   ],
 });
 m13Gender.choiceLists!.who = who;
+m7Education.choiceLists!.not_attending = notAttending;
+m8Health.choiceLists!.vaccination_source = vaccinationSource;
 
 /** M14: community and governance (optional). */
 export const m14Community = module(
