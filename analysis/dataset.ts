@@ -1,3 +1,4 @@
+import type { ExchangeRate, MoneySettings } from './exchange-rates.js';
 import { InputError } from '../common/errors.js';
 import { schemaChecker } from '../common/json-schema.js';
 import type { CodebookEntry } from '../questionnaires/index.js';
@@ -50,6 +51,8 @@ export interface DatasetDesign {
   variableMap?: Record<string, string>;
   /** Survey settings the indicators use (thresholds are settings, not constants). */
   settings?: Record<string, number | string>;
+  /** Local currency, price basis and exchange-rate file of the amounts (analysis/money.ts). */
+  money?: MoneySettings;
   /** What was done to the data before it was written (public-use anonymisation, identifiers dropped ...). */
   provenance?: Record<string, unknown>;
 }
@@ -66,6 +69,8 @@ export interface Dataset {
   design: DatasetDesign;
   codebook: Codebook;
   tables: Map<string, DataTable>;
+  /** The exchange-rate table named by design.money.exchangeRates. */
+  exchangeRates?: ExchangeRate[];
 }
 
 const NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
@@ -123,6 +128,17 @@ export const DATASET_DESIGN_SCHEMA = {
     },
     variableMap: { type: 'object', additionalProperties: { type: 'string' } },
     settings: { type: 'object', additionalProperties: { type: ['number', 'string'] } },
+    money: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['localCurrency', 'priceBasis'],
+      properties: {
+        localCurrency: { type: 'string', pattern: '^[A-Z]{3}$' },
+        priceBasis: { type: 'string', minLength: 1 },
+        exchangeRates: { type: 'string', pattern: '^[A-Za-z0-9_.-]+\\.csv$' },
+        dateColumn: { type: 'string', pattern: NAME },
+      },
+    },
     provenance: { type: 'object' },
   },
 } as const;

@@ -36,6 +36,9 @@ export {
   DATASET_DESIGN_SCHEMA,
 } from './dataset.js';
 export type { Dataset, DatasetDesign, DatasetLevel, DatasetReplicates, Codebook } from './dataset.js';
+export { parseExchangeRates, formatExchangeRates, periodBounds, RateTable, MAX_RATE_FILE_BYTES } from './exchange-rates.js';
+export type { ExchangeRate, MoneySettings } from './exchange-rates.js';
+export { convertAmounts, moneyUnit } from './money.js';
 export { evaluateColumn } from './subset.js';
 export { parseCatalogue, shippedCatalogue, prepareDataset, withVariableMap, CATALOGUE_SCHEMA } from './indicators/catalogue.js';
 export type { IndicatorCatalogue, IndicatorDefinition, DerivedVariable, IndicatorDomain, PreparedDataset } from './indicators/catalogue.js';

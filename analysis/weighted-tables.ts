@@ -1,3 +1,4 @@
+import { withVariableMap } from './indicators/catalogue.js';
 import { InputError } from '../common/errors.js';
 import { countryRegion } from '../questionnaires/index.js';
 import { analysisTable, cellText, withColumn, type Dataset } from './dataset.js';
@@ -19,7 +20,19 @@ export interface GroupingOptions {
   topCountries?: number;
   /** Explicit country -> group label; overrides topCountries for the listed codes. */
   countryGroups?: Record<string, string>;
+  /** ISO code of the survey country (settings.host_country): born there is native-born. `THIS` is always native. */
+  hostCountry?: string;
 }
+
+/**
+ * Where the census tables find their variables when a questionnaire names them otherwise: the census
+ * add-on (c_birth ...) and the LFS migration module (lm_birth ...). A dataset's variableMap comes first.
+ */
+const TABULATION_ALIASES: Record<string, string[]> = {
+  country_birth: ['c_birth', 'lm_birth'],
+  citizenship: ['c_citizenship', 'lm_citizenship'],
+  im_year_arrival: ['c_arrival_year', 'lm_arrival_year'],
+};
 
 /** A named standard table (DOMAIN.md, Census add-on: the IMILA tables). */
 export interface TablePreset {
@@ -32,7 +45,8 @@ export interface TablePreset {
   universe?: string;
 }
 
-const FOREIGN_BORN = "${country_birth} != 'THIS' and ${country_birth} != 'XXX' and ${country_birth} != ''";
+// Foreign-born: born in another country than the survey's (UN 1998); unknown and stateless are neither (nativity missing).
+const FOREIGN_BORN = "${nativity} = 'foreign-born'";
 
 /** The standard census tables, as presets of `mdsurvey tabulate`. */
 export const TABLE_PRESETS: TablePreset[] = [
@@ -96,6 +110,12 @@ function groupsFromBreaks(breaks: number[], open: (lo: number) => string, below?
  */
 export function withTabulationVariables(table: DataTable, weights: Float64Array, options: GroupingOptions = {}): DataTable {
   let t = table;
+  for (const [name, sources] of Object.entries(TABULATION_ALIASES)) {
+    const source = t.columns.has(name) ? undefined : sources.find((c) => t.columns.has(c));
+    if (source) t = withColumn(t, { ...t.columns.get(source)!, name });
+  }
+  const host = options.hostCountry ?? 'THIS';
+  const isHost = (s: string) => s === host || s === 'THIS';
   const text = (name: string, f: (i: number) => string | null) => {
     t = withColumn(
       t,
@@ -121,7 +141,7 @@ export function withTabulationVariables(table: DataTable, weights: Float64Array,
     const totals = new Map<string, number>();
     for (let i = 0; i < t.nRows; i++) {
       const s = cellText(col, i);
-      if (s !== null && s !== 'THIS') totals.set(s, (totals.get(s) ?? 0) + (weights[i] || 0));
+      if (s !== null && !isHost(s)) totals.set(s, (totals.get(s) ?? 0) + (weights[i] || 0));
     }
     const top = new Set(
       [...totals]
@@ -132,7 +152,7 @@ export function withTabulationVariables(table: DataTable, weights: Float64Array,
     return (s: string | null) => {
       if (s === null) return null;
       if (options.countryGroups?.[s]) return options.countryGroups[s];
-      if (s === 'THIS' || s === 'XXA' || s === 'XXX' || top.has(s) || s.startsWith('region:')) return s;
+      if (isHost(s) || s === 'XXA' || s === 'XXX' || top.has(s) || s.startsWith('region:')) return s;
       return `region:${countryRegion(s) ?? 'Other'}`;
     };
   };
@@ -142,13 +162,17 @@ export function withTabulationVariables(table: DataTable, weights: Float64Array,
     text('country_birth_group', (i) => g(cellText(col, i)));
     text('nativity', (i) => {
       const s = cellText(col, i);
-      return s === null || s === 'XXX' ? null : s === 'THIS' ? 'native-born' : 'foreign-born';
+      return s === null || s === 'XXX' || s === 'XXA' ? null : isHost(s) ? 'native-born' : 'foreign-born';
     });
   }
   if (t.columns.has('citizenship') && !t.columns.has('citizenship_group')) {
     const col = getColumn(t, 'citizenship');
     // Several citizenships: a citizen of this country counts as a citizen; otherwise the first one listed.
-    const first = (s: string | null) => (s === null ? null : s.split(' ').includes('THIS') ? 'THIS' : s.split(' ')[0]);
+    const first = (s: string | null) => {
+      if (s === null) return null;
+      const list = s.split(' ');
+      return list.find(isHost) ?? list[0];
+    };
     const firstCol = categoricalFrom(
       'citizenship_first',
       Array.from({ length: t.nRows }, (_, i) => first(cellText(col, i))),
@@ -259,9 +283,11 @@ function entry(
  */
 export function tabulateDataset(dataset: Dataset, request: TabulationRequest): DatasetTabulation {
   const thresholds = request.thresholds ?? DEFAULT_THRESHOLDS;
-  let table = analysisTable(dataset, request.level);
-  const design = designOfLevel(dataset, table);
-  table = withTabulationVariables(table, design.weights, request.grouping);
+  const mapped = withVariableMap(dataset);
+  let table = analysisTable(mapped, request.level);
+  const design = designOfLevel(mapped, table);
+  const host = dataset.design.settings?.host_country;
+  table = withTabulationVariables(table, design.weights, { ...(typeof host === 'string' ? { hostCountry: host } : {}), ...request.grouping });
   const universe = request.universe ? evaluateSubset(table, request.universe, 'universe') : null;
   const rc = categoricalColumn(table, request.rows, '--rows');
   const cc = categoricalColumn(table, request.cols, '--cols');

@@ -7,13 +7,16 @@ import {
   cellText,
   csvHeader,
   designColumnsOf,
+  formatExchangeRates,
   parseCsvColumns,
+  parseExchangeRates,
   parseDatasetDesign,
   type Codebook,
   type ColumnRole,
   type DataTable,
   type Dataset,
   type DatasetDesign,
+  type ExchangeRate,
 } from '../analysis/index.js';
 import { readCsvTable } from './read-table.js';
 
@@ -37,10 +40,17 @@ export function levelColumns(design: DatasetDesign, codebook: Codebook, level: s
 }
 
 /** Writes a survey dataset folder: design.json, codebook.json and one CSV per level. */
-export function writeDataset(dir: string, design: DatasetDesign, codebook: Codebook, levels: Record<string, readonly LevelRow[]>): void {
+export function writeDataset(
+  dir: string,
+  design: DatasetDesign,
+  codebook: Codebook,
+  levels: Record<string, readonly LevelRow[]>,
+  exchangeRates?: readonly ExchangeRate[],
+): void {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'design.json'), `${JSON.stringify(design, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, 'codebook.json'), `${JSON.stringify(codebook, null, 1)}\n`);
+  if (design.money?.exchangeRates && exchangeRates) fs.writeFileSync(path.join(dir, design.money.exchangeRates), formatExchangeRates(exchangeRates));
   for (const level of design.levels) {
     const rows = levels[level.name] ?? [];
     const columns = levelColumns(design, codebook, level.name, rows);
@@ -156,5 +166,8 @@ export async function readDataset(location: string): Promise<Dataset> {
         `design.json`,
       );
   }
-  return { design, codebook: codebookValue, tables };
+  const exchangeRates = design.money?.exchangeRates
+    ? parseExchangeRates(await readText(design.money.exchangeRates), design.money.localCurrency, design.money.exchangeRates)
+    : undefined;
+  return { design, codebook: codebookValue, tables, ...(exchangeRates ? { exchangeRates } : {}) };
 }

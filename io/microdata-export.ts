@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import { stringify } from 'csv-stringify';
-import { analysisTable, designColumnsOf, type Codebook, type DataTable, type Dataset, type DatasetDesign } from '../analysis/index.js';
+import { analysisTable, designColumnsOf, formatExchangeRates, type Codebook, type DataTable, type Dataset, type DatasetDesign } from '../analysis/index.js';
 import { anonymise, svydesignCall, svysetLine, writeStata, type AnonymisationReport, type StataVariable } from '../analysis/index.js';
 import { tableRows, type LevelRow } from './dataset-files.js';
 
@@ -127,6 +127,8 @@ export function exportMicrodata(input: Dataset, options: MicrodataExportOptions)
   }
   files.set('design.json', `${JSON.stringify(design, null, 2)}\n`);
   files.set('codebook.json', `${JSON.stringify(dataset.codebook, null, 1)}\n`);
+  // The exchange-rate table travels with the amounts: a reader converts them as mdsurvey does (analysis/money.ts).
+  if (dataset.design.money?.exchangeRates && dataset.exchangeRates) files.set(dataset.design.money.exchangeRates, formatExchangeRates(dataset.exchangeRates));
   files.set('disclosure.json', `${JSON.stringify(disclosure, null, 2)}\n`);
   files.set('svyset.do', `${stataDo.join('\n')}\n`);
   files.set('svydesign.R', `${rScript.join('\n')}\n`);

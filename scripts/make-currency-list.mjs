@@ -10,7 +10,30 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const cc = require('currency-codes');
 // ISO 4217 codes that are not currencies people are paid in (funds codes, metals, SDR, test and none).
-const NOT_MONEY = new Set(['BOV', 'CHE', 'CHW', 'CLF', 'COU', 'MXV', 'USN', 'UYI', 'UYW', 'XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XTS', 'XUA', 'XXX']);
+const NOT_MONEY = new Set([
+  'BOV',
+  'CHE',
+  'CHW',
+  'CLF',
+  'COU',
+  'MXV',
+  'USN',
+  'UYI',
+  'UYW',
+  'XAG',
+  'XAU',
+  'XBA',
+  'XBB',
+  'XBC',
+  'XBD',
+  'XDR',
+  'XPD',
+  'XPT',
+  'XSU',
+  'XTS',
+  'XUA',
+  'XXX',
+]);
 const currencies = cc
   .codes()
   .filter((code) => !NOT_MONEY.has(code))

@@ -4,10 +4,11 @@ import shipped from './catalogue.json' with { type: 'json' };
 import { analysisTable, levelOf, lineNumbers, matchRows, withColumn, type Dataset } from '../dataset.js';
 import { evaluateColumn } from '../subset.js';
 import { compileExpression } from '../../questionnaires/expressions/index.js';
+import { convertAmounts } from '../money.js';
 import type { DataTable } from '../table.js';
 
 /** Domains of the catalogue (DOMAIN.md). */
-export type IndicatorDomain = 'migration' | 'remittances' | 'education' | 'health' | 'gender' | 'labour';
+export type IndicatorDomain = 'migration' | 'remittances' | 'education' | 'health' | 'gender' | 'labour' | 'consumption';
 
 /** A variable the indicators need that the questionnaire does not compute: an expression on one level, or an aggregate of a child level. */
 export interface DerivedVariable {
@@ -39,6 +40,13 @@ export interface IndicatorDefinition {
   denominator?: string;
   /** proportion of a categorical variable: one indicator row per category. */
   categories?: string[];
+  /** A money figure: its unit is the dataset's local currency or USD, with the price basis (`GHS, 2026 prices`). */
+  money?: 'local' | 'USD';
+  /**
+   * One person drawn per household answers (M13): the expression gives the number the household weight is
+   * multiplied by (the number of eligible persons), the inverse of the person's selection probability.
+   */
+  weightFactor?: string;
   note?: string;
   label: Record<string, string>;
 }
@@ -91,7 +99,7 @@ export const CATALOGUE_SCHEMA = {
         required: ['id', 'domain', 'unit', 'level', 'statistic', 'label'],
         properties: {
           id: { type: 'string', pattern: NAME },
-          domain: { enum: ['migration', 'remittances', 'education', 'health', 'gender', 'labour'] },
+          domain: { enum: ['migration', 'remittances', 'education', 'health', 'gender', 'labour', 'consumption'] },
           unit: { enum: ['household', 'person', 'transfer'] },
           level: { type: 'string', pattern: NAME },
           universe: { type: 'string', minLength: 1 },
@@ -100,6 +108,8 @@ export const CATALOGUE_SCHEMA = {
           numerator: { type: 'string', minLength: 1 },
           denominator: { type: 'string', minLength: 1 },
           categories: { type: 'array', items: { type: 'string' }, minItems: 1 },
+          money: { enum: ['local', 'USD'] },
+          weightFactor: { type: 'string', minLength: 1 },
           note: { type: 'string' },
           label: LABEL,
         },
@@ -127,7 +137,10 @@ export function parseCatalogue(value: unknown, source = 'catalogue'): IndicatorC
       );
     }
     if (ind.categories && ind.statistic !== 'proportion') throw new InputError('bad-catalogue', `${where}: "categories" goes with a proportion`, where);
-    for (const key of ['universe', 'variable', 'numerator', 'denominator'] as const) if (ind[key]) compileExpression(ind[key]!, `${where} ${key}`);
+    if (ind.money && ind.statistic !== 'mean')
+      throw new InputError('bad-catalogue', `${where}: "money" goes with a mean (a ratio of two amounts has no unit)`, where);
+    for (const key of ['universe', 'variable', 'numerator', 'denominator', 'weightFactor'] as const)
+      if (ind[key]) compileExpression(ind[key]!, `${where} ${key}`);
   });
   cat.derived.forEach((d, i) => compileExpression(d.expression, `${source} /derived/${i} (${d.name})`));
   return cat;
@@ -163,6 +176,8 @@ export function withVariableMap(dataset: Dataset): Dataset {
 export interface PreparedDataset {
   dataset: Dataset;
   skipped: { name: string; reason: string }[];
+  /** What the preparation says about the data (amounts not converted, USD figures left out ...). */
+  notes: string[];
 }
 
 /**
@@ -172,6 +187,14 @@ export interface PreparedDataset {
  */
 export function prepareDataset(input: Dataset, cat: IndicatorCatalogue): PreparedDataset {
   let dataset = withVariableMap(input);
+  const notes: string[] = [];
+  // Amounts to local currency and USD before any sum or ratio (a missing rate stops everything, naming it).
+  if (dataset.design.money) {
+    const converted = convertAmounts(dataset);
+    dataset = converted.dataset;
+    notes.push(...converted.notes);
+  } else if (dataset.codebook.variables.some((v) => v.unit && dataset.tables.get(v.level)?.columns.has(v.variable)))
+    notes.push('amounts not converted: design.json has no "money" settings (local currency, price basis, exchange-rate file); money indicators are left out');
   const tables = new Map(dataset.tables);
   for (const level of dataset.design.levels) {
     const t = tables.get(level.name);
@@ -198,7 +221,7 @@ export function prepareDataset(input: Dataset, cat: IndicatorCatalogue): Prepare
       skipped.push({ name: d.name, reason: err.message });
     }
   }
-  return { dataset, skipped };
+  return { dataset, skipped, notes };
 }
 
 function aggregateColumn(dataset: Dataset, d: DerivedVariable, target: DataTable) {

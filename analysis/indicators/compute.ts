@@ -1,5 +1,6 @@
 import { InputError } from '../../common/errors.js';
-import { analysisTable, designSpecOf, type Dataset } from '../dataset.js';
+import { analysisTable, designSpecOf, withColumn, type Dataset } from '../dataset.js';
+import { moneyUnit } from '../money.js';
 import { buildDesign, withReplicates, type SurveyDesign } from '../design.js';
 import { givenReplicates } from '../replicates.js';
 import { linearisedMean, linearisedRatio, summarise, type Domain, type Linearised } from '../estimators.js';
@@ -25,6 +26,8 @@ export interface IndicatorRow {
   unit: string;
   statistic: 'proportion' | 'mean' | 'ratio';
   label: string;
+  /** Money figures: the unit and price basis (`GHS, 2026 prices`); null for shares, ratios and counts. */
+  moneyUnit: string | null;
   /** The compared group: `all`, a level of the compare variable, or `migrant` (every level but the reference). */
   group: string;
   /** By-variables and their levels, empty for the whole population. */
@@ -118,12 +121,12 @@ export function publishedRows(rows: readonly IndicatorRow[]): IndicatorRow[] {
  */
 export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, options: IndicatorOptions = {}): IndicatorReport {
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
-  const { dataset, skipped: derivedSkipped } = prepareDataset(input, cat);
+  const { dataset, skipped: derivedSkipped, notes: preparationNotes } = prepareDataset(input, cat);
   const lang = options.language ?? 'en';
   const by = options.by ?? [];
   const rows: IndicatorRow[] = [];
   const skipped: IndicatorSkip[] = [];
-  const notes: string[] = derivedSkipped.map((s) => `derived variable ${s.name} not computed: ${s.reason}`);
+  const notes: string[] = [...preparationNotes, ...derivedSkipped.map((s) => `derived variable ${s.name} not computed: ${s.reason}`)];
   let reference: string | null = null;
   const tableCache = new Map<string, { table: DataTable; design: SurveyDesign }>();
   const indicators = options.only ? cat.indicators.filter((i) => options.only!.includes(i.id)) : cat.indicators;
@@ -143,12 +146,16 @@ export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, optio
   }
 
   for (const ind of indicators) {
-    let entry = tableCache.get(ind.level);
+    const cacheKey = ind.weightFactor ? `${ind.level}\u0000${ind.weightFactor}` : ind.level;
+    let entry = tableCache.get(cacheKey);
     try {
+      if (ind.money && !dataset.design.money)
+        throw new InputError('no-money-settings', 'a money figure needs the dataset\'s local currency and price basis (design.json "money")');
       if (!entry) {
-        const table = analysisTable(dataset, ind.level);
+        let table = analysisTable(dataset, ind.level);
+        if (ind.weightFactor) table = withWeightFactor(dataset, table, ind.weightFactor, ind.id);
         entry = { table, design: designOfLevel(dataset, table) };
-        tableCache.set(ind.level, entry);
+        tableCache.set(cacheKey, entry);
       }
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
@@ -233,6 +240,7 @@ export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, optio
             unit: ind.unit,
             statistic: ind.statistic,
             label: ind.label[lang] ?? ind.label.en,
+            moneyUnit: ind.money && dataset.design.money ? moneyUnit(dataset.design.money, ind.money) : null,
             group: gr.name,
             by: combo.labels,
           };
@@ -264,6 +272,23 @@ export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, optio
   }
   if (missingBy.size) notes.push(`by-variables left out where the level does not have them: ${[...missingBy].join('; ')}`);
   return { catalogue: { id: cat.id, version: cat.version }, compare: options.compare ?? null, reference, by, thresholds, rows, skipped, notes };
+}
+
+/**
+ * The table with its weights (and replicate weights) multiplied by a per-row factor: the design of a person
+ * drawn at random among the household's eligible persons (weight = household weight x number eligible).
+ * Rows without a factor (no eligible person) keep their weight; they are outside the indicator's universe.
+ */
+function withWeightFactor(dataset: Dataset, table: DataTable, expression: string, id: string): DataTable {
+  const factor = numeric(evaluateColumn(table, expression, 'weight factor', `${id} weightFactor`), id);
+  let out = table;
+  for (const name of [dataset.design.weights, ...(dataset.design.replicates?.columns ?? [])]) {
+    const col = table.columns.get(name);
+    if (!col || col.kind !== 'number') continue;
+    const values = Float64Array.from(col.values, (w, i) => (Number.isNaN(factor[i]) ? w : w * factor[i]));
+    out = withColumn(out, { kind: 'number', name, values });
+  }
+  return out;
 }
 
 function numeric(col: ReturnType<typeof evaluateColumn>, id: string): Float64Array {

@@ -9,12 +9,23 @@
 // The result is written as a survey dataset (design.json, codebook.json, one CSV per level).
 //
 //   npx tsx examples/dotm/synthetic-dataset.ts OUTDIR [--seed N] [--eas N]
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { mulberry32 } from '../../common/random.js';
 import { tableFromRecords } from '../../analysis/index.js';
 import { computeWeights, selectSample, type SampleDesign } from '../../sampling/index.js';
-import { codebookOf, compileQuestionnaire, type CodebookEntry } from '../../questionnaires/index.js';
-import { dotmHousehold, lfsMigration } from '../../questionnaires/library/index.js';
+import {
+  codebookOf,
+  compileQuestionnaire,
+  flattenInterview,
+  levelsOf,
+  validateResponse,
+  type CodebookEntry,
+  type CompiledQuestionnaire,
+  type Level,
+} from '../../questionnaires/index.js';
+import { dotmHousehold } from '../../questionnaires/library/index.js';
+import type { ExchangeRate } from '../../analysis/index.js';
 import type { DatasetDesign } from '../../analysis/dataset.js';
 import { writeDataset } from '../../io/dataset-files.js';
 
@@ -24,8 +35,6 @@ const FOREIGN = ['NGA', 'CIV', 'BFA', 'TGO', 'CHN', 'LBN', 'GBR', 'USA', 'IND', 
 const DESTINATIONS = ['GBR', 'USA', 'ITA', 'DEU', 'NGA', 'CIV', 'ZAF', 'CAN', 'NLD', 'ARE'];
 const USES = ['consumption', 'education', 'health', 'housing', 'business', 'savings', 'debt'];
 const CHANNELS = ['bank', 'mto', 'post', 'mobile', 'hand', 'informal'];
-/** Interviews took place in June 2026: durations abroad are counted to this date. */
-const INTERVIEW = { year: 2026, month: 6 };
 
 interface Household {
   id: string;
@@ -71,15 +80,40 @@ function pick<T>(rand: () => number, list: readonly T[]): T {
 const yes = (b: boolean) => (b ? '1' : '0');
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-/** One interviewed household: its rows in every level (answers as the questionnaire records them). */
-export function interview(hh: Household): { household: Row; members: Row[]; emigrants: Row[]; other_senders: Row[]; schooling: Row[] } {
+/** The survey's settings: Ghana, cedis, the DotM thresholds (DOMAIN.md). */
+export const SETTINGS = { host_country: 'GHA', local_currency: 'GHS' } as const;
+/** The interview date of every synthetic household: durations abroad and exchange rates refer to it. */
+export const INTERVIEW_DATE = '2026-06-15T09:00:00Z';
+/** Remittances arrive in cedis, dollars, pounds and euros; the exchange-rate table converts them. */
+export const EXCHANGE_RATES: ExchangeRate[] = [
+  { currency: 'GHS', from: '2026-01-01', to: '2026-12-31', toLocal: 1, toUsd: 0.0806, line: 2 },
+  { currency: 'USD', from: '2026-01-01', to: '2026-12-31', toLocal: 12.1, toUsd: 1, line: 3 },
+  { currency: 'USD', from: '2026-06-01', to: '2026-06-30', toLocal: 12.4, toUsd: 1, line: 4 },
+  { currency: 'GBP', from: '2026-01-01', to: '2026-12-31', toLocal: 15.6, toUsd: 1.27, line: 5 },
+  { currency: 'EUR', from: '2026-01-01', to: '2026-12-31', toLocal: 13.4, toUsd: 1.09, line: 6 },
+];
+
+type Answers = Record<string, unknown>;
+/** A stable UUID (version 4 layout) for a household's interview, from its id. */
+function uuidOf(id: string): string {
+  const h = createHash('sha256').update(`dotm-synthetic ${id}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+const amount = (value: number, currency: string) => ({ amount: value, currency });
+
+/**
+ * One interviewed household: the answers the enumerator records in the DotM questionnaire (questions
+ * only; the engine computes every calculation when the interview is validated). Rows carry `_key`.
+ */
+export function interview(hh: Household): { instanceId: string; answers: Answers } {
   const rand = mulberry32(hh.seed);
-  const id = `iv-${hh.id}`;
+  const id = uuidOf(hh.id);
   const size = 1 + Math.floor(rand() * 7) + (hh.urban ? 0 : Math.floor(rand() * 3));
-  const members: Row[] = [];
+  const members: Answers[] = [];
   const femaleHead = rand() < (hh.emigrants ? 0.45 : 0.22);
   const headMarried = rand() < 0.7;
-  const currency = 'GHS';
+  const foreignHousehold = rand() < 0.02; // a household of immigrants only
+  const currencyOfSender = () => (rand() < 0.7 ? 'GHS' : pick(rand, ['USD', 'USD', 'GBP', 'EUR']));
   let returnerPlaced = !hh.returnMigrant;
   for (let line = 1; line <= size; line++) {
     const relation = line === 1 ? '1' : line === 2 && headMarried && !femaleHead ? '2' : rand() < 0.8 ? '3' : pick(rand, ['4', '5', '6', '7', '8', '9']);
@@ -92,58 +126,64 @@ export function interview(hh: Household): { household: Row; members: Row[]; emig
           : relation === '3'
             ? Math.floor(rand() * 26)
             : Math.floor(rand() * 80);
-    const foreign = rand() < 0.05;
-    const birth = foreign ? pick(rand, FOREIGN) : 'THIS';
-    const m: Row = {
-      interview_id: id,
-      members_key: `m${line}`,
+    const foreign = foreignHousehold || rand() < 0.05;
+    const birth = foreign ? pick(rand, FOREIGN) : 'GHA';
+    const m: Answers = {
+      _key: `m${line}`,
       name: `Person ${hh.id}/${line}`,
       sex,
       age,
       relation,
       usual_resident: '1',
       country_birth: birth,
-      citizenship: foreign && rand() < 0.6 ? birth : 'THIS',
-      is_immigrant: foreign ? 1 : 0,
+      citizenship: foreign && rand() < 0.6 ? [birth === 'SUHH' ? 'RUS' : birth] : ['GHA'],
     };
     if (age >= 12) m.marital = line === 1 ? (headMarried ? '2' : pick(rand, ['1', '3', '4'])) : relation === '2' ? '2' : age >= 20 && rand() < 0.5 ? '2' : '1';
     if (age >= 5) m.education = age < 6 ? '0' : pick(rand, age >= 25 ? ['X', '1', '1', '2', '2', '3', '3', '4', '5', '6', '7', '8'] : ['1', '2', '3']);
-    if (hh.returnMigrant && !returnerPlaced && age >= 18) {
+    if (age < 18) {
+      // The head's children live with the head (and the spouse on line 2 when there is one).
+      const mother = relation === '3' ? (femaleHead ? 1 : headMarried && line > 2 ? 2 : 0) : 0;
+      const father = relation === '3' ? (!femaleHead ? 1 : 0) : 0;
+      m.mother_line = mother === line ? 0 : mother;
+      m.father_line = father === line ? 0 : father;
+      const where = () => (hh.emigrants > 0 && rand() < 0.4 ? 'abroad' : pick(rand, ['country', 'dead', 'unknown', 'country']));
+      if (m.mother_line === 0) m.mother_where = where();
+      if (m.father_line === 0) m.father_where = where();
+    }
+    const canReturn = !foreign || (m.citizenship as string[]).includes('GHA');
+    if (hh.returnMigrant && canReturn && !returnerPlaced && (age >= 18 || rand() < 0.1)) {
       returnerPlaced = true;
-      const left = 2005 + Math.floor(rand() * 15);
-      const back = Math.min(2025, left + 1 + Math.floor(rand() * 6));
+      const back = Math.min(2025, 2008 + Math.floor(rand() * 18));
+      const left = Math.max(back - 1 - Math.floor(rand() * 6), 1990);
       Object.assign(m, {
         rm_lived_abroad: '1',
         rm_country: pick(rand, DESTINATIONS),
         rm_year_left: left,
         rm_year_returned: back,
-        rm_months: 6 + Math.floor(rand() * 60),
-        rm_worked: yes(rand() < 0.7),
-        rm_reason_return: pick(rand, ['work', 'family', 'study', 'forced', 'other']),
+        rm_months: rand() < 0.2 ? 3 + Math.floor(rand() * 9) : 12 + Math.floor(rand() * 60),
+        rm_worked: yes(age >= 15 && rand() < 0.7),
+        rm_reason_return: pick(rand, ['contract_end', 'no_work', 'deported', 'savings_target', 'family', 'study_done', 'other']),
         rm_savings: yes(rand() < 0.4),
         rm_plans_leave: yes(rand() < 0.3),
       });
-      m.is_return_migrant = 1;
       if (m.rm_worked === '1') {
         m.rm_occupation = pick(rand, ['5', '7', '8', '9']);
-        const earnings = Math.round(800 + rand() * 2500);
-        const cost = Math.round(earnings * (0.3 + rand() * 2.5));
-        Object.assign(m, {
-          lm_cost: cost,
-          lm_cost_currency: currency,
-          lm_first_month: earnings,
-          lm_first_month_currency: currency,
-          lm_cost_ratio: cost / earnings,
-        });
+        // SDG 10.7.1: first month's earnings abroad (in the destination's currency) and the recruitment cost (often in cedis).
+        const [currency, perLocal] = pick(rand, [
+          ['USD', 12.4],
+          ['GBP', 15.6],
+          ['EUR', 13.4],
+          ['GHS', 1],
+        ] as const);
+        const earnings = Math.round((800 + rand() * 2500) * 12.4) / perLocal;
+        m.lm_first_month = amount(Math.round(earnings), currency);
+        m.lm_cost = amount(Math.round(earnings * perLocal * (0.3 + rand() * 2.5)), 'GHS');
       }
-    } else if (age >= 15 && hh.returnMigrant) {
-      m.rm_lived_abroad = '0';
-      m.is_return_migrant = 0;
-    } else m.is_return_migrant = 0;
+    } else if (hh.returnMigrant && canReturn) m.rm_lived_abroad = '0';
     if (foreign)
       Object.assign(m, {
         im_year_arrival: 1990 + Math.floor(rand() * 35),
-        im_prev_country: birth,
+        im_prev_country: birth === 'SUHH' ? 'RUS' : birth,
         im_reason: pick(rand, ['work', 'seek_work', 'family', 'study', 'forced']),
       });
     const insured = rand() < (hh.emigrants ? 0.55 : 0.4);
@@ -155,55 +195,49 @@ export function interview(hh: Household): { household: Row; members: Row[]; emig
       m.h_consulted = yes(consulted);
       if (consulted) m.h_cost = Math.round(rand() * (insured ? 40 : 150));
     }
+    m.h_medicines = rand() < 0.2 ? Math.round(rand() * 60) : 0;
+    const spent = ((m.h_cost as number | undefined) ?? 0) + (m.h_medicines as number);
+    if (spent > 0) m.h_reimbursed = insured && rand() < 0.3 ? Math.round(spent * rand() * 0.8) : 0;
     m.h_hospital = yes(rand() < 0.04);
+    if (m.h_hospital === '1') m.h_hospital_cost = Math.round(500 + rand() * 12000);
     if (age < 2) {
       const months = age * 12 + Math.floor(rand() * 12);
       m.h_age_months = months;
       if (months >= 12) {
-        const v = ['v_bcg', 'v_dpt3', 'v_polio3', 'v_measles'].map((k) => [k, rand() < 0.9 ? '1' : rand() < 0.5 ? '0' : '8'] as const);
-        for (const [k, val] of v) m[k] = val;
-        m.v_basic = v.every(([, val]) => val === '1') ? 1 : 0;
+        m.v_source = pick(rand, ['card', 'card', 'recall', 'both']);
+        for (const k of ['v_bcg', 'v_dpt3', 'v_polio3', 'v_measles']) m[k] = rand() < 0.9 ? '1' : rand() < 0.5 ? '0' : '8';
       }
     }
     if (age >= 15) {
       const worked = rand() < (sex === '1' ? 0.7 : 0.45);
       m.l_worked = yes(worked);
-      let inLf = worked;
       if (!worked) {
         const absent = rand() < 0.05;
         m.l_absent = yes(absent);
-        inLf = absent;
         if (!absent) {
           const looked = rand() < 0.2;
           m.l_looked = yes(looked);
-          if (looked) {
-            const available = rand() < 0.8;
-            m.l_available = yes(available);
-            inLf = available;
-          }
+          if (looked) m.l_available = yes(rand() < 0.8);
         }
       }
-      if (worked)
-        Object.assign(m, {
-          l_occupation: pick(rand, ['1', '2', '3', '4', '5', '6', '7', '8', '9']),
-          l_hours: 10 + Math.floor(rand() * 50),
-          l_earnings: Math.round(200 + rand() * 3000),
-        });
-      m.l_in_labour_force = inLf ? 1 : 0;
+      if (worked || m.l_absent === '1') {
+        m.l_occupation = pick(rand, ['1', '2', '3', '4', '5', '6', '7', '8', '9']);
+        m.l_earnings = Math.round(200 + rand() * 3000);
+      }
+      if (worked) m.l_hours = 10 + Math.floor(rand() * 50);
     }
-    m.g_eligible = sex === '2' && ((age >= 15 && age <= 49) || relation === '2') ? 1 : 0;
     members.push(m);
   }
-  const remit = hh.emigrants > 0 && rand() < 0.75;
-  const emigrants: Row[] = [];
+  const remit = (hh.emigrants > 0 && rand() < 0.75) || rand() < 0.03;
+  const emigrants: Answers[] = [];
   for (let e = 1; e <= hh.emigrants; e++) {
-    const monthsAgo = rand() < 0.06 ? 1 + Math.floor(rand() * 2) : 3 + Math.floor(rand() * 120);
-    const total = INTERVIEW.year * 12 + INTERVIEW.month - 1 - monthsAgo;
-    const em: Row = {
-      interview_id: id,
-      emigrants_key: `e${e}`,
+    // Some left under 3 months ago (not yet emigrants), some over the 10-year window (no longer counted).
+    const monthsAgo = rand() < 0.06 ? 1 + Math.floor(rand() * 2) : rand() < 0.05 ? 125 + Math.floor(rand() * 200) : 3 + Math.floor(rand() * 110);
+    const total = 2026 * 12 + 6 - 1 - monthsAgo;
+    const em: Answers = {
+      _key: `e${e}`,
       em_name: `Emigrant ${hh.id}/${e}`,
-      em_sex: yes(rand() < 0.6) === '1' ? '1' : '2',
+      em_sex: rand() < 0.6 ? '1' : '2',
       em_relation: femaleHead && e === 1 && rand() < 0.6 ? '2' : pick(rand, ['3', '3', '3', '4', '5', '9']),
       em_age_left: 18 + Math.floor(rand() * 30),
       em_left: `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}-15`,
@@ -213,52 +247,55 @@ export function interview(hh: Household): { household: Row; members: Row[]; emig
       em_reason: pick(rand, ['work', 'work', 'seek_work', 'family', 'study']),
       em_contact: yes(rand() < 0.9),
       em_return: yes(rand() < 0.4),
-      em_months_abroad: monthsAgo,
-      is_emigrant: monthsAgo >= 3 ? 1 : 0,
-      is_emigrant_12m: monthsAgo >= 12 ? 1 : 0,
     };
+    if (rand() < 0.5) {
+      em.em_cost = amount(Math.round(2000 + rand() * 20000), 'GHS');
+      em.em_financed = ['savings', 'family_loan', 'lender_loan', 'sold_assets'].filter(() => rand() < 0.4);
+      if ((em.em_financed as string[]).length === 0) em.em_financed = ['savings'];
+    }
     if (remit) {
       const cash = rand() < 0.85;
       em.rr_cash = yes(cash);
       if (cash) {
+        const currency = currencyOfSender();
+        const perLocal = currency === 'GHS' ? 1 : currency === 'USD' ? 12.4 : currency === 'GBP' ? 15.6 : 13.4;
         const transfers = 1 + Math.floor(rand() * 12);
-        const last = Math.round(100 + rand() * 900);
+        const last = Math.round((100 + rand() * 900) / perLocal);
         const channel = pick(rand, CHANNELS);
+        const informal = channel === 'hand' || channel === 'informal';
         Object.assign(em, {
-          rr_amount: last * transfers,
-          rr_amount_currency: currency,
+          rr_amount: amount(last * transfers, currency),
           rr_transfers: transfers,
           rr_channel: channel,
-          rr_fee: round2(last * (0.02 + rand() * (channel === 'hand' || channel === 'informal' ? 0.02 : 0.08))),
-          rr_fee_currency: currency,
-          rr_last_amount: last,
-          rr_last_amount_currency: rand() < 0.05 ? 'USD' : currency,
-          rr_formal: ['bank', 'mto', 'post', 'mobile'].includes(channel) ? 1 : 0,
+          rr_fee: amount(round2(last * (0.02 + rand() * (informal ? 0.02 : 0.08))), currency),
+          rr_last_amount: amount(last, currency),
+          // Paid out in cedis at a rate a little below the reference rate (the exchange-rate margin).
+          rr_last_received: round2(last * perLocal * (currency === 'GHS' ? 1 : 0.96 + rand() * 0.03)),
+          rr_recipient: 1 + Math.floor(rand() * members.length),
         });
       }
-      em.rr_goods = rand() < 0.3 ? Math.round(rand() * 500) : 0;
+      em.rr_goods = amount(rand() < 0.3 ? Math.round(rand() * 500) : 0, 'GHS');
     }
     emigrants.push(em);
   }
-  const otherSenders: Row[] =
-    remit && rand() < 0.15
+  const otherSenders: Answers[] =
+    remit && (rand() < 0.15 || hh.emigrants === 0)
       ? [
           {
-            interview_id: id,
-            other_senders_key: 'o1',
+            _key: 'o1',
             os_relation: 'cousin',
-            os_amount: Math.round(100 + rand() * 1000),
-            os_amount_currency: currency,
+            os_amount: amount(Math.round(100 + rand() * 1000), currencyOfSender()),
+            os_country: pick(rand, DESTINATIONS),
             os_channel: pick(rand, CHANNELS),
           },
         ]
       : [];
-  const schooling: Row[] = [];
+  const schooling: Answers[] = [];
   for (const m of members) {
     const age = m.age as number;
     if (age < 5 || age > 24) continue;
     const attending = age <= 17 ? rand() < (hh.emigrants ? 0.9 : 0.82) : rand() < 0.35;
-    const s: Row = { interview_id: id, schooling_key: m.members_key, ed_attending: yes(attending) };
+    const s: Answers = { _key: m._key, ed_attending: yes(attending) };
     if (attending)
       Object.assign(s, {
         ed_level: age < 12 ? '1' : age < 15 ? '2' : age < 18 ? '3' : '6',
@@ -268,42 +305,27 @@ export function interview(hh: Household): { household: Row; members: Row[]; emig
     else s.ed_reason_left = pick(rand, ['cost', 'work', 'finished', 'distance']);
     schooling.push(s);
   }
-  const sum = (rows: Row[], k: string) => rows.reduce((a, r) => a + (typeof r[k] === 'number' ? (r[k] as number) : 0), 0);
-  const nEmigrants = emigrants.filter((e) => e.is_emigrant === 1).length;
-  const nReturn = members.filter((m) => m.is_return_migrant === 1).length;
-  const remitTotal = sum(emigrants, 'rr_amount') + sum(otherSenders, 'os_amount');
-  const goods = sum(emigrants, 'rr_goods');
-  const cFood = Math.round((hh.urban ? 300 : 200) + rand() * 400 + size * 40);
-  const cNon = Math.round(200 + rand() * 600);
-  const cAnnual = Math.round(rand() * 3000);
-  const household: Row = {
-    interview_id: id,
-    start: '2026-06-15T09:00:00Z',
+  const answers: Answers = {
+    start: INTERVIEW_DATE,
     enumerator: `enum${(hh.seed % 12) + 1}`,
-    region: hh.region,
-    urban: hh.urban,
-    ea: hh.ea,
-    screened: hh.screened,
+    interview_seed: String(hh.seed),
     s_member_abroad: yes(hh.emigrants > 0),
-    s_member_returned: yes(hh.returnMigrant),
-    s_member_born_abroad: yes(members.some((m) => m.is_immigrant === 1)),
+    s_member_returned: yes(hh.returnMigrant && returnerPlaced && members.some((m) => m.rm_lived_abroad === '1')),
+    s_member_born_abroad: yes(members.some((m) => m.country_birth !== 'GHA')),
     s_remit: yes(remit),
-    hh_size: size,
-    head_sex: members[0].sex,
-    n_emigrants: nEmigrants,
-    remit_total: remitTotal,
-    remit_goods_total: goods,
-    n_return_migrants: nReturn,
-    health_oop_total: sum(members, 'h_cost'),
-    c_food: cFood,
-    c_nonfood: cNon,
-    c_annual: cAnnual,
-    consumption_annual: cFood * 52 + cNon * 12 + cAnnual,
+    members,
+    c_food: Math.round((hh.urban ? 300 : 200) + rand() * 400 + size * 40),
+    c_food_own: hh.urban ? 0 : Math.round(rand() * 150),
+    c_food_gifts: rand() < 0.2 ? Math.round(rand() * 60) : 0,
+    c_nonfood: Math.round(200 + rand() * 600),
+    c_rent: Math.round(100 + rand() * (hh.urban ? 600 : 200)),
+    c_annual: Math.round(rand() * 3000),
+    c_durables: rand() < 0.3 ? Math.round(rand() * 4000) : 0,
     hs_owner: yes(rand() < 0.6),
     hs_rooms: 1 + Math.floor(rand() * 5),
     hs_electricity: yes(rand() < (hh.urban ? 0.95 : 0.6)),
     hs_piped_water: yes(rand() < 0.5),
-    as_assets: ['tv', 'fridge', 'phone', 'car'].filter(() => rand() < 0.4).join(' '),
+    as_assets: ['tv', 'fridge', 'phone', 'car'].filter(() => rand() < 0.4) as string[] | undefined,
     f_account: yes(rand() < 0.4),
     f_mobile_money: yes(rand() < 0.6),
     f_savings: yes(rand() < 0.3),
@@ -312,48 +334,49 @@ export function interview(hh: Household): { household: Row; members: Row[]; emig
     cm_association: yes(rand() < 0.3),
     cm_collective: yes(rand() < 0.2),
     cm_trust: yes(rand() < 0.5),
+    schooling,
   };
-  if (hh.emigrants > 0) household.n_emigrants_listed = hh.emigrants;
-  if (remit)
-    Object.assign(household, {
-      rr_uses: USES.filter(() => rand() < 0.4).join(' ') || 'consumption',
-      rr_main_use: pick(rand, [...USES, 'consumption', 'education']),
-    });
-  household.rs_sent = yes(rand() < 0.06);
-  if (household.rs_sent === '1')
-    Object.assign(household, {
-      rs_amount: Math.round(100 + rand() * 2000),
-      rs_amount_currency: currency,
+  if ((answers.as_assets as string[]).length === 0) delete answers.as_assets;
+  // Members who lived abroad are asked about only when the screening said so.
+  if (answers.s_member_returned === '0') for (const m of members) for (const k of Object.keys(m)) if (k.startsWith('rm_')) delete m[k];
+  if (hh.emigrants > 0) Object.assign(answers, { n_emigrants_listed: hh.emigrants, emigrants });
+  if (remit) {
+    answers.other_senders = otherSenders;
+    const uses = USES.filter(() => rand() < 0.4);
+    if (uses.length === 0) uses.push('consumption');
+    Object.assign(answers, { rr_uses: uses, rr_main_use: pick(rand, uses) });
+  }
+  answers.rs_sent = yes(rand() < 0.06);
+  if (answers.rs_sent === '1')
+    Object.assign(answers, {
+      rs_amount: amount(Math.round(100 + rand() * 2000), 'GHS'),
       rs_country: pick(rand, FOREIGN.slice(0, 6)),
       rs_channel: pick(rand, CHANNELS),
     });
-  const eligible = members.findIndex((m) => m.g_eligible === 1);
-  if (eligible >= 0) {
+  // M13: the questionnaire draws the woman from interview_seed; her answers are given when one is eligible.
+  const eligible = members.filter((m) => m.sex === '2' && (m.age as number) >= 15 && (m.age as number) <= 49 && m.marital === '2');
+  if (eligible.length > 0) {
     const who = () => pick(rand, ['self', 'joint', 'joint', 'partner', 'other']);
-    const g: Row = {
-      g_respondent: eligible + 1,
-      g_spouse_abroad: yes(femaleHead && emigrants.some((e) => e.em_relation === '2' && e.is_emigrant === 1)),
+    Object.assign(answers, {
+      g_spouse_abroad: yes(femaleHead && emigrants.some((e) => e.em_relation === '2')),
       g_health: who(),
       g_purchases: who(),
       g_visits: who(),
       g_remittances: who(),
       g_schooling: who(),
-    };
-    g.g_decides = [g.g_health, g.g_purchases, g.g_visits].every((v) => v === 'self' || v === 'joint') ? 1 : 0;
-    Object.assign(household, g);
+    });
   }
-  const hasEm = nEmigrants > 0 ? 1 : 0;
-  const hasRet = nReturn > 0 ? 1 : 0;
-  const status = hasEm && hasRet ? 'H3' : hasEm ? 'H1' : hasRet ? 'H2' : 'H0';
-  Object.assign(household, {
-    hh_has_emigrant: hasEm,
-    hh_has_return: hasRet,
-    hh_has_immigrant: members.some((m) => m.is_immigrant === 1) ? 1 : 0,
-    hh_migration_status: status,
-    hh_migrant: status === 'H0' ? 0 : 1,
-    hh_remit_receiving: remit && (remitTotal > 0 || goods > 0) ? 1 : 0,
-  });
-  return { household, members, emigrants, other_senders: otherSenders, schooling };
+  return { instanceId: id, answers };
+}
+
+/** A validated interview's rows in every level of the questionnaire (identifiers included: the restricted tier). */
+function interviewRows(q: CompiledQuestionnaire, levels: Level[], hh: Household): Record<string, Row[]> {
+  const { instanceId, answers } = interview(hh);
+  const doc = { instanceId, questionnaire: { id: q.source.id, version: q.source.version }, answers };
+  const { problems, answers: computed } = validateResponse(q, doc, { now: () => new Date(INTERVIEW_DATE) });
+  if (problems.length > 0 || !computed)
+    throw new Error(`synthetic interview ${instanceId} does not validate: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  return Object.fromEntries(levels.map((l) => [l.name, flattenInterview(l, instanceId, computed, true)]));
 }
 
 const SAMPLE_DESIGN: SampleDesign = {
@@ -384,17 +407,23 @@ export function syntheticDotm(seed = 20261123, eaCount = 160) {
     nonresponse: { disposition: 'disposition', classes: ['region', 'screened'] },
     poststratify: { variable: 'region', totals: regionTotals },
   });
-  const levels = { household: [] as Row[], members: [] as Row[], emigrants: [] as Row[], other_senders: [] as Row[], schooling: [] as Row[] };
+  const q = compileQuestionnaire(dotmHousehold(SETTINGS));
+  const qLevels = levelsOf(q);
+  const levels: Record<string, Row[]> = Object.fromEntries(qLevels.map((l) => [l.name, [] as Row[]]));
   cases.forEach((c, i) => {
     if (c.disposition !== 'respondent') return;
-    const iv = interview(byId.get(c.hh as string)!);
-    iv.household.design_weight = designWeights[i];
-    iv.household.weight = weights[i];
-    levels.household.push(iv.household);
-    levels.members.push(...iv.members);
-    levels.emigrants.push(...iv.emigrants);
-    levels.other_senders.push(...iv.other_senders);
-    levels.schooling.push(...iv.schooling);
+    const hh = byId.get(c.hh as string)!;
+    const rows = interviewRows(q, qLevels, hh);
+    // The sample's case data: the design columns and the listing's screening status.
+    Object.assign(rows.household[0], {
+      region: hh.region,
+      urban: hh.urban,
+      ea: hh.ea,
+      screened: hh.screened,
+      design_weight: designWeights[i],
+      weight: weights[i],
+    });
+    for (const l of qLevels) levels[l.name].push(...rows[l.name]);
   });
   const design: DatasetDesign = {
     format: 'mdsurvey-dataset/1',
@@ -417,18 +446,15 @@ export function syntheticDotm(seed = 20261123, eaCount = 160) {
         follows: { level: 'members', on: { schooling_key: 'members_key' } },
       },
     ],
-    settings: { abroad_months: 3, return_years: 10 },
+    settings: { ...q.settings } as Record<string, string | number>,
+    money: { localCurrency: SETTINGS.local_currency, priceBasis: 'current prices, June 2026', exchangeRates: 'exchange-rates.csv', dateColumn: 'start' },
     provenance: { generator: 'examples/dotm/synthetic-dataset.ts', seed, weighting: report.steps.map((s) => s.step) },
   };
-  return { levels, design, codebook: syntheticCodebook(), population: pop };
+  return { levels, design, codebook: syntheticCodebook(q), exchangeRates: EXCHANGE_RATES, population: pop };
 }
 
-/** The codebook: the DotM questionnaire's, the ILO SDG 10.7.1 questions, and the design columns. */
-export function syntheticCodebook(): CodebookEntry[] {
-  const dotm = codebookOf(compileQuestionnaire(dotmHousehold()));
-  const lfs = codebookOf(compileQuestionnaire(lfsMigration))
-    .filter((v) => ['lm_cost', 'lm_first_month', 'lm_cost_ratio'].includes(v.variable))
-    .map((v) => ({ ...v, level: 'members' }));
+/** The codebook: the DotM questionnaire's (identifiers flagged), and the design columns. */
+export function syntheticCodebook(q: CompiledQuestionnaire = compileQuestionnaire(dotmHousehold(SETTINGS))): CodebookEntry[] {
   const design = (variable: string, en: string, type: string, extra: Partial<CodebookEntry> = {}): CodebookEntry => ({
     level: 'household',
     variable,
@@ -439,8 +465,7 @@ export function syntheticCodebook(): CodebookEntry[] {
     ...extra,
   });
   return [
-    ...dotm,
-    ...lfs,
+    ...codebookOf(q),
     design('region', 'Region (stratum)', 'text', { quasiIdentifier: true, design: 'strata', geography: 'region' }),
     design('urban', 'Urban area', 'select_one', { valueLabels: { '1': { en: 'Urban' }, '0': { en: 'Rural' } } }),
     design('ea', 'Enumeration area (PSU)', 'text', { design: 'psu', geography: 'area' }),
@@ -461,6 +486,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
     return i > 0 ? Number(process.argv[i + 1]) : undefined;
   };
   const data = syntheticDotm(arg('--seed'), arg('--eas'));
-  writeDataset(out, data.design, { variables: data.codebook, languages: ['en', 'fr', 'es'] }, data.levels);
+  writeDataset(out, data.design, { variables: data.codebook, languages: ['en', 'fr', 'es'] }, data.levels, data.exchangeRates);
   console.log(`${data.design.title} -> ${out}`);
 }

@@ -71,7 +71,10 @@ export const COMMON_LISTS: Record<string, Choice[]> = {
     choice('savings_target', t('Reached the savings target', "A atteint l'objectif d'épargne", 'Alcanzó la meta de ahorro')),
     choice('study_done', t('Studies completed', 'Études terminées', 'Terminó los estudios')),
     choice('family', t('Family reasons', 'Raisons familiales', 'Razones familiares')),
-    choice('conditions', t('Hardship or discrimination abroad', "Difficultés ou discrimination à l'étranger", 'Dificultades o discriminación en el extranjero')),
+    choice(
+      'conditions',
+      t('Hardship or discrimination abroad', "Difficultés ou discrimination à l'étranger", 'Dificultades o discriminación en el extranjero'),
+    ),
     choice('illness', t('Illness or injury', 'Maladie ou blessure', 'Enfermedad o lesión')),
     choice('retired', t('Retirement', 'Retraite', 'Jubilación')),
     choice('invest', t('To invest or start a business here', 'Pour investir ou créer une entreprise ici', 'Para invertir o emprender aquí')),

@@ -8,6 +8,6 @@ import { writeDataset } from '../../io/dataset-files.js';
 export function writeSyntheticDotm(seed?: number, eas?: number): { dir: string; data: ReturnType<typeof syntheticDotm> } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdsurvey-dotm-'));
   const data = syntheticDotm(seed, eas);
-  writeDataset(dir, data.design, { variables: data.codebook, languages: ['en', 'fr', 'es'] }, data.levels);
+  writeDataset(dir, data.design, { variables: data.codebook, languages: ['en', 'fr', 'es'] }, data.levels, data.exchangeRates);
   return { dir, data };
 }

@@ -14,7 +14,10 @@ options(survey.lonely.psu = "fail")
 args <- commandArgs(trailingOnly = TRUE)
 m <- as.data.frame(zap_labels(read_dta(file.path(args[1], "members.dta"))))
 m$country_birth[m$country_birth == ""] <- NA
-m$nativity <- ifelse(is.na(m$country_birth) | m$country_birth == "XXX", NA, ifelse(m$country_birth == "THIS", "native-born", "foreign-born"))
+# The survey country (design.json settings.host_country): born there is native-born; unknown and stateless are neither.
+design <- paste(readLines(file.path(args[1], "design.json")), collapse = "")
+host <- if (grepl('"host_country": *"[A-Z]+"', design)) sub('.*"host_country": *"([A-Z]+)".*', "\\1", design) else "THIS"
+m$nativity <- ifelse(is.na(m$country_birth) | m$country_birth %in% c("XXX", "XXA"), NA, ifelse(m$country_birth %in% c(host, "THIS"), "native-born", "foreign-born"))
 m$age_group <- cut(m$age, c(0, 15, 65, Inf), right = FALSE, labels = c("0-14", "15-64", "65+"))
 des <- svydesign(ids = ~ea, strata = ~region, weights = ~weight, data = m)
 rows <- list()

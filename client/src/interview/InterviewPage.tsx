@@ -277,7 +277,11 @@ export function InterviewPage() {
           {completing}
         </p>
       )}
-      <CountryLists language={language} fallback={fallback} hostCountry={typeof q.source.settings?.host_country === 'string' ? q.source.settings.host_country : undefined} />
+      <CountryLists
+        language={language}
+        fallback={fallback}
+        hostCountry={typeof q.source.settings?.host_country === 'string' ? q.source.settings.host_country : undefined}
+      />
     </section>
   );
 }

@@ -45,7 +45,7 @@ export const censusAddon = module(
             '${name} a-t-il/elle déjà vécu un an ou plus dans un autre pays ?',
             '¿Ha vivido ${name} alguna vez un año o más en otro país?',
           ),
-          { choices: 'yes_no', relevant: "${c_birth} = ${host_country}", required: true },
+          { choices: 'yes_no', relevant: '${c_birth} = ${host_country}', required: true },
         ),
         question(
           'c_prev_country',
@@ -296,7 +296,8 @@ export const dotmDerived = module('dotm-derived', t('Derived migration statuses'
       // The same status at the long-term threshold (UN 2021 revised framework: 12 months).
       kind: 'calculate',
       name: 'hh_migration_status_12m',
-      calculation: "if(${n_emigrants_12m} > 0 and ${n_return_migrants_12m} > 0, 'H3', if(${n_emigrants_12m} > 0, 'H1', if(${n_return_migrants_12m} > 0, 'H2', 'H0')))",
+      calculation:
+        "if(${n_emigrants_12m} > 0 and ${n_return_migrants_12m} > 0, 'H3', if(${n_emigrants_12m} > 0, 'H1', if(${n_return_migrants_12m} > 0, 'H2', 'H0')))",
       label: t(
         'Household migration status at long_term_months months (UN 2021 framework)',
         'Statut migratoire du ménage au seuil long_term_months mois (cadre ONU 2021)',

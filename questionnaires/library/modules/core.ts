@@ -138,7 +138,11 @@ export const m1Roster = module('dotm-m1-roster', t('M1 Household roster', 'M1 Li
         ),
         ...parentQuestions(
           'mother',
-          t('Line number of the mother (0 if not a member)', 'Numéro de ligne de la mère (0 si non membre)', 'Número de línea de la madre (0 si no es miembro)'),
+          t(
+            'Line number of the mother (0 if not a member)',
+            'Numéro de ligne de la mère (0 si non membre)',
+            'Número de línea de la madre (0 si no es miembro)',
+          ),
           t('Where is the mother?', 'Où est la mère ?', '¿Dónde está la madre?'),
           '2',
         ),
@@ -152,7 +156,11 @@ export const m1Roster = module('dotm-m1-roster', t('M1 Household roster', 'M1 Li
           kind: 'calculate',
           name: 'parent_abroad',
           calculation: "if(${age} < 18, if(${mother_where} = 'abroad' or ${father_where} = 'abroad', 1, 0), '')",
-          label: t('Child (under 18) with a parent living abroad', "Enfant (moins de 18 ans) dont un parent vit à l'étranger", 'Niño/a (menor de 18) con un padre o madre en el extranjero'),
+          label: t(
+            'Child (under 18) with a parent living abroad',
+            "Enfant (moins de 18 ans) dont un parent vit à l'étranger",
+            'Niño/a (menor de 18) con un padre o madre en el extranjero',
+          ),
         },
         {
           // UN 1998, census P&R Rev.3: foreign-born = born in another country; "unknown" and "stateless" are never foreign-born.
@@ -284,7 +292,7 @@ export const m2Emigrants = module('dotm-m2-emigrants', t('M2 Emigrants', 'M2 Ém
           calculation: 'if(${em_months_abroad} >= ${abroad_months} and ${em_months_abroad} < ${emigration_years} * 12, 1, 0)',
           label: t(
             'Emigrant: away at least abroad_months months, left within emigration_years years',
-            "Émigré : absent au moins abroad_months mois, parti dans les emigration_years dernières années",
+            'Émigré : absent au moins abroad_months mois, parti dans les emigration_years dernières années',
             'Emigrante: ausente al menos abroad_months meses, partió en los últimos emigration_years años',
           ),
         },

@@ -136,8 +136,8 @@ export const m8Health = module('dotm-m8-health', t('M8 Health', 'M8 Santé', 'M8
           'De ese gasto (30 días), ¿cuánto fue o será reembolsado por un seguro o un empleador, en ${local_currency}?',
         ),
         {
-          relevant: "${h_cost} > 0 or ${h_medicines} > 0",
-          constraint: ". >= 0 and . <= coalesce(${h_cost}, 0) + coalesce(${h_medicines}, 0)",
+          relevant: '${h_cost} > 0 or ${h_medicines} > 0',
+          constraint: '. >= 0 and . <= coalesce(${h_cost}, 0) + coalesce(${h_medicines}, 0)',
         },
       ),
       question(
@@ -151,7 +151,7 @@ export const m8Health = module('dotm-m8-health', t('M8 Health', 'M8 Santé', 'M8
         'decimal',
         t(
           'Out-of-pocket cost of those hospital stays (12 months, net of reimbursement), in ${local_currency}',
-          "Coût payé de sa poche pour ces hospitalisations (12 mois, net des remboursements), en ${local_currency}",
+          'Coût payé de sa poche pour ces hospitalisations (12 mois, net des remboursements), en ${local_currency}',
           'Gasto de bolsillo de esas hospitalizaciones (12 meses, neto de reembolsos), en ${local_currency}',
         ),
         { relevant: "${h_hospital} = '1'", required: true, constraint: '. >= 0' },
@@ -160,18 +160,27 @@ export const m8Health = module('dotm-m8-health', t('M8 Health', 'M8 Santé', 'M8
         kind: 'calculate',
         name: 'h_oop_30d',
         calculation: 'coalesce(${h_cost}, 0) + coalesce(${h_medicines}, 0) - coalesce(${h_reimbursed}, 0)',
-        label: t('Out-of-pocket health spending, 30 days, net of reimbursement', 'Dépenses de santé à sa charge, 30 jours, nettes', 'Gasto de bolsillo en salud, 30 días, neto'),
+        label: t(
+          'Out-of-pocket health spending, 30 days, net of reimbursement',
+          'Dépenses de santé à sa charge, 30 jours, nettes',
+          'Gasto de bolsillo en salud, 30 días, neto',
+        ),
       },
       question('h_age_months', 'integer', t('Age in months', 'Âge en mois', 'Edad en meses'), {
         relevant: '${age} < 2',
         required: true,
         constraint: '. >= 0 and . <= 23',
       }),
-      question('v_source', 'select_one', t('Source of the vaccination answers', 'Source des réponses sur la vaccination', 'Fuente de las respuestas sobre vacunación'), {
-        choices: 'vaccination_source',
-        relevant: '${h_age_months} >= 12',
-        required: true,
-      }),
+      question(
+        'v_source',
+        'select_one',
+        t('Source of the vaccination answers', 'Source des réponses sur la vaccination', 'Fuente de las respuestas sobre vacunación'),
+        {
+          choices: 'vaccination_source',
+          relevant: '${h_age_months} >= 12',
+          required: true,
+        },
+      ),
       question('v_bcg', 'select_one', t('Received BCG?', 'A reçu le BCG ?', '¿Recibió BCG?'), {
         choices: 'yes_no_dk',
         relevant: '${h_age_months} >= 12',
@@ -307,9 +316,24 @@ export const m10Consumption = module(
     },
     lists: [],
     items: [
-      money('c_food', 'Food and drink bought in the last 7 days (COICOP 01-02)', 'Nourriture et boissons achetées au cours des 7 derniers jours (COICOP 01-02)', 'Alimentos y bebidas comprados en los últimos 7 días (COICOP 01-02)'),
-      money('c_food_own', 'Value of food the household produced itself and ate, last 7 days', 'Valeur de la nourriture produite et consommée par le ménage, 7 derniers jours', 'Valor de los alimentos producidos y consumidos por el hogar, últimos 7 días'),
-      money('c_food_gifts', 'Value of food received as gifts or in kind, last 7 days', 'Valeur de la nourriture reçue en cadeau ou en nature, 7 derniers jours', 'Valor de los alimentos recibidos como regalo o en especie, últimos 7 días'),
+      money(
+        'c_food',
+        'Food and drink bought in the last 7 days (COICOP 01-02)',
+        'Nourriture et boissons achetées au cours des 7 derniers jours (COICOP 01-02)',
+        'Alimentos y bebidas comprados en los últimos 7 días (COICOP 01-02)',
+      ),
+      money(
+        'c_food_own',
+        'Value of food the household produced itself and ate, last 7 days',
+        'Valeur de la nourriture produite et consommée par le ménage, 7 derniers jours',
+        'Valor de los alimentos producidos y consumidos por el hogar, últimos 7 días',
+      ),
+      money(
+        'c_food_gifts',
+        'Value of food received as gifts or in kind, last 7 days',
+        'Valeur de la nourriture reçue en cadeau ou en nature, 7 derniers jours',
+        'Valor de los alimentos recibidos como regalo o en especie, últimos 7 días',
+      ),
       money(
         'c_nonfood',
         'Other goods and services in the last 30 days (transport, phone, fuel, soap, utilities; COICOP 04.5, 05.6, 07, 08, 12)',
@@ -467,7 +491,11 @@ export const m13Gender = module('dotm-m13-gender', t('M13 Gender and decision-ma
         kind: 'calculate',
         name: 'g_eligible',
         calculation: "if(${sex} = '2' and ${age} >= 15 and ${age} <= 49 and ${marital} = '2', 1, 0)",
-        label: t('Eligible for M13: woman 15-49, married or in union', 'Éligible au M13 : femme de 15-49 ans, mariée ou en union', 'Elegible para M13: mujer de 15-49 años, casada o en unión'),
+        label: t(
+          'Eligible for M13: woman 15-49, married or in union',
+          'Éligible au M13 : femme de 15-49 ans, mariée ou en union',
+          'Elegible para M13: mujer de 15-49 años, casada o en unión',
+        ),
       },
     ]),
     {

@@ -48,10 +48,15 @@ export const m3RemittancesReceived = module('dotm-m3-remittances-received', t('M
           relevant: "${rr_cash} = '1'",
           constraint: '. >= 0',
         }),
-        question('rr_last_amount', 'amount', t('Amount of the last transfer, as sent', 'Montant du dernier transfert, tel qu’envoyé', 'Monto de la última transferencia, tal como se envió'), {
-          relevant: "${rr_cash} = '1'",
-          constraint: '. > 0',
-        }),
+        question(
+          'rr_last_amount',
+          'amount',
+          t('Amount of the last transfer, as sent', 'Montant du dernier transfert, tel qu’envoyé', 'Monto de la última transferencia, tal como se envió'),
+          {
+            relevant: "${rr_cash} = '1'",
+            constraint: '. > 0',
+          },
+        ),
         question(
           'rr_last_received',
           'decimal',
@@ -73,15 +78,17 @@ export const m3RemittancesReceived = module('dotm-m3-remittances-received', t('M
         question(
           'rr_recipient',
           'integer',
-          t('Line number of the member who receives the money', 'Numéro de ligne du membre qui reçoit l’argent', 'Número de línea del miembro que recibe el dinero'),
+          t(
+            'Line number of the member who receives the money',
+            'Numéro de ligne du membre qui reçoit l’argent',
+            'Número de línea del miembro que recibe el dinero',
+          ),
           { relevant: "${rr_cash} = '1'", constraint: '. >= 1 and . <= count(${members})' },
         ),
-        question(
-          'rr_goods',
-          'amount',
-          t('Value of goods received in kind', 'Valeur des biens reçus en nature', 'Valor de los bienes recibidos en especie'),
-          { relevant: "${s_remit} = '1'", constraint: '. >= 0' },
-        ),
+        question('rr_goods', 'amount', t('Value of goods received in kind', 'Valeur des biens reçus en nature', 'Valor de los bienes recibidos en especie'), {
+          relevant: "${s_remit} = '1'",
+          constraint: '. >= 0',
+        }),
         {
           kind: 'calculate',
           name: 'rr_sent_cash',
@@ -266,6 +273,34 @@ export const m5ReturnMigrants = module('dotm-m5-return', t('M5 Return migrants',
         choices: 'isco',
         relevant: "${rm_worked} = '1'",
       }),
+      question(
+        'lm_cost',
+        'amount',
+        t(
+          'What did getting that job abroad cost ${name} (recruitment fees, documents, travel, in total)?',
+          "Combien l'obtention de cet emploi à l'étranger a-t-elle coûté à ${name} (frais de recrutement, documents, voyage, au total) ?",
+          '¿Cuánto le costó a ${name} conseguir ese trabajo en el extranjero (comisiones de contratación, documentos, viaje, en total)?',
+        ),
+        {
+          relevant: "${rm_worked} = '1'",
+          constraint: '. >= 0',
+          hint: t(
+            'SDG 10.7.1: recruitment cost borne by the worker',
+            'ODD 10.7.1 : coût du recrutement à la charge du travailleur',
+            'ODS 10.7.1: costo de contratación a cargo del trabajador',
+          ),
+        },
+      ),
+      question(
+        'lm_first_month',
+        'amount',
+        t(
+          'Earnings in the first month of that job abroad',
+          'Revenus du premier mois de cet emploi à l’étranger',
+          'Ingresos del primer mes de ese trabajo en el extranjero',
+        ),
+        { relevant: "${rm_worked} = '1'", constraint: '. > 0' },
+      ),
       question('rm_reason_return', 'select_one', t('Main reason for returning', 'Raison principale du retour', 'Razón principal del regreso'), {
         choices: 'return_reason',
         relevant: "${rm_lived_abroad} = '1'",
@@ -314,7 +349,11 @@ export const m5ReturnMigrants = module('dotm-m5-return', t('M5 Return migrants',
       kind: 'calculate',
       name: 'n_return_migrants_12m',
       calculation: 'sum(${is_return_migrant_12m})',
-      label: t('Long-term return migrants in the household', 'Migrants de retour de longue durée dans le ménage', 'Migrantes retornados de larga duración en el hogar'),
+      label: t(
+        'Long-term return migrants in the household',
+        'Migrants de retour de longue durée dans le ménage',
+        'Migrantes retornados de larga duración en el hogar',
+      ),
     },
   ],
 });

@@ -72,26 +72,25 @@ function answerTheRest(s: FormState): void {
       const value =
         field.name === 'usual_resident'
           ? '1'
-          : 
-        item.type === 'select_one'
-          ? choices.includes('0')
-            ? '0'
-            : choices[0]
-          : item.type === 'select_multiple'
-            ? [choices[0]]
-            : item.type === 'country'
-              ? item.multiple
-                ? ['THIS']
-                : 'GHA'
-              : item.type === 'amount'
-                ? { amount: 100, currency: field.currencies![0] }
-                : item.type === 'year'
-                  ? 2020
-                  : item.type === 'date'
-                    ? '2020-01-01'
-                    : item.type === 'integer' || item.type === 'decimal'
-                      ? 1
-                      : 'x';
+          : item.type === 'select_one'
+            ? choices.includes('0')
+              ? '0'
+              : choices[0]
+            : item.type === 'select_multiple'
+              ? [choices[0]]
+              : item.type === 'country'
+                ? item.multiple
+                  ? ['THIS']
+                  : 'GHA'
+                : item.type === 'amount'
+                  ? { amount: 100, currency: field.currencies![0] }
+                  : item.type === 'year'
+                    ? 2020
+                    : item.type === 'date'
+                      ? '2020-01-01'
+                      : item.type === 'integer' || item.type === 'decimal'
+                        ? 1
+                        : 'x';
       s.setAnswer(path, value);
     }
   }
