@@ -4,6 +4,7 @@ import { InputError } from '../common/errors.js';
 import { analysisTable, cellText, withColumn, type Dataset } from './dataset.js';
 import { RateTable, validDay, type ExchangeRate, type MoneySettings } from './exchange-rates.js';
 import type { DataTable } from './table.js';
+import type { CodebookEntry } from '../questionnaires/index.js';
 
 /** The unit of a dataset's money figures, as published: `GHS, current prices of 2026-06` ... */
 export function moneyUnit(money: MoneySettings, target: 'local' | 'USD' = 'local'): string {
@@ -26,13 +27,15 @@ function amountVariables(dataset: Dataset, level: string, table: DataTable): { v
  */
 export function convertAmounts(dataset: Dataset, rates: readonly ExchangeRate[] = dataset.exchangeRates ?? []): { dataset: Dataset; notes: string[] } {
   const notes: string[] = [];
+  const added: CodebookEntry[] = [];
   const money = dataset.design.money;
   const tables = new Map(dataset.tables);
   let table: RateTable | null = null;
   for (const level of dataset.design.levels) {
     const own = tables.get(level.name);
     if (!own) continue;
-    const amounts = amountVariables(dataset, level.name, own);
+    // An amount already converted (a public-use file, converted before its interview dates were dropped) stays as it is.
+    const amounts = amountVariables(dataset, level.name, own).filter((a) => !own.columns.has(`${a.variable}_local`));
     if (amounts.length === 0) continue;
     if (!money)
       throw new InputError(
@@ -84,11 +87,30 @@ export function convertAmounts(dataset: Dataset, rates: readonly ExchangeRate[] 
         usd[i] = toUsd === undefined ? NaN : v * toUsd;
       }
       out = withColumn(out, { kind: 'number', name: `${a.variable}_local`, values: local });
+      added.push(convertedEntry(dataset, level.name, a.variable, 'local'));
       // A USD figure is published only when every amount of the variable has its USD rate.
-      if (usdMissing === null) out = withColumn(out, { kind: 'number', name: `${a.variable}_usd`, values: usd });
-      else notes.push(`${a.variable}_usd not computed: no USD rate for ${usdMissing}`);
+      if (usdMissing === null) {
+        out = withColumn(out, { kind: 'number', name: `${a.variable}_usd`, values: usd });
+        added.push(convertedEntry(dataset, level.name, a.variable, 'USD'));
+      } else notes.push(`${a.variable}_usd not computed: no USD rate for ${usdMissing}`);
     }
     tables.set(level.name, out);
   }
-  return { dataset: { ...dataset, tables }, notes };
+  const known = new Set(dataset.codebook.variables.map((v) => `${v.level} ${v.variable}`));
+  const variables = [...dataset.codebook.variables, ...added.filter((v) => !known.has(`${v.level} ${v.variable}`))];
+  return { dataset: { ...dataset, tables, codebook: { ...dataset.codebook, variables } }, notes };
+}
+
+/** The codebook entry of a converted amount: the amount's label with its unit. */
+function convertedEntry(dataset: Dataset, level: string, variable: string, target: 'local' | 'USD'): CodebookEntry {
+  const source = dataset.codebook.variables.find((v) => v.level === level && v.variable === variable)!;
+  const unit = moneyUnit(dataset.design.money!, target);
+  return {
+    level,
+    variable: `${variable}_${target === 'local' ? 'local' : 'usd'}`,
+    label: Object.fromEntries(Object.entries(source.label).map(([lang, text]) => [lang, `${text} (${unit}; converted at the interview month's rate)`])),
+    type: 'decimal',
+    identifier: source.identifier,
+    quasiIdentifier: source.quasiIdentifier,
+  };
 }

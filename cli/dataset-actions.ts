@@ -353,7 +353,7 @@ export async function attachAction(
       return [l.name, tableRecords(t, [...t.columns.keys()])];
     }),
   );
-  writeDataset(flags.out, result.design, result.codebook, rows);
+  writeDataset(flags.out, result.design, result.codebook, rows, dataset.exchangeRates);
   process.stdout.write(
     json({
       out: flags.out,

@@ -1,3 +1,4 @@
+import { convertAmounts } from '../money.js';
 import { mulberry32 } from '../../common/random.js';
 import { countryRegion } from '../../questionnaires/index.js';
 import type { CodebookEntry } from '../../questionnaires/index.js';
@@ -82,7 +83,15 @@ function recodeText(col: Column, map: (v: string) => string | null): Categorical
  * suppresses key values (in each risky record the rarest one first, protected ones last) until every
  * combination occurs k times (a blank matches any value).
  */
-export function anonymise(dataset: Dataset, options: AnonymiseOptions = {}): { dataset: Dataset; report: AnonymisationReport } {
+export function anonymise(input: Dataset, options: AnonymiseOptions = {}): { dataset: Dataset; report: AnonymisationReport } {
+  // Amounts are converted while the interview dates that pick their exchange rates are still there: the
+  // public file drops the dates but keeps every amount in local currency and USD (design.money says which).
+  let dataset = input;
+  if (input.design.money) {
+    const { localCurrency, priceBasis } = input.design.money;
+    const converted = convertAmounts(input).dataset;
+    dataset = { design: { ...converted.design, money: { localCurrency, priceBasis } }, codebook: converted.codebook, tables: converted.tables };
+  }
   const k = options.k ?? 3;
   const width = options.ageWidth ?? 5;
   const top = options.ageTop ?? 80;

@@ -112,7 +112,7 @@ export function interview(hh: Household): { instanceId: string; answers: Answers
   const members: Answers[] = [];
   const femaleHead = rand() < (hh.emigrants ? 0.45 : 0.22);
   const headMarried = rand() < 0.7;
-  const foreignHousehold = rand() < 0.02; // a household of immigrants only
+  const foreignHousehold = rand() < 0.01; // a household of immigrants only
   const currencyOfSender = () => (rand() < 0.7 ? 'GHS' : pick(rand, ['USD', 'USD', 'GBP', 'EUR']));
   let returnerPlaced = !hh.returnMigrant;
   for (let line = 1; line <= size; line++) {
@@ -228,7 +228,7 @@ export function interview(hh: Household): { instanceId: string; answers: Answers
     }
     members.push(m);
   }
-  const remit = (hh.emigrants > 0 && rand() < 0.75) || rand() < 0.03;
+  const remit = (hh.emigrants > 0 && rand() < 0.75) || rand() < 0.01;
   const emigrants: Answers[] = [];
   for (let e = 1; e <= hh.emigrants; e++) {
     // Some left under 3 months ago (not yet emigrants), some over the 10-year window (no longer counted).

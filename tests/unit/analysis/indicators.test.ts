@@ -20,7 +20,9 @@ describe('indicator catalogue (analysis/indicators/catalogue.json)', () => {
 
   it('covers the indicators of DOMAIN.md in every domain, with labels in the questionnaire languages', () => {
     expect(cat.indicators.length).toBeGreaterThanOrEqual(25);
-    expect(new Set(cat.indicators.map((i) => i.domain))).toEqual(new Set(['migration', 'remittances', 'education', 'health', 'gender', 'labour']));
+    expect(new Set(cat.indicators.map((i) => i.domain))).toEqual(
+      new Set(['migration', 'remittances', 'education', 'health', 'gender', 'labour', 'consumption']),
+    );
     for (const i of cat.indicators) expect(Object.keys(i.label).sort(), i.id).toEqual(['en', 'es', 'fr']);
   });
 
@@ -29,14 +31,19 @@ describe('indicator catalogue (analysis/indicators/catalogue.json)', () => {
     for (const q of [dotmHousehold(), lfsMigration]) {
       for (const v of codebookOf(compileQuestionnaire(q))) {
         known.add(v.variable);
-        if (v.unit) known.add(v.unit);
+        if (v.unit) {
+          // An amount also gives its conversions (analysis/money.ts).
+          known.add(v.unit);
+          known.add(`${v.variable}_local`);
+          known.add(`${v.variable}_usd`);
+        }
       }
     }
     for (const d of cat.derived) known.add(d.name);
     known.add('members_line');
     const refs = [
       ...cat.derived.map((d) => d.expression),
-      ...cat.indicators.flatMap((i) => [i.universe, i.variable, i.numerator, i.denominator].filter((x): x is string => !!x)),
+      ...cat.indicators.flatMap((i) => [i.universe, i.variable, i.numerator, i.denominator, i.weightFactor].filter((x): x is string => !!x)),
     ].flatMap((e) => compileExpression(e).refs);
     expect(refs.filter((r) => !known.has(r))).toEqual([]);
   });
