@@ -101,13 +101,19 @@ async function finish(page: Page): Promise<void> {
   throw new Error('too many sections');
 }
 
-async function addMember(page: Page, name: string, sex: 'Male' | 'Female', age: number, relation: string) {
+async function addMember(page: Page, name: string, sex: 'Male' | 'Female', age: number, relation: string, parents?: [number, number]) {
   await page.getByRole('button', { name: /^Add household members/ }).click();
   const row = page.locator('details[open]').last();
   await row.locator('[data-question="name"] input').fill(name);
   await row.locator('[data-question="sex"]').getByRole('radio', { name: sex, exact: true }).check();
   await row.locator('[data-question="age"] input').fill(String(age));
   await row.locator('[data-question="relation"] select').selectOption({ label: relation });
+  // A usual member (not away 3 months or more); a child's parents by line number (0: not a member).
+  await row.locator('[data-question="usual_resident"]').getByRole('radio', { name: 'Yes' }).check();
+  if (parents) {
+    await row.locator('[data-question="mother_line"] input').fill(String(parents[0]));
+    await row.locator('[data-question="father_line"] input').fill(String(parents[1]));
+  }
 }
 
 describe.runIf(need(chromiumTool(), 'DotM household in Chromium'))('DotM household in Chromium', () => {
@@ -145,10 +151,10 @@ describe.runIf(need(chromiumTool(), 'DotM household in Chromium'))('DotM househo
     // M1 roster: six members.
     await addMember(page, 'Ama', 'Female', 45, 'Head');
     await addMember(page, 'Kofi', 'Male', 48, 'Spouse or partner');
-    await addMember(page, 'Esi', 'Female', 17, 'Son or daughter');
-    await addMember(page, 'Yaw', 'Male', 14, 'Son or daughter');
-    await addMember(page, 'Abena', 'Female', 8, 'Son or daughter');
-    await addMember(page, 'Kojo', 'Male', 1, 'Grandchild');
+    await addMember(page, 'Esi', 'Female', 17, 'Son or daughter', [1, 2]);
+    await addMember(page, 'Yaw', 'Male', 14, 'Son or daughter', [1, 2]);
+    await addMember(page, 'Abena', 'Female', 8, 'Son or daughter', [1, 2]);
+    await addMember(page, 'Kojo', 'Male', 1, 'Grandchild', [3, 0]);
     await page.screenshot({ path: path.join(screenshotDir(), 'dotm-roster.png') });
     await fillSection(page);
     await page.getByRole('button', { name: 'Next section' }).click();
@@ -191,12 +197,12 @@ describe.runIf(need(chromiumTool(), 'DotM household in Chromium'))('DotM househo
 
     const stored = await app.db.query<{ status: string; members: number; emigrants: number; remit: string }>(
       `SELECT answers->>'hh_migration_status' AS status, jsonb_array_length(answers->'members') AS members,
-              coalesce(jsonb_array_length(answers->'emigrants'), 0) AS emigrants, answers->>'remit_total' AS remit
+              coalesce(jsonb_array_length(answers->'emigrants'), 0) AS emigrants, answers->>'remit_cash_senders' AS remit
        FROM submissions WHERE survey_id = $1 ORDER BY received_at`,
       [surveyId],
     );
     expect(stored.rows).toEqual([
-      { status: 'H1', members: 6, emigrants: 2, remit: '1200' },
+      { status: 'H1', members: 6, emigrants: 2, remit: '1' },
       { status: 'H0', members: 1, emigrants: 0, remit: '0' },
     ]);
     await context.close();
