@@ -57,8 +57,7 @@ export function convertAmounts(dataset: Dataset, rates: readonly ExchangeRate[] 
     for (const a of amounts) {
       const col = own.columns.get(a.variable)!;
       // A column with no value at all reads as text (an empty file): it is an amount column with no amounts.
-      const values =
-        col.kind === 'number' ? col : col.codes.every((c) => c < 0) ? { values: new Float64Array(own.nRows).fill(NaN) } : null;
+      const values = col.kind === 'number' ? col : col.codes.every((c) => c < 0) ? { values: new Float64Array(own.nRows).fill(NaN) } : null;
       if (!values) throw new InputError('not-numeric', `${level.file}, column ${a.variable}: amounts must be numbers`, `${level.file}, column ${a.variable}`);
       const cur = own.columns.get(a.currency)!;
       const local = new Float64Array(own.nRows);

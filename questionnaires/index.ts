@@ -19,7 +19,7 @@ export type { CompiledQuestionnaire, FieldDef, DefinitionProblem } from './compi
 export { FormState, Row, typeProblem } from './form-state.js';
 export type { AnswerProblem, FormOptions, ChangeSet } from './form-state.js';
 export { responseSchema, validateResponse } from './response-schema.js';
-export { countryChoices, countryCodes, countryRegion } from './codelists.js';
+export { countryChoices, countryCodes, countryRegion, currencyCodes, currencyName, isCurrencyCode, isCountryCode, amountCurrencies, THIS_COUNTRY } from './codelists.js';
 export * from './expressions/index.js';
 export { xlsformToQuestionnaire, questionnaireToXlsform, XlsformError, parseHeader } from './xlsform.js';
 export type { Sheet, SheetModel } from './xlsform.js';

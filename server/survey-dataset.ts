@@ -7,7 +7,10 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { stringify } from 'csv-stringify';
-import { designRoleOf, parseDatasetDesign, type Codebook, type DatasetDesign, type DatasetLevel } from '../analysis/index.js';
+import { designRoleOf, formatExchangeRates, parseDatasetDesign, type Codebook, type DatasetDesign, type DatasetLevel } from '../analysis/index.js';
+import { exchangeRatesOf } from './queries/exchange-rates.js';
+import { latestVersionOf, questionnaireDefinition } from './queries/surveys.js';
+import { HttpProblem } from './http/problem.js';
 import { codebookOf, flattenInterview, levelsOf, type CodebookEntry, type CompiledQuestionnaire, type Level } from '../questionnaires/index.js';
 import type { Database } from './db/index.js';
 import { levelColumns, type LevelRow } from '../io/dataset-files.js';
@@ -38,6 +41,37 @@ export type CaseFieldRole = (typeof CASE_FIELD_ROLES)[number];
 export interface SurveySettings {
   design?: SurveyDesignSettings;
   caseFields?: Record<string, CaseFieldRole>;
+  /** The price basis of money figures; the currency is the questionnaire's setting local_currency. */
+  money?: { priceBasis?: string };
+}
+
+/** The default price basis: amounts as reported, at the prices of the interview period. */
+export const DEFAULT_PRICE_BASIS = 'current prices of the interview period';
+
+/** The money settings of a survey's dataset: the questionnaire's local currency, the survey's price basis and exchange-rate file. */
+export function datasetMoney(q: CompiledQuestionnaire, settings: SurveySettings): DatasetDesign['money'] | undefined {
+  const local = q.source.settings?.local_currency;
+  if (typeof local !== 'string') return undefined;
+  const start = q.fields.find((f) => f.scope === -1 && f.item.kind === 'metadata' && f.item.type === 'start');
+  return {
+    localCurrency: local,
+    priceBasis: settings.money?.priceBasis ?? DEFAULT_PRICE_BASIS,
+    exchangeRates: 'exchange-rates.csv',
+    ...(start ? { dateColumn: start.name } : {}),
+  };
+}
+
+/** The local currency of a survey: its latest questionnaire's setting local_currency. */
+export async function surveyLocalCurrency(db: Database, surveyId: string): Promise<string> {
+  const version = await latestVersionOf(db, surveyId);
+  const definition = version ? ((await questionnaireDefinition(db, surveyId, version)) as { settings?: Record<string, unknown> } | undefined) : undefined;
+  const local = definition?.settings?.local_currency;
+  if (typeof local !== 'string')
+    throw new HttpProblem(
+      'invalid-body',
+      'the questionnaire of this survey names no local currency (settings.local_currency): exchange rates convert amounts to it',
+    );
+  return local;
 }
 
 /** The role of a case-data field: as declared; a column the design names is a design variable; else an identifier. */
@@ -99,6 +133,7 @@ export async function surveyDatasetDescription(
     ...(d.lonelyPsu ? { lonelyPsu: d.lonelyPsu } : {}),
     levels: datasetLevels(q),
     ...(d.variableMap ? { variableMap: d.variableMap } : {}),
+    ...(datasetMoney(q, opts.settings) ? { money: datasetMoney(q, opts.settings) } : {}),
     provenance: {
       source: 'mdsurvey server export',
       surveyId,
@@ -190,6 +225,12 @@ export async function datasetZipStream(
       'codebook.json',
     );
     for (const w of writers) zip.addFile(w.file, w.spec.file);
+    // The survey's exchange rates travel with its amounts (a header only when none was uploaded yet:
+    // amounts in the local currency convert at 1, any other one is refused by name when analysed).
+    if (design.money?.exchangeRates) {
+      const rates = await exchangeRatesOf(db, surveyId);
+      zip.addBuffer(Buffer.from(formatExchangeRates(rates?.rates ?? [])), design.money.exchangeRates);
+    }
     zip.end();
     const out = zip.outputStream as Readable;
     const cleanup = () => void fsp.rm(dir, { recursive: true, force: true });

@@ -43,6 +43,7 @@ export const PROBLEMS = {
   'unsupported-media-type': 415,
   'unsupported-encoding': 415,
   'invalid-body': 422,
+  'bad-exchange-rates': 422,
   'assignment-mismatch': 422,
   'assignment-required': 422,
   'bad-supervisor': 422,

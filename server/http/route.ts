@@ -24,7 +24,7 @@ export type RouteResult = { status?: number; body?: unknown; headers?: Record<st
 
 /** One API route: method, path, who may call it, the shape of its body, and the handler. */
 export interface RouteSpec {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express path under /api/v1, with :params (each must be a UUID unless named in `textParams`). */
   path: string;
   summary: string;

@@ -14,6 +14,7 @@ import { approvedInterviewPages, approvedInterviewTextPages } from '../queries/s
 import { latestVersionOf, surveySettingsOf } from '../queries/surveys.js';
 import { neutraliseFormula } from '../spreadsheet-safety.js';
 import { computeIndicatorsOffLoop } from '../workers/indicators.js';
+import { exchangeRatesOf } from '../queries/exchange-rates.js';
 
 async function surveySettings(db: Database, surveyId: string): Promise<SurveySettings> {
   const settings = await surveySettingsOf(db, surveyId);
@@ -200,6 +201,7 @@ export const exportRoutes: RouteSpec[] = [
           design,
           codebook: full,
           caseColumns,
+          exchangeRates: (await exchangeRatesOf(db, params.surveyId))?.rates ?? [],
           options: { compare, reference: query.reference || undefined, by },
         };
         const report = await computeIndicatorsOffLoop(job, approvedInterviewTextPages(db, params.surveyId, states));

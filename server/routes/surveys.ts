@@ -15,12 +15,17 @@ import {
 } from '../queries/surveys.js';
 import { insertAssignment, listAssignments } from '../queries/assignments.js';
 import { userById } from '../queries/users.js';
-import { CASE_FIELD_ROLES } from '../survey-dataset.js';
+import { CASE_FIELD_ROLES, surveyLocalCurrency } from '../survey-dataset.js';
+import { exchangeRatesOf, putExchangeRates } from '../queries/exchange-rates.js';
+import { MAX_RATE_FILE_BYTES, parseExchangeRates } from '../../analysis/index.js';
+import { InputError } from '../../common/errors.js';
 
 /** Survey settings as stored: free-form, but the declared roles of case-data fields must be known roles. */
 const SETTINGS_SCHEMA = {
   type: 'object',
   properties: {
+    // The price basis of the survey's money figures (`current prices, June 2026`); the currency is the questionnaire's local_currency.
+    money: { type: 'object', additionalProperties: false, properties: { priceBasis: { type: 'string', minLength: 1, maxLength: 200 } } },
     caseFields: { type: 'object', propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_.]{0,63}$' }, additionalProperties: { enum: [...CASE_FIELD_ROLES] } },
   },
 } as const;
@@ -116,6 +121,50 @@ export const surveyRoutes: RouteSpec[] = [
         await audit(tx, user, 'update', 'survey', params.surveyId, { from, ...b });
       });
       return { body: { survey: await surveyOr404(db, params.surveyId) } };
+    },
+  },
+  {
+    method: 'put',
+    path: '/surveys/:surveyId/exchange-rates',
+    tag: 'surveys',
+    summary: 'Replace the exchange-rate table (CSV text: currency,period,to_local,to_usd) that converts every amount before sums and ratios',
+    roles: ['admin', 'statistician'],
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['csv'],
+      properties: { csv: { type: 'string', minLength: 1, maxLength: MAX_RATE_FILE_BYTES } },
+    },
+    async handler({ db, params, body, user }) {
+      await surveyOr404(db, params.surveyId);
+      const csv = (body as { csv: string }).csv;
+      const local = await surveyLocalCurrency(db, params.surveyId);
+      let rates;
+      try {
+        rates = parseExchangeRates(csv, local, 'exchange-rates.csv');
+      } catch (err) {
+        if (err instanceof InputError) throw new HttpProblem('bad-exchange-rates', err.message, { where: err.where });
+        throw err;
+      }
+      await db.transaction(async (tx) => {
+        await putExchangeRates(tx, params.surveyId, rates, csv, user.id);
+        await audit(tx, user, 'update', 'exchange-rates', params.surveyId, { rows: rates.length, currencies: [...new Set(rates.map((r) => r.currency))] });
+      });
+      return { body: { localCurrency: local, rates: rates.length, currencies: [...new Set(rates.map((r) => r.currency))].sort() } };
+    },
+  },
+  {
+    method: 'get',
+    path: '/surveys/:surveyId/exchange-rates',
+    tag: 'surveys',
+    summary: 'The exchange-rate table of the survey, as CSV',
+    roles: ['admin', 'statistician', 'analyst'],
+    async handler({ db, params, res }) {
+      await surveyOr404(db, params.surveyId);
+      const stored = await exchangeRatesOf(db, params.surveyId);
+      if (!stored) throw new HttpProblem('not-found', `survey ${params.surveyId} has no exchange-rate table yet (PUT one)`);
+      res.status(200).type('text/csv; charset=utf-8').send(stored.csv);
+      return undefined;
     },
   },
   {

@@ -33,11 +33,11 @@ parentPort!.on('message', (m: IndicatorMessage) => {
         for (const level of state!.levels) for (const r of levelRows(level, row, false, state!.start.caseColumns)) state!.rows[level.name].push(r);
       }
     } else {
-      const { design, codebook, options } = state!.start;
+      const { design, codebook, options, exchangeRates } = state!.start;
       const tables = new Map<string, DataTable>();
       for (const level of design.levels)
         tables.set(level.name, tableFromRecords(state!.rows[level.name] ?? [], levelColumns(design, codebook, level.name, state!.rows[level.name] ?? [])));
-      const report = computeIndicators({ design, codebook, tables }, shippedCatalogue(), options as IndicatorOptions);
+      const report = computeIndicators({ design, codebook, tables, exchangeRates }, shippedCatalogue(), options as IndicatorOptions);
       parentPort!.postMessage({ ok: true, report });
     }
   } catch (err) {

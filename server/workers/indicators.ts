@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Codebook, DatasetDesign, IndicatorReport } from '../../analysis/index.js';
+import type { Codebook, DatasetDesign, ExchangeRate, IndicatorReport } from '../../analysis/index.js';
 import { InputError } from '../../common/errors.js';
 import { packageRoot } from '../package-info.js';
 import type { RawInterviewRow } from '../queries/submissions.js';
@@ -16,6 +16,7 @@ export type IndicatorMessage =
       design: DatasetDesign;
       codebook: Codebook;
       caseColumns: string[];
+      exchangeRates: ExchangeRate[];
       options: { compare?: string; reference?: string; by?: string[] };
     }
   | { kind: 'page'; rows: RawInterviewRow[] }
