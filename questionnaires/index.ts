@@ -19,14 +19,33 @@ export type { CompiledQuestionnaire, FieldDef, DefinitionProblem } from './compi
 export { FormState, Row, typeProblem } from './form-state.js';
 export type { AnswerProblem, FormOptions, ChangeSet } from './form-state.js';
 export { responseSchema, validateResponse } from './response-schema.js';
-export { countryChoices, countryCodes, countryRegion, currencyCodes, currencyName, isCurrencyCode, isCountryCode, amountCurrencies, THIS_COUNTRY } from './codelists.js';
+export {
+  countryChoices,
+  countryCodes,
+  countryRegion,
+  currencyCodes,
+  currencyName,
+  isCurrencyCode,
+  isCountryCode,
+  amountCurrencies,
+  THIS_COUNTRY,
+} from './codelists.js';
 export * from './expressions/index.js';
 export { xlsformToQuestionnaire, questionnaireToXlsform, XlsformError, parseHeader } from './xlsform.js';
 export type { Sheet, SheetModel } from './xlsform.js';
 export { readXlsformWorkbook, writeXlsformWorkbook } from './xlsform-workbook.js';
 export { composeQuestionnaire, CompositionError } from './compose.js';
 export type { ComposeOptions, ModuleLike } from './compose.js';
-export { LIBRARY_MODULES, DOTM_MODULES, dotmHousehold, libraryQuestionnaires, libraryItem, exampleLfsHost, EXAMPLE_LFS_MAPPING } from './library/index.js';
+export {
+  LIBRARY_MODULES,
+  DOTM_MODULES,
+  dotmHousehold,
+  dotmListing,
+  libraryQuestionnaires,
+  libraryItem,
+  exampleLfsHost,
+  EXAMPLE_LFS_MAPPING,
+} from './library/index.js';
 export type { QuestionnaireModule } from './library/index.js';
 export { levelsOf, codebookOf, columnsOf, flattenInterview, identifierFields } from './flatten.js';
 export type { Level, CodebookEntry } from './flatten.js';

@@ -5,6 +5,7 @@ import { m0Screening, m1Roster, m2Emigrants } from './modules/core.js';
 import { m3RemittancesReceived, m4RemittancesSent, m5ReturnMigrants, m6Immigrants } from './modules/migration.js';
 import { m7Education, m8Health, m9Labour, m10Consumption, m11Housing, m12Finance, m13Gender, m14Community } from './modules/development.js';
 import { censusAddon, dotmDerived, exampleLfsHost, lfsMigration } from './modules/addons.js';
+import { dotmListing } from './modules/listing.js';
 
 export type { QuestionnaireModule };
 export { MIGRATION_SETTINGS };
@@ -54,7 +55,7 @@ export function dotmHousehold(settings?: LibrarySettings): Questionnaire {
 
 /** Complete questionnaires of the library (ready to field). */
 export function libraryQuestionnaires(): Questionnaire[] {
-  return [dotmHousehold(), exampleLfsHost];
+  return [dotmHousehold(), dotmListing, exampleLfsHost];
 }
 
 /** A module or questionnaire of the library by id, or undefined. */
@@ -67,4 +68,4 @@ export const EXAMPLE_LFS_MAPPING = { members: 'persons', name: 'q_name', sex: 'q
 
 export { m0Screening, m1Roster, m2Emigrants, m3RemittancesReceived, m4RemittancesSent, m5ReturnMigrants, m6Immigrants };
 export { m7Education, m8Health, m9Labour, m10Consumption, m11Housing, m12Finance, m13Gender, m14Community };
-export { censusAddon, dotmDerived, exampleLfsHost, lfsMigration };
+export { censusAddon, dotmDerived, dotmListing, exampleLfsHost, lfsMigration };
