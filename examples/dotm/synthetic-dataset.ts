@@ -139,7 +139,11 @@ export function interview(hh: Household): { instanceId: string; answers: Answers
       citizenship: foreign && rand() < 0.6 ? [birth === 'SUHH' ? 'RUS' : birth] : ['GHA'],
     };
     if (age >= 12) m.marital = line === 1 ? (headMarried ? '2' : pick(rand, ['1', '3', '4'])) : relation === '2' ? '2' : age >= 20 && rand() < 0.5 ? '2' : '1';
-    if (age >= 5) m.education = age < 6 ? '0' : pick(rand, age >= 25 ? ['X', '1', '1', '2', '2', '3', '3', '4', '5', '6', '7', '8'] : ['1', '2', '3']);
+    if (age >= 5) {
+      // ISCED-A attainment (0: less than primary) and the years done in the next level.
+      m.education = age < 12 ? '0' : pick(rand, age >= 25 ? ['0', '0', '1', '1', '2', '2', '3', '3', '4', '5', '6', '7', '8'] : ['0', '1', '2', '3']);
+      m.education_grade = m.education === '8' ? 0 : age < 12 ? Math.max(0, Math.min(age - 6, 5)) : Math.floor(rand() * 3);
+    }
     if (age < 18) {
       // The head's children live with the head (and the spouse on line 2 when there is one).
       const mother = relation === '3' ? (femaleHead ? 1 : headMarried && line > 2 ? 2 : 0) : 0;

@@ -34,6 +34,15 @@ export const MIGRATION_SETTINGS = {
   return_years: 10,
   /** Reference period of remittances received and sent. */
   remittance_months: 12,
+  /** Official durations (years) of each ISCED level in the survey country: years of schooling add them up (UIS). */
+  years_primary: 6,
+  years_lower_secondary: 3,
+  years_upper_secondary: 3,
+  years_post_secondary: 1,
+  years_short_tertiary: 2,
+  years_bachelor: 4,
+  years_master: 2,
+  years_doctoral: 3,
 };
 
 const choice = (value: string, label: Text): Choice => ({ value, label });
@@ -61,6 +70,7 @@ export const COMMON_LISTS: Record<string, Choice[]> = {
     choice('4', t('Widowed', 'Veuf ou veuve', 'Viudo/a')),
   ],
   isced: isced.choices,
+  isced_a: isced.attainment,
   isco: isco.choices,
   channel: remittances.channels,
   remittance_use: remittances.uses,

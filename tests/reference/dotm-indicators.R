@@ -92,8 +92,10 @@ ae <- tapply(ifelse(mem$members_line == 1, 1, ifelse(mem$age >= 14, 0.5, 0.3)), 
 hh$hh_adult_equivalents <- as.numeric(ae[hh$interview_id])
 hh$consumption_pae <- ifelse(hh$hh_adult_equivalents > 0, hh$consumption_annual / hh$hh_adult_equivalents, NA)
 mem$lm_cost_ratio <- ifelse(!is.na(mem$lm_cost_local) & !is.na(mem$lm_first_month_local) & mem$lm_first_month_local > 0, mem$lm_cost_local / mem$lm_first_month_local, NA)
-years <- c("0" = 0, "1" = 6, "2" = 9, "3" = 12, "4" = 13, "5" = 14, "6" = 16, "7" = 18, "8" = 22, "X" = 0)
-mem$years_schooling <- unname(years[as.character(mem$education)])
+# UIS years of schooling: official durations of the ISCED-A levels completed (Ghana-like defaults 6+3+3, then
+# 1 post-secondary, 2 short-cycle, 4 bachelor, 2 master, 3 doctoral) plus the years done in the next level.
+completed <- c("0" = 0, "1" = 6, "2" = 9, "3" = 12, "4" = 13, "5" = 14, "6" = 16, "7" = 18, "8" = 21)
+mem$years_schooling <- unname(completed[as.character(mem$education)]) + mem$education_grade
 
 # Analysis tables: each level with the household's variables (and, for schooling, the member's).
 hvars <- setdiff(names(hh), c("weight", "region", "ea"))

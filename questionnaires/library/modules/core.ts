@@ -64,7 +64,7 @@ export const m1Roster = module('dotm-m1-roster', t('M1 Household roster', 'M1 Li
   binds: [],
   universe: 'all usual members',
   referencePeriods: { members: 'now' },
-  lists: ['yes_no', 'sex', 'relationship', 'marital', 'isced', 'parent_where'],
+  lists: ['yes_no', 'sex', 'relationship', 'marital', 'isced_a', 'parent_where'],
   items: [
     {
       kind: 'roster',
@@ -134,8 +134,30 @@ export const m1Roster = module('dotm-m1-roster', t('M1 Household roster', 'M1 Li
           'education',
           'select_one',
           t('Highest level of education completed', "Plus haut niveau d'études achevé", 'Nivel educativo más alto completado'),
-          { choices: 'isced', relevant: '${age} >= 5', required: true },
+          { choices: 'isced_a', relevant: '${age} >= 5', required: true },
         ),
+        question(
+          'education_grade',
+          'integer',
+          t(
+            'Years completed in the next level, not finished (0 if none)',
+            'Années achevées dans le niveau suivant, non terminé (0 si aucune)',
+            'Años aprobados en el nivel siguiente, no terminado (0 si ninguno)',
+          ),
+          { relevant: "${age} >= 5 and ${education} != '9'", required: true, constraint: '. >= 0 and . <= 8' },
+        ),
+        {
+          // UIS: years of schooling = official durations of the levels completed (settings years_*) + years of the next one.
+          kind: 'calculate',
+          name: 'years_schooling',
+          calculation:
+            "if(${education} = '' or ${education} = '9', '', ${education_grade} + if(${education} = '0', 0, ${years_primary} + if(${education} = '1', 0, ${years_lower_secondary} + if(${education} = '2', 0, ${years_upper_secondary} + if(${education} = '3', 0, if(${education} = '4', ${years_post_secondary}, if(${education} = '5', ${years_short_tertiary}, ${years_bachelor} + if(${education} = '6', 0, ${years_master} + if(${education} = '7', 0, ${years_doctoral})))))))))",
+          label: t(
+            'Years of schooling (official durations of the levels completed plus years of the next level)',
+            'Années de scolarité (durées officielles des niveaux achevés plus années du niveau suivant)',
+            'Años de escolaridad (duraciones oficiales de los niveles completados más años del nivel siguiente)',
+          ),
+        },
         ...parentQuestions(
           'mother',
           t(
@@ -210,7 +232,7 @@ export const m2Emigrants = module('dotm-m2-emigrants', t('M2 Emigrants', 'M2 Ém
   binds: ['s_member_abroad'],
   universe: 'households with a former member abroad (M0)',
   referencePeriods: { emigrants: 'now', em_left: 'date of departure' },
-  lists: ['yes_no', 'sex', 'relationship', 'isced', 'isco', 'migration_reason', 'migration_finance'],
+  lists: ['yes_no', 'sex', 'relationship', 'isced_a', 'isco', 'migration_reason', 'migration_finance'],
   items: [
     question('s_member_abroad', 'select_one', t('Former member abroad?', 'Ancien membre à l’étranger ?', '¿Antiguo miembro en el extranjero?'), {
       choices: 'yes_no',
@@ -252,7 +274,14 @@ export const m2Emigrants = module('dotm-m2-emigrants', t('M2 Emigrants', 'M2 Ém
           required: true,
           specialCountries: false,
         }),
-        question('em_education', 'select_one', t('Education when leaving', 'Niveau d’études au départ', 'Educación al partir'), { choices: 'isced' }),
+        question(
+          'em_education',
+          'select_one',
+          t('Highest level completed when leaving', 'Plus haut niveau achevé au départ', 'Nivel más alto completado al partir'),
+          {
+            choices: 'isced_a',
+          },
+        ),
         question('em_occupation', 'select_one', t('Main occupation abroad', "Profession principale à l'étranger", 'Ocupación principal en el extranjero'), {
           choices: 'isco',
         }),

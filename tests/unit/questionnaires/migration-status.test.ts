@@ -202,3 +202,23 @@ describe('amounts: the local currency first, every ISO 4217 currency offered', (
     }
   });
 });
+
+describe('education: ISCED-A attainment and years of schooling from the country durations', () => {
+  it('adds the official durations of the levels completed and the years of the next one; the durations are settings', () => {
+    const years = (settings: LibrarySettings, education: string, grade: number) => {
+      const { s } = household(settings);
+      const k = member(s, { age: 30 });
+      s.setAnswer(`members[${k}].education`, education);
+      s.setAnswer(`members[${k}].education_grade`, grade);
+      return s.get(`members[${k}].years_schooling`).value;
+    };
+    expect(years(GHANA, '0', 4)).toBe(4); // less than primary: 4 years of primary done
+    expect(years(GHANA, '1', 2)).toBe(8); // primary (6) and 2 years of lower secondary
+    expect(years(GHANA, '3', 0)).toBe(12);
+    expect(years(GHANA, '6', 1)).toBe(17); // 12 + bachelor 4 + 1 year of master
+    expect(years(GHANA, '8', 0)).toBe(21);
+    // A country with an 8-year primary and a 4-year upper secondary.
+    expect(years({ ...GHANA, years_primary: 8, years_lower_secondary: 0, years_upper_secondary: 4 }, '3', 0)).toBe(12);
+    expect(years(GHANA, '9', 0)).toBe(''); // not elsewhere classified: unknown
+  });
+});
