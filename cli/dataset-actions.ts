@@ -119,6 +119,7 @@ export async function indicatorsAction(
     compare?: string;
     reference?: string;
     by?: string;
+    where?: string;
     only?: string;
     format: 'json' | 'csv' | 'xlsx';
     out?: string;
@@ -143,6 +144,7 @@ export async function indicatorsAction(
     compare: flags.compare,
     reference: flags.reference,
     by: list(flags.by),
+    ...(flags.where ? { where: flags.where } : {}),
     only: flags.only ? list(flags.only) : undefined,
     language: flags.language,
     thresholds,

@@ -73,6 +73,11 @@ export interface IndicatorOptions {
   by?: string[];
   /** Only these indicator ids. */
   only?: string[];
+  /**
+   * A domain every estimate is restricted to (an expression, e.g. `${hh_immigrant_household} = 0` to leave
+   * immigrant households out). Rows outside it are out of every universe; the full design is kept.
+   */
+  where?: string;
   language?: string;
   thresholds?: DisclosureThresholds;
 }
@@ -163,12 +168,21 @@ export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, optio
       continue;
     }
     const { table, design } = entry;
+    // A compare variable of another level (a person's migratory status) cannot split a household indicator.
+    if (options.compare && !table.columns.has(options.compare)) {
+      skipped.push({ id: ind.id, reason: `the compare variable "${options.compare}" is not at level ${ind.level} (nor at a level it joins)` });
+      continue;
+    }
     let universe: Uint8Array | null;
     let y: Float64Array;
     let x: Float64Array | null = null;
     let categorical: { codes: Int32Array; levels: string[] } | null = null;
     try {
       universe = ind.universe ? evaluateSubset(table, ind.universe, `${ind.id} universe`) : null;
+      if (options.where) {
+        const within = evaluateSubset(table, options.where, '--where');
+        universe = universe ? universe.map((u, i) => (u && within[i] ? 1 : 0)) : within;
+      }
       if (ind.statistic === 'ratio') {
         y = numeric(evaluateColumn(table, ind.numerator!, 'numerator', `${ind.id} numerator`), ind.id);
         x = numeric(evaluateColumn(table, ind.denominator!, 'denominator', `${ind.id} denominator`), ind.id);
