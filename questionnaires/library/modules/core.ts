@@ -78,10 +78,26 @@ export const m1Roster = module('dotm-m1-roster', t('M1 Household roster', 'M1 Li
           hint: t('First name is enough.', 'Le prénom suffit.', 'Basta con el nombre de pila.'),
         }),
         question('sex', 'select_one', t('Sex', 'Sexe', 'Sexo'), { choices: 'sex', required: true }),
+        question('birth_date', 'date', t('Date of birth, if known', 'Date de naissance, si connue', 'Fecha de nacimiento, si se conoce'), {
+          constraint: '. <= today()',
+          constraintMessage: t('The date cannot be in the future', 'La date ne peut pas être dans le futur', 'La fecha no puede ser futura'),
+          identifier: true,
+          hint: t(
+            'From a document where possible; leave empty if unknown.',
+            'D’après un document si possible ; laisser vide si inconnue.',
+            'De un documento si es posible; dejar vacío si se desconoce.',
+          ),
+        }),
         question('age', 'integer', t('Age in completed years', 'Âge en années révolues', 'Edad en años cumplidos'), {
           required: true,
-          constraint: '. >= 0 and . <= 120',
-          constraintMessage: t('Age must be between 0 and 120', "L'âge doit être entre 0 et 120", 'La edad debe estar entre 0 y 120'),
+          // Age or date of birth: when both are given they must agree (a year's slack for the birthday not yet reached).
+          constraint:
+            ". >= 0 and . <= 120 and (${birth_date} = '' or abs(. - int((decimal-date-time(today()) - decimal-date-time(${birth_date})) div 365.25)) <= 1)",
+          constraintMessage: t(
+            'Age must be between 0 and 120 and agree with the date of birth',
+            "L'âge doit être entre 0 et 120 et correspondre à la date de naissance",
+            'La edad debe estar entre 0 y 120 y coincidir con la fecha de nacimiento',
+          ),
           quasiIdentifier: true,
         }),
         question('relation', 'select_one', t('Relationship to the head', 'Lien avec le chef de ménage', 'Parentesco con el jefe/a'), {

@@ -222,3 +222,35 @@ describe('education: ISCED-A attainment and years of schooling from the country 
     expect(years(GHANA, '9', 0)).toBe(''); // not elsewhere classified: unknown
   });
 });
+
+describe('roster integrity', () => {
+  it('one head, on line 1; a date of birth, when given, agrees with the age', () => {
+    const { s } = household();
+    const a = member(s, { age: 40, relation: '3' });
+    expect(s.get(`members[${a}].relation`).problem?.code).toBe('constraint');
+    s.setAnswer(`members[${a}].relation`, '1');
+    expect(s.get(`members[${a}].relation`).problem).toBeNull();
+    const b = member(s, { age: 30, relation: '1' });
+    expect(s.get(`members[${b}].relation`).problem?.message).toMatch(/only on line 1/);
+    s.setAnswer(`members[${a}].birth_date`, '1986-01-10');
+    expect(s.get(`members[${a}].age`).problem).toBeNull();
+    s.setAnswer(`members[${a}].birth_date`, '1996-01-10');
+    expect(s.get(`members[${a}].age`).problem?.code).toBe('constraint');
+  });
+
+  it("a child's parents are members of the right sex, or where they are is asked (abroad: the child has a parent abroad)", () => {
+    const { s } = household();
+    member(s, { age: 40, sex: '1' });
+    member(s, { age: 38, sex: '2', relation: '2' });
+    const c = member(s, { age: 9 });
+    s.setAnswer(`members[${c}].mother_line`, 1);
+    expect(s.get(`members[${c}].mother_line`).problem?.code).toBe('constraint'); // line 1 is a man
+    s.setAnswer(`members[${c}].mother_line`, 2);
+    s.setAnswer(`members[${c}].father_line`, 0);
+    expect(s.get(`members[${c}].father_where`).relevant).toBe(true);
+    s.setAnswer(`members[${c}].father_where`, 'abroad');
+    expect(s.get(`members[${c}].parent_abroad`).value).toBe(1);
+    s.setAnswer(`members[${c}].father_where`, 'country');
+    expect(s.get(`members[${c}].parent_abroad`).value).toBe(0);
+  });
+});
