@@ -110,10 +110,26 @@ export async function listAction(): Promise<void> {
 }
 
 /** `questionnaire compose`. */
-export async function composeAction(opts: { host: string; add: string[]; map?: string; id?: string; version?: string; out: string }): Promise<void> {
+export async function composeAction(opts: {
+  host: string;
+  add?: string[];
+  map?: string;
+  set?: string[];
+  id?: string;
+  version?: string;
+  out: string;
+}): Promise<void> {
   const host = readQuestionnaireJson(opts.host) as Questionnaire;
   compileQuestionnaire(host);
-  const modules = opts.add.map((a) => readQuestionnaireJson(a) as Questionnaire);
+  const modules = (opts.add ?? []).map((a) => readQuestionnaireJson(a) as Questionnaire);
+  const settings: Record<string, string | number> = {};
+  for (const pair of opts.set ?? []) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(pair.trim());
+    if (!m) throw new InputError('bad-flags', `--set takes setting=value, got "${pair}"`, '--set');
+    settings[m[1]] = /^-?\d+(\.\d+)?$/.test(m[2]) ? Number(m[2]) : m[2];
+  }
+  if (modules.length === 0 && Object.keys(settings).length === 0)
+    throw new InputError('bad-flags', 'give a module to add (--add) or a setting (--set)', '--add');
   const mapping: Record<string, string> = {};
   for (const pair of (opts.map ?? '')
     .split(',')
@@ -125,7 +141,12 @@ export async function composeAction(opts: { host: string; add: string[]; map?: s
   }
   let composed: Questionnaire;
   try {
-    composed = composeQuestionnaire(host, modules, { mapping, id: opts.id, version: opts.version });
+    composed = composeQuestionnaire(host, modules, {
+      mapping,
+      id: opts.id ?? (modules.length === 0 ? host.id : undefined),
+      version: opts.version ?? (modules.length === 0 ? host.version : undefined),
+      ...(Object.keys(settings).length ? { settings } : {}),
+    });
   } catch (err) {
     if (err instanceof CompositionError) {
       process.stderr.write(`mdsurvey: cannot compose:\n${err.problems.map((p) => `  ${p}`).join('\n')}\n`);

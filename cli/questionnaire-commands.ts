@@ -9,12 +9,17 @@ export function registerQuestionnaireCommands(program: Command): void {
   q.command('compose')
     .description('add library modules to a host questionnaire (a file or a library id); binds modules to the host through --map')
     .requiredOption('--host <file|id>', 'host questionnaire')
-    .requiredOption('--add <id|file>', 'a module to add (repeat the flag)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--add <id|file>', 'a module to add (repeat the flag)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--map <pairs>', 'module name=host name, comma-separated (e.g. members=persons,age=q_age)')
+    .option(
+      '--set <setting=value>',
+      'a survey setting of the result (repeat): host_country=GHA, local_currency=GHS, abroad_months=12 ...',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--id <id>', 'id of the composed questionnaire')
     .option('--version <version>', 'version of the composed questionnaire')
     .requiredOption('--out <file>', 'composed questionnaire JSON to write')
-    .action(async (opts: { host: string; add: string[]; map?: string; id?: string; version?: string; out: string }) =>
+    .action(async (opts: { host: string; add?: string[]; map?: string; set?: string[]; id?: string; version?: string; out: string }) =>
       (await import('./questionnaire-actions.js')).composeAction(opts),
     );
   q.command('export-library')

@@ -85,6 +85,41 @@ describe('the questionnaire library on the command line', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/needs "members" from its host/);
   });
+  it('compose --set names the host country and local currency of a library questionnaire; a bad code exits 2 naming the setting', async () => {
+    const out = path.join(dir, 'ghana.json');
+    const r = await runMdsurvey([
+      'questionnaire',
+      'compose',
+      '--host',
+      'dotm-household',
+      '--set',
+      'host_country=GHA',
+      '--set',
+      'local_currency=GHS',
+      '--set',
+      'abroad_months=12',
+      '--out',
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const q = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(q.id).toBe('dotm-household');
+    expect(q.settings).toMatchObject({ host_country: 'GHA', local_currency: 'GHS', abroad_months: 12 });
+    const bad = await runMdsurvey([
+      'questionnaire',
+      'compose',
+      '--host',
+      'dotm-household',
+      '--set',
+      'local_currency=CEDI',
+      '--out',
+      path.join(dir, 'bad2.json'),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/local_currency: "CEDI" is not an ISO 4217 currency code/);
+    expect(fs.existsSync(path.join(dir, 'bad2.json'))).toBe(false);
+  });
+
   it('export-library writes JSON and XLSForm for every module', async () => {
     const out = path.join(dir, 'library');
     const r = await runMdsurvey(['questionnaire', 'export-library', out]);
