@@ -185,6 +185,8 @@ export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form'): 
 
   // Survey rows into a tree.
   const root: Item[] = [];
+  // Survey settings travel as calculate rows (ODK reads ${host_country} as a field) marked mdsurvey::setting.
+  const surveySettings: Record<string, string | number | boolean> = {};
   const stack: { items: Item[]; kind: 'group' | 'repeat'; line: number; name: string }[] = [{ items: root, kind: 'group', line: 0, name: '' }];
   for (const { line, cells } of survey.rows) {
     const rawType = (cells.type ?? '').trim().replace(/\s+/g, ' ');
@@ -251,6 +253,10 @@ export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form'): 
         ...(textOf(cells, survey.header, 'hint') ? { hint: textOf(cells, survey.header, 'hint') } : {}),
         ...appearance,
       });
+      continue;
+    }
+    if (type === 'calculate' && ext('setting') && yes(ext('setting'))) {
+      surveySettings[name] = settingValue(cells.calculation ?? '', line);
       continue;
     }
     if (type === 'calculate' && ext('type') === 'seed') {
@@ -323,6 +329,7 @@ export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form'): 
     version: settingsRow.version || '1',
     title: settingsRow.form_title || id,
     languages: { default: defaultLanguage, available: languagesSeen },
+    ...(Object.keys(surveySettings).length ? { settings: surveySettings } : {}),
     ...(Object.keys(extraSettings).length ? { meta: { xlsform: { settings: extraSettings } } } : {}),
     ...(Object.keys(choiceLists).length ? { choiceLists } : {}),
     items: root,
@@ -342,6 +349,8 @@ export function questionnaireToXlsform(q: Questionnaire): SheetModel {
   const rows: Record<string, string>[] = [];
   const choiceLists: Record<string, Choice[]> = { ...(q.choiceLists ?? {}) };
   let needCountries = false;
+  for (const [name, value] of Object.entries(q.settings ?? {}))
+    rows.push({ type: 'calculate', name, calculation: settingLiteral(value), 'mdsurvey::setting': 'yes' });
   const walk = (items: Item[]) => {
     for (const item of items) {
       const cells: Record<string, string> = { name: item.name };
@@ -482,6 +491,27 @@ export function questionnaireToXlsform(q: Questionnaire): SheetModel {
       ],
     ),
   };
+}
+
+/** A setting as an XPath literal: a number, true()/false(), or a quoted string. */
+function settingLiteral(value: string | number | boolean): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'boolean') return value ? 'true()' : 'false()';
+  return value.includes("'") ? `"${value}"` : `'${value}'`;
+}
+
+/** The value of a setting row's calculation (the inverse of settingLiteral). */
+function settingValue(text: string, line: number): string | number | boolean {
+  const t = text.trim();
+  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
+  if (t === 'true()' || t === 'false()') return t === 'true()';
+  const m = /^'([^']*)'$/.exec(t) ?? /^"([^"]*)"$/.exec(t);
+  if (!m)
+    throw new XlsformError(
+      `survey row ${line}: a setting (mdsurvey::setting) must be a number, true(), false() or a quoted text, not "${t}"`,
+      `survey row ${line}`,
+    );
+  return m[1];
 }
 
 function orderedHeader(rows: Record<string, string>[], first: string[]): string[] {

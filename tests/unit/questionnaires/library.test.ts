@@ -46,8 +46,12 @@ describe('library modules', () => {
     }
   });
   it.each(LIBRARY_MODULES.map((m) => [m.id, m] as const))('%s exports to XLSForm and comes back the same', (_id, m) => {
-    const again = xlsformToQuestionnaire(questionnaireToXlsform(m), m.id);
+    const sheets = questionnaireToXlsform(m);
+    const again = xlsformToQuestionnaire(sheets, m.id);
     expect(again.items).toEqual(m.items);
+    // Settings travel as calculate rows ODK reads as fields (${host_country}), and come back as settings.
+    expect(again.settings).toEqual(m.settings);
+    expect(sheets.survey.rows.filter((r) => r.cells['mdsurvey::setting'] === 'yes').map((r) => r.cells.name)).toEqual(Object.keys(m.settings ?? {}));
   });
 });
 
