@@ -150,6 +150,9 @@ export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, optio
     }
   }
 
+  // A compare variable no level has is a mistake (a typo), not a variable of another level.
+  if (options.compare && ![...dataset.tables.values()].some((t) => t.columns.has(options.compare!)))
+    throw new InputError('unknown-column', `unknown column "${options.compare}": --compare names no variable of any level of the dataset`, '--compare');
   for (const ind of indicators) {
     const cacheKey = ind.weightFactor ? `${ind.level}\u0000${ind.weightFactor}` : ind.level;
     let entry = tableCache.get(cacheKey);

@@ -24,6 +24,8 @@ const EXPECTED: Record<string, string> = {
   'GET /surveys': 'ATSEN',
   'GET /surveys/:surveyId': 'ATSEN',
   'PATCH /surveys/:surveyId': 'AT',
+  'PUT /surveys/:surveyId/exchange-rates': 'AT',
+  'GET /surveys/:surveyId/exchange-rates': 'ATN',
   'POST /surveys/:surveyId/questionnaires': 'AT',
   'GET /surveys/:surveyId/questionnaires/:version': 'ATSEN',
   'POST /surveys/:surveyId/assignments': 'ATS',
