@@ -35,6 +35,9 @@ export async function indicatorWorkbook(report: IndicatorReport, suppress: boole
       'ci low',
       'ci high',
       'n',
+      'weighted N',
+      'deff',
+      'effective n',
       `difference vs ${report.reference ?? '-'}`,
       'difference se',
       'p',
@@ -53,6 +56,9 @@ export async function indicatorWorkbook(report: IndicatorReport, suppress: boole
         r.ci?.[0],
         r.ci?.[1],
         r.n,
+        r.weightedN,
+        r.deff,
+        r.effectiveN,
         r.difference?.estimate,
         r.difference?.se,
         r.difference?.p,
@@ -63,7 +69,7 @@ export async function indicatorWorkbook(report: IndicatorReport, suppress: boole
   }
   notesSheet(wb, [
     `Indicator catalogue ${report.catalogue.id} ${report.catalogue.version}; groups of ${report.compare ?? '(none)'}; differences to ${report.reference ?? '-'} with design-based se (covariance included) and t test.`,
-    `Flags: suppressed = fewer than ${report.thresholds.minCases} unweighted cases${suppress ? ' (values left blank)' : ' (values shown: restricted use)'}; difference-suppressed = the reference group is suppressed, so the difference to it is not shown${suppress ? '' : ' (shown here: restricted use)'}; unreliable = fewer than ${report.thresholds.flagCases}; high-rse = relative standard error above ${report.thresholds.maxRse * 100}%.`,
+    `Flags: suppressed = fewer than ${report.thresholds.minCases} unweighted cases${suppress ? ' (values left blank)' : ' (values shown: restricted use)'}; complementary = hidden because, with the total and the other groups, it would give a suppressed group away; difference-suppressed = the reference group is suppressed, so the difference to it is not shown${suppress ? '' : ' (shown here: restricted use)'}; unreliable = fewer than ${report.thresholds.flagCases}; high-rse = relative standard error above ${report.thresholds.maxRse * 100}%.`,
     ...report.skipped.map((s) => `Not computed: ${s.id}: ${s.reason}`),
     ...report.notes,
   ]);

@@ -38,6 +38,12 @@ export interface IndicatorRow {
   df: number | null;
   /** Unweighted cases used. */
   n: number;
+  /** Sum of the weights of the cases used: the estimated population (households, persons, transfers) behind the figure. */
+  weightedN: number | null;
+  /** Design effect (variance over that of simple random sampling of the same size, R's deff); null for ratios. */
+  deff: number | null;
+  /** Effective sample size, n / deff. */
+  effectiveN: number | null;
   cv: number | null;
   difference: IndicatorDifference | null;
   /** suppressed (fewer than minCases), unreliable (fewer than flagCases), high-rse, no-cases. */
@@ -104,19 +110,50 @@ function linearise(design: SurveyDesign, ind: IndicatorDefinition, y: Float64Arr
   return ind.statistic === 'ratio' ? linearisedRatio(design, y, x!, domain) : linearisedMean(design, y, domain);
 }
 
+/** A row hidden when published: suppressed (too few cases) or complementary (it would give a suppressed one away). */
+export const isHidden = (r: Pick<IndicatorRow, 'flags'>): boolean => r.flags.includes('suppressed') || r.flags.includes('complementary');
+
 /**
- * The rows as published: a suppressed estimate keeps its flags and n but loses every figure (estimate,
- * se, interval, cv, difference); a difference to a suppressed reference group is dropped too, since the
- * reference's estimate would follow from this one minus the difference.
+ * The rows as published: a hidden estimate (suppressed, or complementary) keeps its flags and n but
+ * loses every figure (estimate, se, interval, cv, weighted N, deff, difference); a difference to a hidden
+ * reference group is dropped too, since the reference's estimate would follow from this one minus it.
  */
 export function publishedRows(rows: readonly IndicatorRow[]): IndicatorRow[] {
   return rows.map((r) =>
-    r.flags.includes('suppressed')
-      ? { ...r, estimate: null, se: null, ci: null, cv: null, difference: null }
+    isHidden(r)
+      ? { ...r, estimate: null, se: null, ci: null, cv: null, weightedN: null, deff: null, effectiveN: null, difference: null }
       : r.flags.includes('difference-suppressed')
         ? { ...r, difference: null }
         : r,
   );
+}
+
+/**
+ * Complementary suppression across the groups of one indicator (one category, one by-domain). The groups
+ * add up: `all` is the reference group plus `migrant` (or every level), and `migrant` is every
+ * non-reference level. Weighted by their populations, which other published figures let anyone work out,
+ * a total and all but one of its parts give the last part away. So in every such relation either no
+ * member is hidden or at least two are: while a relation has exactly one, the member with the fewest
+ * cases among the others is hidden too (flag `complementary`).
+ */
+function complementaryGroups(rows: IndicatorRow[], relations: string[][]): void {
+  const byGroup = new Map(rows.map((r) => [r.group, r]));
+  const hidden = (g: string) => {
+    const r = byGroup.get(g);
+    return !r || r.estimate === null || isHidden(r);
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const relation of relations) {
+      const members = relation.filter((g) => byGroup.has(g) && byGroup.get(g)!.estimate !== null);
+      const hiddenCount = members.filter((g) => isHidden(byGroup.get(g)!)).length;
+      if (hiddenCount !== 1) continue;
+      const open = members.filter((g) => !hidden(g)).sort((a, b) => byGroup.get(a)!.n - byGroup.get(b)!.n);
+      if (open.length === 0) continue;
+      byGroup.get(open[0])!.flags.push('complementary');
+      changed = true;
+    }
+  }
 }
 
 /**
@@ -236,6 +273,7 @@ export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, optio
       : [{ category: null, y }];
     for (const combo of byCombos) {
       for (const outcome of outcomes) {
+        const comboRows: IndicatorRow[] = [];
         const lins: (Linearised | null)[] = groups.map((gr) => {
           const mask = new Uint8Array(table.nRows);
           let any = false;
@@ -262,7 +300,20 @@ export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, optio
             by: combo.labels,
           };
           if (!lin) {
-            rows.push({ ...base, estimate: null, se: null, ci: null, df: null, n: 0, cv: null, difference: null, flags: ['no-cases'] });
+            comboRows.push({
+              ...base,
+              estimate: null,
+              se: null,
+              ci: null,
+              df: null,
+              n: 0,
+              weightedN: null,
+              deff: null,
+              effectiveN: null,
+              cv: null,
+              difference: null,
+              flags: ['no-cases'],
+            });
             return;
           }
           const s = summarise(design, lin, { statistic: ind.statistic, variable: ind.id, level: outcome.category, domain: null });
@@ -280,10 +331,43 @@ export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, optio
               flags.push('definitional');
             }
           }
-          // A difference to a suppressed reference group would give that group's estimate away (estimate - difference).
-          if (difference && refLin && refLin.n < thresholds.minCases) flags.push('difference-suppressed');
-          rows.push({ ...base, estimate: s.estimate, se: s.se, ci: s.ci, df: s.df, n: s.n, cv: s.cv, difference, flags });
+          const deff = s.deff !== null && Number.isFinite(s.deff) && s.deff > 0 ? s.deff : null;
+          comboRows.push({
+            ...base,
+            estimate: s.estimate,
+            se: s.se,
+            ci: s.ci,
+            df: s.df,
+            n: s.n,
+            weightedN: lin.weightSum,
+            deff,
+            effectiveN: deff !== null ? s.n / deff : null,
+            cv: s.cv,
+            difference,
+            flags,
+          });
         });
+        // Complementary suppression across the groups, then the differences that would give a hidden group away.
+        if (groups.length > 1) {
+          const levels = groups.filter((g) => g.name !== 'all' && g.name !== (options.combinedName ?? 'migrant')).map((g) => g.name);
+          const combined = groups.find((g) => g.name === (options.combinedName ?? 'migrant'));
+          const reference = referenceIndex >= 0 ? groups[referenceIndex].name : null;
+          const relations = combined
+            ? [
+                ['all', reference!, combined.name],
+                [combined.name, ...levels.filter((l) => l !== reference)],
+                ['all', ...levels],
+              ]
+            : [['all', ...levels]];
+          complementaryGroups(comboRows, relations);
+          const ref = comboRows.find((r) => r.group === reference);
+          for (const r of comboRows) {
+            if (!r.difference) continue;
+            // A difference to a hidden reference would give it away (estimate - difference); so would a hidden group's own difference.
+            if (ref && isHidden(ref) && !r.flags.includes('difference-suppressed')) r.flags.push('difference-suppressed');
+          }
+        }
+        rows.push(...comboRows);
       }
     }
   }

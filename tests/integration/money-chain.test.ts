@@ -15,6 +15,7 @@ import { dotmHousehold } from '../../questionnaires/library/index.js';
 import { readDataset } from '../../io/dataset-files.js';
 import { computeIndicators, shippedCatalogue } from '../../analysis/index.js';
 import type { Database } from '../../server/db/index.js';
+import { recoverable } from '../helpers/leaks.js';
 
 const RATES_WITHOUT_EUR = `currency,period,to_local,to_usd
 GHS,2026,1,0.0806
@@ -123,6 +124,35 @@ describe.each(testDatabaseTargets())('money from the interview to the published 
     const num = receiving.reduce((a, h) => a + Number(h.w) * (total.get(h.interview_id) ?? 0), 0);
     const den = receiving.reduce((a, h) => a + Number(h.w), 0);
     expect(Math.abs(mean.estimate - num / den) / (num / den)).toBeLessThan(1e-12);
+
+    // Over HTTP too, no suppressed group can be worked out from what is served (tests/helpers/leaks.ts).
+    const byStatus = await api.as('analyst').get(`/surveys/${surveyId}/indicators?compare=hh_migration_status`);
+    expect(byStatus.status).toBe(200);
+    type Served = {
+      id: string;
+      category: string | null;
+      group: string;
+      statistic: string;
+      estimate: number | null;
+      weightedN: number | null;
+      difference: { estimate: number } | null;
+      flags: string[];
+    };
+    const served = byStatus.body.rows as Served[];
+    const key = (x: Served) => `${x.id}:${x.category ?? ''}`;
+    const suppressedRows = new Set(served.filter((x) => x.flags.includes('suppressed')).map((x) => `${key(x)}|${x.group}`));
+    expect(suppressedRows.size).toBeGreaterThan(0);
+    const found = recoverable(
+      served.map((x) => ({
+        key: key(x),
+        group: x.group,
+        statistic: x.statistic,
+        estimate: x.estimate,
+        difference: x.difference?.estimate ?? null,
+        weightedN: x.weightedN,
+      })),
+    );
+    expect([...found.keys()].filter((k) => suppressedRows.has(k))).toEqual([]);
 
     // The same file read back by the CLI's reader gives the same figure.
     const file = path.join(work, 'dataset.zip');
