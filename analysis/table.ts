@@ -127,6 +127,28 @@ export function categoricalColumn(table: DataTable, name: string, role: string):
 export function sortedLevelOrder(levels: readonly string[]): number[] {
   const order = levels.map((_, i) => i);
   const allNumeric = levels.every(isNumericText);
-  order.sort((a, b) => (allNumeric ? Number(levels[a]) - Number(levels[b]) : levels[a] < levels[b] ? -1 : levels[a] > levels[b] ? 1 : 0));
+  // Groups of a number ("5-9", "10-14", "80+", "before 2000", "2020+") in the order of the numbers, not of the text.
+  const keys = allNumeric ? null : levels.map(rangeKey);
+  const ranges = keys !== null && keys.every((k) => k !== null);
+  order.sort((a, b) =>
+    allNumeric
+      ? Number(levels[a]) - Number(levels[b])
+      : ranges
+        ? keys![a]! - keys![b]!
+        : levels[a] < levels[b]
+          ? -1
+          : levels[a] > levels[b]
+            ? 1
+            : 0,
+  );
   return order;
+}
+
+/** The place of a range label among numbers: "10-14" at 10, "80+" at 80, "before 2000" / "<2000" just before 2000; else null. */
+function rangeKey(label: string): number | null {
+  let m = /^(\d+(?:\.\d+)?)\s*(?:-\s*\d+(?:\.\d+)?|\+)$/.exec(label);
+  if (m) return Number(m[1]);
+  m = /^(?:before |<\s*)(\d+(?:\.\d+)?)$/.exec(label);
+  if (m) return Number(m[1]) - 0.5;
+  return null;
 }

@@ -1,6 +1,8 @@
 import { withVariableMap } from './indicators/catalogue.js';
 import { InputError } from '../common/errors.js';
-import { countryRegion } from '../questionnaires/index.js';
+import { countryLabel, countryRegion } from '../questionnaires/index.js';
+import { qt } from './distributions.js';
+import { dfOf } from './linearisation.js';
 import { analysisTable, cellText, withColumn, type Dataset } from './dataset.js';
 import { designOfLevel } from './indicators/compute.js';
 import { linearisedMean, linearisedTotal, summarise, type Estimate } from './estimators.js';
@@ -43,15 +45,71 @@ export interface TablePreset {
   cols: string;
   by?: string;
   universe?: string;
+  /** Lower bounds of the age groups the preset uses unless asked otherwise (census tables: 5-year groups, 80+). */
+  ageBreaks?: number[];
 }
+
+/** Five-year age groups up to 80+, as census tabulation programmes publish them (UN P&R Rev.3). */
+export const FIVE_YEAR_AGE_GROUPS = Array.from({ length: 17 }, (_, i) => i * 5);
 
 // Foreign-born: born in another country than the survey's (UN 1998); unknown and stateless are neither (nativity missing).
 const FOREIGN_BORN = "${nativity} = 'foreign-born'";
+
+const COUNTRY_GROUPS = ['country_birth_group', 'citizenship_group'];
+
+/**
+ * Recodes to `region:<world region>` every country of `variable` with a cell (crossed with `other`, per
+ * by-level, in the universe) of 1 to minCount - 1 cases; repeats, since a country moved changes nothing
+ * else's cells but its region's. Special answers and regions themselves stay.
+ */
+function collapseRareCountries(
+  table: DataTable,
+  variable: string,
+  other: string,
+  by: string | undefined,
+  universe: Uint8Array | null,
+  minCount: number,
+): { table: DataTable; collapsed: string[] } {
+  const collapsed: string[] = [];
+  let t = table;
+  for (let round = 0; round < 5; round++) {
+    const v = categoricalColumn(t, variable, variable);
+    const o = categoricalColumn(t, other, other);
+    const b = by ? categoricalColumn(t, by, by) : null;
+    const counts = new Map<string, number>();
+    for (let i = 0; i < t.nRows; i++) {
+      if ((universe && !universe[i]) || v.codes[i] < 0 || o.codes[i] < 0 || (b && b.codes[i] < 0)) continue;
+      const k = `${v.codes[i]}|${o.codes[i]}|${b ? b.codes[i] : ''}`;
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    const risky = new Set<number>();
+    for (const [k, n] of counts) if (n > 0 && n < minCount) risky.add(Number(k.split('|')[0]));
+    const move = [...risky].filter((code) => {
+      const name = v.levels[code];
+      return !name.startsWith('region:') && countryRegion(name) !== undefined;
+    });
+    if (move.length === 0) break;
+    const names = new Set(move.map((c) => v.levels[c]));
+    collapsed.push(...names);
+    t = withColumn(
+      t,
+      categoricalFrom(
+        variable,
+        Array.from(v.codes, (c) => (c < 0 ? null : names.has(v.levels[c]) ? `region:${countryRegion(v.levels[c])}` : v.levels[c])),
+      ),
+    );
+  }
+  return { table: t, collapsed: collapsed.sort() };
+}
+
+/** Tabulation variables derived from quasi-identifiers (age, countries, year of arrival): tables of them are confidential. */
+const DERIVED_FROM_QUASI = ['age_group', 'country_birth_group', 'citizenship_group', 'nativity', 'arrival_period', 'country_birth', 'citizenship'];
 
 /** The standard census tables, as presets of `mdsurvey tabulate`. */
 export const TABLE_PRESETS: TablePreset[] = [
   {
     id: 'census-birth-age-sex',
+    ageBreaks: FIVE_YEAR_AGE_GROUPS,
     title: 'Foreign-born population by country of birth, age group and sex',
     level: 'members',
     rows: 'country_birth_group',
@@ -61,6 +119,7 @@ export const TABLE_PRESETS: TablePreset[] = [
   },
   {
     id: 'census-citizenship-age-sex',
+    ageBreaks: FIVE_YEAR_AGE_GROUPS,
     title: 'Population by citizenship, age group and sex',
     level: 'members',
     rows: 'citizenship_group',
@@ -77,6 +136,7 @@ export const TABLE_PRESETS: TablePreset[] = [
   },
   {
     id: 'nativity-sex-age',
+    ageBreaks: FIVE_YEAR_AGE_GROUPS,
     title: 'Native-born and foreign-born population by sex and age group',
     level: 'members',
     rows: 'nativity',
@@ -202,6 +262,12 @@ export interface WeightedEntry {
   /** Share of the table's total (percent when asked: 0-100). */
   percent: Pick<Estimate, 'estimate' | 'se' | 'ci'>;
   status: CellStatus;
+  /**
+   * An empty cell: no case, so no design-based variance. Its interval is [0, upper], the Clopper-Pearson
+   * bound for 0 successes among the table's unweighted cases (the Korn-Graubard interval at deff 1),
+   * never NaN.
+   */
+  zero?: true;
 }
 
 /** One table of a tabulation (one per level of the by-variable). */
@@ -229,6 +295,13 @@ export interface TabulationRequest {
   thresholds?: DisclosureThresholds;
   /** Language of the category labels (default en). */
   language?: string;
+  /**
+   * A frequency table of quasi-identifiers, where small counts are blanked for confidentiality. Default:
+   * when the rows, columns or by-variable is a quasi-identifier (codebook) or derived from one.
+   */
+  confidential?: boolean;
+  /** Collapse a country into its world region when one of its cells is a confidentiality risk (default true). */
+  collapse?: boolean;
 }
 
 /** Result of tabulateDataset. */
@@ -240,8 +313,12 @@ export interface DatasetTabulation {
   by: string | null;
   universe: string | null;
   thresholds: DisclosureThresholds;
-  /** Labels of the row and column categories from the codebook (code -> label), where it has them. */
+  /** Labels of the row and column categories from the codebook (code -> label), where it has them; country names in the output language. */
   valueLabels: { rows: Record<string, string>; cols: Record<string, string> };
+  /** Whether the confidentiality rule applied (a table of quasi-identifiers). */
+  confidential: boolean;
+  /** Countries shown as their world region so that no cell of theirs had to be blanked. */
+  collapsed: string[];
   tables: WeightedTable[];
 }
 
@@ -267,12 +344,20 @@ function entry(
     level: null,
     domain: null,
   });
+  // A cell in too few PSUs has no degrees of freedom of its own (t interval NaN): it takes the design's,
+  // as R's svyby does for every domain, rather than print no interval.
+  const fix = (e: { estimate: number; se: number; ci: [number, number] }): [number, number] => {
+    if (Number.isFinite(e.ci[0]) && Number.isFinite(e.ci[1])) return e.ci;
+    const q = qt(0.975, Math.max(1, dfOf(design, new Uint8Array(mask.length).fill(1))));
+    return [e.estimate - q * e.se, e.estimate + q * e.se];
+  };
+  const shareCi = fix(share);
   return {
     row,
     col,
     n,
-    count: { estimate: count.estimate, se: count.se, ci: count.ci, cv: count.cv },
-    percent: { estimate: share.estimate * 100, se: share.se * 100, ci: [share.ci[0] * 100, share.ci[1] * 100] },
+    count: { estimate: count.estimate, se: count.se, ci: fix(count), cv: count.cv },
+    percent: { estimate: share.estimate * 100, se: share.se * 100, ci: [shareCi[0] * 100, shareCi[1] * 100] },
   };
 }
 
@@ -289,6 +374,21 @@ export function tabulateDataset(dataset: Dataset, request: TabulationRequest): D
   const host = dataset.design.settings?.host_country;
   table = withTabulationVariables(table, design.weights, { ...(typeof host === 'string' ? { hostCountry: host } : {}), ...request.grouping });
   const universe = request.universe ? evaluateSubset(table, request.universe, 'universe') : null;
+  const quasi = new Set([...dataset.codebook.variables.filter((v) => v.quasiIdentifier).map((v) => v.variable), ...DERIVED_FROM_QUASI]);
+  const confidential = request.confidential ?? [request.rows, request.cols, request.by].some((v) => v !== undefined && quasi.has(v));
+  // Collapsing before blanking: a country whose cells would be blanked for confidentiality is shown as its world region.
+  const collapsed: string[] = [];
+  if (confidential && request.collapse !== false) {
+    for (const [variable, other] of [
+      [request.rows, request.cols],
+      [request.cols, request.rows],
+    ])
+      if (COUNTRY_GROUPS.includes(variable)) {
+        const r = collapseRareCountries(table, variable, other, request.by, universe, thresholds.minCellCount ?? 3);
+        table = r.table;
+        collapsed.push(...r.collapsed);
+      }
+  }
   const rc = categoricalColumn(table, request.rows, '--rows');
   const cc = categoricalColumn(table, request.cols, '--cols');
   const bc = request.by ? categoricalColumn(table, request.by, '--by') : null;
@@ -340,7 +440,16 @@ export function tabulateDataset(dataset: Dataset, request: TabulationRequest): D
         cv: cellEntries.map((row) => row.map((e) => e.count.cv)),
       },
       thresholds,
+      { confidential },
     );
+    // Empty cells: the exact one-sided bound for no case among the table's cases, at 95%.
+    const upper = 1 - 0.025 ** (1 / Math.max(1, all.n));
+    for (const e of [...cellEntries.flat(), ...rowEntries, ...colEntries]) {
+      if (e.n !== 0) continue;
+      (e as WeightedEntry).zero = true;
+      e.count = { estimate: 0, se: 0, ci: [0, upper * totalEntry.count.estimate], cv: null };
+      e.percent = { estimate: 0, se: 0, ci: [0, 100 * upper] };
+    }
     let test: RaoScottTest | null = null;
     if (rowsPresent.length > 1 && colsPresent.length > 1) {
       try {
@@ -361,11 +470,22 @@ export function tabulateDataset(dataset: Dataset, request: TabulationRequest): D
       suppression: { primary: status.primary, complementary: status.complementary },
     });
   }
+  const countryVariables = new Set([
+    'country_birth_group',
+    'citizenship_group',
+    ...dataset.codebook.variables.filter((v) => v.type === 'country').map((v) => v.variable),
+  ]);
+  const levelsIn = (variable: string) => new Set(tables.flatMap((t) => (variable === request.rows ? t.rowLevels : t.colLevels)));
   const labelsOf = (variable: string): Record<string, string> => {
+    // Countries by name in the output language, never as bare ISO codes.
+    if (countryVariables.has(variable))
+      return Object.fromEntries([...levelsIn(variable)].map((code) => [code, countryLabel(code, request.language ?? 'en')]));
     const v = dataset.codebook.variables.find((x) => x.variable === variable && x.valueLabels && !x.valueLabels._codes);
     return v ? Object.fromEntries(Object.entries(v.valueLabels!).map(([code, l]) => [code, l[request.language ?? 'en'] ?? l.en ?? code])) : {};
   };
   return {
+    confidential,
+    collapsed,
     title: request.title ?? `${request.rows} by ${request.cols}${request.by ? `, by ${request.by}` : ''}`,
     level: request.level,
     rows: request.rows,

@@ -224,7 +224,7 @@ export async function tabulateDatasetAction(
   const cols = flags.cols ?? preset?.cols;
   if (!rows || !cols) throw new InputError('bad-flags', `give --rows and --cols, or --preset (${TABLE_PRESETS.map((p) => p.id).join(', ')})`);
   const grouping: GroupingOptions = {
-    ageBreaks: flags.ageGroups ? list(flags.ageGroups).map((x) => numberFlag(x, '--age-groups', 0)!) : undefined,
+    ageBreaks: flags.ageGroups ? list(flags.ageGroups).map((x) => numberFlag(x, '--age-groups', 0)!) : preset?.ageBreaks,
     arrivalBreaks: flags.arrivalPeriods ? list(flags.arrivalPeriods).map((x) => numberFlag(x, '--arrival-periods', 1800, 2200)!) : undefined,
     topCountries: numberFlag(flags.topCountries, '--top-countries', 0),
   };

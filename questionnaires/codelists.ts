@@ -45,6 +45,18 @@ export function isCountryCode(code: string): boolean {
   return data.countries.some((c) => c.code === code);
 }
 
+/**
+ * A country code as a reader wants it: the country's name in the language (ISO 3166 names in en, fr, es),
+ * the special answers' labels, and `region:Africa` (a country shown by its world region) as "Africa
+ * (other countries)". An unknown code is returned as it is.
+ */
+export function countryLabel(code: string, language = 'en'): string {
+  const region = /^region:(.+)$/.exec(code);
+  if (region) return `${region[1]} (${language === 'fr' ? 'autres pays' : language === 'es' ? 'otros países' : 'other countries'})`;
+  const entry = [...data.special, ...data.countries, ...data.historical].find((c) => c.code === code);
+  return entry ? (entry.label[language] ?? entry.label.en) : code;
+}
+
 let regions: Map<string, string> | undefined;
 /** World region of a country code (UN geoscheme), or undefined for special answers and unknown codes. */
 export function countryRegion(code: string): string | undefined {

@@ -22,6 +22,7 @@ export { responseSchema, validateResponse } from './response-schema.js';
 export {
   countryChoices,
   countryCodes,
+  countryLabel,
   countryRegion,
   currencyCodes,
   currencyName,

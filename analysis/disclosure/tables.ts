@@ -1,7 +1,12 @@
 import type { DisclosureThresholds } from './thresholds.js';
 
-/** What disclosure control decided for one entry of a table (a cell or a margin). */
-export type CellStatus = 'published' | 'flagged' | 'suppressed' | 'complementary';
+/**
+ * What disclosure control decided for one entry of a table (a cell or a margin). Precision: `unreliable`
+ * (fewer than minCases unweighted cases: shown, marked), `flagged` (fewer than flagCases, or RSE above
+ * maxRse). Confidentiality: `suppressed` (a small count in a table of quasi-identifiers: blanked) and
+ * `complementary` (blanked so that a suppressed one cannot be recovered from a margin).
+ */
+export type CellStatus = 'published' | 'flagged' | 'unreliable' | 'suppressed' | 'complementary';
 
 /** A table with its margins: cells[r][c] unweighted counts, rowMargins[r], colMargins[c], total. */
 export interface CountGrid {
@@ -27,18 +32,27 @@ export interface SuppressionResult {
 const hidden = (s: CellStatus) => s === 'suppressed' || s === 'complementary';
 
 /**
- * Primary suppression (fewer than minCases unweighted cases), flags (fewer than flagCases, RSE above maxRse),
- * then complementary suppression: every row and column of the table extended by its margins (cells + margin,
- * whose cells sum to the margin) must hide either none or at least two entries, otherwise the hidden one is
- * the margin minus the rest. The extra entry hidden is the smallest published cell of the line (a margin
- * only when the line has no other). Repeats until no line hides exactly one entry; it ends because entries
- * are only ever hidden.
+ * Two rule sets, kept apart (DOMAIN.md, Confidentiality). Precision never blanks: cells under minCases
+ * are shown as `unreliable`, under flagCases or above maxRse as `flagged`. Confidentiality, only for a
+ * table of quasi-identifiers (`confidential`): a cell of 1 to minCellCount - 1 cases is suppressed, then
+ * complementary suppression: every row and column of the table extended by its margins (cells + margin,
+ * whose cells sum to the margin) must hide either none or at least two entries, otherwise the hidden one
+ * is the margin minus the rest. The extra entry hidden is the smallest published cell of the line (a
+ * margin only when the line has no other). Repeats until no line hides exactly one entry; it ends
+ * because entries are only ever hidden.
  */
-export function suppressTable(grid: CountGrid, t: DisclosureThresholds): SuppressionResult {
+export function suppressTable(grid: CountGrid, t: DisclosureThresholds, options: { confidential?: boolean } = {}): SuppressionResult {
   const R = grid.rowMargins.length;
   const C = grid.colMargins.length;
+  const minCount = t.minCellCount ?? 3;
   const primary = (n: number, cv: number | null | undefined): CellStatus =>
-    n > 0 && n < t.minCases ? 'suppressed' : n > 0 && (n < t.flagCases || (cv != null && cv > t.maxRse)) ? 'flagged' : 'published';
+    options.confidential && n > 0 && n < minCount
+      ? 'suppressed'
+      : n > 0 && n < t.minCases
+        ? 'unreliable'
+        : n > 0 && (n < t.flagCases || (cv != null && cv > t.maxRse))
+          ? 'flagged'
+          : 'published';
   // The extended table: rows 0..R-1 cells with column C the row margin; row R the column margins and total.
   const n: number[][] = [...grid.cells.map((row, r) => [...row, grid.rowMargins[r]]), [...grid.colMargins, grid.total]];
   const s: CellStatus[][] = n.map((row, r) => row.map((v, c) => primary(v, r < R && c < C ? grid.cv?.[r]?.[c] : null)));

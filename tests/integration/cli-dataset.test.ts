@@ -91,15 +91,50 @@ describe('mdsurvey tabulate on a dataset', () => {
       expect(t.total.percent.estimate).toBeCloseTo(100, 10);
       expect(t.test.p).toBeGreaterThanOrEqual(0);
     }
-    // Cells of 25-49 cases are flagged, 50 or more published (precision rule); foreign-born 65+ fewer than 25:
-    // suppressed, and a second cell in each line too, so that the margins do not give them away.
-    for (const t of tab.tables.slice(0, 2))
+    // Precision flags, never blanks: under 25 cases unreliable (foreign-born 65+), 25-49 or RSE above 30%
+    // flagged, the rest published; no count of 1-2, so nothing is blanked for confidentiality.
+    for (const t of tab.tables)
       for (const c of t.cells as { n: number; status: string; count: { cv: number } }[])
-        expect(c.status).toBe(c.n < 25 ? 'suppressed' : c.n < 50 || c.count.cv > 0.3 ? 'flagged' : 'published');
-    const old = tab.tables[2];
-    const statuses = old.cells.map((c: { row: string; col: string; status: string }) => `${c.row}/${c.col}:${c.status}`);
-    expect(statuses.filter((s: string) => s.startsWith('foreign-born')).every((s: string) => s.endsWith(':suppressed'))).toBe(true);
-    expect(statuses.filter((s: string) => s.endsWith(':complementary')).length).toBe(2);
+        expect(c.status).toBe(c.n < 25 ? 'unreliable' : c.n < 50 || c.count.cv > 0.3 ? 'flagged' : 'published');
+    expect(tab.tables[2].cells.filter((c: { row: string }) => c.row === 'foreign-born').map((c: { status: string }) => c.status)).toEqual([
+      'unreliable',
+      'unreliable',
+    ]);
+  }, 60_000);
+
+  it('the census preset publishes every cell the precision rule allows, flags the rest, and blanks only for confidentiality', async () => {
+    const r = await runMdsurvey(['tabulate', dir, '--preset', 'census-birth-age-sex', '--no-suppress']);
+    expect(r.code, r.stderr).toBe(0);
+    const tab = JSON.parse(r.stdout) as {
+      confidential: boolean;
+      collapsed: string[];
+      valueLabels: { rows: Record<string, string> };
+      tables: { by: { age_group: string }; cells: { row: string; n: number; status: string; zero?: true; count: { cv: number | null; ci: number[] } }[] }[];
+    };
+    expect(tab.confidential).toBe(true);
+    // 5-year age groups, in age order.
+    expect(tab.tables.map((t) => t.by.age_group).slice(0, 4)).toEqual(['0-4', '5-9', '10-14', '15-19']);
+    // Countries that would have a cell of 1-2 are shown as their world region first, by name in the labels.
+    expect(tab.collapsed.length).toBeGreaterThan(0);
+    expect(Object.values(tab.valueLabels.rows)).toEqual(expect.arrayContaining([expect.stringMatching(/\(other countries\)$/)]));
+    const cells = tab.tables.flatMap((t) => t.cells);
+    for (const c of cells) {
+      if (c.status === 'suppressed') expect(c.n).toBeLessThan(3);
+      else if (c.status !== 'complementary')
+        expect(c.status).toBe(c.n > 0 && c.n < 25 ? 'unreliable' : c.n > 0 && (c.n < 50 || (c.count.cv ?? 0) > 0.3) ? 'flagged' : 'published');
+      // Never a NaN interval: an empty cell gets [0, exact upper bound].
+      expect(c.count.ci.every(Number.isFinite), `${c.row} ${c.n}`).toBe(true);
+      if (c.n === 0) expect(c.zero).toBe(true);
+    }
+    const count = (s: string) => cells.filter((c) => c.status === s).length;
+    expect({
+      cells: cells.length,
+      published: count('published'),
+      flagged: count('flagged'),
+      unreliable: count('unreliable'),
+      suppressed: count('suppressed'),
+      complementary: count('complementary'),
+    }).toEqual({ cells: 116, published: 16, flagged: 0, unreliable: 28, suppressed: 45, complementary: 27 });
   }, 60_000);
 
   it('writes the preset as CSV (suppressed values blank) and as a workbook', async () => {

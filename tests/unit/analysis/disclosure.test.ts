@@ -28,14 +28,26 @@ function lines(g: CountGrid, s: ReturnType<typeof suppressTable>): string[][] {
   return out;
 }
 
-describe('table suppression (DOMAIN.md: under 25 suppressed, 25-49 flagged, RSE above 30% flagged)', () => {
-  it('suppresses small cells and hides a second cell in each line so the first cannot be recovered from the margins', () => {
-    // 10 is below 25; 30 is flagged; the rest are published.
+describe('table disclosure: precision flags, confidentiality blanks (DOMAIN.md: two rule sets kept apart)', () => {
+  it('precision never blanks: under 25 cases unreliable, 25-49 flagged; no complementary suppression', () => {
     const g = grid([
       [10, 100, 200],
       [120, 30, 300],
     ]);
     const s = suppressTable(g, DEFAULT_THRESHOLDS);
+    expect(s.cells).toEqual([
+      ['unreliable', 'published', 'published'],
+      ['published', 'flagged', 'published'],
+    ]);
+    expect([s.primary, s.complementary]).toEqual([0, 0]);
+  });
+
+  it('in a table of quasi-identifiers a count of 1 or 2 is blanked, and a second cell in each line so it cannot be recovered from the margins', () => {
+    const g = grid([
+      [2, 100, 200],
+      [120, 30, 300],
+    ]);
+    const s = suppressTable(g, DEFAULT_THRESHOLDS, { confidential: true });
     expect(s.cells[0][0]).toBe('suppressed');
     // Row 0 and column 0 each had one hidden cell: the smallest other cell of each is hidden too.
     expect(s.cells[0][1]).toBe('complementary');
@@ -44,6 +56,8 @@ describe('table suppression (DOMAIN.md: under 25 suppressed, 25-49 flagged, RSE 
     expect(s.cells[1][1]).toBe('complementary');
     for (const line of lines(g, s)) expect(line.filter(hidden).length).not.toBe(1);
     expect(s.primary).toBe(1);
+    // The same table without quasi-identifiers: the 2 is shown, marked unreliable.
+    expect(suppressTable(g, DEFAULT_THRESHOLDS).cells[0][0]).toBe('unreliable');
   });
 
   it('publishes a table with no small cell unchanged and flags high RSE', () => {
@@ -73,15 +87,20 @@ describe('table suppression (DOMAIN.md: under 25 suppressed, 25-49 flagged, RSE 
     expect(estimateFlags(9, null, { minCases: 10, flagCases: 20, maxRse: 0.2 })).toEqual(['suppressed']);
   });
 
-  it('property: every small cell is hidden and no line of cells plus margin hides exactly one entry', () => {
+  it('property: in a confidential table every count of 1-2 is hidden, no line of cells plus margin hides exactly one entry; precision hides nothing', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(fc.integer({ min: 0, max: 120 }), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 6 }), (raw) => {
+      fc.property(fc.array(fc.array(fc.integer({ min: 0, max: 60 }), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 6 }), (raw) => {
         const width = Math.min(...raw.map((r) => r.length));
         const cells = raw.map((r) => r.slice(0, width));
         const g = grid(cells);
-        const s = suppressTable(g, DEFAULT_THRESHOLDS);
-        cells.forEach((row, r) => row.forEach((n, c) => n > 0 && n < 25 && expect(hidden(s.cells[r][c])).toBe(true)));
+        const s = suppressTable(g, DEFAULT_THRESHOLDS, { confidential: true });
+        cells.forEach((row, r) => row.forEach((n, c) => n > 0 && n < 3 && expect(hidden(s.cells[r][c])).toBe(true)));
         for (const line of lines(g, s)) expect(line.filter(hidden).length).not.toBe(1);
+        const p = suppressTable(g, DEFAULT_THRESHOLDS);
+        for (const line of lines(g, p)) expect(line.filter(hidden)).toEqual([]);
+        cells.forEach((row, r) =>
+          row.forEach((n, c) => expect(p.cells[r][c]).toBe(n > 0 && n < 25 ? 'unreliable' : n > 0 && n < 50 ? 'flagged' : 'published')),
+        );
       }),
       { numRuns: 300 },
     );
