@@ -131,15 +131,7 @@ export function sortedLevelOrder(levels: readonly string[]): number[] {
   const keys = allNumeric ? null : levels.map(rangeKey);
   const ranges = keys !== null && keys.every((k) => k !== null);
   order.sort((a, b) =>
-    allNumeric
-      ? Number(levels[a]) - Number(levels[b])
-      : ranges
-        ? keys![a]! - keys![b]!
-        : levels[a] < levels[b]
-          ? -1
-          : levels[a] > levels[b]
-            ? 1
-            : 0,
+    allNumeric ? Number(levels[a]) - Number(levels[b]) : ranges ? keys![a]! - keys![b]! : levels[a] < levels[b] ? -1 : levels[a] > levels[b] ? 1 : 0,
   );
   return order;
 }

@@ -478,8 +478,7 @@ export function tabulateDataset(dataset: Dataset, request: TabulationRequest): D
   const levelsIn = (variable: string) => new Set(tables.flatMap((t) => (variable === request.rows ? t.rowLevels : t.colLevels)));
   const labelsOf = (variable: string): Record<string, string> => {
     // Countries by name in the output language, never as bare ISO codes.
-    if (countryVariables.has(variable))
-      return Object.fromEntries([...levelsIn(variable)].map((code) => [code, countryLabel(code, request.language ?? 'en')]));
+    if (countryVariables.has(variable)) return Object.fromEntries([...levelsIn(variable)].map((code) => [code, countryLabel(code, request.language ?? 'en')]));
     const v = dataset.codebook.variables.find((x) => x.variable === variable && x.valueLabels && !x.valueLabels._codes);
     return v ? Object.fromEntries(Object.entries(v.valueLabels!).map(([code, l]) => [code, l[request.language ?? 'en'] ?? l.en ?? code])) : {};
   };

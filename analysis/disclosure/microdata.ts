@@ -14,7 +14,11 @@ export interface AnonymiseOptions {
   ageTop?: number;
   /** A country of birth with fewer records than this is coarsened to its world region (default 20). */
   rareCountry?: number;
-  /** Extra key variables per level besides the codebook's quasi-identifiers (default: sex on members). */
+  /**
+   * Extra key variables per level besides the codebook's quasi-identifiers (default: sex on members; the
+   * household size, top-coded at 10+, and the head's sex on households; the emigrant's sex and age when
+   * leaving): k-anonymity holds on person, household and emigrant keys.
+   */
   extraKeys?: Record<string, string[]>;
   /** Key variables suppressed only when no other key is left (default country_birth: what a migration survey is for). */
   protect?: string[];
@@ -96,7 +100,7 @@ export function anonymise(input: Dataset, options: AnonymiseOptions = {}): { dat
   const width = options.ageWidth ?? 5;
   const top = options.ageTop ?? 80;
   const rare = options.rareCountry ?? 20;
-  const extraKeys = options.extraKeys ?? { members: ['sex'] };
+  const extraKeys = options.extraKeys ?? { members: ['sex'], household: ['hh_size', 'head_sex'], emigrants: ['em_sex', 'em_age_left'] };
   const rand = mulberry32(options.seed ?? 1);
   const vars = dataset.codebook.variables;
   const identifiers = new Set(vars.filter((v) => v.identifier).map((v) => v.variable));
@@ -138,12 +142,89 @@ export function anonymise(input: Dataset, options: AnonymiseOptions = {}): { dat
   for (const v of vars.filter((x) => x.geography === 'area')) replace(v.variable, 'A');
 
   const codebook: CodebookEntry[] = vars.filter((v) => !identifiers.has(v.variable) && !metadata.has(v.variable)).map((v) => ({ ...v }));
+  // Every variable that reveals origin is a quasi-identifier (DOMAIN.md); so are the extra keys.
+  for (const v of codebook) if (v.type === 'country' || (extraKeys[v.level] ?? []).includes(v.variable)) v.quasiIdentifier = true;
+
+  // Dates become years: an exact date of departure or arrival points at a person.
+  for (const v of codebook) {
+    if (v.type !== 'date' && v.type !== 'datetime') continue;
+    const t = tables.get(v.level);
+    const col = t?.columns.get(v.variable);
+    if (!t || !col) continue;
+    tables.set(
+      v.level,
+      replaceColumn(
+        t,
+        recodeText(col, (s) => s.slice(0, 4)),
+      ),
+    );
+    v.type = 'year';
+    v.label = Object.fromEntries(Object.entries(v.label).map(([lang, l]) => [lang, `${l} (year only)`]));
+    report.recoded.push({ variable: v.variable, level: v.level, rule: 'dates -> year', records: t.nRows });
+  }
+
+  // Origin variables coarsened consistently: a country is shown by name only if it has `rare` records in
+  // every origin variable of the level it appears in (a person's country of birth, citizenships, previous
+  // residence, countries lived in; an emigrant's destination ...); otherwise it is its world region in all
+  // of them, so that no record shows a region of birth next to the country it hides.
+  const origin = codebook.filter((v) => v.type === 'country' && tables.get(v.level)?.columns.has(v.variable));
+  const perVariable = origin.map((v) => {
+    const t = tables.get(v.level)!;
+    const col = t.columns.get(v.variable)!;
+    const counts = new Map<string, number>();
+    for (let i = 0; i < t.nRows; i++) for (const c of (cellText(col, i) ?? '').split(' ').filter(Boolean)) counts.set(c, (counts.get(c) ?? 0) + 1);
+    return counts;
+  });
+  // Per level: the variables of one record (a person's birth, citizenship, previous country) must agree.
+  const namedIn = new Map<string, Set<string>>();
+  for (const level of new Set(origin.map((v) => v.level))) {
+    const mine = perVariable.filter((_, i) => origin[i].level === level);
+    const named = new Set(mine.flatMap((counts) => [...counts.keys()]));
+    for (const c of [...named]) if (mine.some((counts) => counts.has(c) && counts.get(c)! < rare)) named.delete(c);
+    namedIn.set(level, named);
+  }
+  const host = typeof dataset.design.settings?.host_country === 'string' ? dataset.design.settings.host_country : null;
+  origin.forEach((v) => {
+    const keep = (c: string) => SPECIAL_COUNTRIES.has(c) || c === host || namedIn.get(v.level)!.has(c);
+    const t = tables.get(v.level)!;
+    let changed = 0;
+    const recoded = recodeText(t.columns.get(v.variable)!, (s) => {
+      const mapped = [
+        ...new Set(
+          s
+            .split(' ')
+            .filter(Boolean)
+            .map((c) => (keep(c) ? c : `region:${countryRegion(c) ?? 'Other'}`)),
+        ),
+      ];
+      if (mapped.join(' ') !== s) changed++;
+      return mapped.join(' ');
+    });
+    tables.set(v.level, replaceColumn(t, recoded));
+    report.recoded.push({
+      variable: v.variable,
+      level: v.level,
+      rule: `countries with fewer than ${rare} records in any origin variable of the level -> "region:<world region>", the same in all of them`,
+      records: changed,
+    });
+  });
+
   for (const v of codebook) {
     if (!v.quasiIdentifier) continue;
     const t = tables.get(v.level);
     const col = t?.columns.get(v.variable);
     if (!t || !col) continue;
-    if (col.kind === 'number' && (v.type === 'integer' || v.type === 'decimal')) {
+    if (v.variable === 'hh_size' && col.kind === 'number') {
+      tables.set(
+        v.level,
+        replaceColumn(
+          t,
+          recodeText(col, (s) => (Number(s) >= 10 ? '10+' : s)),
+        ),
+      );
+      v.type = 'text';
+      report.recoded.push({ variable: v.variable, level: v.level, rule: 'top-coded at 10+', records: t.nRows });
+    } else if (col.kind === 'number' && (v.type === 'integer' || v.type === 'decimal')) {
       const grouped = recodeText(col, (s) => {
         const x = Number(s);
         if (x >= top) return `${top}+`;
@@ -154,25 +235,6 @@ export function anonymise(input: Dataset, options: AnonymiseOptions = {}): { dat
       v.type = 'text';
       v.label = Object.fromEntries(Object.entries(v.label).map(([lang, l]) => [lang, `${l} (${width}-year groups, ${top}+)`]));
       report.recoded.push({ variable: v.variable, level: v.level, rule: `${width}-year groups, top group ${top}+`, records: t.nRows });
-    } else if (v.type === 'country') {
-      const counts = new Map<string, number>();
-      for (let i = 0; i < t.nRows; i++) {
-        const s = cellText(col, i);
-        if (s !== null) counts.set(s, (counts.get(s) ?? 0) + 1);
-      }
-      let changed = 0;
-      const recoded = recodeText(col, (s) => {
-        if (SPECIAL_COUNTRIES.has(s) || (counts.get(s) ?? 0) >= rare) return s;
-        changed++;
-        return `region:${countryRegion(s) ?? 'Other'}`;
-      });
-      tables.set(v.level, replaceColumn(t, recoded));
-      report.recoded.push({
-        variable: v.variable,
-        level: v.level,
-        rule: `countries with fewer than ${rare} records -> "region:<world region>"`,
-        records: changed,
-      });
     }
   }
 
@@ -181,7 +243,9 @@ export function anonymise(input: Dataset, options: AnonymiseOptions = {}): { dat
     const own = codebook.filter((v) => v.level === level.name && v.quasiIdentifier).map((v) => v.variable);
     // Design columns (region is a stratum) are keys that are never suppressed: blanking them would break the design.
     const designVars = new Set(codebook.filter((v) => v.design).map((v) => v.variable));
-    const suppressible = [...own, ...(extraKeys[level.name] ?? [])].filter((c) => out.tables.get(level.name)!.columns.has(c) && !designVars.has(c));
+    const suppressible = [...new Set([...own, ...(extraKeys[level.name] ?? [])])].filter(
+      (c) => out.tables.get(level.name)!.columns.has(c) && !designVars.has(c),
+    );
     if (!suppressible.length) continue;
     const geo = codebook.filter((v) => v.geography === 'region').map((v) => v.variable);
     const joined = analysisTable(out, level.name);

@@ -142,7 +142,7 @@ function complementaryGroups(rows: IndicatorRow[], relations: string[][]): void 
     const r = byGroup.get(g);
     return !r || r.estimate === null || isHidden(r);
   };
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const relation of relations) {
       const members = relation.filter((g) => byGroup.has(g) && byGroup.get(g)!.estimate !== null);
