@@ -56,6 +56,8 @@ export interface IndicatorCatalogue {
   id: string;
   version: string;
   source?: string;
+  /** Defaults of the settings its expressions read as ${name}; a dataset's design.json settings override them. */
+  settings?: Record<string, number | string>;
   derived: DerivedVariable[];
   indicators: IndicatorDefinition[];
 }
@@ -73,6 +75,7 @@ export const CATALOGUE_SCHEMA = {
     id: { type: 'string' },
     version: { type: 'string' },
     source: { type: 'string' },
+    settings: { type: 'object', additionalProperties: { type: ['number', 'string'] }, propertyNames: { pattern: NAME } },
     derived: {
       type: 'array',
       items: {
@@ -196,6 +199,21 @@ export function prepareDataset(input: Dataset, cat: IndicatorCatalogue): Prepare
   } else if (dataset.codebook.variables.some((v) => v.unit && dataset.tables.get(v.level)?.columns.has(v.variable)))
     notes.push('amounts not converted: design.json has no "money" settings (local currency, price basis, exchange-rate file); money indicators are left out');
   const tables = new Map(dataset.tables);
+  // Settings (thresholds, windows) are readable in expressions as ${name}: a constant column on every level.
+  const settings = { ...(cat.settings ?? {}), ...(dataset.design.settings ?? {}) };
+  for (const [name, t] of tables) {
+    let out = t;
+    for (const [key, value] of Object.entries(settings)) {
+      if (out.columns.has(key)) continue;
+      out = withColumn(
+        out,
+        typeof value === 'number'
+          ? { kind: 'number', name: key, values: new Float64Array(out.nRows).fill(value) }
+          : { kind: 'category', name: key, codes: new Int32Array(out.nRows).fill(0), levels: [String(value)] },
+      );
+    }
+    tables.set(name, out);
+  }
   for (const level of dataset.design.levels) {
     const t = tables.get(level.name);
     if (t && level.parent !== null && !t.columns.has(`${level.name}_line`))

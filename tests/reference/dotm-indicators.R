@@ -91,6 +91,11 @@ hh$health_oop_share <- ifelse(!is.na(hh$consumption_annual) & hh$consumption_ann
 ae <- tapply(ifelse(mem$members_line == 1, 1, ifelse(mem$age >= 14, 0.5, 0.3)), mem$interview_id, sum)
 hh$hh_adult_equivalents <- as.numeric(ae[hh$interview_id])
 hh$consumption_pae <- ifelse(hh$hh_adult_equivalents > 0, hh$consumption_annual / hh$hh_adult_equivalents, NA)
+# 19th ICLS: employed (worked for pay or profit, or temporarily absent), unemployed (not employed, looked, available).
+mem$l_employed <- ifelse(!is.na(mem$age) & mem$age >= 15, as.numeric(is1(mem$l_worked, 1) | is1(mem$l_absent, 1)), NA)
+mem$l_unemployed <- ifelse(!is.na(mem$age) & mem$age >= 15, as.numeric(mem$l_employed == 0 & is1(mem$l_looked, 1) & is1(mem$l_available, 1)), NA)
+hh$interview_year <- as.numeric(substr(hh$start, 1, 4))
+recent_migration_years <- 3
 mem$lm_cost_ratio <- ifelse(!is.na(mem$lm_cost_local) & !is.na(mem$lm_first_month_local) & mem$lm_first_month_local > 0, mem$lm_cost_local / mem$lm_first_month_local, NA)
 # UIS years of schooling: official durations of the ISCED-A levels completed (Ghana-like defaults 6+3+3, then
 # 1 post-secondary, 2 short-cycle, 4 bachelor, 2 master, 3 doctoral) plus the years done in the next level.
@@ -101,7 +106,7 @@ mem$years_schooling <- unname(completed[as.character(mem$education)]) + mem$educ
 hvars <- setdiff(names(hh), c("weight", "region", "ea"))
 mem_a <- merge(mem, hh[, hvars], by = "interview_id", sort = FALSE)
 em_a <- merge(em, hh[, hvars], by = "interview_id", sort = FALSE)
-sch_a <- merge(sch, mem[, c("interview_id", "members_key", "age", "sex")], by.x = c("interview_id", "schooling_key"), by.y = c("interview_id", "members_key"), sort = FALSE)
+sch_a <- merge(sch, mem[, c("interview_id", "members_key", "age", "sex", "parent_abroad")], by.x = c("interview_id", "schooling_key"), by.y = c("interview_id", "members_key"), sort = FALSE)
 sch_a <- merge(sch_a, hh[, hvars], by = "interview_id", sort = FALSE)
 design_of <- function(d) svydesign(ids = ~ea, strata = ~region, weights = ~weight, data = d)
 # M13: one woman drawn among the g_eligible_count eligible women answers: weight = household weight x g_eligible_count.
@@ -137,6 +142,9 @@ add("rem_sending_hh", "household", rep(TRUE, nrow(H)), y = as.numeric(is1(H$rs_s
 child <- !is.na(S$age) & S$age >= 6 & S$age <= 17
 add("edu_attending_6_17", "schooling", child, y = as.numeric(is1(S$ed_attending, 1)))
 add("edu_out_of_school_6_17", "schooling", child, y = as.numeric(is1(S$ed_attending, 0)))
+for (pa in c(1, 0)) {
+  add(if (pa == 1) "edu_attending_6_17_parent_abroad" else "edu_attending_6_17_no_parent_abroad", "schooling", child & is1(S$parent_abroad, pa), y = as.numeric(is1(S$ed_attending, 1)))
+}
 add("edu_years_25", "members", !is.na(M$age) & M$age >= 25, y = M$years_schooling)
 add("edu_spending_per_child", "schooling", is1(S$ed_attending, 1), y = S$ed_spending)
 add("edu_share_consumption", "household", !is.na(H$consumption_annual) & H$consumption_annual > 0, num = H$hh_edu_spending, den = H$consumption_annual)
@@ -149,12 +157,20 @@ add("hlt_oop_share", "household", !is.na(H$consumption_annual) & H$consumption_a
 add("hlt_sdg_3_8_2_10", "members", !is.na(M$health_oop_share), y = as.numeric(M$health_oop_share > 0.10))
 add("hlt_sdg_3_8_2_25", "members", !is.na(M$health_oop_share), y = as.numeric(M$health_oop_share > 0.25))
 add("hlt_basic_vaccination", "members", !is.na(M$h_age_months) & M$h_age_months >= 12 & M$h_age_months <= 23, y = M$v_basic)
+for (pa in c(1, 0)) {
+  suffix <- if (pa == 1) "parent_abroad" else "no_parent_abroad"
+  add(paste0("hlt_basic_vaccination_", suffix), "members", !is.na(M$h_age_months) & M$h_age_months >= 12 & M$h_age_months <= 23 & is1(M$parent_abroad, pa), y = M$v_basic)
+  add(paste0("lab_child_work_15_17_", suffix), "members", !is.na(M$age) & M$age >= 15 & M$age <= 17 & is1(M$parent_abroad, pa), y = M$l_employed)
+}
 add("gen_female_head", "household", rep(TRUE, nrow(H)), y = as.numeric(is1(H$head_sex, 2)))
 add("gen_female_head_spouse_abroad", "household", rep(TRUE, nrow(H)), y = as.numeric(is1(H$head_sex, 2) & is1(H$hh_spouse_abroad, 1)))
 add("gen_decides", "household_m13", is1(H$g_respondent_married, 1), y = H$g_decides)
 add("gen_flfp_15", "members", is1(M$sex, 2) & !is.na(M$age) & M$age >= 15, y = M$l_in_labour_force)
+add("lab_lfpr_male_15", "members", is1(M$sex, 1) & !is.na(M$age) & M$age >= 15, y = M$l_in_labour_force)
+add("lab_epr_15", "members", !is.na(M$age) & M$age >= 15, y = M$l_employed)
+add("lab_unemployment_15", "members", !is.na(M$age) & M$age >= 15 & is1(M$l_in_labour_force, 1), y = M$l_unemployed)
 add("gen_spouse_emigrant", "household_m13", is1(H$g_respondent_married, 1), y = as.numeric(is1(H$g_spouse_abroad, 1)))
-add("lab_sdg_10_7_1", "members", !is.na(M$lm_cost_ratio), y = M$lm_cost_ratio)
+add("lab_sdg_10_7_1", "members", !is.na(M$lm_cost_ratio) & !is.na(M$rm_year_left) & M$rm_year_left >= M$interview_year - recent_migration_years, y = M$lm_cost_ratio)
 add("con_per_adult_equivalent", "household", !is.na(H$consumption_pae), y = H$consumption_pae)
 
 groups <- list(all = c("H0", "H1", "H2", "H3"), H0 = "H0", H1 = "H1", H2 = "H2", H3 = "H3", migrant = c("H1", "H2", "H3"))

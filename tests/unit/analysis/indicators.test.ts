@@ -40,6 +40,7 @@ describe('indicator catalogue (analysis/indicators/catalogue.json)', () => {
       }
     }
     for (const d of cat.derived) known.add(d.name);
+    for (const name of Object.keys(cat.settings ?? {})) known.add(name);
     known.add('members_line');
     const refs = [
       ...cat.derived.map((d) => d.expression),
