@@ -134,6 +134,14 @@ export async function surveyDatasetDescription(
     levels: datasetLevels(q),
     ...(d.variableMap ? { variableMap: d.variableMap } : {}),
     ...(datasetMoney(q, opts.settings) ? { money: datasetMoney(q, opts.settings) } : {}),
+    // The questionnaire's settings (host country, thresholds) for the analysis: tables and catalogue read them.
+    ...(q.source.settings
+      ? {
+          settings: Object.fromEntries(
+            Object.entries(q.source.settings).filter((e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number'),
+          ),
+        }
+      : {}),
     provenance: {
       source: 'mdsurvey server export',
       surveyId,
