@@ -110,6 +110,11 @@ export function registerAnalysisCommands(program: Command): void {
       .option('--compare <col>', 'group variable (e.g. hh_migration_status): estimates per level and for all non-reference levels together')
       .option('--reference <level>', 'reference level of --compare (default H0, else the first)')
       .option('--by <cols>', 'domains: one estimate per combination of levels (e.g. region,sex)')
+      .addOption(
+        new Option('--p-adjust <method>', 'differences are descriptive (unadjusted t tests); holm also adjusts their p values within each indicator')
+          .choices(['none', 'holm'])
+          .default('none'),
+      )
       .option('--where <expression>', 'restrict every estimate to a domain, e.g. "${hh_immigrant_household} = 0" (the full design is kept)')
       .option('--only <ids>', 'only these indicators (comma-separated ids)')
       .option('--catalogue <file.json>', 'an indicator catalogue instead of the shipped one')

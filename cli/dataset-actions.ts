@@ -84,6 +84,7 @@ export function indicatorCsv(report: IndicatorReport, suppress: boolean): string
       difference: v(r.difference?.estimate),
       difference_se: v(r.difference?.se),
       difference_p: v(r.difference?.p),
+      difference_p_adjusted: v(r.difference?.pAdjusted),
       flags: r.flags.join(' '),
       label: r.label,
     };
@@ -112,6 +113,7 @@ export function indicatorCsv(report: IndicatorReport, suppress: boolean): string
       'difference',
       'difference_se',
       'difference_p',
+      'difference_p_adjusted',
       'flags',
       'label',
     ],
@@ -126,6 +128,7 @@ export async function indicatorsAction(
     reference?: string;
     by?: string;
     where?: string;
+    pAdjust?: 'none' | 'holm';
     only?: string;
     format: 'json' | 'csv' | 'xlsx';
     out?: string;
@@ -151,6 +154,7 @@ export async function indicatorsAction(
     reference: flags.reference,
     by: list(flags.by),
     ...(flags.where ? { where: flags.where } : {}),
+    pAdjust: flags.pAdjust ?? 'none',
     only: flags.only ? list(flags.only) : undefined,
     language: flags.language,
     thresholds,

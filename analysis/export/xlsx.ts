@@ -68,7 +68,7 @@ export async function indicatorWorkbook(report: IndicatorReport, suppress: boole
     ws.getColumn(2).width = 50;
   }
   notesSheet(wb, [
-    `Indicator catalogue ${report.catalogue.id} ${report.catalogue.version}; groups of ${report.compare ?? '(none)'}; differences to ${report.reference ?? '-'} with design-based se (covariance included) and t test.`,
+    `Indicator catalogue ${report.catalogue.id} ${report.catalogue.version}; groups of ${report.compare ?? '(none)'}; differences to ${report.reference ?? '-'} with design-based se (covariance included) and t test; p values: ${report.differences}.`,
     `Flags: suppressed = fewer than ${report.thresholds.minCases} unweighted cases${suppress ? ' (values left blank)' : ' (values shown: restricted use)'}; complementary = hidden because, with the total and the other groups, it would give a suppressed group away; difference-suppressed = the reference group is suppressed, so the difference to it is not shown${suppress ? '' : ' (shown here: restricted use)'}; unreliable = fewer than ${report.thresholds.flagCases}; high-rse = relative standard error above ${report.thresholds.maxRse * 100}%.`,
     ...report.skipped.map((s) => `Not computed: ${s.id}: ${s.reason}`),
     ...report.notes,

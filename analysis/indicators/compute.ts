@@ -15,6 +15,8 @@ import { DEFAULT_THRESHOLDS, estimateFlags, type DisclosureThresholds } from '..
 export interface IndicatorDifference extends DomainDifference {
   /** The reference group (H0). */
   versus: string;
+  /** With `pAdjust: 'holm'`: the p value adjusted (Holm) across the groups of the indicator (one category, one by-domain). */
+  pAdjusted?: number;
 }
 
 /** One indicator for one group (and by-domain). */
@@ -66,6 +68,8 @@ export interface IndicatorReport {
   rows: IndicatorRow[];
   skipped: IndicatorSkip[];
   notes: string[];
+  /** How the differences' p values are to be read: unadjusted (descriptive) or Holm-adjusted within each indicator. */
+  differences: 'descriptive: unadjusted t tests' | 'Holm-adjusted across the groups of each indicator';
 }
 
 /** Options of computeIndicators. */
@@ -84,6 +88,11 @@ export interface IndicatorOptions {
    * immigrant households out). Rows outside it are out of every universe; the full design is kept.
    */
   where?: string;
+  /**
+   * Multiple comparisons: differences are descriptive, unadjusted t tests (default); `holm` also gives each
+   * difference's p value adjusted across the groups of its indicator (Holm 1979, R's p.adjust).
+   */
+  pAdjust?: 'none' | 'holm';
   language?: string;
   thresholds?: DisclosureThresholds;
 }
@@ -367,12 +376,34 @@ export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, optio
             if (ref && isHidden(ref) && !r.flags.includes('difference-suppressed')) r.flags.push('difference-suppressed');
           }
         }
+        if (options.pAdjust === 'holm') holm(comboRows.map((r) => r.difference).filter((d): d is IndicatorDifference => d !== null && Number.isFinite(d.p)));
         rows.push(...comboRows);
       }
     }
   }
   if (missingBy.size) notes.push(`by-variables left out where the level does not have them: ${[...missingBy].join('; ')}`);
-  return { catalogue: { id: cat.id, version: cat.version }, compare: options.compare ?? null, reference, by, thresholds, rows, skipped, notes };
+  return {
+    catalogue: { id: cat.id, version: cat.version },
+    compare: options.compare ?? null,
+    reference,
+    by,
+    thresholds,
+    rows,
+    skipped,
+    notes,
+    differences: options.pAdjust === 'holm' ? 'Holm-adjusted across the groups of each indicator' : 'descriptive: unadjusted t tests',
+  };
+}
+
+/** Holm's step-down adjustment of the p values of a family of differences (as R's p.adjust(method = "holm")). */
+export function holm(family: IndicatorDifference[]): void {
+  const order = family.map((_, i) => i).sort((a, b) => family[a].p - family[b].p);
+  const m = family.length;
+  let running = 0;
+  order.forEach((i, rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * family[i].p));
+    family[i].pAdjusted = running;
+  });
 }
 
 /**

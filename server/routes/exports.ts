@@ -202,7 +202,7 @@ export const exportRoutes: RouteSpec[] = [
           codebook: full,
           caseColumns,
           exchangeRates: (await exchangeRatesOf(db, params.surveyId))?.rates ?? [],
-          options: { compare, reference: query.reference || undefined, by },
+          options: { compare, reference: query.reference || undefined, by, pAdjust: query.pAdjust === 'holm' ? ('holm' as const) : ('none' as const) },
         };
         const report = await computeIndicatorsOffLoop(job, approvedInterviewTextPages(db, params.surveyId, states));
         // Suppressed estimates are not served: the API is for analysts (no restricted tier).

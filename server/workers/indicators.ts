@@ -17,7 +17,7 @@ export type IndicatorMessage =
       codebook: Codebook;
       caseColumns: string[];
       exchangeRates: ExchangeRate[];
-      options: { compare?: string; reference?: string; by?: string[] };
+      options: { compare?: string; reference?: string; by?: string[]; pAdjust?: 'none' | 'holm' };
     }
   | { kind: 'page'; rows: RawInterviewRow[] }
   | { kind: 'end' };
