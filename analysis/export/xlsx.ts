@@ -20,7 +20,9 @@ function header(ws: ExcelJS.Worksheet, names: string[]): void {
 export async function indicatorWorkbook(report: IndicatorReport, suppress: boolean): Promise<Uint8Array> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'mdsurvey';
-  const domains = [...new Set(report.rows.map((r) => r.domain))];
+  // One sheet per domain, in DOMAIN.md's order whatever the catalogue's order of indicators.
+  const ORDER = ['migration', 'remittances', 'education', 'health', 'gender', 'labour', 'consumption'];
+  const domains = [...new Set(report.rows.map((r) => r.domain))].sort((a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99));
   for (const domain of domains) {
     const ws = wb.addWorksheet(domain);
     header(ws, [

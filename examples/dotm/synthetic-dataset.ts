@@ -229,6 +229,7 @@ export function interview(hh: Household): { instanceId: string; answers: Answers
         m.l_earnings = Math.round(200 + rand() * 3000);
       }
       if (worked) m.l_hours = 10 + Math.floor(rand() * 50);
+      m.f_own_account = yes(rand() < (hh.emigrants ? 0.5 : 0.35) + (worked ? 0.15 : 0));
     }
     members.push(m);
   }
@@ -263,8 +264,9 @@ export function interview(hh: Household): { instanceId: string; answers: Answers
       if (cash) {
         const currency = currencyOfSender();
         const perLocal = currency === 'GHS' ? 1 : currency === 'USD' ? 12.4 : currency === 'GBP' ? 15.6 : 13.4;
-        const transfers = 1 + Math.floor(rand() * 12);
-        const last = Math.round((100 + rand() * 900) / perLocal);
+        const transfers = 1 + Math.floor(rand() * 6);
+        // About USD 65 to 480 a transfer, in the currency sent.
+        const last = Math.round((800 + rand() * 5200) / perLocal);
         const channel = pick(rand, CHANNELS);
         const informal = channel === 'hand' || channel === 'informal';
         Object.assign(em, {

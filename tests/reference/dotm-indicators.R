@@ -134,7 +134,10 @@ add("rem_share_consumption", "household", is1(H$hh_remit_receiving, 1), num = H$
 add("rem_formal_transfers", "emigrants", is1(E$rr_cash, 1) & !is.na(E$rr_transfers) & E$rr_transfers > 0, num = E$rr_transfers * E$rr_formal, den = E$rr_transfers)
 fee_ok <- is1(E$rr_cash, 1) & !is.na(E$rr_last_amount_local) & E$rr_last_amount_local > 0 & !is.na(E$rr_fee_local)
 add("rem_fee_share", "emigrants", fee_ok, num = E$rr_fee_local, den = E$rr_last_amount_local)
-add("rem_total_cost_share", "emigrants", fee_ok & !is.na(E$rr_last_received), num = E$rr_fee_local + E$rr_last_amount_local - E$rr_last_received, den = E$rr_last_amount_local)
+# SDG 10.c.1 proxy: last transfers of half to twice the reference amount (USD 200).
+near_200 <- fee_ok & !is.na(E$rr_last_received) & !is.na(E$rr_last_amount_usd) & E$rr_last_amount_usd >= 100 & E$rr_last_amount_usd <= 400
+add("rem_total_cost_share", "emigrants", near_200, num = E$rr_fee_local + E$rr_last_amount_local - E$rr_last_received, den = E$rr_last_amount_local)
+add("rem_cost_above_5pct", "emigrants", near_200, y = as.numeric((E$rr_fee_local + E$rr_last_amount_local - E$rr_last_received) / E$rr_last_amount_local > 0.05))
 for (use in c("consumption", "education", "health", "housing", "business", "savings", "debt")) {
   add("rem_main_use", "household", is1(H$hh_remit_receiving, 1), y = ifelse(is.na(H$rr_main_use), NA, as.numeric(H$rr_main_use == use)), category = use)
 }
@@ -168,6 +171,7 @@ add("gen_decides", "household_m13", is1(H$g_respondent_married, 1), y = H$g_deci
 add("gen_flfp_15", "members", is1(M$sex, 2) & !is.na(M$age) & M$age >= 15, y = M$l_in_labour_force)
 add("lab_lfpr_male_15", "members", is1(M$sex, 1) & !is.na(M$age) & M$age >= 15, y = M$l_in_labour_force)
 add("lab_epr_15", "members", !is.na(M$age) & M$age >= 15, y = M$l_employed)
+add("fin_account_15", "members", !is.na(M$age) & M$age >= 15 & !is.na(M$f_own_account), y = as.numeric(is1(M$f_own_account, 1)))
 add("lab_unemployment_15", "members", !is.na(M$age) & M$age >= 15 & is1(M$l_in_labour_force, 1), y = M$l_unemployed)
 add("gen_spouse_emigrant", "household_m13", is1(H$g_respondent_married, 1), y = as.numeric(is1(H$g_spouse_abroad, 1)))
 add("lab_sdg_10_7_1", "members", !is.na(M$lm_cost_ratio) & !is.na(M$rm_year_left) & M$rm_year_left >= M$interview_year - recent_migration_years, y = M$lm_cost_ratio)

@@ -284,10 +284,25 @@ export const m9Labour = module('dotm-m9-labour', t('M9 Labour', 'M9 Travail', 'M
         t('Hours usually worked per week', 'Heures habituellement travaillées par semaine', 'Horas trabajadas habitualmente por semana'),
         { relevant: "${l_worked} = '1'", constraint: '. > 0 and . <= 112' },
       ),
-      question('l_earnings', 'decimal', t('Earnings last month', 'Revenus du mois dernier', 'Ingresos del mes pasado'), {
-        relevant: "${l_worked} = '1' or ${l_absent} = '1'",
-        constraint: '. >= 0',
-      }),
+      question(
+        'l_earnings',
+        'decimal',
+        t('Earnings last month, in ${local_currency}', 'Revenus du mois dernier, en ${local_currency}', 'Ingresos del mes pasado, en ${local_currency}'),
+        {
+          relevant: "${l_worked} = '1' or ${l_absent} = '1'",
+          constraint: '. >= 0',
+        },
+      ),
+      question(
+        'f_own_account',
+        'select_one',
+        t(
+          'Does ${name} have an account at a bank or another financial institution, or a mobile-money account, alone or with someone else?',
+          '${name} a-t-il/elle un compte dans une banque ou une autre institution financière, ou un compte d’argent mobile, seul(e) ou avec quelqu’un ?',
+          '¿Tiene ${name} una cuenta en un banco u otra institución financiera, o una cuenta de dinero móvil, solo/a o con otra persona?',
+        ),
+        { choices: 'yes_no', relevant: '${age} >= 15', required: true, hint: t('SDG 8.10.2', 'ODD 8.10.2', 'ODS 8.10.2') },
+      ),
       {
         kind: 'calculate',
         name: 'l_in_labour_force',
