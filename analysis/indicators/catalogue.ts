@@ -32,7 +32,8 @@ export interface IndicatorDefinition {
   level: string;
   /** Who is counted (an expression); absent: every row of the level. */
   universe?: string;
-  statistic: 'proportion' | 'mean' | 'ratio';
+  /** median: R's svyquantile (rule "math", Woodruff interval); no difference test. */
+  statistic: 'proportion' | 'mean' | 'ratio' | 'median';
   /** proportion / mean: the analysis variable (an expression; 0/1 for proportions unless `categories`). */
   variable?: string;
   /** ratio: sum of numerator / sum of denominator. */
@@ -106,7 +107,7 @@ export const CATALOGUE_SCHEMA = {
           unit: { enum: ['household', 'person', 'transfer'] },
           level: { type: 'string', pattern: NAME },
           universe: { type: 'string', minLength: 1 },
-          statistic: { enum: ['proportion', 'mean', 'ratio'] },
+          statistic: { enum: ['proportion', 'mean', 'ratio', 'median'] },
           variable: { type: 'string', minLength: 1 },
           numerator: { type: 'string', minLength: 1 },
           denominator: { type: 'string', minLength: 1 },
@@ -140,8 +141,8 @@ export function parseCatalogue(value: unknown, source = 'catalogue'): IndicatorC
       );
     }
     if (ind.categories && ind.statistic !== 'proportion') throw new InputError('bad-catalogue', `${where}: "categories" goes with a proportion`, where);
-    if (ind.money && ind.statistic !== 'mean')
-      throw new InputError('bad-catalogue', `${where}: "money" goes with a mean (a ratio of two amounts has no unit)`, where);
+    if (ind.money && ind.statistic !== 'mean' && ind.statistic !== 'median')
+      throw new InputError('bad-catalogue', `${where}: "money" goes with a mean or a median (a ratio of two amounts has no unit)`, where);
     for (const key of ['universe', 'variable', 'numerator', 'denominator', 'weightFactor'] as const)
       if (ind[key]) compileExpression(ind[key]!, `${where} ${key}`);
   });

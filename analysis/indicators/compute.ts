@@ -4,6 +4,7 @@ import { moneyUnit } from '../money.js';
 import { buildDesign, withReplicates, type SurveyDesign } from '../design.js';
 import { givenReplicates } from '../replicates.js';
 import { linearisedMean, linearisedRatio, summarise, type Domain, type Linearised } from '../estimators.js';
+import { quantileEstimate } from '../quantile.js';
 import { domainDifference, type DomainDifference } from '../compare.js';
 import { evaluateColumn, evaluateSubset } from '../subset.js';
 import { categoricalColumn, sortedLevelOrder, type DataTable } from '../table.js';
@@ -26,7 +27,7 @@ export interface IndicatorRow {
   category: string | null;
   domain: string;
   unit: string;
-  statistic: 'proportion' | 'mean' | 'ratio';
+  statistic: 'proportion' | 'mean' | 'ratio' | 'median';
   label: string;
   /** Money figures: the unit and price basis (`GHS, 2026 prices`); null for shares, ratios and counts. */
   moneyUnit: string | null;
@@ -325,13 +326,17 @@ export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, optio
             });
             return;
           }
-          const s = summarise(design, lin, { statistic: ind.statistic, variable: ind.id, level: outcome.category, domain: null });
+          // A median: R's svyquantile on the domain (Woodruff interval); no difference test.
+          const s =
+            ind.statistic === 'median'
+              ? quantileEstimate(design, outcome.y, { rows: lin.used, labels: null }, 0.5, ind.id)
+              : summarise(design, lin, { statistic: ind.statistic, variable: ind.id, level: outcome.category, domain: null });
           let difference: IndicatorDifference | null = null;
           const refLin = referenceIndex >= 0 ? lins[referenceIndex] : null;
           const flags = estimateFlags(s.n, s.cv, thresholds);
           // An estimate with no sampling variance (a proportion of exactly 0 or 1 in every PSU) gets no interval to trust.
           if (s.se === 0) flags.push('no-variance');
-          if (refLin && gi !== 0 && gi !== referenceIndex) {
+          if (refLin && gi !== 0 && gi !== referenceIndex && ind.statistic !== 'median') {
             difference = { versus: groups[referenceIndex].name, ...domainDifference(design, refLin, lin) };
             // A difference without sampling variance holds by definition (households with an emigrant, H1 vs
             // H0, differ by 1 on "has an emigrant"): it is labelled, not tested.
@@ -357,7 +362,8 @@ export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, optio
           });
         });
         // Complementary suppression across the groups, then the differences that would give a hidden group away.
-        if (groups.length > 1) {
+        // Medians do not add up across groups: no relation gives a hidden one away.
+        if (groups.length > 1 && ind.statistic !== 'median') {
           const levels = groups.filter((g) => g.name !== 'all' && g.name !== (options.combinedName ?? 'migrant')).map((g) => g.name);
           const combined = groups.find((g) => g.name === (options.combinedName ?? 'migrant'));
           const reference = referenceIndex >= 0 ? groups[referenceIndex].name : null;

@@ -157,8 +157,9 @@ export function interview(hh: Household): { instanceId: string; answers: Answers
     const canReturn = !foreign || (m.citizenship as string[]).includes('GHA');
     if (hh.returnMigrant && canReturn && !returnerPlaced && (age >= 18 || rand() < 0.1)) {
       returnerPlaced = true;
-      const back = Math.min(2025, 2008 + Math.floor(rand() * 18));
-      const left = Math.max(back - 1 - Math.floor(rand() * 6), 1990);
+      // Returned 2014-2025 after 1-3 years abroad: many recent migrations (SDG 10.7.1 looks at the last 3 years).
+      const back = Math.min(2025, 2014 + Math.floor(rand() * 12));
+      const left = Math.max(back - 1 - Math.floor(rand() * 3), 1990);
       Object.assign(m, {
         rm_lived_abroad: '1',
         rm_country: pick(rand, DESTINATIONS),

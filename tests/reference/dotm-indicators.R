@@ -116,8 +116,8 @@ designs <- list(household = design_of(hh), members = design_of(mem_a), emigrants
 
 # Indicators: level, universe (logical), statistic and the analysis variable(s), as in the catalogue.
 ind <- list()
-add <- function(id, level, universe, y = NULL, num = NULL, den = NULL, category = NA) {
-  ind[[length(ind) + 1]] <<- list(id = id, level = level, universe = universe, y = y, num = num, den = den, category = category)
+add <- function(id, level, universe, y = NULL, num = NULL, den = NULL, category = NA, median = FALSE) {
+  ind[[length(ind) + 1]] <<- list(id = id, level = level, universe = universe, y = y, num = num, den = den, category = category, median = median)
 }
 H <- hh; M <- mem_a; E <- em_a; S <- sch_a
 add("mig_emigrant_hh", "household", rep(TRUE, nrow(H)), y = H$hh_has_emigrant)
@@ -174,7 +174,9 @@ add("lab_epr_15", "members", !is.na(M$age) & M$age >= 15, y = M$l_employed)
 add("fin_account_15", "members", !is.na(M$age) & M$age >= 15 & !is.na(M$f_own_account), y = as.numeric(is1(M$f_own_account, 1)))
 add("lab_unemployment_15", "members", !is.na(M$age) & M$age >= 15 & is1(M$l_in_labour_force, 1), y = M$l_unemployed)
 add("gen_spouse_emigrant", "household_m13", is1(H$g_respondent_married, 1), y = as.numeric(is1(H$g_spouse_abroad, 1)))
-add("lab_sdg_10_7_1", "members", !is.na(M$lm_cost_ratio) & !is.na(M$rm_year_left) & M$rm_year_left >= M$interview_year - recent_migration_years, y = M$lm_cost_ratio)
+recent <- !is.na(M$lm_cost_ratio) & !is.na(M$rm_year_left) & M$rm_year_left >= M$interview_year - recent_migration_years
+add("lab_sdg_10_7_1", "members", recent, y = M$lm_cost_ratio)
+add("lab_sdg_10_7_1_median", "members", recent, y = M$lm_cost_ratio, median = TRUE)
 add("con_per_adult_equivalent", "household", !is.na(H$consumption_pae), y = H$consumption_pae)
 
 groups <- list(all = c("H0", "H1", "H2", "H3"), H0 = "H0", H1 = "H1", H2 = "H2", H3 = "H3", migrant = c("H1", "H2", "H3"))
@@ -189,13 +191,18 @@ for (k in ind) {
     rowsel <- ok & status %in% levels
     if (!any(rowsel)) return(c(NA, NA))
     d <- subset(des, rowsel)
+    if (k$median) {
+      # svyquantile's defaults (qrule "math", interval "mixed"): no difference test for a median.
+      q <- svyquantile(~.y, d, 0.5)[[".y"]]
+      return(c(q[1, "quantile"], q[1, "se"]))
+    }
     r <- if (ratio) svyratio(~.y, ~.x, d) else svymean(~.y, d)
     c(coef(r)[[1]], SE(r)[[1]])
   }
   for (g in names(groups)) {
     est <- estimate_in(groups[[g]])
     diff <- c(NA, NA, NA)
-    if (!(g %in% c("all", "H0")) && any(ok & status %in% groups[[g]]) && any(ok & status == "H0")) {
+    if (!k$median && !(g %in% c("all", "H0")) && any(ok & status %in% groups[[g]]) && any(ok & status == "H0")) {
       pair <- subset(update(des, .grp = ifelse(status == "H0", "a_H0", "b_group")), ok & status %in% c("H0", groups[[g]]))
       by <- if (ratio) svyby(~.y, ~.grp, pair, svyratio, denominator = ~.x, covmat = TRUE) else svyby(~.y, ~.grp, pair, svymean, covmat = TRUE)
       con <- svycontrast(by, c(-1, 1))
