@@ -320,20 +320,45 @@ export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form'): 
     throw new XlsformError(`survey row ${open.line}: "begin ${open.kind}" ${open.name} is never closed`, `survey row ${open.line}`);
   }
   const extraSettings = Object.fromEntries(
-    Object.entries(settingsRow).filter(([k, v]) => !['form_title', 'form_id', 'version', 'default_language'].includes(k) && v !== ''),
+    Object.entries(settingsRow).filter(([k, v]) => !['form_title', 'form_id', 'version', 'default_language', DOCUMENT_COLUMN].includes(k) && v !== ''),
   );
   const id = (settingsRow.form_id || fallbackId).trim();
   if (!/^[A-Za-z0-9_.-]+$/.test(id)) throw new XlsformError(`settings: form_id "${id}" must be letters, digits, _ . or -`, 'settings');
+  // What XLSForm has no place for (titles in every language, language names, module metadata), as mdsurvey wrote it.
+  const document: Partial<Pick<Questionnaire, 'title' | 'languages' | 'description' | 'meta'>> = settingsRow[DOCUMENT_COLUMN]
+    ? documentOf(settingsRow[DOCUMENT_COLUMN])
+    : {};
+  const meta = { ...(document.meta ?? {}), ...(Object.keys(extraSettings).length ? { xlsform: { settings: extraSettings } } : {}) };
   return {
     id,
     version: settingsRow.version || '1',
-    title: settingsRow.form_title || id,
-    languages: { default: defaultLanguage, available: languagesSeen },
+    title: document.title ?? (settingsRow.form_title || id),
+    languages: document.languages ?? { default: defaultLanguage, available: languagesSeen },
+    ...(document.description !== undefined ? { description: document.description } : {}),
     ...(Object.keys(surveySettings).length ? { settings: surveySettings } : {}),
-    ...(Object.keys(extraSettings).length ? { meta: { xlsform: { settings: extraSettings } } } : {}),
+    ...(Object.keys(meta).length ? { meta } : {}),
     ...(Object.keys(choiceLists).length ? { choiceLists } : {}),
     items: root,
   };
+}
+
+/** The settings-sheet column that keeps what XLSForm cannot say (ODK ignores it). */
+const DOCUMENT_COLUMN = 'mdsurvey::document';
+
+/** The parts of a questionnaire kept in mdsurvey::document, checked. */
+function documentOf(text: string): Partial<Pick<Questionnaire, 'title' | 'languages' | 'description' | 'meta'>> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new XlsformError(`settings: ${DOCUMENT_COLUMN} is not JSON (${(err as Error).message})`, 'settings');
+  }
+  const v = value as Record<string, unknown>;
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new XlsformError(`settings: ${DOCUMENT_COLUMN} must be a JSON object`, 'settings');
+  const langs = v.languages as { default?: unknown; available?: unknown } | undefined;
+  if (langs !== undefined && (typeof langs !== 'object' || typeof langs.default !== 'string' || !Array.isArray(langs.available)))
+    throw new XlsformError(`settings: ${DOCUMENT_COLUMN}.languages needs "default" and "available"`, 'settings');
+  return v as Partial<Pick<Questionnaire, 'title' | 'languages' | 'description' | 'meta'>>;
 }
 
 /** Converts a questionnaire to XLSForm sheets that ODK and KoboToolbox read; mdsurvey:: columns keep what XLSForm lacks, so the round trip is lossless. */
@@ -475,6 +500,7 @@ export function questionnaireToXlsform(q: Questionnaire): SheetModel {
         'version',
         'default_language',
         ...Object.keys((q.meta?.xlsform as { settings?: Record<string, string> } | undefined)?.settings ?? {}),
+        DOCUMENT_COLUMN,
       ],
       [
         {
@@ -487,10 +513,22 @@ export function questionnaireToXlsform(q: Questionnaire): SheetModel {
               : q.languages.default
             : q.languages.default,
           ...((q.meta?.xlsform as { settings?: Record<string, string> } | undefined)?.settings ?? {}),
+          [DOCUMENT_COLUMN]: JSON.stringify({
+            title: q.title,
+            languages: q.languages,
+            ...(q.description !== undefined ? { description: q.description } : {}),
+            ...(documentMeta(q) ? { meta: documentMeta(q) } : {}),
+          }),
         },
       ],
     ),
   };
+}
+
+/** The questionnaire's metadata other than the XLSForm settings (those have their own columns). */
+function documentMeta(q: Questionnaire): Record<string, unknown> | undefined {
+  const { xlsform: _x, ...rest } = (q.meta ?? {}) as Record<string, unknown>;
+  return Object.keys(rest).length ? rest : undefined;
 }
 
 /** A setting as an XPath literal: a number, true()/false(), or a quoted string. */

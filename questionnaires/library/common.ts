@@ -175,7 +175,7 @@ export function module(
     languages: LANGUAGES,
     settings: { ...MIGRATION_SETTINGS, ...(spec.settings ?? {}) },
     meta: { module: { binds: spec.binds, referencePeriods: spec.referencePeriods, universe: spec.universe, ...(spec.optional ? { optional: true } : {}) } },
-    choiceLists: lists(...spec.lists),
+    ...(spec.lists.length ? { choiceLists: lists(...spec.lists) } : {}),
     items: spec.items,
   };
 }

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Outside tools some checks need (R with survey, haven and MASS; Debian's Chromium). In CI (`CI=true`) a
@@ -29,6 +31,21 @@ export function chromiumTool(): Tool {
   return fs.existsSync('/usr/bin/chromium')
     ? { name: 'Chromium', ok: true, reason: '' }
     : { name: 'Chromium', ok: false, reason: "/usr/bin/chromium not found; install Debian's chromium package" };
+}
+
+/** ODK's XLSForm converter: the project's pyxform-check (../shared/tools) and the Python packages pyxform needs. */
+export function pyxformTool(): Tool & { command: string } {
+  const candidates = [
+    process.env.PYXFORM_CHECK,
+    path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'tools', 'pyxform-check'),
+    '/work/shared/tools/pyxform-check',
+  ].filter((c): c is string => !!c);
+  const command = candidates.find((c) => fs.existsSync(c));
+  if (!command) return { name: 'pyxform', ok: false, reason: `pyxform-check not found (${candidates.join(', ')}); set PYXFORM_CHECK`, command: '' };
+  const py = spawnSync('/usr/bin/python3', ['-c', 'import openpyxl, xlrd, defusedxml, lark'], { encoding: 'utf8' });
+  if (py.error || py.status !== 0)
+    return { name: 'pyxform', ok: false, reason: 'python3 packages missing; install python3-openpyxl python3-xlrd python3-defusedxml python3-lark', command };
+  return { name: 'pyxform', ok: true, reason: '', command };
 }
 
 /**
