@@ -50,7 +50,8 @@ const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MONTH = /^(\d{4})-(\d{2})$/;
 const YEAR = /^(\d{4})$/;
 
-function validDay(s: string): boolean {
+/** True for an ISO date that exists (2026-02-30 does not). */
+export function validDay(s: string): boolean {
   const m = DAY.exec(s);
   if (!m) return false;
   const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
@@ -183,6 +184,3 @@ export class RateTable {
     return undefined;
   }
 }
-
-/** True for an ISO date that exists (2026-02-30 does not). */
-export { validDay };

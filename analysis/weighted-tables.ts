@@ -1,6 +1,6 @@
 import { withVariableMap } from './indicators/catalogue.js';
 import { InputError } from '../common/errors.js';
-import { countryLabel, countryRegion } from '../questionnaires/index.js';
+import { countryLabel, countryRegion, NOT_A_COUNTRY, THIS_COUNTRY } from '../questionnaires/index.js';
 import { qt } from './distributions.js';
 import { dfOf } from './linearisation.js';
 import { analysisTable, cellText, withColumn, type Dataset } from './dataset.js';
@@ -174,8 +174,8 @@ export function withTabulationVariables(table: DataTable, weights: Float64Array,
     const source = t.columns.has(name) ? undefined : sources.find((c) => t.columns.has(c));
     if (source) t = withColumn(t, { ...t.columns.get(source)!, name });
   }
-  const host = options.hostCountry ?? 'THIS';
-  const isHost = (s: string) => s === host || s === 'THIS';
+  const host = options.hostCountry ?? THIS_COUNTRY;
+  const isHost = (s: string) => s === host || s === THIS_COUNTRY;
   const text = (name: string, f: (i: number) => string | null) => {
     t = withColumn(
       t,
@@ -212,7 +212,7 @@ export function withTabulationVariables(table: DataTable, weights: Float64Array,
     return (s: string | null) => {
       if (s === null) return null;
       if (options.countryGroups?.[s]) return options.countryGroups[s];
-      if (isHost(s) || s === 'XXA' || s === 'XXX' || top.has(s) || s.startsWith('region:')) return s;
+      if (isHost(s) || NOT_A_COUNTRY.includes(s) || top.has(s) || s.startsWith('region:')) return s;
       return `region:${countryRegion(s) ?? 'Other'}`;
     };
   };
@@ -222,7 +222,7 @@ export function withTabulationVariables(table: DataTable, weights: Float64Array,
     text('country_birth_group', (i) => g(cellText(col, i)));
     text('nativity', (i) => {
       const s = cellText(col, i);
-      return s === null || s === 'XXX' || s === 'XXA' ? null : isHost(s) ? 'native-born' : 'foreign-born';
+      return s === null || NOT_A_COUNTRY.includes(s) ? null : isHost(s) ? 'native-born' : 'foreign-born';
     });
   }
   if (t.columns.has('citizenship') && !t.columns.has('citizenship_group')) {
@@ -322,6 +322,14 @@ export interface DatasetTabulation {
   tables: WeightedTable[];
 }
 
+const fullDf = new WeakMap<object, number>();
+/** The df of the whole design (all rows), computed once per design. */
+function designDf(design: ReturnType<typeof designOfLevel>): number {
+  let df = fullDf.get(design);
+  if (df === undefined) fullDf.set(design, (df = dfOf(design, new Uint8Array(design.nRows).fill(1))));
+  return df;
+}
+
 function entry(
   design: ReturnType<typeof designOfLevel>,
   mask: Uint8Array,
@@ -348,7 +356,7 @@ function entry(
   // as R's svyby does for every domain, rather than print no interval.
   const fix = (e: { estimate: number; se: number; ci: [number, number] }): [number, number] => {
     if (Number.isFinite(e.ci[0]) && Number.isFinite(e.ci[1])) return e.ci;
-    const q = qt(0.975, Math.max(1, dfOf(design, new Uint8Array(mask.length).fill(1))));
+    const q = qt(0.975, Math.max(1, designDf(design)));
     return [e.estimate - q * e.se, e.estimate + q * e.se];
   };
   const shareCi = fix(share);

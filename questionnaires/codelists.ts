@@ -14,7 +14,15 @@ const data = countriesData as { countries: CountryEntry[]; historical: CountryEn
 /** The code of "this country" when the survey does not name its host country (settings.host_country). */
 export const THIS_COUNTRY = 'THIS';
 /** Special country answers that are never a country of birth abroad: stateless and unknown. */
-export const NOT_A_COUNTRY = ['XXA', 'XXX'];
+export const NOT_A_COUNTRY: readonly string[] = ['XXA', 'XXX'];
+
+/**
+ * The questionnaire expression "born abroad" for a country-of-birth question: not empty, not the host
+ * country, not unknown or stateless (UN 1998: foreign-born is born in another country).
+ */
+export function foreignBornExpression(variable: string): string {
+  return [`\${${variable}} != ''`, `\${${variable}} != \${host_country}`, ...NOT_A_COUNTRY.map((c) => `\${${variable}} != '${c}'`)].join(' and ');
+}
 
 /**
  * ISO 3166-1 alpha-3 countries (and, with `special`, historical entities and "this country", stateless,
@@ -40,9 +48,10 @@ export function countryCodes(special = true, hostCountry?: string): Set<string> 
   return new Set(countryChoices(special, hostCountry).map((c) => c.value));
 }
 
+const countrySet = new Set(data.countries.map((c) => c.code));
 /** True when the code is an ISO 3166-1 alpha-3 country of the list (not a special answer or historical entity). */
 export function isCountryCode(code: string): boolean {
-  return data.countries.some((c) => c.code === code);
+  return countrySet.has(code);
 }
 
 /**
@@ -76,9 +85,10 @@ export function currencyCodes(): string[] {
   return currencies.map((c) => c.code);
 }
 
+const currencySet = new Set(currencies.map((c) => c.code));
 /** True when the code is an ISO 4217 currency of the list. */
 export function isCurrencyCode(code: string): boolean {
-  return currencies.some((c) => c.code === code);
+  return currencySet.has(code);
 }
 
 /** English name of a currency (ISO 4217), or the code itself. */
@@ -92,7 +102,7 @@ export function currencyName(code: string): string {
  */
 export function amountCurrencies(listed: string[] | undefined, localCurrency: unknown): string[] {
   const list = listed && listed.length > 0 ? listed : currencyCodes();
+  // An unknown local code is not offered (the compiler reports it).
   const local = typeof localCurrency === 'string' && list.includes(localCurrency) ? localCurrency : null;
-  if (!local && typeof localCurrency === 'string' && localCurrency && !listed?.length) return list; // an unknown code: the compiler reports it
   return local ? [local, ...list.filter((c) => c !== local)] : list;
 }

@@ -29,6 +29,8 @@ export {
   isCurrencyCode,
   isCountryCode,
   amountCurrencies,
+  foreignBornExpression,
+  NOT_A_COUNTRY,
   THIS_COUNTRY,
 } from './codelists.js';
 export * from './expressions/index.js';

@@ -454,23 +454,8 @@ export function questionnaireToXlsform(q: Questionnaire): SheetModel {
     }
   };
   walk(q.items);
-  const surveyHeader = orderedHeader(rows, [
-    'type',
-    'name',
-    'label',
-    'hint',
-    'required',
-    'required_message',
-    'relevant',
-    'constraint',
-    'constraint_message',
-    'calculation',
-    'default',
-    'choice_filter',
-    'repeat_count',
-    'read_only',
-    'appearance',
-  ]);
+  // The columns XLSForm knows first, in the order the importer lists them.
+  const surveyHeader = orderedHeader(rows, [...KNOWN_COLUMNS]);
   // ODK needs the country list as choices; mdsurvey's importer leaves it out again.
   if (needCountries) {
     choiceLists[COUNTRY_LIST] = countryChoices(true).map((c) => {

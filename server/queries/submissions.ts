@@ -137,32 +137,21 @@ export async function insertSubmissionWithAudit(db: Queryable, s: NewSubmission)
   return r.rows.length > 0;
 }
 
+/** A version as a correction sees it. */
+export interface LockedVersion {
+  interview_id: string;
+  superseded: boolean;
+  survey_id: string;
+  enumerator_id: string;
+  supervisor_id: string | null;
+  state: string;
+  assignment_id: string | null;
+}
+
 /** The version a correction replaces, locked until the transaction ends, with its enumerator's supervisor. */
-export async function lockVersion(
-  tx: Queryable,
-  instanceId: string,
-): Promise<
-  | {
-      interview_id: string;
-      superseded: boolean;
-      survey_id: string;
-      enumerator_id: string;
-      supervisor_id: string | null;
-      state: string;
-      assignment_id: string | null;
-    }
-  | undefined
-> {
+export async function lockVersion(tx: Queryable, instanceId: string): Promise<LockedVersion | undefined> {
   return (
-    await tx.query<{
-      interview_id: string;
-      superseded: boolean;
-      survey_id: string;
-      enumerator_id: string;
-      supervisor_id: string | null;
-      state: string;
-      assignment_id: string | null;
-    }>(
+    await tx.query<LockedVersion>(
       `SELECT s.interview_id, s.superseded, s.survey_id, s.enumerator_id, u.supervisor_id, s.state, s.assignment_id
        FROM submissions s JOIN users u ON u.id = s.enumerator_id WHERE s.instance_id = $1 FOR UPDATE OF s`,
       [instanceId],

@@ -146,11 +146,12 @@ export const surveyRoutes: RouteSpec[] = [
         if (err instanceof InputError) throw new HttpProblem('bad-exchange-rates', err.message, { where: err.where });
         throw err;
       }
+      const currencies = [...new Set(rates.map((r) => r.currency))].sort();
       await db.transaction(async (tx) => {
         await putExchangeRates(tx, params.surveyId, rates, csv, user.id);
-        await audit(tx, user, 'update', 'exchange-rates', params.surveyId, { rows: rates.length, currencies: [...new Set(rates.map((r) => r.currency))] });
+        await audit(tx, user, 'update', 'exchange-rates', params.surveyId, { rows: rates.length, currencies });
       });
-      return { body: { localCurrency: local, rates: rates.length, currencies: [...new Set(rates.map((r) => r.currency))].sort() } };
+      return { body: { localCurrency: local, rates: rates.length, currencies } };
     },
   },
   {

@@ -33,6 +33,13 @@ export function chromiumTool(): Tool {
     : { name: 'Chromium', ok: false, reason: "/usr/bin/chromium not found; install Debian's chromium package" };
 }
 
+/** A PostgreSQL server for the suites that test against one (TEST_DATABASE_URL; .ci/run sets it). */
+export function postgresTool(): Tool {
+  return process.env.TEST_DATABASE_URL
+    ? { name: 'PostgreSQL', ok: true, reason: '' }
+    : { name: 'PostgreSQL', ok: false, reason: 'TEST_DATABASE_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/DB)' };
+}
+
 /** ODK's XLSForm converter: the project's pyxform-check (../shared/tools) and the Python packages pyxform needs. */
 export function pyxformTool(): Tool & { command: string } {
   const candidates = [

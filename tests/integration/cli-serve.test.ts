@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { need, postgresTool } from '../helpers/tools.js';
 import { runMdsurvey, spawnMdsurvey } from '../helpers/cli.js';
 import { freshPostgresUrl } from '../helpers/databases.js';
 
@@ -69,7 +70,7 @@ describe('mdsurvey CLI', () => {
     expect(await second.exited).toBe(0);
   });
 
-  it.runIf(process.env.TEST_DATABASE_URL)('serves on a PostgreSQL server given by DATABASE_URL', async () => {
+  it.runIf(need(postgresTool(), 'serve on a PostgreSQL server'))('serves on a PostgreSQL server given by DATABASE_URL', async () => {
     const fresh = (await freshPostgresUrl())!;
     try {
       const first = await serve({ DATABASE_URL: fresh.url });

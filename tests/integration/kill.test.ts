@@ -9,6 +9,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { need, postgresTool } from '../helpers/tools.js';
 import { spawnMdsurvey } from '../helpers/cli.js';
 import { freshPostgresUrl } from '../helpers/databases.js';
 import { openDatabase } from '../../server/db/index.js';
@@ -146,7 +147,7 @@ describe('kill test', () => {
     expect(result.stored).toEqual({ rows: TOTAL, distinct: TOTAL });
   }, 120_000);
 
-  it.runIf(process.env.TEST_DATABASE_URL)(
+  it.runIf(need(postgresTool(), 'SIGKILLs against a PostgreSQL server'))(
     'PostgreSQL server: 2,000 submissions through SIGKILLs, each stored exactly once',
     async () => {
       const fresh = (await freshPostgresUrl())!;

@@ -1,4 +1,5 @@
 import type { Questionnaire } from '../../format.js';
+import { foreignBornExpression } from '../../codelists.js';
 import { LANGUAGES, lists, module, PERSON_BINDS, personRosterStub, question, t } from '../common.js';
 
 /** The three census questions on international migration (UN recommendations), plus the optional ones. */
@@ -72,7 +73,7 @@ export const censusAddon = module(
         {
           kind: 'calculate',
           name: 'c_foreign_born',
-          calculation: "if(${c_birth} != ${host_country} and ${c_birth} != '' and ${c_birth} != 'XXX' and ${c_birth} != 'XXA', 1, 0)",
+          calculation: `if(${foreignBornExpression('c_birth')}, 1, 0)`,
           label: t('Foreign-born', 'Né(e) à l’étranger', 'Nacido/a en el extranjero'),
         },
         {

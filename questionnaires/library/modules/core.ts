@@ -1,5 +1,6 @@
 import type { Item, Text } from '../../format.js';
 import { module, PERSON_BINDS, personRosterStub, question, t } from '../common.js';
+import { foreignBornExpression } from '../../codelists.js';
 
 /** M0: screening and listing of every listed household. */
 export const m0Screening = module('dotm-m0-screening', t('M0 Screening and listing', 'M0 Dépistage et dénombrement', 'M0 Tamizaje y listado'), {
@@ -204,7 +205,7 @@ export const m1Roster = module('dotm-m1-roster', t('M1 Household roster', 'M1 Li
           // UN 1998, census P&R Rev.3: foreign-born = born in another country; "unknown" and "stateless" are never foreign-born.
           kind: 'calculate',
           name: 'is_immigrant',
-          calculation: "if(${country_birth} != '' and ${country_birth} != ${host_country} and ${country_birth} != 'XXX' and ${country_birth} != 'XXA', 1, 0)",
+          calculation: `if(${foreignBornExpression('country_birth')}, 1, 0)`,
           label: t('Immigrant (foreign-born)', "Immigrant (né à l'étranger)", 'Inmigrante (nacido en el extranjero)'),
         },
         {

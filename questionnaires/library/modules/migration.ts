@@ -1,4 +1,5 @@
 import { module, PERSON_BINDS, personRosterStub, question, t } from '../common.js';
+import { foreignBornExpression } from '../../codelists.js';
 
 /** M3: remittances received, per emigrant and from senders who were never members. */
 export const m3RemittancesReceived = module('dotm-m3-remittances-received', t('M3 Remittances received', 'M3 Transferts reçus', 'M3 Remesas recibidas'), {
@@ -359,7 +360,7 @@ export const m5ReturnMigrants = module('dotm-m5-return', t('M5 Return migrants',
 });
 
 /** Foreign-born (UN 1998): born in another country than the host; unknown and stateless are not. */
-const FOREIGN_BORN = "${country_birth} != '' and ${country_birth} != ${host_country} and ${country_birth} != 'XXX' and ${country_birth} != 'XXA'";
+const FOREIGN_BORN = foreignBornExpression('country_birth');
 
 /** M6: immigrants, members born abroad. */
 export const m6Immigrants = module('dotm-m6-immigrants', t('M6 Immigrants', 'M6 Immigrants', 'M6 Inmigrantes'), {
