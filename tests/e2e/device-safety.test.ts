@@ -118,7 +118,9 @@ describe.runIf(need(chromiumTool(), 'one device, several users, in Chromium'))('
     // Ben starts on his case, but meanwhile another device fills its quota: the server refuses (409).
     await page.locator('li', { hasText: 'House 7' }).getByRole('button', { name: 'Start interview' }).click();
     await page.getByLabel('Name of the head').fill('Yaw');
-    await page.getByText('Saved on this device').waitFor();
+    // The answer is in the form and its save has settled (the status reads "Saving…" for 250 ms after a change).
+    await expect.poll(() => page.getByLabel('Name of the head').inputValue(), { timeout: 8000 }).toBe('Yaw');
+    await expect.poll(() => page.getByTestId('save-status').textContent(), { timeout: 8000 }).toBe('Saved on this device');
     await db.query("UPDATE assignments SET quota = 1 WHERE case_data->>'address' = 'House 7'");
     const ben = (
       await db.query<{ id: string; a: string }>("SELECT u.id, a.id AS a FROM users u JOIN assignments a ON a.enumerator_id = u.id WHERE u.username = 'ben'")
@@ -135,7 +137,7 @@ describe.runIf(need(chromiumTool(), 'one device, several users, in Chromium'))('
       .waitFor();
     await page.getByRole('button', { name: 'Open to correct' }).click();
     await page.getByText(/The server refused this interview: 409 quota-reached/).waitFor();
-    expect(await page.getByLabel('Name of the head').inputValue()).toBe('Yaw');
+    await expect.poll(() => page.getByLabel('Name of the head').inputValue(), { timeout: 8000 }).toBe('Yaw');
 
     // A supervisor's Fieldwork page: a returned interview of the team makes no draft on her device.
     const first = (await db.query<{ instance_id: string }>("SELECT instance_id FROM submissions WHERE answers->>'head_name' = 'Kofi'")).rows[0].instance_id;
