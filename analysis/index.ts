@@ -59,3 +59,5 @@ export { indicatorWorkbook, tabulationWorkbook } from './export/xlsx.js';
 export { attachColumns } from './attach.js';
 export type { AttachOptions } from './attach.js';
 export { inverse } from './linalg.js';
+export { regress, parseFormula, FAMILIES } from './regression.js';
+export type { Regression, RegressionRequest, Family, Coefficient, WaldTest, PredictedMargin, MarginDifference } from './regression.js';

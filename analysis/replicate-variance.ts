@@ -9,16 +9,28 @@ import type { Covariance } from './variance.js';
  * per-PSU sums, so the cost per replicate is the number of PSUs, not of rows.
  */
 export function replicateCovariance(design: SurveyDesign, reps: ReplicateWeights, lins: readonly Linearised[]): Covariance {
-  const k = lins.length;
+  return covarianceOfReplicates(
+    reps,
+    lins.map((lin) => replicateEstimates(design, reps, lin)),
+    lins.map((lin) => lin.estimate),
+  );
+}
+
+/**
+ * R's svrVar on replicate estimates already computed (thetas[j][r]: estimate j under replicate r):
+ * scale * sum_r rscale_r (theta_r - centre)(theta_r - centre)', centre the mean of the replicates with
+ * rscale > 0, or the full-sample estimates with mse.
+ */
+export function covarianceOfReplicates(reps: ReplicateWeights, thetas: readonly Float64Array[], estimates: readonly number[]): Covariance {
+  const k = thetas.length;
   const R = reps.count;
-  const thetas = lins.map((lin) => replicateEstimates(design, reps, lin));
-  const centre = lins.map((lin, j) => {
-    if (reps.mse) return lin.estimate;
+  const centre = thetas.map((theta, j) => {
+    if (reps.mse) return estimates[j];
     let s = 0;
     let c = 0;
     for (let r = 0; r < R; r++)
       if (reps.rscales[r] > 0) {
-        s += thetas[j][r];
+        s += theta[r];
         c++;
       }
     return s / c;
@@ -32,6 +44,18 @@ export function replicateCovariance(design: SurveyDesign, reps: ReplicateWeights
     }
   }
   return { k, values };
+}
+
+/** The weights of replicate r for every row (created replicates: the full weight times its PSU's multiplier). */
+export function replicateWeightsOf(design: SurveyDesign, reps: ReplicateWeights, r: number, out = new Float64Array(design.nRows)): Float64Array {
+  if (reps.columns) {
+    out.set(reps.columns[r]);
+    return out;
+  }
+  const m = reps.multipliers!;
+  const R = reps.count;
+  for (let i = 0; i < design.nRows; i++) out[i] = design.weights[i] * m[design.psuOfRow[i] * R + r];
+  return out;
 }
 
 /** The estimate recomputed under each replicate's weights. */

@@ -5,6 +5,8 @@ import {
   buildDesign,
   compareMeans,
   oneSampleTest,
+  regress,
+  parseFormula,
   evaluateColumn,
   categoricalFrom,
   createReplicates,
@@ -386,4 +388,38 @@ export async function tabulateAction(file: string, flags: DesignFlags & { rows: 
       test: t.test,
     });
   }
+}
+
+/** Runs `mdsurvey regress`. */
+export async function regressAction(
+  file: string,
+  flags: DesignFlags & { formula: string; family: 'gaussian' | 'quasibinomial' | 'linear' | 'logistic'; test: string[]; margins?: string },
+): Promise<void> {
+  const formula = parseFormula(flags.formula);
+  const family = flags.family === 'linear' ? 'gaussian' : flags.family === 'logistic' ? 'quasibinomial' : flags.family;
+  const extra: [string, ColumnRole][] = [[formula.response, 'auto']];
+  for (const v of formula.variables.values()) extra.push([v.column, v.asFactor ? 'category' : 'auto']);
+  if (flags.margins) extra.push([flags.margins, 'category']);
+  const { table, design, subset } = await loadDesign(file, flags, extra);
+  const result = regress(design, table, {
+    formula: flags.formula,
+    family,
+    factors: list(flags.factor),
+    subset,
+    tests: flags.test.map((t) => list(t)),
+    margins: flags.margins,
+  });
+  if (flags.format === 'csv') {
+    const rows = result.coefficients.map((c) => ({
+      term: c.term,
+      estimate: c.estimate,
+      se: c.se,
+      t: c.t,
+      df: result.dfResidual,
+      p: c.p,
+      ci_low: c.ci[0],
+      ci_high: c.ci[1],
+    }));
+    process.stdout.write(stringify(rows, { header: true }));
+  } else printJson({ design: designSummary(design, table, subset), ...result });
 }

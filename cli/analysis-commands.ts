@@ -71,6 +71,30 @@ export function registerAnalysisCommands(program: Command): void {
       .option('--mu <number>', 'one-sample test (no --group): the hypothesised mean (default 0), as R svyttest(I(y - mu) ~ 0)'),
   ).action(async (file: string, flags) => (await import('./analysis-actions.js')).compareAction(file, flags));
 
+  withDesignFlags(
+    program
+      .command('regress')
+      .description(
+        'design-based linear or logistic regression (R svyglm): coefficients with sandwich or replicate standard errors, t tests on the residual df, Wald tests of terms (regTermTest) and predicted margins by group (svypredmeans)',
+      )
+      .requiredOption(
+        '--formula <formula>',
+        'the model, e.g. "remit ~ hh_size + factor(region) + urban*female_head"; factor(x) and text columns are categories (first sorted level the reference)',
+      )
+      .addOption(
+        new Option('--family <family>', 'gaussian (linear) or quasibinomial (logistic, for a 0/1 outcome)')
+          .choices(['gaussian', 'quasibinomial', 'linear', 'logistic'])
+          .default('gaussian'),
+      )
+      .option(
+        '--test <terms>',
+        'Wald test that these terms (comma-separated, e.g. "region" or "urban,urban:female_head") are all zero; repeatable',
+        (v: string, prev: string[]) => [...prev, v],
+        [] as string[],
+      )
+      .option('--margins <col>', 'predicted margins per level of this column, not in the formula (R svypredmeans), and their differences to the first level'),
+  ).action(async (file: string, flags) => (await import('./analysis-actions.js')).regressAction(file, flags));
+
   withDisclosureFlags(
     withDesignFlags(
       program
