@@ -7,6 +7,11 @@ import {
   oneSampleTest,
   regress,
   parseFormula,
+  prepareDataset,
+  shippedCatalogue,
+  analysisTable,
+  designOfLevel,
+  type Regression,
   evaluateColumn,
   categoricalFrom,
   createReplicates,
@@ -99,6 +104,21 @@ function designColumns(flags: DesignFlags): Map<string, ColumnRole> {
   return roles;
 }
 
+/** The design with replicate weights created as --replicates asks (JK1, JKn, BRR, Fay, bootstrap). */
+function withCreatedReplicates(design: SurveyDesign, flags: DesignFlags): SurveyDesign {
+  const type = ({ jk1: 'JK1', jkn: 'JKn', brr: 'BRR', fay: 'Fay', bootstrap: 'bootstrap' } as const)[flags.replicates!];
+  return withReplicates(
+    design,
+    createReplicates(design, {
+      type,
+      rho: positiveNumber(flags.fayRho, '--fay-rho'),
+      replicates: positiveNumber(flags.bootReplicates, '--boot-replicates', true),
+      seed: positiveNumber(flags.seed, '--seed', true),
+      mse: flags.mse,
+    }),
+  );
+}
+
 async function loadDesign(file: string, flags: DesignFlags, extra: [string, ColumnRole][]) {
   if (flags.format === 'xlsx')
     throw new InputError('bad-flags', '--format xlsx is for datasets (indicators, tabulate on a dataset folder or .zip); use json or csv here');
@@ -134,17 +154,7 @@ async function loadDesign(file: string, flags: DesignFlags, extra: [string, Colu
   };
   let design = buildDesign(table, spec);
   if (flags.replicates) {
-    const type = ({ jk1: 'JK1', jkn: 'JKn', brr: 'BRR', fay: 'Fay', bootstrap: 'bootstrap' } as const)[flags.replicates];
-    design = withReplicates(
-      design,
-      createReplicates(design, {
-        type,
-        rho: positiveNumber(flags.fayRho, '--fay-rho'),
-        replicates: positiveNumber(flags.bootReplicates, '--boot-replicates', true),
-        seed: positiveNumber(flags.seed, '--seed', true),
-        mse: flags.mse,
-      }),
-    );
+    design = withCreatedReplicates(design, flags);
   } else if (repColumns.length) {
     design = withReplicates(
       design,
@@ -390,26 +400,27 @@ export async function tabulateAction(file: string, flags: DesignFlags & { rows: 
   }
 }
 
-/** Runs `mdsurvey regress`. */
-export async function regressAction(
-  file: string,
-  flags: DesignFlags & { formula: string; family: 'gaussian' | 'quasibinomial' | 'linear' | 'logistic'; test: string[]; margins?: string },
-): Promise<void> {
-  const formula = parseFormula(flags.formula);
-  const family = flags.family === 'linear' ? 'gaussian' : flags.family === 'logistic' ? 'quasibinomial' : flags.family;
-  const extra: [string, ColumnRole][] = [[formula.response, 'auto']];
-  for (const v of formula.variables.values()) extra.push([v.column, v.asFactor ? 'category' : 'auto']);
-  if (flags.margins) extra.push([flags.margins, 'category']);
-  const { table, design, subset } = await loadDesign(file, flags, extra);
-  const result = regress(design, table, {
+type RegressFlags = DesignFlags & {
+  formula: string;
+  family: 'gaussian' | 'quasibinomial' | 'linear' | 'logistic';
+  test: string[];
+  margins?: string;
+  level?: string;
+};
+
+function regressRequest(flags: RegressFlags, subset: Uint8Array | null) {
+  return {
     formula: flags.formula,
-    family,
+    family: flags.family === 'linear' ? ('gaussian' as const) : flags.family === 'logistic' ? ('quasibinomial' as const) : flags.family,
     factors: list(flags.factor),
     subset,
     tests: flags.test.map((t) => list(t)),
     margins: flags.margins,
-  });
-  if (flags.format === 'csv') {
+  };
+}
+
+function printRegression(result: Regression, design: Record<string, unknown>, format: DesignFlags['format']): void {
+  if (format === 'csv') {
     const rows = result.coefficients.map((c) => ({
       term: c.term,
       estimate: c.estimate,
@@ -421,5 +432,40 @@ export async function regressAction(
       ci_high: c.ci[1],
     }));
     process.stdout.write(stringify(rows, { header: true }));
-  } else printJson({ design: designSummary(design, table, subset), ...result });
+  } else printJson({ design, ...result });
+}
+
+/** Runs `mdsurvey regress` on a CSV file with design flags. */
+export async function regressAction(file: string, flags: RegressFlags): Promise<void> {
+  if (flags.level) throw new InputError('bad-flags', '--level is for a dataset (folder or .zip)', '--level');
+  const formula = parseFormula(flags.formula);
+  const extra: [string, ColumnRole][] = [[formula.response, 'auto']];
+  for (const v of formula.variables.values()) extra.push([v.column, v.asFactor ? 'category' : 'auto']);
+  if (flags.margins) extra.push([flags.margins, 'category']);
+  const { table, design, subset } = await loadDesign(file, flags, extra);
+  printRegression(regress(design, table, regressRequest(flags, subset)), designSummary(design, table, subset), flags.format);
+}
+
+/**
+ * Runs `mdsurvey regress` on a survey dataset: the rows of one level with the design of design.json, the
+ * catalogue's derived variables (statuses, indicators' outcomes) and amounts converted to local currency
+ * and USD, as `indicators` sees them.
+ */
+export async function regressDatasetAction(location: string, flags: RegressFlags): Promise<void> {
+  const designFlags = ['weights', 'strata', 'ids', 'fpc', 'repweights'] as const;
+  const given = designFlags.filter((f) => flags[f] !== undefined);
+  if (given.length) throw new InputError('bad-flags', `a dataset carries its design (design.json): leave out --${given.join(', --')}`, `--${given[0]}`);
+  const { readDataset } = await import('../io/dataset-files.js');
+  const dataset = await readDataset(location);
+  const prepared = prepareDataset(dataset, shippedCatalogue());
+  const level = flags.level ?? dataset.design.designLevel;
+  const table = analysisTable(prepared.dataset, level);
+  let design = designOfLevel(prepared.dataset, table);
+  if (flags.replicates) {
+    if (design.replicates) throw new InputError('bad-flags', 'the dataset has its own replicate weights (design.json): leave out --replicates', '--replicates');
+    design = withCreatedReplicates(design, flags);
+  }
+  const subset = flags.subset ? evaluateSubset(table, flags.subset) : null;
+  const result = regress(design, table, regressRequest(flags, subset));
+  printRegression(result, { ...designSummary(design, table, subset), level, notes: prepared.notes }, flags.format);
 }

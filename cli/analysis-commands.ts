@@ -92,8 +92,13 @@ export function registerAnalysisCommands(program: Command): void {
         (v: string, prev: string[]) => [...prev, v],
         [] as string[],
       )
-      .option('--margins <col>', 'predicted margins per level of this column, not in the formula (R svypredmeans), and their differences to the first level'),
-  ).action(async (file: string, flags) => (await import('./analysis-actions.js')).regressAction(file, flags));
+      .option('--margins <col>', 'predicted margins per level of this column, not in the formula (R svypredmeans), and their differences to the first level')
+      .option('--level <name>', 'on a dataset (folder or .zip): the level (file) of the rows (default the household level); its design comes from design.json'),
+  ).action(async (file: string, flags) => {
+    const actions = await import('./analysis-actions.js');
+    if ((await import('./dataset-actions.js')).isDataset(file)) return actions.regressDatasetAction(file, flags);
+    return actions.regressAction(file, flags);
+  });
 
   withDisclosureFlags(
     withDesignFlags(

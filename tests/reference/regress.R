@@ -1,11 +1,14 @@
 # Reference values for `mdsurvey regress` (issue 20): R survey's svyglm (gaussian and quasibinomial),
 # regTermTest (Wald) and svypredmeans with svycontrast, on the api data, linearised and replicate
 # designs, a subset, missing covariates, factors and an interaction.
-# Usage: Rscript tests/reference/regress.R <folder with apistrat.csv, apiclus1.csv, apiclus2.csv>
+# Usage: Rscript tests/reference/regress.R <folder with apistrat.csv, apiclus1.csv, apiclus2.csv> [DotM dataset folder]
+# With a DotM dataset folder (mdsurvey's dataset layout: household.csv and design.json), two models of
+# its households are added, read from household.csv with the design named in design.json.
 # Prints one JSON object: { case: { coefficients: {name: [estimate, se]}, df, tests: [[F, ndf, ddf, p]],
 #   margins: {level: [mean, se]}, differences: {level: [difference, se]} } }.
 suppressMessages(library(survey))
-dir <- commandArgs(trailingOnly = TRUE)[1]
+args <- commandArgs(trailingOnly = TRUE)
+dir <- args[1]
 rd <- function(name) read.csv(file.path(dir, paste0(name, ".csv")))
 strat <- rd("apistrat"); clus1 <- rd("apiclus1"); clus2 <- rd("apiclus2")
 dstrat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = strat)
@@ -53,6 +56,17 @@ res <- list(
   strat_jkn_logistic = fit(I(sch.wide == "Yes") ~ meals + factor(yr.rnd), as.svrepdesign(dstrat, type = "JKn"), quasibinomial()),
   strat_subset_logistic = fit(I(awards == "Yes") ~ meals + ell, subset(dstrat, stype != "E"), quasibinomial(), tests = list(~meals + ell))
 )
+if (length(args) > 1) {
+  design <- jsonlite::fromJSON(file.path(args[2], "design.json"))
+  hh <- read.csv(file.path(args[2], "household.csv"))
+  dhh <- svydesign(ids = reformulate(design$ids), strata = reformulate(design$strata), weights = reformulate(design$weights), data = hh)
+  dhh <- update(dhh, hh_migration_status = factor(hh_migration_status), hh_migrant = factor(hh_migrant))
+  res$dotm_consumption <- fit(consumption_annual ~ hh_size + urban + factor(head_sex) + region, dhh,
+    tests = list(~region), margins = ~hh_migration_status)
+  res$dotm_account <- fit(f_account ~ hh_size + urban + region, dhh, quasibinomial(), margins = ~hh_migrant)
+  res$dotm_account_jk1 <- fit(f_account ~ hh_size + urban + factor(head_sex), subset(as.svrepdesign(dhh, type = "JKn"), region != "North"),
+    quasibinomial(), tests = list(~hh_size + urban))
+}
 # Every number with 17 significant digits (jsonlite rounds to 15).
 exact <- function(x) {
   if (is.list(x)) return(lapply(x, exact))

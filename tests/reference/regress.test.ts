@@ -1,7 +1,8 @@
 /**
  * `mdsurvey regress` equals R survey's svyglm (gaussian and quasibinomial), regTermTest and
  * svypredmeans/svycontrast to 1e-9 (issue 20): the reference values come from the committed script
- * tests/reference/regress.R, run here; ours from the CLI on the same CSV files.
+ * tests/reference/regress.R, run here; ours from the CLI on the same CSV files (the api data) and on the
+ * synthetic DotM dataset (its folder, design from design.json; R reads its household.csv).
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runMdsurvey } from '../helpers/cli.js';
 import { expectClose, FIXTURES } from '../helpers/reference.js';
 import { need, rTool } from '../helpers/tools.js';
+import { writeSyntheticDotm } from '../helpers/dotm-dataset.js';
 
 interface RCase {
   coefficients: Record<string, [number, number]>;
@@ -38,18 +40,43 @@ const CASES: [string, string[]][] = [
   ['strat_jkn_logistic', [...STRAT, '--replicates', 'jkn', '--formula', 'sch.wide ~ meals + factor(yr.rnd)', '--family', 'logistic']],
   ['strat_subset_logistic', [...STRAT, '--subset', "${stype} != 'E'", '--formula', 'awards ~ meals + ell', '--family', 'logistic', '--test', 'meals,ell']],
 ];
+// Cases on the synthetic DotM dataset (its folder is the first argument).
+const DOTM_CASES: [string, string[]][] = [
+  [
+    'dotm_consumption',
+    ['--formula', 'consumption_annual ~ hh_size + urban + factor(head_sex) + region', '--test', 'region', '--margins', 'hh_migration_status'],
+  ],
+  ['dotm_account', ['--formula', 'f_account ~ hh_size + urban + region', '--family', 'logistic', '--margins', 'hh_migrant']],
+  [
+    'dotm_account_jk1',
+    [
+      '--replicates',
+      'jkn',
+      '--subset',
+      "${region} != 'North'",
+      '--formula',
+      'f_account ~ hh_size + urban + factor(head_sex)',
+      '--family',
+      'logistic',
+      '--test',
+      'hh_size,urban',
+    ],
+  ],
+];
 
 describe.runIf(need(rTool(), 'regression against R'))('design-based regression against R svyglm', () => {
   let reference: Record<string, RCase>;
+  let dotm: string;
   beforeAll(() => {
-    const r = spawnSync('Rscript', [path.join(ROOT, 'tests', 'reference', 'regress.R'), path.join(FIXTURES, 'r-survey')], { encoding: 'utf8' });
+    dotm = writeSyntheticDotm().dir;
+    const r = spawnSync('Rscript', [path.join(ROOT, 'tests', 'reference', 'regress.R'), path.join(FIXTURES, 'r-survey'), dotm], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     reference = JSON.parse(r.stdout);
   }, 120_000);
 
-  it.each(CASES)('%s', async (name, args) => {
+  it.each([...CASES, ...DOTM_CASES.map(([name, args]): [string, string[]] => [name, ['DOTM', ...args]])])('%s', async (name, args) => {
     const ref = reference[name];
-    const out = await runMdsurvey(['regress', ...args]);
+    const out = await runMdsurvey(['regress', ...args.map((a) => (a === 'DOTM' ? dotm : a))]);
     expect(out.code, out.stderr).toBe(0);
     const ours = JSON.parse(out.stdout);
     expect(ours.coefficients.map((c: { term: string }) => c.term)).toEqual(Object.keys(ref.coefficients));
