@@ -32,9 +32,10 @@ import {
 } from '../analysis/index.js';
 import { readCsvTable, readHead } from '../io/read-table.js';
 import { jsonText, list } from './cli-values.js';
+import { calibratedDesign, calibrationColumns, calibrationSteps, type CalibrationFlags } from './calibration-flags.js';
 
 /** Flags shared by estimate, compare and tabulate (as commander parses them). */
-export interface DesignFlags {
+export interface DesignFlags extends CalibrationFlags {
   replicates?: 'jk1' | 'jkn' | 'brr' | 'fay' | 'bootstrap';
   repweights?: string;
   repType?: 'JK1' | 'JKn' | 'BRR' | 'Fay' | 'bootstrap' | 'other';
@@ -133,7 +134,8 @@ async function loadDesign(file: string, flags: DesignFlags, extra: [string, Colu
     if (prefix !== null && repColumns.length === 0) throw new InputError('unknown-column', `no column of ${file} starts with "${prefix}"`);
     for (const c of repColumns) roles.set(c, 'number');
   }
-  for (const [name, role] of extra) {
+  const steps = calibrationSteps(flags);
+  for (const [name, role] of [...calibrationColumns(steps), ...extra]) {
     const prev = roles.get(name);
     if (!prev || role === 'number' || (role === 'auto' && prev === 'category')) roles.set(name, role);
   }
@@ -167,6 +169,7 @@ async function loadDesign(file: string, flags: DesignFlags, extra: [string, Colu
       }),
     );
   }
+  if (steps) design = calibratedDesign(design, table, steps, (m) => process.stderr.write(`mdsurvey: warning: ${m}\n`));
   const subset = flags.subset ? evaluateSubset(table, flags.subset) : null;
   return { table, design, subset };
 }

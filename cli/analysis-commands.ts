@@ -42,6 +42,19 @@ function withDesignFlags(cmd: Command): Command {
     .option('--boot-replicates <n>', 'number of bootstrap replicates (default 50)')
     .option('--seed <n>', 'seed of the bootstrap draw (default 1)')
     .option('--mse', 'centre replicate variances on the full-sample estimate')
+    .option(
+      '--poststratify <col=totals.csv>',
+      'post-stratify the weights to population totals (CSV: category,total), as R postStratify(): SEs from the residuals',
+    )
+    .option(
+      '--rake <col=totals.csv>',
+      'rake the weights to this margin (repeat for each margin), as R rake() with its defaults',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .addOption(new Option('--calibrate <method>', 'calibrate the weights to --totals, as R calibrate()').choices(['linear', 'bounded', 'logit']))
+    .option('--totals <file.json>', 'calibration totals: {"population": N, "numeric": {"x": T}, "categorical": {"v": {"a": T}}}')
+    .option('--bounds <L,U>', 'bounds on the calibration ratio g (bounded, logit)')
     .addOption(new Option('--format <format>', 'output format (xlsx: datasets only)').choices(['json', 'csv', 'xlsx']).default('json'));
 }
 

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
-import { parse } from 'csv-parse/sync';
 import { InputError } from '../common/errors.js';
 import { csvHeader, numericColumn, type ColumnRole, type DataTable } from '../analysis/index.js';
 import {
@@ -8,30 +7,11 @@ import {
   parseSampleDesign,
   replicateWeights,
   selectSample,
-  type CalibrationTargets,
-  type Margin,
   type SampleDesign,
   type WeightingSteps,
 } from '../sampling/index.js';
 import { readCsvTable, readHead } from '../io/read-table.js';
-
-function readJson(file: string, what: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new InputError(
-      'file-not-found',
-      `cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
-      file,
-    );
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new InputError('bad-json', `${file} is not valid JSON: ${(err as Error).message}`, file);
-  }
-}
+import { parseCalibrationTotals, parsePair, parseTotalsFile, readJson } from './calibration-flags.js';
 
 function loadDesign(file: string): SampleDesign {
   return parseSampleDesign(readJson(file, 'the design'), file);
@@ -93,63 +73,6 @@ export async function selectAction(opts: { design: string; frame: string; listin
     lines.push(`quota shortfalls (all listed households taken): ${shortfalls.map((c) => `${c.cluster} (${c.shortfalls.join(', ')})`).join('; ')}`);
   if (selection.unlisted.length) lines.push(`selected units with no listed household: ${selection.unlisted.join(', ')}`);
   process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-function parseTotalsFile(spec: string, flag: string): Margin {
-  const eq = spec.indexOf('=');
-  if (eq <= 0) throw new InputError('bad-flags', `${flag} takes COL=totals.csv, got "${spec}"`);
-  const variable = spec.slice(0, eq);
-  const file = spec.slice(eq + 1);
-  let rows: string[][];
-  try {
-    rows = parse(fs.readFileSync(file), { skip_empty_lines: true, trim: true }) as string[][];
-  } catch (err) {
-    throw new InputError(
-      'file-not-found',
-      `cannot read totals ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
-      file,
-    );
-  }
-  const totals = new Map<string, number>();
-  rows.slice(1).forEach((r, k) => {
-    const t = Number(r[1]);
-    if (r.length < 2 || r[1] === '' || !Number.isFinite(t) || t < 0)
-      throw new InputError('bad-total', `${file} row ${k + 2}: the total of "${r[0]}" must be a non-negative number`, `${file} row ${k + 2}`);
-    if (totals.has(r[0])) throw new InputError('bad-total', `${file} row ${k + 2}: category "${r[0]}" appears twice`, `${file} row ${k + 2}`);
-    totals.set(r[0], t);
-  });
-  if (totals.size === 0) throw new InputError('bad-total', `${file} has no totals (expected a header and rows category,total)`, file);
-  return { variable, totals };
-}
-
-function parsePair(text: string | undefined, flag: string): [number, number] | undefined {
-  if (text === undefined) return undefined;
-  const parts = text.split(',').map(Number);
-  if (parts.length !== 2 || parts.some((x) => !Number.isFinite(x)) || !(parts[0] < parts[1]))
-    throw new InputError('bad-flags', `${flag} takes L,U with L < U, got "${text}"`);
-  return [parts[0], parts[1]];
-}
-
-function parseCalibrationTotals(file: string): CalibrationTargets {
-  const v = readJson(file, 'calibration totals') as {
-    population?: unknown;
-    numeric?: Record<string, unknown>;
-    categorical?: Record<string, Record<string, unknown>>;
-  };
-  const num = (x: unknown, where: string) => {
-    if (typeof x !== 'number' || !Number.isFinite(x)) throw new InputError('bad-total', `${file}: ${where} must be a number`, file);
-    return x;
-  };
-  if (typeof v !== 'object' || v === null)
-    throw new InputError('bad-total', `${file}: expected {"population": N, "numeric": {...}, "categorical": {...}}`, file);
-  return {
-    population: v.population === undefined ? undefined : num(v.population, 'population'),
-    numeric: new Map(Object.entries(v.numeric ?? {}).map(([k, x]) => [k, num(x, `numeric.${k}`)])),
-    categorical: Object.entries(v.categorical ?? {}).map(([variable, cats]) => ({
-      variable,
-      totals: new Map(Object.entries(cats).map(([c, x]) => [c, num(x, `categorical.${variable}.${c}`)])),
-    })),
-  };
 }
 
 /** Runs `mdsurvey weights`. */

@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { InputError } from '../common/errors.js';
+import type { ColumnRole, DataTable, SurveyDesign } from '../analysis/index.js';
+import { computeWeights, withCalibration, type CalibrationTargets, type Margin, type WeightingSteps } from '../sampling/index.js';
+
+/**
+ * Calibration flags shared by `weights` and the analysis commands (estimate, compare, tabulate, regress):
+ * the margins files, the calibration totals, and the calibrated design they give (R's postStratify(),
+ * rake() and calibrate() on a design: calibrated weights, variances from the calibration residuals, and
+ * every replicate calibrated in turn on a replicate design).
+ */
+
+export function readJson(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InputError(
+      'file-not-found',
+      `cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+      file,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InputError('bad-json', `${file} is not valid JSON: ${(err as Error).message}`, file);
+  }
+}
+
+export function parseTotalsFile(spec: string, flag: string): Margin {
+  const eq = spec.indexOf('=');
+  if (eq <= 0) throw new InputError('bad-flags', `${flag} takes COL=totals.csv, got "${spec}"`);
+  const variable = spec.slice(0, eq);
+  const file = spec.slice(eq + 1);
+  let rows: string[][];
+  try {
+    rows = parse(fs.readFileSync(file), { skip_empty_lines: true, trim: true }) as string[][];
+  } catch (err) {
+    throw new InputError(
+      'file-not-found',
+      `cannot read totals ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+      file,
+    );
+  }
+  const totals = new Map<string, number>();
+  rows.slice(1).forEach((r, k) => {
+    const t = Number(r[1]);
+    if (r.length < 2 || r[1] === '' || !Number.isFinite(t) || t < 0)
+      throw new InputError('bad-total', `${file} row ${k + 2}: the total of "${r[0]}" must be a non-negative number`, `${file} row ${k + 2}`);
+    if (totals.has(r[0])) throw new InputError('bad-total', `${file} row ${k + 2}: category "${r[0]}" appears twice`, `${file} row ${k + 2}`);
+    totals.set(r[0], t);
+  });
+  if (totals.size === 0) throw new InputError('bad-total', `${file} has no totals (expected a header and rows category,total)`, file);
+  return { variable, totals };
+}
+
+export function parsePair(text: string | undefined, flag: string): [number, number] | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(',').map(Number);
+  if (parts.length !== 2 || parts.some((x) => !Number.isFinite(x)) || !(parts[0] < parts[1]))
+    throw new InputError('bad-flags', `${flag} takes L,U with L < U, got "${text}"`);
+  return [parts[0], parts[1]];
+}
+
+export function parseCalibrationTotals(file: string): CalibrationTargets {
+  const v = readJson(file, 'calibration totals') as {
+    population?: unknown;
+    numeric?: Record<string, unknown>;
+    categorical?: Record<string, Record<string, unknown>>;
+  };
+  const num = (x: unknown, where: string) => {
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw new InputError('bad-total', `${file}: ${where} must be a number`, file);
+    return x;
+  };
+  if (typeof v !== 'object' || v === null)
+    throw new InputError('bad-total', `${file}: expected {"population": N, "numeric": {...}, "categorical": {...}}`, file);
+  return {
+    population: v.population === undefined ? undefined : num(v.population, 'population'),
+    numeric: new Map(Object.entries(v.numeric ?? {}).map(([k, x]) => [k, num(x, `numeric.${k}`)])),
+    categorical: Object.entries(v.categorical ?? {}).map(([variable, cats]) => ({
+      variable,
+      totals: new Map(Object.entries(cats).map(([c, x]) => [c, num(x, `categorical.${variable}.${c}`)])),
+    })),
+  };
+}
+
+/** The calibration flags as commander parses them. */
+export interface CalibrationFlags {
+  poststratify?: string;
+  rake?: string[];
+  calibrate?: 'linear' | 'bounded' | 'logit';
+  totals?: string;
+  bounds?: string;
+}
+
+/** The calibration a command's flags ask for (R's defaults for raking: epsilon 1, 10 sweeps), or undefined. */
+export function calibrationSteps(flags: CalibrationFlags): WeightingSteps | undefined {
+  const methods = [flags.poststratify ? '--poststratify' : '', flags.rake?.length ? '--rake' : '', flags.calibrate ? '--calibrate' : ''].filter(Boolean);
+  if (methods.length > 1) throw new InputError('bad-flags', `use one of --poststratify, --rake and --calibrate, not ${methods.join(' and ')}`);
+  if (flags.calibrate && !flags.totals) throw new InputError('bad-flags', '--calibrate needs --totals FILE.json', '--totals');
+  if (flags.totals && !flags.calibrate) throw new InputError('bad-flags', '--totals goes with --calibrate', '--totals');
+  if (flags.calibrate && flags.calibrate !== 'linear' && !flags.bounds)
+    throw new InputError('bad-flags', `--calibrate ${flags.calibrate} needs --bounds L,U`, '--bounds');
+  if (flags.bounds && !flags.calibrate) throw new InputError('bad-flags', '--bounds goes with --calibrate', '--bounds');
+  if (!methods.length) return undefined;
+  return {
+    poststratify: flags.poststratify ? parseTotalsFile(flags.poststratify, '--poststratify') : undefined,
+    rake: flags.rake?.length ? flags.rake.map((r) => parseTotalsFile(r, '--rake')) : undefined,
+    rakeOptions: { epsilon: 1, maxIterations: 10, failOnNonConvergence: false },
+    calibrate: flags.calibrate
+      ? { targets: parseCalibrationTotals(flags.totals!), method: flags.calibrate, bounds: parsePair(flags.bounds, '--bounds') }
+      : undefined,
+  };
+}
+
+/** Columns the calibration reads, with the role to read them in. */
+export function calibrationColumns(steps: WeightingSteps | undefined): [string, ColumnRole][] {
+  if (!steps) return [];
+  const out: [string, ColumnRole][] = [];
+  if (steps.poststratify) out.push([steps.poststratify.variable, 'category']);
+  for (const m of steps.rake ?? []) out.push([m.variable, 'category']);
+  for (const m of steps.calibrate?.targets.categorical ?? []) out.push([m.variable, 'category']);
+  for (const v of steps.calibrate?.targets.numeric?.keys() ?? []) out.push([v, 'number']);
+  return out;
+}
+
+/**
+ * The design calibrated as R calibrates a design object: the weights adjusted, the variance of every
+ * estimate taken on its calibration residuals; a replicate design has each replicate's weights put
+ * through the same calibration (raking: as many sweeps as the full sample took, as R). Raking that
+ * does not converge in R's 10 sweeps keeps its weights, as R does, and `warn` says so.
+ */
+export function calibratedDesign(design: SurveyDesign, table: DataTable, steps: WeightingSteps, warn: (message: string) => void): SurveyDesign {
+  const full = computeWeights(table, design.weights, steps);
+  const result = full.calibration!;
+  if (!result.converged)
+    warn(`raking did not converge in ${steps.rakeOptions?.maxIterations ?? 10} sweeps (R warns likewise); the weights of the last sweep are used`);
+  const calibrated = withCalibration(design, result);
+  const reps = design.replicates;
+  if (!reps) return calibrated;
+  const repSteps: WeightingSteps = steps.rake ? { ...steps, rakeOptions: { ...steps.rakeOptions, sweeps: result.iterations } } : steps;
+  const columns: Float64Array[] = [];
+  for (let r = 0; r < reps.count; r++) {
+    let wr: Float64Array;
+    if (reps.columns) wr = reps.columns[r];
+    else {
+      wr = new Float64Array(design.nRows);
+      for (let i = 0; i < wr.length; i++) wr[i] = design.weights[i] * reps.multipliers![design.psuOfRow[i] * reps.count + r];
+    }
+    try {
+      columns.push(computeWeights(table, wr, repSteps).weights);
+    } catch (err) {
+      if (err instanceof InputError) throw new InputError(err.code, `replicate ${r + 1} of ${reps.count}: ${err.message}`, err.where);
+      throw err;
+    }
+  }
+  return { ...calibrated, replicates: { ...reps, multipliers: null, columns } };
+}
