@@ -1,5 +1,18 @@
 import { InputError } from '../common/errors.js';
-import { cellText, designRoleOf, gatherColumn, matchRows, parseDatasetDesign, withColumn, type Codebook, type Dataset, type DatasetDesign } from './dataset.js';
+import {
+  cellText,
+  designRoleOf,
+  designSpecOf,
+  gatherColumn,
+  matchRows,
+  parseDatasetDesign,
+  withColumn,
+  type Codebook,
+  type Dataset,
+  type DatasetDesign,
+} from './dataset.js';
+import { buildDesign } from './design.js';
+import { withDatasetCalibration } from './dataset-calibration.js';
 import { getColumn, type DataTable } from './table.js';
 
 /** What attachColumns does. */
@@ -10,7 +23,7 @@ export interface AttachOptions {
   /** Columns of the file to attach (default: every column the design level does not have). */
   columns?: string[];
   /** Design fields to set in design.json (column names); unset fields are kept. */
-  design?: Partial<Pick<DatasetDesign, 'weights' | 'strata' | 'ids' | 'fpc' | 'lonelyPsu' | 'replicates'>>;
+  design?: Partial<Pick<DatasetDesign, 'weights' | 'strata' | 'ids' | 'fpc' | 'lonelyPsu' | 'replicates' | 'calibration'>>;
   /** Name of the file, for messages and the provenance. */
   source: string;
 }
@@ -51,8 +64,10 @@ export function attachColumns(
   for (const c of columns) table = withColumn(table, gatherColumn(file.columns.get(c)!, rows));
   const tables = new Map(dataset.tables).set(level, table);
   const d = opts.design ?? {};
+  // New weights without their calibration drop the old one (it described other weights).
+  const { calibration: _old, ...kept } = dataset.design;
   const design = parseDatasetDesign({
-    ...dataset.design,
+    ...(d.weights !== undefined && d.calibration === undefined ? kept : dataset.design),
     ...Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined)),
     provenance: { ...(dataset.design.provenance ?? {}), attached: { source: opts.source, on: `${opts.datasetKey}=${opts.fileKey}`, columns } },
   });
@@ -69,5 +84,7 @@ export function attachColumns(
       design: role(c),
     });
   for (const v of variables) if (v.level === level && !columns.includes(v.variable) && role(v.variable)) v.design = role(v.variable);
+  // A recorded calibration must give the weights: checked now, not at the first estimate.
+  if (design.calibration) withDatasetCalibration({ ...dataset, design, tables }, level, table, buildDesign(table, designSpecOf(design)));
   return { design, codebook: { ...dataset.codebook, variables }, tables, attached: { rows: table.nRows, columns, replaced } };
 }

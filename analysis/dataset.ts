@@ -33,6 +33,25 @@ export interface DatasetReplicates {
   mse?: boolean;
 }
 
+/**
+ * How the final weights were calibrated (by `mdsurvey weights`), so estimates take their variance on the
+ * calibration residuals as R's postStratify()/rake()/calibrate() designs do: the weights of the column
+ * `base` (before calibration) are calibrated again at the design level and must give the `weights` column.
+ */
+export interface DatasetCalibration {
+  /** Column of the design level with the weights before calibration (e.g. after the nonresponse adjustment). */
+  base: string;
+  poststratify?: { variable: string; totals: Record<string, number> };
+  rake?: { variable: string; totals: Record<string, number> }[];
+  calibrate?: {
+    method: 'linear' | 'bounded' | 'logit';
+    bounds?: [number, number];
+    population?: number;
+    numeric?: Record<string, number>;
+    categorical?: Record<string, Record<string, number>>;
+  };
+}
+
 /** design.json of a survey dataset: the sampling design in terms of its columns, and its files. */
 export interface DatasetDesign {
   format: 'mdsurvey-dataset/1';
@@ -46,6 +65,8 @@ export interface DatasetDesign {
   nest?: boolean;
   lonelyPsu?: LonelyPsu;
   replicates?: DatasetReplicates;
+  /** The calibration of the weights (variances then use its residuals). */
+  calibration?: DatasetCalibration;
   levels: DatasetLevel[];
   /** Catalogue variable name -> this dataset's column, for surveys that used a composed questionnaire. */
   variableMap?: Record<string, string>;
@@ -105,6 +126,30 @@ export const DATASET_DESIGN_SCHEMA = {
         mse: { type: 'boolean' },
       },
     },
+    calibration: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['base'],
+      minProperties: 2,
+      maxProperties: 2,
+      properties: {
+        base: { type: 'string', minLength: 1 },
+        poststratify: { $ref: '#/$defs/margin' },
+        rake: { type: 'array', items: { $ref: '#/$defs/margin' }, minItems: 1, maxItems: 20 },
+        calibrate: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['method'],
+          properties: {
+            method: { enum: ['linear', 'bounded', 'logit'] },
+            bounds: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
+            population: { type: 'number', exclusiveMinimum: 0 },
+            numeric: { type: 'object', additionalProperties: { type: 'number' } },
+            categorical: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'number', minimum: 0 } } },
+          },
+        },
+      },
+    },
     levels: {
       type: 'array',
       minItems: 1,
@@ -140,6 +185,17 @@ export const DATASET_DESIGN_SCHEMA = {
       },
     },
     provenance: { type: 'object' },
+  },
+  $defs: {
+    margin: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['variable', 'totals'],
+      properties: {
+        variable: { type: 'string', minLength: 1 },
+        totals: { type: 'object', additionalProperties: { type: 'number', minimum: 0 }, minProperties: 1 },
+      },
+    },
   },
 } as const;
 
@@ -195,6 +251,7 @@ export function designColumnsOf(design: DatasetDesign): string[] {
     ...(design.ids ?? []).filter((c) => c !== '1' && c !== '0'),
     ...(design.fpc ?? []),
     ...(design.replicates?.columns ?? []),
+    ...(design.calibration ? [design.calibration.base] : []),
   ];
 }
 

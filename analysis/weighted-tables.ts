@@ -378,7 +378,7 @@ export function tabulateDataset(dataset: Dataset, request: TabulationRequest): D
   const thresholds = request.thresholds ?? DEFAULT_THRESHOLDS;
   const mapped = withVariableMap(dataset);
   let table = analysisTable(mapped, request.level);
-  const design = designOfLevel(mapped, table);
+  const design = designOfLevel(mapped, table, request.level);
   const host = dataset.design.settings?.host_country;
   table = withTabulationVariables(table, design.weights, { ...(typeof host === 'string' ? { hostCountry: host } : {}), ...request.grouping });
   const universe = request.universe ? evaluateSubset(table, request.universe, 'universe') : null;

@@ -463,7 +463,7 @@ export async function regressDatasetAction(location: string, flags: RegressFlags
   const prepared = prepareDataset(dataset, shippedCatalogue());
   const level = flags.level ?? dataset.design.designLevel;
   const table = analysisTable(prepared.dataset, level);
-  let design = designOfLevel(prepared.dataset, table);
+  let design = designOfLevel(prepared.dataset, table, level);
   if (flags.replicates) {
     if (design.replicates) throw new InputError('bad-flags', 'the dataset has its own replicate weights (design.json): leave out --replicates', '--replicates');
     design = withCreatedReplicates(design, flags);

@@ -323,13 +323,16 @@ export async function attachAction(
   if (!datasetKey) throw new InputError('bad-flags', '--on takes COLUMN or DATASET_COLUMN=FILE_COLUMN', '--on');
   // The report of `mdsurvey weights --report` says how its replicates combine (type, scale, per-replicate factors).
   let fromReport: { type?: string; scale?: number; rscales?: number[] } = {};
+  let calibration: DatasetDesign['calibration'];
   if (flags.repReport) {
     try {
-      fromReport = JSON.parse(fs.readFileSync(flags.repReport, 'utf8')).replicates ?? {};
+      const report = JSON.parse(fs.readFileSync(flags.repReport, 'utf8'));
+      fromReport = report.replicates ?? {};
+      calibration = report.calibration;
     } catch (err) {
       throw new InputError('bad-flags', `--rep-report ${flags.repReport}: ${(err as Error).message}`, '--rep-report');
     }
-    if (!fromReport.type)
+    if (flags.repweights && !fromReport.type)
       throw new InputError(
         'bad-flags',
         `--rep-report ${flags.repReport}: no "replicates" in it (run mdsurvey weights with --replicates and --report)`,
@@ -341,7 +344,15 @@ export async function attachAction(
   const result = attachColumns(dataset, added, {
     datasetKey,
     fileKey,
-    columns: flags.columns ? expandColumns(list(flags.columns), [...added.columns.keys()]) : undefined,
+    // The weights before calibration come along with a recorded calibration (they are part of the design).
+    columns: flags.columns
+      ? [
+          ...new Set([
+            ...expandColumns(list(flags.columns), [...added.columns.keys()]),
+            ...(calibration && added.columns.has(calibration.base) ? [calibration.base] : []),
+          ]),
+        ]
+      : undefined,
     source: flags.from,
     design: {
       weights: flags.weights,
@@ -349,6 +360,7 @@ export async function attachAction(
       ids: flags.ids ? list(flags.ids) : undefined,
       fpc: flags.fpc ? list(flags.fpc) : undefined,
       lonelyPsu: flags.lonelyPsu as DatasetDesign['lonelyPsu'],
+      calibration,
       replicates: flags.repweights
         ? {
             columns: expandColumns(list(flags.repweights), [...added.columns.keys()]),

@@ -2,14 +2,7 @@ import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../common/errors.js';
 import { csvHeader, numericColumn, type ColumnRole, type DataTable } from '../analysis/index.js';
-import {
-  computeWeights,
-  parseSampleDesign,
-  replicateWeights,
-  selectSample,
-  type SampleDesign,
-  type WeightingSteps,
-} from '../sampling/index.js';
+import { computeWeights, parseSampleDesign, replicateWeights, selectSample, type SampleDesign, type WeightingSteps } from '../sampling/index.js';
 import { readCsvTable, readHead } from '../io/read-table.js';
 import { parseCalibrationTotals, parsePair, parseTotalsFile, readJson } from './calibration-flags.js';
 
@@ -186,10 +179,35 @@ export async function weightsAction(
     report.strata = [...sums.values()];
   }
 
-  const outHeader = [...header, 'final_weight', ...(reps ? reps.columns.map((_, r) => `repw${r + 1}`) : [])];
+  // The calibration, recorded so that a dataset with these weights takes its variances on the
+  // calibration residuals (dataset attach --rep-report): the weights before it, and its margins or totals.
+  // Trimming after calibration moves the weights off the calibration: then nothing is recorded.
+  const calibrated = steps.poststratify || steps.rake || steps.calibrate;
+  const base = calibrated && !steps.trim ? computeWeights(table, designWeights, { nonresponse: steps.nonresponse }).weights : null;
+  const totalsOf = (m: { variable: string; totals: ReadonlyMap<string, number> }) => ({ variable: m.variable, totals: Object.fromEntries(m.totals) });
+  const calibration = base
+    ? {
+        base: 'calibration_base_weight',
+        ...(steps.poststratify ? { poststratify: totalsOf(steps.poststratify) } : {}),
+        ...(steps.rake ? { rake: steps.rake.map(totalsOf) } : {}),
+        ...(steps.calibrate
+          ? {
+              calibrate: {
+                method: steps.calibrate.method,
+                ...(steps.calibrate.bounds ? { bounds: steps.calibrate.bounds } : {}),
+                ...(steps.calibrate.targets.population !== undefined ? { population: steps.calibrate.targets.population } : {}),
+                numeric: Object.fromEntries(steps.calibrate.targets.numeric ?? []),
+                categorical: Object.fromEntries((steps.calibrate.targets.categorical ?? []).map((m) => [m.variable, Object.fromEntries(m.totals)])),
+              },
+            }
+          : {}),
+      }
+    : undefined;
+  const outHeader = [...header, ...(base ? ['calibration_base_weight'] : []), 'final_weight', ...(reps ? reps.columns.map((_, r) => `repw${r + 1}`) : [])];
   const rows: (string | number)[][] = [];
   for (let i = 0; i < table.nRows; i++) {
     const row = header.map((h) => textOf(table, h, i));
+    if (base) row.push(base[i]);
     row.push(weights[i]);
     if (reps) for (const c of reps.columns) row.push(c[i]);
     rows.push(row);
@@ -197,6 +215,7 @@ export async function weightsAction(
   writeOut(opts.out, stringify(rows, { header: true, columns: outHeader }));
   const fullReport = {
     ...report,
+    ...(calibration ? { calibration } : {}),
     replicates: reps
       ? { type: reps.type, count: reps.columns.length, scale: reps.scale, rscales: Array.from(reps.rscales), columns: `repw1..repw${reps.columns.length}` }
       : undefined,

@@ -98,7 +98,13 @@ export function exportMicrodata(input: Dataset, options: MicrodataExportOptions)
   }
   const files = new Map<string, ExportFile>();
   const designCols = designColumnsOf(dataset.design);
-  const design: DatasetDesign = { ...dataset.design, provenance: { ...(dataset.design.provenance ?? {}), disclosure } };
+  // A public-use file coarsens variables a calibration may use: its record is left out there (the
+  // calibrated weights stay, used as fixed weights), and the note says so.
+  const { calibration: _calibration, ...uncalibrated } = dataset.design;
+  const keepCalibration = disclosure.tier !== 'public-use' && dataset.design.calibration !== undefined;
+  if (dataset.design.calibration && !keepCalibration)
+    disclosure = { ...disclosure, note: `${disclosure.note} The calibration record of the weights is not included: its variables may be coarsened here.` };
+  const design: DatasetDesign = { ...(keepCalibration ? dataset.design : uncalibrated), provenance: { ...(dataset.design.provenance ?? {}), disclosure } };
   const stataDo: string[] = ['* Stata: open a level and declare the design (every file carries the design columns).'];
   const rScript: string[] = ['# R: read a level and declare the design (every file carries the design columns).', 'library(haven)', 'library(survey)'];
   for (const level of dataset.design.levels) {

@@ -2,6 +2,7 @@ import { InputError } from '../../common/errors.js';
 import { analysisTable, designSpecOf, withColumn, type Dataset } from '../dataset.js';
 import { moneyUnit } from '../money.js';
 import { buildDesign, withReplicates, type SurveyDesign } from '../design.js';
+import { withDatasetCalibration } from '../dataset-calibration.js';
 import { givenReplicates } from '../replicates.js';
 import { linearisedMean, linearisedRatio, summarise, type Domain, type Linearised } from '../estimators.js';
 import { quantileEstimate } from '../quantile.js';
@@ -99,7 +100,7 @@ export interface IndicatorOptions {
 }
 
 /** The design of a dataset level's table (design columns come from the household level through the join). */
-export function designOfLevel(dataset: Dataset, table: DataTable): SurveyDesign {
+export function designOfLevel(dataset: Dataset, table: DataTable, level?: string): SurveyDesign {
   let design = buildDesign(table, designSpecOf(dataset.design));
   const rep = dataset.design.replicates;
   if (rep)
@@ -107,6 +108,8 @@ export function designOfLevel(dataset: Dataset, table: DataTable): SurveyDesign 
       design,
       givenReplicates(table, rep.columns, { type: rep.type, scale: rep.scale, rscales: rep.rscales, rho: rep.rho, mse: rep.mse }),
     );
+  // The recorded calibration (design level only): variances on its residuals.
+  if (level !== undefined) design = withDatasetCalibration(dataset, level, table, design);
   return design;
 }
 
@@ -209,7 +212,7 @@ export function computeIndicators(input: Dataset, cat: IndicatorCatalogue, optio
       if (!entry) {
         let table = analysisTable(dataset, ind.level);
         if (ind.weightFactor) table = withWeightFactor(dataset, table, ind.weightFactor, ind.id);
-        entry = { table, design: designOfLevel(dataset, table) };
+        entry = { table, design: designOfLevel(dataset, table, ind.weightFactor ? undefined : ind.level) };
         tableCache.set(cacheKey, entry);
       }
     } catch (err) {

@@ -275,4 +275,83 @@ describe('mdsurvey dataset attach', () => {
     expect(Math.abs(Number(ours.estimate) - est) / est).toBeLessThan(1e-9);
     expect(Math.abs(Number(ours.se) - se) / se).toBeLessThan(1e-9);
   }, 120_000);
+
+  it('keeps the calibration of post-stratified weights: estimates on the dataset take R postStratify() standard errors, and a stale calibration is refused', async () => {
+    const work = tmp();
+    const hh = parse(fs.readFileSync(path.join(dir, 'household.csv')), { columns: true }) as Record<string, string>[];
+    fs.writeFileSync(
+      path.join(work, 'cases.csv'),
+      ['case,region,ea,design_weight', ...hh.map((r) => `${r.interview_id},${r.region},${r.ea},${r.design_weight}`)].join('\n'),
+    );
+    const totals = new Map<string, number>();
+    for (const r of hh) totals.set(r.region, (totals.get(r.region) ?? 0) + Number(r.weight) * 1.1);
+    fs.writeFileSync(path.join(work, 'totals.csv'), ['category,total', ...[...totals].map(([k, v]) => `${k},${Math.round(v)}`)].join('\n'));
+    const w = await runMdsurvey([
+      'weights',
+      path.join(work, 'cases.csv'),
+      '--design',
+      path.join(ROOT, 'examples', 'sampling', 'design.json'),
+      '--design-weight',
+      'design_weight',
+      '--poststratify',
+      `region=${path.join(work, 'totals.csv')}`,
+      '--out',
+      path.join(work, 'w.csv'),
+      '--report',
+      path.join(work, 'w.json'),
+    ]);
+    expect(w.code, w.stderr).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(work, 'w.json'), 'utf8')).calibration).toMatchObject({
+      base: 'calibration_base_weight',
+      poststratify: { variable: 'region' },
+    });
+    const out = path.join(work, 'weighted');
+    const attach = (extra: string[], to: string) =>
+      runMdsurvey([
+        'dataset',
+        'attach',
+        dir,
+        '--from',
+        path.join(work, 'w.csv'),
+        '--on',
+        'interview_id=case',
+        '--columns',
+        'final_weight',
+        '--weights',
+        'final_weight',
+        ...extra,
+        '--out',
+        to,
+      ]);
+    const a = await attach(['--rep-report', path.join(work, 'w.json')], out);
+    expect(a.code, a.stderr).toBe(0);
+    const design = JSON.parse(fs.readFileSync(path.join(out, 'design.json'), 'utf8'));
+    expect(design.calibration.base).toBe('calibration_base_weight');
+    const reg = await runMdsurvey(['regress', out, '--formula', 'f_account ~ 1']);
+    expect(reg.code, reg.stderr).toBe(0);
+    const [ours] = JSON.parse(reg.stdout).coefficients;
+    // The same weights without the record: same estimate, another (the plain-weights) se.
+    const plain = await attach([], path.join(work, 'plain'));
+    expect(plain.code, plain.stderr).toBe(0);
+    const [plainFit] = JSON.parse((await runMdsurvey(['regress', path.join(work, 'plain'), '--formula', 'f_account ~ 1'])).stdout).coefficients;
+    expect(Math.abs(plainFit.estimate - ours.estimate)).toBeLessThan(1e-9 * Math.abs(ours.estimate));
+    expect(Math.abs(plainFit.se - ours.se)).toBeGreaterThan(1e-6 * ours.se);
+    // A calibration record that does not give the weights is refused, naming the row.
+    const report = JSON.parse(fs.readFileSync(path.join(work, 'w.json'), 'utf8'));
+    report.calibration.poststratify.totals.North *= 2;
+    fs.writeFileSync(path.join(work, 'stale.json'), JSON.stringify(report));
+    const stale = await attach(['--rep-report', path.join(work, 'stale.json')], path.join(work, 'stale'));
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toMatch(/calibrating "calibration_base_weight" gives .* on row \d+ of household, but the weight column "final_weight" has/);
+    if (!need(R, 'the R check of the calibrated dataset')) return;
+    const script = `suppressMessages(library(survey)); h <- read.csv("${path.join(out, 'household.csv')}")
+      d <- svydesign(id = ~ea, strata = ~region, weights = ~calibration_base_weight, data = h)
+      t <- read.csv("${path.join(work, 'totals.csv')}"); names(t) <- c("region", "Freq")
+      m <- svymean(~f_account, postStratify(d, ~region, t)); cat(sprintf("%.17g %.17g\\n", coef(m)[[1]], SE(m)[[1]]))`;
+    const r = spawnSync('Rscript', ['-e', script], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const [est, se] = r.stdout.trim().split(' ').map(Number);
+    expect(Math.abs(ours.estimate - est) / est).toBeLessThan(1e-9);
+    expect(Math.abs(ours.se - se) / se).toBeLessThan(1e-9);
+  }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { InputError } from '../common/errors.js';
-import { categoricalColumn, inverse, numericColumn, type DataTable } from '../analysis/index.js';
+import { categoricalColumn, numericColumn, type DataTable } from './table.js';
+import { inverse } from './linalg.js';
 
 /** Known population totals for the categories of one variable (a census margin). */
 export interface Margin {

@@ -1,4 +1,4 @@
-import type { SurveyDesign } from '../analysis/index.js';
+import type { SurveyDesign } from './design.js';
 import type { CalibrationResult } from './calibration.js';
 
 /**
