@@ -1,5 +1,5 @@
 import { InputError } from '../common/errors.js';
-import { categoricalColumn, numericColumn, type DataTable } from './table.js';
+import { categoricalColumn, numericColumn, sortedLevelOrder, type DataTable } from './table.js';
 import { inverse } from './linalg.js';
 
 /** Known population totals for the categories of one variable (a census margin). */
@@ -393,9 +393,12 @@ export function calibrate(table: DataTable, weights: Float64Array, targets: Cali
   }
   for (const margin of targets.categorical ?? []) {
     const m = codeMargin(table, margin);
-    // With an intercept, one category is redundant: leave out the first.
-    m.labels.forEach((label, k) => {
-      if (targets.population !== undefined && k === 0) return;
+    // With an intercept, one category is redundant: leave out the first in sorted order, as R's
+    // model.matrix does (treatment contrasts on a factor's sorted levels), whatever the file order.
+    const order = sortedLevelOrder(m.labels);
+    order.forEach((k, rank) => {
+      const label = m.labels[k];
+      if (targets.population !== undefined && rank === 0) return;
       const col = new Float64Array(n);
       for (let i = 0; i < n; i++) col[i] = m.codes[i] === k ? 1 : 0;
       columns.push(col);

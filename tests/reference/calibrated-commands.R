@@ -12,6 +12,7 @@ designs <- list(
   poststratify = postStratify(d, ~stype, pt),
   rake = rake(d, list(~stype, ~sch.wide), list(pt, ps)),
   calibrate = calibrate(d, ~stype + api99, c(6194, 755, 1018, 3914069)),
+  logit = calibrate(d, ~stype + api99, c(6194, 755, 1018, 3914069), calfun = "logit", bounds = c(0.5, 2.5)),
   jk1_poststratify = postStratify(r, ~stype, pt),
   jk1_rake = rake(r, list(~stype, ~sch.wide), list(pt, ps)),
   jk1_calibrate = calibrate(r, ~stype + api99, c(6194, 755, 1018, 3914069))

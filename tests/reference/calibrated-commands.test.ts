@@ -36,6 +36,8 @@ describe.runIf(need(rTool(), 'calibrated designs against R'))('analysis commands
       poststratify: post,
       rake,
       calibrate: cal,
+      // Logit with bounds; the file lists stype H first, R's reference category is the first sorted (E).
+      logit: ['--calibrate', 'logit', '--bounds', '0.5,2.5', '--totals', path.join(dir, 'totals.json')],
       jk1_poststratify: ['--replicates', 'jk1', ...post],
       jk1_rake: ['--replicates', 'jk1', ...rake],
       jk1_calibrate: ['--replicates', 'jk1', ...cal],
@@ -45,7 +47,7 @@ describe.runIf(need(rTool(), 'calibrated designs against R'))('analysis commands
     reference = JSON.parse(r.stdout);
   }, 120_000);
 
-  it.each(['poststratify', 'rake', 'calibrate', 'jk1_poststratify', 'jk1_rake', 'jk1_calibrate'])('%s', async (name) => {
+  it.each(['poststratify', 'rake', 'calibrate', 'logit', 'jk1_poststratify', 'jk1_rake', 'jk1_calibrate'])('%s', async (name) => {
     const ref = reference[name];
     const flags = calibration[name];
     const run = async (args: string[]) => {

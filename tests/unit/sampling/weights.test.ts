@@ -216,3 +216,33 @@ describe('weight diagnostics', () => {
     expect(d.cv ** 2).toBeCloseTo(d.deffWeighting - 1, 12);
   });
 });
+
+describe('calibration reference category', () => {
+  it('leaves out the first category in sorted order, not in file order, as R model.matrix', () => {
+    const rows = ['H', 'E', 'M', 'H', 'E', 'M', 'E', 'E'].map((g, i) => ({ g, x: i + 1 }));
+    const table = tableFromRecords(rows);
+    const r = calibrate(
+      table,
+      new Float64Array(rows.length).fill(2),
+      {
+        population: 20,
+        categorical: [
+          {
+            variable: 'g',
+            totals: new Map([
+              ['E', 9],
+              ['H', 5],
+              ['M', 6],
+            ]),
+          },
+        ],
+      },
+      { method: 'logit', bounds: [0.2, 5] },
+    );
+    expect(r.achieved.filter((a) => a.variable === 'g').map((a) => a.category)).toEqual(['H', 'M']);
+    // Every category still meets its total.
+    const sum = (g: string) => rows.reduce((s, row, i) => s + (row.g === g ? r.weights[i] : 0), 0);
+    expect(sum('E')).toBeCloseTo(9, 6);
+    expect(sum('H')).toBeCloseTo(5, 6);
+  });
+});
