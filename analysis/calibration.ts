@@ -18,6 +18,8 @@ export interface CalibrationResult {
   residualise: Residualiser;
   iterations: number;
   converged: boolean;
+  /** Not converged (kept, see keepUnconverged): the largest relative misfit |T - t| / (1 + |T|). */
+  failed?: number;
   /** Achieved totals against targets, per margin or variable. */
   achieved: { variable: string; category: string | null; target: number; achieved: number }[];
 }
@@ -365,6 +367,12 @@ export interface CalibrateOptions {
   /** Convergence: max |T - t| / (1 + |T|) (default 1e-7, as R). */
   tolerance?: number;
   maxIterations?: number;
+  /**
+   * Keep the weights of the last step when the totals are not reached (converged: false, `failed` the
+   * largest relative misfit), as R does for each replicate of a replicate design; default: an InputError,
+   * as R's calibrate() stops ("Calibration failed") on the full sample.
+   */
+  keepUnconverged?: boolean;
 }
 
 /**
@@ -416,10 +424,11 @@ export function calibrate(table: DataTable, weights: Float64Array, targets: Cali
   const tolerance = options.tolerance ?? 1e-7;
   const maxIterations = options.maxIterations ?? 50;
 
+  // R's grake: Newton steps eta += ginv(sum w F'(x'eta) x x') (T - t), halving a step whose g is not
+  // finite, until every |T - t| / (1 + |T|) < tolerance, at most maxIterations steps.
   const lambda = new Float64Array(p);
-  const g = new Float64Array(n).fill(1);
-  let iterations = 0;
-  let converged = false;
+  const g = new Float64Array(n);
+  const deriv = new Float64Array(n);
   const current = () => {
     const t = new Float64Array(p);
     for (let a = 0; a < p; a++) {
@@ -430,21 +439,31 @@ export function calibrate(table: DataTable, weights: Float64Array, targets: Cali
     }
     return t;
   };
-  for (;;) {
-    const t = current();
-    let worst = 0;
-    for (let a = 0; a < p; a++) worst = Math.max(worst, Math.abs(T[a] - t[a]) / (1 + Math.abs(T[a])));
-    if (worst < tolerance) {
-      converged = true;
-      break;
-    }
-    if (iterations >= maxIterations) break;
-    // G = sum d F'(x'lambda) x x'
-    const G = new Float64Array(p * p);
+  const update = () => {
+    let finite = true;
     for (let i = 0; i < n; i++) {
       let u = 0;
       for (let a = 0; a < p; a++) u += columns[a][i] * lambda[a];
-      const d = weights[i] * F.derivative(u);
+      g[i] = F.value(u);
+      deriv[i] = F.derivative(u);
+      if (!Number.isFinite(g[i]) || !Number.isFinite(deriv[i])) finite = false;
+    }
+    return finite;
+  };
+  update();
+  const misfit = () => {
+    const t = current();
+    return T.map((x, a) => x - t[a]);
+  };
+  let iterations = 0;
+  let iter = 1;
+  let converged = false;
+  let failed = NaN;
+  for (;;) {
+    // G = sum d F'(x'lambda) x x'
+    const G = new Float64Array(p * p);
+    for (let i = 0; i < n; i++) {
+      const d = weights[i] * deriv[i];
       if (d === 0) continue;
       for (let a = 0; a < p; a++) {
         const da = d * columns[a][i];
@@ -453,27 +472,36 @@ export function calibrate(table: DataTable, weights: Float64Array, targets: Cali
       }
     }
     for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) G[a * p + b] = G[b * p + a];
-    let inv: Float64Array;
-    try {
-      inv = inverse(G, p);
-    } catch {
-      throw new InputError(
-        'calibration-singular',
-        `calibration cannot reach the totals: the system is singular (${names.map((x) => x.category ?? x.variable).join(', ')} are collinear, or every weight is at a bound)`,
-      );
-    }
-    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) lambda[a] += inv[a * p + b] * (T[b] - t[b]);
-    for (let i = 0; i < n; i++) {
-      let u = 0;
-      for (let a = 0; a < p; a++) u += columns[a][i] * lambda[a];
-      g[i] = F.value(u);
-    }
+    const inv = pseudoInverse(G, p);
+    const m = misfit();
+    const step = new Float64Array(p);
+    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) step[a] += inv[a * p + b] * m[b];
+    for (let a = 0; a < p; a++) lambda[a] += step[a];
     iterations++;
+    while (!update() && iter < maxIterations) {
+      iter++;
+      for (let a = 0; a < p; a++) {
+        step[a] /= 2;
+        lambda[a] -= step[a];
+      }
+    }
+    const after = misfit();
+    let worst = 0;
+    for (let a = 0; a < p; a++) worst = Math.max(worst, Math.abs(after[a]) / (1 + Math.abs(T[a])));
+    if (worst < tolerance) {
+      converged = true;
+      break;
+    }
+    iter++;
+    if (iter > maxIterations) {
+      failed = worst;
+      break;
+    }
   }
-  if (!converged) {
+  if (!converged && !options.keepUnconverged) {
     throw new InputError(
       'calibration-not-converged',
-      `${method} calibration did not reach the totals in ${maxIterations} iterations${Number.isFinite(L) ? ` within bounds ${L},${U}` : ''}: widen the bounds or drop a target`,
+      `${method} calibration did not reach the totals in ${maxIterations} iterations${Number.isFinite(L) ? ` within bounds ${L},${U}` : ''} (largest relative misfit ${failed.toPrecision(3)}): widen the bounds, drop a target, or check that the targets are not collinear`,
     );
   }
   const out = new Float64Array(n);
@@ -484,8 +512,65 @@ export function calibrate(table: DataTable, weights: Float64Array, targets: Cali
     residualise: gregResidualiser(columns, weights, out),
     iterations,
     converged,
+    ...(converged ? {} : { failed }),
     achieved: names.map((x, a) => ({ variable: x.variable, category: x.category, target: T[a], achieved: t[a] })),
   };
+}
+
+/**
+ * Moore-Penrose inverse of a symmetric matrix (p x p, row-major) from its eigen-decomposition (cyclic
+ * Jacobi rotations): eigenvalues below 256 machine epsilons of the largest are treated as zero, as R's
+ * MASS::ginv(tol = 256 * .Machine$double.eps) in survey's grake.
+ */
+function pseudoInverse(a: Float64Array, p: number): Float64Array {
+  const A = Float64Array.from(a);
+  const V = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) V[i * p + i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let i = 0; i < p; i++) for (let j = i + 1; j < p; j++) off += A[i * p + j] * A[i * p + j];
+    if (off < 1e-300) break;
+    for (let i = 0; i < p; i++)
+      for (let j = i + 1; j < p; j++) {
+        const aij = A[i * p + j];
+        if (aij === 0) continue;
+        const theta = (A[j * p + j] - A[i * p + i]) / (2 * aij);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < p; k++) {
+          const aki = A[k * p + i];
+          const akj = A[k * p + j];
+          A[k * p + i] = c * aki - s * akj;
+          A[k * p + j] = s * aki + c * akj;
+        }
+        for (let k = 0; k < p; k++) {
+          const aik = A[i * p + k];
+          const ajk = A[j * p + k];
+          A[i * p + k] = c * aik - s * ajk;
+          A[j * p + k] = s * aik + c * ajk;
+        }
+        for (let k = 0; k < p; k++) {
+          const vki = V[k * p + i];
+          const vkj = V[k * p + j];
+          V[k * p + i] = c * vki - s * vkj;
+          V[k * p + j] = s * vki + c * vkj;
+        }
+      }
+  }
+  let largest = 0;
+  for (let i = 0; i < p; i++) largest = Math.max(largest, Math.abs(A[i * p + i]));
+  const out = new Float64Array(p * p);
+  for (let k = 0; k < p; k++) {
+    const ev = A[k * p + k];
+    if (!(Math.abs(ev) > 256 * Number.EPSILON * largest)) continue;
+    for (let i = 0; i < p; i++) {
+      const vik = V[i * p + k] / ev;
+      if (vik === 0) continue;
+      for (let j = 0; j < p; j++) out[i * p + j] += vik * V[j * p + k];
+    }
+  }
+  return out;
 }
 
 /** The calibration function F and its derivative (Deville and Sarndal 1992). */
@@ -499,16 +584,15 @@ function distance(method: CalibrationMethod, L: number, U: number): { value(u: n
   }
   const A = (U - L) / ((1 - L) * (U - 1));
   return {
+    // As R's cal.logit: an overflowing exp gives NaN, and grake then halves the step.
     value: (u) => {
       const e = Math.exp(A * u);
-      if (!Number.isFinite(e)) return U;
       return (L * (U - 1) + U * (1 - L) * e) / (U - 1 + (1 - L) * e);
     },
     derivative: (u) => {
       const e = Math.exp(A * u);
-      if (!Number.isFinite(e)) return 0;
       const den = U - 1 + (1 - L) * e;
-      return (A * (U - L) * (1 - L) * (U - 1) * e) / (den * den);
+      return (U * (1 - L) * e * A) / den - ((L * (U - 1) + U * (1 - L) * e) * ((1 - L) * e * A)) / (den * den);
     },
   };
 }

@@ -140,7 +140,9 @@ export function calibratedDesign(design: SurveyDesign, table: DataTable, steps: 
   const calibrated = withCalibration(design, result);
   const reps = design.replicates;
   if (!reps) return calibrated;
-  const repSteps: WeightingSteps = steps.rake ? { ...steps, rakeOptions: { ...steps.rakeOptions, sweeps: result.iterations } } : steps;
+  let repSteps: WeightingSteps = steps.rake ? { ...steps, rakeOptions: { ...steps.rakeOptions, sweeps: result.iterations } } : steps;
+  // A replicate that cannot reach the totals keeps its last step's weights, with a warning, as R does.
+  if (steps.calibrate) repSteps = { ...repSteps, calibrate: { ...steps.calibrate, keepUnconverged: true } };
   const columns: Float64Array[] = [];
   for (let r = 0; r < reps.count; r++) {
     let wr: Float64Array;
@@ -150,7 +152,12 @@ export function calibratedDesign(design: SurveyDesign, table: DataTable, steps: 
       for (let i = 0; i < wr.length; i++) wr[i] = design.weights[i] * reps.multipliers![design.psuOfRow[i] * reps.count + r];
     }
     try {
-      columns.push(computeWeights(table, wr, repSteps).weights);
+      const done = computeWeights(table, wr, repSteps);
+      if (done.calibration && !done.calibration.converged)
+        warn(
+          `replicate ${r + 1}: calibration failed to converge (largest relative misfit ${done.calibration.failed?.toPrecision(3)}); its last weights are kept, as R does`,
+        );
+      columns.push(done.weights);
     } catch (err) {
       if (err instanceof InputError) throw new InputError(err.code, `replicate ${r + 1} of ${reps.count}: ${err.message}`, err.where);
       throw err;

@@ -162,6 +162,10 @@ export async function weightsAction(
       process.stderr.isTTY ? (r, n) => process.stderr.write(`\rreplicate weights: ${r}/${n}   `) : undefined,
     );
     if (process.stderr.isTTY) process.stderr.write('\n');
+    for (const u of reps.unconverged)
+      process.stderr.write(
+        `mdsurvey: warning: replicate ${u.replicate}: calibration failed to converge (largest relative misfit ${u.misfit.toPrecision(3)}); its last weights are kept, as R does\n`,
+      );
   }
 
   // Per-stratum sums against the frame's unit counts (when the sample carries them).
@@ -217,7 +221,14 @@ export async function weightsAction(
     ...report,
     ...(calibration ? { calibration } : {}),
     replicates: reps
-      ? { type: reps.type, count: reps.columns.length, scale: reps.scale, rscales: Array.from(reps.rscales), columns: `repw1..repw${reps.columns.length}` }
+      ? {
+          type: reps.type,
+          count: reps.columns.length,
+          scale: reps.scale,
+          rscales: Array.from(reps.rscales),
+          columns: `repw1..repw${reps.columns.length}`,
+          ...(reps.unconverged.length ? { unconverged: reps.unconverged } : {}),
+        }
       : undefined,
   };
   if (opts.report) writeOut(opts.report, `${JSON.stringify(fullReport, null, 2)}\n`);

@@ -11,7 +11,7 @@ export interface WeightingSteps {
   poststratify?: Margin;
   rake?: Margin[];
   rakeOptions?: RakeOptions;
-  calibrate?: { targets: CalibrationTargets; method: 'linear' | 'bounded' | 'logit'; bounds?: [number, number] };
+  calibrate?: { targets: CalibrationTargets; method: 'linear' | 'bounded' | 'logit'; bounds?: [number, number]; keepUnconverged?: boolean };
   trim?: [number, number];
 }
 
@@ -59,7 +59,11 @@ export function computeWeights(
     });
   }
   if (steps.calibrate) {
-    calibration = calibrate(table, w, steps.calibrate.targets, { method: steps.calibrate.method, bounds: steps.calibrate.bounds });
+    calibration = calibrate(table, w, steps.calibrate.targets, {
+      method: steps.calibrate.method,
+      bounds: steps.calibrate.bounds,
+      keepUnconverged: steps.calibrate.keepUnconverged,
+    });
     w = calibration.weights;
     report.achieved = calibration.achieved;
     report.steps.push({ step: `calibrate ${steps.calibrate.method}`, diagnostics: weightDiagnostics(w), detail: { iterations: calibration.iterations } });
@@ -97,7 +101,7 @@ export function replicateWeights(
   options: ReplicateOptions,
   steps: WeightingSteps,
   onReplicate?: (r: number, count: number) => void,
-): { columns: Float64Array[]; scale: number; rscales: Float64Array; type: string } {
+): { columns: Float64Array[]; scale: number; rscales: Float64Array; type: string; unconverged: { replicate: number; misfit: number }[] } {
   const withWeights: DataTable = {
     nRows: table.nRows,
     columns: new Map([...table.columns, ['__design_weight', { kind: 'number', name: '__design_weight', values: designWeights }]]),
@@ -110,17 +114,23 @@ export function replicateWeights(
     const sweeps = computeWeights(table, designWeights, { ...steps, trim: undefined }).report.rakingIterations;
     steps = { ...steps, rakeOptions: { ...steps.rakeOptions, sweeps } };
   }
+  // As R's calibrate() on a replicate design: a replicate that cannot reach the totals keeps the
+  // weights of its last step (R warns); the full sample must reach them.
+  if (steps.calibrate) steps = { ...steps, calibrate: { ...steps.calibrate, keepUnconverged: true } };
   const columns: Float64Array[] = [];
+  const unconverged: { replicate: number; misfit: number }[] = [];
   for (let r = 0; r < R; r++) {
     const wr = new Float64Array(table.nRows);
     for (let i = 0; i < wr.length; i++) wr[i] = designWeights[i] * reps.multipliers![base.psuOfRow[i] * R + r];
     try {
-      columns.push(computeWeights(table, wr, { ...steps, trim: undefined }).weights);
+      const done = computeWeights(table, wr, { ...steps, trim: undefined });
+      if (done.calibration && !done.calibration.converged) unconverged.push({ replicate: r + 1, misfit: done.calibration.failed ?? NaN });
+      columns.push(done.weights);
     } catch (err) {
       if (err instanceof InputError) throw new InputError(err.code, `replicate ${r + 1} of ${R}: ${err.message}`, err.where);
       throw err;
     }
     onReplicate?.(r + 1, R);
   }
-  return { columns, scale: reps.scale, rscales: reps.rscales, type: reps.type };
+  return { columns, scale: reps.scale, rscales: reps.rscales, type: reps.type, unconverged };
 }

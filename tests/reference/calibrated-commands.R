@@ -15,7 +15,9 @@ designs <- list(
   logit = calibrate(d, ~stype + api99, c(6194, 755, 1018, 3914069), calfun = "logit", bounds = c(0.5, 2.5)),
   jk1_poststratify = postStratify(r, ~stype, pt),
   jk1_rake = rake(r, list(~stype, ~sch.wide), list(pt, ps)),
-  jk1_calibrate = calibrate(r, ~stype + api99, c(6194, 755, 1018, 3914069))
+  jk1_calibrate = calibrate(r, ~stype + api99, c(6194, 755, 1018, 3914069)),
+  # Bounds two replicates cannot reach: R warns and keeps their last weights.
+  jk1_logit_unreached = suppressWarnings(calibrate(r, ~stype + api99, c(6194, 755, 1018, 3914069), calfun = "logit", bounds = c(0.6, 1.8)))
 )
 res <- lapply(designs, function(x) {
   m <- svymean(~api00, x)

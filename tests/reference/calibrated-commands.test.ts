@@ -41,18 +41,21 @@ describe.runIf(need(rTool(), 'calibrated designs against R'))('analysis commands
       jk1_poststratify: ['--replicates', 'jk1', ...post],
       jk1_rake: ['--replicates', 'jk1', ...rake],
       jk1_calibrate: ['--replicates', 'jk1', ...cal],
+      jk1_logit_unreached: ['--replicates', 'jk1', '--calibrate', 'logit', '--bounds', '0.6,1.8', '--totals', path.join(dir, 'totals.json')],
     };
     const r = spawnSync('Rscript', [path.join(ROOT, 'tests', 'reference', 'calibrated-commands.R'), path.join(FIXTURES, 'r-survey')], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     reference = JSON.parse(r.stdout);
   }, 120_000);
 
-  it.each(['poststratify', 'rake', 'calibrate', 'logit', 'jk1_poststratify', 'jk1_rake', 'jk1_calibrate'])('%s', async (name) => {
+  it.each(['poststratify', 'rake', 'calibrate', 'logit', 'jk1_poststratify', 'jk1_rake', 'jk1_calibrate', 'jk1_logit_unreached'])('%s', async (name) => {
     const ref = reference[name];
     const flags = calibration[name];
     const run = async (args: string[]) => {
       const out = await runMdsurvey([...args, ...flags]);
       expect(out.code, out.stderr).toBe(0);
+      // Replicates that cannot reach the totals are named on stderr (R warns), and only then.
+      expect(out.stderr.match(/replicate \d+: calibration failed to converge/g)?.length ?? 0).toBe(name === 'jk1_logit_unreached' ? 2 : 0);
       return JSON.parse(out.stdout);
     };
     const est = await run(['estimate', ...DESIGN, '--mean', 'api00', '--total', 'enroll']);
