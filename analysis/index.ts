@@ -61,3 +61,8 @@ export type { AttachOptions } from './attach.js';
 export { inverse } from './linalg.js';
 export { regress, parseFormula, FAMILIES } from './regression.js';
 export type { Regression, RegressionRequest, Family, Coefficient, WaldTest, PredictedMargin, MarginDifference } from './regression.js';
+export { postStratify, rake, calibrate } from './calibration.js';
+export type { Margin, Residualiser, CalibrationResult, RakeOptions, CalibrationTargets, CalibrationMethod, CalibrateOptions } from './calibration.js';
+export { withCalibration } from './calibrated-design.js';
+export { withDatasetCalibration } from './dataset-calibration.js';
+export type { DatasetCalibration } from './dataset.js';

@@ -1,6 +1,6 @@
-export { postStratify, rake, calibrate } from '../analysis/calibration.js';
-export type { Margin, Residualiser, CalibrationResult, RakeOptions, CalibrationTargets, CalibrationMethod, CalibrateOptions } from '../analysis/calibration.js';
-export { withCalibration } from '../analysis/calibrated-design.js';
+export { postStratify, rake, calibrate } from '../analysis/index.js';
+export type { Margin, Residualiser, CalibrationResult, RakeOptions, CalibrationTargets, CalibrationMethod, CalibrateOptions } from '../analysis/index.js';
+export { withCalibration } from '../analysis/index.js';
 export { adjustForNonresponse } from './nonresponse.js';
 export type { Disposition, NonresponseClass } from './nonresponse.js';
 export { trimWeights } from './trimming.js';

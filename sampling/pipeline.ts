@@ -1,7 +1,7 @@
 import { InputError } from '../common/errors.js';
 import { buildDesign, categoricalColumn, createReplicates, type DataTable, type ReplicateOptions } from '../analysis/index.js';
 import { adjustForNonresponse, type NonresponseClass } from './nonresponse.js';
-import { calibrate, postStratify, rake, type CalibrationResult, type CalibrationTargets, type Margin, type RakeOptions } from '../analysis/calibration.js';
+import { calibrate, postStratify, rake, type CalibrationResult, type CalibrationTargets, type Margin, type RakeOptions } from '../analysis/index.js';
 import { trimWeights } from './trimming.js';
 import { weightDiagnostics, type WeightDiagnostics } from './diagnostics.js';
 
