@@ -35,7 +35,7 @@ export function linearisedCovariance(design: SurveyDesign, z: readonly Float64Ar
       design.psuLabels,
       s2.unitCountInPsu,
       s2.fpc,
-      design.lonelyPsu === 'average' ? 'remove' : design.lonelyPsu,
+      design.lonelyPsu,
       2,
       multiplier,
     );
@@ -119,6 +119,14 @@ function stratifiedCrossProducts(
         centre[h] = 0;
         break;
       case 'average':
+        // Within a PSU there are no other strata to average over: R survey's variance is then NaN.
+        // Refused, naming the PSU, rather than a missing standard error or a silent 'remove'.
+        if (stage === 2)
+          throw new InputError(
+            'lonely-psu',
+            `PSU "${strataLabels[h]}" has only one sampled unit at stage 2, where the "average" option has nothing to average (R survey gives NaN); choose remove, certainty or adjust`,
+            strataLabels[h],
+          );
         lonelyAveraged++;
         break;
     }
