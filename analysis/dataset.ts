@@ -64,6 +64,8 @@ export interface DatasetDesign {
   fpc?: string[];
   nest?: boolean;
   lonelyPsu?: LonelyPsu;
+  /** PSUs drawn by PPS without replacement: the first fpc column holds their inclusion probabilities. */
+  pps?: 'brewer' | 'overton';
   replicates?: DatasetReplicates;
   /** The calibration of the weights (variances then use its residuals). */
   calibration?: DatasetCalibration;
@@ -113,6 +115,7 @@ export const DATASET_DESIGN_SCHEMA = {
     fpc: { type: 'array', items: { type: 'string', minLength: 1 }, maxItems: 2 },
     nest: { type: 'boolean' },
     lonelyPsu: { enum: ['fail', 'remove', 'certainty', 'adjust', 'average'] },
+    pps: { enum: ['brewer', 'overton'] },
     replicates: {
       type: 'object',
       additionalProperties: false,
@@ -240,6 +243,7 @@ export function designSpecOf(design: DatasetDesign): DesignSpec {
     fpc: design.fpc ?? [],
     nest: design.nest,
     lonelyPsu: design.lonelyPsu ?? 'fail',
+    ...(design.pps ? { pps: design.pps } : {}),
   };
 }
 

@@ -19,6 +19,13 @@ export interface DesignSpec {
   /** PSU ids repeat across strata and name different PSUs (R's nest=TRUE). Default: an id in two strata is an error. */
   nest?: boolean;
   lonelyPsu?: LonelyPsu;
+  /**
+   * PSUs drawn with probability proportional to size without replacement (R svydesign pps=): the first
+   * fpc column then holds each PSU's inclusion probability. brewer: Brewer's approximation, each PSU's
+   * term times (1 - pi_i); overton: the Horvitz-Thompson form with Overton's approximate joint
+   * probabilities (one stage only).
+   */
+  pps?: 'brewer' | 'overton';
 }
 
 /** A design ready for variance estimation: every row mapped to its stratum, PSU and (optionally) second-stage unit. */
@@ -48,6 +55,8 @@ export interface SurveyDesign {
   } | null;
   readonly lonelyPsu: LonelyPsu;
   readonly hasFpc: boolean;
+  /** PPS without replacement: the method and each PSU's inclusion probability. */
+  readonly pps?: { method: 'brewer' | 'overton'; psuProbability: Float64Array };
   /**
    * Set by calibration (post-stratification, raking, GREG): replaces an influence variable by its
    * calibration residual before the variance, as R does.
@@ -161,7 +170,34 @@ export function buildDesign(table: DataTable, spec: DesignSpec): SurveyDesign {
   }
 
   // fpc: population size per stage, constant within stratum (stage 1) or PSU (stage 2).
-  const stage1Pop = fpcCols[0] ? populationSizes(table, fpcCols[0], stratumOfRow, nStrata, psuCountInStratum, 'stratum', strataLabels) : null;
+  if (spec.pps && !['brewer', 'overton'].includes(spec.pps)) throw new InputError('bad-option', 'pps must be brewer or overton', '--pps');
+  if (spec.pps && !fpcCols[0]) throw new InputError('bad-design', `pps=${spec.pps} needs the PSUs' inclusion probabilities as the first fpc column`, '--fpc');
+  if (spec.pps === 'overton' && ids.length > 1)
+    throw new InputError('bad-design', 'pps=overton is for one stage of PSUs (R survey: multistage not implemented); use brewer for two stages', '--pps');
+  // PPS: the first fpc column holds each PSU's inclusion probability (constant within the PSU).
+  let psuProbability: Float64Array | null = null;
+  if (spec.pps) {
+    const probs = numericColumn(table, fpcCols[0], 'fpc');
+    psuProbability = new Float64Array(nPsu).fill(NaN);
+    for (let i = 0; i < n; i++) {
+      const v = probs[i];
+      const p = psuOfRow[i];
+      if (!(v > 0 && v <= 1))
+        throw new InputError(
+          'bad-fpc',
+          `row ${i + 1}: with pps=${spec.pps} the fpc (column "${fpcCols[0]}") is the PSU's inclusion probability, between 0 and 1; got ${Number.isNaN(v) ? 'a missing value' : v}`,
+          `row ${i + 1}, column ${fpcCols[0]}`,
+        );
+      if (Number.isNaN(psuProbability[p])) psuProbability[p] = v;
+      else if (psuProbability[p] !== v)
+        throw new InputError(
+          'bad-fpc',
+          `row ${i + 1}: the inclusion probability (column "${fpcCols[0]}") must be the same within PSU "${psuLabels[p]}" (${psuProbability[p]} and ${v})`,
+          `row ${i + 1}, column ${fpcCols[0]}`,
+        );
+    }
+  }
+  const stage1Pop = fpcCols[0] && !spec.pps ? populationSizes(table, fpcCols[0], stratumOfRow, nStrata, psuCountInStratum, 'stratum', strataLabels) : null;
   const stage2Pop = fpcCols[1] && unitOfRow ? populationSizes(table, fpcCols[1], psuOfRow, nPsu, unitCountInPsu!, 'PSU', psuLabels) : null;
 
   const stage1Fpc = new Float64Array(nStrata).fill(1);
@@ -181,11 +217,11 @@ export function buildDesign(table: DataTable, spec: DesignSpec): SurveyDesign {
       }
     }
   } else {
-    if (!stage1Pop) throw new InputError('bad-design', 'give sampling weights, or fpc columns from which the weights follow');
+    if (!stage1Pop && !psuProbability) throw new InputError('bad-design', 'give sampling weights, or fpc columns from which the weights follow');
     weights = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const h = stratumOfRow[i];
-      let w = stage1Pop[h] / psuCountInStratum[h];
+      let w = psuProbability ? 1 / psuProbability[psuOfRow[i]] : stage1Pop![h] / psuCountInStratum[h];
       if (stage2Pop && unitCountInPsu) w *= stage2Pop[psuOfRow[i]] / unitCountInPsu[psuOfRow[i]];
       weights[i] = w;
     }
@@ -195,9 +231,9 @@ export function buildDesign(table: DataTable, spec: DesignSpec): SurveyDesign {
   let stage1Fraction: Float64Array | null = null;
   // As R: the within-PSU stage contributes only when the first stage has an fpc (otherwise the
   // with-replacement ultimate-cluster variance already covers it).
-  if (unitOfRow && psuOfUnit && unitCountInPsu && stage1Pop) {
+  if (unitOfRow && psuOfUnit && unitCountInPsu && (stage1Pop || psuProbability)) {
     stage1Fraction = new Float64Array(nStrata);
-    for (let h = 0; h < nStrata; h++) stage1Fraction[h] = stage1Pop[h] === Infinity ? 0 : psuCountInStratum[h] / stage1Pop[h];
+    if (stage1Pop) for (let h = 0; h < nStrata; h++) stage1Fraction[h] = stage1Pop[h] === Infinity ? 0 : psuCountInStratum[h] / stage1Pop[h];
     const fpc2 = new Float64Array(nPsu).fill(1);
     if (stage2Pop) for (let p = 0; p < nPsu; p++) fpc2[p] = stage2Pop[p] === Infinity ? 1 : (stage2Pop[p] - unitCountInPsu[p]) / stage2Pop[p];
     stage2 = { unitOfRow, psuOfUnit, unitCountInPsu, fpc: fpc2 };
@@ -217,7 +253,8 @@ export function buildDesign(table: DataTable, spec: DesignSpec): SurveyDesign {
     stage1Fraction,
     stage2,
     lonelyPsu,
-    hasFpc: stage1Pop !== null,
+    hasFpc: stage1Pop !== null || psuProbability !== null,
+    ...(spec.pps && psuProbability ? { pps: { method: spec.pps, psuProbability } } : {}),
   };
 }
 

@@ -22,23 +22,29 @@ export function linearisedCovariance(design: SurveyDesign, z: readonly Float64Ar
   const k = z.length;
   const nPsu = design.psuLabels.length;
   const totals = sumByGroup(z, design.psuOfRow, nPsu);
-  const v = stratifiedCrossProducts(totals, k, design.stratumOfPsu, design.strataLabels, design.psuCountInStratum, design.stage1Fpc, design.lonelyPsu, 1, null);
+  const pps = design.pps;
+  if (pps?.method === 'overton') return { k, values: overtonCovariance(totals, k, design.stratumOfPsu, design.psuCountInStratum, pps.psuProbability) };
+  // Brewer's approximation (R svydesign pps="brewer"): each PSU's term times its own 1 - pi_i.
+  const psuFpc = pps ? Float64Array.from(pps.psuProbability, (p) => 1 - p) : null;
+  const v = stratifiedCrossProducts(
+    totals,
+    k,
+    design.stratumOfPsu,
+    design.strataLabels,
+    design.psuCountInStratum,
+    design.stage1Fpc,
+    design.lonelyPsu,
+    1,
+    null,
+    psuFpc,
+  );
   if (design.stage2 && design.stage1Fraction) {
     const s2 = design.stage2;
     const unitTotals = sumByGroup(z, s2.unitOfRow, s2.psuOfUnit.length);
     const multiplier = new Float64Array(nPsu);
-    for (let p = 0; p < nPsu; p++) multiplier[p] = design.stage1Fraction[design.stratumOfPsu[p]];
-    const v2 = stratifiedCrossProducts(
-      unitTotals,
-      k,
-      s2.psuOfUnit,
-      design.psuLabels,
-      s2.unitCountInPsu,
-      s2.fpc,
-      design.lonelyPsu,
-      2,
-      multiplier,
-    );
+    // The within-PSU stage weighs in by the PSU's selection probability (n_h / N_h, or pi_i with PPS).
+    for (let p = 0; p < nPsu; p++) multiplier[p] = pps ? pps.psuProbability[p] : design.stage1Fraction[design.stratumOfPsu[p]];
+    const v2 = stratifiedCrossProducts(unitTotals, k, s2.psuOfUnit, design.psuLabels, s2.unitCountInPsu, s2.fpc, design.lonelyPsu, 2, multiplier);
     for (let i = 0; i < v.length; i++) v[i] += v2[i];
   }
   return { k, values: v };
@@ -75,6 +81,7 @@ function stratifiedCrossProducts(
   lonely: LonelyPsu,
   stage: number,
   multiplier: Float64Array | null,
+  groupFpc: Float64Array | null = null,
 ): Float64Array {
   const nStrata = strataLabels.length;
   const nGroups = stratumOfGroup.length;
@@ -86,6 +93,9 @@ function stratifiedCrossProducts(
   }
   for (let h = 0; h < nStrata; h++) for (let j = 0; j < k; j++) mean[h * k + j] /= countInStratum[h] || 1;
 
+  // R skips a stratum whose every PSU has fpc below 1e-7 (all certainty units).
+  const allSmall = new Uint8Array(nStrata).fill(1);
+  if (groupFpc) for (let g = 0; g < nGroups; g++) if (!(groupFpc[g] < 1e-7)) allSmall[stratumOfGroup[g]] = 0;
   const scale = new Float64Array(nStrata);
   const centre = new Uint8Array(nStrata).fill(1);
   let lonelyAveraged = 0;
@@ -94,7 +104,8 @@ function stratifiedCrossProducts(
     const nh = countInStratum[h];
     if (nh === 0) continue;
     strataCounted++;
-    const f = fpc[h];
+    // With PSU-level fpc (PPS, Brewer) the stratum's factor is 1 here and each PSU's own applies below.
+    const f = groupFpc ? (allSmall[h] ? 0 : 1) : fpc[h];
     const m = multiplier ? multiplier[h] : 1;
     if (f < 1e-7) continue; // a census or certainty stratum adds nothing
     if (nh > 1) {
@@ -135,7 +146,7 @@ function stratifiedCrossProducts(
   const dev = new Float64Array(k);
   for (let g = 0; g < nGroups; g++) {
     const h = stratumOfGroup[g];
-    const s = scale[h];
+    const s = groupFpc ? scale[h] * groupFpc[g] : scale[h];
     if (s === 0) continue;
     for (let j = 0; j < k; j++) dev[j] = totals[g * k + j] - (centre[h] ? mean[h * k + j] : 0);
     for (let a = 0; a < k; a++) {
@@ -147,6 +158,41 @@ function stratifiedCrossProducts(
     const ok = strataCounted - lonelyAveraged;
     const factor = ok > 0 ? strataCounted / ok : NaN;
     for (let i = 0; i < v.length; i++) v[i] *= factor;
+  }
+  return v;
+}
+
+/**
+ * The Horvitz-Thompson variance with Overton's approximation of the joint inclusion probabilities (R
+ * survey pps="overton", variance "HT"): sum over strata of T' D T for the PSU totals T, with
+ * D_ii = 1 - pi_i and D_ij = 1 - (n_h - (pi_i + pi_j) / 2) / (n_h - 1) for two PSUs of a stratum
+ * (0 where (pi_i + pi_j) / 2 = 1).
+ */
+function overtonCovariance(totals: Float64Array, k: number, stratumOfPsu: Int32Array, countInStratum: Int32Array, prob: Float64Array): Float64Array {
+  const nPsu = stratumOfPsu.length;
+  const members = new Map<number, number[]>();
+  for (let p = 0; p < nPsu; p++) {
+    const list = members.get(stratumOfPsu[p]) ?? [];
+    list.push(p);
+    members.set(stratumOfPsu[p], list);
+  }
+  const v = new Float64Array(k * k);
+  for (const [h, psus] of members) {
+    const n = countInStratum[h];
+    for (const i of psus)
+      for (const j of psus) {
+        let d: number;
+        if (i === j) d = 1 - prob[i];
+        else {
+          const fbar = (prob[i] + prob[j]) / 2;
+          d = fbar === 1 ? 0 : 1 - (n - fbar) / (n - 1);
+        }
+        if (d === 0) continue;
+        for (let a = 0; a < k; a++) {
+          const da = d * totals[i * k + a];
+          for (let b = 0; b < k; b++) v[a * k + b] += da * totals[j * k + b];
+        }
+      }
   }
   return v;
 }

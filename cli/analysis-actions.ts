@@ -50,6 +50,7 @@ export interface DesignFlags extends CalibrationFlags {
   ids?: string;
   fpc?: string;
   nest?: boolean;
+  pps?: 'brewer' | 'overton';
   lonelyPsu: LonelyPsu;
   subset?: string;
   /** Numeric-coded columns to treat as categories (R's factor()). */
@@ -153,6 +154,7 @@ async function loadDesign(file: string, flags: DesignFlags, extra: [string, Colu
     fpc: list(flags.fpc),
     nest: flags.nest,
     lonelyPsu: flags.lonelyPsu,
+    ...(flags.pps ? { pps: flags.pps } : {}),
   };
   let design = buildDesign(table, spec);
   if (flags.replicates) {

@@ -23,6 +23,12 @@ function withDesignFlags(cmd: Command): Command {
     .option('--ids <cols>', 'cluster id columns, first stage first (PSU[,SSU])')
     .option('--fpc <cols>', 'finite population correction per stage: population counts or sampling fractions')
     .option('--nest', 'PSU ids repeat across strata (nested in strata)')
+    .addOption(
+      new Option(
+        '--pps <method>',
+        "PSUs drawn by PPS without replacement: the first --fpc column is each PSU's inclusion probability (R svydesign pps=)",
+      ).choices(['brewer', 'overton']),
+    )
     .addOption(new Option('--lonely-psu <option>', 'strata with a single PSU').choices(LONELY_PSU_OPTIONS).default('fail'))
     .option('--factor <cols>', 'numeric-coded columns to treat as categories (one proportion per code), as R factor()')
     .option('--subset <expr>', 'subpopulation, in the questionnaire expression language (e.g. "${age} >= 6 and ${age} <= 17")')
