@@ -64,5 +64,5 @@ export type { Regression, RegressionRequest, Family, Coefficient, WaldTest, Pred
 export { postStratify, rake, calibrate } from './calibration.js';
 export type { Margin, Residualiser, CalibrationResult, RakeOptions, CalibrationTargets, CalibrationMethod, CalibrateOptions } from './calibration.js';
 export { withCalibration } from './calibrated-design.js';
-export { withDatasetCalibration } from './dataset-calibration.js';
+export { withDatasetCalibration, withRecordedCalibration } from './dataset-calibration.js';
 export type { DatasetCalibration } from './dataset.js';

@@ -7,6 +7,7 @@ import {
   oneSampleTest,
   regress,
   parseFormula,
+  withRecordedCalibration,
   prepareDataset,
   shippedCatalogue,
   analysisTable,
@@ -32,7 +33,7 @@ import {
 } from '../analysis/index.js';
 import { readCsvTable, readHead } from '../io/read-table.js';
 import { jsonText, list } from './cli-values.js';
-import { calibratedDesign, calibrationColumns, calibrationSteps, type CalibrationFlags } from './calibration-flags.js';
+import { calibratedDesign, calibrationColumns, calibrationSteps, recordColumns, recordedCalibration, type CalibrationFlags } from './calibration-flags.js';
 
 /** Flags shared by estimate, compare and tabulate (as commander parses them). */
 export interface DesignFlags extends CalibrationFlags {
@@ -136,7 +137,14 @@ async function loadDesign(file: string, flags: DesignFlags, extra: [string, Colu
     for (const c of repColumns) roles.set(c, 'number');
   }
   const steps = calibrationSteps(flags);
-  for (const [name, role] of [...calibrationColumns(steps), ...extra]) {
+  const record = flags.calibration ? recordedCalibration(flags.calibration) : undefined;
+  if (record && flags.replicates)
+    throw new InputError(
+      'bad-flags',
+      '--calibration with --replicates: give the replicate weights of the report (--repweights repw*), already calibrated',
+      '--replicates',
+    );
+  for (const [name, role] of [...calibrationColumns(steps), ...(record ? recordColumns(record) : []), ...extra]) {
     const prev = roles.get(name);
     if (!prev || role === 'number' || (role === 'auto' && prev === 'category')) roles.set(name, role);
   }
@@ -171,6 +179,7 @@ async function loadDesign(file: string, flags: DesignFlags, extra: [string, Colu
       }),
     );
   }
+  if (record) design = withRecordedCalibration(design, table, record, flags.weights ?? '(weights)', `--calibration ${flags.calibration}`);
   if (steps) design = calibratedDesign(design, table, steps, (m) => process.stderr.write(`mdsurvey: warning: ${m}\n`));
   const subset = flags.subset ? evaluateSubset(table, flags.subset) : null;
   return { table, design, subset };

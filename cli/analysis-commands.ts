@@ -61,6 +61,10 @@ function withDesignFlags(cmd: Command): Command {
     .addOption(new Option('--calibrate <method>', 'calibrate the weights to --totals, as R calibrate()').choices(['linear', 'bounded', 'logit']))
     .option('--totals <file.json>', 'calibration totals: {"population": N, "numeric": {"x": T}, "categorical": {"v": {"a": T}}}')
     .option('--bounds <L,U>', 'bounds on the calibration ratio g (bounded, logit)')
+    .option(
+      '--calibration <report.json>',
+      'the --report of `mdsurvey weights`: --weights were calibrated as it records (its base column must be in the file); SEs use the calibration residuals',
+    )
     .addOption(new Option('--format <format>', 'output format (xlsx: datasets only)').choices(['json', 'csv', 'xlsx']).default('json'));
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../common/errors.js';
-import type { ColumnRole, DataTable, SurveyDesign } from '../analysis/index.js';
+import type { ColumnRole, DataTable, DatasetCalibration, SurveyDesign } from '../analysis/index.js';
 import { computeWeights, withCalibration, type CalibrationTargets, type Margin, type WeightingSteps } from '../sampling/index.js';
 
 /**
@@ -93,6 +93,8 @@ export interface CalibrationFlags {
   calibrate?: 'linear' | 'bounded' | 'logit';
   totals?: string;
   bounds?: string;
+  /** The weights report whose `calibration` record says how the weights were calibrated. */
+  calibration?: string;
 }
 
 /** The calibration a command's flags ask for (R's defaults for raking: epsilon 1, 10 sweeps), or undefined. */
@@ -104,6 +106,8 @@ export function calibrationSteps(flags: CalibrationFlags): WeightingSteps | unde
   if (flags.calibrate && flags.calibrate !== 'linear' && !flags.bounds)
     throw new InputError('bad-flags', `--calibrate ${flags.calibrate} needs --bounds L,U`, '--bounds');
   if (flags.bounds && !flags.calibrate) throw new InputError('bad-flags', '--bounds goes with --calibrate', '--bounds');
+  if (flags.calibration && methods.length)
+    throw new InputError('bad-flags', `--calibration (a recorded calibration) goes without ${methods.join(' and ')}`, '--calibration');
   if (!methods.length) return undefined;
   return {
     poststratify: flags.poststratify ? parseTotalsFile(flags.poststratify, '--poststratify') : undefined,
@@ -164,4 +168,28 @@ export function calibratedDesign(design: SurveyDesign, table: DataTable, steps: 
     }
   }
   return { ...calibrated, replicates: { ...reps, multipliers: null, columns } };
+}
+
+/** The calibration record of a `mdsurvey weights --report` file (--calibration). */
+export function recordedCalibration(file: string): DatasetCalibration {
+  const report = readJson(file, 'weights report') as { calibration?: unknown };
+  const record = report?.calibration as DatasetCalibration | undefined;
+  if (!record || typeof record !== 'object' || typeof record.base !== 'string')
+    throw new InputError(
+      'bad-flags',
+      `--calibration ${file}: no "calibration" record in it (mdsurvey weights writes one with --poststratify, --rake or --calibrate, without --trim)`,
+      '--calibration',
+    );
+  return record;
+}
+
+/** Columns a recorded calibration reads. */
+export function recordColumns(record: DatasetCalibration): [string, ColumnRole][] {
+  return [
+    [record.base, 'number'],
+    ...(record.poststratify ? [[record.poststratify.variable, 'category'] as [string, ColumnRole]] : []),
+    ...(record.rake ?? []).map((m): [string, ColumnRole] => [m.variable, 'category']),
+    ...Object.keys(record.calibrate?.categorical ?? {}).map((v): [string, ColumnRole] => [v, 'category']),
+    ...Object.keys(record.calibrate?.numeric ?? {}).map((v): [string, ColumnRole] => [v, 'number']),
+  ];
 }

@@ -281,7 +281,7 @@ describe('mdsurvey dataset attach', () => {
     const hh = parse(fs.readFileSync(path.join(dir, 'household.csv')), { columns: true }) as Record<string, string>[];
     fs.writeFileSync(
       path.join(work, 'cases.csv'),
-      ['case,region,ea,design_weight', ...hh.map((r) => `${r.interview_id},${r.region},${r.ea},${r.design_weight}`)].join('\n'),
+      ['case,region,ea,design_weight,f_account', ...hh.map((r) => `${r.interview_id},${r.region},${r.ea},${r.design_weight},${r.f_account}`)].join('\n'),
     );
     const totals = new Map<string, number>();
     for (const r of hh) totals.set(r.region, (totals.get(r.region) ?? 0) + Number(r.weight) * 1.1);
@@ -330,6 +330,25 @@ describe('mdsurvey dataset attach', () => {
     const reg = await runMdsurvey(['regress', out, '--formula', 'f_account ~ 1']);
     expect(reg.code, reg.stderr).toBe(0);
     const [ours] = JSON.parse(reg.stdout).coefficients;
+    // The weights file itself with the report's record (--calibration): the same estimate and se.
+    const fromFile = await runMdsurvey([
+      'estimate',
+      path.join(work, 'w.csv'),
+      '--strata',
+      'region',
+      '--ids',
+      'ea',
+      '--weights',
+      'final_weight',
+      '--calibration',
+      path.join(work, 'w.json'),
+      '--mean',
+      'f_account',
+    ]);
+    expect(fromFile.code, fromFile.stderr).toBe(0);
+    const [fromReport] = JSON.parse(fromFile.stdout).estimates;
+    expect(Math.abs(fromReport.estimate - ours.estimate)).toBeLessThan(1e-9 * Math.abs(ours.estimate));
+    expect(Math.abs(fromReport.se - ours.se)).toBeLessThan(1e-9 * ours.se);
     // The same weights without the record: same estimate, another (the plain-weights) se.
     const plain = await attach([], path.join(work, 'plain'));
     expect(plain.code, plain.stderr).toBe(0);
