@@ -59,7 +59,7 @@ export { indicatorWorkbook, tabulationWorkbook } from './export/xlsx.js';
 export { attachColumns } from './attach.js';
 export type { AttachOptions } from './attach.js';
 export { inverse } from './linalg.js';
-export { regress, parseFormula, FAMILIES } from './regression.js';
+export { regress, regressOnDataset, parseFormula, FAMILIES } from './regression.js';
 export type { Regression, RegressionRequest, Family, Coefficient, WaldTest, PredictedMargin, MarginDifference } from './regression.js';
 export { postStratify, rake, calibrate } from './calibration.js';
 export type { Margin, Residualiser, CalibrationResult, RakeOptions, CalibrationTargets, CalibrationMethod, CalibrateOptions } from './calibration.js';

@@ -7,6 +7,10 @@ import { covarianceOfReplicates, replicateWeightsOf } from './replicate-variance
 import { sortedLevelOrder, type DataTable } from './table.js';
 import { linearisedCovariance, type Covariance } from './variance.js';
 import type { Linearised } from './domain.js';
+import { analysisTable, type Dataset } from './dataset.js';
+import { prepareDataset, shippedCatalogue } from './indicators/catalogue.js';
+import { designOfLevel } from './indicators/compute.js';
+import { evaluateSubset } from './subset.js';
 
 /**
  * Design-based regression as R survey's svyglm: the coefficients of a weighted GLM (gaussian/identity
@@ -818,5 +822,64 @@ function symmetricInverse(a: Float64Array, k: number): Float64Array {
       for (let m = j; m < k; m++) s += Li[m * k + i] * Li[m * k + j];
       out[i * k + j] = out[j * k + i] = s;
     }
+  return out;
+}
+
+/**
+ * A regression on one level of a survey dataset, as analysts get it through the API: the catalogue's
+ * derived variables and converted amounts, the dataset's design (and recorded calibration), `where` as
+ * the domain; refused (InputError 'too-few-cases') when the rows fitted, a category of a factor term
+ * or a margins group has fewer than `minCases` cases, so that no coefficient describes a handful of
+ * households.
+ */
+export function regressOnDataset(
+  input: Dataset,
+  request: Omit<RegressionRequest, 'subset'> & { datasetLevel: string; where?: string; minCases: number },
+): Regression {
+  const prepared = prepareDataset(input, shippedCatalogue());
+  const table = analysisTable(prepared.dataset, request.datasetLevel);
+  const design = designOfLevel(prepared.dataset, table, request.datasetLevel);
+  const subset = request.where ? evaluateSubset(table, request.where, 'where') : null;
+  const result = regress(design, table, { ...request, subset });
+  if (result.n < request.minCases)
+    throw new InputError('too-few-cases', `the model is fitted on ${result.n} cases, fewer than ${request.minCases}: no estimate is published`);
+  // Categories of factor terms and margins groups among the rows fitted.
+  const formula = parseFormula(request.formula);
+  const factorColumns = [...formula.variables.values()]
+    .filter((v) => v.asFactor || (request.factors ?? []).includes(v.column) || table.columns.get(v.column)?.kind === 'category')
+    .map((v) => v.column);
+  if (request.margins) factorColumns.push(request.margins);
+  const fitted = fittedRows(design, table, formula, subset, request.margins);
+  for (const column of factorColumns) {
+    const col = table.columns.get(column)!;
+    const counts = new Map<string, number>();
+    for (let i = 0; i < table.nRows; i++) {
+      if (!fitted[i]) continue;
+      const label = col.kind === 'number' ? String(col.values[i]) : col.levels[col.codes[i]];
+      counts.set(label, (counts.get(label) ?? 0) + 1);
+    }
+    for (const [label, count] of counts)
+      if (count < request.minCases)
+        throw new InputError(
+          'too-few-cases',
+          `category "${label}" of "${column}" has ${count} cases among the rows fitted, fewer than ${request.minCases}: no estimate is published`,
+        );
+  }
+  return result;
+}
+
+/** Rows a model fits: in the domain, with a positive weight and every variable present. */
+function fittedRows(design: SurveyDesign, table: DataTable, formula: Formula, subset: Uint8Array | null, margins?: string): Uint8Array {
+  const columns = [formula.response, ...[...formula.variables.values()].map((v) => v.column), ...(margins ? [margins] : [])];
+  const out = new Uint8Array(table.nRows);
+  for (let i = 0; i < table.nRows; i++) {
+    if ((subset && !subset[i]) || !(design.weights[i] > 0)) continue;
+    out[i] = columns.every((c) => {
+      const col = table.columns.get(c)!;
+      return col.kind === 'number' ? !Number.isNaN(col.values[i]) : col.codes[i] >= 0;
+    })
+      ? 1
+      : 0;
+  }
   return out;
 }

@@ -51,6 +51,7 @@ export const PROBLEMS = {
   'invalid-questionnaire': 422,
   'invalid-submission': 422,
   'not-a-grouping-variable': 422,
+  'not-an-analysis-variable': 422,
   'not-an-enumerator': 422,
   'unknown-assignment': 422,
   'unknown-deprecated-id': 422,

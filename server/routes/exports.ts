@@ -5,7 +5,7 @@ import { codebookOf, columnsOf, flattenInterview, levelsOf, type CompiledQuestio
 import { compiledVersion } from '../questionnaire-cache.js';
 import type { Database } from '../db/index.js';
 import { InputError } from '../../common/errors.js';
-import { publishedRows, shippedCatalogue } from '../../analysis/index.js';
+import { DEFAULT_THRESHOLDS, parseFormula, publishedRows, shippedCatalogue, subsetColumns } from '../../analysis/index.js';
 import { datasetZipStream, FORMULA_NOTE, surveyDatasetDescription, type SurveySettings } from '../survey-dataset.js';
 import { allows } from '../auth/policy.js';
 import { APPROVED_STATES, isSubmissionState } from '../../common/lifecycle.js';
@@ -13,7 +13,7 @@ import type { User } from '../auth/users.js';
 import { approvedInterviewPages, approvedInterviewTextPages } from '../queries/submissions.js';
 import { latestVersionOf, surveySettingsOf } from '../queries/surveys.js';
 import { neutraliseFormula } from '../spreadsheet-safety.js';
-import { computeIndicatorsOffLoop } from '../workers/indicators.js';
+import { computeIndicatorsOffLoop, computeRegressionOffLoop } from '../workers/indicators.js';
 import { exchangeRatesOf } from '../queries/exchange-rates.js';
 
 async function surveySettings(db: Database, surveyId: string): Promise<SurveySettings> {
@@ -55,6 +55,22 @@ function groupingAllowed(codebook: { variables: { variable: string; identifier: 
   const v = codebook.variables.find((x) => x.variable === name);
   return v !== undefined && !v.identifier && v.type !== 'text';
 }
+
+const NAME = '^[A-Za-z_][A-Za-z0-9_.]{0,99}$';
+const REGRESSION_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['formula'],
+  properties: {
+    formula: { type: 'string', minLength: 3, maxLength: 2000 },
+    family: { enum: ['gaussian', 'quasibinomial', 'linear', 'logistic'] },
+    level: { type: 'string', pattern: NAME },
+    where: { type: 'string', minLength: 1, maxLength: 2000 },
+    factors: { type: 'array', items: { type: 'string', pattern: NAME }, maxItems: 50 },
+    tests: { type: 'array', maxItems: 20, items: { type: 'array', minItems: 1, maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 300 } } },
+    margins: { type: 'string', pattern: NAME },
+  },
+};
 
 /** Approved interviews as one CSV per level, and the codebook. */
 export const exportRoutes: RouteSpec[] = [
@@ -207,6 +223,88 @@ export const exportRoutes: RouteSpec[] = [
         const report = await computeIndicatorsOffLoop(job, approvedInterviewTextPages(db, params.surveyId, states));
         // Suppressed estimates are not served: the API is for analysts (no restricted tier).
         return { body: { ...report, rows: publishedRows(report.rows) } };
+      } catch (err) {
+        if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
+        throw err;
+      }
+    },
+  },
+  {
+    method: 'post',
+    path: '/surveys/:surveyId/regress',
+    tag: 'exports',
+    summary:
+      'A design-based linear or logistic regression on the approved interviews (R svyglm): coefficients, Wald tests of terms, predicted margins by group',
+    roles: ['admin', 'statistician', 'analyst'],
+    body: REGRESSION_BODY,
+    async handler({ db, params, body, user }) {
+      const b = body as {
+        formula: string;
+        family?: 'gaussian' | 'quasibinomial' | 'linear' | 'logistic';
+        level?: string;
+        where?: string;
+        factors?: string[];
+        tests?: string[][];
+        margins?: string;
+      };
+      const q = await latestVersion(db, params.surveyId);
+      const settings = await surveySettings(db, params.surveyId);
+      if (!settings.design?.weights)
+        throw new HttpProblem(
+          'no-design',
+          'the survey settings name no design: PATCH settings.design with at least "weights" (a column of the assignments\' case data)',
+        );
+      const states = statesOf({}, user);
+      let formula: ReturnType<typeof parseFormula>;
+      let whereColumns: string[];
+      try {
+        formula = parseFormula(b.formula, 'formula');
+        whereColumns = b.where ? subsetColumns(b.where) : [];
+      } catch (err) {
+        if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
+        throw err;
+      }
+      // Every variable the model reads must be declared and non-identifying (deny by default).
+      const { codebook } = await surveyDatasetDescription(db, params.surveyId, q, { withIdentifiers: false, states, settings });
+      const names = [
+        formula.response,
+        ...[...formula.variables.values()].map((v) => v.column),
+        ...(b.margins ? [b.margins] : []),
+        ...(b.factors ?? []),
+        ...whereColumns,
+      ];
+      for (const name of names)
+        if (!groupingAllowed(codebook, name))
+          throw new HttpProblem(
+            'not-an-analysis-variable',
+            `"${name.slice(0, 64)}" is not a declared, non-identifying variable of this survey (identifiers, free text and undeclared case data cannot enter a model)`,
+          );
+      const { design, codebook: full, caseColumns } = await surveyDatasetDescription(db, params.surveyId, q, { withIdentifiers: false, states, settings });
+      try {
+        const family = b.family === 'linear' ? 'gaussian' : b.family === 'logistic' ? 'quasibinomial' : (b.family ?? 'gaussian');
+        const report = await computeRegressionOffLoop(
+          {
+            kind: 'start',
+            definition: q.source,
+            design,
+            codebook: full,
+            caseColumns,
+            exchangeRates: (await exchangeRatesOf(db, params.surveyId))?.rates ?? [],
+            options: {},
+            regression: {
+              formula: b.formula,
+              family,
+              datasetLevel: b.level ?? design.designLevel,
+              ...(b.where ? { where: b.where } : {}),
+              ...(b.factors ? { factors: b.factors } : {}),
+              ...(b.tests ? { tests: b.tests } : {}),
+              ...(b.margins ? { margins: b.margins } : {}),
+              minCases: DEFAULT_THRESHOLDS.minCases,
+            },
+          },
+          approvedInterviewTextPages(db, params.surveyId, states),
+        );
+        return { body: report };
       } catch (err) {
         if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
         throw err;

@@ -5,7 +5,7 @@
  * the answer is the report, or an error message.
  */
 import { parentPort } from 'node:worker_threads';
-import { computeIndicators, shippedCatalogue, tableFromRecords, type DataTable, type IndicatorOptions } from '../../analysis/index.js';
+import { computeIndicators, regressOnDataset, shippedCatalogue, tableFromRecords, type DataTable, type IndicatorOptions } from '../../analysis/index.js';
 import { compileQuestionnaire, levelsOf, type Level, type Questionnaire } from '../../questionnaires/index.js';
 import { levelColumns, type LevelRow } from '../../io/dataset-files.js';
 import { levelRows } from '../survey-dataset.js';
@@ -37,7 +37,13 @@ parentPort!.on('message', (m: IndicatorMessage) => {
       const tables = new Map<string, DataTable>();
       for (const level of design.levels)
         tables.set(level.name, tableFromRecords(state!.rows[level.name] ?? [], levelColumns(design, codebook, level.name, state!.rows[level.name] ?? [])));
-      const report = computeIndicators({ design, codebook, tables, exchangeRates }, shippedCatalogue(), options as IndicatorOptions);
+      const dataset = { design, codebook, tables, exchangeRates };
+      const reg = state!.start.regression;
+      if (reg) {
+        parentPort!.postMessage({ ok: true, report: regressOnDataset(dataset, reg) });
+        return;
+      }
+      const report = computeIndicators(dataset, shippedCatalogue(), options as IndicatorOptions);
       parentPort!.postMessage({ ok: true, report });
     }
   } catch (err) {

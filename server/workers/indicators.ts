@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Codebook, DatasetDesign, ExchangeRate, IndicatorReport } from '../../analysis/index.js';
+import type { Codebook, DatasetDesign, ExchangeRate, IndicatorReport, Regression, RegressionRequest } from '../../analysis/index.js';
 import { InputError } from '../../common/errors.js';
 import { packageRoot } from '../package-info.js';
 import type { RawInterviewRow } from '../queries/submissions.js';
@@ -18,6 +18,8 @@ export type IndicatorMessage =
       caseColumns: string[];
       exchangeRates: ExchangeRate[];
       options: { compare?: string; reference?: string; by?: string[]; pAdjust?: 'none' | 'holm' };
+      /** Instead of the indicators: a regression on one level (its subset given as an expression). */
+      regression?: Omit<RegressionRequest, 'subset'> & { datasetLevel: string; where?: string; minCases: number };
     }
   | { kind: 'page'; rows: RawInterviewRow[] }
   | { kind: 'end' };
@@ -49,10 +51,22 @@ export async function computeIndicatorsOffLoop(
   job: Extract<IndicatorMessage, { kind: 'start' }>,
   pages: AsyncIterable<RawInterviewRow[]>,
 ): Promise<IndicatorReport> {
+  return offLoop<IndicatorReport>({ ...job, regression: undefined }, pages);
+}
+
+/** A design-based regression (analysis/regression.ts) on the approved interviews, in the same worker. */
+export async function computeRegressionOffLoop(
+  job: Extract<IndicatorMessage, { kind: 'start' }> & { regression: NonNullable<Extract<IndicatorMessage, { kind: 'start' }>['regression']> },
+  pages: AsyncIterable<RawInterviewRow[]>,
+): Promise<Regression> {
+  return offLoop<Regression>(job, pages);
+}
+
+async function offLoop<T>(job: Extract<IndicatorMessage, { kind: 'start' }>, pages: AsyncIterable<RawInterviewRow[]>): Promise<T> {
   const worker = startWorker();
   let settled = false;
-  const result = new Promise<IndicatorReport>((resolve, reject) => {
-    worker.once('message', (m: { ok: true; report: IndicatorReport } | { ok: false; input: boolean; code: string; message: string }) => {
+  const result = new Promise<T>((resolve, reject) => {
+    worker.once('message', (m: { ok: true; report: T } | { ok: false; input: boolean; code: string; message: string }) => {
       settled = true;
       void worker.terminate();
       if (m.ok) resolve(m.report);

@@ -105,6 +105,21 @@ describe.each(testDatabaseTargets())('confidentiality and integrity on $name', (
     }
     for (const o of ['/indicators?compare=head', '/indicators?by=phone', '/indicators?compare=greeting'])
       expect((await raw(`/surveys/${surveyId}${o}`, 'analyst')).status).toBe(422);
+    // A regression may not read an identifier, a value computed from one, or undeclared case data, and
+    // answers nothing for four households (fewer than 25 cases).
+    for (const [formula, code] of [
+      ['abroad ~ head', 'not-an-analysis-variable'],
+      ['abroad ~ phone', 'not-an-analysis-variable'],
+      ['abroad ~ greeting2', 'not-an-analysis-variable'],
+      ['head_name ~ 1', 'not-an-analysis-variable'],
+      ['abroad ~ status', 'invalid-analysis-input'],
+    ]) {
+      const r = await api.call('POST', `/surveys/${surveyId}/regress`, { formula }, api.users.analyst.token);
+      expect(r.status, formula).toBe(422);
+      expect(r.body.code, formula).toBe(code);
+      const text = JSON.stringify(r.body);
+      for (const secret of SECRETS) expect(text.includes(secret), `${formula} answer contains "${secret}"`).toBe(false);
+    }
     const zip = await JSZip.loadAsync((await raw(`/surveys/${surveyId}/export/dataset.zip`, 'analyst')).bytes);
     const design = JSON.parse(await zip.file('design.json')!.async('string'));
     expect(design.provenance.identifiersIncluded).toBe(false);

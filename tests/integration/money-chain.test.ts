@@ -16,6 +16,7 @@ import { readDataset } from '../../io/dataset-files.js';
 import { computeIndicators, shippedCatalogue } from '../../analysis/index.js';
 import type { Database } from '../../server/db/index.js';
 import { recoverable } from '../helpers/leaks.js';
+import { runMdsurvey } from '../helpers/cli.js';
 
 const RATES_WITHOUT_EUR = `currency,period,to_local,to_usd
 GHS,2026,1,0.0806
@@ -159,5 +160,35 @@ describe.each(testDatabaseTargets())('money from the interview to the published 
     fs.writeFileSync(file, await zip.generateAsync({ type: 'nodebuffer' }));
     const local = computeIndicators(await readDataset(file), shippedCatalogue(), { only: ['rem_mean_amount'] });
     expect(local.rows[0].estimate).toBeCloseTo(mean.estimate, 9);
+  }, 60_000);
+
+  it('serves a design-based regression to the analyst equal to the CLI on the analyst dataset, refusing identifiers and small categories', async () => {
+    const body = { formula: 'hh_size ~ f_account + n_emigrants', family: 'linear', tests: [['f_account']] };
+    const r = await api.call('POST', `/surveys/${surveyId}/regress`, body, api.users.analyst.token);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.coefficients.map((c: { term: string }) => c.term)).toEqual(['(Intercept)', 'f_account', 'n_emigrants']);
+    // The same model by the CLI on the analyst's dataset.zip.
+    const res = await fetch(`${api.url}/api/v1/surveys/${surveyId}/export/dataset.zip`, { headers: { authorization: `Bearer ${api.users.analyst.token}` } });
+    const file = path.join(work, 'regress.zip');
+    fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    const cli = await runMdsurvey(['regress', file, '--formula', body.formula, '--test', 'f_account']);
+    expect(cli.code, cli.stderr).toBe(0);
+    const local = JSON.parse(cli.stdout);
+    r.body.coefficients.forEach((c: { estimate: number; se: number }, k: number) => {
+      expect(Math.abs(c.estimate - local.coefficients[k].estimate)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(c.estimate)));
+      expect(Math.abs(c.se - local.coefficients[k].se)).toBeLessThanOrEqual(1e-12 * Math.max(1, c.se));
+    });
+    expect(r.body.tests[0].p).toBeCloseTo(local.tests[0].p, 12);
+    // An identifier cannot enter a model; a category with fewer than 25 households is not published.
+    const named = await api.call('POST', `/surveys/${surveyId}/regress`, { formula: 'hh_size ~ g_respondent_name' }, api.users.analyst.token);
+    expect(named.status).toBe(422);
+    expect(named.body.code).toBe('not-an-analysis-variable');
+    const small = await api.call('POST', `/surveys/${surveyId}/regress`, { formula: 'hh_size ~ region' }, api.users.analyst.token);
+    expect(small.status).toBe(422);
+    expect(small.body.detail).toMatch(/category "[^"]+" of "region" has \d+ cases among the rows fitted, fewer than 25/);
+    const bad = await api.call('POST', `/surveys/${surveyId}/regress`, { formula: 'hh_size ~ ~' }, api.users.analyst.token);
+    expect(bad.status).toBe(422);
+    expect(bad.body.detail).toMatch(/one "~"/);
+    expect((await api.call('POST', `/surveys/${surveyId}/regress`, { formula: 'hh_size ~ 1', extra: 1 }, api.users.analyst.token)).status).toBe(422);
   }, 60_000);
 });
