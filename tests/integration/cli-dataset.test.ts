@@ -366,11 +366,22 @@ describe('mdsurvey dataset attach', () => {
     const script = `suppressMessages(library(survey)); h <- read.csv("${path.join(out, 'household.csv')}")
       d <- svydesign(id = ~ea, strata = ~region, weights = ~calibration_base_weight, data = h)
       t <- read.csv("${path.join(work, 'totals.csv')}"); names(t) <- c("region", "Freq")
-      m <- svymean(~f_account, postStratify(d, ~region, t)); cat(sprintf("%.17g %.17g\\n", coef(m)[[1]], SE(m)[[1]]))`;
+      p <- postStratify(d, ~region, t)
+      m <- svymean(~f_account, p); cat(sprintf("%.17g %.17g\\n", coef(m)[[1]], SE(m)[[1]]))
+      r <- svymean(~hh_remit_receiving, p); cat(sprintf("%.17g %.17g\\n", coef(r)[[1]], SE(r)[[1]]))`;
     const r = spawnSync('Rscript', ['-e', script], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
-    const [est, se] = r.stdout.trim().split(' ').map(Number);
+    const [[est, se], [remit, remitSe]] = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ').map(Number));
     expect(Math.abs(ours.estimate - est) / est).toBeLessThan(1e-9);
     expect(Math.abs(ours.se - se) / se).toBeLessThan(1e-9);
+    // The indicator catalogue on the calibrated dataset: the household-level share receiving remittances.
+    const ind = await runMdsurvey(['indicators', out, '--only', 'rem_receiving_hh', '--format', 'csv']);
+    expect(ind.code, ind.stderr).toBe(0);
+    const row = (parse(ind.stdout, { columns: true }) as Record<string, string>[])[0];
+    expect(Math.abs(Number(row.estimate) - remit) / remit).toBeLessThan(1e-9);
+    expect(Math.abs(Number(row.se) - remitSe) / remitSe).toBeLessThan(1e-9);
   }, 120_000);
 });
