@@ -8,7 +8,11 @@
 // adjustment in region x status classes, post-stratification to the known households per region.
 // The result is written as a survey dataset (design.json, codebook.json, one CSV per level).
 //
-//   npx tsx examples/dotm/synthetic-dataset.ts OUTDIR [--seed N] [--eas N]
+// A later round (--round 2) is the same country three years on: more return migrants, remittances
+// cheaper to send; the same EAs are revisited with a new listing (--shared-psus, a rotating design whose
+// PSUs are common to both rounds) or a new sample of EAs is drawn (independent rounds).
+//
+//   npx tsx examples/dotm/synthetic-dataset.ts OUTDIR [--seed N] [--eas N] [--round 2 [--shared-psus]]
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { mulberry32 } from '../../common/random.js';
@@ -47,31 +51,62 @@ interface Household {
   /** What the listing recorded at screening (it misses some migrant households). */
   screened: 'migrant' | 'non-migrant';
   seed: number;
+  /** The survey round's year (interview date in June) and how much remittance fees fell (factor). */
+  year?: number;
+  feeFactor?: number;
 }
 
-/** The population: EAs and their households with migration status. */
-export function population(seed: number, eaCount: number): { eas: Row[]; households: Household[] } {
+/** A round of the synthetic survey: round 1 (2026) is the baseline; round 2 (2029) the population moved on. */
+export interface SyntheticRound {
+  round: number;
+  /** The same EAs as round 1 (a new listing and household sample in them): PSUs common to both rounds. */
+  sharedPsus?: boolean;
+}
+const ROUND_YEAR = (round: number) => 2026 + 3 * (round - 1);
+
+/** The population: EAs and their households with migration status (a later round: the same EAs, new households). */
+export function population(seed: number, eaCount: number, round = 1): { eas: Row[]; households: Household[] } {
   const rand = mulberry32(seed);
   const eas: Row[] = [];
   const households: Household[] = [];
+  const shares: number[] = [];
   for (let k = 1; k <= eaCount; k++) {
     const region = REGIONS[k % 4];
     const urban = rand() < 0.35 ? 1 : 0;
     const size = Math.round((urban ? 120 : 50) + rand() * (urban ? 180 : 90));
     const migrantShare = Math.min(0.8, (region === 'North' ? 0.22 : 0.1) + (rand() < 0.2 ? 0.3 : 0) + rand() * 0.1);
     const ea = `EA${String(k).padStart(3, '0')}`;
-    for (let h = 1; h <= size; h++) {
-      const migrant = rand() < migrantShare;
-      const kind = rand();
-      const emigrants = migrant && kind < 0.8 ? 1 + Math.floor(rand() * (rand() < 0.3 ? 3 : 1.5)) : 0;
-      const returnMigrant = migrant && (kind >= 0.55 || emigrants === 0);
-      // The listing misses 4% of migrant households (screening error: they are found at the interview).
-      const screened = migrant && rand() > 0.04 ? 'migrant' : 'non-migrant';
-      households.push({ id: `${ea}-${String(h).padStart(3, '0')}`, ea, region, urban, emigrants, returnMigrant, screened, seed: Math.floor(rand() * 2 ** 31) });
-    }
+    households.push(...drawHouseholds(rand, ea, region, urban, size, migrantShare, 1));
     eas.push({ ea, region, urban, households: size });
+    shares.push(migrantShare);
   }
-  return { eas, households };
+  if (round === 1) return { eas, households };
+  // Three years on: the same EAs and sizes, every household drawn again from its own stream; a little
+  // more migration, and more of it returned.
+  const later = mulberry32(seed ^ (0x5bd1e995 * round));
+  const again = eas.flatMap((e, k) =>
+    drawHouseholds(later, e.ea as string, e.region as string, e.urban as number, e.households as number, Math.min(0.85, shares[k] * 1.1), round),
+  );
+  return { eas, households: again };
+}
+
+function drawHouseholds(rand: () => number, ea: string, region: string, urban: number, size: number, migrantShare: number, round: number): Household[] {
+  const out: Household[] = [];
+  // Round 2: more households with a return migrant (the returned share of migrant households rises).
+  const returnCut = round === 1 ? 0.55 : 0.4;
+  for (let h = 1; h <= size; h++) {
+    const migrant = rand() < migrantShare;
+    const kind = rand();
+    const emigrants = migrant && kind < 0.8 ? 1 + Math.floor(rand() * (rand() < 0.3 ? 3 : 1.5)) : 0;
+    const returnMigrant = migrant && (kind >= returnCut || emigrants === 0);
+    // The listing misses 4% of migrant households (screening error: they are found at the interview).
+    const screened = migrant && rand() > 0.04 ? 'migrant' : 'non-migrant';
+    const id = round === 1 ? `${ea}-${String(h).padStart(3, '0')}` : `${ea}-r${round}-${String(h).padStart(3, '0')}`;
+    const hh: Household = { id, ea, region, urban, emigrants, returnMigrant, screened, seed: Math.floor(rand() * 2 ** 31) };
+    if (round > 1) Object.assign(hh, { year: ROUND_YEAR(round), feeFactor: 0.6 });
+    out.push(hh);
+  }
+  return out;
 }
 
 function pick<T>(rand: () => number, list: readonly T[]): T {
@@ -84,6 +119,7 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 export const SETTINGS = { host_country: 'GHA', local_currency: 'GHS' } as const;
 /** The interview date of every synthetic household: durations abroad and exchange rates refer to it. */
 export const INTERVIEW_DATE = '2026-06-15T09:00:00Z';
+const interviewDate = (year: number) => `${year}-06-15T09:00:00Z`;
 /** Remittances arrive in cedis, dollars, pounds and euros; the exchange-rate table converts them. */
 export const EXCHANGE_RATES: ExchangeRate[] = [
   { currency: 'GHS', from: '2026-01-01', to: '2026-12-31', toLocal: 1, toUsd: 0.0806, line: 2 },
@@ -91,6 +127,13 @@ export const EXCHANGE_RATES: ExchangeRate[] = [
   { currency: 'USD', from: '2026-06-01', to: '2026-06-30', toLocal: 12.4, toUsd: 1, line: 4 },
   { currency: 'GBP', from: '2026-01-01', to: '2026-12-31', toLocal: 15.6, toUsd: 1.27, line: 5 },
   { currency: 'EUR', from: '2026-01-01', to: '2026-12-31', toLocal: 13.4, toUsd: 1.09, line: 6 },
+];
+/** Round 2 (2029): the cedi weaker against every currency. */
+export const EXCHANGE_RATES_2029: ExchangeRate[] = [
+  { currency: 'GHS', from: '2029-01-01', to: '2029-12-31', toLocal: 1, toUsd: 0.0719, line: 2 },
+  { currency: 'USD', from: '2029-01-01', to: '2029-12-31', toLocal: 13.9, toUsd: 1, line: 3 },
+  { currency: 'GBP', from: '2029-01-01', to: '2029-12-31', toLocal: 17.6, toUsd: 1.27, line: 4 },
+  { currency: 'EUR', from: '2029-01-01', to: '2029-12-31', toLocal: 15.1, toUsd: 1.09, line: 5 },
 ];
 
 type Answers = Record<string, unknown>;
@@ -108,6 +151,8 @@ const amount = (value: number, currency: string) => ({ amount: value, currency }
 export function interview(hh: Household): { instanceId: string; answers: Answers } {
   const rand = mulberry32(hh.seed);
   const id = uuidOf(hh.id);
+  const year = hh.year ?? 2026;
+  const feeFactor = hh.feeFactor ?? 1;
   const size = 1 + Math.floor(rand() * 7) + (hh.urban ? 0 : Math.floor(rand() * 3));
   const members: Answers[] = [];
   const femaleHead = rand() < (hh.emigrants ? 0.45 : 0.22);
@@ -158,7 +203,7 @@ export function interview(hh: Household): { instanceId: string; answers: Answers
     if (hh.returnMigrant && canReturn && !returnerPlaced && (age >= 18 || rand() < 0.1)) {
       returnerPlaced = true;
       // Returned 2014-2025 after 1-3 years abroad: many recent migrations (SDG 10.7.1 looks at the last 3 years).
-      const back = Math.min(2025, 2014 + Math.floor(rand() * 12));
+      const back = Math.min(year - 1, year - 12 + Math.floor(rand() * 12));
       const left = Math.max(back - 1 - Math.floor(rand() * 3), 1990);
       Object.assign(m, {
         rm_lived_abroad: '1',
@@ -239,7 +284,7 @@ export function interview(hh: Household): { instanceId: string; answers: Answers
   for (let e = 1; e <= hh.emigrants; e++) {
     // Some left under 3 months ago (not yet emigrants), some over the 10-year window (no longer counted).
     const monthsAgo = rand() < 0.06 ? 1 + Math.floor(rand() * 2) : rand() < 0.05 ? 125 + Math.floor(rand() * 200) : 3 + Math.floor(rand() * 110);
-    const total = 2026 * 12 + 6 - 1 - monthsAgo;
+    const total = year * 12 + 6 - 1 - monthsAgo;
     const em: Answers = {
       _key: `e${e}`,
       em_name: `Emigrant ${hh.id}/${e}`,
@@ -264,7 +309,21 @@ export function interview(hh: Household): { instanceId: string; answers: Answers
       em.rr_cash = yes(cash);
       if (cash) {
         const currency = currencyOfSender();
-        const perLocal = currency === 'GHS' ? 1 : currency === 'USD' ? 12.4 : currency === 'GBP' ? 15.6 : 13.4;
+        // The reference rates of the interview month (round 2: the 2029 table).
+        const perLocal =
+          currency === 'GHS'
+            ? 1
+            : year === 2026
+              ? currency === 'USD'
+                ? 12.4
+                : currency === 'GBP'
+                  ? 15.6
+                  : 13.4
+              : currency === 'USD'
+                ? 13.9
+                : currency === 'GBP'
+                  ? 17.6
+                  : 15.1;
         const transfers = 1 + Math.floor(rand() * 6);
         // About USD 65 to 480 a transfer, in the currency sent.
         const last = Math.round((800 + rand() * 5200) / perLocal);
@@ -274,10 +333,11 @@ export function interview(hh: Household): { instanceId: string; answers: Answers
           rr_amount: amount(last * transfers, currency),
           rr_transfers: transfers,
           rr_channel: channel,
-          rr_fee: amount(round2(last * (0.02 + rand() * (informal ? 0.02 : 0.08))), currency),
+          rr_fee: amount(round2(last * (0.02 + rand() * (informal ? 0.02 : 0.08)) * feeFactor), currency),
           rr_last_amount: amount(last, currency),
           // Paid out in cedis at a rate a little below the reference rate (the exchange-rate margin).
-          rr_last_received: round2(last * perLocal * (currency === 'GHS' ? 1 : 0.96 + rand() * 0.03)),
+          // (round 2: margins narrowed with the fees)
+          rr_last_received: round2(last * perLocal * (currency === 'GHS' ? 1 : feeFactor === 1 ? 0.96 + rand() * 0.03 : 0.975 + rand() * 0.018)),
           rr_recipient: 1 + Math.floor(rand() * members.length),
         });
       }
@@ -313,7 +373,7 @@ export function interview(hh: Household): { instanceId: string; answers: Answers
     schooling.push(s);
   }
   const answers: Answers = {
-    start: INTERVIEW_DATE,
+    start: interviewDate(year),
     enumerator: `enum${(hh.seed % 12) + 1}`,
     interview_seed: String(hh.seed),
     s_member_abroad: yes(hh.emigrants > 0),
@@ -380,7 +440,7 @@ export function interview(hh: Household): { instanceId: string; answers: Answers
 function interviewRows(q: CompiledQuestionnaire, levels: Level[], hh: Household): Record<string, Row[]> {
   const { instanceId, answers } = interview(hh);
   const doc = { instanceId, questionnaire: { id: q.source.id, version: q.source.version }, answers };
-  const { problems, answers: computed } = validateResponse(q, doc, { now: () => new Date(INTERVIEW_DATE) });
+  const { problems, answers: computed } = validateResponse(q, doc, { now: () => new Date(interviewDate(hh.year ?? 2026)) });
   if (problems.length > 0 || !computed)
     throw new Error(`synthetic interview ${instanceId} does not validate: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
   return Object.fromEntries(levels.map((l) => [l.name, flattenInterview(l, instanceId, computed, true)]));
@@ -395,17 +455,20 @@ const SAMPLE_DESIGN: SampleDesign = {
 };
 
 /** The synthetic dataset: levels' rows, design.json and codebook, from a seed. */
-export function syntheticDotm(seed = 20261123, eaCount = 160) {
-  const pop = population(seed, eaCount);
+export function syntheticDotm(seed = 20261123, eaCount = 160, round: SyntheticRound = { round: 1 }) {
+  const pop = population(seed, eaCount, round.round);
   const frame = tableFromRecords(pop.eas);
-  const firstStage = selectSample({ ...SAMPLE_DESIGN, stages: [SAMPLE_DESIGN.stages[0]] }, frame, seed);
+  const year = ROUND_YEAR(round.round);
+  // The sample's seed: round 1's (the same first stage: PSUs common to both rounds) or a new one.
+  const sampleSeed = round.round === 1 || round.sharedPsus ? seed : seed + round.round;
+  const firstStage = selectSample({ ...SAMPLE_DESIGN, stages: [SAMPLE_DESIGN.stages[0]] }, frame, sampleSeed);
   const selected = new Set(firstStage.rows.map((r) => r.ea as string));
   const listed = pop.households.filter((h) => selected.has(h.ea));
   const listing = tableFromRecords(listed.map((h) => ({ hh: h.id, ea: h.ea, screened: h.screened })));
-  const sample = selectSample(SAMPLE_DESIGN, frame, seed, listing);
+  const sample = selectSample(SAMPLE_DESIGN, frame, sampleSeed, listing);
   const byId = new Map(pop.households.map((h) => [h.id, h]));
   // Fieldwork: about 8% of households do not respond (more among migrant households, often away).
-  const rand = mulberry32(seed ^ 0x2f6b);
+  const rand = mulberry32((seed ^ 0x2f6b) + (round.round - 1));
   const cases: Row[] = sample.rows.map((r) => ({ ...r, disposition: rand() < (r.screened === 'migrant' ? 0.1 : 0.06) ? 'nonrespondent' : 'respondent' }));
   const caseTable = tableFromRecords(cases);
   const designWeights = Float64Array.from(cases, (c) => c.design_weight as number);
@@ -434,7 +497,7 @@ export function syntheticDotm(seed = 20261123, eaCount = 160) {
   });
   const design: DatasetDesign = {
     format: 'mdsurvey-dataset/1',
-    title: `Synthetic DotM survey (seed ${seed}): ${levels.household.length} households in ${selected.size} EAs`,
+    title: `Synthetic DotM survey${round.round > 1 ? ` round ${round.round} (${year}${round.sharedPsus ? ', same EAs' : ''})` : ''} (seed ${seed}): ${levels.household.length} households in ${selected.size} EAs`,
     designLevel: 'household',
     weights: 'weight',
     strata: 'region',
@@ -454,10 +517,15 @@ export function syntheticDotm(seed = 20261123, eaCount = 160) {
       },
     ],
     settings: { ...q.settings } as Record<string, string | number>,
-    money: { localCurrency: SETTINGS.local_currency, priceBasis: 'current prices, June 2026', exchangeRates: 'exchange-rates.csv', dateColumn: 'start' },
-    provenance: { generator: 'examples/dotm/synthetic-dataset.ts', seed, weighting: report.steps.map((s) => s.step) },
+    money: { localCurrency: SETTINGS.local_currency, priceBasis: `current prices, June ${year}`, exchangeRates: 'exchange-rates.csv', dateColumn: 'start' },
+    provenance: {
+      generator: 'examples/dotm/synthetic-dataset.ts',
+      seed,
+      ...(round.round > 1 ? { round: round.round } : {}),
+      weighting: report.steps.map((s) => s.step),
+    },
   };
-  return { levels, design, codebook: syntheticCodebook(q), exchangeRates: EXCHANGE_RATES, population: pop };
+  return { levels, design, codebook: syntheticCodebook(q), exchangeRates: round.round === 1 ? EXCHANGE_RATES : EXCHANGE_RATES_2029, population: pop };
 }
 
 /** The codebook: the DotM questionnaire's (identifiers flagged), and the design columns. */
@@ -485,14 +553,14 @@ export function syntheticCodebook(q: CompiledQuestionnaire = compileQuestionnair
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
   const out = process.argv[2];
   if (!out) {
-    console.error('usage: npx tsx examples/dotm/synthetic-dataset.ts OUTDIR [--seed N] [--eas N]');
+    console.error('usage: npx tsx examples/dotm/synthetic-dataset.ts OUTDIR [--seed N] [--eas N] [--round 2 [--shared-psus]]');
     process.exit(2);
   }
   const arg = (flag: string) => {
     const i = process.argv.indexOf(flag);
     return i > 0 ? Number(process.argv[i + 1]) : undefined;
   };
-  const data = syntheticDotm(arg('--seed'), arg('--eas'));
+  const data = syntheticDotm(arg('--seed'), arg('--eas'), { round: arg('--round') ?? 1, sharedPsus: process.argv.includes('--shared-psus') });
   writeDataset(out, data.design, { variables: data.codebook, languages: ['en', 'fr', 'es'] }, data.levels, data.exchangeRates);
   console.log(`${data.design.title} -> ${out}`);
 }
