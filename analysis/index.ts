@@ -55,7 +55,7 @@ export type { TablePreset, TabulationRequest, DatasetTabulation, WeightedTable, 
 export { writeStata } from './export/stata.js';
 export type { StataVariable, StataInput } from './export/stata.js';
 export { svysetLine, svydesignCall } from './export/design-commands.js';
-export { indicatorWorkbook, tabulationWorkbook } from './export/xlsx.js';
+export { indicatorWorkbook, tabulationWorkbook, monitoringWorkbook } from './export/xlsx.js';
 export { attachColumns } from './attach.js';
 export type { AttachOptions } from './attach.js';
 export { inverse } from './linalg.js';
@@ -66,3 +66,5 @@ export type { Margin, Residualiser, CalibrationResult, RakeOptions, CalibrationT
 export { withCalibration } from './calibrated-design.js';
 export { withDatasetCalibration, withRecordedCalibration } from './dataset-calibration.js';
 export type { DatasetCalibration } from './dataset.js';
+export { monitor, parseMonitoringPlan, stackRounds, dateValue, monitoringCsvRows, MONITORING_PLAN_SCHEMA } from './monitoring.js';
+export type { MonitoringPlan, MonitoringReport, MonitoringRow, MonitoringRound, MonitoringIndicator, RoundValue, Change } from './monitoring.js';

@@ -176,6 +176,16 @@ export function registerAnalysisCommands(program: Command): void {
   ).action(async (dataset: string, flags) => (await import('./dataset-actions.js')).indicatorsAction(dataset, flags));
 
   program
+    .command('monitor')
+    .description(
+      "the monitoring matrix of a plan across survey rounds: each round's estimate with its interval, change from baseline and previous round with se and test, progress towards the target, status; XLSX, CSV and JSON",
+    )
+    .argument('<plan>', 'the monitoring plan (.json, or .xlsx with sheets plan, rounds, indicators); dataset paths relative to it')
+    .requiredOption('--out <dir>', 'folder for monitoring.xlsx, monitoring.csv and monitoring.json')
+    .option('--catalogue <file.json>', 'an indicator catalogue instead of the shipped one')
+    .action(async (plan: string, flags) => (await import('./monitor-actions.js')).monitorAction(plan, flags));
+
+  program
     .command('dataset')
     .description('work on survey datasets')
     .command('attach')

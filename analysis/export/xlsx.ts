@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { publishedRows, type IndicatorReport } from '../indicators/compute.js';
 import type { DatasetTabulation, WeightedEntry } from '../weighted-tables.js';
+import type { MonitoringReport } from '../monitoring.js';
 
 const HIDDEN = new Set(['suppressed', 'complementary']);
 
@@ -127,6 +128,83 @@ export async function tabulationWorkbook(tab: DatasetTabulation, labels: Record<
     `Universe: ${tab.universe ?? 'every row'} (level ${tab.level}).`,
     `Disclosure control: cells from fewer than ${tab.thresholds.minCases} unweighted cases suppressed (status suppressed), ${tab.thresholds.minCases}-${tab.thresholds.flagCases - 1} flagged, relative standard error above ${tab.thresholds.maxRse * 100}% flagged; further cells suppressed (status complementary) so that no suppressed cell can be recovered from the margins.`,
     ...tab.tables.map((t, i) => `Table ${i + 1}: ${t.suppression.primary} primary and ${t.suppression.complementary} complementary suppressions.`),
+  ]);
+  return new Uint8Array(await wb.xlsx.writeBuffer());
+}
+
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? '' : x);
+
+/**
+ * The monitoring matrix as a workbook: one sheet per goal in the seed layout (outcome, output, indicator,
+ * group, baseline, target, the estimate and 95% interval of each round, change from baseline and from the
+ * previous round with se and p, progress, status, notes), then a notes sheet. Withheld estimates are blank.
+ */
+export async function monitoringWorkbook(report: MonitoringReport): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'mdsurvey';
+  const goals = [...new Set(report.rows.map((r) => r.goal))];
+  for (const goal of goals) {
+    const ws = wb.addWorksheet(goal.slice(0, 31));
+    header(ws, [
+      'outcome',
+      'output',
+      'indicator',
+      'label',
+      'category',
+      'group',
+      'unit',
+      `baseline (${report.baseline})`,
+      'target',
+      'target date',
+      ...report.rounds.flatMap((r) => [`${r.id} estimate`, `${r.id} ci low`, `${r.id} ci high`, `${r.id} n`]),
+      'change from baseline',
+      'se',
+      'p',
+      'change from previous',
+      'se ',
+      'p ',
+      'progress',
+      'expected by now',
+      'status',
+      'notes',
+    ]);
+    for (const r of report.rows.filter((x) => x.goal === goal)) {
+      const base = r.rounds.find((v) => v.round === r.baseline);
+      ws.addRow([
+        r.outcome,
+        r.output,
+        r.indicator,
+        r.label,
+        r.category ?? '',
+        r.group,
+        r.moneyUnit ?? '',
+        pct(base?.estimate),
+        pct(r.target?.value),
+        r.target?.date ?? '',
+        ...r.rounds.flatMap((v) => [pct(v.estimate), pct(v.ci?.[0]), pct(v.ci?.[1]), v.n]),
+        pct(r.changeFromBaseline?.estimate),
+        pct(r.changeFromBaseline?.se),
+        pct(r.changeFromBaseline?.p),
+        pct(r.changeFromPrevious?.estimate),
+        pct(r.changeFromPrevious?.se),
+        pct(r.changeFromPrevious?.p),
+        pct(r.progress),
+        pct(r.expected),
+        r.status,
+        r.notes.join('; '),
+      ]);
+    }
+    ws.columns.forEach((c, k) => (c.width = k < 4 ? 28 : 14));
+  }
+  notesSheet(wb, [
+    report.title,
+    `Rounds: ${report.rounds.map((r) => `${r.id} (${r.date}${r.label ? `, ${r.label}` : ''})`).join('; ')}; baseline ${report.baseline}.`,
+    report.sampling === 'shared-psus'
+      ? 'Changes: the rounds revisit the same PSUs; the standard error of a change includes the covariance from the common PSUs (the rounds stacked into one design with the round as a domain).'
+      : "Changes: independent samples; the variance of a change is the sum of the two rounds' variances.",
+    'Progress: share of the distance from the baseline to the target covered by the latest estimate; expected by now: share of the time from the baseline to the target date elapsed; status: achieved (progress >= 1), on track (progress >= expected), off track, or not measurable (no target, or a withheld estimate).',
+    `Disclosure: estimates from fewer than ${report.thresholds.minCases} cases are withheld, and so is every change involving one; fewer than ${report.thresholds.flagCases} cases or a relative standard error above ${report.thresholds.maxRse} are flagged.`,
+    ...report.notes,
   ]);
   return new Uint8Array(await wb.xlsx.writeBuffer());
 }
