@@ -12,7 +12,7 @@
 // cheaper to send; the same EAs are revisited with a new listing (--shared-psus, a rotating design whose
 // PSUs are common to both rounds) or a new sample of EAs is drawn (independent rounds).
 //
-//   npx tsx examples/dotm/synthetic-dataset.ts OUTDIR [--seed N] [--eas N] [--round 2 [--shared-psus]]
+//   npx tsx examples/dotm/synthetic-dataset.ts OUTDIR [--seed N] [--eas N] [--round 2 [--shared-psus]] [--year YYYY]
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { mulberry32 } from '../../common/random.js';
@@ -61,11 +61,13 @@ export interface SyntheticRound {
   round: number;
   /** The same EAs as round 1 (a new listing and household sample in them): PSUs common to both rounds. */
   sharedPsus?: boolean;
+  /** The year of the interviews (default 2026 for round 1, three years later per round). */
+  year?: number;
 }
-const ROUND_YEAR = (round: number) => 2026 + 3 * (round - 1);
+const roundYear = (r: SyntheticRound) => r.year ?? 2026 + 3 * (r.round - 1);
 
 /** The population: EAs and their households with migration status (a later round: the same EAs, new households). */
-export function population(seed: number, eaCount: number, round = 1): { eas: Row[]; households: Household[] } {
+export function population(seed: number, eaCount: number, round = 1, year?: number): { eas: Row[]; households: Household[] } {
   const rand = mulberry32(seed);
   const eas: Row[] = [];
   const households: Household[] = [];
@@ -80,17 +82,38 @@ export function population(seed: number, eaCount: number, round = 1): { eas: Row
     eas.push({ ea, region, urban, households: size });
     shares.push(migrantShare);
   }
-  if (round === 1) return { eas, households };
+  if (round === 1) {
+    if (year !== undefined && year !== 2026) for (const h of households) h.year = year;
+    return { eas, households };
+  }
   // Three years on: the same EAs and sizes, every household drawn again from its own stream; a little
   // more migration, and more of it returned.
   const later = mulberry32(seed ^ (0x5bd1e995 * round));
   const again = eas.flatMap((e, k) =>
-    drawHouseholds(later, e.ea as string, e.region as string, e.urban as number, e.households as number, Math.min(0.85, shares[k] * 1.1), round),
+    drawHouseholds(
+      later,
+      e.ea as string,
+      e.region as string,
+      e.urban as number,
+      e.households as number,
+      Math.min(0.85, shares[k] * 1.1),
+      round,
+      year ?? 2026 + 3 * (round - 1),
+    ),
   );
   return { eas, households: again };
 }
 
-function drawHouseholds(rand: () => number, ea: string, region: string, urban: number, size: number, migrantShare: number, round: number): Household[] {
+function drawHouseholds(
+  rand: () => number,
+  ea: string,
+  region: string,
+  urban: number,
+  size: number,
+  migrantShare: number,
+  round: number,
+  year = 2026,
+): Household[] {
   const out: Household[] = [];
   // Round 2: more households with a return migrant (the returned share of migrant households rises).
   const returnCut = round === 1 ? 0.55 : 0.4;
@@ -103,7 +126,7 @@ function drawHouseholds(rand: () => number, ea: string, region: string, urban: n
     const screened = migrant && rand() > 0.04 ? 'migrant' : 'non-migrant';
     const id = round === 1 ? `${ea}-${String(h).padStart(3, '0')}` : `${ea}-r${round}-${String(h).padStart(3, '0')}`;
     const hh: Household = { id, ea, region, urban, emigrants, returnMigrant, screened, seed: Math.floor(rand() * 2 ** 31) };
-    if (round > 1) Object.assign(hh, { year: ROUND_YEAR(round), feeFactor: 0.6 });
+    if (round > 1) Object.assign(hh, { year, feeFactor: 0.6 });
     out.push(hh);
   }
   return out;
@@ -128,13 +151,32 @@ export const EXCHANGE_RATES: ExchangeRate[] = [
   { currency: 'GBP', from: '2026-01-01', to: '2026-12-31', toLocal: 15.6, toUsd: 1.27, line: 5 },
   { currency: 'EUR', from: '2026-01-01', to: '2026-12-31', toLocal: 13.4, toUsd: 1.09, line: 6 },
 ];
-/** Round 2 (2029): the cedi weaker against every currency. */
-export const EXCHANGE_RATES_2029: ExchangeRate[] = [
-  { currency: 'GHS', from: '2029-01-01', to: '2029-12-31', toLocal: 1, toUsd: 0.0719, line: 2 },
-  { currency: 'USD', from: '2029-01-01', to: '2029-12-31', toLocal: 13.9, toUsd: 1, line: 3 },
-  { currency: 'GBP', from: '2029-01-01', to: '2029-12-31', toLocal: 17.6, toUsd: 1.27, line: 4 },
-  { currency: 'EUR', from: '2029-01-01', to: '2029-12-31', toLocal: 15.1, toUsd: 1.09, line: 5 },
-];
+/** Cedis per unit of each currency in June of a year: 2026 as the table above; the cedi loses about 4% a year. */
+function junePerLocal(year: number): Record<'USD' | 'GBP' | 'EUR', number> {
+  if (year === 2026) return { USD: 12.4, GBP: 15.6, EUR: 13.4 };
+  if (year === 2029) return { USD: 13.9, GBP: 17.6, EUR: 15.1 };
+  const f = 1.04 ** (year - 2026);
+  return { USD: round2(12.4 * f), GBP: round2(15.6 * f), EUR: round2(13.4 * f) };
+}
+/** The exchange-rate table of a round's year (2026: EXCHANGE_RATES). */
+export function exchangeRatesFor(year: number): ExchangeRate[] {
+  if (year === 2026) return EXCHANGE_RATES;
+  const r = junePerLocal(year);
+  const y = (currency: string, toLocal: number, toUsd: number, line: number): ExchangeRate => ({
+    currency,
+    from: `${year}-01-01`,
+    to: `${year}-12-31`,
+    toLocal,
+    toUsd,
+    line,
+  });
+  return [
+    y('GHS', 1, Math.round((1 / r.USD) * 1e4) / 1e4, 2),
+    y('USD', r.USD, 1, 3),
+    y('GBP', r.GBP, round2(r.GBP / r.USD), 4),
+    y('EUR', r.EUR, round2(r.EUR / r.USD), 5),
+  ];
+}
 
 type Answers = Record<string, unknown>;
 /** A stable UUID (version 4 layout) for a household's interview, from its id. */
@@ -309,21 +351,8 @@ export function interview(hh: Household): { instanceId: string; answers: Answers
       em.rr_cash = yes(cash);
       if (cash) {
         const currency = currencyOfSender();
-        // The reference rates of the interview month (round 2: the 2029 table).
-        const perLocal =
-          currency === 'GHS'
-            ? 1
-            : year === 2026
-              ? currency === 'USD'
-                ? 12.4
-                : currency === 'GBP'
-                  ? 15.6
-                  : 13.4
-              : currency === 'USD'
-                ? 13.9
-                : currency === 'GBP'
-                  ? 17.6
-                  : 15.1;
+        // The reference rates of the interview month.
+        const perLocal = currency === 'GHS' ? 1 : junePerLocal(year)[currency as 'USD' | 'GBP' | 'EUR'];
         const transfers = 1 + Math.floor(rand() * 6);
         // About USD 65 to 480 a transfer, in the currency sent.
         const last = Math.round((800 + rand() * 5200) / perLocal);
@@ -456,9 +485,9 @@ const SAMPLE_DESIGN: SampleDesign = {
 
 /** The synthetic dataset: levels' rows, design.json and codebook, from a seed. */
 export function syntheticDotm(seed = 20261123, eaCount = 160, round: SyntheticRound = { round: 1 }) {
-  const pop = population(seed, eaCount, round.round);
+  const year = roundYear(round);
+  const pop = population(seed, eaCount, round.round, year);
   const frame = tableFromRecords(pop.eas);
-  const year = ROUND_YEAR(round.round);
   // The sample's seed: round 1's (the same first stage: PSUs common to both rounds) or a new one.
   const sampleSeed = round.round === 1 || round.sharedPsus ? seed : seed + round.round;
   const firstStage = selectSample({ ...SAMPLE_DESIGN, stages: [SAMPLE_DESIGN.stages[0]] }, frame, sampleSeed);
@@ -497,7 +526,7 @@ export function syntheticDotm(seed = 20261123, eaCount = 160, round: SyntheticRo
   });
   const design: DatasetDesign = {
     format: 'mdsurvey-dataset/1',
-    title: `Synthetic DotM survey${round.round > 1 ? ` round ${round.round} (${year}${round.sharedPsus ? ', same EAs' : ''})` : ''} (seed ${seed}): ${levels.household.length} households in ${selected.size} EAs`,
+    title: `Synthetic DotM survey${round.round > 1 || year !== 2026 ? ` round ${round.round} (${year}${round.sharedPsus ? ', same EAs' : ''})` : ''} (seed ${seed}): ${levels.household.length} households in ${selected.size} EAs`,
     designLevel: 'household',
     weights: 'weight',
     strata: 'region',
@@ -525,7 +554,7 @@ export function syntheticDotm(seed = 20261123, eaCount = 160, round: SyntheticRo
       weighting: report.steps.map((s) => s.step),
     },
   };
-  return { levels, design, codebook: syntheticCodebook(q), exchangeRates: round.round === 1 ? EXCHANGE_RATES : EXCHANGE_RATES_2029, population: pop };
+  return { levels, design, codebook: syntheticCodebook(q), exchangeRates: exchangeRatesFor(year), population: pop };
 }
 
 /** The codebook: the DotM questionnaire's (identifiers flagged), and the design columns. */
@@ -560,7 +589,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
     const i = process.argv.indexOf(flag);
     return i > 0 ? Number(process.argv[i + 1]) : undefined;
   };
-  const data = syntheticDotm(arg('--seed'), arg('--eas'), { round: arg('--round') ?? 1, sharedPsus: process.argv.includes('--shared-psus') });
+  const data = syntheticDotm(arg('--seed'), arg('--eas'), {
+    round: arg('--round') ?? 1,
+    sharedPsus: process.argv.includes('--shared-psus'),
+    year: arg('--year'),
+  });
   writeDataset(out, data.design, { variables: data.codebook, languages: ['en', 'fr', 'es'] }, data.levels, data.exchangeRates);
   console.log(`${data.design.title} -> ${out}`);
 }

@@ -5,7 +5,16 @@ import { codebookOf, columnsOf, flattenInterview, levelsOf, type CompiledQuestio
 import { compiledVersion } from '../questionnaire-cache.js';
 import type { Database } from '../db/index.js';
 import { InputError } from '../../common/errors.js';
-import { DEFAULT_THRESHOLDS, parseFormula, publishedRows, shippedCatalogue, subsetColumns } from '../../analysis/index.js';
+import {
+  DEFAULT_THRESHOLDS,
+  monitoringWorkbook,
+  parseFormula,
+  parseMonitoringPlan,
+  publishedRows,
+  shippedCatalogue,
+  subsetColumns,
+  type MonitoringPlan,
+} from '../../analysis/index.js';
 import { datasetZipStream, FORMULA_NOTE, surveyDatasetDescription, type SurveySettings } from '../survey-dataset.js';
 import { allows } from '../auth/policy.js';
 import { APPROVED_STATES, isSubmissionState } from '../../common/lifecycle.js';
@@ -13,7 +22,8 @@ import type { User } from '../auth/users.js';
 import { approvedInterviewPages, approvedInterviewTextPages } from '../queries/submissions.js';
 import { latestVersionOf, surveySettingsOf } from '../queries/surveys.js';
 import { neutraliseFormula } from '../spreadsheet-safety.js';
-import { computeIndicatorsOffLoop, computeRegressionOffLoop } from '../workers/indicators.js';
+import { computeIndicatorsOffLoop, computeMonitoringOffLoop, computeRegressionOffLoop } from '../workers/indicators.js';
+import { planFromWorkbook } from '../../io/monitoring-plan.js';
 import { exchangeRatesOf } from '../queries/exchange-rates.js';
 
 async function surveySettings(db: Database, surveyId: string): Promise<SurveySettings> {
@@ -304,6 +314,68 @@ export const exportRoutes: RouteSpec[] = [
           },
           approvedInterviewTextPages(db, params.surveyId, states),
         );
+        return { body: report };
+      } catch (err) {
+        if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
+        throw err;
+      }
+    },
+  },
+  {
+    method: 'post',
+    path: '/monitoring',
+    tag: 'exports',
+    summary: 'The monitoring matrix of a plan whose rounds are surveys (JSON plan, or {"xlsx": base64 workbook}); ?format=xlsx for the workbook',
+    roles: ['admin', 'statistician', 'analyst'],
+    body: { type: 'object' },
+    async handler({ db, body, query, user, res }) {
+      let plan: MonitoringPlan;
+      try {
+        const b = body as { xlsx?: unknown };
+        const value = typeof b.xlsx === 'string' ? await planFromWorkbook(Buffer.from(b.xlsx, 'base64'), 'plan.xlsx') : body;
+        plan = parseMonitoringPlan(value, shippedCatalogue(), 'plan');
+      } catch (err) {
+        if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
+        throw err;
+      }
+      const states = statesOf({}, user);
+      const rounds = [];
+      for (const [k, r] of plan.rounds.entries()) {
+        if (!r.survey) throw new HttpProblem('invalid-analysis-input', `plan: /rounds/${k} (${r.id}) names no survey: over the API every round is a survey id`);
+        const q = await latestVersion(db, r.survey);
+        const settings = await surveySettings(db, r.survey);
+        if (!settings.design?.weights)
+          throw new HttpProblem('no-design', `round ${r.id}: the survey settings name no design: PATCH settings.design with at least "weights"`);
+        const { design, codebook, caseColumns } = await surveyDatasetDescription(db, r.survey, q, { withIdentifiers: false, states, settings });
+        if (plan.compare && !groupingAllowed(codebook, plan.compare))
+          throw new HttpProblem(
+            'not-a-grouping-variable',
+            `compare "${plan.compare.slice(0, 64)}" is not a declared, non-identifying variable of the survey of round ${r.id}`,
+          );
+        rounds.push({
+          job: {
+            kind: 'start' as const,
+            definition: q.source,
+            design,
+            codebook,
+            caseColumns,
+            exchangeRates: (await exchangeRatesOf(db, r.survey))?.rates ?? [],
+            options: {},
+            roundId: r.id,
+          },
+          pages: approvedInterviewTextPages(db, r.survey, states),
+        });
+      }
+      try {
+        const report = await computeMonitoringOffLoop(rounds, plan);
+        if (query.format === 'xlsx') {
+          res
+            .status(200)
+            .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+            .setHeader('Content-Disposition', `attachment; filename="${safeFileName(`monitoring-${plan.title}`)}.xlsx"`)
+            .send(Buffer.from(await monitoringWorkbook(report)));
+          return undefined;
+        }
         return { body: report };
       } catch (err) {
         if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });

@@ -3,7 +3,16 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Codebook, DatasetDesign, ExchangeRate, IndicatorReport, Regression, RegressionRequest } from '../../analysis/index.js';
+import type {
+  Codebook,
+  DatasetDesign,
+  ExchangeRate,
+  IndicatorReport,
+  MonitoringPlan,
+  MonitoringReport,
+  Regression,
+  RegressionRequest,
+} from '../../analysis/index.js';
 import { InputError } from '../../common/errors.js';
 import { packageRoot } from '../package-info.js';
 import type { RawInterviewRow } from '../queries/submissions.js';
@@ -20,9 +29,11 @@ export type IndicatorMessage =
       options: { compare?: string; reference?: string; by?: string[]; pAdjust?: 'none' | 'holm' };
       /** Instead of the indicators: a regression on one level (its subset given as an expression). */
       regression?: Omit<RegressionRequest, 'subset'> & { datasetLevel: string; where?: string; minCases: number };
+      /** Monitoring: the plan round this survey is. */
+      roundId?: string;
     }
   | { kind: 'page'; rows: RawInterviewRow[] }
-  | { kind: 'end' };
+  | { kind: 'end'; monitoring?: MonitoringPlan };
 
 /**
  * The worker's file: the bundled one after `npm run build`, else the TypeScript source run through tsx
@@ -62,7 +73,22 @@ export async function computeRegressionOffLoop(
   return offLoop<Regression>(job, pages);
 }
 
+/** The monitoring matrix of a plan whose rounds are surveys on the server, each round's interviews sent in turn. */
+export async function computeMonitoringOffLoop(
+  rounds: { job: Extract<IndicatorMessage, { kind: 'start' }>; pages: AsyncIterable<RawInterviewRow[]> }[],
+  plan: MonitoringPlan,
+): Promise<MonitoringReport> {
+  return offLoopRounds<MonitoringReport>(rounds, plan);
+}
+
 async function offLoop<T>(job: Extract<IndicatorMessage, { kind: 'start' }>, pages: AsyncIterable<RawInterviewRow[]>): Promise<T> {
+  return offLoopRounds<T>([{ job, pages }]);
+}
+
+async function offLoopRounds<T>(
+  rounds: { job: Extract<IndicatorMessage, { kind: 'start' }>; pages: AsyncIterable<RawInterviewRow[]> }[],
+  monitoring?: MonitoringPlan,
+): Promise<T> {
   const worker = startWorker();
   let settled = false;
   const result = new Promise<T>((resolve, reject) => {
@@ -80,12 +106,14 @@ async function offLoop<T>(job: Extract<IndicatorMessage, { kind: 'start' }>, pag
     });
   });
   try {
-    worker.postMessage(job);
-    for await (const rows of pages) {
-      if (settled) break; // the worker already failed: its error is the answer
-      worker.postMessage({ kind: 'page', rows } satisfies IndicatorMessage);
+    for (const { job, pages } of rounds) {
+      worker.postMessage(job);
+      for await (const rows of pages) {
+        if (settled) break; // the worker already failed: its error is the answer
+        worker.postMessage({ kind: 'page', rows } satisfies IndicatorMessage);
+      }
     }
-    worker.postMessage({ kind: 'end' } satisfies IndicatorMessage);
+    worker.postMessage({ kind: 'end', ...(monitoring ? { monitoring } : {}) } satisfies IndicatorMessage);
   } catch (err) {
     void worker.terminate();
     throw err;

@@ -42,6 +42,7 @@ const EXPECTED: Record<string, string> = {
   'GET /surveys/:surveyId/export/dataset.zip': 'ATN',
   'GET /surveys/:surveyId/indicators': 'ATN',
   'POST /surveys/:surveyId/regress': 'ATN',
+  'POST /monitoring': 'ATN',
 };
 const LETTER: Record<string, string> = { admin: 'A', statistician: 'T', supervisor: 'S', enumerator: 'E', analyst: 'N' };
 
