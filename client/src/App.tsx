@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { NavLink, Route, Routes, useNavigate } from 'react-router-dom';
 import { logout } from './api.js';
 import { deviceUser, onUserChange } from './session.js';
@@ -8,6 +8,8 @@ import { NotFoundPage } from './pages/NotFoundPage.js';
 import { FieldworkPage } from './interview/FieldworkPage.js';
 import { InterviewPage } from './interview/InterviewPage.js';
 import { ReviewListPage, ReviewPage } from './review/ReviewPage.js';
+// Analysts' pages load on demand: the charting library stays out of the enumerators' offline bundle.
+const MonitoringPage = lazy(() => import('./analysis/MonitoringPage.js').then((m) => ({ default: m.MonitoringPage })));
 
 /** Layout and routes of the web app. */
 export function App() {
@@ -27,6 +29,7 @@ export function App() {
           </NavLink>
           <NavLink to="/fieldwork">Fieldwork</NavLink>
           <NavLink to="/review">Review</NavLink>
+          {user && ['admin', 'statistician', 'analyst'].includes(user.role) && <NavLink to="/monitoring">Monitoring</NavLink>}
           {user ? (
             <button
               type="button"
@@ -52,6 +55,14 @@ export function App() {
           <Route path="/surveys/:surveyId/interviews/:instanceId" element={<InterviewPage />} />
           <Route path="/review" element={<ReviewListPage />} />
           <Route path="/review/:surveyId/:instanceId" element={<ReviewPage />} />
+          <Route
+            path="/monitoring"
+            element={
+              <Suspense fallback={<p role="status">Loading the monitoring page…</p>}>
+                <MonitoringPage />
+              </Suspense>
+            }
+          />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </main>

@@ -158,3 +158,23 @@ export const getSubmission = async (surveyId: string, instanceId: string) =>
 /** Approves or rejects a submission, with comments per question path and a note. */
 export const reviewSubmission = async (surveyId: string, instanceId: string, action: 'approve' | 'reject', comments: Record<string, string>, note: string) =>
   call<{ state: string }>('POST', `/surveys/${surveyId}/submissions/${instanceId}/review`, { action, comments, ...(note ? { note } : {}) });
+
+export type { MonitoringReport, MonitoringRow } from '../../analysis/monitoring.js';
+
+/** The monitoring matrix of a plan whose rounds are surveys (POST /monitoring). */
+export const computeMonitoring = (plan: unknown) => call<import('../../analysis/monitoring.js').MonitoringReport>('POST', '/monitoring', plan);
+
+/** The same matrix as a workbook. */
+export async function monitoringWorkbookBlob(plan: unknown): Promise<Blob> {
+  const res = await fetch('/api/v1/monitoring?format=xlsx', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(plan),
+  });
+  if (!res.ok) {
+    const data = await res.json().catch(() => null);
+    throw new ApiError(res.status, data?.code ?? 'error', data?.detail ?? `the server answered ${res.status}`);
+  }
+  return res.blob();
+}
