@@ -74,4 +74,3 @@ export async function planFromWorkbook(bytes: Buffer, source: string): Promise<u
     goals,
   };
 }
-
