@@ -183,4 +183,26 @@ describe.runIf(need(rTool(), 'changes between rounds against R'))('changes betwe
     },
     60_000,
   );
+
+  it('the change from the previous round (three rounds) equals R for the last two', async () => {
+    const three = plan('independent', 'r2-new-eas');
+    three.rounds.push({ id: '2029b', date: '2029-12', dataset: 'r2-same-eas' });
+    fs.writeFileSync(path.join(work, 'three.json'), JSON.stringify(three));
+    const report = await run('three.json', 'out-three');
+    const r = spawnSync(
+      'Rscript',
+      [path.join(ROOT, 'tests', 'reference', 'monitoring.R'), path.join(work, 'r2-new-eas'), path.join(work, 'r2-same-eas'), 'independent'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const ref = JSON.parse(r.stdout) as Record<string, Record<string, [number, number]>>;
+    const row = report.rows.find((x) => x.indicator === 'rem_receiving_hh' && x.group === 'all')! as Row & {
+      changeFromPrevious: { from: string; to: string; estimate: number; se: number };
+    };
+    expect([row.changeFromPrevious.from, row.changeFromPrevious.to]).toEqual(['2029', '2029b']);
+    expectClose(row.changeFromPrevious.estimate, ref.rem_receiving_hh.all[0]);
+    expectClose(row.changeFromPrevious.se, ref.rem_receiving_hh.all[1]);
+  }, 60_000);
 });
