@@ -50,7 +50,7 @@ export { suppressTable } from './disclosure/tables.js';
 export type { CellStatus, CountGrid, SuppressionResult } from './disclosure/tables.js';
 export { anonymise, kAnonymise } from './disclosure/microdata.js';
 export type { AnonymiseOptions, AnonymisationReport, KAnonymityReport } from './disclosure/microdata.js';
-export { tabulateDataset, withTabulationVariables, tablePreset, TABLE_PRESETS } from './weighted-tables.js';
+export { tabulateDataset, withTabulationVariables, tablePreset, publishedTabulation, TABLE_PRESETS, TABULATION_VARIABLES } from './weighted-tables.js';
 export type { TablePreset, TabulationRequest, DatasetTabulation, WeightedTable, WeightedEntry, GroupingOptions } from './weighted-tables.js';
 export { writeStata } from './export/stata.js';
 export type { StataVariable, StataInput } from './export/stata.js';

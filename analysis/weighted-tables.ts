@@ -104,6 +104,8 @@ function collapseRareCountries(
 
 /** Tabulation variables derived from quasi-identifiers (age, countries, year of arrival): tables of them are confidential. */
 const DERIVED_FROM_QUASI = ['age_group', 'country_birth_group', 'citizenship_group', 'nativity', 'arrival_period', 'country_birth', 'citizenship'];
+/** Variables the tables add to a dataset's levels (age groups, country groups, nativity, periods of arrival, aliases). */
+export const TABULATION_VARIABLES: readonly string[] = [...new Set([...DERIVED_FROM_QUASI, ...Object.keys(TABULATION_ALIASES)])];
 
 /** The standard census tables, as presets of `mdsurvey tabulate`. */
 export const TABLE_PRESETS: TablePreset[] = [
@@ -502,5 +504,24 @@ export function tabulateDataset(dataset: Dataset, request: TabulationRequest): D
     thresholds,
     valueLabels: { rows: labelsOf(request.rows), cols: labelsOf(request.cols) },
     tables,
+  };
+}
+
+/**
+ * A tabulation as published: a suppressed or complementary entry keeps its status but loses its
+ * unweighted count and every figure (count, percent), so nothing withheld leaves the server.
+ */
+export function publishedTabulation(tab: DatasetTabulation): DatasetTabulation {
+  const hide = (e: WeightedEntry): WeightedEntry =>
+    e.status === 'suppressed' || e.status === 'complementary' ? ({ ...e, n: null, count: null, percent: null } as unknown as WeightedEntry) : e;
+  return {
+    ...tab,
+    tables: tab.tables.map((t) => ({
+      ...t,
+      cells: t.cells.map(hide),
+      rowMargins: t.rowMargins.map(hide),
+      colMargins: t.colMargins.map(hide),
+      total: hide(t.total),
+    })),
   };
 }

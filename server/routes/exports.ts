@@ -7,6 +7,10 @@ import type { Database } from '../db/index.js';
 import { InputError } from '../../common/errors.js';
 import {
   DEFAULT_THRESHOLDS,
+  indicatorWorkbook,
+  tablePreset,
+  tabulationWorkbook,
+  TABULATION_VARIABLES,
   monitoringWorkbook,
   parseFormula,
   parseMonitoringPlan,
@@ -22,7 +26,7 @@ import type { User } from '../auth/users.js';
 import { approvedInterviewPages, approvedInterviewTextPages } from '../queries/submissions.js';
 import { latestVersionOf, surveySettingsOf } from '../queries/surveys.js';
 import { neutraliseFormula } from '../spreadsheet-safety.js';
-import { computeIndicatorsOffLoop, computeMonitoringOffLoop, computeRegressionOffLoop } from '../workers/indicators.js';
+import { computeIndicatorsOffLoop, computeMonitoringOffLoop, computeRegressionOffLoop, computeTabulationOffLoop } from '../workers/indicators.js';
 import { planFromWorkbook } from '../../io/monitoring-plan.js';
 import { exchangeRatesOf } from '../queries/exchange-rates.js';
 
@@ -67,6 +71,13 @@ function groupingAllowed(codebook: { variables: { variable: string; identifier: 
 }
 
 const NAME = '^[A-Za-z_][A-Za-z0-9_.]{0,99}$';
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const LANGUAGES = ['en', 'fr', 'es'];
+const languageOf = (l: string) => {
+  if (!LANGUAGES.includes(l)) throw new HttpProblem('bad-parameter', `language must be one of ${LANGUAGES.join(', ')}`);
+  return l;
+};
+const NAME_RE = new RegExp(NAME);
 const REGRESSION_BODY = {
   type: 'object',
   additionalProperties: false,
@@ -194,7 +205,7 @@ export const exportRoutes: RouteSpec[] = [
     tag: 'exports',
     summary: 'The indicator catalogue on the approved interviews, by group (?compare=hh_migration_status&by=region)',
     roles: ['admin', 'statistician', 'analyst'],
-    async handler({ db, params, query, user }) {
+    async handler({ db, params, query, user, res }) {
       const q = await latestVersion(db, params.surveyId);
       const settings = await surveySettings(db, params.surveyId);
       if (!settings.design?.weights)
@@ -228,11 +239,26 @@ export const exportRoutes: RouteSpec[] = [
           codebook: full,
           caseColumns,
           exchangeRates: (await exchangeRatesOf(db, params.surveyId))?.rates ?? [],
-          options: { compare, reference: query.reference || undefined, by, pAdjust: query.pAdjust === 'holm' ? ('holm' as const) : ('none' as const) },
+          options: {
+            compare,
+            reference: query.reference || undefined,
+            by,
+            pAdjust: query.pAdjust === 'holm' ? ('holm' as const) : ('none' as const),
+            ...(query.language ? { language: languageOf(query.language) } : {}),
+          },
         };
         const report = await computeIndicatorsOffLoop(job, approvedInterviewTextPages(db, params.surveyId, states));
         // Suppressed estimates are not served: the API is for analysts (no restricted tier).
-        return { body: { ...report, rows: publishedRows(report.rows) } };
+        const published = { ...report, rows: publishedRows(report.rows) };
+        if (query.format === 'xlsx') {
+          res
+            .status(200)
+            .type(XLSX_TYPE)
+            .setHeader('Content-Disposition', `attachment; filename="${safeFileName(`${q.source.id}-indicators`)}.xlsx"`)
+            .send(Buffer.from(await indicatorWorkbook(published, true)));
+          return undefined;
+        }
+        return { body: published };
       } catch (err) {
         if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
         throw err;
@@ -322,6 +348,92 @@ export const exportRoutes: RouteSpec[] = [
     },
   },
   {
+    method: 'get',
+    path: '/surveys/:surveyId/tables',
+    tag: 'exports',
+    summary:
+      'A weighted table of the approved interviews (?rows=&cols=&by=&level=&universe= or ?preset=), counts and percentages with se, the Rao-Scott test, disclosure control; ?format=xlsx',
+    roles: ['admin', 'statistician', 'analyst'],
+    async handler({ db, params, query, user, res }) {
+      const q = await latestVersion(db, params.surveyId);
+      const settings = await surveySettings(db, params.surveyId);
+      if (!settings.design?.weights) throw new HttpProblem('no-design', 'the survey settings name no design: PATCH settings.design with at least "weights"');
+      const states = statesOf(query, user);
+      let preset: ReturnType<typeof tablePreset> | undefined;
+      try {
+        preset = query.preset ? tablePreset(query.preset) : undefined;
+      } catch (err) {
+        if (err instanceof InputError) throw new HttpProblem('bad-parameter', err.message);
+        throw err;
+      }
+      const rows = query.rows || preset?.rows;
+      const cols = query.cols || preset?.cols;
+      const by = query.by || preset?.by;
+      if (!rows || !cols) throw new HttpProblem('bad-parameter', 'give rows and cols, or a preset');
+      for (const [what, v] of [
+        ['rows', rows],
+        ['cols', cols],
+        ['by', by],
+        ['level', query.level],
+      ] as const)
+        if (v !== undefined && v !== '' && !NAME_RE.test(v)) throw new HttpProblem('bad-parameter', `${what} must be a variable name`);
+      if (query.universe && query.universe.length > 2000) throw new HttpProblem('bad-parameter', 'universe is longer than 2000 characters');
+      const { codebook, design, caseColumns } = await surveyDatasetDescription(db, params.surveyId, q, { withIdentifiers: false, states, settings });
+      let universeColumns: string[] = [];
+      try {
+        universeColumns = query.universe ? subsetColumns(query.universe) : [];
+      } catch (err) {
+        if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
+        throw err;
+      }
+      // Rows, columns, by and the universe's variables: declared and non-identifying, or the tables' own.
+      for (const name of [rows, cols, ...(by ? [by] : []), ...universeColumns])
+        if (!TABULATION_VARIABLES.includes(name) && !groupingAllowed(codebook, name))
+          throw new HttpProblem(
+            'not-a-grouping-variable',
+            `"${name.slice(0, 64)}" is not a declared, non-identifying variable of this survey (identifiers, free text and undeclared case data cannot make a table)`,
+          );
+      try {
+        const language = query.language ? languageOf(query.language) : undefined;
+        const tab = await computeTabulationOffLoop(
+          {
+            kind: 'start',
+            definition: q.source,
+            design,
+            codebook,
+            caseColumns,
+            exchangeRates: (await exchangeRatesOf(db, params.surveyId))?.rates ?? [],
+            options: {},
+            tabulation: {
+              level: query.level || preset?.level || design.designLevel,
+              rows,
+              cols,
+              ...(by ? { by } : {}),
+              ...(query.universe || preset?.universe ? { universe: query.universe || preset?.universe } : {}),
+              ...(preset?.title ? { title: preset.title } : {}),
+              ...(preset?.ageBreaks ? { grouping: { ageBreaks: preset.ageBreaks } } : {}),
+              ...(language ? { language } : {}),
+            },
+          },
+          approvedInterviewTextPages(db, params.surveyId, states),
+        );
+        if (query.format === 'xlsx') {
+          const labels = Object.fromEntries(codebook.variables.map((v) => [v.variable, v.label[language ?? 'en'] ?? v.label.en ?? v.variable]));
+          res
+            .status(200)
+            .type(XLSX_TYPE)
+            .setHeader('Content-Disposition', `attachment; filename="${safeFileName(`${q.source.id}-table-${rows}-${cols}`)}.xlsx"`)
+            .send(Buffer.from(await tabulationWorkbook(tab, labels, true)));
+          return undefined;
+        }
+        return { body: tab };
+      } catch (err) {
+        if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
+        throw err;
+      }
+    },
+  },
+  {
     method: 'post',
     path: '/monitoring',
     tag: 'exports',
@@ -371,7 +483,7 @@ export const exportRoutes: RouteSpec[] = [
         if (query.format === 'xlsx') {
           res
             .status(200)
-            .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+            .type(XLSX_TYPE)
             .setHeader('Content-Disposition', `attachment; filename="${safeFileName(`monitoring-${plan.title}`)}.xlsx"`)
             .send(Buffer.from(await monitoringWorkbook(report)));
           return undefined;

@@ -8,6 +8,8 @@ import { parentPort } from 'node:worker_threads';
 import {
   computeIndicators,
   monitor,
+  publishedTabulation,
+  tabulateDataset,
   regressOnDataset,
   shippedCatalogue,
   tableFromRecords,
@@ -64,6 +66,11 @@ parentPort!.on('message', (m: IndicatorMessage) => {
       }
       const round = rounds[0];
       const dataset = datasetOf(round);
+      const tab = round.start.tabulation;
+      if (tab) {
+        parentPort!.postMessage({ ok: true, report: publishedTabulation(tabulateDataset(dataset, tab)) });
+        return;
+      }
       const reg = round.start.regression;
       if (reg) {
         parentPort!.postMessage({ ok: true, report: regressOnDataset(dataset, reg) });

@@ -6,6 +6,8 @@ import { Worker } from 'node:worker_threads';
 import type {
   Codebook,
   DatasetDesign,
+  DatasetTabulation,
+  TabulationRequest,
   ExchangeRate,
   IndicatorReport,
   MonitoringPlan,
@@ -31,6 +33,8 @@ export type IndicatorMessage =
       regression?: Omit<RegressionRequest, 'subset'> & { datasetLevel: string; where?: string; minCases: number };
       /** Monitoring: the plan round this survey is. */
       roundId?: string;
+      /** Instead of the indicators: a weighted table (suppressed and complementary entries come back blank). */
+      tabulation?: TabulationRequest & { preset?: string };
     }
   | { kind: 'page'; rows: RawInterviewRow[] }
   | { kind: 'end'; monitoring?: MonitoringPlan };
@@ -71,6 +75,14 @@ export async function computeRegressionOffLoop(
   pages: AsyncIterable<RawInterviewRow[]>,
 ): Promise<Regression> {
   return offLoop<Regression>(job, pages);
+}
+
+/** A weighted table of the survey (tabulateDataset) on the approved interviews, published entries only. */
+export async function computeTabulationOffLoop(
+  job: Extract<IndicatorMessage, { kind: 'start' }> & { tabulation: TabulationRequest },
+  pages: AsyncIterable<RawInterviewRow[]>,
+): Promise<DatasetTabulation> {
+  return offLoop<DatasetTabulation>(job, pages);
 }
 
 /** The monitoring matrix of a plan whose rounds are surveys on the server, each round's interviews sent in turn. */

@@ -191,4 +191,28 @@ describe.each(testDatabaseTargets())('money from the interview to the published 
     expect(bad.body.detail).toMatch(/one "~"/);
     expect((await api.call('POST', `/surveys/${surveyId}/regress`, { formula: 'hh_size ~ 1', extra: 1 }, api.users.analyst.token)).status).toBe(422);
   }, 60_000);
+
+  it('serves weighted tables and the indicators workbook to the analyst as the CLI computes them, nothing withheld included', async () => {
+    const r = await api.as('analyst').get(`/surveys/${surveyId}/tables?rows=hh_migration_status&cols=region&language=fr`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const res = await fetch(`${api.url}/api/v1/surveys/${surveyId}/export/dataset.zip`, { headers: { authorization: `Bearer ${api.users.analyst.token}` } });
+    const file = path.join(work, 'tables.zip');
+    fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    const cli = await runMdsurvey(['tabulate', file, '--rows', 'hh_migration_status', '--cols', 'region', '--language', 'fr']);
+    expect(cli.code, cli.stderr).toBe(0);
+    const local = JSON.parse(cli.stdout);
+    expect(r.body.tables[0].cells.map((c: { count: { estimate: number } | null }) => c.count?.estimate ?? null)).toEqual(
+      local.tables[0].cells.map((c: { count: { estimate: number } | null }) => c.count?.estimate ?? null),
+    );
+    const hidden = r.body.tables[0].cells.filter((c: { status: string }) => c.status === 'suppressed' || c.status === 'complementary');
+    for (const c of hidden) expect([c.n, c.count, c.percent]).toEqual([null, null, null]);
+    // Identifiers make no table; the workbook of the indicators is served.
+    const named = await api.as('analyst').get(`/surveys/${surveyId}/tables?rows=g_respondent_name&cols=region`);
+    expect(named.status).toBe(422);
+    const xlsx = await fetch(`${api.url}/api/v1/surveys/${surveyId}/indicators?format=xlsx`, {
+      headers: { authorization: `Bearer ${api.users.analyst.token}` },
+    });
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-type')).toMatch(/spreadsheetml/);
+  }, 60_000);
 });

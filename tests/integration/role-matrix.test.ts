@@ -43,6 +43,7 @@ const EXPECTED: Record<string, string> = {
   'GET /surveys/:surveyId/indicators': 'ATN',
   'POST /surveys/:surveyId/regress': 'ATN',
   'POST /monitoring': 'ATN',
+  'GET /surveys/:surveyId/tables': 'ATN',
 };
 const LETTER: Record<string, string> = { admin: 'A', statistician: 'T', supervisor: 'S', enumerator: 'E', analyst: 'N' };
 
