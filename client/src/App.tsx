@@ -10,6 +10,7 @@ import { InterviewPage } from './interview/InterviewPage.js';
 import { ReviewListPage, ReviewPage } from './review/ReviewPage.js';
 // Analysts' pages load on demand: the charting library stays out of the enumerators' offline bundle.
 const MonitoringPage = lazy(() => import('./analysis/MonitoringPage.js').then((m) => ({ default: m.MonitoringPage })));
+const WorkspacePage = lazy(() => import('./analysis/WorkspacePage.js').then((m) => ({ default: m.WorkspacePage })));
 
 /** Layout and routes of the web app. */
 export function App() {
@@ -29,6 +30,7 @@ export function App() {
           </NavLink>
           <NavLink to="/fieldwork">Fieldwork</NavLink>
           <NavLink to="/review">Review</NavLink>
+          {user && ['admin', 'statistician', 'analyst'].includes(user.role) && <NavLink to="/workspace">Workspace</NavLink>}
           {user && ['admin', 'statistician', 'analyst'].includes(user.role) && <NavLink to="/monitoring">Monitoring</NavLink>}
           {user ? (
             <button
@@ -55,6 +57,14 @@ export function App() {
           <Route path="/surveys/:surveyId/interviews/:instanceId" element={<InterviewPage />} />
           <Route path="/review" element={<ReviewListPage />} />
           <Route path="/review/:surveyId/:instanceId" element={<ReviewPage />} />
+          <Route
+            path="/workspace"
+            element={
+              <Suspense fallback={<p role="status">Loading the workspace…</p>}>
+                <WorkspacePage />
+              </Suspense>
+            }
+          />
           <Route
             path="/monitoring"
             element={

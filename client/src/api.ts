@@ -178,3 +178,32 @@ export async function monitoringWorkbookBlob(plan: unknown): Promise<Blob> {
   }
   return res.blob();
 }
+
+export type { IndicatorReport, IndicatorRow, DatasetTabulation, WeightedTable, WeightedEntry } from '../../analysis/index.js';
+
+const query = (params: Record<string, string | undefined>) =>
+  new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')).toString();
+
+/** The indicator catalogue on a survey's approved interviews (published rows only). */
+export const getIndicators = (surveyId: string, params: { compare?: string; by?: string; language?: string }, signal?: AbortSignal) =>
+  call<import('../../analysis/index.js').IndicatorReport>('GET', `/surveys/${surveyId}/indicators?${query(params)}`, undefined, signal);
+
+/** A weighted table of a survey (withheld entries come back blank). */
+export const getTable = (
+  surveyId: string,
+  params: { rows?: string; cols?: string; by?: string; level?: string; preset?: string; language?: string },
+  signal?: AbortSignal,
+) => call<import('../../analysis/index.js').DatasetTabulation>('GET', `/surveys/${surveyId}/tables?${query(params)}`, undefined, signal);
+
+/** The analyst's codebook of a survey. */
+export const getCodebook = (surveyId: string) =>
+  call<{ variables: { variable: string; level: string; type: string; label: Record<string, string>; identifier: boolean }[] }>(
+    'GET',
+    `/surveys/${surveyId}/export/codebook.json`,
+  );
+
+/** Address of a download (the session cookie goes with it). */
+export const downloadUrl = (path: string, params: Record<string, string | undefined> = {}) => {
+  const q = query(params);
+  return `/api/v1${path}${q ? `?${q}` : ''}`;
+};

@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify';
 import type { RouteSpec } from '../http/route.js';
 import { HttpProblem } from '../http/problem.js';
-import { codebookOf, columnsOf, flattenInterview, levelsOf, type CompiledQuestionnaire } from '../../questionnaires/index.js';
+import { columnsOf, flattenInterview, levelsOf, type CompiledQuestionnaire } from '../../questionnaires/index.js';
 import { compiledVersion } from '../questionnaire-cache.js';
 import type { Database } from '../db/index.js';
 import { InputError } from '../../common/errors.js';
@@ -126,12 +126,15 @@ export const exportRoutes: RouteSpec[] = [
     async handler({ db, params, user }) {
       const q = await latestVersion(db, params.surveyId);
       const withIds = withIdentifiers(user);
+      // The dataset's codebook: the questionnaire's variables and the sample's case data (design variables ...).
+      const settings = await surveySettings(db, params.surveyId);
+      const { codebook } = await surveyDatasetDescription(db, params.surveyId, q, { withIdentifiers: withIds, states: [...APPROVED_STATES], settings });
       return {
         body: {
           questionnaire: { id: q.source.id, version: q.source.version },
           identifiersIncluded: withIds,
           csvFormulaGuard: FORMULA_NOTE,
-          variables: codebookOf(q).filter((v) => withIds || !v.identifier),
+          variables: codebook.variables.filter((v) => withIds || !v.identifier),
         },
       };
     },

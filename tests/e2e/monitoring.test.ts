@@ -13,97 +13,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumTool, need } from '../helpers/tools.js';
 import { screenshotDir, signIn, startWebApp } from '../helpers/browser.js';
 import { runMdsurvey } from '../helpers/cli.js';
-import { exchangeRatesFor, interview, population, SETTINGS } from '../../examples/dotm/synthetic-dataset.js';
-import { dotmHousehold } from '../../questionnaires/library/index.js';
-import { computeIndicators, formatExchangeRates, shippedCatalogue } from '../../analysis/index.js';
+import { PASSWORD, seedDotmServer } from '../helpers/dotm-server.js';
+import { computeIndicators, shippedCatalogue } from '../../analysis/index.js';
 import { readDataset } from '../../io/dataset-files.js';
-
-const PASSWORD = 'a-long-password-1';
 
 describe.runIf(need(chromiumTool(), 'the monitoring page in Chromium'))('monitoring page', () => {
   let app: Awaited<ReturnType<typeof startWebApp>>;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mdsurvey-monitor-e2e-'));
-  const surveys: { id: string; title: string }[] = [];
-  const tokens: Record<string, string> = {};
-  const api = async (method: string, p: string, body?: unknown, who = 'stat') => {
-    const res = await fetch(`${app.url}/api/v1${p}`, {
-      method,
-      headers: { authorization: `Bearer ${tokens[who]}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text.slice(0, 300)}`);
-    return text ? JSON.parse(text) : null;
-  };
+  let surveys: { id: string; title: string }[] = [];
+  let tokens: Record<string, string> = {};
 
   beforeAll(async () => {
     app = await startWebApp();
-    const login = async (username: string, password: string) =>
-      (
-        await (
-          await fetch(`${app.url}/api/v1/auth/login`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ username, password, token: true }),
-          })
-        ).json()
-      ).token as string;
-    tokens.admin = await login('admin', app.adminPassword);
-    for (const [username, role] of [
-      ['stat', 'statistician'],
-      ['sup', 'supervisor'],
-      ['enum', 'enumerator'],
-      ['analyst', 'analyst'],
-    ]) {
-      // The enumerator is in the supervisor's team (a supervisor reviews only their team's interviews).
-      const supervisorId = username === 'enum' ? (await api('GET', '/auth/me', undefined, 'sup')).user.id : undefined;
-      await api('POST', '/users', { username, password: PASSWORD, role, ...(supervisorId ? { supervisorId } : {}) }, 'admin');
-      tokens[username] = await login(username, PASSWORD);
-    }
-    const enumId = (await api('GET', '/auth/me', undefined, 'enum')).user.id;
-    // Four EAs per region, four households in each, in both rounds (round 2 revisits the same EAs).
-    const pick = (round: number, year: number) => {
-      const { households } = population(20261123, 40, round, year);
-      const eas = [...new Set(households.map((h) => h.ea))].slice(0, 16);
-      const migrant = (h: (typeof households)[number]) => h.emigrants > 0 || h.returnMigrant;
-      // Migrant households oversampled, as the DotM design does.
-      return eas.flatMap((ea) => [
-        ...households.filter((h) => h.ea === ea && migrant(h)).slice(0, 3),
-        ...households.filter((h) => h.ea === ea && !migrant(h)).slice(0, 2),
-      ]);
-    };
-    for (const [round, year] of [
-      [1, 2023],
-      [2, 2026],
-    ]) {
-      const settings = {
-        design: { weights: 'w', strata: 'region', ids: ['ea'] },
-        caseFields: { region: 'region', ea: 'area', w: 'design' },
-        money: { priceBasis: `current prices, June ${year}` },
-      };
-      const title = `DotM round ${round} (${year})`;
-      const created = await api('POST', '/surveys', { title, questionnaire: dotmHousehold(SETTINGS), settings });
-      const id = created.survey.id as string;
-      surveys.push({ id, title });
-      await api('PATCH', `/surveys/${id}`, { state: 'fieldwork' });
-      await api('PUT', `/surveys/${id}/exchange-rates`, { csv: formatExchangeRates(exchangeRatesFor(year)) });
-      const households = pick(round, year);
-      const cases = (
-        await api('POST', `/surveys/${id}/assignments`, {
-          assignments: households.map((h, i) => ({ enumeratorId: enumId, case: { region: h.region, ea: h.ea, w: 40 + (i % 7) * 5 } })),
-        })
-      ).assignments as string[];
-      for (let i = 0; i < households.length; i++) {
-        const { instanceId, answers } = interview(households[i]);
-        await api(
-          'POST',
-          `/surveys/${id}/submissions`,
-          { instanceId, questionnaire: { id: 'dotm-household', version: '1.0.0' }, answers, assignmentId: cases[i] },
-          'enum',
-        );
-        await api('POST', `/surveys/${id}/submissions/${instanceId}/review`, { action: 'approve' }, 'sup');
-      }
-    }
+    ({ surveys, tokens } = await seedDotmServer(app, [
+      { round: 1, year: 2023 },
+      { round: 2, year: 2026 },
+    ]));
   }, 240_000);
   afterAll(() => app?.close());
 

@@ -1,0 +1,72 @@
+/** Interface text of the analysts' pages in the questionnaire languages (en, fr, es). */
+export type Language = 'en' | 'fr' | 'es';
+export const LANGUAGES: { code: Language; name: string }[] = [
+  { code: 'en', name: 'English' },
+  { code: 'fr', name: 'Français' },
+  { code: 'es', name: 'Español' },
+];
+
+const TEXT = {
+  title: { en: 'Analysis workspace', fr: "Espace d'analyse", es: 'Espacio de análisis' },
+  intro: {
+    en: 'Design-based estimates of the approved interviews with 95% intervals. Estimates from too few cases are withheld everywhere, downloads included.',
+    fr: 'Estimations fondées sur le plan de sondage, à partir des entretiens approuvés, avec intervalles à 95 %. Les estimations reposant sur trop peu de cas sont masquées partout, téléchargements compris.',
+    es: 'Estimaciones basadas en el diseño, con las entrevistas aprobadas, con intervalos del 95 %. Las estimaciones con muy pocos casos se ocultan en todas partes, también en las descargas.',
+  },
+  survey: { en: 'Survey', fr: 'Enquête', es: 'Encuesta' },
+  language: { en: 'Language', fr: 'Langue', es: 'Idioma' },
+  indicators: { en: 'Indicators', fr: 'Indicateurs', es: 'Indicadores' },
+  tableBuilder: { en: 'Table builder', fr: 'Tableaux', es: 'Tabulados' },
+  microdata: { en: 'Microdata', fr: 'Microdonnées', es: 'Microdatos' },
+  compareBy: { en: 'Compare', fr: 'Comparer', es: 'Comparar' },
+  none: { en: '(none)', fr: '(aucun)', es: '(ninguno)' },
+  domainOf: { en: 'Domain', fr: 'Domaine', es: 'Dominio' },
+  all: { en: 'all', fr: 'tous', es: 'todos' },
+  splitBy: { en: 'By', fr: 'Par', es: 'Por' },
+  indicator: { en: 'Indicator', fr: 'Indicateur', es: 'Indicador' },
+  group: { en: 'Group', fr: 'Groupe', es: 'Grupo' },
+  estimate: { en: 'Estimate', fr: 'Estimation', es: 'Estimación' },
+  ci: { en: '95% interval', fr: 'Intervalle à 95 %', es: 'Intervalo del 95 %' },
+  cases: { en: 'Cases', fr: 'Cas', es: 'Casos' },
+  difference: { en: 'Difference (se, p)', fr: 'Différence (e.-t., p)', es: 'Diferencia (e.e., p)' },
+  flags: { en: 'Flags', fr: 'Signalements', es: 'Indicaciones' },
+  withheld: { en: 'withheld', fr: 'masqué', es: 'oculto' },
+  chartOf: { en: 'Chart of', fr: 'Graphique de', es: 'Gráfico de' },
+  computing: { en: 'Computing the estimates…', fr: 'Calcul des estimations…', es: 'Calculando las estimaciones…' },
+  downloadCsv: { en: 'Download CSV', fr: 'Télécharger CSV', es: 'Descargar CSV' },
+  downloadXlsx: { en: 'Download XLSX', fr: 'Télécharger XLSX', es: 'Descargar XLSX' },
+  downloadPng: { en: 'Download chart (PNG)', fr: 'Télécharger le graphique (PNG)', es: 'Descargar el gráfico (PNG)' },
+  downloadSvg: { en: 'Download chart (SVG)', fr: 'Télécharger le graphique (SVG)', es: 'Descargar el gráfico (SVG)' },
+  preset: { en: 'Standard table', fr: 'Tableau standard', es: 'Tabulado estándar' },
+  rows: { en: 'Rows', fr: 'Lignes', es: 'Filas' },
+  cols: { en: 'Columns', fr: 'Colonnes', es: 'Columnas' },
+  level: { en: 'Unit', fr: 'Unité', es: 'Unidad' },
+  statistic: { en: 'Statistic', fr: 'Statistique', es: 'Estadística' },
+  count: { en: 'weighted count', fr: 'effectif pondéré', es: 'conteo ponderado' },
+  percent: { en: 'percent of the table', fr: 'pourcentage du tableau', es: 'porcentaje del tabulado' },
+  makeTable: { en: 'Make the table', fr: 'Construire le tableau', es: 'Construir el tabulado' },
+  total: { en: 'Total', fr: 'Total', es: 'Total' },
+  test: {
+    en: 'Rao-Scott test of independence',
+    fr: "Test d'indépendance de Rao-Scott",
+    es: 'Prueba de independencia de Rao-Scott',
+  },
+  analystFile: {
+    en: 'Analyst file (dataset.zip: CSV per level, codebook, design, svyset/svydesign)',
+    fr: 'Fichier analyste (dataset.zip : un CSV par niveau, dictionnaire, plan, svyset/svydesign)',
+    es: 'Archivo de análisis (dataset.zip: un CSV por nivel, diccionario, diseño, svyset/svydesign)',
+  },
+  publicNote: {
+    en: 'The public-use file (anonymised, with its disclosure report) is made with mdsurvey export --public.',
+    fr: 'Le fichier à usage public (anonymisé, avec son rapport de confidentialité) se produit avec mdsurvey export --public.',
+    es: 'El archivo de uso público (anonimizado, con su informe de confidencialidad) se produce con mdsurvey export --public.',
+  },
+  working: { en: 'Working…', fr: 'En cours…', es: 'Procesando…' },
+} as const;
+
+export type TextKey = keyof typeof TEXT;
+
+/** The interface text in a language (English when a text lacks it). */
+export function t(key: TextKey, language: Language): string {
+  return TEXT[key][language] ?? TEXT[key].en;
+}
