@@ -55,7 +55,7 @@ export type { TablePreset, TabulationRequest, DatasetTabulation, WeightedTable, 
 export { writeStata } from './export/stata.js';
 export type { StataVariable, StataInput } from './export/stata.js';
 export { svysetLine, svydesignCall } from './export/design-commands.js';
-export { indicatorWorkbook, tabulationWorkbook, monitoringWorkbook } from './export/xlsx.js';
+export { indicatorWorkbook, tabulationWorkbook, monitoringWorkbook, annexWorkbook } from './export/xlsx.js';
 export { attachColumns } from './attach.js';
 export type { AttachOptions } from './attach.js';
 export { inverse } from './linalg.js';
@@ -68,3 +68,6 @@ export { withDatasetCalibration, withRecordedCalibration } from './dataset-calib
 export type { DatasetCalibration } from './dataset.js';
 export { monitor, parseMonitoringPlan, stackRounds, dateValue, monitoringCsvRows, MONITORING_PLAN_SCHEMA } from './monitoring.js';
 export type { MonitoringPlan, MonitoringReport, MonitoringRow, MonitoringRound, MonitoringIndicator, RoundValue, Change } from './monitoring.js';
+export { migrationProfile } from './report/migration-profile.js';
+export type { MigrationProfileAnnex, AnnexTable, AnnexSection, ReportLanguage } from './report/migration-profile.js';
+export { annexHtml, intervalChart } from './report/html.js';

@@ -176,6 +176,17 @@ export function registerAnalysisCommands(program: Command): void {
   ).action(async (dataset: string, flags) => (await import('./dataset-actions.js')).indicatorsAction(dataset, flags));
 
   program
+    .command('report')
+    .description(
+      'the Migration Profile statistical annex of a survey dataset: households by migration status, emigrants, return migrants, immigrants, remittances (with the national total), the indicators by migratory status and a technical annex, as XLSX, printable HTML and PDF (headless Chromium)',
+    )
+    .argument('<dataset>', 'dataset folder or .zip')
+    .requiredOption('--out <dir>', 'folder for annex.xlsx, annex.html, annex.pdf and annex.json')
+    .addOption(new Option('--language <code>', 'language of the annex').choices(['en', 'fr', 'es']).default('en'))
+    .option('--no-pdf', 'do not print the PDF')
+    .action(async (dataset: string, flags) => (await import('./report-actions.js')).reportAction(dataset, flags));
+
+  program
     .command('monitor')
     .description(
       "the monitoring matrix of a plan across survey rounds: each round's estimate with its interval, change from baseline and previous round with se and test, progress towards the target, status; XLSX, CSV and JSON",

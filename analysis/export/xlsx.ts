@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { publishedRows, type IndicatorReport } from '../indicators/compute.js';
 import type { DatasetTabulation, WeightedEntry } from '../weighted-tables.js';
 import type { MonitoringReport } from '../monitoring.js';
+import type { MigrationProfileAnnex } from '../report/migration-profile.js';
 
 const HIDDEN = new Set(['suppressed', 'complementary']);
 
@@ -206,5 +207,98 @@ export async function monitoringWorkbook(report: MonitoringReport): Promise<Uint
     `Disclosure: estimates from fewer than ${report.thresholds.minCases} cases are withheld, and so is every change involving one; fewer than ${report.thresholds.flagCases} cases or a relative standard error above ${report.thresholds.maxRse} are flagged.`,
     ...report.notes,
   ]);
+  return new Uint8Array(await wb.xlsx.writeBuffer());
+}
+
+/**
+ * The Migration Profile annex as a workbook: a contents sheet, a sheet per table (its notes on universe,
+ * reference period, source, unit and disclosure above it; percent and se per cell; withheld cells blank),
+ * the national remittance total, the indicators by migratory status and the technical annex.
+ */
+export async function annexWorkbook(annex: MigrationProfileAnnex): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'mdsurvey';
+  const contents = wb.addWorksheet('Contents');
+  contents.addRow([annex.title]).font = { bold: true, size: 14 };
+  contents.addRow([annex.survey]);
+  contents.addRow([]);
+  header(contents, ['sheet', 'section', 'table']);
+  contents.getColumn(1).width = 12;
+  contents.getColumn(2).width = 36;
+  contents.getColumn(3).width = 80;
+  for (const s of annex.sections)
+    for (const t of s.tables) {
+      contents.addRow([t.id, s.title, t.title]);
+      const ws = wb.addWorksheet(t.id);
+      ws.addRow([`${t.id}. ${t.title}`]).font = { bold: true };
+      for (const [k, v] of Object.entries(t.notes)) ws.addRow([k, v]);
+      ws.addRow([]);
+      ws.getColumn(1).width = 28;
+      if (!t.tabulation) {
+        ws.addRow([t.unavailable ?? '']);
+        continue;
+      }
+      const tab = t.tabulation;
+      for (const table of tab.tables) {
+        if (tab.by) ws.addRow([`${tab.by} = ${table.by[tab.by]}`]).font = { italic: true };
+        const head = ws.addRow([`${tab.rows} / ${tab.cols}`, ...table.colLevels.flatMap((c) => [tab.valueLabels.cols[c] ?? c, 'se']), 'Total', 'se']);
+        head.font = { bold: true };
+        const cellOf = (r: string, c: string) => table.cells.find((e) => e.row === r && e.col === c);
+        const pair = (e: WeightedEntry | undefined): (number | string)[] => (e?.percent ? [e.percent.estimate, e.percent.se] : ['', '']);
+        table.rowLevels.forEach((r, i) =>
+          ws.addRow([tab.valueLabels.rows[r] ?? r, ...table.colLevels.flatMap((c) => pair(cellOf(r, c))), ...pair(table.rowMargins[i])]),
+        );
+        ws.addRow(['Total', ...table.colMargins.flatMap((m) => pair(m)), ...pair(table.total)]).font = { bold: true };
+        if (table.test) ws.addRow([`Rao-Scott F = ${table.test.f} on ${table.test.ndf} and ${table.test.ddf} df, p = ${table.test.p}`]);
+        ws.addRow([]);
+      }
+    }
+  if (annex.remittanceTotal.length) {
+    contents.addRow(['Totals', 'Remittances', 'Cash remittances received by households in 12 months, national total']);
+    const ws = wb.addWorksheet('Totals');
+    header(ws, ['currency', 'total', 'se', 'ci low', 'ci high', 'n']);
+    for (const r of annex.remittanceTotal) ws.addRow([r.currency, r.estimate, r.se, r.ci[0], r.ci[1], r.n]);
+  }
+  contents.addRow(['Indicators', 'Indicators by migratory status', 'The indicator catalogue by migration status, with differences to non-migrant households']);
+  const ind = wb.addWorksheet('Indicators');
+  header(ind, ['indicator', 'label', 'category', 'group', 'unit', 'estimate', 'se', 'ci low', 'ci high', 'n', 'difference', 'difference se', 'p', 'flags']);
+  for (const r of annex.indicators)
+    ind.addRow([
+      r.id,
+      r.label,
+      r.category ?? '',
+      r.group,
+      r.moneyUnit ?? '',
+      r.estimate,
+      r.se,
+      r.ci?.[0],
+      r.ci?.[1],
+      r.n,
+      r.difference?.estimate,
+      r.difference?.se,
+      r.difference?.p,
+      r.flags.join(' '),
+    ]);
+  contents.addRow(['Technical', 'Technical annex', 'Design, sample sizes, weights, design effects']);
+  const tech = wb.addWorksheet('Technical');
+  tech.getColumn(1).width = 50;
+  const t = annex.technical;
+  for (const [k, v] of [
+    ['strata', t.design.strata],
+    ['PSUs', t.design.psus],
+    ['degrees of freedom', t.design.df],
+    ['households', t.design.households],
+    ['persons', t.design.persons ?? ''],
+    ...t.byScreening.map((b) => [`households, screening stratum ${b.stratum}`, b.households]),
+    ['weights: sum', t.weights.sum],
+    ['weights: min', t.weights.min],
+    ['weights: max', t.weights.max],
+    ['weights: CV', t.weights.cv],
+    ['weights: Kish design effect', t.weights.kishDeff],
+    ...t.designEffects.map((d) => [`median design effect, ${d.domain}`, d.median]),
+    ['response rates', t.responseRates],
+  ] as [string, string | number][])
+    tech.addRow([k, v]);
+  notesSheet(wb, annex.notes.length ? annex.notes : ['(none)']);
   return new Uint8Array(await wb.xlsx.writeBuffer());
 }

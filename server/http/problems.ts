@@ -64,6 +64,7 @@ export const PROBLEMS = {
   internal: 500,
   /** A rescue item that could not be stored for an unexpected reason: send it again. */
   retry: 503,
+  'pdf-unavailable': 503,
 } as const;
 
 /** A code of the catalogue. */

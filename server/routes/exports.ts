@@ -7,6 +7,8 @@ import type { Database } from '../db/index.js';
 import { InputError } from '../../common/errors.js';
 import {
   DEFAULT_THRESHOLDS,
+  annexHtml,
+  annexWorkbook,
   indicatorWorkbook,
   tablePreset,
   tabulationWorkbook,
@@ -26,7 +28,17 @@ import type { User } from '../auth/users.js';
 import { approvedInterviewPages, approvedInterviewTextPages } from '../queries/submissions.js';
 import { latestVersionOf, surveySettingsOf } from '../queries/surveys.js';
 import { neutraliseFormula } from '../spreadsheet-safety.js';
-import { computeIndicatorsOffLoop, computeMonitoringOffLoop, computeRegressionOffLoop, computeTabulationOffLoop } from '../workers/indicators.js';
+import {
+  computeIndicatorsOffLoop,
+  computeMonitoringOffLoop,
+  computeRegressionOffLoop,
+  computeReportOffLoop,
+  computeTabulationOffLoop,
+} from '../workers/indicators.js';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { printPdfOffLoop } from '../workers/pdf.js';
 import { planFromWorkbook } from '../../io/monitoring-plan.js';
 import { exchangeRatesOf } from '../queries/exchange-rates.js';
 
@@ -433,6 +445,71 @@ export const exportRoutes: RouteSpec[] = [
       } catch (err) {
         if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
         throw err;
+      }
+    },
+  },
+  {
+    method: 'get',
+    path: '/surveys/:surveyId/report',
+    tag: 'exports',
+    summary: 'The Migration Profile statistical annex of the approved interviews (?format=xlsx|html|pdf|json, ?language=en|fr|es)',
+    roles: ['admin', 'statistician', 'analyst'],
+    async handler({ db, params, query, user, res }) {
+      const q = await latestVersion(db, params.surveyId);
+      const settings = await surveySettings(db, params.surveyId);
+      if (!settings.design?.weights) throw new HttpProblem('no-design', 'the survey settings name no design: PATCH settings.design with at least "weights"');
+      const format = query.format || 'html';
+      if (!['xlsx', 'html', 'pdf', 'json'].includes(format)) throw new HttpProblem('bad-parameter', 'format must be xlsx, html, pdf or json');
+      const language = (query.language ? languageOf(query.language) : 'en') as 'en' | 'fr' | 'es';
+      const states = statesOf({}, user);
+      const { codebook, design, caseColumns } = await surveyDatasetDescription(db, params.surveyId, q, { withIdentifiers: false, states, settings });
+      let annex: Awaited<ReturnType<typeof computeReportOffLoop>>;
+      try {
+        annex = await computeReportOffLoop(
+          {
+            kind: 'start',
+            definition: q.source,
+            design,
+            codebook,
+            caseColumns,
+            exchangeRates: (await exchangeRatesOf(db, params.surveyId))?.rates ?? [],
+            options: {},
+            report: { language },
+          },
+          approvedInterviewTextPages(db, params.surveyId, states),
+        );
+      } catch (err) {
+        if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
+        throw err;
+      }
+      if (format === 'json') return { body: annex };
+      const name = safeFileName(`${q.source.id}-migration-profile-${language}`);
+      if (format === 'xlsx') {
+        res
+          .status(200)
+          .type(XLSX_TYPE)
+          .setHeader('Content-Disposition', `attachment; filename="${name}.xlsx"`)
+          .send(Buffer.from(await annexWorkbook(annex)));
+        return undefined;
+      }
+      const html = annexHtml(annex);
+      if (format === 'html') {
+        res.status(200).type('text/html; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${name}.html"`).send(html);
+        return undefined;
+      }
+      const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'mdsurvey-report-'));
+      try {
+        await fsp.writeFile(path.join(dir, 'annex.html'), html);
+        const problem = await printPdfOffLoop(path.join(dir, 'annex.html'), path.join(dir, 'annex.pdf'));
+        if (problem) throw new HttpProblem('pdf-unavailable', `the PDF cannot be printed on this server: ${problem}; download the HTML and print it`);
+        res
+          .status(200)
+          .type('application/pdf')
+          .setHeader('Content-Disposition', `attachment; filename="${name}.pdf"`)
+          .send(await fsp.readFile(path.join(dir, 'annex.pdf')));
+        return undefined;
+      } finally {
+        await fsp.rm(dir, { recursive: true, force: true });
       }
     },
   },

@@ -7,6 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import {
   computeIndicators,
+  migrationProfile,
   monitor,
   publishedTabulation,
   tabulateDataset,
@@ -66,6 +67,10 @@ parentPort!.on('message', (m: IndicatorMessage) => {
       }
       const round = rounds[0];
       const dataset = datasetOf(round);
+      if (round.start.report) {
+        parentPort!.postMessage({ ok: true, report: migrationProfile(dataset, { language: round.start.report.language }) });
+        return;
+      }
       const tab = round.start.tabulation;
       if (tab) {
         parentPort!.postMessage({ ok: true, report: publishedTabulation(tabulateDataset(dataset, tab)) });

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type {
   Codebook,
+  MigrationProfileAnnex,
   DatasetDesign,
   DatasetTabulation,
   TabulationRequest,
@@ -35,6 +36,8 @@ export type IndicatorMessage =
       roundId?: string;
       /** Instead of the indicators: a weighted table (suppressed and complementary entries come back blank). */
       tabulation?: TabulationRequest & { preset?: string };
+      /** Instead of the indicators: the Migration Profile annex in this language. */
+      report?: { language: 'en' | 'fr' | 'es' };
     }
   | { kind: 'page'; rows: RawInterviewRow[] }
   | { kind: 'end'; monitoring?: MonitoringPlan };
@@ -83,6 +86,14 @@ export async function computeTabulationOffLoop(
   pages: AsyncIterable<RawInterviewRow[]>,
 ): Promise<DatasetTabulation> {
   return offLoop<DatasetTabulation>(job, pages);
+}
+
+/** The Migration Profile annex of the survey's approved interviews. */
+export async function computeReportOffLoop(
+  job: Extract<IndicatorMessage, { kind: 'start' }> & { report: { language: 'en' | 'fr' | 'es' } },
+  pages: AsyncIterable<RawInterviewRow[]>,
+): Promise<MigrationProfileAnnex> {
+  return offLoop<MigrationProfileAnnex>(job, pages);
 }
 
 /** The monitoring matrix of a plan whose rounds are surveys on the server, each round's interviews sent in turn. */

@@ -129,6 +129,16 @@ describe.runIf(need(chromiumTool(), 'the analyst workspace in Chromium'))('analy
       else expect(Number(r.count)).toBe(c.count.estimate);
     }
 
+    // The Migration Profile annex, in French, printed as PDF on the server.
+    await page.getByRole('tab', { name: 'Microdonnées et annexe' }).click();
+    const [pdfDownload] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByRole('link', { name: 'Annexe (PDF)' }).click()]);
+    const pdf = fs.readFileSync(await pdfDownload.path());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const [htmlDownload] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByRole('link', { name: 'Annexe (HTML)' }).click()]);
+    const annexHtml = fs.readFileSync(await htmlDownload.path(), 'utf8');
+    expect(annexHtml).toContain('Profil migratoire');
+    noHidden(annexHtml, 'the annex');
+
     // Narrow screens: no horizontal scroll of the page itself.
     for (const width of [768, 390]) {
       await page.setViewportSize({ width, height: 900 });

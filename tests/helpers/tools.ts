@@ -33,6 +33,12 @@ export function chromiumTool(): Tool {
     : { name: 'Chromium', ok: false, reason: "/usr/bin/chromium not found; install Debian's chromium package" };
 }
 
+/** poppler's pdftoppm and pdfinfo (the annex PDF is checked by rendering every page). */
+export function popplerTool(): Tool {
+  const r = spawnSync('pdftoppm', ['-v'], { encoding: 'utf8' });
+  return r.error ? { name: 'pdftoppm', ok: false, reason: 'pdftoppm not found; install poppler-utils' } : { name: 'pdftoppm', ok: true, reason: '' };
+}
+
 /** A PostgreSQL server for the suites that test against one (TEST_DATABASE_URL; .ci/run sets it). */
 export function postgresTool(): Tool {
   return process.env.TEST_DATABASE_URL

@@ -44,6 +44,7 @@ const EXPECTED: Record<string, string> = {
   'POST /surveys/:surveyId/regress': 'ATN',
   'POST /monitoring': 'ATN',
   'GET /surveys/:surveyId/tables': 'ATN',
+  'GET /surveys/:surveyId/report': 'ATN',
 };
 const LETTER: Record<string, string> = { admin: 'A', statistician: 'T', supervisor: 'S', enumerator: 'E', analyst: 'N' };
 

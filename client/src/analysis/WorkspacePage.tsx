@@ -525,6 +525,15 @@ export function WorkspacePage() {
             </a>
           </p>
           <p className="hint">{t('publicNote', language)}</p>
+          <h2>{t('annex', language)}</h2>
+          <p className="hint">{t('annexNote', language)}</p>
+          <p className="downloads">
+            {(['pdf', 'html', 'xlsx'] as const).map((format) => (
+              <a key={format} className="button" href={downloadUrl(`/surveys/${survey.id}/report`, { format, language })} download>
+                {t(format === 'pdf' ? 'annexPdf' : format === 'html' ? 'annexHtml' : 'annexXlsx', language)}
+              </a>
+            ))}
+          </p>
         </div>
       )}
     </section>

@@ -17,7 +17,7 @@ const TEXT = {
   language: { en: 'Language', fr: 'Langue', es: 'Idioma' },
   indicators: { en: 'Indicators', fr: 'Indicateurs', es: 'Indicadores' },
   tableBuilder: { en: 'Table builder', fr: 'Tableaux', es: 'Tabulados' },
-  microdata: { en: 'Microdata', fr: 'Microdonnées', es: 'Microdatos' },
+  microdata: { en: 'Microdata and annex', fr: 'Microdonnées et annexe', es: 'Microdatos y anexo' },
   compareBy: { en: 'Compare', fr: 'Comparer', es: 'Comparar' },
   none: { en: '(none)', fr: '(aucun)', es: '(ninguno)' },
   domainOf: { en: 'Domain', fr: 'Domaine', es: 'Dominio' },
@@ -62,6 +62,15 @@ const TEXT = {
     es: 'El archivo de uso público (anonimizado, con su informe de confidencialidad) se produce con mdsurvey export --public.',
   },
   working: { en: 'Working…', fr: 'En cours…', es: 'Procesando…' },
+  annex: { en: 'Migration Profile: statistical annex', fr: 'Profil migratoire : annexe statistique', es: 'Perfil migratorio: anexo estadístico' },
+  annexPdf: { en: 'Annex (PDF)', fr: 'Annexe (PDF)', es: 'Anexo (PDF)' },
+  annexHtml: { en: 'Annex (HTML)', fr: 'Annexe (HTML)', es: 'Anexo (HTML)' },
+  annexXlsx: { en: 'Annex (XLSX)', fr: 'Annexe (XLSX)', es: 'Anexo (XLSX)' },
+  annexNote: {
+    en: 'Tables of households, emigrants, return migrants, immigrants and remittances, the indicators by migratory status and a technical annex; in the language chosen above. Building it takes a few seconds.',
+    fr: 'Tableaux des ménages, émigrés, migrants de retour, immigrés et transferts, indicateurs selon le statut migratoire et annexe technique, dans la langue choisie ci-dessus. La production prend quelques secondes.',
+    es: 'Tabulados de hogares, emigrantes, retornados, inmigrantes y remesas, indicadores según la condición migratoria y anexo técnico, en el idioma elegido arriba. La producción tarda unos segundos.',
+  },
 } as const;
 
 export type TextKey = keyof typeof TEXT;
