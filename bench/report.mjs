@@ -22,9 +22,13 @@ const times = [];
 for (let r = 0; r < runs; r++) {
   const out = path.join(data, `out${r}`);
   const t0 = process.hrtime.bigint();
-  const p = spawnSync(process.execPath, [path.join(root, 'bin', 'mdsurvey.js'), 'report', path.join(data, 'dotm'), '--out', out, ...(pdf ? [] : ['--no-pdf'])], {
-    encoding: 'utf8',
-  });
+  const p = spawnSync(
+    process.execPath,
+    [path.join(root, 'bin', 'mdsurvey.js'), 'report', path.join(data, 'dotm'), '--out', out, ...(pdf ? [] : ['--no-pdf'])],
+    {
+      encoding: 'utf8',
+    },
+  );
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   if (p.status !== 0) throw new Error(p.stderr);
   times.push(s);
@@ -32,5 +36,7 @@ for (let r = 0; r < runs; r++) {
 }
 times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)];
-console.log(`mdsurvey report (${pdf ? 'with' : 'without'} PDF), ${runs} runs: median ${median.toFixed(2)} s, slowest ${times.at(-1).toFixed(2)} s; budget 30 s: ${median < 30 ? 'holds' : 'EXCEEDED'}`);
+console.log(
+  `mdsurvey report (${pdf ? 'with' : 'without'} PDF), ${runs} runs: median ${median.toFixed(2)} s, slowest ${times.at(-1).toFixed(2)} s; budget 30 s: ${median < 30 ? 'holds' : 'EXCEEDED'}`,
+);
 fs.rmSync(data, { recursive: true, force: true });
