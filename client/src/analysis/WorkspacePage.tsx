@@ -15,7 +15,7 @@ import {
 import { LANGUAGES, t, type Language } from './i18n.js';
 
 const COMPARE = ['hh_migration_status', 'hh_migration_status_12m', 'hh_migrant', 'hh_migration_status_split'];
-const BY = ['region', 'urban'];
+const BY = ['region', 'urban', 'sex'];
 const PRESETS = ['census-birth-age-sex', 'census-citizenship-age-sex', 'census-arrival-birth', 'nativity-sex-age'];
 const fmt = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || Number.isNaN(x) ? '' : x.toFixed(digits));
 
