@@ -263,6 +263,9 @@ export interface WeightedEntry {
   count: Pick<Estimate, 'estimate' | 'se' | 'ci' | 'cv'>;
   /** Share of the table's total (percent when asked: 0-100). */
   percent: Pick<Estimate, 'estimate' | 'se' | 'ci'>;
+  /** Cells: share of their row's total and of their column's total (percent, with se: domain means). */
+  rowPercent?: Pick<Estimate, 'estimate' | 'se' | 'ci'>;
+  colPercent?: Pick<Estimate, 'estimate' | 'se' | 'ci'>;
   status: CellStatus;
   /**
    * An empty cell: no case, so no design-based variance. Its interval is [0, upper], the Clopper-Pearson
@@ -425,10 +428,27 @@ export function tabulateDataset(dataset: Dataset, request: TabulationRequest): D
       }
       return { m, n };
     };
+    const rowMask = new Map(rowsPresent.map((r) => [r, mask(r, null).m]));
+    const colMask = new Map(colsPresent.map((c) => [c, mask(null, c).m]));
     const cellEntries = rowsPresent.map((r) =>
       colsPresent.map((c) => {
         const { m, n } = mask(r, c);
-        return entry(design, m, scope, n, rc.levels[r], cc.levels[c]);
+        const e = entry(design, m, scope, n, rc.levels[r], cc.levels[c]);
+        // Row and column percentages: the cell's share of its row (column), a mean over that domain.
+        const within = (domain: Uint8Array) => {
+          const share = summarise(design, linearisedMean(design, Float64Array.from(m), { rows: domain, labels: null }), {
+            statistic: 'proportion',
+            variable: 'share',
+            level: null,
+            domain: null,
+          });
+          const ci: [number, number] =
+            Number.isFinite(share.ci[0]) && Number.isFinite(share.ci[1])
+              ? share.ci
+              : [share.estimate - qt(0.975, Math.max(1, designDf(design))) * share.se, share.estimate + qt(0.975, Math.max(1, designDf(design))) * share.se];
+          return { estimate: share.estimate * 100, se: share.se * 100, ci: [ci[0] * 100, ci[1] * 100] as [number, number] };
+        };
+        return { ...e, rowPercent: within(rowMask.get(r)!), colPercent: within(colMask.get(c)!) };
       }),
     );
     const rowEntries = rowsPresent.map((r) => {
@@ -459,6 +479,9 @@ export function tabulateDataset(dataset: Dataset, request: TabulationRequest): D
       (e as WeightedEntry).zero = true;
       e.count = { estimate: 0, se: 0, ci: [0, upper * totalEntry.count.estimate], cv: null };
       e.percent = { estimate: 0, se: 0, ci: [0, 100 * upper] };
+      const z = e as WeightedEntry;
+      if (z.rowPercent) z.rowPercent = { estimate: 0, se: 0, ci: [0, 100 * upper] };
+      if (z.colPercent) z.colPercent = { estimate: 0, se: 0, ci: [0, 100 * upper] };
     }
     let test: RaoScottTest | null = null;
     if (rowsPresent.length > 1 && colsPresent.length > 1) {
@@ -513,7 +536,9 @@ export function tabulateDataset(dataset: Dataset, request: TabulationRequest): D
  */
 export function publishedTabulation(tab: DatasetTabulation): DatasetTabulation {
   const hide = (e: WeightedEntry): WeightedEntry =>
-    e.status === 'suppressed' || e.status === 'complementary' ? ({ ...e, n: null, count: null, percent: null } as unknown as WeightedEntry) : e;
+    e.status === 'suppressed' || e.status === 'complementary'
+      ? ({ ...e, n: null, count: null, percent: null, rowPercent: null, colPercent: null } as unknown as WeightedEntry)
+      : e;
   return {
     ...tab,
     tables: tab.tables.map((t) => ({

@@ -257,7 +257,9 @@ export async function tabulateDatasetAction(
     output(await tabulationWorkbook(tab, labels, flags.suppress), flags.out);
   } else {
     const hideEntry = <T extends { status: string; n: number; count: object; percent: object }>(e: T) =>
-      flags.suppress && (e.status === 'suppressed' || e.status === 'complementary') ? { ...e, n: null, count: null, percent: null } : e;
+      flags.suppress && (e.status === 'suppressed' || e.status === 'complementary')
+        ? { ...e, n: null, count: null, percent: null, rowPercent: null, colPercent: null }
+        : e;
     output(
       json({
         ...tab,

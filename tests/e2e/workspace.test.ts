@@ -129,6 +129,12 @@ describe.runIf(need(chromiumTool(), 'the analyst workspace in Chromium'))('analy
       else expect(Number(r.count)).toBe(c.count.estimate);
     }
 
+    // Row percentages: each published cell shows the CLI's share of its row.
+    await page.getByLabel('Statistique').selectOption('rowPercent');
+    const localRow = JSON.parse(tab.stdout).tables[0].cells as { row: string; col: string; rowPercent: { estimate: number } | null }[];
+    const shown = localRow.find((c) => c.rowPercent !== null)!;
+    expect((await page.getByTestId(`cell-0-${shown.row}-${shown.col}`).textContent())!.startsWith(shown.rowPercent!.estimate.toFixed(1))).toBe(true);
+
     // The Migration Profile annex, in French, printed as PDF on the server.
     await page.getByRole('tab', { name: 'Microdonnées et annexe' }).click();
     const [pdfDownload] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByRole('link', { name: 'Annexe (PDF)' }).click()]);

@@ -93,6 +93,7 @@ describe.runIf(need(R, 'R survey on the exported .dta files'))('R survey on the 
     expect(tab.tables.map((t) => t.by.age_group)).toEqual(['0-14', '15-64', '65+']);
     const close = (a: number, b: number, where: string) =>
       expect(Math.abs(b) < 1e-12 ? Math.abs(a - b) : Math.abs(a - b) / Math.abs(b), `${where}: ours ${a}, R ${b}`).toBeLessThan(1e-9);
+    let rowPercents = 0;
     for (const x of ref) {
       const t = tab.tables.find((tt) => tt.by.age_group === x.age_group)!;
       const where = `${x.age_group} ${x.row} ${x.col}`;
@@ -108,7 +109,16 @@ describe.runIf(need(R, 'R survey on the exported .dta files'))('R survey on the 
       close(e.count.se, Number(x.count_se), `${where} count se`);
       close(e.percent.estimate, Number(x.percent), `${where} percent`);
       close(e.percent.se, Number(x.percent_se), `${where} percent se`);
+      if (x.row_pct !== 'NA' && x.row !== 'Total' && x.col !== 'Total') {
+        expect(e.rowPercent, where).toBeDefined();
+        close(e.rowPercent!.estimate, Number(x.row_pct), `${where} row percent`);
+        close(e.rowPercent!.se, Number(x.row_pct_se), `${where} row percent se`);
+        close(e.colPercent!.estimate, Number(x.col_pct), `${where} column percent`);
+        close(e.colPercent!.se, Number(x.col_pct_se), `${where} column percent se`);
+        rowPercents++;
+      }
     }
+    expect(rowPercents).toBe(3 * 4);
     expect(ref.length).toBe(3 * (9 + 1));
   }, 60_000);
 

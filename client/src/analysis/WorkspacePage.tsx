@@ -271,9 +271,13 @@ function IndicatorsPanel({ survey, language }: { survey: Survey; language: Langu
   );
 }
 
-function entryText(e: WeightedEntry | undefined, statistic: 'count' | 'percent', withheld: string) {
+type TableStatistic = 'count' | 'percent' | 'rowPercent' | 'colPercent';
+function entryText(e: WeightedEntry | undefined, statistic: TableStatistic, withheld: string, margin?: 'row' | 'col' | 'total') {
   if (!e) return '';
-  const v = statistic === 'count' ? e.count : e.percent;
+  // Margins of a row (column) percentage table: 100 for the rows (columns), the table share for the other margin.
+  if ((statistic === 'rowPercent' && (margin === 'row' || margin === 'total')) || (statistic === 'colPercent' && (margin === 'col' || margin === 'total')))
+    return e.count ? '100.0' : withheld;
+  const v = statistic === 'count' ? e.count : statistic === 'percent' || margin ? e.percent : e[statistic];
   if (!v) return withheld;
   return statistic === 'count'
     ? `${Math.round(v.estimate).toLocaleString('en')} (${Math.round(v.se).toLocaleString('en')})`
@@ -287,7 +291,7 @@ function TablePanel({ survey, language }: { survey: Survey; language: Language }
   const [rows, setRows] = useState('hh_migration_status');
   const [cols, setCols] = useState('region');
   const [by, setBy] = useState('');
-  const [statistic, setStatistic] = useState<'count' | 'percent'>('percent');
+  const [statistic, setStatistic] = useState<TableStatistic>('percent');
   const [tab, setTab] = useState<DatasetTabulation | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -347,10 +351,31 @@ function TablePanel({ survey, language }: { survey: Survey; language: Language }
           e.count?.se,
           e.percent?.estimate,
           e.percent?.se,
+          e.rowPercent?.estimate,
+          e.rowPercent?.se,
+          e.colPercent?.estimate,
+          e.colPercent?.se,
         ]);
       }
     saveText(
-      toCsv([...(tab.by ? [tab.by] : []), tab.rows, tab.cols, 'status', 'n', 'count', 'count_se', 'percent', 'percent_se'], out),
+      toCsv(
+        [
+          ...(tab.by ? [tab.by] : []),
+          tab.rows,
+          tab.cols,
+          'status',
+          'n',
+          'count',
+          'count_se',
+          'percent',
+          'percent_se',
+          'row_percent',
+          'row_percent_se',
+          'col_percent',
+          'col_percent_se',
+        ],
+        out,
+      ),
       `table-${tab.rows}-${tab.cols}.csv`,
       'text/csv',
     );
@@ -384,9 +409,11 @@ function TablePanel({ survey, language }: { survey: Survey; language: Language }
         {select(t('splitBy', language), by, setBy, true)}
         <label>
           {t('statistic', language)}{' '}
-          <select value={statistic} onChange={(e) => setStatistic(e.target.value as 'count' | 'percent')}>
+          <select value={statistic} onChange={(e) => setStatistic(e.target.value as TableStatistic)}>
             <option value="count">{t('count', language)}</option>
             <option value="percent">{t('percent', language)}</option>
+            <option value="rowPercent">{t('rowPercent', language)}</option>
+            <option value="colPercent">{t('colPercent', language)}</option>
           </select>
         </label>
         <button type="button" disabled={busy} onClick={() => void make()}>
@@ -440,15 +467,15 @@ function TablePanel({ survey, language }: { survey: Survey; language: Language }
                             {entryText(cell(r, c), statistic, withheld)}
                           </td>
                         ))}
-                        <td>{entryText(table.rowMargins[i], statistic, withheld)}</td>
+                        <td>{entryText(table.rowMargins[i], statistic, withheld, 'row')}</td>
                       </tr>
                     ))}
                     <tr>
                       <th>{t('total', language)}</th>
                       {table.colMargins.map((m, j) => (
-                        <td key={j}>{entryText(m, statistic, withheld)}</td>
+                        <td key={j}>{entryText(m, statistic, withheld, 'col')}</td>
                       ))}
-                      <td>{entryText(table.total, statistic, withheld)}</td>
+                      <td>{entryText(table.total, statistic, withheld, 'total')}</td>
                     </tr>
                   </tbody>
                 </table>

@@ -44,6 +44,8 @@ const TEXT = {
   statistic: { en: 'Statistic', fr: 'Statistique', es: 'Estadística' },
   count: { en: 'weighted count', fr: 'effectif pondéré', es: 'conteo ponderado' },
   percent: { en: 'percent of the table', fr: 'pourcentage du tableau', es: 'porcentaje del tabulado' },
+  rowPercent: { en: 'row percent', fr: 'pourcentage en ligne', es: 'porcentaje por fila' },
+  colPercent: { en: 'column percent', fr: 'pourcentage en colonne', es: 'porcentaje por columna' },
   makeTable: { en: 'Make the table', fr: 'Construire le tableau', es: 'Construir el tabulado' },
   total: { en: 'Total', fr: 'Total', es: 'Total' },
   test: {
