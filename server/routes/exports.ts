@@ -34,11 +34,13 @@ import {
   computeRegressionOffLoop,
   computeReportOffLoop,
   computeTabulationOffLoop,
+  writePublicUseOffLoop,
 } from '../workers/indicators.js';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { printPdfOffLoop } from '../workers/pdf.js';
+import yazl from 'yazl';
 import { planFromWorkbook } from '../../io/monitoring-plan.js';
 import { exchangeRatesOf } from '../queries/exchange-rates.js';
 
@@ -445,6 +447,55 @@ export const exportRoutes: RouteSpec[] = [
       } catch (err) {
         if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
         throw err;
+      }
+    },
+  },
+  {
+    method: 'get',
+    path: '/surveys/:surveyId/export/public.zip',
+    tag: 'exports',
+    summary:
+      'The public-use microdata of the approved interviews: anonymised CSV and .dta per level, design, codebook, svyset/svydesign and the disclosure report',
+    roles: ['admin', 'statistician', 'analyst'],
+    async handler({ db, params, query, user, res }) {
+      const q = await latestVersion(db, params.surveyId);
+      const settings = await surveySettings(db, params.surveyId);
+      if (!settings.design?.weights) throw new HttpProblem('no-design', 'the survey settings name no design: PATCH settings.design with at least "weights"');
+      const language = query.language ? languageOf(query.language) : 'en';
+      const states = statesOf({}, user);
+      const { codebook, design, caseColumns } = await surveyDatasetDescription(db, params.surveyId, q, { withIdentifiers: false, states, settings });
+      const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'mdsurvey-public-'));
+      try {
+        const { files } = await writePublicUseOffLoop(
+          {
+            kind: 'start',
+            definition: q.source,
+            design,
+            codebook,
+            caseColumns,
+            exchangeRates: (await exchangeRatesOf(db, params.surveyId))?.rates ?? [],
+            options: {},
+            publicUse: { dir, language },
+          },
+          approvedInterviewTextPages(db, params.surveyId, states),
+        );
+        const zip = new yazl.ZipFile();
+        for (const f of files) zip.addFile(path.join(dir, f), f);
+        zip.end();
+        res
+          .status(200)
+          .type('application/zip')
+          .setHeader('Content-Disposition', `attachment; filename="${safeFileName(`${q.source.id}-${q.source.version}-public-use`)}.zip"`);
+        const out = zip.outputStream as NodeJS.ReadableStream;
+        out.on('error', (err) => res.destroy(err as Error));
+        out.pipe(res);
+        await new Promise((resolve) => res.once('close', resolve));
+        return undefined;
+      } catch (err) {
+        if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
+        throw err;
+      } finally {
+        await fsp.rm(dir, { recursive: true, force: true });
       }
     },
   },

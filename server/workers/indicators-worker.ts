@@ -21,6 +21,7 @@ import {
 import { compileQuestionnaire, levelsOf, type Level, type Questionnaire } from '../../questionnaires/index.js';
 import { levelColumns, type LevelRow } from '../../io/dataset-files.js';
 import { levelRows } from '../survey-dataset.js';
+import { exportMicrodata, writeExportFiles } from '../../io/microdata-export.js';
 import type { IndicatorMessage } from './indicators.js';
 import type { InterviewRow } from '../queries/submissions.js';
 import { isInputError } from '../../common/errors.js';
@@ -44,7 +45,7 @@ function datasetOf(round: Round): Dataset {
   return { design, codebook, tables, exchangeRates };
 }
 
-parentPort!.on('message', (m: IndicatorMessage) => {
+parentPort!.on('message', async (m: IndicatorMessage) => {
   try {
     if (m.kind === 'start') {
       const levels = levelsOf(compileQuestionnaire(m.definition as Questionnaire, { trusted: true }));
@@ -67,6 +68,12 @@ parentPort!.on('message', (m: IndicatorMessage) => {
       }
       const round = rounds[0];
       const dataset = datasetOf(round);
+      if (round.start.publicUse) {
+        const { files } = exportMicrodata(dataset, { publicUse: true, formats: ['csv', 'dta'], language: round.start.publicUse.language });
+        await writeExportFiles(round.start.publicUse.dir, files);
+        parentPort!.postMessage({ ok: true, report: { files: [...files.keys()] } });
+        return;
+      }
       if (round.start.report) {
         parentPort!.postMessage({ ok: true, report: migrationProfile(dataset, { language: round.start.report.language }) });
         return;

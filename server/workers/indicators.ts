@@ -38,6 +38,8 @@ export type IndicatorMessage =
       tabulation?: TabulationRequest & { preset?: string };
       /** Instead of the indicators: the Migration Profile annex in this language. */
       report?: { language: 'en' | 'fr' | 'es' };
+      /** Instead of the indicators: the public-use microdata (anonymised) written into this folder. */
+      publicUse?: { dir: string; language: string };
     }
   | { kind: 'page'; rows: RawInterviewRow[] }
   | { kind: 'end'; monitoring?: MonitoringPlan };
@@ -94,6 +96,14 @@ export async function computeReportOffLoop(
   pages: AsyncIterable<RawInterviewRow[]>,
 ): Promise<MigrationProfileAnnex> {
   return offLoop<MigrationProfileAnnex>(job, pages);
+}
+
+/** The public-use files (anonymised CSV and .dta, design, codebook, disclosure report) written into a folder. */
+export async function writePublicUseOffLoop(
+  job: Extract<IndicatorMessage, { kind: 'start' }> & { publicUse: { dir: string; language: string } },
+  pages: AsyncIterable<RawInterviewRow[]>,
+): Promise<{ files: string[] }> {
+  return offLoop<{ files: string[] }>(job, pages);
 }
 
 /** The monitoring matrix of a plan whose rounds are surveys on the server, each round's interviews sent in turn. */

@@ -144,6 +144,15 @@ describe.runIf(need(chromiumTool(), 'the analyst workspace in Chromium'))('analy
     const annexHtml = fs.readFileSync(await htmlDownload.path(), 'utf8');
     expect(annexHtml).toContain('Profil migratoire');
     noHidden(annexHtml, 'the annex');
+    // The public-use microdata: anonymised files with their disclosure report.
+    const [publicDownload] = await Promise.all([
+      page.waitForEvent('download', { timeout: 120_000 }),
+      page.getByRole('link', { name: /Fichier à usage public/ }).click(),
+    ]);
+    const JSZip = (await import('jszip')).default;
+    const publicZip = await JSZip.loadAsync(fs.readFileSync(await publicDownload.path()));
+    expect(Object.keys(publicZip.files)).toEqual(expect.arrayContaining(['household.csv', 'household.dta', 'design.json', 'codebook.json', 'disclosure.json']));
+    expect(JSON.parse(await publicZip.file('disclosure.json')!.async('string')).tier).toBe('public-use');
 
     // Narrow screens: no horizontal scroll of the page itself.
     for (const width of [768, 390]) {

@@ -82,6 +82,7 @@ describe.each(testDatabaseTargets())('confidentiality and integrity on $name', (
   it('no analyst output carries listing identifiers or values computed from an identifier', async () => {
     const outputs = [
       '/export/dataset.zip',
+      '/export/public.zip',
       '/export/household.csv',
       '/export/members.csv',
       '/export/codebook.json',

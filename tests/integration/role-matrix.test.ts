@@ -45,6 +45,7 @@ const EXPECTED: Record<string, string> = {
   'POST /monitoring': 'ATN',
   'GET /surveys/:surveyId/tables': 'ATN',
   'GET /surveys/:surveyId/report': 'ATN',
+  'GET /surveys/:surveyId/export/public.zip': 'ATN',
 };
 const LETTER: Record<string, string> = { admin: 'A', statistician: 'T', supervisor: 'S', enumerator: 'E', analyst: 'N' };
 

@@ -551,7 +551,11 @@ export function WorkspacePage() {
               {t('analystFile', language)}
             </a>
           </p>
-          <p className="hint">{t('publicNote', language)}</p>
+          <p>
+            <a href={downloadUrl(`/surveys/${survey.id}/export/public.zip`, { language })} download>
+              {t('publicFile', language)}
+            </a>
+          </p>
           <h2>{t('annex', language)}</h2>
           <p className="hint">{t('annexNote', language)}</p>
           <p className="downloads">

@@ -58,10 +58,10 @@ const TEXT = {
     fr: 'Fichier analyste (dataset.zip : un CSV par niveau, dictionnaire, plan, svyset/svydesign)',
     es: 'Archivo de análisis (dataset.zip: un CSV por nivel, diccionario, diseño, svyset/svydesign)',
   },
-  publicNote: {
-    en: 'The public-use file (anonymised, with its disclosure report) is made with mdsurvey export --public.',
-    fr: 'Le fichier à usage public (anonymisé, avec son rapport de confidentialité) se produit avec mdsurvey export --public.',
-    es: 'El archivo de uso público (anonimizado, con su informe de confidencialidad) se produce con mdsurvey export --public.',
+  publicFile: {
+    en: 'Public-use file (public.zip: anonymised CSV and .dta per level, design, codebook, svyset/svydesign, disclosure report)',
+    fr: 'Fichier à usage public (public.zip : CSV et .dta anonymisés par niveau, plan, dictionnaire, svyset/svydesign, rapport de confidentialité)',
+    es: 'Archivo de uso público (public.zip: CSV y .dta anonimizados por nivel, diseño, diccionario, svyset/svydesign, informe de confidencialidad)',
   },
   working: { en: 'Working…', fr: 'En cours…', es: 'Procesando…' },
   annex: { en: 'Migration Profile: statistical annex', fr: 'Profil migratoire : annexe statistique', es: 'Perfil migratorio: anexo estadístico' },
