@@ -82,6 +82,7 @@ export async function importAction(file: string, out: string): Promise<void> {
       .basename(file)
       .replace(/\.xlsx$/i, '')
       .replace(/[^A-Za-z0-9_.-]/g, '_'),
+    (m) => process.stderr.write(`mdsurvey: warning: ${file}: ${m}\n`),
   );
   compileQuestionnaire(q);
   write(out, `${JSON.stringify(q, null, 2)}\n`);

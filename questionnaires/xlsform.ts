@@ -55,9 +55,7 @@ const UNSUPPORTED_TYPES: Record<string, string> = {
   rank: 'ranking',
   select_one_from_file: 'choices from an external file',
   select_multiple_from_file: 'choices from an external file',
-  select_one_external: 'external choices',
   osm: 'OpenStreetMap question',
-  'phone number': 'a pyxform alias; use text with a constraint',
   hidden: 'hidden field',
   'xml-external': 'external XML',
   'csv-external': 'external CSV',
@@ -69,6 +67,8 @@ const UNSUPPORTED_TYPES: Record<string, string> = {
   audit: 'audit log',
   'start-geopoint': 'start location',
 };
+/** Survey columns that only tell ODK how to draw a field: left aside with a warning. */
+const DISPLAY_ONLY_COLUMNS = new Set(['rows', 'autoplay', 'body::accuracythreshold', 'parameters::rows']);
 /** Survey columns taken into the questionnaire (after normalising the header). */
 const KNOWN_COLUMNS = new Set([
   'type',
@@ -121,13 +121,13 @@ function yes(v: string | undefined): boolean {
 }
 
 /** Converts XLSForm sheets to a questionnaire; `fallbackId` names it when the settings sheet does not. */
-export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form'): Questionnaire {
+export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form', onWarning: (message: string) => void = () => undefined): Questionnaire {
   const survey = model.survey;
   if (!survey) throw new XlsformError('the workbook has no "survey" sheet', 'survey');
+  // Other sheets (notes, column lists, translations' working sheets ...) are not part of the form, as pyxform treats them.
   for (const name of Object.keys(model)) {
-    if (!['survey', 'choices', 'settings'].includes(name) && model[name].rows.length > 0) {
-      throw new XlsformError(`sheet "${name}" is not supported (mdsurvey reads survey, choices and settings)`, name);
-    }
+    if (!['survey', 'choices', 'settings', 'external_choices'].includes(name) && model[name].rows.length > 0)
+      onWarning(`sheet "${name}" is not part of the form and was left aside`);
   }
   const settingsRow = model.settings?.rows[0]?.cells ?? {};
   const languagesSeen: string[] = [];
@@ -159,24 +159,29 @@ export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form'): 
     return out;
   };
 
-  // Choices.
+  // Choices (external_choices, for select_one_external, are choice lists like the others).
   const choiceLists: Record<string, Choice[]> = {};
-  if (model.choices) {
-    for (const { line, cells } of model.choices.rows) {
+  for (const sheetName of ['choices', 'external_choices'] as const) {
+    const sheet = model[sheetName];
+    if (!sheet) continue;
+    for (const { line, cells } of sheet.rows) {
       const listName = cells.list_name?.trim();
       const value = cells.name?.trim();
       if (!listName && !value) continue;
       if (listName === COUNTRY_LIST) continue; // written for ODK by the exporter; mdsurvey has it built in
-      if (!listName || !value) throw new XlsformError(`choices row ${line}: a choice needs both list_name and name`, `choices row ${line}`);
-      const label = textOf(cells, model.choices.header, 'label') ?? value;
+      if (!listName || !value) throw new XlsformError(`${sheetName} row ${line}: a choice needs both list_name and name`, `${sheetName} row ${line}`);
+      const label = textOf(cells, sheet.header, 'label') ?? value;
       const properties: Record<string, string> = {};
-      for (const h of model.choices.header) {
+      for (const h of sheet.header) {
         const p = parseHeader(h);
         if (['list_name', 'name', 'label'].includes(p.column)) continue;
         const v = cells[h];
         if (v === undefined || v === '') continue;
-        if (['image', 'audio', 'video', 'media'].includes(p.column))
-          throw new XlsformError(`choices row ${line}: media column "${h}" is not supported`, `choices row ${line}`);
+        if (['image', 'audio', 'video', 'media', 'big-image'].includes(p.column)) {
+          // Pictures and sounds of a choice: mdsurvey stores no media; the choice keeps its value and label.
+          onWarning(`${sheetName} row ${line}: media column "${h}" (${v}) left aside: choices are shown with their labels`);
+          continue;
+        }
         properties[h.trim()] = v;
       }
       (choiceLists[listName] ??= []).push({ value, label, ...(Object.keys(properties).length ? { properties } : {}) });
@@ -188,7 +193,7 @@ export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form'): 
   // Survey settings travel as calculate rows (ODK reads ${host_country} as a field) marked mdsurvey::setting.
   const surveySettings: Record<string, string | number | boolean> = {};
   const stack: { items: Item[]; kind: 'group' | 'repeat'; line: number; name: string }[] = [{ items: root, kind: 'group', line: 0, name: '' }];
-  for (const { line, cells } of survey.rows) {
+  for (const { line, cells } of expandLoops(survey.rows, survey.header, choiceLists, defaultLanguage)) {
     const rawType = (cells.type ?? '').trim().replace(/\s+/g, ' ');
     const name = (cells.name ?? '').trim();
     if (!rawType && !name) continue;
@@ -197,6 +202,11 @@ export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form'): 
       const v = cells[h];
       if (v === undefined || v === '') continue;
       if (KNOWN_COLUMNS.has(p.column) || p.column.startsWith('mdsurvey::')) continue;
+      if (DISPLAY_ONLY_COLUMNS.has(p.column)) {
+        // How ODK draws a field (rows of a text box, autoplay of media): nothing to ask or store.
+        onWarning(`survey row ${line}: display column "${h}" left aside`);
+        continue;
+      }
       throw new XlsformError(
         `survey row ${line}: column "${h}" is not supported${['image', 'audio', 'video', 'media'].includes(p.column) ? ' (media)' : ''}`,
         `survey row ${line}`,
@@ -211,8 +221,6 @@ export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form'): 
       stack.pop();
       continue;
     }
-    if (type.startsWith('begin loop') || type.startsWith('begin_loop'))
-      throw new XlsformError(`survey row ${line}: "begin loop" is not supported; use a repeat`, `survey row ${line}`);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
       throw new XlsformError(`survey row ${line}: name "${name}" is not a valid variable name (letters, digits and _)`, `survey row ${line}`);
     const common = {
@@ -271,13 +279,23 @@ export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form'): 
     }
     let qtype: QuestionType | undefined = SIMPLE_TYPES[rawType] ?? SIMPLE_TYPES[type];
     let choices: string | undefined;
-    const sel = /^(select_one|select_multiple|select one from|select all that apply from|select one|select multiple)\s+(\S+)(.*)$/.exec(type);
+    const sel = /^(select_one_external|select_one|select_multiple|select one from|select all that apply from|select one|select multiple)\s+(\S+)(.*)$/.exec(
+      type,
+    );
+    let orOther = false;
     if (sel) {
-      if (/or specify other/.test(sel[3] + type))
-        throw new XlsformError(`survey row ${line}: "or specify other" is not supported; add an "other" choice and a text question`, `survey row ${line}`);
-      if (sel[3].trim()) throw new XlsformError(`survey row ${line}: type "${rawType}" is not understood`, `survey row ${line}`);
+      // `or_other` (pyxform): an "other" choice, and a text question for it shown when it is chosen.
+      const rest = sel[3].trim();
+      orOther = /^(or_other|or specify other)$/.test(rest);
+      if (rest && !orOther) throw new XlsformError(`survey row ${line}: type "${rawType}" is not understood`, `survey row ${line}`);
       qtype = sel[1].includes('one') ? 'select_one' : 'select_multiple';
-      choices = rawType.split(' ').pop();
+      // The list name as written (case kept): the word after the type's own words.
+      choices = rawType.split(' ')[sel[1].split(' ').length];
+    }
+    if (type === 'phone number' || type === 'phone_number') {
+      // pyxform's alias: text of digits (its constraint), the number kept as typed.
+      qtype = 'text';
+      if (!cells.constraint) cells.constraint = "regex(., '^[0-9]*$')";
     }
     const extType = ext('type') as QuestionType | undefined;
     if (extType === 'country' || extType === 'amount' || extType === 'year') {
@@ -291,6 +309,14 @@ export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form'): 
     }
     if (choices && !choiceLists[choices])
       throw new XlsformError(`survey row ${line}: choice list "${choices}" is not on the choices sheet`, `survey row ${line}`);
+    if (orOther && choices) {
+      const withOther = `${choices}_or_other`;
+      if (!choiceLists[withOther])
+        choiceLists[withOther] = choiceLists[choices].some((c) => c.value === 'other')
+          ? choiceLists[choices]
+          : [...choiceLists[choices], { value: 'other', label: 'Other' }];
+      choices = withOther;
+    }
     const required = cells.required?.trim();
     here.items.push({
       kind: 'question',
@@ -314,6 +340,8 @@ export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form'): 
       ...(ext('identifier') ? { identifier: yes(ext('identifier')) } : {}),
       ...(ext('quasi_identifier') ? { quasiIdentifier: yes(ext('quasi_identifier')) } : {}),
     } as Item);
+    if (orOther)
+      here.items.push({ kind: 'question', name: `${name}_other`, type: 'text', label: 'Specify other.', relevant: `selected(\${${name}}, 'other')` } as Item);
   }
   if (stack.length > 1) {
     const open = stack[stack.length - 1];
@@ -554,4 +582,65 @@ function orderedHeader(rows: Record<string, string>[], first: string[]): string[
 
 function toSheet(header: string[], rows: Record<string, string>[]): Sheet {
   return { header, rows: rows.map((cells, k) => ({ line: k + 2, cells })) };
+}
+
+/**
+ * pyxform's `begin loop over LIST` ... `end loop`: the rows inside, once per choice of the list, each in
+ * a group named after the choice; `%(label)s` in their labels is the choice's label and their names
+ * (and references to them) take the choice's name as a suffix, since mdsurvey's names are unique.
+ */
+function expandLoops(
+  rows: readonly { line: number; cells: Record<string, string> }[],
+  header: readonly string[],
+  choiceLists: Record<string, Choice[]>,
+  defaultLanguage: string,
+): { line: number; cells: Record<string, string> }[] {
+  const out: { line: number; cells: Record<string, string> }[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const type = (rows[i].cells.type ?? '').trim().replace(/\s+/g, ' ');
+    const m = /^begin[ _]loop over (\S+)$/i.exec(type);
+    if (!m) {
+      out.push(rows[i]);
+      continue;
+    }
+    const list = choiceLists[m[1]];
+    if (!list)
+      throw new XlsformError(`survey row ${rows[i].line}: choice list "${m[1]}" of the loop is not on the choices sheet`, `survey row ${rows[i].line}`);
+    let depth = 1;
+    let j = i + 1;
+    for (; j < rows.length; j++) {
+      const t = (rows[j].cells.type ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
+      if (/^begin[ _]loop/.test(t)) depth++;
+      if (/^end[ _]loop$/.test(t) && --depth === 0) break;
+    }
+    if (j >= rows.length) throw new XlsformError(`survey row ${rows[i].line}: "begin loop" is never closed`, `survey row ${rows[i].line}`);
+    const body = expandLoops(rows.slice(i + 1, j), header, choiceLists, defaultLanguage);
+    const loopName = (rows[i].cells.name ?? '').trim();
+    const names = body.map((r) => (r.cells.name ?? '').trim()).filter(Boolean);
+    out.push({ line: rows[i].line, cells: { ...rows[i].cells, type: 'begin group' } });
+    for (const choice of list) {
+      const labelIn = (column: string) => {
+        const lang = parseHeader(column).language ?? defaultLanguage;
+        const l = choice.label;
+        return typeof l === 'string' ? l : (l[lang] ?? Object.values(l)[0] ?? choice.value);
+      };
+      const rename = (text: string) => names.reduce((t, n) => t.split(`\${${n}}`).join(`\${${n}_${choice.value}}`), text);
+      out.push({ line: rows[i].line, cells: { type: 'begin group', name: `${loopName}_${choice.value}`, label: labelIn('label') } });
+      for (const r of body) {
+        const cells: Record<string, string> = {};
+        for (const [k, v] of Object.entries(r.cells)) {
+          const column = parseHeader(k).column;
+          if (column === 'name' && v.trim()) cells[k] = `${v.trim()}_${choice.value}`;
+          else if (['label', 'hint'].includes(column)) cells[k] = rename(v.split('%(label)s').join(labelIn(k)));
+          else if (['relevant', 'constraint', 'calculation', 'required', 'choice_filter', 'repeat_count', 'default'].includes(column)) cells[k] = rename(v);
+          else cells[k] = v;
+        }
+        out.push({ line: r.line, cells });
+      }
+      out.push({ line: rows[j].line, cells: { type: 'end group' } });
+    }
+    out.push({ line: rows[j].line, cells: { type: 'end group' } });
+    i = j;
+  }
+  return out;
 }

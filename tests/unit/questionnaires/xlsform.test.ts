@@ -42,15 +42,53 @@ describe('pyxform workbooks that mdsurvey supports: XLSForm -> JSON -> XLSForm -
   });
 });
 
-describe('pyxform workbooks with features mdsurvey does not support: a clear message naming the row and feature', () => {
+describe('pyxform features mdsurvey takes in its own terms', () => {
+  it('or_other: an "other" choice and a text question shown when it is chosen (pyxform\'s expansion)', async () => {
+    const q = await load('specify_other.xlsx');
+    const i = q.items.findIndex((x) => x.kind === 'question' && x.choices?.endsWith('_or_other'));
+    const select = q.items[i] as { name: string; choices: string };
+    expect(q.choiceLists![select.choices].at(-1)).toEqual({ value: 'other', label: 'Other' });
+    expect(q.items[i + 1]).toMatchObject({ kind: 'question', type: 'text', name: `${select.name}_other`, relevant: `selected(\${${select.name}}, 'other')` });
+    expect(() => compileQuestionnaire(q)).not.toThrow();
+  });
+  it('begin loop over a list: the rows once per choice, %(label)s filled, names suffixed by the choice', async () => {
+    const q = await load('loop.xlsx');
+    const loop = q.items.find((x) => x.kind === 'group' && x.name === 'loop_toilet_types') as {
+      items: { name: string; items: { name: string; label: string }[] }[];
+    };
+    expect(loop.items.map((g) => g.name)).toEqual([
+      'loop_toilet_types_pit_latrine_with_slab',
+      'loop_toilet_types_open_pit_latrine',
+      'loop_toilet_types_bucket_system',
+    ]);
+    expect(loop.items[2].items[0]).toMatchObject({ name: 'number_bucket_system', label: 'How many Bucket system are on the premises?' });
+    expect(() => compileQuestionnaire(q)).not.toThrow();
+  });
+  it('phone number: text of digits', async () => {
+    const q = await load('group.xlsx');
+    const phone = JSON.stringify(q).match(/"type":"text","label":[^}]*"constraint":"regex\(\., '\^\[0-9\]\*\$'\)"/);
+    expect(phone).not.toBeNull();
+    expect(() => compileQuestionnaire(q)).not.toThrow();
+  });
+  it('sheets that are not part of the form, media of choices and display columns are left aside with a warning', async () => {
+    const warnings: string[] = [];
+    const model = await readXlsformWorkbook(fs.readFileSync(path.join(dir, 'xlsform_spec_test.xlsx')));
+    // ... and what mdsurvey cannot hold is refused by row: here a picture in a note's label (media).
+    expect(() => xlsformToQuestionnaire(model, 'x', (m) => warnings.push(m))).toThrow(/survey row 9: column "image" is not supported \(media\)/);
+    expect(warnings).toEqual(expect.arrayContaining(['sheet "columns" is not part of the form and was left aside']));
+    expect(warnings.some((w) => /media column "image"/.test(w))).toBe(true);
+  });
+});
+
+describe('pyxform workbooks with features mdsurvey cannot represent: a clear message naming the row and feature', () => {
   it.each([
+    // Choices from a file that is not with the workbook, GPS and photos.
     ['UCL_Biomass_Plot_Form.xlsx', /survey row 16: question type "select_one_from_file UCL_regions.csv" \(choices from an external file\) is not supported/],
-    ['case_insensitivity.xlsx', /sheet "external_choices" is not supported/],
-    ['flat_xlsform_test.xlsx', /sheet "columns" is not supported/],
-    ['xlsform_spec_test.xlsx', /sheet "columns" is not supported/],
-    ['group.xlsx', /survey row 4: question type "phone number"/],
-    ['loop.xlsx', /survey row 2: "or specify other" is not supported/],
-    ['specify_other.xlsx', /survey row 2: "or specify other" is not supported/],
+    // An OpenStreetMap question needs ODK's mapping app.
+    ['case_insensitivity.xlsx', /survey row 4: question type "osm c1" \(OpenStreetMap question\) is not supported/],
+    // Media capture (mdsurvey stores no pictures or sound) and GPS.
+    ['flat_xlsform_test.xlsx', /survey row 9: column "image" is not supported \(media\)/],
+    ['xlsform_spec_test.xlsx', /survey row 9: column "image" is not supported \(media\)/],
   ])('%s', async (file, message) => {
     await expect(load(file)).rejects.toThrow(XlsformError);
     await expect(load(file)).rejects.toThrow(message);
