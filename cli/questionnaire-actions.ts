@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../common/errors.js';
@@ -74,8 +75,18 @@ export async function validateAction(file: string): Promise<void> {
 }
 
 /** `questionnaire import-xlsform`. */
-export async function importAction(file: string, out: string): Promise<void> {
+export async function importAction(file: string, out: string, media?: string): Promise<void> {
   const model = await readXlsformWorkbook(readBytes(file));
+  // Attachments (choices of select_one_from_file) beside the workbook, or in --media.
+  const mediaDir = media ?? path.dirname(file);
+  const attachment = (name: string) => {
+    if (path.basename(name) !== name) return null;
+    const at = path.join(mediaDir, name);
+    if (!fs.existsSync(at)) return null;
+    const records = parse(fs.readFileSync(at), { columns: true, skip_empty_lines: true, bom: true, relax_column_count: true }) as Record<string, string>[];
+    const header = (parse(fs.readFileSync(at), { to_line: 1, bom: true }) as string[][])[0] ?? [];
+    return { header, rows: records };
+  };
   const q = xlsformToQuestionnaire(
     model,
     path
@@ -83,6 +94,7 @@ export async function importAction(file: string, out: string): Promise<void> {
       .replace(/\.xlsx$/i, '')
       .replace(/[^A-Za-z0-9_.-]/g, '_'),
     (m) => process.stderr.write(`mdsurvey: warning: ${file}: ${m}\n`),
+    attachment,
   );
   compileQuestionnaire(q);
   write(out, `${JSON.stringify(q, null, 2)}\n`);

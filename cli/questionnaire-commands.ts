@@ -34,7 +34,10 @@ export function registerQuestionnaireCommands(program: Command): void {
     .description('convert an XLSForm workbook (.xlsx) to a questionnaire (JSON)')
     .argument('<file>', 'XLSForm .xlsx')
     .requiredOption('--out <file>', 'questionnaire JSON to write')
-    .action(async (file: string, opts: { out: string }) => (await import('./questionnaire-actions.js')).importAction(file, opts.out));
+    .option('--media <dir>', "folder of the form's attachments (CSV choices of select_one_from_file); default: the workbook's folder")
+    .action(async (file: string, opts: { out: string; media?: string }) =>
+      (await import('./questionnaire-actions.js')).importAction(file, opts.out, opts.media),
+    );
   q.command('export-xlsform')
     .description('convert a questionnaire (JSON) to an XLSForm workbook that ODK and KoboToolbox read')
     .argument('<file>', 'questionnaire JSON, or a library id')

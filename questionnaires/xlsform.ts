@@ -53,8 +53,6 @@ const UNSUPPORTED_TYPES: Record<string, string> = {
   barcode: 'barcode',
   range: 'range',
   rank: 'ranking',
-  select_one_from_file: 'choices from an external file',
-  select_multiple_from_file: 'choices from an external file',
   osm: 'OpenStreetMap question',
   hidden: 'hidden field',
   'xml-external': 'external XML',
@@ -71,6 +69,7 @@ const UNSUPPORTED_TYPES: Record<string, string> = {
 const DISPLAY_ONLY_COLUMNS = new Set(['rows', 'autoplay', 'body::accuracythreshold', 'parameters::rows']);
 /** Survey columns taken into the questionnaire (after normalising the header). */
 const KNOWN_COLUMNS = new Set([
+  'parameters',
   'type',
   'name',
   'label',
@@ -121,7 +120,15 @@ function yes(v: string | undefined): boolean {
 }
 
 /** Converts XLSForm sheets to a questionnaire; `fallbackId` names it when the settings sheet does not. */
-export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form', onWarning: (message: string) => void = () => undefined): Questionnaire {
+/** A CSV attached to a form (choices of select_one_from_file): its header and rows, or null when it is not there. */
+export type AttachmentReader = (file: string) => { header: string[]; rows: Record<string, string>[] } | null;
+
+export function xlsformToQuestionnaire(
+  model: SheetModel,
+  fallbackId = 'form',
+  onWarning: (message: string) => void = () => undefined,
+  attachment: AttachmentReader = () => null,
+): Questionnaire {
   const survey = model.survey;
   if (!survey) throw new XlsformError('the workbook has no "survey" sheet', 'survey');
   // Other sheets (notes, column lists, translations' working sheets ...) are not part of the form, as pyxform treats them.
@@ -291,6 +298,58 @@ export function xlsformToQuestionnaire(model: SheetModel, fallbackId = 'form', o
       qtype = sel[1].includes('one') ? 'select_one' : 'select_multiple';
       // The list name as written (case kept): the word after the type's own words.
       choices = rawType.split(' ')[sel[1].split(' ').length];
+    }
+    const fromFile = /^(select_one_from_file|select_multiple_from_file)\s+(\S+\.csv)$/i.exec(rawType);
+    if (fromFile) {
+      // Choices from a CSV attached to the form (value column `name`, label column `label`, or as
+      // `parameters` says: value=..., label=...), read when the form is imported.
+      const file = fromFile[2];
+      const table = attachment(file);
+      if (!table)
+        throw new XlsformError(
+          `survey row ${line}: the choices file "${file}" of ${fromFile[1]} is not with the workbook (put it beside the .xlsx, or give --media DIR)`,
+          `survey row ${line}`,
+        );
+      const params = Object.fromEntries(
+        (cells.parameters ?? '')
+          .split(/\s+/)
+          .filter(Boolean)
+          .map((p) => p.split('=').map((x) => x.trim())),
+      ) as Record<string, string>;
+      const valueColumn = params.value ?? 'name';
+      const labelColumn = params.label ?? 'label';
+      if (!table.header.includes(valueColumn))
+        throw new XlsformError(`survey row ${line}: the choices file "${file}" has no column "${valueColumn}"`, `survey row ${line}`);
+      const listName = `file_${file.replace(/\.csv$/i, '').replace(/[^A-Za-z0-9_]/g, '_')}`;
+      if (!choiceLists[listName]) {
+        const seen = new Set<string>();
+        choiceLists[listName] = table.rows.flatMap((r, k) => {
+          const value = (r[valueColumn] ?? '').trim();
+          if (!value || seen.has(value)) {
+            if (value) onWarning(`${file} row ${k + 2}: choice "${value}" repeated; kept once`);
+            return [];
+          }
+          seen.add(value);
+          const labels: Record<string, string> = {};
+          for (const h of table.header) {
+            const p = parseHeader(h);
+            if (p.column === labelColumn && r[h]) labels[p.language ?? defaultLanguage] = r[h];
+          }
+          const langs = Object.keys(labels);
+          const label: Text =
+            langs.length === 0
+              ? value
+              : !multilingual || (langs.length === 1 && langs[0] === defaultLanguage)
+                ? (labels[defaultLanguage] ?? labels[langs[0]])
+                : labels;
+          const properties = Object.fromEntries(
+            table.header.filter((h) => h !== valueColumn && parseHeader(h).column !== labelColumn && r[h]).map((h) => [h, r[h]]),
+          );
+          return [{ value, label, ...(Object.keys(properties).length ? { properties } : {}) }];
+        });
+      }
+      qtype = fromFile[1].toLowerCase().includes('one') ? 'select_one' : 'select_multiple';
+      choices = listName;
     }
     if (type === 'phone number' || type === 'phone_number') {
       // pyxform's alias: text of digits (its constraint), the number kept as typed.

@@ -82,8 +82,8 @@ describe('pyxform features mdsurvey takes in its own terms', () => {
 
 describe('pyxform workbooks with features mdsurvey cannot represent: a clear message naming the row and feature', () => {
   it.each([
-    // Choices from a file that is not with the workbook, GPS and photos.
-    ['UCL_Biomass_Plot_Form.xlsx', /survey row 16: question type "select_one_from_file UCL_regions.csv" \(choices from an external file\) is not supported/],
+    // Choices from files that are not with the workbook (the test set does not ship them); GPS and photos after.
+    ['UCL_Biomass_Plot_Form.xlsx', /survey row 16: the choices file "UCL_regions.csv" of select_one_from_file is not with the workbook/],
     // An OpenStreetMap question needs ODK's mapping app.
     ['case_insensitivity.xlsx', /survey row 4: question type "osm c1" \(OpenStreetMap question\) is not supported/],
     // Media capture (mdsurvey stores no pictures or sound) and GPS.
@@ -132,5 +132,55 @@ describe('mdsurvey questionnaires as XLSForm', () => {
     const schooling = model.survey.rows.find((r) => r.cells.name === 'schooling')!;
     expect(schooling.cells).toMatchObject({ type: 'begin repeat', repeat_count: 'count(${members})', 'mdsurvey::rows_from': 'members' });
     expect(model.choices.header).toContain('label::fr');
+  });
+});
+
+describe('select_one_from_file: choices from a CSV attached to the form', () => {
+  const model: SheetModel = {
+    survey: {
+      header: ['type', 'name', 'label', 'parameters'],
+      rows: [
+        { line: 2, cells: { type: 'select_one_from_file regions.csv', name: 'region', label: 'Region' } },
+        { line: 3, cells: { type: 'select_multiple_from_file crops.csv', name: 'crops', label: 'Crops', parameters: 'value=code label=title' } },
+      ],
+    },
+  };
+  const files: Record<string, { header: string[]; rows: Record<string, string>[] }> = {
+    'regions.csv': {
+      header: ['name', 'label', 'zone'],
+      rows: [
+        { name: 'N', label: 'North', zone: 'z1' },
+        { name: 'S', label: 'South', zone: 'z2' },
+        { name: 'N', label: 'North again', zone: 'z1' },
+      ],
+    },
+    'crops.csv': {
+      header: ['code', 'title'],
+      rows: [
+        { code: 'm', title: 'Maize' },
+        { code: 'r', title: 'Rice' },
+      ],
+    },
+  };
+  it('reads the choices, value and label columns as parameters say, other columns as properties; a repeated value once, with a warning', () => {
+    const warnings: string[] = [];
+    const q = xlsformToQuestionnaire(
+      model,
+      'f',
+      (w) => warnings.push(w),
+      (name) => files[name] ?? null,
+    );
+    expect(q.items[0]).toMatchObject({ type: 'select_one', choices: 'file_regions' });
+    expect(q.choiceLists!.file_regions).toEqual([
+      { value: 'N', label: 'North', properties: { zone: 'z1' } },
+      { value: 'S', label: 'South', properties: { zone: 'z2' } },
+    ]);
+    expect(q.items[1]).toMatchObject({ type: 'select_multiple', choices: 'file_crops' });
+    expect(q.choiceLists!.file_crops.map((c) => c.label)).toEqual(['Maize', 'Rice']);
+    expect(warnings).toEqual(['regions.csv row 4: choice "N" repeated; kept once']);
+    expect(() => compileQuestionnaire(q)).not.toThrow();
+  });
+  it('a missing file is refused by row, naming the file', () => {
+    expect(() => xlsformToQuestionnaire(model, 'f')).toThrow(/survey row 2: the choices file "regions.csv" of select_one_from_file is not with the workbook/);
   });
 });
