@@ -28,6 +28,13 @@ export function sameValue(a: Value, b: Value): boolean {
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** ODK's geopoint: "latitude longitude [altitude [accuracy]]", degrees and metres, space-separated. */
+export function isGeopoint(s: string): boolean {
+  const parts = s.trim().split(/\s+/);
+  if (parts.length < 2 || parts.length > 4 || !parts.every((p) => /^-?\d+(\.\d+)?$/.test(p))) return false;
+  const [lat, lon, , acc] = parts.map(Number);
+  return Math.abs(lat) <= 90 && Math.abs(lon) <= 180 && (acc === undefined || acc >= 0);
+}
 const ISO_TIME = /^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 
 /** Choice values per question, built once (a country list has over 250). */
@@ -55,6 +62,10 @@ export function typeProblem(field: FieldDef, answer: unknown): string | null {
       return typeof answer === 'number' && Number.isFinite(answer) ? null : 'must be a number';
     case 'year':
       return typeof answer === 'number' && Number.isInteger(answer) && answer >= 1800 && answer <= 2200 ? null : 'must be a year (1800-2200)';
+    case 'geopoint':
+      return typeof answer === 'string' && isGeopoint(answer)
+        ? null
+        : 'must be a location: latitude (-90 to 90) and longitude (-180 to 180), then altitude and accuracy in metres if known';
     case 'date':
       return typeof answer === 'string' && ISO_DATE.test(answer) && !Number.isNaN(Date.parse(answer)) ? null : 'must be a date (YYYY-MM-DD)';
     case 'time':

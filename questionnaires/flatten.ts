@@ -23,7 +23,9 @@ export interface Level {
  */
 export function identifierFields(q: CompiledQuestionnaire): Set<number> {
   const out = new Set<number>();
-  for (const f of q.fields) if (f.item.kind === 'question' && f.item.identifier === true) out.add(f.index);
+  // A GPS location finds a household: identifying unless declared otherwise (deny by default).
+  for (const f of q.fields)
+    if (f.item.kind === 'question' && (f.item.identifier === true || (f.item.type === 'geopoint' && f.item.identifier !== false))) out.add(f.index);
   for (const i of q.order) {
     const f = q.fields[i];
     for (const e of [f.calculation, f.defaultValue]) {

@@ -3,7 +3,7 @@ export type Text = string | Record<string, string>;
 
 /** Answer types of questions. */
 export type QuestionType =
-  'text' | 'integer' | 'decimal' | 'date' | 'year' | 'time' | 'datetime' | 'select_one' | 'select_multiple' | 'country' | 'amount' | 'acknowledge';
+  'text' | 'integer' | 'decimal' | 'date' | 'year' | 'time' | 'datetime' | 'select_one' | 'select_multiple' | 'country' | 'amount' | 'acknowledge' | 'geopoint';
 
 /** Fields the engine fills itself. */
 /** seed: a random number drawn once when the interview starts (reproducible random selections, `draw-line`). */

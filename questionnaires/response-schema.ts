@@ -63,6 +63,8 @@ function fieldSchema(field: FieldDef, scopeSchema: (scope: number) => Schema, se
       return { type: 'integer', minimum: 1800, maximum: 2200 };
     case 'date':
       return { type: 'string', format: 'date' };
+    case 'geopoint':
+      return { type: 'string', maxLength: 100, pattern: '^-?\\d+(\\.\\d+)? -?\\d+(\\.\\d+)?( -?\\d+(\\.\\d+)?){0,2}$' };
     case 'time':
       return { type: 'string', pattern: '^\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?$' };
     case 'datetime':

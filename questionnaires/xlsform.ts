@@ -33,6 +33,7 @@ const SIMPLE_TYPES: Record<string, QuestionType> = {
   datetime: 'datetime',
   dateTime: 'datetime',
   acknowledge: 'acknowledge',
+  geopoint: 'geopoint',
 };
 const METADATA: Record<string, 'start' | 'end' | 'today' | 'deviceid' | 'enumerator'> = {
   start: 'start',
@@ -42,7 +43,6 @@ const METADATA: Record<string, 'start' | 'end' | 'today' | 'deviceid' | 'enumera
   username: 'enumerator',
 };
 const UNSUPPORTED_TYPES: Record<string, string> = {
-  geopoint: 'GPS location',
   geotrace: 'GPS trace',
   geoshape: 'GPS shape',
   image: 'photo',

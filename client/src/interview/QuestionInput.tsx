@@ -43,6 +43,8 @@ export function QuestionInput({ state, field, row, path, language, onAnswer }: P
       return <input id={id} type="time" readOnly={readOnly} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)} />;
     case 'datetime':
       return <input id={id} type="datetime-local" readOnly={readOnly} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)} />;
+    case 'geopoint':
+      return <GeopointInput id={id} readOnly={readOnly} answer={(answer as string | undefined) ?? ''} onChange={(v) => onAnswer(path, v)} />;
     case 'acknowledge':
       return (
         <label className="choice">
@@ -232,3 +234,55 @@ export const CountryLists = memo(function CountryLists({ language, fallback, hos
     </>
   );
 });
+
+/**
+ * A GPS location: the device's position (latitude, longitude, altitude, accuracy, as ODK stores a
+ * geopoint) or latitude and longitude typed; what the device could not give is said, not guessed.
+ */
+function GeopointInput({ id, readOnly, answer, onChange }: { id: string; readOnly: boolean; answer: string; onChange: (v: string) => void }) {
+  const [status, setStatus] = useState<string | null>(null);
+  const [lat = '', lon = '', alt, acc] = answer ? answer.split(' ') : [];
+  const set = (la: string, lo: string) => onChange(la === '' && lo === '' ? '' : `${la} ${lo}`);
+  const locate = () => {
+    if (!navigator.geolocation) {
+      setStatus('This device gives no location: type the latitude and longitude.');
+      return;
+    }
+    setStatus('Finding the location…');
+    navigator.geolocation.getCurrentPosition(
+      (p) => {
+        const c = p.coords;
+        onChange([c.latitude.toFixed(6), c.longitude.toFixed(6), (c.altitude ?? 0).toFixed(1), c.accuracy.toFixed(1)].join(' '));
+        setStatus(`Location recorded (accuracy ${Math.round(c.accuracy)} m).`);
+      },
+      (err) => setStatus(`No location: ${err.message}. Type the latitude and longitude, or try again outside.`),
+      { enableHighAccuracy: true, timeout: 30_000, maximumAge: 0 },
+    );
+  };
+  return (
+    <div className="geopoint">
+      <label>
+        Latitude <input id={id} inputMode="decimal" readOnly={readOnly} value={lat} onChange={(e) => set(e.target.value.trim(), lon)} />
+      </label>{' '}
+      <label>
+        Longitude <input inputMode="decimal" readOnly={readOnly} value={lon} onChange={(e) => set(lat, e.target.value.trim())} />
+      </label>{' '}
+      {!readOnly && (
+        <button type="button" onClick={locate}>
+          Use this device&apos;s location
+        </button>
+      )}
+      {alt !== undefined && acc !== undefined && (
+        <span className="hint">
+          {' '}
+          altitude {alt} m, accuracy {acc} m
+        </span>
+      )}
+      {status && (
+        <p className="hint" role="status">
+          {status}
+        </p>
+      )}
+    </div>
+  );
+}
