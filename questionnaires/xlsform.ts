@@ -200,6 +200,10 @@ export function xlsformToQuestionnaire(
   // Survey settings travel as calculate rows (ODK reads ${host_country} as a field) marked mdsurvey::setting.
   const surveySettings: Record<string, string | number | boolean> = {};
   const stack: { items: Item[]; kind: 'group' | 'repeat'; line: number; name: string }[] = [{ items: root, kind: 'group', line: 0, name: '' }];
+  const annotated = new Set<string>();
+  // Group names are not data: a group named like an earlier one (pyxform allows it in another place)
+  // takes a suffix, since every name of a questionnaire is unique.
+  const usedNames = new Set<string>();
   for (const { line, cells } of expandLoops(survey.rows, survey.header, choiceLists, defaultLanguage)) {
     const rawType = (cells.type ?? '').trim().replace(/\s+/g, ' ');
     const name = (cells.name ?? '').trim();
@@ -212,6 +216,12 @@ export function xlsformToQuestionnaire(
       if (DISPLAY_ONLY_COLUMNS.has(p.column)) {
         // How ODK draws a field (rows of a text box, autoplay of media): nothing to ask or store.
         onWarning(`survey row ${line}: display column "${h}" left aside`);
+        continue;
+      }
+      if (!['image', 'audio', 'video', 'media', 'big-image'].includes(p.column)) {
+        // A column of the form's authors (notes, sources, question numbers): not part of the form.
+        if (!annotated.has(h)) onWarning(`column "${h}" is not an XLSForm column: left aside as an annotation`);
+        annotated.add(h);
         continue;
       }
       throw new XlsformError(
@@ -234,11 +244,19 @@ export function xlsformToQuestionnaire(
       name,
       ...(cells.relevant ? { relevant: cells.relevant } : {}),
     };
+    if (!/^begin[ _](group|repeat)$/.test(type)) usedNames.add(name);
     const label = textOf(cells, survey.header, 'label');
     const appearance = cells.appearance ? { appearance: cells.appearance } : {};
     const ext = (k: string) => cells[`mdsurvey::${k}`];
     if (type === 'begin group' || type === 'begin_group' || type === 'begin repeat' || type === 'begin_repeat') {
       const isRepeat = type.includes('repeat');
+      if (!isRepeat && usedNames.has(name)) {
+        let k = 2;
+        while (usedNames.has(`${name}_${k}`)) k++;
+        onWarning(`survey row ${line}: group "${name}" is named like an earlier one; it is "${name}_${k}" here`);
+        common.name = `${name}_${k}`;
+      }
+      usedNames.add(common.name);
       const items: Item[] = [];
       const node: Item = isRepeat
         ? ({

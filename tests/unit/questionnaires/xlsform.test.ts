@@ -184,3 +184,33 @@ describe('select_one_from_file: choices from a CSV attached to the form', () => 
     expect(() => xlsformToQuestionnaire(model, 'f')).toThrow(/survey row 2: the choices file "regions.csv" of select_one_from_file is not with the workbook/);
   });
 });
+
+describe('forms as authors write them', () => {
+  it('annotation columns are left aside with one warning each; groups named alike take a suffix', () => {
+    const warnings: string[] = [];
+    const model: SheetModel = {
+      survey: {
+        header: ['type', 'name', 'label', 'question_no', 'source'],
+        rows: [
+          { line: 2, cells: { type: 'begin group', name: 'details', label: 'Household', question_no: 'H1' } },
+          { line: 3, cells: { type: 'text', name: 'village', label: 'Village', question_no: 'H1.1', source: 'DHS' } },
+          { line: 4, cells: { type: 'end group', name: '' } },
+          { line: 5, cells: { type: 'begin repeat', name: 'people', label: 'People' } },
+          { line: 6, cells: { type: 'begin group', name: 'details', label: 'Person', question_no: 'P1' } },
+          { line: 7, cells: { type: 'integer', name: 'age', label: 'Age' } },
+          { line: 8, cells: { type: 'end group', name: '' } },
+          { line: 9, cells: { type: 'end repeat', name: '' } },
+        ],
+      },
+    };
+    const q = xlsformToQuestionnaire(model, 'f', (w) => warnings.push(w));
+    expect(() => compileQuestionnaire(q)).not.toThrow();
+    const roster = q.items[1] as { items: { name: string }[] };
+    expect(roster.items[0].name).toBe('details_2');
+    expect(warnings).toEqual([
+      'column "question_no" is not an XLSForm column: left aside as an annotation',
+      'column "source" is not an XLSForm column: left aside as an annotation',
+      'survey row 6: group "details" is named like an earlier one; it is "details_2" here',
+    ]);
+  });
+});
