@@ -291,9 +291,10 @@ export function migrationProfile(input: Dataset, options: { language?: ReportLan
 
   // National total of cash remittances received (weighted), local currency and USD.
   const remittanceTotal: MigrationProfileAnnex['remittanceTotal'] = [];
+  // The design level's table and design, for the total and the technical annex.
+  const hh = analysisTable(dataset, d.designLevel);
+  const design = designOfLevel(dataset, hh, d.designLevel);
   try {
-    const hh = analysisTable(dataset, d.designLevel);
-    const design = designOfLevel(dataset, hh, d.designLevel);
     for (const [variable, currency] of [
       ['remit_total', money?.localCurrency ?? 'local'],
       ['remit_total_usd', 'USD'],
@@ -313,8 +314,6 @@ export function migrationProfile(input: Dataset, options: { language?: ReportLan
   for (const s of report.skipped) notes.push(`${s.id}: ${s.reason}`);
 
   // Technical annex.
-  const hh = analysisTable(dataset, d.designLevel);
-  const design = designOfLevel(dataset, hh, d.designLevel);
   const w = design.weights;
   let sum = 0;
   let sum2 = 0;

@@ -19,7 +19,6 @@ import {
   publishedRows,
   shippedCatalogue,
   subsetColumns,
-  type MonitoringPlan,
 } from '../../analysis/index.js';
 import { datasetZipStream, FORMULA_NOTE, surveyDatasetDescription, type SurveySettings } from '../survey-dataset.js';
 import { allows } from '../auth/policy.js';
@@ -39,7 +38,7 @@ import {
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { printPdfOffLoop } from '../workers/pdf.js';
+import { printPdfOffLoop } from '../../io/print-pdf.js';
 import yazl from 'yazl';
 import { planFromWorkbook } from '../../io/monitoring-plan.js';
 import { exchangeRatesOf } from '../queries/exchange-rates.js';
@@ -92,6 +91,31 @@ const languageOf = (l: string) => {
   return l;
 };
 const NAME_RE = new RegExp(NAME);
+const NO_DESIGN = 'the survey settings name no design: PATCH settings.design with at least "weights" (a column of the assignments\' case data)';
+
+/** Runs analysis code; its InputErrors (unknown variable, bad plan, too few cases ...) become 422 problems. */
+async function analysed<T>(f: () => T | Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
+    throw err;
+  }
+}
+
+/**
+ * What the worker needs to analyse a survey's approved interviews at the analyst tier: the latest
+ * questionnaire, the dataset's design and codebook, the case-data columns and the exchange rates. A survey
+ * whose settings name no design is a 409 (`what` says which, e.g. a monitoring round).
+ */
+async function analysisJob(db: Database, surveyId: string, states: string[], what = '') {
+  const q = await latestVersion(db, surveyId);
+  const settings = await surveySettings(db, surveyId);
+  if (!settings.design?.weights) throw new HttpProblem('no-design', `${what}${NO_DESIGN}`);
+  const { design, codebook, caseColumns } = await surveyDatasetDescription(db, surveyId, q, { withIdentifiers: false, states, settings });
+  const exchangeRates = (await exchangeRatesOf(db, surveyId))?.rates ?? [];
+  return { q, codebook, design, job: { kind: 'start' as const, definition: q.source, design, codebook, caseColumns, exchangeRates, options: {} } };
+}
 const REGRESSION_BODY = {
   type: 'object',
   additionalProperties: false,
@@ -223,14 +247,8 @@ export const exportRoutes: RouteSpec[] = [
     summary: 'The indicator catalogue on the approved interviews, by group (?compare=hh_migration_status&by=region)',
     roles: ['admin', 'statistician', 'analyst'],
     async handler({ db, params, query, user, res }) {
-      const q = await latestVersion(db, params.surveyId);
-      const settings = await surveySettings(db, params.surveyId);
-      if (!settings.design?.weights)
-        throw new HttpProblem(
-          'no-design',
-          'the survey settings name no design: PATCH settings.design with at least "weights" (a column of the assignments\' case data)',
-        );
       const states = statesOf(query, user);
+      const { q, codebook, job } = await analysisJob(db, params.surveyId, states);
       const compare = query.compare || undefined;
       const by = query.by
         ? query.by
@@ -239,7 +257,6 @@ export const exportRoutes: RouteSpec[] = [
             .filter(Boolean)
         : [];
       // Grouping variables become labels in the answer: only declared, non-identifying ones.
-      const { codebook } = await surveyDatasetDescription(db, params.surveyId, q, { withIdentifiers: false, states, settings });
       for (const [what, name] of [...(compare ? [['compare', compare]] : []), ...by.map((b) => ['by', b])]) {
         if (!groupingAllowed(codebook, name))
           throw new HttpProblem(
@@ -247,39 +264,25 @@ export const exportRoutes: RouteSpec[] = [
             `${what} "${name.slice(0, 64)}" is not a declared, non-identifying variable of this survey (identifiers, free text and undeclared case data cannot group estimates)`,
           );
       }
-      const { design, codebook: full, caseColumns } = await surveyDatasetDescription(db, params.surveyId, q, { withIdentifiers: false, states, settings });
-      try {
-        const job = {
-          kind: 'start' as const,
-          definition: q.source,
-          design,
-          codebook: full,
-          caseColumns,
-          exchangeRates: (await exchangeRatesOf(db, params.surveyId))?.rates ?? [],
-          options: {
-            compare,
-            reference: query.reference || undefined,
-            by,
-            pAdjust: query.pAdjust === 'holm' ? ('holm' as const) : ('none' as const),
-            ...(query.language ? { language: languageOf(query.language) } : {}),
-          },
-        };
-        const report = await computeIndicatorsOffLoop(job, approvedInterviewTextPages(db, params.surveyId, states));
-        // Suppressed estimates are not served: the API is for analysts (no restricted tier).
-        const published = { ...report, rows: publishedRows(report.rows) };
-        if (query.format === 'xlsx') {
-          res
-            .status(200)
-            .type(XLSX_TYPE)
-            .setHeader('Content-Disposition', `attachment; filename="${safeFileName(`${q.source.id}-indicators`)}.xlsx"`)
-            .send(Buffer.from(await indicatorWorkbook(published, true)));
-          return undefined;
-        }
-        return { body: published };
-      } catch (err) {
-        if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
-        throw err;
+      const options = {
+        compare,
+        reference: query.reference || undefined,
+        by,
+        pAdjust: query.pAdjust === 'holm' ? ('holm' as const) : ('none' as const),
+        ...(query.language ? { language: languageOf(query.language) } : {}),
+      };
+      const report = await analysed(() => computeIndicatorsOffLoop({ ...job, options }, approvedInterviewTextPages(db, params.surveyId, states)));
+      // Suppressed estimates are not served: the API is for analysts (no restricted tier).
+      const published = { ...report, rows: publishedRows(report.rows) };
+      if (query.format === 'xlsx') {
+        res
+          .status(200)
+          .type(XLSX_TYPE)
+          .setHeader('Content-Disposition', `attachment; filename="${safeFileName(`${q.source.id}-indicators`)}.xlsx"`)
+          .send(Buffer.from(await indicatorWorkbook(published, true)));
+        return undefined;
       }
+      return { body: published };
     },
   },
   {
@@ -300,25 +303,13 @@ export const exportRoutes: RouteSpec[] = [
         tests?: string[][];
         margins?: string;
       };
-      const q = await latestVersion(db, params.surveyId);
-      const settings = await surveySettings(db, params.surveyId);
-      if (!settings.design?.weights)
-        throw new HttpProblem(
-          'no-design',
-          'the survey settings name no design: PATCH settings.design with at least "weights" (a column of the assignments\' case data)',
-        );
       const states = statesOf({}, user);
-      let formula: ReturnType<typeof parseFormula>;
-      let whereColumns: string[];
-      try {
-        formula = parseFormula(b.formula, 'formula');
-        whereColumns = b.where ? subsetColumns(b.where) : [];
-      } catch (err) {
-        if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
-        throw err;
-      }
+      const { formula, whereColumns } = await analysed(() => ({
+        formula: parseFormula(b.formula, 'formula'),
+        whereColumns: b.where ? subsetColumns(b.where) : [],
+      }));
+      const { codebook, design, job } = await analysisJob(db, params.surveyId, states);
       // Every variable the model reads must be declared and non-identifying (deny by default).
-      const { codebook } = await surveyDatasetDescription(db, params.surveyId, q, { withIdentifiers: false, states, settings });
       const names = [
         formula.response,
         ...[...formula.variables.values()].map((v) => v.column),
@@ -332,36 +323,18 @@ export const exportRoutes: RouteSpec[] = [
             'not-an-analysis-variable',
             `"${name.slice(0, 64)}" is not a declared, non-identifying variable of this survey (identifiers, free text and undeclared case data cannot enter a model)`,
           );
-      const { design, codebook: full, caseColumns } = await surveyDatasetDescription(db, params.surveyId, q, { withIdentifiers: false, states, settings });
-      try {
-        const family = b.family === 'linear' ? 'gaussian' : b.family === 'logistic' ? 'quasibinomial' : (b.family ?? 'gaussian');
-        const report = await computeRegressionOffLoop(
-          {
-            kind: 'start',
-            definition: q.source,
-            design,
-            codebook: full,
-            caseColumns,
-            exchangeRates: (await exchangeRatesOf(db, params.surveyId))?.rates ?? [],
-            options: {},
-            regression: {
-              formula: b.formula,
-              family,
-              datasetLevel: b.level ?? design.designLevel,
-              ...(b.where ? { where: b.where } : {}),
-              ...(b.factors ? { factors: b.factors } : {}),
-              ...(b.tests ? { tests: b.tests } : {}),
-              ...(b.margins ? { margins: b.margins } : {}),
-              minCases: DEFAULT_THRESHOLDS.minCases,
-            },
-          },
-          approvedInterviewTextPages(db, params.surveyId, states),
-        );
-        return { body: report };
-      } catch (err) {
-        if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
-        throw err;
-      }
+      const family = b.family === 'linear' ? 'gaussian' : b.family === 'logistic' ? 'quasibinomial' : (b.family ?? 'gaussian');
+      const regression = {
+        formula: b.formula,
+        family,
+        datasetLevel: b.level ?? design.designLevel,
+        ...(b.where ? { where: b.where } : {}),
+        ...(b.factors ? { factors: b.factors } : {}),
+        ...(b.tests ? { tests: b.tests } : {}),
+        ...(b.margins ? { margins: b.margins } : {}),
+        minCases: DEFAULT_THRESHOLDS.minCases,
+      };
+      return { body: await analysed(() => computeRegressionOffLoop({ ...job, regression }, approvedInterviewTextPages(db, params.surveyId, states))) };
     },
   },
   {
@@ -372,9 +345,6 @@ export const exportRoutes: RouteSpec[] = [
       'A weighted table of the approved interviews (?rows=&cols=&by=&level=&universe= or ?preset=), counts and percentages with se, the Rao-Scott test, disclosure control; ?format=xlsx',
     roles: ['admin', 'statistician', 'analyst'],
     async handler({ db, params, query, user, res }) {
-      const q = await latestVersion(db, params.surveyId);
-      const settings = await surveySettings(db, params.surveyId);
-      if (!settings.design?.weights) throw new HttpProblem('no-design', 'the survey settings name no design: PATCH settings.design with at least "weights"');
       const states = statesOf(query, user);
       let preset: ReturnType<typeof tablePreset> | undefined;
       try {
@@ -395,14 +365,8 @@ export const exportRoutes: RouteSpec[] = [
       ] as const)
         if (v !== undefined && v !== '' && !NAME_RE.test(v)) throw new HttpProblem('bad-parameter', `${what} must be a variable name`);
       if (query.universe && query.universe.length > 2000) throw new HttpProblem('bad-parameter', 'universe is longer than 2000 characters');
-      const { codebook, design, caseColumns } = await surveyDatasetDescription(db, params.surveyId, q, { withIdentifiers: false, states, settings });
-      let universeColumns: string[] = [];
-      try {
-        universeColumns = query.universe ? subsetColumns(query.universe) : [];
-      } catch (err) {
-        if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
-        throw err;
-      }
+      const universeColumns = await analysed(() => (query.universe ? subsetColumns(query.universe) : []));
+      const { q, codebook, design, job } = await analysisJob(db, params.surveyId, states);
       // Rows, columns, by and the universe's variables: declared and non-identifying, or the tables' own.
       for (const name of [rows, cols, ...(by ? [by] : []), ...universeColumns])
         if (!TABULATION_VARIABLES.includes(name) && !groupingAllowed(codebook, name))
@@ -410,44 +374,28 @@ export const exportRoutes: RouteSpec[] = [
             'not-a-grouping-variable',
             `"${name.slice(0, 64)}" is not a declared, non-identifying variable of this survey (identifiers, free text and undeclared case data cannot make a table)`,
           );
-      try {
-        const language = query.language ? languageOf(query.language) : undefined;
-        const tab = await computeTabulationOffLoop(
-          {
-            kind: 'start',
-            definition: q.source,
-            design,
-            codebook,
-            caseColumns,
-            exchangeRates: (await exchangeRatesOf(db, params.surveyId))?.rates ?? [],
-            options: {},
-            tabulation: {
-              level: query.level || preset?.level || design.designLevel,
-              rows,
-              cols,
-              ...(by ? { by } : {}),
-              ...(query.universe || preset?.universe ? { universe: query.universe || preset?.universe } : {}),
-              ...(preset?.title ? { title: preset.title } : {}),
-              ...(preset?.ageBreaks ? { grouping: { ageBreaks: preset.ageBreaks } } : {}),
-              ...(language ? { language } : {}),
-            },
-          },
-          approvedInterviewTextPages(db, params.surveyId, states),
-        );
-        if (query.format === 'xlsx') {
-          const labels = Object.fromEntries(codebook.variables.map((v) => [v.variable, v.label[language ?? 'en'] ?? v.label.en ?? v.variable]));
-          res
-            .status(200)
-            .type(XLSX_TYPE)
-            .setHeader('Content-Disposition', `attachment; filename="${safeFileName(`${q.source.id}-table-${rows}-${cols}`)}.xlsx"`)
-            .send(Buffer.from(await tabulationWorkbook(tab, labels, true)));
-          return undefined;
-        }
-        return { body: tab };
-      } catch (err) {
-        if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
-        throw err;
+      const language = query.language ? languageOf(query.language) : undefined;
+      const tabulation = {
+        level: query.level || preset?.level || design.designLevel,
+        rows,
+        cols,
+        ...(by ? { by } : {}),
+        ...(query.universe || preset?.universe ? { universe: query.universe || preset?.universe } : {}),
+        ...(preset?.title ? { title: preset.title } : {}),
+        ...(preset?.ageBreaks ? { grouping: { ageBreaks: preset.ageBreaks } } : {}),
+        ...(language ? { language } : {}),
+      };
+      const tab = await analysed(() => computeTabulationOffLoop({ ...job, tabulation }, approvedInterviewTextPages(db, params.surveyId, states)));
+      if (query.format === 'xlsx') {
+        const labels = Object.fromEntries(codebook.variables.map((v) => [v.variable, v.label[language ?? 'en'] ?? v.label.en ?? v.variable]));
+        res
+          .status(200)
+          .type(XLSX_TYPE)
+          .setHeader('Content-Disposition', `attachment; filename="${safeFileName(`${q.source.id}-table-${rows}-${cols}`)}.xlsx"`)
+          .send(Buffer.from(await tabulationWorkbook(tab, labels, true)));
+        return undefined;
       }
+      return { body: tab };
     },
   },
   {
@@ -458,26 +406,13 @@ export const exportRoutes: RouteSpec[] = [
       'The public-use microdata of the approved interviews: anonymised CSV and .dta per level, design, codebook, svyset/svydesign and the disclosure report',
     roles: ['admin', 'statistician', 'analyst'],
     async handler({ db, params, query, user, res }) {
-      const q = await latestVersion(db, params.surveyId);
-      const settings = await surveySettings(db, params.surveyId);
-      if (!settings.design?.weights) throw new HttpProblem('no-design', 'the survey settings name no design: PATCH settings.design with at least "weights"');
       const language = query.language ? languageOf(query.language) : 'en';
       const states = statesOf({}, user);
-      const { codebook, design, caseColumns } = await surveyDatasetDescription(db, params.surveyId, q, { withIdentifiers: false, states, settings });
+      const { q, job } = await analysisJob(db, params.surveyId, states);
       const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'mdsurvey-public-'));
       try {
-        const { files } = await writePublicUseOffLoop(
-          {
-            kind: 'start',
-            definition: q.source,
-            design,
-            codebook,
-            caseColumns,
-            exchangeRates: (await exchangeRatesOf(db, params.surveyId))?.rates ?? [],
-            options: {},
-            publicUse: { dir, language },
-          },
-          approvedInterviewTextPages(db, params.surveyId, states),
+        const { files } = await analysed(() =>
+          writePublicUseOffLoop({ ...job, publicUse: { dir, language } }, approvedInterviewTextPages(db, params.surveyId, states)),
         );
         const zip = new yazl.ZipFile();
         for (const f of files) zip.addFile(path.join(dir, f), f);
@@ -491,9 +426,6 @@ export const exportRoutes: RouteSpec[] = [
         out.pipe(res);
         await new Promise((resolve) => res.once('close', resolve));
         return undefined;
-      } catch (err) {
-        if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
-        throw err;
       } finally {
         await fsp.rm(dir, { recursive: true, force: true });
       }
@@ -506,33 +438,12 @@ export const exportRoutes: RouteSpec[] = [
     summary: 'The Migration Profile statistical annex of the approved interviews (?format=xlsx|html|pdf|json, ?language=en|fr|es)',
     roles: ['admin', 'statistician', 'analyst'],
     async handler({ db, params, query, user, res }) {
-      const q = await latestVersion(db, params.surveyId);
-      const settings = await surveySettings(db, params.surveyId);
-      if (!settings.design?.weights) throw new HttpProblem('no-design', 'the survey settings name no design: PATCH settings.design with at least "weights"');
       const format = query.format || 'html';
       if (!['xlsx', 'html', 'pdf', 'json'].includes(format)) throw new HttpProblem('bad-parameter', 'format must be xlsx, html, pdf or json');
       const language = (query.language ? languageOf(query.language) : 'en') as 'en' | 'fr' | 'es';
       const states = statesOf({}, user);
-      const { codebook, design, caseColumns } = await surveyDatasetDescription(db, params.surveyId, q, { withIdentifiers: false, states, settings });
-      let annex: Awaited<ReturnType<typeof computeReportOffLoop>>;
-      try {
-        annex = await computeReportOffLoop(
-          {
-            kind: 'start',
-            definition: q.source,
-            design,
-            codebook,
-            caseColumns,
-            exchangeRates: (await exchangeRatesOf(db, params.surveyId))?.rates ?? [],
-            options: {},
-            report: { language },
-          },
-          approvedInterviewTextPages(db, params.surveyId, states),
-        );
-      } catch (err) {
-        if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
-        throw err;
-      }
+      const { q, job } = await analysisJob(db, params.surveyId, states);
+      const annex = await analysed(() => computeReportOffLoop({ ...job, report: { language } }, approvedInterviewTextPages(db, params.surveyId, states)));
       if (format === 'json') return { body: annex };
       const name = safeFileName(`${q.source.id}-migration-profile-${language}`);
       if (format === 'xlsx') {
@@ -572,58 +483,36 @@ export const exportRoutes: RouteSpec[] = [
     roles: ['admin', 'statistician', 'analyst'],
     body: { type: 'object' },
     async handler({ db, body, query, user, res }) {
-      let plan: MonitoringPlan;
-      try {
+      const plan = await analysed(async () => {
         const b = body as { xlsx?: unknown };
         const value = typeof b.xlsx === 'string' ? await planFromWorkbook(Buffer.from(b.xlsx, 'base64'), 'plan.xlsx') : body;
-        plan = parseMonitoringPlan(value, shippedCatalogue(), 'plan');
-      } catch (err) {
-        if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
-        throw err;
-      }
+        return parseMonitoringPlan(value, shippedCatalogue(), 'plan');
+      });
       const states = statesOf({}, user);
-      const rounds = [];
+      const rounds: Parameters<typeof computeMonitoringOffLoop>[0] = [];
       for (const [k, r] of plan.rounds.entries()) {
         if (!r.survey) throw new HttpProblem('invalid-analysis-input', `plan: /rounds/${k} (${r.id}) names no survey: over the API every round is a survey id`);
-        const q = await latestVersion(db, r.survey);
-        const settings = await surveySettings(db, r.survey);
-        if (!settings.design?.weights)
-          throw new HttpProblem('no-design', `round ${r.id}: the survey settings name no design: PATCH settings.design with at least "weights"`);
-        const { design, codebook, caseColumns } = await surveyDatasetDescription(db, r.survey, q, { withIdentifiers: false, states, settings });
+        const { codebook, job } = await analysisJob(db, r.survey, states, `round ${r.id}: `);
         if (plan.compare && !groupingAllowed(codebook, plan.compare))
           throw new HttpProblem(
             'not-a-grouping-variable',
             `compare "${plan.compare.slice(0, 64)}" is not a declared, non-identifying variable of the survey of round ${r.id}`,
           );
         rounds.push({
-          job: {
-            kind: 'start' as const,
-            definition: q.source,
-            design,
-            codebook,
-            caseColumns,
-            exchangeRates: (await exchangeRatesOf(db, r.survey))?.rates ?? [],
-            options: {},
-            roundId: r.id,
-          },
+          job: { ...job, roundId: r.id },
           pages: approvedInterviewTextPages(db, r.survey, states),
         });
       }
-      try {
-        const report = await computeMonitoringOffLoop(rounds, plan);
-        if (query.format === 'xlsx') {
-          res
-            .status(200)
-            .type(XLSX_TYPE)
-            .setHeader('Content-Disposition', `attachment; filename="${safeFileName(`monitoring-${plan.title}`)}.xlsx"`)
-            .send(Buffer.from(await monitoringWorkbook(report)));
-          return undefined;
-        }
-        return { body: report };
-      } catch (err) {
-        if (err instanceof InputError) throw new HttpProblem('invalid-analysis-input', err.message, { inputCode: err.code });
-        throw err;
+      const report = await analysed(() => computeMonitoringOffLoop(rounds, plan));
+      if (query.format === 'xlsx') {
+        res
+          .status(200)
+          .type(XLSX_TYPE)
+          .setHeader('Content-Disposition', `attachment; filename="${safeFileName(`monitoring-${plan.title}`)}.xlsx"`)
+          .send(Buffer.from(await monitoringWorkbook(report)));
+        return undefined;
       }
+      return { body: report };
     },
   },
 ];

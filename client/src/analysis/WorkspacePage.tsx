@@ -19,6 +19,31 @@ const BY = ['region', 'urban', 'sex'];
 const PRESETS = ['census-birth-age-sex', 'census-citizenship-age-sex', 'census-arrival-birth', 'nativity-sex-age'];
 const fmt = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || Number.isNaN(x) ? '' : x.toFixed(digits));
 
+/** A labelled select of values (shown as given, or through `name`), with an optional first "none" entry. */
+function SelectField(props: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  values: readonly string[];
+  none?: string;
+  name?: (v: string) => string;
+  disabled?: boolean;
+}) {
+  return (
+    <label>
+      {props.label}{' '}
+      <select value={props.value} onChange={(e) => props.onChange(e.target.value)} disabled={props.disabled}>
+        {props.none !== undefined && <option value="">{props.none}</option>}
+        {props.values.map((v) => (
+          <option key={v} value={v}>
+            {props.name ? props.name(v) : v}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** Saves a blob or a URL under a file name. */
 function save(href: string, name: string) {
   const a = document.createElement('a');
@@ -142,39 +167,9 @@ function IndicatorsPanel({ survey, language }: { survey: Survey; language: Langu
   return (
     <div>
       <div className="controls">
-        <label>
-          {t('compareBy', language)}{' '}
-          <select value={compare} onChange={(e) => setCompare(e.target.value)}>
-            <option value="">{t('none', language)}</option>
-            {COMPARE.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('splitBy', language)}{' '}
-          <select value={by} onChange={(e) => setBy(e.target.value)}>
-            <option value="">{t('none', language)}</option>
-            {BY.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('domainOf', language)}{' '}
-          <select value={domain} onChange={(e) => setDomain(e.target.value)}>
-            <option value="">{t('all', language)}</option>
-            {domains.map((d) => (
-              <option key={d} value={d}>
-                {d}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField label={t('compareBy', language)} value={compare} onChange={setCompare} values={COMPARE} none={t('none', language)} />
+        <SelectField label={t('splitBy', language)} value={by} onChange={setBy} values={BY} none={t('none', language)} />
+        <SelectField label={t('domainOf', language)} value={domain} onChange={setDomain} values={domains} none={t('all', language)} />
       </div>
       {busy && (
         <p role="status" aria-live="polite">
@@ -321,18 +316,16 @@ function TablePanel({ survey, language }: { survey: Survey; language: Language }
       setBusy(false);
     }
   };
+  const variableNames = [...new Set(options.map((v) => v.variable))];
   const select = (label: string, value: string, set: (v: string) => void, allowNone = false) => (
-    <label>
-      {label}{' '}
-      <select value={value} onChange={(e) => set(e.target.value)} disabled={Boolean(preset)}>
-        {allowNone && <option value="">{t('none', language)}</option>}
-        {options.map((v) => (
-          <option key={`${v.level}.${v.variable}`} value={v.variable}>
-            {v.variable}
-          </option>
-        ))}
-      </select>
-    </label>
+    <SelectField
+      label={label}
+      value={value}
+      onChange={set}
+      values={variableNames}
+      none={allowNone ? t('none', language) : undefined}
+      disabled={Boolean(preset)}
+    />
   );
   const withheld = t('withheld', language);
   const csv = () => {
@@ -383,39 +376,18 @@ function TablePanel({ survey, language }: { survey: Survey; language: Language }
   return (
     <div>
       <div className="controls">
-        <label>
-          {t('preset', language)}{' '}
-          <select value={preset} onChange={(e) => setPreset(e.target.value)}>
-            <option value="">{t('none', language)}</option>
-            {PRESETS.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('level', language)}{' '}
-          <select value={level} onChange={(e) => setLevel(e.target.value)} disabled={Boolean(preset)}>
-            {levels.map((l) => (
-              <option key={l} value={l}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField label={t('preset', language)} value={preset} onChange={setPreset} values={PRESETS} none={t('none', language)} />
+        <SelectField label={t('level', language)} value={level} onChange={setLevel} values={levels} disabled={Boolean(preset)} />
         {select(t('rows', language), rows, setRows)}
         {select(t('cols', language), cols, setCols)}
         {select(t('splitBy', language), by, setBy, true)}
-        <label>
-          {t('statistic', language)}{' '}
-          <select value={statistic} onChange={(e) => setStatistic(e.target.value as TableStatistic)}>
-            <option value="count">{t('count', language)}</option>
-            <option value="percent">{t('percent', language)}</option>
-            <option value="rowPercent">{t('rowPercent', language)}</option>
-            <option value="colPercent">{t('colPercent', language)}</option>
-          </select>
-        </label>
+        <SelectField
+          label={t('statistic', language)}
+          value={statistic}
+          onChange={(v) => setStatistic(v as TableStatistic)}
+          values={['count', 'percent', 'rowPercent', 'colPercent']}
+          name={(v) => t(v as TableStatistic, language)}
+        />
         <button type="button" disabled={busy} onClick={() => void make()}>
           {t('makeTable', language)}
         </button>
@@ -514,26 +486,20 @@ export function WorkspacePage() {
       <h1>{t('title', language)}</h1>
       <p className="hint">{t('intro', language)}</p>
       <div className="controls">
-        <label>
-          {t('survey', language)}{' '}
-          <select value={surveyId} onChange={(e) => setSurveyId(e.target.value)}>
-            {(surveys ?? []).map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.title}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('language', language)}{' '}
-          <select value={language} onChange={(e) => setLanguage(e.target.value as Language)}>
-            {LANGUAGES.map((l) => (
-              <option key={l.code} value={l.code}>
-                {l.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label={t('survey', language)}
+          value={surveyId}
+          onChange={setSurveyId}
+          values={(surveys ?? []).map((x) => x.id)}
+          name={(id) => surveys!.find((x) => x.id === id)!.title}
+        />
+        <SelectField
+          label={t('language', language)}
+          value={language}
+          onChange={(v) => setLanguage(v as Language)}
+          values={LANGUAGES.map((l) => l.code)}
+          name={(c) => LANGUAGES.find((l) => l.code === c)!.name}
+        />
       </div>
       <div role="tablist" className="tabs">
         {(['indicators', 'tables', 'microdata'] as const).map((k) => (

@@ -5,7 +5,8 @@ import { pathToFileURL } from 'node:url';
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
 /**
- * Prints an HTML file to PDF with headless Chromium in a child process (the request loop only waits);
+ * Prints an HTML file to PDF with headless Chromium in a child process (the server's request loop, or the
+ * CLI, only waits);
  * resolves null, or the reason it could not (no Chromium, a failure, two minutes passed).
  */
 export function printPdfOffLoop(html: string, pdf: string): Promise<string | null> {
