@@ -59,7 +59,7 @@ export { indicatorWorkbook, tabulationWorkbook, monitoringWorkbook, annexWorkboo
 export { attachColumns } from './attach.js';
 export type { AttachOptions } from './attach.js';
 export { inverse } from './linalg.js';
-export { regress, regressOnDataset, parseFormula, FAMILIES } from './regression.js';
+export { regress, regressOnDataset, datasetLevel, parseFormula, FAMILIES } from './regression.js';
 export type { Regression, RegressionRequest, Family, Coefficient, WaldTest, PredictedMargin, MarginDifference } from './regression.js';
 export { postStratify, rake, calibrate } from './calibration.js';
 export type { Margin, Residualiser, CalibrationResult, RakeOptions, CalibrationTargets, CalibrationMethod, CalibrateOptions } from './calibration.js';
@@ -71,3 +71,4 @@ export type { MonitoringPlan, MonitoringReport, MonitoringRow, MonitoringRound, 
 export { migrationProfile } from './report/migration-profile.js';
 export type { MigrationProfileAnnex, AnnexTable, AnnexSection, ReportLanguage } from './report/migration-profile.js';
 export { annexHtml, intervalChart } from './report/html.js';
+export { replicateWeightsOf } from './replicate-variance.js';

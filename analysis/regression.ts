@@ -206,14 +206,6 @@ export function planModel(formula: Formula, table: DataTable, factors: ReadonlyS
   return { formula, variables, columns, assign, pieces };
 }
 
-/** Whether row i has every variable of the plan (and the response). */
-function complete(plan: ModelPlan, i: number): boolean {
-  for (const v of plan.variables.values()) {
-    if (v.kind === 'number' ? Number.isNaN(v.values![i]) : v.codes![i] < 0) return false;
-  }
-  return true;
-}
-
 /** The model matrix columns over all rows (0 where a row is incomplete); `override` sets a factor's level for every row. */
 export function modelMatrix(plan: ModelPlan, n: number, override?: { label: string; level: number }): Float64Array[] {
   return plan.pieces.map((piece) => {
@@ -549,13 +541,18 @@ function fitModel(
   // The domain and, inside it, the complete rows (R's na.omit).
   const domain = new Uint8Array(n);
   for (let i = 0; i < n; i++) domain[i] = !subset || subset[i] ? 1 : 0;
-  const firstPlan = planModel(formula, table, factors, null);
+  const columns = [...formula.variables.values()].map((v) => {
+    const col = table.columns.get(v.column);
+    if (!col) throw new InputError('unknown-column', `the formula names "${v.column}", which is not a column of the data`, v.column);
+    return col;
+  });
+  const present = (i: number) => columns.every((c) => (c.kind === 'number' ? !Number.isNaN(c.values[i]) : c.codes[i] >= 0));
   const used = new Uint8Array(n);
   let count = 0;
   let missing = 0;
   for (let i = 0; i < n; i++) {
     if (!domain[i]) continue;
-    if (Number.isNaN(y[i]) || !complete(firstPlan, i)) {
+    if (Number.isNaN(y[i]) || !present(i)) {
       missing++;
       continue;
     }
@@ -826,6 +823,16 @@ function symmetricInverse(a: Float64Array, k: number): Float64Array {
 }
 
 /**
+ * One level of a survey dataset ready for a model: the catalogue's derived variables and converted
+ * amounts added, the analysis table (parents' columns joined) and its design (recorded calibration too).
+ */
+export function datasetLevel(input: Dataset, level: string): { table: DataTable; design: SurveyDesign; notes: string[] } {
+  const prepared = prepareDataset(input, shippedCatalogue());
+  const table = analysisTable(prepared.dataset, level);
+  return { table, design: designOfLevel(prepared.dataset, table, level), notes: prepared.notes };
+}
+
+/**
  * A regression on one level of a survey dataset, as analysts get it through the API: the catalogue's
  * derived variables and converted amounts, the dataset's design (and recorded calibration), `where` as
  * the domain; refused (InputError 'too-few-cases') when the rows fitted, a category of a factor term
@@ -836,9 +843,7 @@ export function regressOnDataset(
   input: Dataset,
   request: Omit<RegressionRequest, 'subset'> & { datasetLevel: string; where?: string; minCases: number },
 ): Regression {
-  const prepared = prepareDataset(input, shippedCatalogue());
-  const table = analysisTable(prepared.dataset, request.datasetLevel);
-  const design = designOfLevel(prepared.dataset, table, request.datasetLevel);
+  const { table, design } = datasetLevel(input, request.datasetLevel);
   const subset = request.where ? evaluateSubset(table, request.where, 'where') : null;
   const result = regress(design, table, { ...request, subset });
   if (result.n < request.minCases)

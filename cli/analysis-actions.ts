@@ -8,10 +8,7 @@ import {
   regress,
   parseFormula,
   withRecordedCalibration,
-  prepareDataset,
-  shippedCatalogue,
-  analysisTable,
-  designOfLevel,
+  datasetLevel,
   type Regression,
   evaluateColumn,
   categoricalFrom,
@@ -471,10 +468,10 @@ export async function regressDatasetAction(location: string, flags: RegressFlags
   if (given.length) throw new InputError('bad-flags', `a dataset carries its design (design.json): leave out --${given.join(', --')}`, `--${given[0]}`);
   const { readDataset } = await import('../io/dataset-files.js');
   const dataset = await readDataset(location);
-  const prepared = prepareDataset(dataset, shippedCatalogue());
   const level = flags.level ?? dataset.design.designLevel;
-  const table = analysisTable(prepared.dataset, level);
-  let design = designOfLevel(prepared.dataset, table, level);
+  const prepared = datasetLevel(dataset, level);
+  const table = prepared.table;
+  let design = prepared.design;
   if (flags.replicates) {
     if (design.replicates) throw new InputError('bad-flags', 'the dataset has its own replicate weights (design.json): leave out --replicates', '--replicates');
     design = withCreatedReplicates(design, flags);

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../common/errors.js';
-import type { ColumnRole, DataTable, DatasetCalibration, SurveyDesign } from '../analysis/index.js';
-import { computeWeights, withCalibration, type CalibrationTargets, type Margin, type WeightingSteps } from '../sampling/index.js';
+import { replicateWeightsOf, type ColumnRole, type DataTable, type DatasetCalibration, type SurveyDesign } from '../analysis/index.js';
+import { calibrateReplicates, computeWeights, withCalibration, type CalibrationTargets, type Margin, type WeightingSteps } from '../sampling/index.js';
 
 /**
  * Calibration flags shared by `weights` and the analysis commands (estimate, compare, tabulate, regress):
@@ -144,29 +144,16 @@ export function calibratedDesign(design: SurveyDesign, table: DataTable, steps: 
   const calibrated = withCalibration(design, result);
   const reps = design.replicates;
   if (!reps) return calibrated;
-  let repSteps: WeightingSteps = steps.rake ? { ...steps, rakeOptions: { ...steps.rakeOptions, sweeps: result.iterations } } : steps;
+  const { columns, unconverged } = calibrateReplicates(
+    table,
+    reps.count,
+    (r) => replicateWeightsOf(design, reps, r),
+    steps,
+    steps.rake ? result.iterations : undefined,
+  );
   // A replicate that cannot reach the totals keeps its last step's weights, with a warning, as R does.
-  if (steps.calibrate) repSteps = { ...repSteps, calibrate: { ...steps.calibrate, keepUnconverged: true } };
-  const columns: Float64Array[] = [];
-  for (let r = 0; r < reps.count; r++) {
-    let wr: Float64Array;
-    if (reps.columns) wr = reps.columns[r];
-    else {
-      wr = new Float64Array(design.nRows);
-      for (let i = 0; i < wr.length; i++) wr[i] = design.weights[i] * reps.multipliers![design.psuOfRow[i] * reps.count + r];
-    }
-    try {
-      const done = computeWeights(table, wr, repSteps);
-      if (done.calibration && !done.calibration.converged)
-        warn(
-          `replicate ${r + 1}: calibration failed to converge (largest relative misfit ${done.calibration.failed?.toPrecision(3)}); its last weights are kept, as R does`,
-        );
-      columns.push(done.weights);
-    } catch (err) {
-      if (err instanceof InputError) throw new InputError(err.code, `replicate ${r + 1} of ${reps.count}: ${err.message}`, err.where);
-      throw err;
-    }
-  }
+  for (const u of unconverged)
+    warn(`replicate ${u.replicate}: calibration failed to converge (largest relative misfit ${u.misfit.toPrecision(3)}); its last weights are kept, as R does`);
   return { ...calibrated, replicates: { ...reps, multipliers: null, columns } };
 }
 

@@ -10,5 +10,5 @@ export { parseSampleDesign, SAMPLE_DESIGN_SCHEMA } from './sample-design.js';
 export type { SampleDesign, FirstStage, SecondStage } from './sample-design.js';
 export { selectSample, allocate } from './selection.js';
 export type { Selection, SelectedRow, StratumReport, ClusterReport } from './selection.js';
-export { computeWeights, replicateWeights } from './pipeline.js';
+export { computeWeights, replicateWeights, calibrateReplicates } from './pipeline.js';
 export type { WeightingSteps, WeightingReport } from './pipeline.js';

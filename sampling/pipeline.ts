@@ -1,5 +1,5 @@
 import { InputError } from '../common/errors.js';
-import { buildDesign, categoricalColumn, createReplicates, type DataTable, type ReplicateOptions } from '../analysis/index.js';
+import { buildDesign, categoricalColumn, createReplicates, replicateWeightsOf, type DataTable, type ReplicateOptions } from '../analysis/index.js';
 import { adjustForNonresponse, type NonresponseClass } from './nonresponse.js';
 import { calibrate, postStratify, rake, type CalibrationResult, type CalibrationTargets, type Margin, type RakeOptions } from '../analysis/index.js';
 import { trimWeights } from './trimming.js';
@@ -108,29 +108,46 @@ export function replicateWeights(
   };
   const base = buildDesign(withWeights, { weights: '__design_weight', strata: design.strata, ids: [design.psu], lonelyPsu: 'certainty' });
   const reps = createReplicates(base, options);
-  const R = reps.count;
   // As R's rake() on a replicate design: every replicate gets as many sweeps as the full sample took.
-  if (steps.rake) {
-    const sweeps = computeWeights(table, designWeights, { ...steps, trim: undefined }).report.rakingIterations;
-    steps = { ...steps, rakeOptions: { ...steps.rakeOptions, sweeps } };
-  }
-  // As R's calibrate() on a replicate design: a replicate that cannot reach the totals keeps the
-  // weights of its last step (R warns); the full sample must reach them.
-  if (steps.calibrate) steps = { ...steps, calibrate: { ...steps.calibrate, keepUnconverged: true } };
+  const sweeps = steps.rake ? computeWeights(table, designWeights, { ...steps, trim: undefined }).report.rakingIterations : undefined;
+  const { columns, unconverged } = calibrateReplicates(
+    table,
+    reps.count,
+    (r) => replicateWeightsOf(base, reps, r),
+    { ...steps, trim: undefined },
+    sweeps,
+    onReplicate,
+  );
+  return { columns, scale: reps.scale, rscales: reps.rscales, type: reps.type, unconverged };
+}
+
+/**
+ * Each replicate's weights put through the weighting steps, as R calibrates a replicate design: raking
+ * runs the full sample's number of sweeps (`sweeps`), a calibration a replicate cannot reach keeps the
+ * weights of its last step (listed in `unconverged`: R warns), any other failure names the replicate.
+ */
+export function calibrateReplicates(
+  table: DataTable,
+  count: number,
+  weightsOf: (r: number) => Float64Array,
+  steps: WeightingSteps,
+  sweeps?: number,
+  onReplicate?: (r: number, count: number) => void,
+): { columns: Float64Array[]; unconverged: { replicate: number; misfit: number }[] } {
+  let repSteps = steps.rake && sweeps !== undefined ? { ...steps, rakeOptions: { ...steps.rakeOptions, sweeps } } : steps;
+  if (steps.calibrate) repSteps = { ...repSteps, calibrate: { ...steps.calibrate, keepUnconverged: true } };
   const columns: Float64Array[] = [];
   const unconverged: { replicate: number; misfit: number }[] = [];
-  for (let r = 0; r < R; r++) {
-    const wr = new Float64Array(table.nRows);
-    for (let i = 0; i < wr.length; i++) wr[i] = designWeights[i] * reps.multipliers![base.psuOfRow[i] * R + r];
+  for (let r = 0; r < count; r++) {
     try {
-      const done = computeWeights(table, wr, { ...steps, trim: undefined });
+      const done = computeWeights(table, weightsOf(r), repSteps);
       if (done.calibration && !done.calibration.converged) unconverged.push({ replicate: r + 1, misfit: done.calibration.failed ?? NaN });
       columns.push(done.weights);
     } catch (err) {
-      if (err instanceof InputError) throw new InputError(err.code, `replicate ${r + 1} of ${R}: ${err.message}`, err.where);
+      if (err instanceof InputError) throw new InputError(err.code, `replicate ${r + 1} of ${count}: ${err.message}`, err.where);
       throw err;
     }
-    onReplicate?.(r + 1, R);
+    onReplicate?.(r + 1, count);
   }
-  return { columns, scale: reps.scale, rscales: reps.rscales, type: reps.type, unconverged };
+  return { columns, unconverged };
 }
