@@ -14,6 +14,7 @@ import {
   questionnaireToXlsform,
   QuestionnaireError,
   readXlsformWorkbook,
+  readAttachmentCsv,
   writeXlsformWorkbook,
   xlsformToQuestionnaire,
 } from '../questionnaires/index.js';
@@ -83,15 +84,13 @@ export async function importAction(file: string, out: string, media?: string): P
     if (path.basename(name) !== name) return null;
     const at = path.join(mediaDir, name);
     if (!fs.existsSync(at)) return null;
-    const records = parse(fs.readFileSync(at), { columns: true, skip_empty_lines: true, bom: true, relax_column_count: true }) as Record<string, string>[];
-    const header = (parse(fs.readFileSync(at), { to_line: 1, bom: true }) as string[][])[0] ?? [];
-    return { header, rows: records };
+    return readAttachmentCsv(name, fs.readFileSync(at));
   };
   const q = xlsformToQuestionnaire(
     model,
     path
       .basename(file)
-      .replace(/\.xlsx$/i, '')
+      .replace(/\.xlsx?$/i, '')
       .replace(/[^A-Za-z0-9_.-]/g, '_'),
     (m) => process.stderr.write(`mdsurvey: warning: ${file}: ${m}\n`),
     attachment,

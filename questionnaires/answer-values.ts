@@ -1,6 +1,6 @@
 import { toNumber, toText, type Scalar, type Value } from './expressions/index.js';
 import type { FieldDef } from './compile-questionnaire.js';
-import { MAX_TEXT_LENGTH } from './limits.js';
+import { MAX_TEXT_LENGTH, MEDIA_NAME_PATTERN } from './limits.js';
 
 /** Answers and values: what an expression sees of an answer, and whether an answer has its question's type. */
 
@@ -28,6 +28,7 @@ export function sameValue(a: Value, b: Value): boolean {
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const MEDIA_NAME = new RegExp(MEDIA_NAME_PATTERN);
 /** ODK's geopoint: "latitude longitude [altitude [accuracy]]", degrees and metres, space-separated. */
 export function isGeopoint(s: string): boolean {
   const parts = s.trim().split(/\s+/);
@@ -62,6 +63,13 @@ export function typeProblem(field: FieldDef, answer: unknown): string | null {
       return typeof answer === 'number' && Number.isFinite(answer) ? null : 'must be a number';
     case 'year':
       return typeof answer === 'number' && Number.isInteger(answer) && answer >= 1800 && answer <= 2200 ? null : 'must be a year (1800-2200)';
+    case 'image':
+    case 'audio':
+    case 'video':
+    case 'file':
+      return typeof answer === 'string' && MEDIA_NAME.test(answer)
+        ? null
+        : 'must be the name of a file taken by the app (letters, digits, - and _, then an extension)';
     case 'geopoint':
       return typeof answer === 'string' && isGeopoint(answer)
         ? null

@@ -1,7 +1,7 @@
 import { InputError } from '../common/errors.js';
 import { uniqueBy } from '../common/collections.js';
-import { compileExpression, ExpressionError, type CompiledExpression, type Value } from './expressions/index.js';
-import type { Choice, Item, Questionnaire, Text } from './format.js';
+import { callsOf, compileExpression, ExpressionError, type CompiledExpression, type Value } from './expressions/index.js';
+import type { Attachment, Choice, Item, Questionnaire, Text } from './format.js';
 import { metaSchemaProblems } from './meta-schema.js';
 import { amountCurrencies, countryChoices, isCountryCode, isCurrencyCode, THIS_COUNTRY } from './codelists.js';
 import { CHOICE_PREFIX, rewriteChoiceFilter } from './choice-filter.js';
@@ -74,6 +74,8 @@ export interface CompiledQuestionnaire {
   settings: Record<string, string | number | boolean>;
   /** Label of a choice, for jr:choice-name. */
   choiceLabel(question: string, value: string, language?: string): string | undefined;
+  /** A value of an attached CSV, for pulldata ('' when the file, a column or the key is not there). */
+  pulldata(file: string, column: string, keyColumn: string, key: string): string;
 }
 
 /** Text in a language, falling back to the default language and then to any. */
@@ -176,6 +178,19 @@ export function compileQuestionnaire(doc: unknown, options: { trusted?: boolean 
       }
       throw err;
     }
+    // pulldata('file', 'column', 'key column', key): the file is attached and has both columns.
+    for (const call of callsOf(c.ast, 'pulldata')) {
+      const [file, column, keyColumn] = call.args;
+      if (file?.kind !== 'string') continue;
+      const table = attachmentOf(q, file.value);
+      if (!table) {
+        problems.push({ path: def.path, message: `${what}: pulldata() reads "${file.value}.csv", which is not attached to the questionnaire` });
+        continue;
+      }
+      for (const col of [column, keyColumn])
+        if (col?.kind === 'string' && !table.header.includes(col.value))
+          problems.push({ path: def.path, message: `${what}: pulldata() reads column "${col.value}", which "${file.value}.csv" does not have` });
+    }
     for (const ref of c.refs) {
       if (ref.startsWith(CHOICE_PREFIX)) continue; // a column of the choice being filtered
       const target = byName.get(ref);
@@ -261,6 +276,37 @@ export function compileQuestionnaire(doc: unknown, options: { trusted?: boolean 
       const l = labels.get(question)?.get(value);
       return l === undefined ? undefined : textIn(l, language ?? q.languages.default, q.languages.default);
     },
+    pulldata: pulldataLookup(q),
+  };
+}
+
+/** The attachment `file` names (`fruits` or `fruits.csv`). */
+function attachmentOf(q: Questionnaire, file: string): Attachment | undefined {
+  const a = q.attachments ?? {};
+  return Object.hasOwn(a, `${file}.csv`) ? a[`${file}.csv`] : Object.hasOwn(a, file) ? a[file] : undefined;
+}
+
+/** pulldata over the questionnaire's attachments: an index per (file, key column), built on first use. */
+function pulldataLookup(q: Questionnaire): CompiledQuestionnaire['pulldata'] {
+  const indexes = new Map<string, Map<string, string[]>>();
+  return (file, column, keyColumn, key) => {
+    const table = attachmentOf(q, file);
+    if (!table) return '';
+    const k = table.header.indexOf(keyColumn);
+    const c = table.header.indexOf(column);
+    if (k < 0 || c < 0) return '';
+    const id = `${file}\u0000${keyColumn}`;
+    let index = indexes.get(id);
+    if (!index) {
+      index = new Map();
+      // The first row with a key wins, as ODK's lookup.
+      for (const row of table.rows) {
+        const v = (row[k] ?? '').trim();
+        if (!index.has(v)) index.set(v, row);
+      }
+      indexes.set(id, index);
+    }
+    return index.get(key)?.[c] ?? '';
   };
 }
 

@@ -44,6 +44,7 @@ export class FormState {
         return (r.parent.children.get(r.scope) ?? []).indexOf(r) + 1;
       },
       choiceLabel: (question, value) => compiled.choiceLabel(question, value, options.language),
+      pulldata: compiled.pulldata,
       indexedRepeat: (name, roster, index) => {
         const rosterDef = compiled.byName.get(roster);
         const target = compiled.byName.get(name);
@@ -259,7 +260,12 @@ export class FormState {
       this.ctx.ref = (name) => {
         if (!name.startsWith(CHOICE_PREFIX)) return this.resolve(name);
         const column = name.slice(CHOICE_PREFIX.length);
-        return column === 'name' || column === 'value' ? c.value : (props[column] ?? null);
+        if (column === 'name' || column === 'value') return c.value;
+        if (Object.hasOwn(props, column)) return props[column];
+        // label, label::English, label::English (en): the choice's label in that language.
+        const label = /^label(?:::?\s*(.*?)\s*(?:\(([^)]+)\))?)?$/.exec(column);
+        if (label) return textIn(c.label, label[2] ?? label[1] ?? this.options.language ?? this.q.source.languages.default, this.q.source.languages.default);
+        return null;
       };
       try {
         return toBoolean(this.evaluate(field, row, filter));

@@ -3,11 +3,32 @@ export type Text = string | Record<string, string>;
 
 /** Answer types of questions. */
 export type QuestionType =
-  'text' | 'integer' | 'decimal' | 'date' | 'year' | 'time' | 'datetime' | 'select_one' | 'select_multiple' | 'country' | 'amount' | 'acknowledge' | 'geopoint';
+  | 'text'
+  | 'integer'
+  | 'decimal'
+  | 'date'
+  | 'year'
+  | 'time'
+  | 'datetime'
+  | 'select_one'
+  | 'select_multiple'
+  | 'country'
+  | 'amount'
+  | 'acknowledge'
+  | 'geopoint'
+  | 'image'
+  | 'audio'
+  | 'video'
+  | 'file';
 
 /** Fields the engine fills itself. */
 /** seed: a random number drawn once when the interview starts (reproducible random selections, `draw-line`). */
-export type MetadataType = 'start' | 'end' | 'today' | 'deviceid' | 'enumerator' | 'seed';
+/**
+ * Interview metadata (XLSForm's metadata types). A browser cannot read a phone's number, SIM serial,
+ * subscriber id or account e-mail: those stay empty, as in Enketo; `audit` asks for the interview's
+ * paradata, which mdsurvey always keeps.
+ */
+export type MetadataType = 'start' | 'end' | 'today' | 'deviceid' | 'enumerator' | 'seed' | 'phonenumber' | 'simserial' | 'subscriberid' | 'email' | 'audit';
 
 interface Common {
   /** Variable name, unique in the questionnaire: letters, digits, underscore; fit for analysis. */
@@ -117,7 +138,19 @@ export interface Questionnaire {
   /** Module metadata: reference periods, universe ... */
   meta?: Record<string, unknown>;
   choiceLists?: Record<string, Choice[]>;
+  /**
+   * Data files of the form (XLSForm's CSV attachments, read by `pulldata('file', ...)`), keyed by file
+   * name (`fruits.csv`): a header and rows of text. They travel inside the questionnaire, so the
+   * enumerator's app has them offline with the form.
+   */
+  attachments?: Record<string, Attachment>;
   items: Item[];
+}
+
+/** A CSV table attached to a questionnaire. */
+export interface Attachment {
+  header: string[];
+  rows: string[][];
 }
 
 /** A filled questionnaire. Roster rows are objects with a stable `_key`. */

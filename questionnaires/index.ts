@@ -12,6 +12,7 @@ export type {
   QuestionType,
   MetadataType,
   ResponseDocument,
+  Attachment,
 } from './format.js';
 export { QUESTIONNAIRE_META_SCHEMA, metaSchemaProblems } from './meta-schema.js';
 export { compileQuestionnaire, QuestionnaireError, textIn } from './compile-questionnaire.js';
@@ -36,7 +37,7 @@ export {
 export * from './expressions/index.js';
 export { xlsformToQuestionnaire, questionnaireToXlsform, XlsformError, parseHeader } from './xlsform.js';
 export type { Sheet, SheetModel } from './xlsform.js';
-export { readXlsformWorkbook, writeXlsformWorkbook } from './xlsform-workbook.js';
+export { readXlsformWorkbook, writeXlsformWorkbook, readAttachmentCsv } from './xlsform-workbook.js';
 export { composeQuestionnaire, CompositionError } from './compose.js';
 export type { ComposeOptions, ModuleLike } from './compose.js';
 export {
@@ -52,3 +53,4 @@ export {
 export type { QuestionnaireModule } from './library/index.js';
 export { levelsOf, codebookOf, columnsOf, flattenInterview, identifierFields } from './flatten.js';
 export type { Level, CodebookEntry } from './flatten.js';
+export { MAX_MEDIA_BYTES, MEDIA_CONTENT_TYPES, MEDIA_TYPES, MEDIA_NAME_PATTERN, MAX_ATTACHMENTS, MAX_ATTACHMENT_ROWS } from './limits.js';

@@ -1,6 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject } from 'ajv';
 import { uniqueBy } from '../common/collections.js';
+import { MAX_ATTACHMENTS, MAX_ATTACHMENT_ROWS, MAX_TEXT_LENGTH } from './limits.js';
 
 const text = { oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: { type: 'string' }, minProperties: 1 }] };
 const name = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 64 };
@@ -32,6 +33,24 @@ export const QUESTIONNAIRE_META_SCHEMA = {
     },
     settings: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
     meta: { type: 'object' },
+    attachments: {
+      type: 'object',
+      maxProperties: MAX_ATTACHMENTS,
+      propertyNames: { pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]*\\.csv$', maxLength: 200 },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['header', 'rows'],
+        properties: {
+          header: { type: 'array', minItems: 1, maxItems: 200, items: { type: 'string', minLength: 1, maxLength: 200 } },
+          rows: {
+            type: 'array',
+            maxItems: MAX_ATTACHMENT_ROWS,
+            items: { type: 'array', maxItems: 200, items: { type: 'string', maxLength: MAX_TEXT_LENGTH } },
+          },
+        },
+      },
+    },
     choiceLists: {
       type: 'object',
       propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$' },
@@ -84,6 +103,10 @@ export const QUESTIONNAIRE_META_SCHEMA = {
             'amount',
             'acknowledge',
             'geopoint',
+            'image',
+            'audio',
+            'video',
+            'file',
           ],
         },
         label: text,
@@ -122,7 +145,11 @@ export const QUESTIONNAIRE_META_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       required: ['kind', 'name', 'type'],
-      properties: { kind: { const: 'metadata' }, name, type: { enum: ['start', 'end', 'today', 'deviceid', 'enumerator', 'seed'] } },
+      properties: {
+        kind: { const: 'metadata' },
+        name,
+        type: { enum: ['start', 'end', 'today', 'deviceid', 'enumerator', 'seed', 'phonenumber', 'simserial', 'subscriberid', 'email', 'audit'] },
+      },
     },
     group: {
       type: 'object',

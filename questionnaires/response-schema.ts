@@ -3,7 +3,7 @@ import addFormats from 'ajv-formats';
 import { uniqueBy } from '../common/collections.js';
 import type { CompiledQuestionnaire, FieldDef } from './compile-questionnaire.js';
 import { FormState, type AnswerProblem, type FormOptions } from './form-state.js';
-import { MAX_TEXT_LENGTH, rosterRowCap } from './limits.js';
+import { MAX_TEXT_LENGTH, MEDIA_NAME_PATTERN, rosterRowCap } from './limits.js';
 import { SUBMISSION_ENVELOPE_SCHEMA } from '../common/submission.js';
 
 type Schema = Record<string, unknown>;
@@ -63,6 +63,11 @@ function fieldSchema(field: FieldDef, scopeSchema: (scope: number) => Schema, se
       return { type: 'integer', minimum: 1800, maximum: 2200 };
     case 'date':
       return { type: 'string', format: 'date' };
+    case 'image':
+    case 'audio':
+    case 'video':
+    case 'file':
+      return { type: 'string', pattern: MEDIA_NAME_PATTERN };
     case 'geopoint':
       return { type: 'string', maxLength: 100, pattern: '^-?\\d+(\\.\\d+)? -?\\d+(\\.\\d+)?( -?\\d+(\\.\\d+)?){0,2}$' };
     case 'time':

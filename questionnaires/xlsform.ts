@@ -1,5 +1,5 @@
 import { InputError } from '../common/errors.js';
-import type { Choice, Item, Questionnaire, QuestionType, Roster, Text } from './format.js';
+import type { Attachment, Choice, Item, MetadataType, Questionnaire, QuestionType, Roster, Text } from './format.js';
 import { countryChoices } from './codelists.js';
 
 /** Choice list the exporter writes for country questions (ODK has no country type). */
@@ -9,6 +9,8 @@ const COUNTRY_LIST = 'mdsurvey_countries';
 export interface Sheet {
   header: string[];
   rows: { line: number; cells: Record<string, string> }[];
+  /** What the reader left aside (values under no header), said as warnings when the sheet is used. */
+  notes?: string[];
 }
 
 /** The sheets of an XLSForm workbook (names lower-cased). */
@@ -16,9 +18,12 @@ export type SheetModel = Record<string, Sheet>;
 
 /** Raised for a workbook mdsurvey cannot take: names the sheet, row and feature. */
 export class XlsformError extends InputError {
-  constructor(message: string, where?: string) {
+  /** Every problem found (one run reports them all), each with its place. */
+  readonly problems: { where?: string; message: string }[];
+  constructor(message: string, where?: string, problems?: { where?: string; message: string }[]) {
     super('xlsform-unsupported', message, where);
     this.name = 'XlsformError';
+    this.problems = problems ?? [{ where, message }];
   }
 }
 
@@ -33,36 +38,46 @@ const SIMPLE_TYPES: Record<string, QuestionType> = {
   datetime: 'datetime',
   dateTime: 'datetime',
   acknowledge: 'acknowledge',
+  // ODK's trigger is the acknowledge question under its older name.
+  trigger: 'acknowledge',
   geopoint: 'geopoint',
+  gps: 'geopoint',
+  // Media questions: the answer is the name of a file kept with the interview.
+  image: 'image',
+  photo: 'image',
+  audio: 'audio',
+  video: 'video',
+  file: 'file',
 };
-const METADATA: Record<string, 'start' | 'end' | 'today' | 'deviceid' | 'enumerator'> = {
+const METADATA: Record<string, MetadataType> = {
   start: 'start',
   end: 'end',
   today: 'today',
   deviceid: 'deviceid',
+  imei: 'deviceid',
   username: 'enumerator',
+  phonenumber: 'phonenumber',
+  simserial: 'simserial',
+  subscriberid: 'subscriberid',
+  email: 'email',
+  audit: 'audit',
+  // The older spellings ODK Collect still reads.
+  'uri:deviceid': 'deviceid',
+  'uri:username': 'enumerator',
+  'uri:phonenumber': 'phonenumber',
+  'uri:simserial': 'simserial',
+  'uri:subscriberid': 'subscriberid',
+  'uri:email': 'email',
 };
 const UNSUPPORTED_TYPES: Record<string, string> = {
   geotrace: 'GPS trace',
   geoshape: 'GPS shape',
-  image: 'photo',
-  audio: 'audio recording',
-  video: 'video',
   'background-audio': 'background audio',
-  file: 'file upload',
-  barcode: 'barcode',
   range: 'range',
   rank: 'ranking',
   osm: 'OpenStreetMap question',
-  hidden: 'hidden field',
   'xml-external': 'external XML',
   'csv-external': 'external CSV',
-  trigger: 'trigger',
-  simserial: 'SIM serial',
-  subscriberid: 'subscriber id',
-  phonenumber: 'device phone number',
-  email: 'device e-mail',
-  audit: 'audit log',
   'start-geopoint': 'start location',
 };
 /** Survey columns that only tell ODK how to draw a field: left aside with a warning. */
@@ -119,24 +134,47 @@ function yes(v: string | undefined): boolean {
   return v !== undefined && /^(yes|true|true\(\)|1)$/i.test(v.trim());
 }
 
+/** A CSV attached to a form (choices of select_one_from_file, pulldata): its header and rows, or null when it is not there. */
+export type AttachmentReader = (file: string) => Attachment | null;
+
+/** Files a form reads with pulldata('name', ...): `name.csv`, from every cell of the survey sheet. */
+function pulldataFiles(survey: Sheet): string[] {
+  const files = new Set<string>();
+  for (const { cells } of survey.rows)
+    for (const v of Object.values(cells))
+      for (const m of v.matchAll(/pulldata\s*\(\s*(['"])([^'"]{1,200})\1/g)) files.add(m[2].endsWith('.csv') ? m[2] : `${m[2]}.csv`);
+  return [...files];
+}
+
 /** Converts XLSForm sheets to a questionnaire; `fallbackId` names it when the settings sheet does not. */
-/** A CSV attached to a form (choices of select_one_from_file): its header and rows, or null when it is not there. */
-export type AttachmentReader = (file: string) => { header: string[]; rows: Record<string, string>[] } | null;
 
 export function xlsformToQuestionnaire(
-  model: SheetModel,
+  workbook: SheetModel,
   fallbackId = 'form',
   onWarning: (message: string) => void = () => undefined,
   attachment: AttachmentReader = () => null,
 ): Questionnaire {
-  const survey = model.survey;
-  if (!survey) throw new XlsformError('the workbook has no "survey" sheet', 'survey');
+  let model = workbook;
+  let survey = model.survey;
+  if (!survey) {
+    // A workbook of one sheet with a type column is the survey, whatever the sheet is called (pyxform takes it).
+    const names = Object.keys(model);
+    if (names.length === 1 && model[names[0]].header.includes('type')) {
+      onWarning(`the only sheet, "${names[0]}", is read as the survey sheet`);
+      survey = model[names[0]];
+      model = { survey };
+    } else throw new XlsformError('the workbook has no "survey" sheet', 'survey');
+  }
+  for (const name of ['survey', 'choices', 'settings', 'external_choices']) for (const n of model[name]?.notes ?? []) onWarning(n);
   // Other sheets (notes, column lists, translations' working sheets ...) are not part of the form, as pyxform treats them.
   for (const name of Object.keys(model)) {
     if (!['survey', 'choices', 'settings', 'external_choices'].includes(name) && model[name].rows.length > 0)
       onWarning(`sheet "${name}" is not part of the form and was left aside`);
   }
   const settingsRow = model.settings?.rows[0]?.cells ?? {};
+  // pyxform's clean_text_values (on unless the settings say no): smart quotes made plain, runs of spaces one space.
+  if (!/^(no|false)$/i.test(settingsRow.clean_text_values ?? ''))
+    survey = { ...survey, rows: survey.rows.map((r) => ({ line: r.line, cells: cleanCells(r.cells) })) };
   const languagesSeen: string[] = [];
   const note = (lang: string | null) => {
     if (lang !== null && !languagesSeen.includes(lang)) languagesSeen.push(lang);
@@ -168,6 +206,8 @@ export function xlsformToQuestionnaire(
 
   // Choices (external_choices, for select_one_external, are choice lists like the others).
   const choiceLists: Record<string, Choice[]> = {};
+  const choiceProblems: { where?: string; message: string }[] = [];
+  const externalName: Record<string, string> = {};
   for (const sheetName of ['choices', 'external_choices'] as const) {
     const sheet = model[sheetName];
     if (!sheet) continue;
@@ -176,7 +216,10 @@ export function xlsformToQuestionnaire(
       const value = cells.name?.trim();
       if (!listName && !value) continue;
       if (listName === COUNTRY_LIST) continue; // written for ODK by the exporter; mdsurvey has it built in
-      if (!listName || !value) throw new XlsformError(`${sheetName} row ${line}: a choice needs both list_name and name`, `${sheetName} row ${line}`);
+      if (!listName || !value) {
+        choiceProblems.push({ where: `${sheetName} row ${line}`, message: `${sheetName} row ${line}: a choice needs both list_name and name` });
+        continue;
+      }
       const label = textOf(cells, sheet.header, 'label') ?? value;
       const properties: Record<string, string> = {};
       for (const h of sheet.header) {
@@ -191,7 +234,12 @@ export function xlsformToQuestionnaire(
         }
         properties[h.trim()] = v;
       }
-      (choiceLists[listName] ??= []).push({ value, label, ...(Object.keys(properties).length ? { properties } : {}) });
+      // external_choices is its own namespace (ODK writes it to itemsets.csv): a list named like one of the
+      // choices sheet is kept apart for select_one_external.
+      const key =
+        sheetName === 'external_choices' && (model.choices?.rows ?? []).some((r) => r.cells.list_name?.trim() === listName) ? `${listName}_external` : listName;
+      if (key !== listName) externalName[listName] = key;
+      (choiceLists[key] ??= []).push({ value, label, ...(Object.keys(properties).length ? { properties } : {}) });
     }
   }
 
@@ -204,10 +252,29 @@ export function xlsformToQuestionnaire(
   // Group names are not data: a group named like an earlier one (pyxform allows it in another place)
   // takes a suffix, since every name of a questionnaire is unique.
   const usedNames = new Set<string>();
-  for (const { line, cells } of expandLoops(survey.rows, survey.header, choiceLists, defaultLanguage)) {
+  // Every problem of the form is reported in one run: a row that cannot be taken is noted and skipped.
+  const problems: { where?: string; message: string }[] = [...choiceProblems];
+  const record = (err: unknown) => {
+    if (!(err instanceof XlsformError)) throw err;
+    problems.push(...err.problems);
+  };
+  let rows: { line: number; cells: Record<string, string> }[] = [];
+  try {
+    rows = renameXmlNames(expandLoops(survey.rows, survey.header, choiceLists, defaultLanguage), onWarning);
+  } catch (err) {
+    record(err);
+  }
+  for (const { line, cells } of rows) {
+    try {
+      surveyRow(line, cells);
+    } catch (err) {
+      record(err);
+    }
+  }
+  function surveyRow(line: number, cells: Record<string, string>): void {
     const rawType = (cells.type ?? '').trim().replace(/\s+/g, ' ');
     const name = (cells.name ?? '').trim();
-    if (!rawType && !name) continue;
+    if (!rawType && !name) return;
     for (const h of survey.header) {
       const p = parseHeader(h);
       const v = cells[h];
@@ -224,9 +291,12 @@ export function xlsformToQuestionnaire(
         annotated.add(h);
         continue;
       }
-      throw new XlsformError(
-        `survey row ${line}: column "${h}" is not supported${['image', 'audio', 'video', 'media'].includes(p.column) ? ' (media)' : ''}`,
-        `survey row ${line}`,
+      // A picture or sound beside a question's text: mdsurvey carries no media files, so the question is
+      // asked with its text; a question that is only a picture cannot be asked.
+      onWarning(
+        textOf(cells, survey.header, 'label')
+          ? `survey row ${line}: media column "${h}" (${v}) left aside: the question is asked with its text`
+          : `survey row ${line}: media column "${h}" (${v}) left aside: the question has no text, so it is shown by its name`,
       );
     }
     const type = rawType.toLowerCase();
@@ -236,7 +306,15 @@ export function xlsformToQuestionnaire(
       if (stack.length === 1 || here.kind !== kind)
         throw new XlsformError(`survey row ${line}: "${rawType}" without a matching "begin ${kind}"`, `survey row ${line}`);
       stack.pop();
-      continue;
+      return;
+    }
+    if (name === '' && rawType.toLowerCase() === 'note') {
+      // A note without a name (pyxform lets it through): it stores nothing, so it is named after its row.
+      let k = 1;
+      while (usedNames.has(`note_row${line}${k > 1 ? `_${k}` : ''}`)) k++;
+      cells = { ...cells, name: `note_row${line}${k > 1 ? `_${k}` : ''}` };
+      onWarning(`survey row ${line}: a note without a name is "${cells.name}" here`);
+      return surveyRow(line, cells);
     }
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
       throw new XlsformError(`survey row ${line}: name "${name}" is not a valid variable name (letters, digits and _)`, `survey row ${line}`);
@@ -272,11 +350,11 @@ export function xlsformToQuestionnaire(
         : { kind: 'group', ...common, ...(label !== undefined ? { label } : {}), ...appearance, items };
       here.items.push(node);
       stack.push({ items, kind: isRepeat ? 'repeat' : 'group', line, name });
-      continue;
+      return;
     }
     if (type in METADATA) {
       here.items.push({ kind: 'metadata', name, type: METADATA[type] });
-      continue;
+      return;
     }
     if (type === 'note') {
       here.items.push({
@@ -286,21 +364,30 @@ export function xlsformToQuestionnaire(
         ...(textOf(cells, survey.header, 'hint') ? { hint: textOf(cells, survey.header, 'hint') } : {}),
         ...appearance,
       });
-      continue;
+      return;
     }
     if (type === 'calculate' && ext('setting') && yes(ext('setting'))) {
       surveySettings[name] = settingValue(cells.calculation ?? '', line);
-      continue;
+      return;
     }
     if (type === 'calculate' && ext('type') === 'seed') {
       // The interview's random seed (once(random()) for ODK), drawn once when the interview starts.
       here.items.push({ kind: 'metadata', name, type: 'seed' });
-      continue;
+      return;
+    }
+    if (type === 'hidden') {
+      // pyxform's hidden field: a value nobody sees or answers, from its calculation or default.
+      const calculation = cells.calculation || (cells.default ? defaultExpression(cells.default, 'text') : "''");
+      here.items.push({ kind: 'calculate', ...common, calculation, ...(label !== undefined ? { label } : {}) });
+      return;
     }
     if (type === 'calculate') {
       if (!cells.calculation) throw new XlsformError(`survey row ${line}: calculate "${name}" has no calculation`, `survey row ${line}`);
+      for (const col of ['constraint', 'required'] as const)
+        if (cells[col] && !(col === 'required' && !yes(cells[col])))
+          onWarning(`survey row ${line}: ${col} on calculate "${name}" left aside: nobody answers a calculation, so ODK never checks it`);
       here.items.push({ kind: 'calculate', ...common, calculation: cells.calculation, ...(label !== undefined ? { label } : {}) });
-      continue;
+      return;
     }
     let qtype: QuestionType | undefined = SIMPLE_TYPES[rawType] ?? SIMPLE_TYPES[type];
     let choices: string | undefined;
@@ -316,6 +403,7 @@ export function xlsformToQuestionnaire(
       qtype = sel[1].includes('one') ? 'select_one' : 'select_multiple';
       // The list name as written (case kept): the word after the type's own words.
       choices = rawType.split(' ')[sel[1].split(' ').length];
+      if (sel[1] === 'select_one_external' && externalName[choices]) choices = externalName[choices];
     }
     const fromFile = /^(select_one_from_file|select_multiple_from_file)\s+(\S+\.csv)$/i.exec(rawType);
     if (fromFile) {
@@ -336,12 +424,13 @@ export function xlsformToQuestionnaire(
       ) as Record<string, string>;
       const valueColumn = params.value ?? 'name';
       const labelColumn = params.label ?? 'label';
+      const records = table.rows.map((r) => Object.fromEntries(table.header.map((h, k) => [h, r[k] ?? ''])));
       if (!table.header.includes(valueColumn))
         throw new XlsformError(`survey row ${line}: the choices file "${file}" has no column "${valueColumn}"`, `survey row ${line}`);
       const listName = `file_${file.replace(/\.csv$/i, '').replace(/[^A-Za-z0-9_]/g, '_')}`;
       if (!choiceLists[listName]) {
         const seen = new Set<string>();
-        choiceLists[listName] = table.rows.flatMap((r, k) => {
+        choiceLists[listName] = records.flatMap((r, k) => {
           const value = (r[valueColumn] ?? '').trim();
           if (!value || seen.has(value)) {
             if (value) onWarning(`${file} row ${k + 2}: choice "${value}" repeated; kept once`);
@@ -368,6 +457,11 @@ export function xlsformToQuestionnaire(
       }
       qtype = fromFile[1].toLowerCase().includes('one') ? 'select_one' : 'select_multiple';
       choices = listName;
+    }
+    if (type === 'barcode') {
+      // A barcode is text: ODK reads it with the camera, the browser app takes it typed or from a scanner (which types it).
+      qtype = 'text';
+      onWarning(`survey row ${line}: barcode "${name}" is asked as text (typed, or from a scanner that types)`);
     }
     if (type === 'phone number' || type === 'phone_number') {
       // pyxform's alias: text of digits (its constraint), the number kept as typed.
@@ -410,7 +504,7 @@ export function xlsformToQuestionnaire(
       ...(textOf(cells, survey.header, 'required_message') !== undefined ? { requiredMessage: textOf(cells, survey.header, 'required_message') } : {}),
       ...(cells.constraint ? { constraint: cells.constraint } : {}),
       ...(textOf(cells, survey.header, 'constraint_message') !== undefined ? { constraintMessage: textOf(cells, survey.header, 'constraint_message') } : {}),
-      ...(cells.default ? { default: cells.default } : {}),
+      ...(cells.default ? { default: defaultExpression(cells.default, qtype) } : {}),
       ...(cells.calculation ? { calculation: cells.calculation } : {}),
       ...(cells.read_only && yes(cells.read_only) ? { readOnly: true } : {}),
       ...appearance,
@@ -422,13 +516,29 @@ export function xlsformToQuestionnaire(
   }
   if (stack.length > 1) {
     const open = stack[stack.length - 1];
-    throw new XlsformError(`survey row ${open.line}: "begin ${open.kind}" ${open.name} is never closed`, `survey row ${open.line}`);
+    problems.push({ where: `survey row ${open.line}`, message: `survey row ${open.line}: "begin ${open.kind}" ${open.name} is never closed` });
   }
   const extraSettings = Object.fromEntries(
     Object.entries(settingsRow).filter(([k, v]) => !['form_title', 'form_id', 'version', 'default_language', DOCUMENT_COLUMN].includes(k) && v !== ''),
   );
-  const id = (settingsRow.form_id || fallbackId).trim();
-  if (!/^[A-Za-z0-9_.-]+$/.test(id)) throw new XlsformError(`settings: form_id "${id}" must be letters, digits, _ . or -`, 'settings');
+  const written = (settingsRow.form_id || fallbackId).trim();
+  // An id is letters, digits, _ . -; other characters (a space, as pyxform lets through) become _.
+  const id = written.replace(/[^A-Za-z0-9_.-]/g, '_');
+  if (id !== written) onWarning(`settings: form_id "${written}" is "${id}" here (letters, digits, _ . -)`);
+  // Data files read by pulldata travel inside the questionnaire (the app has them offline).
+  const attachments: Record<string, Attachment> = {};
+  for (const file of pulldataFiles(survey)) {
+    const table = attachment(file);
+    if (table) attachments[file] = table;
+    else
+      problems.push({
+        where: file,
+        message: `the data file "${file}" read by pulldata() is not with the workbook (put it beside the .xlsx, or give --media DIR)`,
+      });
+  }
+  if (problems.length === 1) throw new XlsformError(problems[0].message, problems[0].where);
+  if (problems.length > 1)
+    throw new XlsformError(`the workbook has ${problems.length} problems:\n${problems.map((p) => `  ${p.message}`).join('\n')}`, problems[0].where, problems);
   // What XLSForm has no place for (titles in every language, language names, module metadata), as mdsurvey wrote it.
   const document: Partial<Pick<Questionnaire, 'title' | 'languages' | 'description' | 'meta'>> = settingsRow[DOCUMENT_COLUMN]
     ? documentOf(settingsRow[DOCUMENT_COLUMN])
@@ -443,8 +553,64 @@ export function xlsformToQuestionnaire(
     ...(Object.keys(surveySettings).length ? { settings: surveySettings } : {}),
     ...(Object.keys(meta).length ? { meta } : {}),
     ...(Object.keys(choiceLists).length ? { choiceLists } : {}),
+    ...(Object.keys(attachments).length ? { attachments } : {}),
     items: root,
   };
+}
+
+/** Columns that hold expressions (or names and types), where a smart quote or doubled space is a typing accident. */
+const EXPRESSION_COLUMNS = new Set([
+  'type',
+  'name',
+  'relevant',
+  'constraint',
+  'calculation',
+  'required',
+  'default',
+  'choice_filter',
+  'repeat_count',
+  'read_only',
+  'parameters',
+]);
+
+/**
+ * pyxform's clean_text_values: smart quotes made plain and runs of spaces collapsed. Done in the
+ * columns of expressions, names and types only: labels and hints keep their typography (l’ex-URSS).
+ */
+function cleanCells(cells: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(cells))
+    out[k] = EXPRESSION_COLUMNS.has(parseHeader(k).column)
+      ? v
+          .replace(/[\u2018\u2019]/g, "'")
+          .replace(/[\u201c\u201d]/g, '"')
+          .replace(/ {2,}/g, ' ')
+      : v;
+  return out;
+}
+
+/**
+ * A default as mdsurvey's expression. XLSForm's default is a value unless it looks dynamic (pyxform's
+ * default_is_dynamic: a reference, a function call, brackets, an arithmetic or union operator; a hyphen
+ * does not count for dates and locations): a plain value becomes a quoted literal.
+ */
+export function defaultExpression(text: string, type: QuestionType | undefined): string {
+  let t = text.trim();
+  // A date or time cell read as `YYYY-MM-DD HH:MM:SS`: the part the question takes.
+  const stamp = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})$/.exec(t);
+  if (stamp) t = type === 'time' ? stamp[2] : type === 'date' ? stamp[1] : `${stamp[1]}T${stamp[2]}`;
+  if (type === 'time' && /^\d{2}:\d{2}(:\d{2})?$/.test(t)) return `'${t}'`;
+  const hyphenIsText = type === 'date' || type === 'datetime' || type === 'geopoint';
+  const unquoted = t.replace(/'[^']*'|"[^"]*"/g, "''");
+  const dynamic = /\$\{|[()[\]{}+*|]|\b(div|mod)\b/.test(unquoted) || (!hyphenIsText && /-/.test(unquoted) && !/^-?\d+(\.\d+)?$/.test(t));
+  if (dynamic || /^-?\d+(\.\d+)?$/.test(t) || /^'[^']*'$|^"[^"]*"$/.test(t)) return t;
+  return t.includes("'") ? `"${t}"` : `'${t}'`;
+}
+
+/** A default as XLSForm writes it: a literal unquoted (pyxform would keep the quotes), an expression as it is. */
+function defaultCell(expr: string): string {
+  const m = /^'([^']*)'$/.exec(expr) ?? /^"([^"]*)"$/.exec(expr);
+  return m ? m[1] : expr;
 }
 
 /** The settings-sheet column that keeps what XLSForm cannot say (ODK ignores it). */
@@ -545,7 +711,7 @@ export function questionnaireToXlsform(q: Questionnaire): SheetModel {
           texts('required_message', item.requiredMessage, cells);
           if (item.constraint) cells.constraint = item.constraint;
           texts('constraint_message', item.constraintMessage, cells);
-          if (item.default) cells.default = item.default;
+          if (item.default) cells.default = defaultCell(item.default);
           if (item.calculation) cells.calculation = item.calculation;
           if (item.choiceFilter) cells.choice_filter = item.choiceFilter;
           if (item.readOnly) cells.read_only = 'yes';
@@ -659,6 +825,37 @@ function orderedHeader(rows: Record<string, string>[], first: string[]): string[
 
 function toSheet(header: string[], rows: Record<string, string>[]): Sheet {
   return { header, rows: rows.map((cells, k) => ({ line: k + 2, cells })) };
+}
+
+/**
+ * XML names may hold `-` and `.` (pyxform takes `label-test`); mdsurvey's names are variable names for
+ * R, Stata and SQL, so those characters become `_` and every `${reference}` follows.
+ */
+function renameXmlNames(
+  rows: { line: number; cells: Record<string, string> }[],
+  onWarning: (message: string) => void,
+): { line: number; cells: Record<string, string> }[] {
+  const names = new Set(rows.map((r) => (r.cells.name ?? '').trim()));
+  const renamed = new Map<string, string>();
+  for (const r of rows) {
+    const name = (r.cells.name ?? '').trim();
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name) || /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || renamed.has(name)) continue;
+    let to = name.replace(/[.-]/g, '_');
+    while (names.has(to)) to = `${to}_`;
+    names.add(to);
+    renamed.set(name, to);
+    onWarning(`survey row ${r.line}: name "${name}" is "${to}" here (letters, digits and _)`);
+  }
+  if (renamed.size === 0) return rows;
+  return rows.map((r) => {
+    const cells: Record<string, string> = {};
+    for (const [k, v] of Object.entries(r.cells))
+      cells[k] =
+        k === 'name' && renamed.has(v.trim())
+          ? renamed.get(v.trim())!
+          : v.replace(/\$\{([^}\s]+)\}/g, (m, n: string) => (renamed.has(n) ? `\${${renamed.get(n)}}` : m));
+    return { line: r.line, cells };
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { SubmissionState } from '../../common/lifecycle.js';
 import { forgetUser, rememberUser } from './session.js';
-import type { SendResult } from './offline/interview-store.js';
+import type { MediaEntry, SendResult, UploadResult } from './offline/interview-store.js';
 /** Server health as returned by GET /api/v1/health. */
 export interface Health {
   status: 'ok' | 'degraded';
@@ -114,6 +114,32 @@ export async function sendSubmission(surveyId: string, submission: unknown): Pro
     return null;
   }
 }
+
+/** Uploads the file of a media answer (base64 in JSON, as every body); null when the network failed. */
+export async function uploadMedia(m: MediaEntry): Promise<UploadResult> {
+  try {
+    const data = await new Promise<string>((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+      reader.onerror = () => reject(reader.error);
+      reader.readAsDataURL(m.blob);
+    });
+    const res = await fetch(`/api/v1/surveys/${m.surveyId}/submissions/${m.instanceId}/media/${encodeURIComponent(m.name)}`, {
+      method: 'PUT',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ contentType: m.contentType, data }),
+    });
+    const body = (await res.json().catch(() => null)) as { detail?: string } | null;
+    return { status: res.status, detail: body?.detail };
+  } catch {
+    return null;
+  }
+}
+
+/** Where a media answer's file can be downloaded from the server. */
+export const mediaUrl = (surveyId: string, instanceId: string, name: string) =>
+  `/api/v1/surveys/${surveyId}/submissions/${instanceId}/media/${encodeURIComponent(name)}`;
 
 /** A submission the supervisor sent back, with the answers to correct. */
 export interface ReturnedSubmission {

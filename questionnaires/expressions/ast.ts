@@ -77,3 +77,20 @@ export function printExpr(e: Expr): string {
       return `${e.name}(${e.args.map(printExpr).join(', ')})`;
   }
 }
+
+/** The calls of `name` in an expression, outermost first. */
+export function callsOf(expr: Expr, name: string): Extract<Expr, { kind: 'call' }>[] {
+  const out: Extract<Expr, { kind: 'call' }>[] = [];
+  const walk = (e: Expr): void => {
+    if (e.kind === 'unary') walk(e.operand);
+    else if (e.kind === 'binary') {
+      walk(e.left);
+      walk(e.right);
+    } else if (e.kind === 'call') {
+      if (e.name === name) out.push(e);
+      e.args.forEach(walk);
+    }
+  };
+  walk(expr);
+  return out;
+}

@@ -12,6 +12,8 @@ export interface EvalContext {
   choiceLabel?(question: string, value: string): string | undefined;
   /** Value of `name` in row `index` (1-based) of roster `roster` (`indexed-repeat`). */
   indexedRepeat?(name: string, roster: string, index: number): Value;
+  /** pulldata(file, column, keyColumn, key): `column` of the first row of the attached `file`.csv whose `keyColumn` is `key`. */
+  pulldata?(file: string, column: string, keyColumn: string, key: string): string;
   /** The clock for today() and now(); default the system clock. */
   now?(): Date;
   /** Source of uuid(); default crypto.randomUUID. */

@@ -170,6 +170,13 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   'decimal-date-time': { min: 1, max: 1, impl: ([v]) => (typeof v === 'string' ? isoToDays(v) : toNumber(v)) },
   'format-date': { min: 2, max: 2, impl: ([v, f]) => formatDate(v, toText(f)) },
   'format-date-time': { min: 2, max: 2, impl: ([v, f]) => formatDate(v, toText(f)) },
+  // ODK's pulldata('file', 'column', 'key column', key): a value from a CSV attached to the form; '' when
+  // no row has the key (https://docs.getodk.org/form-datasets/#selects-from-a-csv-pulldata).
+  pulldata: {
+    min: 4,
+    max: 4,
+    impl: ([file, column, keyColumn, key], ctx) => (ctx.pulldata ? ctx.pulldata(toText(file), toText(column), toText(keyColumn), toText(key).trim()) : ''),
+  },
   uuid: { min: 0, max: 0, volatile: true, impl: (_a, ctx) => (ctx.newUuid ? ctx.newUuid() : globalThis.crypto.randomUUID()) },
 };
 

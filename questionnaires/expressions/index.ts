@@ -1,5 +1,5 @@
 export type { Expr, BinaryOp } from './ast.js';
-export { referencedNames, calledFunctions, printExpr } from './ast.js';
+export { referencedNames, calledFunctions, callsOf, printExpr } from './ast.js';
 export { parseExpression } from './parser.js';
 export { compileExpression } from './compile.js';
 export type { CompiledExpression, CompileOptions } from './compile.js';

@@ -11,6 +11,8 @@ export type Token =
 const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_.:-]/;
 const REF_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/** A column of the choice being filtered may be a translated one (`__choice.label::English`). */
+const CHOICE_COLUMN = /^__choice\.[A-Za-z_][A-Za-z0-9_.:-]*$/;
 
 /** Splits an expression into tokens; throws ExpressionError at the first character that fits no token. */
 export function tokenize(src: string): Token[] {
@@ -28,7 +30,7 @@ export function tokenize(src: string): Token[] {
       const end = src.indexOf('}', i + 2);
       if (end < 0) throw new ExpressionError('expression-syntax', "unclosed '${'", src, i);
       const name = src.slice(i + 2, end);
-      if (!REF_NAME.test(name)) throw new ExpressionError('expression-syntax', `"${name}" is not a valid question name`, src, i);
+      if (!REF_NAME.test(name) && !CHOICE_COLUMN.test(name)) throw new ExpressionError('expression-syntax', `"${name}" is not a valid question name`, src, i);
       tokens.push({ type: 'ref', value: name, pos: start });
       i = end + 1;
       continue;

@@ -244,3 +244,55 @@ export async function interviewHistory(db: Queryable, instanceId: string): Promi
     )
   ).rows;
 }
+
+/** A stored media file of an interview (without its bytes). */
+export interface MediaRow {
+  interview_id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+}
+
+/** The interview and answers of a version, for checking a media upload against it. */
+export async function versionAnswers(
+  db: Queryable,
+  instanceId: string,
+): Promise<{ interview_id: string; questionnaire_version: string; answers: unknown } | undefined> {
+  return (
+    await db.query<{ interview_id: string; questionnaire_version: string; answers: unknown }>(
+      'SELECT interview_id, questionnaire_version, answers FROM submissions WHERE instance_id = $1',
+      [instanceId],
+    )
+  ).rows[0];
+}
+
+/** Stores a media file once per interview; gives the row already stored when the name was taken. */
+export async function insertMedia(
+  db: Queryable,
+  m: MediaRow & { instance_id: string; data: Uint8Array; uploaded_by: string },
+): Promise<{ inserted: boolean; existing?: MediaRow }> {
+  const r = await db.query(
+    `INSERT INTO submission_media (interview_id, name, instance_id, content_type, size, sha256, data, uploaded_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (interview_id, name) DO NOTHING`,
+    [m.interview_id, m.name, m.instance_id, m.content_type, m.size, m.sha256, m.data, m.uploaded_by],
+  );
+  if (r.rowCount > 0) return { inserted: true };
+  const existing = (
+    await db.query<MediaRow>('SELECT interview_id, name, content_type, size, sha256 FROM submission_media WHERE interview_id = $1 AND name = $2', [
+      m.interview_id,
+      m.name,
+    ])
+  ).rows[0];
+  return { inserted: false, existing };
+}
+
+/** A media file of an interview, with its bytes. */
+export async function mediaFile(db: Queryable, interviewId: string, name: string): Promise<(MediaRow & { data: Uint8Array }) | undefined> {
+  return (
+    await db.query<MediaRow & { data: Uint8Array }>(
+      'SELECT interview_id, name, content_type, size, sha256, data FROM submission_media WHERE interview_id = $1 AND name = $2',
+      [interviewId, name],
+    )
+  ).rows[0];
+}

@@ -5,6 +5,8 @@ import { isSubmissionState, SUBMISSION_STATES } from '../../common/lifecycle.js'
 import { SUBMISSION_ENVELOPE_SCHEMA, type Submission } from '../../common/submission.js';
 import { reviewSubmission, storeSubmission, visibleVersion } from '../services/submissions.js';
 import { interviewHistory, listVersions, versionWithAnswers } from '../queries/submissions.js';
+import { readMedia, storeMedia } from '../services/media.js';
+import { MAX_MEDIA_BYTES } from '../../questionnaires/index.js';
 
 const SUBMISSION_SCHEMA = SUBMISSION_ENVELOPE_SCHEMA;
 
@@ -120,6 +122,46 @@ export const submissionRoutes: RouteSpec[] = [
         body as { action: 'approve' | 'reject'; comments?: Record<string, string>; note?: string },
       );
       return { body: { instanceId: params.instanceId, state } };
+    },
+  },
+  {
+    method: 'put',
+    path: '/surveys/:surveyId/submissions/:instanceId/media/:name',
+    tag: 'submissions',
+    summary: 'Upload the file of a media answer',
+    roles: ['enumerator', 'supervisor', 'admin'],
+    textParams: ['name'],
+    // The file in base64 (a JSON body like every other); the submission must be stored first.
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['contentType', 'data'],
+      properties: {
+        contentType: { type: 'string', minLength: 3, maxLength: 100 },
+        data: { type: 'string', minLength: 4, maxLength: Math.ceil(MAX_MEDIA_BYTES / 3) * 4 },
+      },
+    },
+    async handler({ db, user, params, body }) {
+      return storeMedia(db, user, params.surveyId, params.instanceId, params.name, body as { contentType: string; data: string });
+    },
+  },
+  {
+    method: 'get',
+    path: '/surveys/:surveyId/submissions/:instanceId/media/:name',
+    tag: 'submissions',
+    summary: 'Download the file of a media answer',
+    roles: ['admin', 'statistician', 'supervisor', 'enumerator'],
+    textParams: ['name'],
+    async handler({ db, user, params, res }) {
+      const file = await readMedia(db, user, params.surveyId, params.instanceId, params.name);
+      res
+        .status(200)
+        .type(file.servedType)
+        .setHeader('Content-Disposition', `attachment; filename="${file.name}"`)
+        .setHeader('Content-Security-Policy', "default-src 'none'; sandbox")
+        .setHeader('Cache-Control', 'private, max-age=3600')
+        .send(Buffer.from(file.data));
+      return undefined;
     },
   },
   {

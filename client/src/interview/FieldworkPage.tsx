@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { listAssignments, listReturned, listSurveys, sendSubmission, type Assignment, type Survey } from '../api.js';
+import { listAssignments, listReturned, listSurveys, sendSubmission, uploadMedia, type Assignment, type Survey } from '../api.js';
 import { interviewStore } from '../offline/store-instance.js';
 import { deviceUser, userKey } from '../session.js';
-import type { Draft, OutboxEntry, SentEntry } from '../offline/interview-store.js';
+import type { Draft, MediaEntry, OutboxEntry, SentEntry } from '../offline/interview-store.js';
 
 /** The enumerator's desk: cases to visit, interviews in progress, waiting to be sent, sent. */
 export function FieldworkPage() {
@@ -14,18 +14,20 @@ export function FieldworkPage() {
   const [outbox, setOutbox] = useState<OutboxEntry[]>([]);
   const [sent, setSent] = useState<SentEntry[]>([]);
   const [status, setStatus] = useState('');
+  const [media, setMedia] = useState<MediaEntry[]>([]);
 
   const refresh = useCallback(async () => {
     const store = await interviewStore();
     setDrafts(await store.listDrafts());
     setOutbox(await store.listOutbox());
     setSent(await store.listSent());
+    setMedia((await store.listMedia()).filter((m) => !m.uploaded));
   }, []);
 
   const flush = useCallback(
     async (now = false) => {
       const store = await interviewStore();
-      const r = await store.flush(sendSubmission, Date.now(), { ignoreBackoff: now });
+      const r = await store.flush(sendSubmission, Date.now(), { ignoreBackoff: now, upload: uploadMedia });
       setStatus(r.sent ? `${r.sent} interview${r.sent === 1 ? '' : 's'} sent` : r.waiting ? `${r.waiting} waiting for a connection` : '');
       await refresh();
     },
@@ -194,6 +196,21 @@ export function FieldworkPage() {
       <button type="button" onClick={() => void exportRescue()} disabled={!outbox.length && !drafts.length}>
         Export my unsent interviews to a file
       </button>
+      {media.length > 0 && (
+        <p data-testid="media-waiting">
+          Files (photos, recordings) waiting to be sent: {media.filter((m) => !m.error).length}
+          {media.some((m) => m.error) && (
+            <span className="bad">
+              {' '}
+              — refused by the server:{' '}
+              {media
+                .filter((m) => m.error)
+                .map((m) => `${m.name} (${m.error})`)
+                .join('; ')}
+            </span>
+          )}
+        </p>
+      )}
       <h2>Sent ({sent.length})</h2>
       <ul data-testid="sent">
         {sent.map((s) => (

@@ -3,12 +3,13 @@ import { useNavigate, useParams } from 'react-router-dom';
 import { compileQuestionnaire, textIn, type CompiledQuestionnaire } from '../../../questionnaires/compile-questionnaire.js';
 import { FormState } from '../../../questionnaires/form-state.js';
 import type { Questionnaire } from '../../../questionnaires/format.js';
-import { getQuestionnaire, sendSubmission } from '../api.js';
+import { getQuestionnaire, mediaUrl, sendSubmission, uploadMedia } from '../api.js';
 import { interviewStore } from '../offline/store-instance.js';
 import { deviceUser } from '../session.js';
 import type { Draft } from '../offline/interview-store.js';
 import { ItemView } from './ItemView.js';
 import { CountryLists } from './QuestionInput.js';
+import { extensionOf, MediaContext, type MediaAccess } from './media.js';
 
 /** The test-only latency log, or null when nobody measures. */
 function latencyLog(): number[] | null {
@@ -139,6 +140,25 @@ export function InterviewPage() {
     setVersion((v) => v + 1);
     saveSoon();
   }, [saveSoon]);
+  // Files of media answers: kept on the device with the interview; a corrected interview's earlier files are on the server.
+  const deprecatedId = draft?.submission.deprecatedId;
+  const media = useMemo<MediaAccess>(
+    () => ({
+      async save(blob, contentType, previous) {
+        const store = await interviewStore();
+        const name = `${crypto.randomUUID()}.${extensionOf(contentType)}`;
+        await store.saveMedia({ name, instanceId, surveyId, blob, contentType });
+        if (previous) await store.dropMedia(previous, instanceId);
+        return name;
+      },
+      async url(name) {
+        const m = await (await interviewStore()).getMedia(name);
+        if (m) return URL.createObjectURL(m.blob);
+        return deprecatedId ? mediaUrl(surveyId, deprecatedId, name) : null;
+      },
+    }),
+    [surveyId, instanceId, deprecatedId],
+  );
 
   if (error)
     return (
@@ -181,107 +201,109 @@ export function InterviewPage() {
     const d = (await store.getDraft(instanceId))!;
     await store.saveDraft({ ...d, submission: { ...d.submission, answers: state.answers(), paradata: { ...(d.submission.paradata ?? {}), end } } });
     await store.complete(instanceId);
-    await store.flush(sendSubmission);
+    await store.flush(sendSubmission, Date.now(), { upload: uploadMedia });
     navigate('/fieldwork');
   };
   return (
-    <section className="interview">
-      <div className="interview-bar">
-        <h1>{textIn(q.source.title, language, fallback)}</h1>
-        <label>
-          Language{' '}
-          <select
-            value={language}
-            onChange={(e) => {
-              setLanguage(e.target.value);
-              state.setLanguage(e.target.value);
-              setVersion((v) => v + 1);
-            }}
-          >
-            {q.source.languages.available.map((l) => (
-              <option key={l} value={l}>
-                {q.source.languages.names?.[l] ?? l}
-              </option>
+    <MediaContext.Provider value={media}>
+      <section className="interview">
+        <div className="interview-bar">
+          <h1>{textIn(q.source.title, language, fallback)}</h1>
+          <label>
+            Language{' '}
+            <select
+              value={language}
+              onChange={(e) => {
+                setLanguage(e.target.value);
+                state.setLanguage(e.target.value);
+                setVersion((v) => v + 1);
+              }}
+            >
+              {q.source.languages.available.map((l) => (
+                <option key={l} value={l}>
+                  {q.source.languages.names?.[l] ?? l}
+                </option>
+              ))}
+            </select>
+          </label>
+          <span role="status" className="hint" data-testid="save-status">
+            {saved === 'saved' ? 'Saved on this device' : 'Saving…'}
+          </span>
+        </div>
+        <nav aria-label="Sections" className="sections">
+          <progress max={sections.length} value={section + 1} aria-label={`Section ${section + 1} of ${sections.length}`} />
+          <ol>
+            {sections.map((s, k) => (
+              <li key={s.title + k}>
+                <button type="button" className={k === section ? 'current' : 'link'} aria-current={k === section ? 'step' : undefined} onClick={() => goTo(k)}>
+                  {s.title}
+                </button>
+              </li>
             ))}
-          </select>
-        </label>
-        <span role="status" className="hint" data-testid="save-status">
-          {saved === 'saved' ? 'Saved on this device' : 'Saving…'}
-        </span>
-      </div>
-      <nav aria-label="Sections" className="sections">
-        <progress max={sections.length} value={section + 1} aria-label={`Section ${section + 1} of ${sections.length}`} />
-        <ol>
-          {sections.map((s, k) => (
-            <li key={s.title + k}>
-              <button type="button" className={k === section ? 'current' : 'link'} aria-current={k === section ? 'step' : undefined} onClick={() => goTo(k)}>
-                {s.title}
-              </button>
-            </li>
-          ))}
-        </ol>
-      </nav>
-      {draft.review && (draft.review.note || Object.keys(draft.review.comments).length > 0) && (
-        <p className="review-comment">Returned by the supervisor: {draft.review.note}</p>
-      )}
-      <div className="section-body">
-        {sections[section]?.items.map((i) => (
-          <ItemView
-            key={i}
-            state={state}
-            index={i}
-            row={state.root}
-            language={language}
-            review={draft.review?.comments}
-            showRequired={checked.has(section)}
-            onAnswer={(path, value) => {
-              if (latencyLog()) pendingInput.current = performance.now();
-              try {
-                state.setAnswer(path, value);
-              } catch {
-                return; // a half-typed number: wait for the rest
-              }
-              changed();
-            }}
-            onAddRow={(roster, parent) => {
-              const key = state.addRow(roster, parent);
-              changed();
-              return key;
-            }}
-            onRemoveRow={(roster, key, parent) => {
-              state.removeRow(roster, key, parent);
-              changed();
-            }}
-          />
-        ))}
-      </div>
-      <div className="interview-nav">
-        <button type="button" disabled={section === 0} onClick={() => goTo(section - 1)}>
-          Previous section
-        </button>
-        <button type="button" className="link" disabled={checked.has(section)} onClick={() => setChecked((c) => new Set(c).add(section))}>
-          Show unanswered questions
-        </button>
-        {section < sections.length - 1 ? (
-          <button type="button" onClick={() => goTo(section + 1)}>
-            Next section
-          </button>
-        ) : (
-          <button type="button" onClick={() => void complete()}>
-            Complete the interview
-          </button>
+          </ol>
+        </nav>
+        {draft.review && (draft.review.note || Object.keys(draft.review.comments).length > 0) && (
+          <p className="review-comment">Returned by the supervisor: {draft.review.note}</p>
         )}
-      </div>
-      {completing && (
-        <p className="bad" role="alert">
-          {completing}
-        </p>
-      )}
-      <CountryLists
-        language={language}
-        fallback={fallback}
-        hostCountry={typeof q.source.settings?.host_country === 'string' ? q.source.settings.host_country : undefined}
-      />
-    </section>
+        <div className="section-body">
+          {sections[section]?.items.map((i) => (
+            <ItemView
+              key={i}
+              state={state}
+              index={i}
+              row={state.root}
+              language={language}
+              review={draft.review?.comments}
+              showRequired={checked.has(section)}
+              onAnswer={(path, value) => {
+                if (latencyLog()) pendingInput.current = performance.now();
+                try {
+                  state.setAnswer(path, value);
+                } catch {
+                  return; // a half-typed number: wait for the rest
+                }
+                changed();
+              }}
+              onAddRow={(roster, parent) => {
+                const key = state.addRow(roster, parent);
+                changed();
+                return key;
+              }}
+              onRemoveRow={(roster, key, parent) => {
+                state.removeRow(roster, key, parent);
+                changed();
+              }}
+            />
+          ))}
+        </div>
+        <div className="interview-nav">
+          <button type="button" disabled={section === 0} onClick={() => goTo(section - 1)}>
+            Previous section
+          </button>
+          <button type="button" className="link" disabled={checked.has(section)} onClick={() => setChecked((c) => new Set(c).add(section))}>
+            Show unanswered questions
+          </button>
+          {section < sections.length - 1 ? (
+            <button type="button" onClick={() => goTo(section + 1)}>
+              Next section
+            </button>
+          ) : (
+            <button type="button" onClick={() => void complete()}>
+              Complete the interview
+            </button>
+          )}
+        </div>
+        {completing && (
+          <p className="bad" role="alert">
+            {completing}
+          </p>
+        )}
+        <CountryLists
+          language={language}
+          fallback={fallback}
+          hostCountry={typeof q.source.settings?.host_country === 'string' ? q.source.settings.host_country : undefined}
+        />
+      </section>
+    </MediaContext.Provider>
   );
 }

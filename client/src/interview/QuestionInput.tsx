@@ -3,6 +3,7 @@ import { MAX_TEXT_LENGTH } from '../../../questionnaires/limits.js';
 import { textIn, type FieldDef } from '../../../questionnaires/compile-questionnaire.js';
 import { countryChoices } from '../../../questionnaires/codelists.js';
 import type { FormState, Row } from '../../../questionnaires/form-state.js';
+import { MediaInput } from './media.js';
 
 interface Props {
   state: FormState;
@@ -43,6 +44,11 @@ export function QuestionInput({ state, field, row, path, language, onAnswer }: P
       return <input id={id} type="time" readOnly={readOnly} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)} />;
     case 'datetime':
       return <input id={id} type="datetime-local" readOnly={readOnly} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)} />;
+    case 'image':
+    case 'audio':
+    case 'video':
+    case 'file':
+      return <MediaInput id={id} kind={item.type} readOnly={readOnly} answer={(answer as string | undefined) ?? ''} onChange={(v) => onAnswer(path, v)} />;
     case 'geopoint':
       return <GeopointInput id={id} readOnly={readOnly} answer={(answer as string | undefined) ?? ''} onChange={(v) => onAnswer(path, v)} />;
     case 'acknowledge':

@@ -41,7 +41,25 @@ export interface SentEntry {
   state: string;
 }
 
+/** The file of a media answer (photo, recording, document), kept on the device until the server has it. */
+export interface MediaEntry {
+  /** The answer's value: the file name the app gave it. */
+  name: string;
+  /** The version (draft) whose answer it is: sent after that version is stored. */
+  instanceId: string;
+  surveyId: string;
+  blob: Blob;
+  contentType: string;
+  uploaded: boolean;
+  /** The server refused it (4xx): said to the enumerator, not retried. */
+  error?: string;
+}
+
+/** What uploading one media file gave: the HTTP status and the server's reason, or null when the network failed. */
+export type UploadResult = { status: number; detail?: string } | null;
+
 interface InterviewDb extends DBSchema {
+  media: { key: string; value: MediaEntry; indexes: { byInstance: string } };
   questionnaires: { key: string; value: { key: string; definition: unknown } };
   drafts: { key: string; value: Draft; indexes: { bySurvey: string } };
   outbox: { key: string; value: OutboxEntry; indexes: { bySurvey: string } };
@@ -76,7 +94,7 @@ export class InterviewStore {
     const store = await InterviewStore.open(`mdsurvey-interviews:${userId}`);
     if (typeof indexedDB !== 'undefined' && (await indexedDB.databases?.())?.some((d) => d.name === 'mdsurvey-interviews')) {
       const legacy = await InterviewStore.open('mdsurvey-interviews');
-      for (const name of ['drafts', 'outbox', 'sent', 'questionnaires'] as const) {
+      for (const name of ['drafts', 'outbox', 'sent', 'questionnaires', 'media'] as const) {
         for (const v of await legacy.db.getAll(name)) await store.db.put(name, v as never);
         await legacy.db.clear(name);
       }
@@ -91,7 +109,7 @@ export class InterviewStore {
 
   /** Opens (or creates) a store by its IndexedDB name. */
   static async open(name = 'mdsurvey-interviews'): Promise<InterviewStore> {
-    const db = await openDB<InterviewDb>(name, 2, {
+    const db = await openDB<InterviewDb>(name, 3, {
       upgrade(d, oldVersion) {
         if (oldVersion < 1) {
           d.createObjectStore('drafts', { keyPath: 'instanceId' }).createIndex('bySurvey', 'surveyId');
@@ -99,6 +117,7 @@ export class InterviewStore {
           d.createObjectStore('sent', { keyPath: 'instanceId' }).createIndex('bySurvey', 'surveyId');
         }
         if (oldVersion < 2) d.createObjectStore('questionnaires', { keyPath: 'key' });
+        if (oldVersion < 3) d.createObjectStore('media', { keyPath: 'name' }).createIndex('byInstance', 'instanceId');
       },
     });
     return new InterviewStore(db);
@@ -176,6 +195,56 @@ export class InterviewStore {
     return entry;
   }
 
+  /** Keeps the file of a media answer on the device (before the answer names it, so a crash never leaves a name without its file). */
+  async saveMedia(entry: Omit<MediaEntry, 'uploaded'>): Promise<void> {
+    await this.db.put('media', { ...entry, uploaded: false });
+  }
+
+  getMedia(name: string): Promise<MediaEntry | undefined> {
+    return this.db.get('media', name);
+  }
+
+  /** Forgets a file no answer names any more (a photo taken again), unless the server has it already. */
+  async dropMedia(name: string, instanceId: string): Promise<void> {
+    const e = await this.db.get('media', name);
+    // A file of an earlier version stays: that version (on the server, or waiting to be sent) names it.
+    if (e && !e.uploaded && e.instanceId === instanceId) await this.db.delete('media', name);
+  }
+
+  listMedia(): Promise<MediaEntry[]> {
+    return this.db.getAll('media');
+  }
+
+  /**
+   * Uploads the files of media answers whose interview version the server has stored. 201/200: kept as
+   * uploaded; 4xx: kept with the server's reason (a person must look); network or 5xx: tried again later.
+   */
+  async flushMedia(upload: (m: MediaEntry) => Promise<UploadResult>): Promise<{ uploaded: number; failed: number; waiting: number }> {
+    let uploaded = 0;
+    let failed = 0;
+    let waiting = 0;
+    for (const m of await this.db.getAll('media')) {
+      if (m.uploaded) continue;
+      if (m.error) {
+        failed++;
+        continue;
+      }
+      if (!(await this.db.get('sent', m.instanceId))) {
+        waiting++;
+        continue;
+      }
+      const r = await upload(m);
+      if (r && (r.status === 201 || r.status === 200)) {
+        await this.db.put('media', { ...m, uploaded: true });
+        uploaded++;
+      } else if (r && r.status >= 400 && r.status < 500 && r.status !== 429 && r.status !== 408) {
+        await this.db.put('media', { ...m, error: `${r.status} ${r.detail ?? ''}`.trim() });
+        failed++;
+      } else waiting++;
+    }
+    return { uploaded, failed, waiting };
+  }
+
   listOutbox(): Promise<OutboxEntry[]> {
     return this.db.getAll('outbox');
   }
@@ -192,7 +261,7 @@ export class InterviewStore {
   async flush(
     send: (surveyId: string, s: Submission) => Promise<SendResult>,
     now = Date.now(),
-    options: { ignoreBackoff?: boolean } = {},
+    options: { ignoreBackoff?: boolean; upload?: (m: MediaEntry) => Promise<UploadResult> } = {},
   ): Promise<{ sent: number; failed: number; waiting: number }> {
     let sent = 0;
     let failed = 0;
@@ -239,6 +308,8 @@ export class InterviewStore {
         waiting++;
       }
     }
+    // Then the files of media answers, for the versions the server now has.
+    if (options.upload) await this.flushMedia(options.upload);
     return { sent, failed, waiting };
   }
 

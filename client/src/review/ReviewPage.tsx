@@ -11,6 +11,7 @@ import {
   listSubmissions,
   listSurveys,
   me,
+  mediaUrl,
   reviewSubmission,
   type SubmissionSummary,
   type Survey,
@@ -129,6 +130,8 @@ interface Line {
   path: string;
   label: string;
   answer: string;
+  /** A media answer: the file's name, downloadable from the server. */
+  media?: string;
   /** What the questionnaire's checks say of the answer (a constraint it breaks, a required answer missing). */
   problem?: string;
   depth: number;
@@ -149,6 +152,9 @@ function linesOf(state: FormState, language: string): Line[] {
           path: state.pathOf(f, row, 'index'),
           label: textIn(f.item.label, language, fallback),
           answer: shown(f, row.answers[f.slot], language, fallback),
+          ...(['image', 'audio', 'video', 'file'].includes(f.item.type) && typeof row.answers[f.slot] === 'string' && row.answers[f.slot]
+            ? { media: row.answers[f.slot] as string }
+            : {}),
           problem: row.problems[f.slot]?.message,
           depth,
         });
@@ -225,7 +231,13 @@ export function ReviewPage() {
               <tr key={l.path} data-question={l.path}>
                 <td style={{ paddingLeft: `${l.depth}em` }}>{l.label}</td>
                 <td>
-                  {l.answer}
+                  {l.media ? (
+                    <a href={mediaUrl(surveyId, instanceId, l.media)} data-testid="media-link">
+                      {l.answer}
+                    </a>
+                  ) : (
+                    l.answer
+                  )}
                   {l.problem && (
                     <span className="bad" data-testid="answer-problem">
                       {' '}

@@ -9,6 +9,7 @@ import {
   writeXlsformWorkbook,
   xlsformToQuestionnaire,
   XlsformError,
+  type Attachment,
   type Questionnaire,
   type SheetModel,
 } from '../../../questionnaires/index.js';
@@ -145,20 +146,20 @@ describe('select_one_from_file: choices from a CSV attached to the form', () => 
       ],
     },
   };
-  const files: Record<string, { header: string[]; rows: Record<string, string>[] }> = {
+  const files: Record<string, Attachment> = {
     'regions.csv': {
       header: ['name', 'label', 'zone'],
       rows: [
-        { name: 'N', label: 'North', zone: 'z1' },
-        { name: 'S', label: 'South', zone: 'z2' },
-        { name: 'N', label: 'North again', zone: 'z1' },
+        ['N', 'North', 'z1'],
+        ['S', 'South', 'z2'],
+        ['N', 'North again', 'z1'],
       ],
     },
     'crops.csv': {
       header: ['code', 'title'],
       rows: [
-        { code: 'm', title: 'Maize' },
-        { code: 'r', title: 'Rice' },
+        ['m', 'Maize'],
+        ['r', 'Rice'],
       ],
     },
   };
