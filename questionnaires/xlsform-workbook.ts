@@ -193,27 +193,24 @@ function readXls(bytes: Uint8Array): SheetModel {
   const model: SheetModel = {};
   for (const sheetName of wb.SheetNames) {
     const ws = wb.Sheets[sheetName];
-    const grid: { line: number; cells: string[] }[] = [];
-    if (ws['!ref']) {
-      const range = XLSX.utils.decode_range(ws['!ref']);
-      for (let r = range.s.r; r <= range.e.r; r++) {
-        const cells: string[] = [];
-        let any = false;
-        for (let c = 0; c <= range.e.c; c++) {
-          const cell = ws[XLSX.utils.encode_cell({ r, c })] as XLSX.CellObject | undefined;
-          let text = '';
-          if (cell && cell.v !== undefined && cell.v !== null) {
-            if (cell.v instanceof Date) text = dateText(cell.v);
-            else if (typeof cell.v === 'boolean') text = cell.v ? 'TRUE' : 'FALSE';
-            else if (typeof cell.v === 'number') text = String(cell.v);
-            else text = cleanText(String(cell.v));
-          }
-          cells[c] = text;
-          if (text !== '') any = true;
-        }
-        if (any) grid.push({ line: r + 1, cells });
-      }
+    // The cells the sheet holds (its declared range may be far larger: an .xls says A1:IV65536 freely).
+    const byRow = new Map<number, string[]>();
+    for (const address of Object.keys(ws)) {
+      if (address.startsWith('!')) continue;
+      const cell = ws[address] as XLSX.CellObject;
+      if (cell.v === undefined || cell.v === null) continue;
+      const { r, c } = XLSX.utils.decode_cell(address);
+      let text: string;
+      if (cell.v instanceof Date) text = dateText(cell.v);
+      else if (typeof cell.v === 'boolean') text = cell.v ? 'TRUE' : 'FALSE';
+      else if (typeof cell.v === 'number') text = String(cell.v);
+      else text = cleanText(String(cell.v));
+      if (text === '') continue;
+      let row = byRow.get(r);
+      if (!row) byRow.set(r, (row = []));
+      row[c] = text;
     }
+    const grid = [...byRow.entries()].sort((a, b) => a[0] - b[0]).map(([r, cells]) => ({ line: r + 1, cells: Array.from(cells, (x) => x ?? '') }));
     const name = sheetName.trim().toLowerCase();
     model[name] = toSheet(name, grid);
   }

@@ -272,9 +272,12 @@ export function xlsformToQuestionnaire(
     }
   }
   function surveyRow(line: number, cells: Record<string, string>): void {
-    const rawType = (cells.type ?? '').trim().replace(/\s+/g, ' ');
+    cells = { ...cells }; // the workbook's rows stay as read
+    for (const col of ['relevant', 'constraint', 'calculation'] as const) if (cells[col] !== undefined) cells[col] = booleanExpression(cells[col])!;
+    const rawType = legacyType((cells.type ?? '').trim().replace(/\s+/g, ' '), cells);
     const name = (cells.name ?? '').trim();
     if (!rawType && !name) return;
+    let mediaOnly = false;
     for (const h of survey.header) {
       const p = parseHeader(h);
       const v = cells[h];
@@ -298,6 +301,7 @@ export function xlsformToQuestionnaire(
           ? `survey row ${line}: media column "${h}" (${v}) left aside: the question is asked with its text`
           : `survey row ${line}: media column "${h}" (${v}) left aside: the question has no text, so it is shown by its name`,
       );
+      mediaOnly ||= !textOf(cells, survey.header, 'label');
     }
     const type = rawType.toLowerCase();
     const here = stack[stack.length - 1];
@@ -360,7 +364,7 @@ export function xlsformToQuestionnaire(
       here.items.push({
         kind: 'note',
         ...common,
-        label: label ?? '',
+        label: label ?? (mediaOnly ? name : ''),
         ...(textOf(cells, survey.header, 'hint') ? { hint: textOf(cells, survey.header, 'hint') } : {}),
         ...appearance,
       });
@@ -493,7 +497,7 @@ export function xlsformToQuestionnaire(
       kind: 'question',
       ...common,
       type: qtype,
-      label: label ?? '',
+      label: label ?? (mediaOnly ? name : ''),
       ...(textOf(cells, survey.header, 'hint') !== undefined ? { hint: textOf(cells, survey.header, 'hint') } : {}),
       ...(choices ? { choices } : {}),
       ...(cells.choice_filter ? { choiceFilter: cells.choice_filter } : {}),
@@ -556,6 +560,77 @@ export function xlsformToQuestionnaire(
     ...(Object.keys(attachments).length ? { attachments } : {}),
     items: root,
   };
+}
+
+/** Older XLSForm type names pyxform still reads (its question type dictionary and aliases), as today's names. */
+const LEGACY_TYPES: Record<string, string> = {
+  'q picture': 'image',
+  'q image': 'image',
+  'add image prompt': 'image',
+  'add photo prompt': 'image',
+  'q audio': 'audio',
+  'add audio prompt': 'audio',
+  'q video': 'video',
+  'add video prompt': 'video',
+  'add file prompt': 'file',
+  'q date time': 'dateTime',
+  'add date time prompt': 'dateTime',
+  'get start time': 'start',
+  'start time': 'start',
+  'get end time': 'end',
+  'end time': 'end',
+  'get today': 'today',
+  'get device id': 'deviceid',
+  'get sim id': 'simserial',
+  'sim id': 'simserial',
+  'get phone number': 'phonenumber',
+  'get subscriber id': 'subscriberid',
+  'q note': 'note',
+  'add note prompt': 'note',
+  location: 'geopoint',
+  'q location': 'geopoint',
+  'q geopoint': 'geopoint',
+  'add location prompt': 'geopoint',
+  'q string': 'text',
+  'add text prompt': 'text',
+  'q int': 'integer',
+  'add integer prompt': 'integer',
+  'q decimal': 'decimal',
+  'add decimal prompt': 'decimal',
+  'q date': 'date',
+  'add date prompt': 'date',
+  'q acknowledge': 'acknowledge',
+  'add acknowledge prompt': 'acknowledge',
+  'q barcode': 'barcode',
+  'add barcode prompt': 'barcode',
+  'q calculate': 'calculate',
+  'add calculate prompt': 'calculate',
+};
+/** pyxform's whole-number types with their range (days in a period, a percentage). */
+const RANGED_INTEGERS: Record<string, number> = {
+  'number of days in last month': 31,
+  'number of days in last six months': 183,
+  'number of days in last year': 365,
+  percentage: 100,
+};
+
+/** A type as today's XLSForm names it; a ranged integer type also gets its constraint (unless the row has one). */
+function legacyType(type: string, cells: Record<string, string>): string {
+  const lower = type.toLowerCase();
+  if (Object.hasOwn(LEGACY_TYPES, lower)) return LEGACY_TYPES[lower];
+  if (Object.hasOwn(RANGED_INTEGERS, lower)) {
+    if (!cells.constraint) cells.constraint = `. >= 0 and . <= ${RANGED_INTEGERS[lower]}`;
+    return 'integer';
+  }
+  // select one using LIST, add select one prompt using LIST, select multiple using LIST ...
+  const using = /^(?:add )?select (one|multiple)(?: prompt)? using (\S+.*)$/i.exec(type);
+  if (using) return `select_${using[1].toLowerCase()} ${using[2]}`;
+  return type;
+}
+
+/** A boolean cell (TRUE/FALSE) in an expression column is the XPath true()/false(). */
+function booleanExpression(v: string | undefined): string | undefined {
+  return v !== undefined && /^(true|false)$/i.test(v.trim()) ? `${v.trim().toLowerCase()}()` : v;
 }
 
 /** Columns that hold expressions (or names and types), where a smart quote or doubled space is a typing accident. */

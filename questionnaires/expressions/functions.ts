@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { Geodesic, PolygonArea } from 'geographiclib-geodesic';
 import type { EvalContext } from './context.js';
 import { MAX_PATTERN_LENGTH } from '../limits.js';
 import { drawIndex } from '../../common/random.js';
@@ -170,6 +171,72 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   'decimal-date-time': { min: 1, max: 1, impl: ([v]) => (typeof v === 'string' ? isoToDays(v) : toNumber(v)) },
   'format-date': { min: 2, max: 2, impl: ([v, f]) => formatDate(v, toText(f)) },
   'format-date-time': { min: 2, max: 2, impl: ([v, f]) => formatDate(v, toText(f)) },
+  // ODK's math (https://docs.getodk.org/form-operators-functions/#math-functions), in radians.
+  sqrt: { min: 1, max: 1, impl: ([v]) => Math.sqrt(toNumber(v)) },
+  exp: { min: 1, max: 1, impl: ([v]) => Math.exp(toNumber(v)) },
+  exp10: { min: 1, max: 1, impl: ([v]) => 10 ** toNumber(v) },
+  log: { min: 1, max: 1, impl: ([v]) => Math.log(toNumber(v)) },
+  log10: { min: 1, max: 1, impl: ([v]) => Math.log10(toNumber(v)) },
+  sin: { min: 1, max: 1, impl: ([v]) => Math.sin(toNumber(v)) },
+  cos: { min: 1, max: 1, impl: ([v]) => Math.cos(toNumber(v)) },
+  tan: { min: 1, max: 1, impl: ([v]) => Math.tan(toNumber(v)) },
+  asin: { min: 1, max: 1, impl: ([v]) => Math.asin(toNumber(v)) },
+  acos: { min: 1, max: 1, impl: ([v]) => Math.acos(toNumber(v)) },
+  atan: { min: 1, max: 1, impl: ([v]) => Math.atan(toNumber(v)) },
+  atan2: { min: 2, max: 2, impl: ([y, x]) => Math.atan2(toNumber(y), toNumber(x)) },
+  pi: { min: 0, max: 0, impl: () => Math.PI },
+  // random(): a number in [0, 1), drawn again at each evaluation (once(random()) keeps the first).
+  random: { min: 0, max: 0, volatile: true, impl: () => globalThis.crypto.getRandomValues(new Uint32Array(1))[0] / 2 ** 32 },
+  'normalize-space': { min: 1, max: 1, impl: ([v]) => toText(v).trim().replace(/\s+/g, ' ') },
+  'substring-before': {
+    min: 2,
+    max: 2,
+    impl: ([a, b]) => {
+      const s = toText(a);
+      const k = s.indexOf(toText(b));
+      return k < 0 ? '' : s.slice(0, k);
+    },
+  },
+  'substring-after': {
+    min: 2,
+    max: 2,
+    impl: ([a, b]) => {
+      const s = toText(a);
+      const t = toText(b);
+      const k = s.indexOf(t);
+      return k < 0 ? '' : s.slice(k + t.length);
+    },
+  },
+  translate: {
+    min: 3,
+    max: 3,
+    impl: ([s, from, to]) => {
+      const f = [...toText(from)];
+      const t = [...toText(to)];
+      return [...toText(s)]
+        .map((ch) => {
+          const k = f.indexOf(ch);
+          return k < 0 ? ch : (t[k] ?? '');
+        })
+        .join('');
+    },
+  },
+  'count-non-empty': { min: 1, max: 1, impl: ([v]) => toList(v).filter((x) => !isEmpty(x)).length },
+  'boolean-from-string': { min: 1, max: 1, impl: ([v]) => ['true', '1'].includes(toText(v).trim()) },
+  // checklist(min, max, v...): how many of the values are true lies between min and max (-1: no bound).
+  checklist: {
+    min: 3,
+    max: Infinity,
+    impl: ([lo, hi, ...vs]) => {
+      const n = vs.flatMap((v) => toList(v)).filter((x) => toBoolean(x)).length;
+      const a = toNumber(lo);
+      const b = toNumber(hi);
+      return (a < 0 || n >= a) && (b < 0 || n <= b);
+    },
+  },
+  // distance and area of GPS points on the WGS84 ellipsoid (geodesics, as ODK since 2018), in metres and square metres.
+  distance: { min: 1, max: Infinity, impl: (args) => geoDistance(geoPoints(args)) },
+  area: { min: 1, max: 1, impl: (args) => geoArea(geoPoints(args)) },
   // ODK's pulldata('file', 'column', 'key column', key): a value from a CSV attached to the form; '' when
   // no row has the key (https://docs.getodk.org/form-datasets/#selects-from-a-csv-pulldata).
   pulldata: {
@@ -179,6 +246,34 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   },
   uuid: { min: 0, max: 0, volatile: true, impl: (_a, ctx) => (ctx.newUuid ? ctx.newUuid() : globalThis.crypto.randomUUID()) },
 };
+
+/** The points of geopoint values: a node-set of geopoints, a geoshape/geotrace text (`lat lon [alt acc]; ...`), or several geopoints. */
+function geoPoints(args: Value[]): { lat: number; lon: number }[] {
+  const texts = args.flatMap((a) => toList(a).map(toText));
+  const points: { lat: number; lon: number }[] = [];
+  for (const t of texts)
+    for (const part of t.split(';')) {
+      const [lat, lon] = part.trim().split(/\s+/).map(Number);
+      if (part.trim() === '') continue;
+      if (!Number.isFinite(lat) || !Number.isFinite(lon)) return [];
+      points.push({ lat, lon });
+    }
+  return points;
+}
+
+function geoDistance(points: { lat: number; lon: number }[]): number {
+  if (points.length < 2) return NaN;
+  let d = 0;
+  for (let i = 1; i < points.length; i++) d += Geodesic.WGS84.Inverse(points[i - 1].lat, points[i - 1].lon, points[i].lat, points[i].lon).s12 ?? NaN;
+  return d;
+}
+
+function geoArea(points: { lat: number; lon: number }[]): number {
+  if (points.length < 3) return 0;
+  const polygon = new PolygonArea.PolygonArea(Geodesic.WGS84, false);
+  for (const p of points) polygon.AddPoint(p.lat, p.lon);
+  return Math.abs(polygon.Compute(false, true).area ?? NaN);
+}
 
 /** Functions the compiler handles itself (lazy or name-taking); listed for arity checks. */
 export const SPECIAL_FUNCTIONS: Record<string, { min: number; max: number }> = {
