@@ -82,6 +82,7 @@ function toSheet(name: string, grid: { line: number; cells: string[] }[]): Sheet
   }
   const sheet: Sheet = { header: header.filter((h) => h !== ''), rows: [], notes: [] };
   let previous = first?.line ?? 0;
+  let strays = 0;
   for (const { line, cells } of rest) {
     if (line - previous - 1 >= MAX_ADJACENT_EMPTY_ROWS) {
       sheet.notes!.push(
@@ -95,10 +96,11 @@ function toSheet(name: string, grid: { line: number; cells: string[] }[]): Sheet
     cells.forEach((text, k) => {
       if (text === '') return;
       const key = header[k];
-      if (k >= header.length) return; // beyond the header's end: pyxform does not read there
       if (!key) {
         // pyxform reads a sheet by its header: a value in a column without one is not part of the form.
-        sheet.notes!.push(`${name} row ${line}: the value "${text.slice(0, 40)}" in column ${columnLetter(k)} has no header and was left aside`);
+        strays++;
+        if (strays <= MAX_STRAY_NOTES)
+          sheet.notes!.push(`${name} row ${line}: the value "${text.slice(0, 40)}" in column ${columnLetter(k)} has no header and was left aside`);
         return;
       }
       out[key] = text;
@@ -106,11 +108,13 @@ function toSheet(name: string, grid: { line: number; cells: string[] }[]): Sheet
     });
     if (any) sheet.rows.push({ line, cells: out });
   }
+  if (strays > MAX_STRAY_NOTES) sheet.notes!.push(`${name}: ${strays - MAX_STRAY_NOTES} more values under no header were left aside`);
   return sheet;
 }
 
 const MAX_ADJACENT_EMPTY_ROWS = 60;
 const MAX_ADJACENT_EMPTY_COLUMNS = 20;
+const MAX_STRAY_NOTES = 20;
 
 function columnLetter(k: number): string {
   let s = '';

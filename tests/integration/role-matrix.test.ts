@@ -36,6 +36,8 @@ const EXPECTED: Record<string, string> = {
   'GET /surveys/:surveyId/submissions/:instanceId': 'ATSE',
   'POST /surveys/:surveyId/submissions/:instanceId/review': 'ATS',
   'GET /surveys/:surveyId/submissions/:instanceId/history': 'ATSE',
+  'PUT /surveys/:surveyId/submissions/:instanceId/media/:name': 'ASE',
+  'GET /surveys/:surveyId/submissions/:instanceId/media/:name': 'ATSE',
   'GET /surveys/:surveyId/export': 'ATN',
   'GET /surveys/:surveyId/export/codebook.json': 'ATN',
   'GET /surveys/:surveyId/export/:level.csv': 'ATN',
@@ -70,6 +72,7 @@ describe('role x route matrix', () => {
       .replace(':instanceId', '00000000-0000-4000-8000-000000000000')
       .replace(':version', '1')
       .replace(':level', 'household')
+      .replace(':name', 'photo.jpg')
       .replace(':userId', '00000000-0000-4000-8000-000000000001');
   const cases = API_ROUTES.filter((r) => r.path !== '/auth/login' && r.path !== '/auth/logout').flatMap((route) => [
     ...ROLES.map((role) => [route, role] as const),
