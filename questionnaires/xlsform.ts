@@ -1,9 +1,13 @@
 import { InputError } from '../common/errors.js';
 import type { Attachment, Choice, Item, MetadataType, Questionnaire, QuestionType, Roster, Text } from './format.js';
-import { countryChoices } from './codelists.js';
+import { amountCurrencies, countryChoices, currencyName } from './codelists.js';
+import { rosterRowCap } from './limits.js';
 
 /** Choice list the exporter writes for country questions (ODK has no country type). */
 const COUNTRY_LIST = 'mdsurvey_countries';
+/** Choice lists the exporter writes for the currency of an amount (`mdsurvey_currencies`, or `mdsurvey_currencies_NAME` for a question's own list). */
+const CURRENCY_LIST = 'mdsurvey_currencies';
+const CURRENCY_LABEL: Record<string, string> = { en: 'Currency of the amount', fr: 'Monnaie du montant', es: 'Moneda del monto' };
 
 /** A worksheet as rows of cells keyed by the (normalised) header, with the spreadsheet row number. */
 export interface Sheet {
@@ -215,7 +219,8 @@ export function xlsformToQuestionnaire(
       const listName = cells.list_name?.trim();
       const value = cells.name?.trim();
       if (!listName && !value) continue;
-      if (listName === COUNTRY_LIST) continue; // written for ODK by the exporter; mdsurvey has it built in
+      // Written for ODK by the exporter; mdsurvey has them built in.
+      if (listName === COUNTRY_LIST || listName === CURRENCY_LIST || listName?.startsWith(`${CURRENCY_LIST}_`)) continue;
       if (!listName || !value) {
         choiceProblems.push({ where: `${sheetName} row ${line}`, message: `${sheetName} row ${line}: a choice needs both list_name and name` });
         continue;
@@ -260,7 +265,7 @@ export function xlsformToQuestionnaire(
   };
   let rows: { line: number; cells: Record<string, string> }[] = [];
   try {
-    rows = renameXmlNames(expandLoops(survey.rows, survey.header, choiceLists, defaultLanguage), onWarning);
+    rows = renameXmlNames(expandLoops(unlinkOdkRows(survey.rows), survey.header, choiceLists, defaultLanguage), onWarning);
   } catch (err) {
     record(err);
   }
@@ -742,7 +747,19 @@ export function questionnaireToXlsform(q: Questionnaire): SheetModel {
           }
           if (r && item.maxRows) cells['mdsurvey::max_rows'] = String(item.maxRows);
           rows.push(cells);
+          const start = rows.length;
           walk(item.items);
+          if (r && item.rowsFrom) linkFollowUpRows(rows, start, item, sourceFieldNames(q.items, item.rowsFrom.roster));
+          const cap = r && (item.maxRows || q.settings?.max_roster_rows !== undefined) ? rosterRowCap(item, q.settings) : undefined;
+          if (cap) {
+            const words: Record<string, string> = { en: `At most ${cap} rows`, fr: `Au plus ${cap} lignes`, es: `Como máximo ${cap} filas` };
+            capRows(
+              rows,
+              start,
+              cap,
+              Object.fromEntries((multilingual ? langs : [q.languages.default]).map((l) => [col('constraint_message', l), words[l] ?? words.en])),
+            );
+          }
           rows.push({ type: r ? 'end repeat' : 'end group', name: '' });
           continue;
         }
@@ -775,6 +792,25 @@ export function questionnaireToXlsform(q: Questionnaire): SheetModel {
             cells.type = 'decimal';
             cells['mdsurvey::type'] = 'amount';
             cells['mdsurvey::currencies'] = (item.currencies ?? []).join(' ');
+            // ODK asks the currency with a question of its own, right after the amount (mdsurvey folds it back in).
+            const codes = amountCurrencies(item.currencies, q.settings?.local_currency);
+            const list = item.currencies?.length ? `${CURRENCY_LIST}_${item.name}` : CURRENCY_LIST;
+            choiceLists[list] ??= codes.map((c) => ({ value: c, label: `${c} ${currencyName(c)}`.trim() }));
+            const currency: Record<string, string> = {
+              type: `select_one ${list}`,
+              name: `${item.name}_currency`,
+              relevant: `\${${item.name}} != ''`,
+              required: 'yes',
+              'mdsurvey::currency_of': item.name,
+            };
+            texts(
+              'label',
+              multilingual
+                ? Object.fromEntries(langs.map((l) => [l, CURRENCY_LABEL[l] ?? CURRENCY_LABEL.en]))
+                : (CURRENCY_LABEL[q.languages.default] ?? CURRENCY_LABEL.en),
+              currency,
+            );
+            after.push(currency);
           } else if (item.type === 'select_one' || item.type === 'select_multiple') cells.type = `${item.type} ${item.choices}`;
           else if (item.type === 'year') {
             cells.type = 'integer';
@@ -796,9 +832,10 @@ export function questionnaireToXlsform(q: Questionnaire): SheetModel {
           break;
         }
       }
-      rows.push(cells);
+      rows.push(cells, ...after.splice(0));
     }
   };
+  const after: Record<string, string>[] = [];
   walk(q.items);
   // The columns XLSForm knows first, in the order the importer lists them.
   const surveyHeader = orderedHeader(rows, [...KNOWN_COLUMNS]);
@@ -854,6 +891,126 @@ export function questionnaireToXlsform(q: Questionnaire): SheetModel {
       ],
     ),
   };
+}
+
+/** The names of the fields of roster `name` (in its groups too). */
+function sourceFieldNames(items: Item[], name: string): Set<string> {
+  const out = new Set<string>();
+  const collect = (its: Item[]) => {
+    for (const i of its) {
+      out.add(i.name);
+      if (i.kind === 'group' || i.kind === 'roster') collect(i.items);
+    }
+  };
+  const find = (its: Item[]): boolean => {
+    for (const i of its) {
+      if (i.kind === 'roster' && i.name === name) {
+        collect(i.items);
+        return true;
+      }
+      if ((i.kind === 'group' || i.kind === 'roster') && find(i.items)) return true;
+    }
+    return false;
+  };
+  find(items);
+  return out;
+}
+
+/** `${x}` references in the cells of a row that hold text or expressions (not its name, type or mdsurvey columns). */
+const rewriteRefs = (cells: Record<string, string>, rename: (n: string) => string | undefined) => {
+  for (const [k, v] of Object.entries(cells))
+    if (k !== 'name' && k !== 'type' && !k.startsWith('mdsurvey::'))
+      cells[k] = v.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (m, n: string) => {
+        const to = rename(n);
+        return to ? `\${${to}}` : m;
+      });
+};
+
+/**
+ * A follow-up roster for ODK: one row per row of its source roster (repeat_count), each source field it
+ * reads (a member's name in a label, the age in the filter) brought into the row with
+ * indexed-repeat(${x}, ${source}, position(..)), and its questions in a group relevant by the filter,
+ * so ODK asks them of the eligible members only, by name. The rows are marked mdsurvey::link, and the
+ * importer takes them out again.
+ */
+function linkFollowUpRows(rows: Record<string, string>[], start: number, roster: Roster, fields: Set<string>): void {
+  const source = roster.rowsFrom!.roster;
+  const linked = (x: string) => `${roster.name}_src_${x}`;
+  const inner = rows.slice(start);
+  const used = new Set<string>();
+  const filter = roster.rowsFrom!.filter;
+  for (const text of [
+    filter ?? '',
+    ...inner.flatMap((r) =>
+      Object.entries(r)
+        .filter(([k]) => k !== 'name' && k !== 'type' && !k.startsWith('mdsurvey::'))
+        .map(([, v]) => v),
+    ),
+  ])
+    for (const m of text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) if (fields.has(m[1])) used.add(m[1]);
+  if (used.size === 0 && !filter) return;
+  for (const r of inner) rewriteRefs(r, (n) => (used.has(n) ? linked(n) : undefined));
+  const links = [...used].map((x) => ({
+    type: 'calculate',
+    name: linked(x),
+    calculation: `indexed-repeat(\${${x}}, \${${source}}, position(..))`,
+    'mdsurvey::link': x,
+  }));
+  const group: Record<string, string> = { type: 'begin group', name: `${roster.name}_row`, 'mdsurvey::link': 'group' };
+  if (filter) {
+    group.relevant = filter;
+    rewriteRefs(group, (n) => (used.has(n) ? linked(n) : undefined));
+  }
+  rows.splice(start, inner.length, ...links, group, ...inner, { type: 'end group', name: '', 'mdsurvey::link': 'group' });
+}
+
+/** Question types that take an answer (the row a roster's cap goes on). */
+const ANSWERED = /^(text|integer|decimal|date|time|datetime|select_one |select_multiple |geopoint|image|audio|video|file|acknowledge)/;
+
+/** A roster's cap for ODK: a constraint `position(..) <= N` on its first question (mdsurvey::row_cap says which part to take back). */
+function capRows(rows: Record<string, string>[], start: number, cap: number, messages: Record<string, string>): void {
+  let nested = 0; // depth of repeats inside this one: their questions are theirs
+  for (let k = start; k < rows.length; k++) {
+    const t = rows[k].type ?? '';
+    if (t === 'begin repeat') nested++;
+    else if (t === 'end repeat') nested--;
+    else if (nested === 0 && ANSWERED.test(t)) {
+      const r = rows[k];
+      r.constraint = r.constraint ? `position(..) <= ${cap} and (${r.constraint})` : `position(..) <= ${cap}`;
+      r['mdsurvey::row_cap'] = String(cap);
+      if (!Object.keys(r).some((h) => parseHeader(h).column === 'constraint_message')) {
+        Object.assign(r, messages);
+        r['mdsurvey::row_cap_message'] = 'yes';
+      }
+      return;
+    }
+  }
+}
+
+/**
+ * What the exporter wrote for ODK alone, taken out again: the currency question of an amount, the
+ * link rows and group of a follow-up roster (references renamed back), a roster's cap in a constraint.
+ */
+function unlinkOdkRows(rows: { line: number; cells: Record<string, string> }[]): { line: number; cells: Record<string, string> }[] {
+  const renamed = new Map<string, string>();
+  for (const r of rows)
+    if (r.cells['mdsurvey::link'] && r.cells['mdsurvey::link'] !== 'group' && r.cells.name) renamed.set(r.cells.name.trim(), r.cells['mdsurvey::link']);
+  const out: { line: number; cells: Record<string, string> }[] = [];
+  for (const r of rows) {
+    if (r.cells['mdsurvey::link'] || r.cells['mdsurvey::currency_of']) continue;
+    const cells = { ...r.cells };
+    if (renamed.size) rewriteRefs(cells, (n) => renamed.get(n));
+    const cap = cells['mdsurvey::row_cap'];
+    if (cap && cells.constraint) {
+      const prefix = `position(..) <= ${cap}`;
+      if (cells.constraint === prefix) delete cells.constraint;
+      else if (cells.constraint.startsWith(`${prefix} and (`) && cells.constraint.endsWith(')'))
+        cells.constraint = cells.constraint.slice(prefix.length + 6, -1);
+      if (cells['mdsurvey::row_cap_message'] === 'yes') for (const h of Object.keys(cells)) if (parseHeader(h).column === 'constraint_message') delete cells[h];
+    }
+    out.push({ line: r.line, cells });
+  }
+  return out;
 }
 
 /** The questionnaire's metadata other than the XLSForm settings (those have their own columns). */

@@ -1,5 +1,8 @@
 import { RE2JS } from 're2js';
-import { Geodesic, PolygonArea } from 'geographiclib-geodesic';
+import geodesic from 'geographiclib-geodesic';
+
+// A CommonJS package: its default export holds the namespaces (named imports fail under Node's ESM).
+const { Geodesic, PolygonArea } = geodesic;
 import type { EvalContext } from './context.js';
 import { MAX_PATTERN_LENGTH } from '../limits.js';
 import { drawIndex } from '../../common/random.js';

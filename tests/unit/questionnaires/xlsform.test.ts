@@ -131,6 +131,41 @@ describe('mdsurvey questionnaires as XLSForm', () => {
     expect(schooling.cells).toMatchObject({ type: 'begin repeat', repeat_count: 'count(${members})', 'mdsurvey::rows_from': 'members' });
     expect(model.choices.header).toContain('label::fr');
   });
+  it('writes what makes ODK behave as designed: the currency of an amount, members by name in a follow-up roster, roster caps', () => {
+    const q = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'questionnaires', 'household.json'), 'utf8')) as Questionnaire;
+    const model = questionnaireToXlsform(q);
+    const rows = model.survey.rows.map((r) => r.cells);
+    const at = (name: string) => rows.findIndex((r) => r.name === name);
+    // An amount is followed by its currency, asked when an amount is given.
+    expect(rows[at('tr_amount') + 1]).toMatchObject({
+      name: 'tr_amount_currency',
+      relevant: "${tr_amount} != ''",
+      required: 'yes',
+      'mdsurvey::currency_of': 'tr_amount',
+    });
+    expect(rows[at('tr_amount') + 1].type).toMatch(/^select_one mdsurvey_currencies/);
+    const currencyList = rows[at('tr_amount') + 1].type.split(' ')[1];
+    expect(model.choices.rows.filter((r) => r.cells.list_name === currencyList).length).toBeGreaterThan(0);
+    // The follow-up roster reads the member's age and name through indexed-repeat, its questions in a group relevant by the filter.
+    const s = at('schooling');
+    expect(rows.slice(s + 1, s + 4)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'calculate', name: 'schooling_src_age', calculation: 'indexed-repeat(${age}, ${members}, position(..))' }),
+      ]),
+    );
+    const group = rows.find((r) => r.name === 'schooling_row')!;
+    expect(group).toMatchObject({ type: 'begin group', relevant: '${schooling_src_age} >= 5 and ${schooling_src_age} <= 24' });
+    expect(at('schooling_row')).toBeLessThan(at('attending'));
+    // The member roster's cap (60 rows) on its first question.
+    expect(rows[at('name')].constraint).toMatch(/^position\(\.\.\) <= 60/);
+    expect(rows[at('name')]['mdsurvey::row_cap']).toBe('60');
+  });
+  it('takes those ODK rows out again on import: the document comes back whole', async () => {
+    const q = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'questionnaires', 'household.json'), 'utf8')) as Questionnaire;
+    const again = await roundTrip(q);
+    expect(again.items).toEqual(q.items);
+    expect(again.choiceLists).toEqual(q.choiceLists);
+  });
 });
 
 describe('select_one_from_file: choices from a CSV attached to the form', () => {
