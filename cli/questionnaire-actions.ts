@@ -1,4 +1,3 @@
-import { parse } from 'csv-parse/sync';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../common/errors.js';
