@@ -16,6 +16,22 @@ export interface User {
   role: 'admin' | 'statistician' | 'supervisor' | 'enumerator' | 'analyst';
 }
 
+/** An account as the admin manages it. */
+export interface Account extends User {
+  supervisorId: string | null;
+  disabled: boolean;
+}
+
+export const listAccounts = async () => (await call<{ users: Account[] }>('GET', '/users')).users;
+export const createAccount = async (a: { username: string; displayName?: string; password: string; role: User['role']; supervisorId?: string }) =>
+  (await call<{ user: Account }>('POST', '/users', a)).user;
+export const updateAccount = async (id: string, change: { displayName?: string; role?: User['role']; supervisorId?: string | null; disabled?: boolean }) =>
+  (await call<{ user: Account }>('PATCH', `/users/${id}`, change)).user;
+/** Resets a password; without one the server makes one up and gives it back, once. */
+export const resetAccountPassword = async (id: string, password?: string) =>
+  call<{ reset: true; password?: string }>('POST', `/users/${id}/password`, password ? { password } : {});
+export const endAccountSessions = async (id: string) => (await call<{ sessionsEnded: number }>('DELETE', `/users/${id}/sessions`)).sessionsEnded;
+
 /** A problem answer from the API (RFC 9457). */
 export class ApiError extends Error {
   constructor(
