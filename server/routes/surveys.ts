@@ -20,18 +20,38 @@ import { exchangeRatesOf, putExchangeRates } from '../queries/exchange-rates.js'
 import { MAX_RATE_FILE_BYTES, parseExchangeRates } from '../../analysis/index.js';
 import { InputError } from '../../common/errors.js';
 
-/** Survey settings as stored: free-form, but the declared roles of case-data fields must be known roles. */
+const COLUMN = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.]{0,63}$' } as const;
+
+/** Survey settings as stored: free-form, but the declared roles of case-data fields must be known roles and the design a known shape. */
 const SETTINGS_SCHEMA = {
   type: 'object',
   properties: {
     // The price basis of the survey's money figures (`current prices, June 2026`); the currency is the questionnaire's local_currency.
     money: { type: 'object', additionalProperties: false, properties: { priceBasis: { type: 'string', minLength: 1, maxLength: 200 } } },
     caseFields: { type: 'object', propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_.]{0,63}$' }, additionalProperties: { enum: [...CASE_FIELD_ROLES] } },
+    // The sample design of the dataset (docs: README "Survey settings"): columns of the household file,
+    // from the case data or the questionnaire. Unknown keys are refused (a `weight` for `weights` would
+    // otherwise be ignored and the weights silently taken from a column named "weight").
+    design: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        weights: COLUMN,
+        strata: COLUMN,
+        ids: { type: 'array', items: COLUMN, minItems: 1, maxItems: 3 },
+        fpc: { type: 'array', items: COLUMN, minItems: 1, maxItems: 3 },
+        nest: { type: 'boolean' },
+        lonelyPsu: { enum: ['fail', 'remove', 'certainty', 'adjust', 'average'] },
+        variableMap: { type: 'object', propertyNames: COLUMN, additionalProperties: COLUMN },
+      },
+    },
   },
 } as const;
 
 const STATES = ['draft', 'fieldwork', 'closed'] as const;
-const TRANSITIONS: Record<string, string[]> = { draft: ['fieldwork'], fieldwork: ['closed'], closed: [] };
+const TRANSITIONS: Record<string, string[]> = { draft: ['fieldwork'], fieldwork: ['closed'], closed: ['fieldwork'] };
+/** Reopening a closed survey (late interviews, a revisit) is an admin's decision, and is audited as such. */
+const ADMIN_ONLY: Record<string, string> = { 'closed>fieldwork': 'reopening a closed survey' };
 
 /** A questionnaire given inline or as a library id; it must compile. */
 function questionnaireFrom(value: unknown): Questionnaire {
@@ -84,8 +104,9 @@ export const surveyRoutes: RouteSpec[] = [
     tag: 'surveys',
     summary: 'List surveys',
     roles: ['admin', 'statistician', 'supervisor', 'enumerator', 'analyst'],
-    async handler({ db }) {
-      return { body: { surveys: await listSurveys(db) } };
+    async handler({ db, user }) {
+      // Enumerators see the surveys where they hold cases (nothing else is theirs to do).
+      return { body: { surveys: await listSurveys(db, user.role === 'enumerator' ? user.id : undefined) } };
     },
   },
   {
@@ -117,6 +138,8 @@ export const surveyRoutes: RouteSpec[] = [
         if (!from) throw new HttpProblem('not-found', `no survey ${params.surveyId}`);
         if (b.state && b.state !== from && !TRANSITIONS[from].includes(b.state))
           throw new HttpProblem('illegal-transition', `a survey in ${from} cannot go to ${b.state}`);
+        const restricted = b.state && ADMIN_ONLY[`${from}>${b.state}`];
+        if (restricted && user.role !== 'admin') throw new HttpProblem('illegal-transition', `${restricted} is for an admin`);
         await updateSurvey(tx, params.surveyId, b);
         await audit(tx, user, 'update', 'survey', params.surveyId, { from, ...b });
       });

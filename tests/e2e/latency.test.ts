@@ -14,8 +14,10 @@ describe.runIf(need(chromiumTool(), 'input latency in a 30-member household'))('
   let app: Awaited<ReturnType<typeof startWebApp>>;
   beforeAll(async () => {
     app = await startWebApp(async (db) => {
-      await addEnumerator(db, 'ana', 'ana-password-1');
-      await addFieldworkSurvey(db, 'DotM', dotmHousehold());
+      const ana = await addEnumerator(db, 'ana', 'ana-password-1');
+      const survey = await addFieldworkSurvey(db, 'DotM', dotmHousehold());
+      // An enumerator sees the surveys where she holds a case.
+      await db.query('INSERT INTO assignments (survey_id, enumerator_id, case_data) VALUES ($1, $2, $3)', [survey, ana, JSON.stringify({ ea: 'EA01' })]);
     });
   }, 60_000);
   afterAll(() => app?.close());

@@ -139,7 +139,16 @@ describe.runIf(need(chromiumTool(), 'an XLSForm household form fielded in Chromi
     // Members: a roster row.
     await page.getByRole('button', { name: /^Add/ }).click();
     await page.getByLabel('Name').last().fill('Akosua');
-    await page.getByLabel('Age of Akosua').fill('34');
+    // A whole-number question keeps 34.5 as typed and says it is not whole (never truncated to 34); the error is tied to the input.
+    const age = page.getByLabel('Age of Akosua');
+    await age.fill('34.5');
+    await expect.poll(() => age.getAttribute('aria-invalid')).toBe('true');
+    const errorId = (await age.getAttribute('aria-describedby'))!;
+    expect(await page.locator(`[id="${errorId}"]`).textContent()).toMatch(/whole number/);
+    expect(await age.inputValue()).toBe('34.5');
+    await age.fill('34');
+    await expect.poll(() => age.getAttribute('aria-invalid')).toBeNull();
+    expect(await page.getByLabel('Name').last().getAttribute('aria-required')).toBe('true');
     await page.getByRole('radio', { name: 'Female' }).check();
     await page.getByRole('button', { name: 'Next section' }).click();
 

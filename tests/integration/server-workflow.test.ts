@@ -81,6 +81,33 @@ describe.each(testDatabaseTargets())('fieldwork workflow on $name', (target) => 
       expect((await api.as('stat').patch(`/surveys/${s}`, { state: 'closed' })).status).toBe(409);
       expect((await api.as('enum').post(`/surveys/${s}/submissions`, tinySubmission())).body.code).toBe('survey-not-in-fieldwork');
     });
+    it('a closed survey is reopened by an admin only, and the step is audited', async () => {
+      const s = (await api.as('stat').post('/surveys', { title: 'Reopen', questionnaire: TINY })).body.survey.id;
+      expect((await api.as('stat').patch(`/surveys/${s}`, { state: 'fieldwork' })).status).toBe(200);
+      expect((await api.as('stat').patch(`/surveys/${s}`, { state: 'closed' })).status).toBe(200);
+      const refused = await api.as('stat').patch(`/surveys/${s}`, { state: 'fieldwork' });
+      expect([refused.status, refused.body.detail]).toEqual([409, 'reopening a closed survey is for an admin']);
+      expect((await api.as('admin').patch(`/surveys/${s}`, { state: 'fieldwork' })).body.survey.state).toBe('fieldwork');
+      const log = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE entity_id = $1 AND details->>'from' = 'closed'", [s]);
+      expect(log.rows[0].n).toBe(1);
+    });
+    it('lists to an enumerator only the surveys where they hold a case', async () => {
+      const other = (await api.as('stat').post('/surveys', { title: 'Not theirs', questionnaire: TINY })).body.survey.id;
+      const titles = (await api.as('enum').get('/surveys')).body.surveys.map((x: { id: string }) => x.id);
+      expect(titles).toContain(surveyId);
+      expect(titles).not.toContain(other);
+      expect((await api.as('sup').get('/surveys')).body.surveys.map((x: { id: string }) => x.id)).toContain(other);
+    });
+    it('validates the design of the settings: an unknown key or a bad column name is refused, naming it', async () => {
+      const s = (await api.as('stat').post('/surveys', { title: 'Design', questionnaire: TINY })).body.survey.id;
+      const bad = await api.as('stat').patch(`/surveys/${s}`, { settings: { design: { weight: 'w' } } });
+      expect(bad.status).toBe(422);
+      expect(JSON.stringify(bad.body.errors)).toContain('weight');
+      expect((await api.as('stat').patch(`/surveys/${s}`, { settings: { design: { weights: 'w; DROP' } } })).status).toBe(422);
+      expect((await api.as('stat').patch(`/surveys/${s}`, { settings: { design: { lonelyPsu: 'sometimes' } } })).status).toBe(422);
+      const ok = await api.as('stat').patch(`/surveys/${s}`, { settings: { design: { weights: 'w', strata: 'region', ids: ['ea'], lonelyPsu: 'adjust' } } });
+      expect(ok.status).toBe(200);
+    });
   });
 
   describe('assignments', () => {

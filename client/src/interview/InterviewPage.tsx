@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { compileQuestionnaire, textIn, type CompiledQuestionnaire } from '../../../questionnaires/compile-questionnaire.js';
 import { FormState } from '../../../questionnaires/form-state.js';
+import { InputError } from '../../../common/errors.js';
 import type { Questionnaire } from '../../../questionnaires/format.js';
 import { getQuestionnaire, mediaUrl, sendSubmission, uploadMedia } from '../api.js';
 import { interviewStore } from '../offline/store-instance.js';
@@ -51,6 +52,7 @@ export function InterviewPage() {
   const [, setVersion] = useState(0);
   const [saved, setSaved] = useState<'saved' | 'saving'>('saved');
   const [completing, setCompleting] = useState<string | null>(null);
+  const [inputErrors, setInputErrors] = useState<Record<string, string>>({});
   // Input-to-render latency of answers, measured only when a test asks for it by setting
   // window.__mdsurveyInputLatency to an array (tests/e2e/latency.test.ts, bench/input-latency.mjs).
   const pendingInput = useRef<number | null>(null);
@@ -255,13 +257,21 @@ export function InterviewPage() {
               language={language}
               review={draft.review?.comments}
               showRequired={checked.has(section)}
+              inputErrors={inputErrors}
               onAnswer={(path, value) => {
                 if (latencyLog()) pendingInput.current = performance.now();
                 try {
                   state.setAnswer(path, value);
-                } catch {
-                  return; // a half-typed number: wait for the rest
+                } catch (err) {
+                  // An answer the question cannot take as typed (12.7 for a whole number): said at the question; the
+                  // earlier answer is cleared, so what the field shows and what is kept never differ.
+                  if (!(err instanceof InputError && err.code === 'bad-answer')) return;
+                  setInputErrors((e) => ({ ...e, [path]: err.message.replace(`${path}: `, '') }));
+                  state.setAnswer(path, '');
+                  changed();
+                  return;
                 }
+                if (inputErrors[path]) setInputErrors(({ [path]: _gone, ...rest }) => rest);
                 changed();
               }}
               onAddRow={(roster, parent) => {

@@ -15,6 +15,8 @@ interface Props {
   onAddRow: (roster: string, parentPath?: string) => string | void;
   onRemoveRow: (roster: string, key: string, parentPath?: string) => void;
   parentPath?: string;
+  /** Answers the form refused as typed (12.7 for a whole number), by path: said at the question. */
+  inputErrors?: Record<string, string>;
 }
 
 /** One item (question, note, group, roster) in the context of a row, if it applies. */
@@ -45,7 +47,8 @@ export function ItemView(props: Props) {
   }
   // A required answer not given yet is no mistake until the enumerator moves on: only then is it shown.
   const found = row.problems[field.slot];
-  const problem = found && (found.code !== 'required' || props.showRequired) ? found : null;
+  const typed = props.inputErrors?.[path];
+  const problem = typed ? { message: typed } : found && (found.code !== 'required' || props.showRequired) ? found : null;
   const comment = review?.[state.pathOf(field, row, 'index')];
   return (
     <div className={`question${problem ? ' has-problem' : ''}`} data-question={field.name}>
@@ -59,9 +62,20 @@ export function ItemView(props: Props) {
           Supervisor: {comment}
         </p>
       )}
-      <QuestionInput state={state} field={field} row={row} path={path} language={language} onAnswer={onAnswer} />
+      <QuestionInput
+        state={state}
+        field={field}
+        row={row}
+        path={path}
+        language={language}
+        onAnswer={onAnswer}
+        aria={{
+          ...(item.required === true ? { 'aria-required': true } : {}),
+          ...(problem ? { 'aria-invalid': true, 'aria-describedby': `${id}-error` } : {}),
+        }}
+      />
       {problem && (
-        <p className="bad" role="alert">
+        <p className="bad" role="alert" id={`${id}-error`}>
           {problem.message}
         </p>
       )}

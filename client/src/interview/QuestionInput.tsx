@@ -1,4 +1,4 @@
-import { memo, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { MAX_TEXT_LENGTH } from '../../../questionnaires/limits.js';
 import { textIn, type FieldDef } from '../../../questionnaires/compile-questionnaire.js';
 import { countryChoices } from '../../../questionnaires/codelists.js';
@@ -12,38 +12,31 @@ interface Props {
   path: string;
   language: string;
   onAnswer: (path: string, value: unknown) => void;
+  /** Accessibility of the input: required, invalid, and the id of the message that says why. */
+  aria?: { 'aria-required'?: boolean; 'aria-invalid'?: boolean; 'aria-describedby'?: string };
 }
 
 /** The input of one question, by type: numbers, dates, choices, searchable countries, amounts with currency. */
-export function QuestionInput({ state, field, row, path, language, onAnswer }: Props) {
+export function QuestionInput({ state, field, row, path, language, onAnswer, aria = {} }: Props) {
   const item = field.item;
   if (item.kind !== 'question') return null;
   const fallback = state.questionnaire.source.languages.default;
   const answer = row.answers[field.slot];
   const id = `q-${path.replace(/[^A-Za-z0-9_-]/g, '_')}`;
   const readOnly = item.readOnly || field.calculation !== undefined;
-  const num = (v: string) => (v === '' ? '' : item.type === 'decimal' ? Number(v) : Number.parseInt(v, 10));
   switch (item.type) {
     case 'integer':
     case 'decimal':
     case 'year':
-      return (
-        <input
-          id={id}
-          type="number"
-          inputMode={item.type === 'decimal' ? 'decimal' : 'numeric'}
-          step={item.type === 'decimal' ? 'any' : 1}
-          readOnly={readOnly}
-          value={answer === undefined || answer === null ? '' : String(answer)}
-          onChange={(e) => onAnswer(path, num(e.target.value))}
-        />
-      );
+      return <NumberInput id={id} aria={aria} decimal={item.type === 'decimal'} readOnly={readOnly} answer={answer} onChange={(v) => onAnswer(path, v)} />;
     case 'date':
-      return <input id={id} type="date" readOnly={readOnly} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)} />;
+      return <input id={id} {...aria} type="date" readOnly={readOnly} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)} />;
     case 'time':
-      return <input id={id} type="time" readOnly={readOnly} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)} />;
+      return <input id={id} {...aria} type="time" readOnly={readOnly} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)} />;
     case 'datetime':
-      return <input id={id} type="datetime-local" readOnly={readOnly} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)} />;
+      return (
+        <input id={id} {...aria} type="datetime-local" readOnly={readOnly} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)} />
+      );
     case 'image':
     case 'audio':
     case 'video':
@@ -54,14 +47,14 @@ export function QuestionInput({ state, field, row, path, language, onAnswer }: P
     case 'acknowledge':
       return (
         <label className="choice">
-          <input id={id} type="checkbox" checked={answer === 'OK'} onChange={(e) => onAnswer(path, e.target.checked ? 'OK' : '')} /> OK
+          <input id={id} {...aria} type="checkbox" checked={answer === 'OK'} onChange={(e) => onAnswer(path, e.target.checked ? 'OK' : '')} /> OK
         </label>
       );
     case 'select_one': {
       const choices = state.filteredChoices(field, row);
       if (choices.length > 8) {
         return (
-          <select id={id} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)}>
+          <select id={id} {...aria} value={(answer as string) ?? ''} onChange={(e) => onAnswer(path, e.target.value)}>
             <option value="">—</option>
             {choices.map((c) => (
               <option key={c.value} value={c.value}>
@@ -72,7 +65,7 @@ export function QuestionInput({ state, field, row, path, language, onAnswer }: P
         );
       }
       return (
-        <div role="radiogroup" aria-labelledby={`${id}-label`} className="choices">
+        <div role="radiogroup" aria-labelledby={`${id}-label`} {...aria} className="choices">
           {choices.map((c) => (
             <label key={c.value} className="choice">
               <input type="radio" name={id} value={c.value} checked={answer === c.value} onChange={() => onAnswer(path, c.value)} />{' '}
@@ -136,6 +129,7 @@ export function QuestionInput({ state, field, row, path, language, onAnswer }: P
           )}
           <input
             id={id}
+            {...aria}
             list={listId}
             placeholder="Type a country"
             defaultValue={!item.multiple && values[0] ? labelOf(values[0]) : ''}
@@ -155,6 +149,7 @@ export function QuestionInput({ state, field, row, path, language, onAnswer }: P
       return (
         <AmountInput
           id={id}
+          aria={aria}
           answer={answer as { amount?: number; currency?: string } | undefined}
           currencies={field.currencies ?? item.currencies ?? []}
           onChange={(v) => onAnswer(path, v)}
@@ -164,6 +159,7 @@ export function QuestionInput({ state, field, row, path, language, onAnswer }: P
       return (
         <input
           id={id}
+          {...aria}
           type="text"
           readOnly={readOnly}
           maxLength={MAX_TEXT_LENGTH}
@@ -183,8 +179,10 @@ function AmountInput({
   answer,
   currencies,
   onChange,
+  aria = {},
 }: {
   id: string;
+  aria?: Props['aria'];
   answer: { amount?: number; currency?: string } | undefined;
   currencies: string[];
   onChange: (v: unknown) => void;
@@ -196,6 +194,7 @@ function AmountInput({
     <div className="amount">
       <input
         id={id}
+        {...aria}
         type="number"
         step="any"
         inputMode="decimal"
@@ -240,6 +239,48 @@ export const CountryLists = memo(function CountryLists({ language, fallback, hos
     </>
   );
 });
+
+/**
+ * A number as typed: the field keeps what the enumerator typed (12.7 in a whole-number question stays
+ * 12.7, with the form's message, never truncated to 12), and follows the stored answer when it changes.
+ */
+function NumberInput({
+  id,
+  aria,
+  decimal,
+  readOnly,
+  answer,
+  onChange,
+}: {
+  id: string;
+  aria: Props['aria'];
+  decimal: boolean;
+  readOnly: boolean;
+  answer: unknown;
+  onChange: (v: number | '') => void;
+}) {
+  const stored = answer === undefined || answer === null ? '' : String(answer);
+  const [text, setText] = useState(stored);
+  useEffect(() => {
+    // A stored answer set elsewhere shows; an answer cleared because the typed one was refused keeps the typed text.
+    if (stored !== '') setText((t) => (t !== '' && Number(t) === Number(stored) ? t : stored));
+  }, [stored]);
+  return (
+    <input
+      id={id}
+      {...aria}
+      type="number"
+      inputMode={decimal ? 'decimal' : 'numeric'}
+      step={decimal ? 'any' : 1}
+      readOnly={readOnly}
+      value={text}
+      onChange={(e) => {
+        setText(e.target.value);
+        onChange(e.target.value === '' ? '' : Number(e.target.value));
+      }}
+    />
+  );
+}
 
 /**
  * A GPS location: the device's position (latitude, longitude, altitude, accuracy, as ODK stores a
