@@ -18,10 +18,7 @@ export async function surveyById(db: Queryable, id: string): Promise<SurveyRow |
 }
 
 /** Every survey with its published questionnaire versions, oldest first. */
-export async function listSurveys(
-  db: Queryable,
-  enumeratorId?: string,
-): Promise<(SurveyRow & { questionnaires: { id: string; version: string }[] | null })[]> {
+export async function listSurveys(db: Queryable, enumeratorId?: string): Promise<(SurveyRow & { questionnaires: { id: string; version: string }[] | null })[]> {
   // An enumerator's list: the surveys where they hold a case.
   const mine = enumeratorId ? 'WHERE EXISTS (SELECT 1 FROM assignments a WHERE a.survey_id = s.id AND a.enumerator_id = $1)' : '';
   const r = await db.query<SurveyRow & { questionnaires: { id: string; version: string }[] | null }>(
