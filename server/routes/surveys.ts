@@ -1,6 +1,15 @@
 import type { RouteSpec } from '../http/route.js';
 import { HttpProblem } from '../http/problem.js';
-import { compileQuestionnaire, libraryItem, QuestionnaireError, type Questionnaire } from '../../questionnaires/index.js';
+import {
+  compileQuestionnaire,
+  libraryItem,
+  QuestionnaireError,
+  readAttachmentCsv,
+  readXlsformWorkbook,
+  xlsformToQuestionnaire,
+  XlsformError,
+  type Questionnaire,
+} from '../../questionnaires/index.js';
 import { audit } from '../queries/audit.js';
 import {
   fieldedQuestionnaireId,
@@ -19,6 +28,7 @@ import { CASE_FIELD_ROLES, surveyLocalCurrency } from '../survey-dataset.js';
 import { exchangeRatesOf, putExchangeRates } from '../queries/exchange-rates.js';
 import { MAX_RATE_FILE_BYTES, parseExchangeRates } from '../../analysis/index.js';
 import { InputError } from '../../common/errors.js';
+import { importAssignments, type AssignmentImport } from '../services/assignments-import.js';
 
 const COLUMN = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.]{0,63}$' } as const;
 
@@ -74,6 +84,54 @@ async function surveyOr404(db: Parameters<RouteSpec['handler']>[0]['db'], id: st
 
 /** Surveys, their questionnaire versions and assignments. */
 export const surveyRoutes: RouteSpec[] = [
+  {
+    method: 'post',
+    path: '/xlsform',
+    tag: 'surveys',
+    summary: 'Convert an XLSForm workbook (and its CSV attachments) to a questionnaire, with the warnings of what was left aside',
+    roles: ['admin', 'statistician'],
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['workbook'],
+      properties: {
+        // The .xlsx or .xls file in base64; attachments by file name (choices of select_one_from_file, pulldata data).
+        workbook: { type: 'string', minLength: 4 },
+        fileName: { type: 'string', maxLength: 200 },
+        attachments: {
+          type: 'object',
+          maxProperties: 20,
+          propertyNames: { pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$' },
+          additionalProperties: { type: 'string' },
+        },
+      },
+    },
+    async handler({ body }) {
+      const b = body as { workbook: string; fileName?: string; attachments?: Record<string, string> };
+      const warnings: string[] = [];
+      try {
+        const model = await readXlsformWorkbook(new Uint8Array(Buffer.from(b.workbook, 'base64')));
+        const q = xlsformToQuestionnaire(
+          model,
+          (b.fileName ?? 'form').replace(/\.xlsx?$/i, '').replace(/[^A-Za-z0-9_.-]/g, '_') || 'form',
+          (w) => warnings.push(w),
+          (name) =>
+            b.attachments && Object.hasOwn(b.attachments, name) ? readAttachmentCsv(name, new Uint8Array(Buffer.from(b.attachments[name], 'base64'))) : null,
+        );
+        compileQuestionnaire(q);
+        return { body: { questionnaire: q, warnings } };
+      } catch (err) {
+        if (err instanceof XlsformError)
+          throw new HttpProblem('xlsform-unsupported', err.message, {
+            errors: err.problems.map((p) => ({ path: p.where ?? 'workbook', message: p.message })),
+            warnings,
+          });
+        if (err instanceof QuestionnaireError)
+          throw new HttpProblem('invalid-questionnaire', 'the workbook converts to a questionnaire that does not compile', { errors: err.problems, warnings });
+        throw err;
+      }
+    },
+  },
   {
     method: 'post',
     path: '/surveys',
@@ -265,6 +323,30 @@ export const surveyRoutes: RouteSpec[] = [
         return out;
       });
       return { status: 201, body: { assignments: ids } };
+    },
+  },
+  {
+    method: 'post',
+    path: '/surveys/:surveyId/assignments/import',
+    tag: 'assignments',
+    summary: 'Assign the cases of a sample file (CSV) to enumerators, with a preview and every problem by row',
+    roles: ['admin', 'statistician', 'supervisor'],
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['csv'],
+      properties: {
+        csv: { type: 'string', minLength: 1 },
+        enumeratorColumn: { type: 'string', maxLength: 64 },
+        enumerators: { type: 'array', minItems: 1, maxItems: 500, items: { type: 'string', maxLength: 64 } },
+        groupBy: { type: 'string', maxLength: 64 },
+        quotaColumn: { type: 'string', maxLength: 64 },
+        dryRun: { type: 'boolean' },
+      },
+    },
+    async handler({ db, params, body, user }) {
+      await surveyOr404(db, params.surveyId);
+      return importAssignments(db, user, params.surveyId, body as AssignmentImport);
     },
   },
   {

@@ -1,0 +1,133 @@
+/**
+ * Setting a survey up through the API, on PGlite and PostgreSQL: a questionnaire from an uploaded
+ * XLSForm (with its attachments), and the second-stage sample of `mdsurvey sample select` assigned to
+ * enumerators from its CSV (a preview with every problem by row first; a whole EA to one enumerator).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabaseTargets } from '../helpers/databases.js';
+import { startApi, TINY } from '../helpers/api.js';
+import { ROOT, runMdsurvey } from '../helpers/cli.js';
+import { FIXTURES } from '../helpers/reference.js';
+import type { Database } from '../../server/db/index.js';
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mdsurvey-setup-'));
+let households = '';
+beforeAll(async () => {
+  // The worked example of the README: frame, EA draw, listing, household draw.
+  const population = path.join(ROOT, 'examples', 'sampling', 'population.mjs');
+  const design = path.join(ROOT, 'examples', 'sampling', 'design.json');
+  execFileSync(process.execPath, [population, 'frame', work]);
+  expect(
+    (
+      await runMdsurvey([
+        'sample',
+        'select',
+        '--design',
+        design,
+        '--frame',
+        path.join(work, 'frame.csv'),
+        '--seed',
+        '2026',
+        '--out',
+        path.join(work, 'eas.csv'),
+      ])
+    ).code,
+  ).toBe(0);
+  execFileSync(process.execPath, [population, 'list', work]);
+  const r = await runMdsurvey([
+    'sample',
+    'select',
+    '--design',
+    design,
+    '--frame',
+    path.join(work, 'frame.csv'),
+    '--listing',
+    path.join(work, 'listing.csv'),
+    '--seed',
+    '2026',
+    '--out',
+    path.join(work, 'households.csv'),
+  ]);
+  expect(r.code, r.stderr).toBe(0);
+  households = fs.readFileSync(path.join(work, 'households.csv'), 'utf8');
+}, 120_000);
+
+describe.each(testDatabaseTargets())('setting a survey up on $name', (target) => {
+  let db: Database;
+  let api: Awaited<ReturnType<typeof startApi>>;
+  let surveyId: string;
+  beforeAll(async () => {
+    db = await target.open();
+    api = await startApi(db);
+    surveyId = (await api.as('stat').post('/surveys', { title: 'Two-phase', questionnaire: TINY })).body.survey.id;
+  });
+  afterAll(async () => {
+    await api?.close();
+    await db?.close();
+    await target.cleanup();
+  });
+
+  it('converts an uploaded XLSForm with its attachments; a missing one is named, nothing else is guessed', async () => {
+    const xlsx = fs.readFileSync(path.join(FIXTURES, 'xlsform', 'pyxform-tests', 'example_xls__pull_data.xlsx')).toString('base64');
+    const missing = await api.as('stat').post('/xlsform', { workbook: xlsx, fileName: 'pull_data.xlsx' });
+    expect(missing.status).toBe(422);
+    expect(missing.body.code).toBe('xlsform-unsupported');
+    expect(missing.body.errors[0].message).toMatch(/"fruits.csv" read by pulldata\(\) is not with the workbook/);
+    const fruits = Buffer.from('name,label\nmango,Mango\n').toString('base64');
+    const ok = await api.as('stat').post('/xlsform', { workbook: xlsx, fileName: 'pull_data.xlsx', attachments: { 'fruits.csv': fruits } });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body.questionnaire.attachments['fruits.csv'].rows).toEqual([['mango', 'Mango']]);
+    // The questionnaire it gives is the one a survey is created with.
+    const created = await api.as('stat').post('/surveys', { title: 'From XLSForm', questionnaire: ok.body.questionnaire });
+    expect(created.status).toBe(201);
+    // Bytes that are no workbook: a 422 with the reason, never a 500.
+    const junk = await api.as('stat').post('/xlsform', { workbook: Buffer.from('type,name\n').toString('base64') });
+    expect([junk.status, junk.body.code]).toEqual([422, 'xlsform-unsupported']);
+    const legacy = fs.readFileSync(path.join(FIXTURES, 'xlsform', 'pyxform-tests', 'example_xls__gps.xls')).toString('base64');
+    const fromXls = await api.as('stat').post('/xlsform', { workbook: legacy, fileName: 'gps.xls' });
+    expect(fromXls.status).toBe(200);
+    expect(fromXls.body.questionnaire.items[0]).toMatchObject({ type: 'geopoint' });
+  });
+
+  it('previews a sample file with every problem by row, and creates nothing until it is right', async () => {
+    const bad = 'ea,hh,status,enumerator,quota\nEA1,1,migrant,enum,1\nEA1,2,migrant,nobody,1\nEA2,3,non-migrant,enum,2.5\n';
+    const preview = await api.as('stat').post(`/surveys/${surveyId}/assignments/import`, { csv: bad, quotaColumn: 'quota', dryRun: true });
+    expect(preview.status).toBe(200);
+    expect(preview.body.problems).toEqual([
+      { row: 3, column: 'enumerator', message: '"nobody" is not an active enumerator' },
+      { row: 4, column: 'quota', message: 'quota "2.5" is not a whole number from 1 to 1000' },
+    ]);
+    const refused = await api.as('stat').post(`/surveys/${surveyId}/assignments/import`, { csv: bad, quotaColumn: 'quota' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual(['row 3, column enumerator', 'row 4, column quota']);
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM assignments WHERE survey_id = $1', [surveyId])).rows[0].n).toBe(0);
+    // A supervisor assigns only to her team.
+    const notTeam = await api.as('sup').post(`/surveys/${surveyId}/assignments/import`, { csv: 'ea,enumerator\nEA9,enum2\n', dryRun: true });
+    expect(notTeam.body.problems[0].message).toBe('"enum2" is not an active enumerator of your team');
+  });
+
+  it('assigns the drawn households of sample select, a whole EA to one enumerator, design variables kept as numbers', async () => {
+    const rows = parse(households, { columns: true }) as Record<string, string>[];
+    const eas = new Set(rows.map((r) => r.ea));
+    const r = await api.as('stat').post(`/surveys/${surveyId}/assignments/import`, { csv: households, enumerators: ['enum', 'enum2'], groupBy: 'ea' });
+    expect(r.status, JSON.stringify(r.body).slice(0, 500)).toBe(201);
+    expect(r.body.created).toBe(rows.length);
+    const stored = await db.query<{ ea: string; n_enumerators: number; weight_is_number: boolean }>(
+      `SELECT case_data->>'ea' AS ea, count(DISTINCT enumerator_id)::int AS n_enumerators,
+              bool_and(jsonb_typeof(case_data->'${Object.keys(rows[0]).find((k) => /weight|^w$|^pi/.test(k)) ?? 'hh'}') = 'number') AS weight_is_number
+       FROM assignments WHERE survey_id = $1 GROUP BY 1`,
+      [surveyId],
+    );
+    expect(stored.rows.length).toBe(eas.size);
+    expect(stored.rows.every((x) => x.n_enumerators === 1)).toBe(true);
+    expect(stored.rows.every((x) => x.weight_is_number)).toBe(true);
+    // Each enumerator got about half the EAs.
+    const per = Object.values(r.body.preview.perEnumerator as Record<string, number>);
+    expect(per.length).toBe(2);
+  });
+});
