@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useState, type ReactElement } from 'react';
 import { Link, NavLink, Route, Routes, useNavigate } from 'react-router-dom';
 import { logout, type User } from './api.js';
 import { UsersPage } from './admin/UsersPage.js';
+import { SurveySetupPage, SurveysPage } from './admin/SurveysPage.js';
 import { deviceUser, onUserChange } from './session.js';
 import { HomePage } from './pages/HomePage.js';
 import { LoginPage } from './pages/LoginPage.js';
@@ -20,9 +21,17 @@ const PAGES = {
   workspace: ['admin', 'statistician', 'analyst'],
   monitoring: ['admin', 'statistician', 'analyst'],
   users: ['admin'],
+  surveys: ['admin', 'statistician'],
 } as const satisfies Record<string, readonly User['role'][]>;
 type Page = keyof typeof PAGES;
-const PAGE_NAMES: Record<Page, string> = { fieldwork: 'Fieldwork', review: 'Review', workspace: 'Workspace', monitoring: 'Monitoring', users: 'Users' };
+const PAGE_NAMES: Record<Page, string> = {
+  fieldwork: 'Fieldwork',
+  review: 'Review',
+  workspace: 'Workspace',
+  monitoring: 'Monitoring',
+  users: 'Users',
+  surveys: 'Surveys',
+};
 
 function may(user: { role: string } | null, page: Page): boolean {
   return !!user && (PAGES[page] as readonly string[]).includes(user.role);
@@ -61,6 +70,7 @@ export function App() {
           <NavLink to="/" end>
             Home
           </NavLink>
+          {may(user, 'surveys') && <NavLink to="/surveys">Surveys</NavLink>}
           {may(user, 'fieldwork') && <NavLink to="/fieldwork">Fieldwork</NavLink>}
           {may(user, 'review') && <NavLink to="/review">Review</NavLink>}
           {may(user, 'workspace') && <NavLink to="/workspace">Workspace</NavLink>}
@@ -92,6 +102,8 @@ export function App() {
           <Route path="/review" element={<Only page="review" user={user} element={<ReviewListPage />} />} />
           <Route path="/review/:surveyId/:instanceId" element={<Only page="review" user={user} element={<ReviewPage />} />} />
           <Route path="/admin/users" element={<Only page="users" user={user} element={<UsersPage />} />} />
+          <Route path="/surveys" element={<Only page="surveys" user={user} element={<SurveysPage />} />} />
+          <Route path="/surveys/:surveyId/setup" element={<Only page="surveys" user={user} element={<SurveySetupPage />} />} />
           <Route
             path="/workspace"
             element={

@@ -41,6 +41,8 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
+  /** What the server listed as wrong (path and message), when it did. */
+  errors?: { path: string; message: string }[];
 }
 
 async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
@@ -52,7 +54,11 @@ async function call<T>(method: string, path: string, body?: unknown, signal?: Ab
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = res.status === 204 ? null : await res.json().catch(() => null);
-  if (!res.ok) throw new ApiError(res.status, data?.code ?? 'error', data?.detail ?? `the server answered ${res.status}`);
+  if (!res.ok) {
+    const e = new ApiError(res.status, data?.code ?? 'error', data?.detail ?? `the server answered ${res.status}`);
+    if (Array.isArray(data?.errors)) e.errors = data.errors;
+    throw e;
+  }
   return data as T;
 }
 
@@ -112,6 +118,39 @@ export interface Assignment {
 }
 
 export const listSurveys = async () => (await call<{ surveys: Survey[] }>('GET', '/surveys')).surveys;
+
+/** A survey as its page shows it: settings and questionnaire versions with the interviews that used each. */
+export interface SurveyDetail {
+  survey: Survey & { settings: Record<string, unknown> };
+  questionnaires: { id: string; version: string; publishedAt: string; interviews: number }[];
+}
+export interface LibraryEntry {
+  id: string;
+  version: string;
+  title: string | Record<string, string>;
+  kind: 'questionnaire' | 'module';
+  settings: Record<string, string | number | boolean>;
+}
+export interface AssignmentPreview {
+  created: number;
+  preview: { cases: number; perEnumerator: Record<string, number>; first: { row: number; enumerator: string; quota: number; case: Record<string, unknown> }[] };
+  problems?: { row?: number; column?: string; message: string }[];
+}
+export const getSurvey = (id: string) => call<SurveyDetail>('GET', `/surveys/${id}`);
+export const listLibrary = async () => (await call<{ library: LibraryEntry[] }>('GET', '/library')).library;
+export const createSurvey = async (title: string, questionnaire: unknown) =>
+  (await call<{ survey: Survey }>('POST', '/surveys', { title, questionnaire })).survey;
+export const changeSurvey = (id: string, change: { state?: Survey['state']; settings?: Record<string, unknown>; title?: string }) =>
+  call<{ survey: Survey }>('PATCH', `/surveys/${id}`, change);
+export const publishQuestionnaire = (id: string, questionnaire: unknown) =>
+  call<{ questionnaire: { id: string; version: string } }>('POST', `/surveys/${id}/questionnaires`, { questionnaire });
+export const putExchangeRates = (id: string, csv: string) => call<unknown>('PUT', `/surveys/${id}/exchange-rates`, { csv });
+export const convertXlsform = (workbook: string, fileName: string, attachments: Record<string, string>) =>
+  call<{ questionnaire: { id: string; version: string; title: unknown }; warnings: string[] }>('POST', '/xlsform', { workbook, fileName, attachments });
+export const importAssignments = (
+  id: string,
+  body: { csv: string; enumeratorColumn?: string; enumerators?: string[]; groupBy?: string; quotaColumn?: string; dryRun?: boolean },
+) => call<AssignmentPreview>('POST', `/surveys/${id}/assignments/import`, body);
 export const listAssignments = async (surveyId: string) => (await call<{ assignments: Assignment[] }>('GET', `/surveys/${surveyId}/assignments`)).assignments;
 export const getQuestionnaire = async (surveyId: string, version: string) =>
   (await call<{ questionnaire: unknown }>('GET', `/surveys/${surveyId}/questionnaires/${encodeURIComponent(version)}`)).questionnaire;

@@ -83,10 +83,16 @@ export async function fieldedQuestionnaireId(tx: Queryable, surveyId: string): P
 }
 
 /** The published versions of a survey, oldest first. */
-export async function questionnaireVersions(db: Queryable, surveyId: string): Promise<{ id: string; version: string; publishedAt: string }[]> {
+export async function questionnaireVersions(
+  db: Queryable,
+  surveyId: string,
+): Promise<{ id: string; version: string; publishedAt: string; interviews: number }[]> {
+  // With the number of current interviews that used each version.
   return (
-    await db.query<{ id: string; version: string; publishedAt: string }>(
-      'SELECT questionnaire_id AS id, version, published_at AS "publishedAt" FROM questionnaire_versions WHERE survey_id = $1 ORDER BY published_at',
+    await db.query<{ id: string; version: string; publishedAt: string; interviews: number }>(
+      `SELECT v.questionnaire_id AS id, v.version, v.published_at AS "publishedAt",
+              (SELECT count(*)::int FROM submissions s WHERE s.survey_id = v.survey_id AND s.questionnaire_version = v.version AND NOT s.superseded) AS interviews
+       FROM questionnaire_versions v WHERE v.survey_id = $1 ORDER BY v.published_at`,
       [surveyId],
     )
   ).rows;

@@ -2,7 +2,9 @@ import type { RouteSpec } from '../http/route.js';
 import { HttpProblem } from '../http/problem.js';
 import {
   compileQuestionnaire,
+  LIBRARY_MODULES,
   libraryItem,
+  libraryQuestionnaires,
   QuestionnaireError,
   readAttachmentCsv,
   readXlsformWorkbook,
@@ -84,6 +86,17 @@ async function surveyOr404(db: Parameters<RouteSpec['handler']>[0]['db'], id: st
 
 /** Surveys, their questionnaire versions and assignments. */
 export const surveyRoutes: RouteSpec[] = [
+  {
+    method: 'get',
+    path: '/library',
+    tag: 'surveys',
+    summary: 'List the library questionnaires and modules a survey can start from',
+    roles: ['admin', 'statistician'],
+    async handler() {
+      const describe = (q: Questionnaire, kind: 'questionnaire' | 'module') => ({ id: q.id, version: q.version, title: q.title, kind, settings: q.settings ?? {} });
+      return { body: { library: [...libraryQuestionnaires().map((q) => describe(q, 'questionnaire')), ...LIBRARY_MODULES.map((m) => describe(m, 'module'))] } };
+    },
+  },
   {
     method: 'post',
     path: '/xlsform',

@@ -28,6 +28,7 @@ const EXPECTED: Record<string, string> = {
   'GET /surveys/:surveyId/exchange-rates': 'ATN',
   'POST /surveys/:surveyId/questionnaires': 'AT',
   'GET /surveys/:surveyId/questionnaires/:version': 'ATSEN',
+  'GET /library': 'AT',
   'POST /xlsform': 'AT',
   'POST /surveys/:surveyId/assignments': 'ATS',
   'POST /surveys/:surveyId/assignments/import': 'ATS',

@@ -1,0 +1,474 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import {
+  ApiError,
+  changeSurvey,
+  convertXlsform,
+  createSurvey,
+  getQuestionnaire,
+  getSurvey,
+  importAssignments,
+  listAccounts,
+  listLibrary,
+  listSurveys,
+  publishQuestionnaire,
+  putExchangeRates,
+  type Account,
+  type AssignmentPreview,
+  type LibraryEntry,
+  type Survey,
+  type SurveyDetail,
+} from '../api.js';
+import { deviceUser } from '../session.js';
+
+const say = (err: unknown) => {
+  if (err instanceof ApiError) return `${err.message}${err.errors?.length ? `: ${err.errors.map((e) => `${e.path} ${e.message}`).join('; ')}` : ''}`;
+  return err instanceof Error ? err.message : String(err);
+};
+const titleOf = (t: string | Record<string, string>) => (typeof t === 'string' ? t : (t.en ?? Object.values(t)[0] ?? ''));
+const base64 = (file: Blob) =>
+  new Promise<string>((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
+    r.onerror = () => reject(r.error);
+    r.readAsDataURL(file);
+  });
+
+function Status({ status }: { status: { text: string; bad?: boolean } | null }) {
+  return (
+    <p role="status" aria-live="polite" className={status?.bad ? 'bad' : 'hint'} data-testid="survey-status">
+      {status?.text ?? ''}
+    </p>
+  );
+}
+
+/** Surveys (statistician, admin): the list, and a new survey from the library or from an XLSForm workbook. */
+export function SurveysPage() {
+  const navigate = useNavigate();
+  const [surveys, setSurveys] = useState<Survey[] | null>(null);
+  const [library, setLibrary] = useState<LibraryEntry[]>([]);
+  const [status, setStatus] = useState<{ text: string; bad?: boolean } | null>(null);
+  const [title, setTitle] = useState('');
+  const [source, setSource] = useState<'library' | 'xlsform'>('library');
+  const [libraryId, setLibraryId] = useState('dotm-household');
+  const [workbook, setWorkbook] = useState<File | null>(null);
+  const [attachments, setAttachments] = useState<File[]>([]);
+  const [warnings, setWarnings] = useState<string[]>([]);
+  useEffect(() => {
+    listSurveys().then(setSurveys, (err: unknown) => setStatus({ text: say(err), bad: true }));
+    listLibrary().then(setLibrary, () => undefined);
+  }, []);
+  const create = async () => {
+    setWarnings([]);
+    try {
+      let questionnaire: unknown = libraryId;
+      if (source === 'xlsform') {
+        if (!workbook) throw new Error('choose the XLSForm workbook (.xlsx or .xls)');
+        setStatus({ text: 'Converting the workbook…' });
+        const files: Record<string, string> = {};
+        for (const f of attachments) files[f.name] = await base64(f);
+        const r = await convertXlsform(await base64(workbook), workbook.name, files);
+        setWarnings(r.warnings);
+        questionnaire = r.questionnaire;
+      }
+      setStatus({ text: 'Creating the survey…' });
+      const survey = await createSurvey(title.trim(), questionnaire);
+      navigate(`/surveys/${survey.id}/setup`);
+    } catch (err) {
+      setStatus({ text: say(err), bad: true });
+    }
+  };
+  return (
+    <section className="surveys">
+      <h1>Surveys</h1>
+      <Status status={status} />
+      <ul data-testid="survey-list">
+        {(surveys ?? []).map((s) => (
+          <li key={s.id}>
+            <Link to={`/surveys/${s.id}/setup`}>{s.title}</Link> — {s.state}
+            {s.questionnaires?.length ? `, ${s.questionnaires.at(-1)!.id} version ${s.questionnaires.at(-1)!.version}` : ''}
+          </li>
+        ))}
+        {surveys?.length === 0 && <li>No survey yet.</li>}
+      </ul>
+      <form
+        className="new-survey"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create();
+        }}
+      >
+        <h2>New survey</h2>
+        <label>
+          Title <input required aria-required="true" value={title} onChange={(e) => setTitle(e.target.value)} />
+        </label>
+        <fieldset>
+          <legend>Questionnaire</legend>
+          <label>
+            <input type="radio" name="source" checked={source === 'library'} onChange={() => setSource('library')} /> From the library
+          </label>{' '}
+          <label>
+            <input type="radio" name="source" checked={source === 'xlsform'} onChange={() => setSource('xlsform')} /> From an XLSForm workbook
+          </label>
+          {source === 'library' ? (
+            <label className="block">
+              Library questionnaire{' '}
+              <select value={libraryId} onChange={(e) => setLibraryId(e.target.value)}>
+                {library.map((q) => (
+                  <option key={q.id} value={q.id}>
+                    {titleOf(q.title)} ({q.id}, {q.kind})
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : (
+            <>
+              <label className="block">
+                Workbook (.xlsx, .xls) <input type="file" accept=".xlsx,.xls" onChange={(e) => setWorkbook(e.target.files?.[0] ?? null)} />
+              </label>
+              <label className="block">
+                Attachments (CSV files of select_one_from_file and pulldata){' '}
+                <input type="file" accept=".csv" multiple onChange={(e) => setAttachments([...(e.target.files ?? [])])} />
+              </label>
+            </>
+          )}
+        </fieldset>
+        <button type="submit">Create the survey</button>
+        {warnings.length > 0 && (
+          <details open>
+            <summary>{warnings.length} things the workbook has that the questionnaire leaves aside</summary>
+            <ul>
+              {warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          </details>
+        )}
+      </form>
+    </section>
+  );
+}
+
+/**
+ * One survey's setup: its questionnaire settings (published as a new version), the design and price
+ * basis of its dataset, the exchange-rate file, the sample's cases assigned from a CSV with a preview,
+ * and its state (fieldwork, closed, reopened by an admin).
+ */
+export function SurveySetupPage() {
+  const { surveyId = '' } = useParams();
+  const me = deviceUser();
+  const [detail, setDetail] = useState<SurveyDetail | null>(null);
+  const [questionnaire, setQuestionnaire] = useState<{ version: string; settings?: Record<string, string | number | boolean> } | null>(null);
+  const [status, setStatus] = useState<{ text: string; bad?: boolean } | null>(null);
+  const load = useCallback(async () => {
+    try {
+      const d = await getSurvey(surveyId);
+      setDetail(d);
+      const latest = d.questionnaires.at(-1);
+      if (latest)
+        setQuestionnaire((await getQuestionnaire(surveyId, latest.version)) as { version: string; settings?: Record<string, string | number | boolean> });
+    } catch (err) {
+      setStatus({ text: say(err), bad: true });
+    }
+  }, [surveyId]);
+  useEffect(() => void load(), [load]);
+  const act = async (what: () => Promise<string>) => {
+    setStatus({ text: 'Saving…' });
+    try {
+      const text = await what();
+      await load();
+      setStatus({ text });
+    } catch (err) {
+      setStatus({ text: say(err), bad: true });
+    }
+  };
+  if (!detail) return <Status status={status ?? { text: 'Loading the survey…' }} />;
+  const s = detail.survey;
+  return (
+    <section className="survey-setup">
+      <h1>{s.title}</h1>
+      <p>
+        State: <strong data-testid="survey-state">{s.state}</strong>{' '}
+        {s.state === 'draft' && (
+          <button type="button" onClick={() => void act(async () => (await changeSurvey(s.id, { state: 'fieldwork' }), 'Fieldwork has started.'))}>
+            Start fieldwork
+          </button>
+        )}
+        {s.state === 'fieldwork' && (
+          <button
+            type="button"
+            onClick={() => {
+              if (window.confirm('Close the survey? Enumerators can no longer send interviews; only an admin can reopen it.'))
+                void act(async () => (await changeSurvey(s.id, { state: 'closed' }), 'The survey is closed.'));
+            }}
+          >
+            Close the survey
+          </button>
+        )}
+        {s.state === 'closed' && me?.role === 'admin' && (
+          <button type="button" onClick={() => void act(async () => (await changeSurvey(s.id, { state: 'fieldwork' }), 'The survey is in fieldwork again.'))}>
+            Reopen for fieldwork
+          </button>
+        )}
+      </p>
+      <Status status={status} />
+      <h2>Questionnaire versions</h2>
+      <div className="table-scroll">
+        <table className="versions">
+          <thead>
+            <tr>
+              <th scope="col">Questionnaire</th>
+              <th scope="col">Version</th>
+              <th scope="col">Published</th>
+              <th scope="col">Interviews</th>
+            </tr>
+          </thead>
+          <tbody>
+            {detail.questionnaires.map((v) => (
+              <tr key={v.version} data-version={v.version}>
+                <td>{v.id}</td>
+                <td>{v.version}</td>
+                <td>{new Date(v.publishedAt).toLocaleDateString()}</td>
+                <td>{v.interviews}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {questionnaire && (
+        <QuestionnaireSettings
+          current={questionnaire}
+          onPublish={(settings, version) =>
+            act(async () => {
+              const r = await publishQuestionnaire(s.id, { ...questionnaire, version, settings });
+              return `Version ${r.questionnaire.version} is published; new interviews use it.`;
+            })
+          }
+        />
+      )}
+      <DatasetSettings
+        settings={s.settings}
+        onSave={(settings) => act(async () => (await changeSurvey(s.id, { settings }), 'The design and price basis are saved.'))}
+        onRates={(csv) => act(async () => (await putExchangeRates(s.id, csv), 'The exchange-rate table is replaced.'))}
+      />
+      <AssignFromSample surveyId={s.id} onDone={(n) => setStatus({ text: `${n} cases assigned.` })} />
+    </section>
+  );
+}
+
+/** The questionnaire's settings (local currency, host country, thresholds, roster caps): changed, they publish a new version. */
+function QuestionnaireSettings({
+  current,
+  onPublish,
+}: {
+  current: { version: string; settings?: Record<string, string | number | boolean> };
+  onPublish: (settings: Record<string, string | number | boolean>, version: string) => Promise<void>;
+}) {
+  const known: Record<string, string> = {
+    host_country: 'Host country (ISO 3166 alpha-3)',
+    local_currency: 'Local currency (ISO 4217)',
+    abroad_months: 'Months abroad to count as an emigrant',
+    max_roster_rows: 'Most rows of a roster',
+  };
+  const [values, setValues] = useState<Record<string, string>>(() => {
+    const out: Record<string, string> = {};
+    for (const k of new Set([...Object.keys(known), ...Object.keys(current.settings ?? {})]))
+      out[k] = current.settings?.[k] === undefined ? '' : String(current.settings[k]);
+    return out;
+  });
+  const [version, setVersion] = useState(() => {
+    const m = /^(.*?)(\d+)$/.exec(current.version);
+    return m ? `${m[1]}${Number(m[2]) + 1}` : `${current.version}-2`;
+  });
+  return (
+    <form
+      className="questionnaire-settings"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const settings: Record<string, string | number | boolean> = {};
+        for (const [k, v] of Object.entries(values)) {
+          if (v.trim() === '') continue;
+          const before = current.settings?.[k];
+          settings[k] =
+            typeof before === 'number' || /^(abroad_months|max_roster_rows)$/.test(k) ? Number(v) : typeof before === 'boolean' ? v === 'true' : v.trim();
+        }
+        void onPublish(settings, version.trim());
+      }}
+    >
+      <h2>Questionnaire settings</h2>
+      {Object.keys(values).map((k) => (
+        <label key={k} className="block">
+          {known[k] ?? k} <input value={values[k]} onChange={(e) => setValues({ ...values, [k]: e.target.value })} data-setting={k} />
+        </label>
+      ))}
+      <label className="block">
+        New version <input required value={version} onChange={(e) => setVersion(e.target.value)} />
+      </label>
+      <button type="submit">Publish the new version</button>
+    </form>
+  );
+}
+
+/** The design of the survey's dataset (column names), its price basis, and the exchange-rate file. */
+function DatasetSettings({
+  settings,
+  onSave,
+  onRates,
+}: {
+  settings: Record<string, unknown>;
+  onSave: (s: Record<string, unknown>) => Promise<void>;
+  onRates: (csv: string) => Promise<void>;
+}) {
+  const design = (settings.design ?? {}) as { weights?: string; strata?: string; ids?: string[]; lonelyPsu?: string };
+  const [weights, setWeights] = useState(design.weights ?? '');
+  const [strata, setStrata] = useState(design.strata ?? '');
+  const [ids, setIds] = useState((design.ids ?? []).join(', '));
+  const [lonely, setLonely] = useState(design.lonelyPsu ?? 'adjust');
+  const [priceBasis, setPriceBasis] = useState(((settings.money as { priceBasis?: string } | undefined)?.priceBasis ?? '') as string);
+  return (
+    <form
+      className="dataset-settings"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const d: Record<string, unknown> = { lonelyPsu: lonely };
+        if (weights.trim()) d.weights = weights.trim();
+        if (strata.trim()) d.strata = strata.trim();
+        const list = ids
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean);
+        if (list.length) d.ids = list;
+        void onSave({ ...settings, design: d, ...(priceBasis.trim() ? { money: { priceBasis: priceBasis.trim() } } : {}) });
+      }}
+    >
+      <h2>Sample design of the dataset</h2>
+      <p className="hint">Columns of the case data (from the sample file) or of the questionnaire.</p>
+      <label className="block">
+        Weight column <input value={weights} onChange={(e) => setWeights(e.target.value)} placeholder="design_weight" />
+      </label>
+      <label className="block">
+        Stratum column <input value={strata} onChange={(e) => setStrata(e.target.value)} placeholder="stratum_h" />
+      </label>
+      <label className="block">
+        Cluster columns (first stage first) <input value={ids} onChange={(e) => setIds(e.target.value)} placeholder="ea" />
+      </label>
+      <label className="block">
+        A stratum with one PSU{' '}
+        <select value={lonely} onChange={(e) => setLonely(e.target.value)}>
+          <option value="adjust">adjust (centre at the grand mean)</option>
+          <option value="average">average</option>
+          <option value="remove">remove</option>
+          <option value="certainty">certainty</option>
+          <option value="fail">fail</option>
+        </select>
+      </label>
+      <label className="block">
+        Price basis of the amounts <input value={priceBasis} onChange={(e) => setPriceBasis(e.target.value)} placeholder="current prices, June 2026" />
+      </label>
+      <button type="submit">Save the design</button>
+      <label className="block">
+        Exchange-rate file (CSV: currency, period, to_local, to_usd){' '}
+        <input type="file" accept=".csv" onChange={(e) => void e.target.files?.[0]?.text().then(onRates)} />
+      </label>
+    </form>
+  );
+}
+
+/** The sample's cases from a CSV (sample select's output): previewed with every problem by row, then assigned. */
+function AssignFromSample({ surveyId, onDone }: { surveyId: string; onDone: (n: number) => void }) {
+  const [csv, setCsv] = useState('');
+  const [mode, setMode] = useState<'column' | 'turn'>('turn');
+  const [column, setColumn] = useState('enumerator');
+  const [team, setTeam] = useState<Account[]>([]);
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [groupBy, setGroupBy] = useState('ea');
+  const [preview, setPreview] = useState<AssignmentPreview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    listAccounts().then(
+      (a) => setTeam(a.filter((u) => u.role === 'enumerator' && !u.disabled)),
+      () => undefined,
+    );
+  }, []);
+  const body = (dryRun: boolean) => ({
+    csv,
+    dryRun,
+    ...(mode === 'column' ? { enumeratorColumn: column } : { enumerators: chosen, ...(groupBy.trim() ? { groupBy: groupBy.trim() } : {}) }),
+  });
+  const run = async (dryRun: boolean) => {
+    setError(null);
+    try {
+      const r = await importAssignments(surveyId, body(dryRun));
+      setPreview(r);
+      if (!dryRun) {
+        onDone(r.created);
+        setCsv('');
+      }
+    } catch (err) {
+      setError(say(err));
+    }
+  };
+  return (
+    <div className="assign">
+      <h2>Assign the sample</h2>
+      <label className="block">
+        Sample file (CSV, e.g. the output of <code>mdsurvey sample select</code>){' '}
+        <input type="file" accept=".csv" onChange={(e) => void e.target.files?.[0]?.text().then((t) => (setCsv(t), setPreview(null)))} />
+      </label>
+      <fieldset>
+        <legend>Enumerators</legend>
+        <label>
+          <input type="radio" name="assign-mode" checked={mode === 'turn'} onChange={() => setMode('turn')} /> In turn, a whole
+        </label>{' '}
+        <input aria-label="Group column" value={groupBy} onChange={(e) => setGroupBy(e.target.value)} size={8} /> to one of:
+        <div className="choices">
+          {team.map((u) => (
+            <label key={u.id}>
+              <input
+                type="checkbox"
+                checked={chosen.includes(u.username)}
+                onChange={(e) => setChosen(e.target.checked ? [...chosen, u.username] : chosen.filter((x) => x !== u.username))}
+              />{' '}
+              {u.username}
+            </label>
+          ))}
+        </div>
+        <label>
+          <input type="radio" name="assign-mode" checked={mode === 'column'} onChange={() => setMode('column')} /> From the column
+        </label>{' '}
+        <input aria-label="Enumerator column" value={column} onChange={(e) => setColumn(e.target.value)} size={12} />
+      </fieldset>
+      <button type="button" disabled={!csv} onClick={() => void run(true)}>
+        Preview
+      </button>{' '}
+      <button type="button" disabled={!csv || !preview || (preview.problems?.length ?? 0) > 0 || preview.created > 0} onClick={() => void run(false)}>
+        Assign {preview?.preview.cases ?? ''} cases
+      </button>
+      {error && (
+        <p className="bad" role="alert">
+          {error}
+        </p>
+      )}
+      {preview && (
+        <div data-testid="assign-preview">
+          <p>
+            {preview.created > 0 ? `${preview.created} cases assigned` : `${preview.preview.cases} cases`}:{' '}
+            {Object.entries(preview.preview.perEnumerator)
+              .map(([e, n]) => `${e} ${n}`)
+              .join(', ')}
+          </p>
+          {(preview.problems?.length ?? 0) > 0 && (
+            <ul className="bad">
+              {preview.problems!.map((p, k) => (
+                <li key={k}>
+                  {p.row !== undefined ? `Row ${p.row}` : 'File'}
+                  {p.column ? `, column ${p.column}` : ''}: {p.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
