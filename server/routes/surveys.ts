@@ -93,7 +93,13 @@ export const surveyRoutes: RouteSpec[] = [
     summary: 'List the library questionnaires and modules a survey can start from',
     roles: ['admin', 'statistician'],
     async handler() {
-      const describe = (q: Questionnaire, kind: 'questionnaire' | 'module') => ({ id: q.id, version: q.version, title: q.title, kind, settings: q.settings ?? {} });
+      const describe = (q: Questionnaire, kind: 'questionnaire' | 'module') => ({
+        id: q.id,
+        version: q.version,
+        title: q.title,
+        kind,
+        settings: q.settings ?? {},
+      });
       return { body: { library: [...libraryQuestionnaires().map((q) => describe(q, 'questionnaire')), ...LIBRARY_MODULES.map((m) => describe(m, 'module'))] } };
     },
   },
