@@ -217,6 +217,7 @@ export function registerAnalysisCommands(program: Command): void {
     .addOption(new Option('--rep-type <type>', 'kind of the replicate weights').choices(['JK1', 'JKn', 'BRR', 'Fay', 'bootstrap', 'other']))
     .option('--rep-scale <number>', 'scale of the replicate variance')
     .option('--rep-report <file.json>', 'the --report of `mdsurvey weights`: type, scale and per-replicate factors of its replicates')
+    .option('--allow-zero-weights', 'keep households whose weight is 0 or missing (out of scope by design); refused otherwise')
     .action(async (dataset: string, flags) => (await import('./dataset-actions.js')).attachAction(dataset, flags));
 
   program

@@ -317,6 +317,7 @@ export async function attachAction(
     repScale?: string;
     repReport?: string;
     lonelyPsu?: string;
+    allowZeroWeights?: boolean;
   },
 ): Promise<void> {
   if (fs.existsSync(flags.out) && fs.readdirSync(flags.out).length > 0)
@@ -375,6 +376,20 @@ export async function attachAction(
         : undefined,
     },
   });
+  // A household with a weight of 0 (or none) drops out of every estimate without a word: refused
+  // unless asked for (out of scope by design), and counted either way.
+  const designTable = result.tables.get(result.design.designLevel);
+  if (designTable?.columns.has(result.design.weights)) {
+    const weights = tableRecords(designTable, [result.design.weights]).map((r) => Number(r[result.design.weights]));
+    const zero = weights.filter((w) => !(w > 0)).length;
+    if (zero > 0 && !flags.allowZeroWeights)
+      throw new InputError(
+        'zero-weights',
+        `${zero} of ${weights.length} households have a weight of 0 or none in "${result.design.weights}": they would drop out of every estimate. Check the weights file, or pass --allow-zero-weights if they are out of scope by design`,
+        result.design.weights,
+      );
+    if (zero > 0) process.stderr.write(`mdsurvey: warning: ${zero} of ${weights.length} households have a weight of 0 or none in "${result.design.weights}"\n`);
+  }
   const rows = Object.fromEntries(
     result.design.levels.map((l) => {
       const t = result.tables.get(l.name)!;

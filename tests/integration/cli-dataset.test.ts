@@ -264,6 +264,45 @@ describe('mdsurvey dataset attach', () => {
     ]);
     expect(short.code).toBe(2);
     expect(short.stderr).toMatch(/1 of \d+ rows of the household file have no row in .*short.csv \(interview_id = "[0-9a-f-]{36}"/);
+    // A household whose weight is 0 would drop out of every estimate: refused, unless asked for, and counted.
+    const lines = fs.readFileSync(path.join(work, 'w.csv'), 'utf8').trim().split('\n');
+    const col = lines[0].split(',').indexOf('final_weight');
+    const zeroed = [
+      lines[0],
+      ...lines.slice(1).map((l, k) =>
+        k === 0
+          ? l
+              .split(',')
+              .map((v, j) => (j === col ? '0' : v))
+              .join(',')
+          : l,
+      ),
+    ].join('\n');
+    fs.writeFileSync(path.join(work, 'zero.csv'), zeroed);
+    const attachZero = (extra: string[], to: string) =>
+      runMdsurvey([
+        'dataset',
+        'attach',
+        dir,
+        '--from',
+        path.join(work, 'zero.csv'),
+        '--on',
+        'interview_id=case',
+        '--columns',
+        'final_weight',
+        '--weights',
+        'final_weight',
+        '--out',
+        path.join(work, to),
+        ...extra,
+      ]);
+    const zero = await attachZero([], 'z1');
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/1 of \d+ households have a weight of 0 or none in "final_weight"/);
+    expect(fs.existsSync(path.join(work, 'z1', 'design.json'))).toBe(false);
+    const allowed = await attachZero(['--allow-zero-weights'], 'z2');
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(allowed.stderr).toMatch(/warning: 1 of \d+ households have a weight of 0 or none/);
     if (!need(R, 'the R check of svydesign.R')) return;
     const exported = path.join(work, 'export');
     expect((await runMdsurvey(['export', out, '--out', exported, '--format', 'dta'])).code).toBe(0);
