@@ -131,6 +131,11 @@ describe.runIf(need(chromiumTool(), 'survey setup in Chromium'))('a statistician
       )
     ).rows[0].n;
     await expect.poll(() => kojo.getByRole('button', { name: 'Start interview' }).count()).toBe(kojoCases);
+    // Each case is labelled by what finds the household, not by the design's probabilities and weights.
+    const label = (await kojo.locator('ul.cases li').first().textContent())!;
+    expect(label).toMatch(/^ea EA00\d · hh \d-\d+ · /);
+    expect(label).toMatch(/ · status (migrant|non-migrant)/);
+    expect(label).not.toMatch(/pi1|design_weight|0\.2/);
     await tablet.close();
   }, 120_000);
 });

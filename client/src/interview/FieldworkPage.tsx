@@ -5,6 +5,70 @@ import { interviewStore } from '../offline/store-instance.js';
 import { deviceUser, userKey } from '../session.js';
 import type { Draft, MediaEntry, OutboxEntry, SentEntry } from '../offline/interview-store.js';
 
+/**
+ * What finds a household: its text fields and whole-number ids (EA, dwelling, address, screening
+ * status), not the design's probabilities and weights (numbers with decimals, pi and weight columns).
+ */
+export function caseLabel(data: Record<string, unknown>): string {
+  const design = /^(pi\d*|w\d*|weight|design_weight|final_weight|certainty|n_h|N_h|M_s|m_s|households|fpc\d*)$/i;
+  return Object.entries(data)
+    .filter(([k, v]) => !design.test(k) && (typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v))))
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(' · ');
+}
+
+const PAGE = 50;
+
+/** The cases of a survey: labelled by what finds the household, searchable, 50 at a time. */
+function CaseList({ assignments, onStart }: { assignments: Assignment[]; onStart: (a: Assignment) => void }) {
+  const [query, setQuery] = useState('');
+  const [shown, setShown] = useState(PAGE);
+  const [open, setOpen] = useState(false);
+  const q = query.trim().toLowerCase();
+  const matching = assignments.filter((a) => (!open || a.submitted < a.quota) && (!q || caseLabel(a.case).toLowerCase().includes(q)));
+  return (
+    <>
+      {assignments.length > 10 && (
+        <div className="filters">
+          <label>
+            Find a case <input type="search" value={query} onChange={(e) => (setQuery(e.target.value), setShown(PAGE))} placeholder="EA, address, status" />
+          </label>{' '}
+          <label>
+            <input type="checkbox" checked={open} onChange={(e) => setOpen(e.target.checked)} /> only cases still to interview
+          </label>
+          <p className="hint">
+            {matching.length} of {assignments.length} cases
+          </p>
+        </div>
+      )}
+      <ul className="cases">
+        {matching.slice(0, shown).map((a) => {
+          // A case whose quota is filled takes no new interview (the server refuses it with 409); a
+          // returned interview is corrected from "In progress" instead.
+          const full = a.submitted >= a.quota;
+          return (
+            <li key={a.id}>
+              {caseLabel(a.case) || 'Case'} ({a.submitted}/{a.quota})
+              {full ? (
+                <span className="hint"> — quota reached</span>
+              ) : (
+                <button type="button" onClick={() => onStart(a)}>
+                  Start interview
+                </button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {matching.length > shown && (
+        <button type="button" className="link" onClick={() => setShown(shown + PAGE)}>
+          Show {Math.min(PAGE, matching.length - shown)} more
+        </button>
+      )}
+    </>
+  );
+}
+
 /** The enumerator's desk: cases to visit, interviews in progress, waiting to be sent, sent. */
 export function FieldworkPage() {
   const navigate = useNavigate();
@@ -138,28 +202,7 @@ export function FieldworkPage() {
       {surveys?.map((s) => (
         <div key={s.id} className="card wide">
           <h2>{s.title}</h2>
-          <ul className="cases">
-            {s.assignments.map((a) => {
-              // A case whose quota is filled takes no new interview (the server refuses it with 409); a
-              // returned interview is corrected from "In progress" instead.
-              const full = a.submitted >= a.quota;
-              return (
-                <li key={a.id}>
-                  {Object.entries(a.case)
-                    .map(([k, v]) => `${k}: ${String(v)}`)
-                    .join(', ')}{' '}
-                  ({a.submitted}/{a.quota})
-                  {full ? (
-                    <span className="hint"> — quota reached</span>
-                  ) : (
-                    <button type="button" onClick={() => void start(s, a)}>
-                      Start interview
-                    </button>
-                  )}
-                </li>
-              );
-            })}
-          </ul>
+          <CaseList assignments={s.assignments} onStart={(a) => void start(s, a)} />
           <button type="button" onClick={() => void start(s)}>
             New interview without a case
           </button>
