@@ -3,6 +3,7 @@ import { Link, NavLink, Route, Routes, useNavigate } from 'react-router-dom';
 import { logout, type User } from './api.js';
 import { UsersPage } from './admin/UsersPage.js';
 import { SurveySetupPage, SurveysPage } from './admin/SurveysPage.js';
+import { ProgressPage } from './admin/ProgressPage.js';
 import { deviceUser, onUserChange } from './session.js';
 import { HomePage } from './pages/HomePage.js';
 import { LoginPage } from './pages/LoginPage.js';
@@ -22,6 +23,7 @@ const PAGES = {
   monitoring: ['admin', 'statistician', 'analyst'],
   users: ['admin'],
   surveys: ['admin', 'statistician'],
+  progress: ['admin', 'statistician', 'supervisor'],
 } as const satisfies Record<string, readonly User['role'][]>;
 type Page = keyof typeof PAGES;
 const PAGE_NAMES: Record<Page, string> = {
@@ -31,6 +33,7 @@ const PAGE_NAMES: Record<Page, string> = {
   monitoring: 'Monitoring',
   users: 'Users',
   surveys: 'Surveys',
+  progress: 'Progress',
 };
 
 function may(user: { role: string } | null, page: Page): boolean {
@@ -72,6 +75,7 @@ export function App() {
           </NavLink>
           {may(user, 'surveys') && <NavLink to="/surveys">Surveys</NavLink>}
           {may(user, 'fieldwork') && <NavLink to="/fieldwork">Fieldwork</NavLink>}
+          {may(user, 'progress') && <NavLink to="/progress">Progress</NavLink>}
           {may(user, 'review') && <NavLink to="/review">Review</NavLink>}
           {may(user, 'workspace') && <NavLink to="/workspace">Workspace</NavLink>}
           {may(user, 'monitoring') && <NavLink to="/monitoring">Monitoring</NavLink>}
@@ -102,6 +106,7 @@ export function App() {
           <Route path="/review" element={<Only page="review" user={user} element={<ReviewListPage />} />} />
           <Route path="/review/:surveyId/:instanceId" element={<Only page="review" user={user} element={<ReviewPage />} />} />
           <Route path="/admin/users" element={<Only page="users" user={user} element={<UsersPage />} />} />
+          <Route path="/progress" element={<Only page="progress" user={user} element={<ProgressPage />} />} />
           <Route path="/surveys" element={<Only page="surveys" user={user} element={<SurveysPage />} />} />
           <Route path="/surveys/:surveyId/setup" element={<Only page="surveys" user={user} element={<SurveySetupPage />} />} />
           <Route

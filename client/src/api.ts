@@ -147,6 +147,25 @@ export const publishQuestionnaire = (id: string, questionnaire: unknown) =>
 export const putExchangeRates = (id: string, csv: string) => call<unknown>('PUT', `/surveys/${id}/exchange-rates`, { csv });
 export const convertXlsform = (workbook: string, fileName: string, attachments: Record<string, string>) =>
   call<{ questionnaire: { id: string; version: string; title: unknown }; warnings: string[] }>('POST', '/xlsform', { workbook, fileName, attachments });
+export interface ProgressRow {
+  key: string;
+  cases: number;
+  quota: number;
+  interviews: number;
+  states: Record<string, number>;
+  responseRate: number | null;
+  waitingReview: number;
+  oldestWaitingHours: number | null;
+  medianMinutes: number | null;
+  short: number;
+}
+export const getProgress = (id: string, by: string, signal?: AbortSignal) =>
+  call<{ by: string; rows: ProgressRow[]; total: ProgressRow; surveyMedianMinutes: number | null }>(
+    'GET',
+    `/surveys/${id}/progress?by=${encodeURIComponent(by)}`,
+    undefined,
+    signal,
+  );
 export const importAssignments = (
   id: string,
   body: { csv: string; enumeratorColumn?: string; enumerators?: string[]; groupBy?: string; quotaColumn?: string; dryRun?: boolean },

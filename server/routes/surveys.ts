@@ -31,6 +31,7 @@ import { exchangeRatesOf, putExchangeRates } from '../queries/exchange-rates.js'
 import { MAX_RATE_FILE_BYTES, parseExchangeRates } from '../../analysis/index.js';
 import { InputError } from '../../common/errors.js';
 import { importAssignments, type AssignmentImport } from '../services/assignments-import.js';
+import { fieldworkProgress } from '../services/progress.js';
 
 const COLUMN = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.]{0,63}$' } as const;
 
@@ -366,6 +367,17 @@ export const surveyRoutes: RouteSpec[] = [
     async handler({ db, params, body, user }) {
       await surveyOr404(db, params.surveyId);
       return importAssignments(db, user, params.surveyId, body as AssignmentImport);
+    },
+  },
+  {
+    method: 'get',
+    path: '/surveys/:surveyId/progress',
+    tag: 'assignments',
+    summary: 'Fieldwork progress by enumerator, team or a case field (ea, region, status): cases, interviews by state, response rate, reviews waiting, interview length',
+    roles: ['admin', 'statistician', 'supervisor'],
+    async handler({ db, params, user, query }) {
+      await surveyOr404(db, params.surveyId);
+      return { body: await fieldworkProgress(db, user, params.surveyId, query.by || 'enumerator') };
     },
   },
   {

@@ -137,5 +137,29 @@ describe.runIf(need(chromiumTool(), 'survey setup in Chromium'))('a statistician
     expect(label).toMatch(/ · status (migrant|non-migrant)/);
     expect(label).not.toMatch(/pi1|design_weight|0\.2/);
     await tablet.close();
+
+    // HQ follows progress by EA: the cases of each, sortable, without reloading.
+    const hq = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const p = await hq.newPage();
+    p.setDefaultTimeout(10_000);
+    await signIn(p, app.url, 'hq', 'hq-password-2026');
+    await p.getByRole('link', { name: 'Progress' }).click();
+    await p.getByLabel('By').selectOption('ea');
+    await expect.poll(() => p.locator('tr[data-group=EA001] td').nth(1).textContent()).toBe('3');
+    expect(await p.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-group')))).toEqual(['EA001', 'EA002', 'EA003']);
+    await p.getByRole('button', { name: 'Cases' }).click(); // most cases first
+    expect(await p.locator('tbody tr').first().getAttribute('data-group')).toBe('EA001');
+    await p.getByRole('button', { name: 'Cases' }).click();
+    expect(await p.locator('tbody tr').first().getAttribute('data-group')).toBe('EA003');
+    for (const [w, h] of [
+      [1280, 900],
+      [768, 1024],
+      [390, 844],
+    ]) {
+      await p.setViewportSize({ width: w, height: h });
+      expect(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `no horizontal scroll at ${w} px`).toBe(true);
+      await p.screenshot({ path: path.join(screenshotDir(), `progress-${w}.png`), fullPage: true });
+    }
+    await hq.close();
   }, 120_000);
 });

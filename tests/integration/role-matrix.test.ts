@@ -32,6 +32,7 @@ const EXPECTED: Record<string, string> = {
   'POST /xlsform': 'AT',
   'POST /surveys/:surveyId/assignments': 'ATS',
   'POST /surveys/:surveyId/assignments/import': 'ATS',
+  'GET /surveys/:surveyId/progress': 'ATS',
   'GET /surveys/:surveyId/assignments': 'ATSE',
   'POST /surveys/:surveyId/submissions': 'ASE',
   'POST /surveys/:surveyId/submissions/batch': 'ASE',

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseTargets } from '../helpers/databases.js';
-import { startApi, TINY } from '../helpers/api.js';
+import { startApi, tinySubmission, TINY } from '../helpers/api.js';
 import { ROOT, runMdsurvey } from '../helpers/cli.js';
 import { FIXTURES } from '../helpers/reference.js';
 import type { Database } from '../../server/db/index.js';
@@ -129,5 +129,40 @@ describe.each(testDatabaseTargets())('setting a survey up on $name', (target) =>
     // Each enumerator got about half the EAs.
     const per = Object.values(r.body.preview.perEnumerator as Record<string, number>);
     expect(per.length).toBe(2);
+  });
+
+  it('reports fieldwork progress by enumerator, EA and screening status, from the cases and the interviews themselves', async () => {
+    await api.as('stat').patch(`/surveys/${surveyId}`, { state: 'fieldwork' });
+    const mine = (await api.as('enum').get(`/surveys/${surveyId}/assignments`)).body.assignments as { id: string; case: Record<string, unknown> }[];
+    const at = (minutes: number) => ({ start: '2026-12-01T08:00:00Z', end: new Date(Date.parse('2026-12-01T08:00:00Z') + minutes * 60_000).toISOString() });
+    const sent: string[] = [];
+    for (const [k, minutes] of [50, 40, 5].entries()) {
+      const s = { ...tinySubmission({ assignmentId: mine[k].id }), paradata: at(minutes) };
+      expect((await api.as('enum').post(`/surveys/${surveyId}/submissions`, s)).status).toBe(201);
+      sent.push(s.instanceId);
+    }
+    expect((await api.as('sup').post(`/surveys/${surveyId}/submissions/${sent[0]}/review`, { action: 'approve' })).status).toBe(200);
+    const byEnumerator = (await api.as('stat').get(`/surveys/${surveyId}/progress?by=enumerator`)).body;
+    const enumRow = byEnumerator.rows.find((r: { key: string }) => r.key === 'enum');
+    expect(enumRow).toMatchObject({
+      cases: mine.length,
+      quota: mine.length,
+      interviews: 3,
+      states: { completed: 2, supervisor_approved: 1, rejected: 0, hq_approved: 0 },
+      waitingReview: 2,
+      medianMinutes: 40,
+      short: 1, // 5 minutes, under a third of the survey's median (40)
+    });
+    expect(enumRow.responseRate).toBeCloseTo(3 / mine.length, 12);
+    expect(byEnumerator.total.interviews).toBe(3);
+    // By screening status: the cases' own field.
+    const byStatus = (await api.as('stat').get(`/surveys/${surveyId}/progress?by=status`)).body;
+    const statuses = new Map(mine.slice(0, 3).map((c) => [String(c.case.status), 0]));
+    for (const c of mine.slice(0, 3)) statuses.set(String(c.case.status), statuses.get(String(c.case.status))! + 1);
+    for (const [status, n] of statuses) expect(byStatus.rows.find((r: { key: string }) => r.key === status).interviews).toBe(n);
+    // A supervisor sees her team only (enum2 is in no team of hers).
+    const team = (await api.as('sup').get(`/surveys/${surveyId}/progress?by=enumerator`)).body.rows.map((r: { key: string }) => r.key);
+    expect(team).toEqual(['enum']);
+    expect((await api.as('stat').get(`/surveys/${surveyId}/progress?by=a;b`)).status).toBe(400);
   });
 });

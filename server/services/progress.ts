@@ -1,0 +1,125 @@
+import type { Database } from '../db/index.js';
+import type { User } from '../auth/users.js';
+import { HttpProblem } from '../http/problem.js';
+
+/** What fieldwork progress is grouped by: who (enumerator, team) or where and what (a case-data field such as ea, region, status). */
+export type ProgressGroup = 'enumerator' | 'team' | string;
+
+/** One line of the progress table. */
+export interface ProgressRow {
+  key: string;
+  /** Cases assigned, and the interviews they allow (quota). */
+  cases: number;
+  quota: number;
+  /** Current interviews (a corrected one counts once), by review state. */
+  interviews: number;
+  states: Record<string, number>;
+  /** Interviews over the quota of their cases (a response rate among the cases drawn). */
+  responseRate: number | null;
+  /** Completed, waiting for the supervisor's review; the oldest, in hours since it arrived. */
+  waitingReview: number;
+  oldestWaitingHours: number | null;
+  /** Median length of an interview (paradata start to end), and how many took under a third of the survey's median. */
+  medianMinutes: number | null;
+  short: number;
+}
+
+const FIELD = /^[A-Za-z_][A-Za-z0-9_.]{0,63}$/;
+const STATES = ['completed', 'supervisor_approved', 'rejected', 'hq_approved'];
+
+const median = (xs: number[]) => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const minutesOf = (p: Record<string, unknown> | null): number | null => {
+  const start = typeof p?.start === 'string' ? Date.parse(p.start) : NaN;
+  const end = typeof p?.end === 'string' ? Date.parse(p.end) : NaN;
+  const m = (end - start) / 60_000;
+  return Number.isFinite(m) && m >= 0 && m < 24 * 60 ? m : null;
+};
+
+/**
+ * Fieldwork progress of a survey, grouped by enumerator, team or a case-data field: cases and quota,
+ * interviews by review state, response rate, reviews waiting and their age, interview length from the
+ * paradata (median and the suspiciously short ones). A supervisor sees their team only.
+ */
+export async function fieldworkProgress(
+  db: Database,
+  user: User,
+  surveyId: string,
+  by: ProgressGroup,
+  now = Date.now(),
+): Promise<{ by: string; rows: ProgressRow[]; total: ProgressRow; surveyMedianMinutes: number | null }> {
+  if (!FIELD.test(by)) throw new HttpProblem('bad-parameter', `by must be enumerator, team or a case field (letters, digits, _ .); got "${by.slice(0, 40)}"`);
+  const team = user.role === 'supervisor' ? user.id : null;
+  const cases = (
+    await db.query<{ id: string; quota: number; enumerator: string; team: string | null; case_data: Record<string, unknown> }>(
+      `SELECT a.id, a.quota, u.username AS enumerator, s.username AS team, a.case_data
+       FROM assignments a JOIN users u ON u.id = a.enumerator_id LEFT JOIN users s ON s.id = u.supervisor_id
+       WHERE a.survey_id = $1 AND ($2::uuid IS NULL OR u.supervisor_id = $2)`,
+      [surveyId, team],
+    )
+  ).rows;
+  const interviews = (
+    await db.query<{ assignment_id: string | null; enumerator: string; team: string | null; state: string; received_at: string; paradata: Record<string, unknown> | null }>(
+      `SELECT sub.assignment_id, u.username AS enumerator, s.username AS team, sub.state, sub.received_at, sub.paradata
+       FROM submissions sub JOIN users u ON u.id = sub.enumerator_id LEFT JOIN users s ON s.id = u.supervisor_id
+       WHERE sub.survey_id = $1 AND NOT sub.superseded AND ($2::uuid IS NULL OR u.supervisor_id = $2)`,
+      [surveyId, team],
+    )
+  ).rows;
+  const caseById = new Map(cases.map((c) => [c.id, c]));
+  const keyOfCase = (c: { enumerator: string; team: string | null; case_data: Record<string, unknown> }) =>
+    by === 'enumerator' ? c.enumerator : by === 'team' ? (c.team ?? '(no supervisor)') : String(c.case_data?.[by] ?? '(none)');
+  const groups = new Map<string, { cases: number; quota: number; states: Record<string, number>; waiting: number[]; minutes: number[] }>();
+  const group = (k: string) => {
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { cases: 0, quota: 0, states: Object.fromEntries(STATES.map((s) => [s, 0])), waiting: [], minutes: [] }));
+    return g;
+  };
+  for (const c of cases) {
+    const g = group(keyOfCase(c));
+    g.cases++;
+    g.quota += c.quota;
+  }
+  const allMinutes: number[] = [];
+  for (const i of interviews) {
+    const c = i.assignment_id ? caseById.get(i.assignment_id) : undefined;
+    const g = group(c ? keyOfCase(c) : by === 'enumerator' ? i.enumerator : by === 'team' ? (i.team ?? '(no supervisor)') : '(no case)');
+    g.states[i.state] = (g.states[i.state] ?? 0) + 1;
+    if (i.state === 'completed') g.waiting.push((now - new Date(i.received_at).getTime()) / 3_600_000);
+    const m = minutesOf(i.paradata);
+    if (m !== null) {
+      g.minutes.push(m);
+      allMinutes.push(m);
+    }
+  }
+  const surveyMedian = median(allMinutes);
+  const rowOf = (key: string, g: { cases: number; quota: number; states: Record<string, number>; waiting: number[]; minutes: number[] }): ProgressRow => {
+    const n = Object.values(g.states).reduce((a, b) => a + b, 0);
+    return {
+      key,
+      cases: g.cases,
+      quota: g.quota,
+      interviews: n,
+      states: g.states,
+      responseRate: g.quota > 0 ? Math.min(n, g.quota) / g.quota : null,
+      waitingReview: g.waiting.length,
+      oldestWaitingHours: g.waiting.length ? Math.round(Math.max(...g.waiting) * 10) / 10 : null,
+      medianMinutes: median(g.minutes),
+      short: surveyMedian === null ? 0 : g.minutes.filter((m) => m < surveyMedian / 3).length,
+    };
+  };
+  const rows = [...groups].map(([k, g]) => rowOf(k, g)).sort((a, b) => a.key.localeCompare(b.key));
+  const all = { cases: 0, quota: 0, states: Object.fromEntries(STATES.map((s) => [s, 0])), waiting: [] as number[], minutes: allMinutes };
+  for (const g of groups.values()) {
+    all.cases += g.cases;
+    all.quota += g.quota;
+    for (const [s, n] of Object.entries(g.states)) all.states[s] = (all.states[s] ?? 0) + n;
+    all.waiting.push(...g.waiting);
+  }
+  return { by, rows, total: rowOf('total', all), surveyMedianMinutes: surveyMedian };
+}
