@@ -373,7 +373,8 @@ export const surveyRoutes: RouteSpec[] = [
     method: 'get',
     path: '/surveys/:surveyId/progress',
     tag: 'assignments',
-    summary: 'Fieldwork progress by enumerator, team or a case field (ea, region, status): cases, interviews by state, response rate, reviews waiting, interview length',
+    summary:
+      'Fieldwork progress by enumerator, team or a case field (ea, region, status): cases, interviews by state, response rate, reviews waiting, interview length',
     roles: ['admin', 'statistician', 'supervisor'],
     async handler({ db, params, user, query }) {
       await surveyOr404(db, params.surveyId);

@@ -1,6 +1,7 @@
 import type { Database } from '../db/index.js';
 import type { User } from '../auth/users.js';
 import { HttpProblem } from '../http/problem.js';
+import { progressCases, progressInterviews } from '../queries/progress.js';
 
 /** What fieldwork progress is grouped by: who (enumerator, team) or where and what (a case-data field such as ea, region, status). */
 export type ProgressGroup = 'enumerator' | 'team' | string;
@@ -55,22 +56,8 @@ export async function fieldworkProgress(
 ): Promise<{ by: string; rows: ProgressRow[]; total: ProgressRow; surveyMedianMinutes: number | null }> {
   if (!FIELD.test(by)) throw new HttpProblem('bad-parameter', `by must be enumerator, team or a case field (letters, digits, _ .); got "${by.slice(0, 40)}"`);
   const team = user.role === 'supervisor' ? user.id : null;
-  const cases = (
-    await db.query<{ id: string; quota: number; enumerator: string; team: string | null; case_data: Record<string, unknown> }>(
-      `SELECT a.id, a.quota, u.username AS enumerator, s.username AS team, a.case_data
-       FROM assignments a JOIN users u ON u.id = a.enumerator_id LEFT JOIN users s ON s.id = u.supervisor_id
-       WHERE a.survey_id = $1 AND ($2::uuid IS NULL OR u.supervisor_id = $2)`,
-      [surveyId, team],
-    )
-  ).rows;
-  const interviews = (
-    await db.query<{ assignment_id: string | null; enumerator: string; team: string | null; state: string; received_at: string; paradata: Record<string, unknown> | null }>(
-      `SELECT sub.assignment_id, u.username AS enumerator, s.username AS team, sub.state, sub.received_at, sub.paradata
-       FROM submissions sub JOIN users u ON u.id = sub.enumerator_id LEFT JOIN users s ON s.id = u.supervisor_id
-       WHERE sub.survey_id = $1 AND NOT sub.superseded AND ($2::uuid IS NULL OR u.supervisor_id = $2)`,
-      [surveyId, team],
-    )
-  ).rows;
+  const cases = await progressCases(db, surveyId, team);
+  const interviews = await progressInterviews(db, surveyId, team);
   const caseById = new Map(cases.map((c) => [c.id, c]));
   const keyOfCase = (c: { enumerator: string; team: string | null; case_data: Record<string, unknown> }) =>
     by === 'enumerator' ? c.enumerator : by === 'team' ? (c.team ?? '(no supervisor)') : String(c.case_data?.[by] ?? '(none)');
