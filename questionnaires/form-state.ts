@@ -4,6 +4,7 @@ import { textIn, type CompiledQuestionnaire, type FieldDef } from './compile-que
 import type { ResponseDocument, Text } from './format.js';
 import { CHOICE_PREFIX } from './choice-filter.js';
 import { rosterRowCap } from './limits.js';
+import { constraintInWords } from './constraint-words.js';
 import { Row, type AnswerProblem, type ChangeSet, type FormOptions } from './form-row.js';
 import { coerceDefault, expressionValue, sameValue, typeProblem } from './answer-values.js';
 
@@ -242,7 +243,7 @@ export class FormState {
       return {
         path: this.pathOf(field, row, 'index'),
         code: 'constraint',
-        message: interpolate(textIn(item.constraintMessage, lang, fallback), this, field, row) || `the answer does not satisfy ${item.constraint}`,
+        message: interpolate(textIn(item.constraintMessage, lang, fallback), this, field, row) || `the answer ${constraintInWords(item.constraint ?? '')}`,
       };
     }
     return null;

@@ -29,13 +29,22 @@ function sectionsOf(q: CompiledQuestionnaire): { title: string; items: number[] 
     // Calculations and metadata are never shown: they make no section of their own.
     if (f.item.kind === 'calculate' || f.item.kind === 'metadata') continue;
     if (f.item.kind === 'group' || f.item.kind === 'roster') {
-      if (loose.length) out.push({ title: `Section ${out.length + 1}`, items: loose });
+      if (loose.length) out.push({ title: looseTitle(q, loose), items: loose });
       loose = [];
       out.push({ title: textIn(f.item.label, lang, lang) || f.name, items: [i] });
     } else loose.push(i);
   }
-  if (loose.length) out.push({ title: out.length ? `Section ${out.length + 1}` : 'Questions', items: loose });
+  if (loose.length) out.push({ title: looseTitle(q, loose), items: loose });
   return out;
+}
+
+/** Questions outside any group are named after the first of them (not "Section 3"). */
+function looseTitle(q: CompiledQuestionnaire, items: number[]): string {
+  const lang = q.source.languages.default;
+  const first = items.map((i) => q.fields[i]).find((f) => f.item.kind === 'question' || f.item.kind === 'note');
+  const label = first && 'label' in first.item ? textIn(first.item.label, lang, lang).replace(/\$\{[^}]*\}/g, '…') : '';
+  if (!label) return 'Questions';
+  return label.length > 40 ? `${label.slice(0, 38).trimEnd()}…` : label;
 }
 
 /** Filling one interview: one section at a time, every answer autosaved to the device. */
@@ -171,6 +180,12 @@ export function InterviewPage() {
   if (!state || !draft) return <p role="status">Opening the interview…</p>;
   const q = state.questionnaire;
   const fallback = q.source.languages.default;
+  // A section none of whose items applies (no emigrant, no roster row) is skipped.
+  const applies = (k: number) => sections[k]?.items.some((i) => state.root.relevant[q.fields[i].slot]) ?? false;
+  const step = (dir: 1 | -1): number | null => {
+    for (let k = section + dir; k >= 0 && k < sections.length; k += dir) if (applies(k)) return k;
+    return null;
+  };
   const goTo = (k: number) => {
     void save();
     setChecked((c) => new Set(c).add(section));
@@ -237,8 +252,15 @@ export function InterviewPage() {
           <ol>
             {sections.map((s, k) => (
               <li key={s.title + k}>
-                <button type="button" className={k === section ? 'current' : 'link'} aria-current={k === section ? 'step' : undefined} onClick={() => goTo(k)}>
+                <button
+                  type="button"
+                  className={k === section ? 'current' : 'link'}
+                  aria-current={k === section ? 'step' : undefined}
+                  disabled={!applies(k) && k !== section}
+                  onClick={() => goTo(k)}
+                >
                   {s.title}
+                  {!applies(k) && <span className="hint"> (does not apply)</span>}
                 </button>
               </li>
             ))}
@@ -287,14 +309,14 @@ export function InterviewPage() {
           ))}
         </div>
         <div className="interview-nav">
-          <button type="button" disabled={section === 0} onClick={() => goTo(section - 1)}>
+          <button type="button" disabled={step(-1) === null} onClick={() => goTo(step(-1)!)}>
             Previous section
           </button>
           <button type="button" className="link" disabled={checked.has(section)} onClick={() => setChecked((c) => new Set(c).add(section))}>
             Show unanswered questions
           </button>
-          {section < sections.length - 1 ? (
-            <button type="button" onClick={() => goTo(section + 1)}>
+          {step(1) !== null ? (
+            <button type="button" onClick={() => goTo(step(1)!)}>
               Next section
             </button>
           ) : (

@@ -83,7 +83,8 @@ export function ItemView(props: Props) {
   );
 }
 
-function interpolate(text: string, state: FormState, row: Row): string {
+/** A label with its ${name} references filled with the answers of this row (or the rows above it). */
+export function interpolate(text: string, state: FormState, row: Row): string {
   return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
     const f = state.questionnaire.byName.get(name);
     if (!f) return name in state.questionnaire.settings ? String(state.questionnaire.settings[name]) : '';

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { compileQuestionnaire, textIn, type FieldDef } from '../../../questionnaires/compile-questionnaire.js';
 import { FormState, type Row } from '../../../questionnaires/form-state.js';
+import { interpolate } from '../interview/ItemView.js';
 import type { Questionnaire } from '../../../questionnaires/format.js';
 import {
   ApiError,
@@ -150,7 +151,7 @@ function linesOf(state: FormState, language: string): Line[] {
       if (f.item.kind === 'question') {
         out.push({
           path: state.pathOf(f, row, 'index'),
-          label: textIn(f.item.label, language, fallback),
+          label: interpolate(textIn(f.item.label, language, fallback), state, row),
           answer: shown(f, row.answers[f.slot], language, fallback),
           ...(['image', 'audio', 'video', 'file'].includes(f.item.type) && typeof row.answers[f.slot] === 'string' && row.answers[f.slot]
             ? { media: row.answers[f.slot] as string }
@@ -161,7 +162,16 @@ function linesOf(state: FormState, language: string): Line[] {
       } else if (f.item.kind === 'roster') {
         const title = textIn(f.item.label, language, fallback) || f.name;
         state.rowsOf(f.index, row).forEach((r, n) => {
-          out.push({ path: `${state.pathOf(f, row, 'index')}#${n}`, label: `${title} ${n + 1}`, answer: '', depth, heading: true });
+          // A row is named by its first text answer (the member's name), as the enumerator saw it.
+          const first = (q.fieldsOfScope.get(f.index) ?? []).map((i) => q.fields[i]).find((x) => x.item.kind === 'question' && x.item.type === 'text');
+          const name = first ? r.values[first.slot] : null;
+          out.push({
+            path: `${state.pathOf(f, row, 'index')}#${n}`,
+            label: `${title} ${n + 1}${typeof name === 'string' && name ? `: ${name}` : ''}`,
+            answer: '',
+            depth,
+            heading: true,
+          });
           walk(f.index, r, depth + 1);
         });
       }
