@@ -1,6 +1,6 @@
 import type { SubmissionState } from '../../common/lifecycle.js';
 import { forgetUser, rememberUser } from './session.js';
-import type { MediaEntry, SendResult, UploadResult } from './offline/interview-store.js';
+import type { MediaEntry, SendResult, UploadResult, VisitEntry } from './offline/interview-store.js';
 /** Server health as returned by GET /api/v1/health. */
 export interface Health {
   status: 'ok' | 'degraded';
@@ -158,6 +158,8 @@ export interface ProgressRow {
   oldestWaitingHours: number | null;
   medianMinutes: number | null;
   short: number;
+  outcomes: Record<string, number>;
+  notEligible: number;
 }
 export const getProgress = (id: string, by: string, signal?: AbortSignal) =>
   call<{ by: string; rows: ProgressRow[]; total: ProgressRow; surveyMedianMinutes: number | null }>(
@@ -203,6 +205,22 @@ export async function uploadMedia(m: MediaEntry): Promise<UploadResult> {
       credentials: 'same-origin',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ contentType: m.contentType, data }),
+    });
+    const body = (await res.json().catch(() => null)) as { detail?: string } | null;
+    return { status: res.status, detail: body?.detail };
+  } catch {
+    return null;
+  }
+}
+
+/** Sends a visit of a case (its disposition); null when the network failed. */
+export async function sendVisit(v: VisitEntry): Promise<UploadResult> {
+  try {
+    const res = await fetch(`/api/v1/surveys/${v.surveyId}/assignments/${v.assignmentId}/visits`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: v.id, code: v.code, note: v.note, visitedAt: v.visitedAt }),
     });
     const body = (await res.json().catch(() => null)) as { detail?: string } | null;
     return { status: res.status, detail: body?.detail };

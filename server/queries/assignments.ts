@@ -45,3 +45,25 @@ export async function interviewsOnCase(tx: Queryable, assignmentId: string): Pro
 export async function holdsCase(db: Queryable, surveyId: string, enumeratorId: string): Promise<boolean> {
   return (await db.query('SELECT 1 FROM assignments WHERE survey_id = $1 AND enumerator_id = $2 LIMIT 1', [surveyId, enumeratorId])).rows.length > 0;
 }
+
+/** Records a visit; false when a visit with that id is already stored (a retry). */
+export async function insertVisit(
+  tx: Queryable,
+  v: { id: string; assignmentId: string; surveyId: string; enumeratorId: string; code: string; note: string; visitedAt: string },
+): Promise<boolean> {
+  const r = await tx.query(
+    `INSERT INTO assignment_visits (id, assignment_id, survey_id, enumerator_id, code, note, visited_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+    [v.id, v.assignmentId, v.surveyId, v.enumeratorId, v.code, v.note, v.visitedAt],
+  );
+  return r.rowCount > 0;
+}
+
+/** The latest visit code of each case of a survey. */
+export async function latestVisitCodes(db: Queryable, surveyId: string): Promise<Map<string, string>> {
+  const r = await db.query<{ assignment_id: string; code: string }>(
+    `SELECT DISTINCT ON (assignment_id) assignment_id, code FROM assignment_visits WHERE survey_id = $1 ORDER BY assignment_id, visited_at DESC, received_at DESC`,
+    [surveyId],
+  );
+  return new Map(r.rows.map((x) => [x.assignment_id, x.code]));
+}

@@ -24,7 +24,8 @@ import {
   surveyById,
   updateSurvey,
 } from '../queries/surveys.js';
-import { insertAssignment, listAssignments } from '../queries/assignments.js';
+import { insertAssignment, insertVisit, listAssignments, lockAssignment } from '../queries/assignments.js';
+import { DISPOSITION_CODES } from '../../common/dispositions.js';
 import { userById } from '../queries/users.js';
 import { CASE_FIELD_ROLES, surveyLocalCurrency } from '../survey-dataset.js';
 import { exchangeRatesOf, putExchangeRates } from '../queries/exchange-rates.js';
@@ -367,6 +368,46 @@ export const surveyRoutes: RouteSpec[] = [
     async handler({ db, params, body, user }) {
       await surveyOr404(db, params.surveyId);
       return importAssignments(db, user, params.surveyId, body as AssignmentImport);
+    },
+  },
+  {
+    method: 'post',
+    path: '/surveys/:surveyId/assignments/:assignmentId/visits',
+    tag: 'assignments',
+    summary: 'Record a visit to a case that gave no (complete) interview, with its AAPOR disposition (refused, no one at home, vacant ...)',
+    roles: ['admin', 'supervisor', 'enumerator'],
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'code', 'visitedAt'],
+      properties: {
+        id: { type: 'string', format: 'uuid' },
+        code: { enum: [...DISPOSITION_CODES] },
+        note: { type: 'string', maxLength: 2000 },
+        visitedAt: { type: 'string', format: 'date-time' },
+      },
+    },
+    async handler({ db, params, body, user }) {
+      const b = body as { id: string; code: string; note?: string; visitedAt: string };
+      const survey = await surveyOr404(db, params.surveyId);
+      if (survey.state !== 'fieldwork') throw new HttpProblem('survey-not-in-fieldwork', `the survey is ${survey.state}, not in fieldwork`);
+      return db.transaction(async (tx) => {
+        const a = await lockAssignment(tx, params.assignmentId, params.surveyId);
+        if (!a) throw new HttpProblem('not-found', `no case ${params.assignmentId} in this survey`);
+        if (user.role === 'enumerator' && a.enumerator_id !== user.id) throw new HttpProblem('not-your-assignment', 'this case is not yours');
+        if (user.role === 'supervisor' && a.supervisor_id !== user.id) throw new HttpProblem('not-your-team', "this case is not your team's");
+        const stored = await insertVisit(tx, {
+          id: b.id,
+          assignmentId: params.assignmentId,
+          surveyId: params.surveyId,
+          enumeratorId: a.enumerator_id,
+          code: b.code,
+          note: b.note ?? '',
+          visitedAt: b.visitedAt,
+        });
+        if (stored) await audit(tx, user, 'visit', 'assignment', params.assignmentId, { code: b.code });
+        return { status: stored ? 201 : 200, body: { stored, visit: { id: b.id, code: b.code } } };
+      });
     },
   },
   {

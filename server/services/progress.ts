@@ -2,6 +2,8 @@ import type { Database } from '../db/index.js';
 import type { User } from '../auth/users.js';
 import { HttpProblem } from '../http/problem.js';
 import { progressCases, progressInterviews } from '../queries/progress.js';
+import { latestVisitCodes } from '../queries/assignments.js';
+import { dispositionOf } from '../../common/dispositions.js';
 
 /** What fieldwork progress is grouped by: who (enumerator, team) or where and what (a case-data field such as ea, region, status). */
 export type ProgressGroup = 'enumerator' | 'team' | string;
@@ -15,7 +17,7 @@ export interface ProgressRow {
   /** Current interviews (a corrected one counts once), by review state. */
   interviews: number;
   states: Record<string, number>;
-  /** Interviews over the quota of their cases (a response rate among the cases drawn). */
+  /** AAPOR RR1: cases interviewed over cases that are, or may be, eligible (not-eligible ones left out). */
   responseRate: number | null;
   /** Completed, waiting for the supervisor's review; the oldest, in hours since it arrived. */
   waitingReview: number;
@@ -23,6 +25,10 @@ export interface ProgressRow {
   /** Median length of an interview (paradata start to end), and how many took under a third of the survey's median. */
   medianMinutes: number | null;
   short: number;
+  /** Final outcome of each case: interviewed, pending (no visit recorded yet), or the latest visit's disposition code. */
+  outcomes: Record<string, number>;
+  /** Cases known to hold no household of the survey (vacant, not a dwelling): out of the response rate's denominator. */
+  notEligible: number;
 }
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_.]{0,63}$/;
@@ -58,19 +64,24 @@ export async function fieldworkProgress(
   const team = user.role === 'supervisor' ? user.id : null;
   const cases = await progressCases(db, surveyId, team);
   const interviews = await progressInterviews(db, surveyId, team);
+  const visits = await latestVisitCodes(db, surveyId);
+  const interviewed = new Set(interviews.map((i) => i.assignment_id).filter((x): x is string => !!x));
   const caseById = new Map(cases.map((c) => [c.id, c]));
   const keyOfCase = (c: { enumerator: string; team: string | null; case_data: Record<string, unknown> }) =>
     by === 'enumerator' ? c.enumerator : by === 'team' ? (c.team ?? '(no supervisor)') : String(c.case_data?.[by] ?? '(none)');
-  const groups = new Map<string, { cases: number; quota: number; states: Record<string, number>; waiting: number[]; minutes: number[] }>();
+  type Group = { cases: number; quota: number; states: Record<string, number>; waiting: number[]; minutes: number[]; outcomes: Record<string, number> };
+  const groups = new Map<string, Group>();
   const group = (k: string) => {
     let g = groups.get(k);
-    if (!g) groups.set(k, (g = { cases: 0, quota: 0, states: Object.fromEntries(STATES.map((s) => [s, 0])), waiting: [], minutes: [] }));
+    if (!g) groups.set(k, (g = { cases: 0, quota: 0, states: Object.fromEntries(STATES.map((s) => [s, 0])), waiting: [], minutes: [], outcomes: {} }));
     return g;
   };
   for (const c of cases) {
     const g = group(keyOfCase(c));
     g.cases++;
     g.quota += c.quota;
+    const outcome = interviewed.has(c.id) ? 'interviewed' : (visits.get(c.id) ?? 'pending');
+    g.outcomes[outcome] = (g.outcomes[outcome] ?? 0) + 1;
   }
   const allMinutes: number[] = [];
   for (const i of interviews) {
@@ -85,26 +96,33 @@ export async function fieldworkProgress(
     }
   }
   const surveyMedian = median(allMinutes);
-  const rowOf = (key: string, g: { cases: number; quota: number; states: Record<string, number>; waiting: number[]; minutes: number[] }): ProgressRow => {
+  const rowOf = (key: string, g: Group): ProgressRow => {
     const n = Object.values(g.states).reduce((a, b) => a + b, 0);
+    const notEligible = Object.entries(g.outcomes)
+      .filter(([code]) => dispositionOf(code)?.eligibility === 'not-eligible')
+      .reduce((a, [, k]) => a + k, 0);
+    const eligible = g.cases - notEligible;
     return {
       key,
       cases: g.cases,
       quota: g.quota,
       interviews: n,
       states: g.states,
-      responseRate: g.quota > 0 ? Math.min(n, g.quota) / g.quota : null,
+      responseRate: eligible > 0 ? (g.outcomes.interviewed ?? 0) / eligible : null,
       waitingReview: g.waiting.length,
       oldestWaitingHours: g.waiting.length ? Math.round(Math.max(...g.waiting) * 10) / 10 : null,
       medianMinutes: median(g.minutes),
       short: surveyMedian === null ? 0 : g.minutes.filter((m) => m < surveyMedian / 3).length,
+      outcomes: g.outcomes,
+      notEligible,
     };
   };
   const rows = [...groups].map(([k, g]) => rowOf(k, g)).sort((a, b) => a.key.localeCompare(b.key));
-  const all = { cases: 0, quota: 0, states: Object.fromEntries(STATES.map((s) => [s, 0])), waiting: [] as number[], minutes: allMinutes };
+  const all: Group = { cases: 0, quota: 0, states: Object.fromEntries(STATES.map((s) => [s, 0])), waiting: [], minutes: allMinutes, outcomes: {} };
   for (const g of groups.values()) {
     all.cases += g.cases;
     all.quota += g.quota;
+    for (const [o, n] of Object.entries(g.outcomes)) all.outcomes[o] = (all.outcomes[o] ?? 0) + n;
     for (const [s, n] of Object.entries(g.states)) all.states[s] = (all.states[s] ?? 0) + n;
     all.waiting.push(...g.waiting);
   }

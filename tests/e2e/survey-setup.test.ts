@@ -136,6 +136,24 @@ describe.runIf(need(chromiumTool(), 'survey setup in Chromium'))('a statistician
     expect(label).toMatch(/^ea EA00\d · hh \d-\d+ · /);
     expect(label).toMatch(/ · status (migrant|non-migrant)/);
     expect(label).not.toMatch(/pi1|design_weight|0\.2/);
+    // A visit without an interview: a refusal recorded online, then one recorded offline and sent when the connection is back.
+    const first = kojo.locator('ul.cases li').first();
+    await first.getByRole('button', { name: 'No interview: record the visit' }).click();
+    await first.getByLabel('Result of the visit').selectOption({ label: 'Refused (household)' });
+    await first.getByRole('button', { name: 'Save the visit' }).click();
+    await expect.poll(async () => (await app.db.query<{ code: string }>('SELECT code FROM assignment_visits')).rows.map((r) => r.code)).toEqual(['refused']);
+    await expect.poll(() => first.textContent()).toContain('last visit: Refused (household)');
+    await tablet.setOffline(true);
+    const second = kojo.locator('ul.cases li').nth(1);
+    await second.getByRole('button', { name: 'No interview: record the visit' }).click();
+    await second.getByLabel('Result of the visit').selectOption({ label: 'Vacant dwelling' });
+    await second.getByRole('button', { name: 'Save the visit' }).click();
+    await expect.poll(() => second.textContent()).toContain('Vacant dwelling (not sent yet)');
+    await tablet.setOffline(false);
+    await kojo.getByRole('button', { name: 'Send now' }).click();
+    await expect
+      .poll(async () => (await app.db.query<{ code: string }>('SELECT code FROM assignment_visits ORDER BY visited_at')).rows.map((r) => r.code))
+      .toEqual(['refused', 'vacant']);
     await tablet.close();
 
     // HQ follows progress by EA: the cases of each, sortable, without reloading.
@@ -146,6 +164,11 @@ describe.runIf(need(chromiumTool(), 'survey setup in Chromium'))('a statistician
     await p.getByRole('link', { name: 'Progress' }).click();
     await p.getByLabel('By').selectOption('ea');
     await expect.poll(() => p.locator('tr[data-group=EA001] td').nth(1).textContent()).toBe('3');
+    // Kojo's refusal and vacant dwelling are in the outcomes of their EAs.
+    const total = p.locator('tfoot td');
+    const headers = await p.locator('thead th').allTextContents();
+    expect(await total.nth(headers.indexOf('Refused')).textContent()).toBe('1');
+    expect(await total.nth(headers.indexOf('Not eligible')).textContent()).toBe('1');
     expect(await p.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-group')))).toEqual(['EA001', 'EA002', 'EA003']);
     await p.getByRole('button', { name: 'Cases' }).click(); // most cases first
     expect(await p.locator('tbody tr').first().getAttribute('data-group')).toBe('EA001');

@@ -33,6 +33,7 @@ const EXPECTED: Record<string, string> = {
   'POST /surveys/:surveyId/assignments': 'ATS',
   'POST /surveys/:surveyId/assignments/import': 'ATS',
   'GET /surveys/:surveyId/progress': 'ATS',
+  'POST /surveys/:surveyId/assignments/:assignmentId/visits': 'ASE',
   'GET /surveys/:surveyId/assignments': 'ATSE',
   'POST /surveys/:surveyId/submissions': 'ASE',
   'POST /surveys/:surveyId/submissions/batch': 'ASE',
@@ -77,6 +78,7 @@ describe('role x route matrix', () => {
       .replace(':version', '1')
       .replace(':level', 'household')
       .replace(':name', 'photo.jpg')
+      .replace(':assignmentId', '00000000-0000-4000-8000-000000000002')
       .replace(':userId', '00000000-0000-4000-8000-000000000001');
   const cases = API_ROUTES.filter((r) => r.path !== '/auth/login' && r.path !== '/auth/logout').flatMap((route) => [
     ...ROLES.map((role) => [route, role] as const),

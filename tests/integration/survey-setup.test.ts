@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseTargets } from '../helpers/databases.js';
@@ -164,5 +165,20 @@ describe.each(testDatabaseTargets())('setting a survey up on $name', (target) =>
     const team = (await api.as('sup').get(`/surveys/${surveyId}/progress?by=enumerator`)).body.rows.map((r: { key: string }) => r.key);
     expect(team).toEqual(['enum']);
     expect((await api.as('stat').get(`/surveys/${surveyId}/progress?by=a;b`)).status).toBe(400);
+
+    // Visits without an interview, with their AAPOR dispositions: a refusal and a vacant dwelling.
+    const visit = (who: string, caseId: string, code: string, id = randomUUID()) =>
+      api.call('POST', `/surveys/${surveyId}/assignments/${caseId}/visits`, { id, code, visitedAt: '2026-12-01T10:00:00Z' }, api.users[who].token);
+    const refusalId = randomUUID();
+    expect((await visit('enum', mine[3].id, 'refused', refusalId)).status).toBe(201);
+    expect((await visit('enum', mine[3].id, 'refused', refusalId)).status).toBe(200); // a retry stores nothing twice
+    expect((await visit('enum', mine[4].id, 'vacant')).status).toBe(201);
+    expect((await visit('enum2', mine[5].id, 'refused')).status).toBe(403);
+    expect((await visit('enum', mine[5].id, 'on_holiday')).status).toBe(422);
+    const after = (await api.as('stat').get(`/surveys/${surveyId}/progress?by=enumerator`)).body.rows.find((r: { key: string }) => r.key === 'enum');
+    expect(after.outcomes).toEqual({ interviewed: 3, refused: 1, vacant: 1, pending: mine.length - 5 });
+    expect(after.notEligible).toBe(1);
+    // AAPOR RR1: interviews over the cases that are, or may be, eligible.
+    expect(after.responseRate).toBeCloseTo(3 / (mine.length - 1), 12);
   });
 });

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { listAssignments, listReturned, listSurveys, sendSubmission, uploadMedia, type Assignment, type Survey } from '../api.js';
+import { listAssignments, listReturned, listSurveys, sendSubmission, sendVisit, uploadMedia, type Assignment, type Survey } from '../api.js';
 import { interviewStore } from '../offline/store-instance.js';
 import { deviceUser, userKey } from '../session.js';
-import type { Draft, MediaEntry, OutboxEntry, SentEntry } from '../offline/interview-store.js';
+import type { Draft, MediaEntry, OutboxEntry, SentEntry, VisitEntry } from '../offline/interview-store.js';
+import { DISPOSITIONS } from '../../../common/dispositions.js';
 
 /**
  * What finds a household: its text fields and whole-number ids (EA, dwelling, address, screening
@@ -19,12 +20,62 @@ export function caseLabel(data: Record<string, unknown>): string {
 
 const PAGE = 50;
 
+/** The outcome of a visit without an interview: an AAPOR disposition and a note. */
+function VisitForm({ onSave }: { onSave: (code: string, note: string) => void }) {
+  const [code, setCode] = useState<string>(DISPOSITIONS[3].code);
+  const [note, setNote] = useState('');
+  return (
+    <form
+      className="visit"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSave(code, note.trim());
+      }}
+    >
+      <label>
+        Result of the visit{' '}
+        <select value={code} onChange={(e) => setCode(e.target.value)}>
+          {DISPOSITIONS.map((d) => (
+            <option key={d.code} value={d.code}>
+              {d.label}
+            </option>
+          ))}
+        </select>
+      </label>{' '}
+      <label>
+        Note <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} />
+      </label>{' '}
+      <button type="submit">Save the visit</button>
+    </form>
+  );
+}
+
 /** The cases of a survey: labelled by what finds the household, searchable, 50 at a time. */
-function CaseList({ assignments, onStart }: { assignments: Assignment[]; onStart: (a: Assignment) => void }) {
+function CaseList({
+  assignments,
+  visits,
+  onStart,
+  onVisit,
+}: {
+  assignments: Assignment[];
+  visits: VisitEntry[];
+  onStart: (a: Assignment) => void;
+  onVisit: (a: Assignment, code: string, note: string) => void;
+}) {
+  const [visiting, setVisiting] = useState<string | null>(null);
   const [query, setQuery] = useState('');
   const [shown, setShown] = useState(PAGE);
   const [open, setOpen] = useState(false);
   const q = query.trim().toLowerCase();
+  const lastVisit = (id: string) => {
+    const v = visits
+      .filter((x) => x.assignmentId === id)
+      .sort((x, y) => x.visitedAt.localeCompare(y.visitedAt))
+      .at(-1);
+    if (!v) return '';
+    const label = DISPOSITIONS.find((d) => d.code === v.code)?.label ?? v.code;
+    return `${label}${v.sent ? '' : v.error ? ` (refused by the server: ${v.error})` : ' (not sent yet)'}`;
+  };
   const matching = assignments.filter((a) => (!open || a.submitted < a.quota) && (!q || caseLabel(a.case).toLowerCase().includes(q)));
   return (
     <>
@@ -47,14 +98,28 @@ function CaseList({ assignments, onStart }: { assignments: Assignment[]; onStart
           // returned interview is corrected from "In progress" instead.
           const full = a.submitted >= a.quota;
           return (
-            <li key={a.id}>
-              {caseLabel(a.case) || 'Case'} ({a.submitted}/{a.quota})
+            <li key={a.id} data-case={a.id}>
+              {caseLabel(a.case) || 'Case'} ({a.submitted}/{a.quota}){lastVisit(a.id) && <span className="hint"> — last visit: {lastVisit(a.id)}</span>}
               {full ? (
                 <span className="hint"> — quota reached</span>
               ) : (
-                <button type="button" onClick={() => onStart(a)}>
-                  Start interview
-                </button>
+                <>
+                  {' '}
+                  <button type="button" onClick={() => onStart(a)}>
+                    Start interview
+                  </button>{' '}
+                  <button type="button" className="link" onClick={() => setVisiting(visiting === a.id ? null : a.id)}>
+                    No interview: record the visit
+                  </button>
+                </>
+              )}
+              {visiting === a.id && (
+                <VisitForm
+                  onSave={(code, note) => {
+                    setVisiting(null);
+                    onVisit(a, code, note);
+                  }}
+                />
               )}
             </li>
           );
@@ -79,6 +144,7 @@ export function FieldworkPage() {
   const [sent, setSent] = useState<SentEntry[]>([]);
   const [status, setStatus] = useState('');
   const [media, setMedia] = useState<MediaEntry[]>([]);
+  const [visits, setVisits] = useState<VisitEntry[]>([]);
 
   const refresh = useCallback(async () => {
     const store = await interviewStore();
@@ -86,12 +152,13 @@ export function FieldworkPage() {
     setOutbox(await store.listOutbox());
     setSent(await store.listSent());
     setMedia((await store.listMedia()).filter((m) => !m.uploaded));
+    setVisits(await store.listVisits());
   }, []);
 
   const flush = useCallback(
     async (now = false) => {
       const store = await interviewStore();
-      const r = await store.flush(sendSubmission, Date.now(), { ignoreBackoff: now, upload: uploadMedia });
+      const r = await store.flush(sendSubmission, Date.now(), { ignoreBackoff: now, upload: uploadMedia, sendVisit });
       setStatus(r.sent ? `${r.sent} interview${r.sent === 1 ? '' : 's'} sent` : r.waiting ? `${r.waiting} waiting for a connection` : '');
       await refresh();
     },
@@ -202,7 +269,18 @@ export function FieldworkPage() {
       {surveys?.map((s) => (
         <div key={s.id} className="card wide">
           <h2>{s.title}</h2>
-          <CaseList assignments={s.assignments} onStart={(a) => void start(s, a)} />
+          <CaseList
+            assignments={s.assignments}
+            visits={visits}
+            onStart={(a) => void start(s, a)}
+            onVisit={(a, code, note) =>
+              void (async () => {
+                const store = await interviewStore();
+                await store.addVisit({ id: crypto.randomUUID(), surveyId: s.id, assignmentId: a.id, code, note, visitedAt: new Date().toISOString() });
+                await flush(true);
+              })()
+            }
+          />
           <button type="button" onClick={() => void start(s)}>
             New interview without a case
           </button>

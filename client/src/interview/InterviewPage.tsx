@@ -4,7 +4,7 @@ import { compileQuestionnaire, textIn, type CompiledQuestionnaire } from '../../
 import { FormState } from '../../../questionnaires/form-state.js';
 import { InputError } from '../../../common/errors.js';
 import type { Questionnaire } from '../../../questionnaires/format.js';
-import { getQuestionnaire, mediaUrl, sendSubmission, uploadMedia } from '../api.js';
+import { getQuestionnaire, mediaUrl, sendSubmission, sendVisit, uploadMedia } from '../api.js';
 import { interviewStore } from '../offline/store-instance.js';
 import { deviceUser } from '../session.js';
 import type { Draft } from '../offline/interview-store.js';
@@ -218,7 +218,7 @@ export function InterviewPage() {
     const d = (await store.getDraft(instanceId))!;
     await store.saveDraft({ ...d, submission: { ...d.submission, answers: state.answers(), paradata: { ...(d.submission.paradata ?? {}), end } } });
     await store.complete(instanceId);
-    await store.flush(sendSubmission, Date.now(), { upload: uploadMedia });
+    await store.flush(sendSubmission, Date.now(), { upload: uploadMedia, sendVisit });
     navigate('/fieldwork');
   };
   return (

@@ -55,10 +55,23 @@ export interface MediaEntry {
   error?: string;
 }
 
+/** A visit to a case that gave no interview (its AAPOR disposition), kept until the server has it. */
+export interface VisitEntry {
+  id: string;
+  surveyId: string;
+  assignmentId: string;
+  code: string;
+  note: string;
+  visitedAt: string;
+  sent: boolean;
+  error?: string;
+}
+
 /** What uploading one media file gave: the HTTP status and the server's reason, or null when the network failed. */
 export type UploadResult = { status: number; detail?: string } | null;
 
 interface InterviewDb extends DBSchema {
+  visits: { key: string; value: VisitEntry; indexes: { byAssignment: string } };
   media: { key: string; value: MediaEntry; indexes: { byInstance: string } };
   questionnaires: { key: string; value: { key: string; definition: unknown } };
   drafts: { key: string; value: Draft; indexes: { bySurvey: string } };
@@ -94,7 +107,7 @@ export class InterviewStore {
     const store = await InterviewStore.open(`mdsurvey-interviews:${userId}`);
     if (typeof indexedDB !== 'undefined' && (await indexedDB.databases?.())?.some((d) => d.name === 'mdsurvey-interviews')) {
       const legacy = await InterviewStore.open('mdsurvey-interviews');
-      for (const name of ['drafts', 'outbox', 'sent', 'questionnaires', 'media'] as const) {
+      for (const name of ['drafts', 'outbox', 'sent', 'questionnaires', 'media', 'visits'] as const) {
         for (const v of await legacy.db.getAll(name)) await store.db.put(name, v as never);
         await legacy.db.clear(name);
       }
@@ -109,7 +122,7 @@ export class InterviewStore {
 
   /** Opens (or creates) a store by its IndexedDB name. */
   static async open(name = 'mdsurvey-interviews'): Promise<InterviewStore> {
-    const db = await openDB<InterviewDb>(name, 3, {
+    const db = await openDB<InterviewDb>(name, 4, {
       upgrade(d, oldVersion) {
         if (oldVersion < 1) {
           d.createObjectStore('drafts', { keyPath: 'instanceId' }).createIndex('bySurvey', 'surveyId');
@@ -118,6 +131,7 @@ export class InterviewStore {
         }
         if (oldVersion < 2) d.createObjectStore('questionnaires', { keyPath: 'key' });
         if (oldVersion < 3) d.createObjectStore('media', { keyPath: 'name' }).createIndex('byInstance', 'instanceId');
+        if (oldVersion < 4) d.createObjectStore('visits', { keyPath: 'id' }).createIndex('byAssignment', 'assignmentId');
       },
     });
     return new InterviewStore(db);
@@ -245,6 +259,26 @@ export class InterviewStore {
     return { uploaded, failed, waiting };
   }
 
+  /** Keeps a visit on the device; it is sent with the next flush. */
+  async addVisit(v: Omit<VisitEntry, 'sent'>): Promise<void> {
+    await this.db.put('visits', { ...v, sent: false });
+  }
+
+  listVisits(): Promise<VisitEntry[]> {
+    return this.db.getAll('visits');
+  }
+
+  /** Sends the visits not yet stored: 201/200 kept as sent; 4xx kept with the reason; otherwise tried again later. */
+  async flushVisits(send: (v: VisitEntry) => Promise<UploadResult>): Promise<void> {
+    for (const v of await this.db.getAll('visits')) {
+      if (v.sent || v.error) continue;
+      const r = await send(v);
+      if (r && (r.status === 201 || r.status === 200)) await this.db.put('visits', { ...v, sent: true });
+      else if (r && r.status >= 400 && r.status < 500 && r.status !== 429 && r.status !== 408)
+        await this.db.put('visits', { ...v, error: `${r.status} ${r.detail ?? ''}`.trim() });
+    }
+  }
+
   listOutbox(): Promise<OutboxEntry[]> {
     return this.db.getAll('outbox');
   }
@@ -261,7 +295,7 @@ export class InterviewStore {
   async flush(
     send: (surveyId: string, s: Submission) => Promise<SendResult>,
     now = Date.now(),
-    options: { ignoreBackoff?: boolean; upload?: (m: MediaEntry) => Promise<UploadResult> } = {},
+    options: { ignoreBackoff?: boolean; upload?: (m: MediaEntry) => Promise<UploadResult>; sendVisit?: (v: VisitEntry) => Promise<UploadResult> } = {},
   ): Promise<{ sent: number; failed: number; waiting: number }> {
     let sent = 0;
     let failed = 0;
@@ -310,6 +344,7 @@ export class InterviewStore {
     }
     // Then the files of media answers, for the versions the server now has.
     if (options.upload) await this.flushMedia(options.upload);
+    if (options.sendVisit) await this.flushVisits(options.sendVisit);
     return { sent, failed, waiting };
   }
 

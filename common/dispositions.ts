@@ -1,0 +1,29 @@
+/**
+ * What came of a visit to a sampled household that gave no (complete) interview: the final
+ * disposition codes of the AAPOR Standard Definitions (10th edition, 2023; in-person household
+ * surveys), as enumerators record them. A completed interview is its submission, not a code.
+ *
+ * eligibility: 'eligible' (a household of the survey that did not respond), 'unknown' (whether there
+ * is an eligible household is unknown), 'not-eligible' (no household: vacant, not a dwelling). The
+ * response rate (AAPOR RR1) counts interviews over eligible and unknown cases; not-eligible cases
+ * leave the denominator, and nonresponse adjustment works on these outcomes.
+ */
+export const DISPOSITIONS = [
+  { code: 'partial', aapor: '1.2', label: 'Partly completed interview', eligibility: 'eligible' },
+  { code: 'refused', aapor: '2.11', label: 'Refused (household)', eligibility: 'eligible' },
+  { code: 'break_off', aapor: '2.12', label: 'Interview broken off', eligibility: 'eligible' },
+  { code: 'no_one_home', aapor: '2.24', label: 'No one at home after repeated visits', eligibility: 'eligible' },
+  { code: 'respondent_away', aapor: '2.25', label: 'Respondent away for the whole fieldwork', eligibility: 'eligible' },
+  { code: 'unable', aapor: '2.30', label: 'Unable to answer (illness, language)', eligibility: 'eligible' },
+  { code: 'not_located', aapor: '3.17', label: 'Address not found', eligibility: 'unknown' },
+  { code: 'unsafe', aapor: '3.18', label: 'Unsafe or inaccessible area', eligibility: 'unknown' },
+  { code: 'vacant', aapor: '4.60', label: 'Vacant dwelling', eligibility: 'not-eligible' },
+  { code: 'not_dwelling', aapor: '4.51', label: 'Not a dwelling (business, destroyed)', eligibility: 'not-eligible' },
+] as const;
+
+export type DispositionCode = (typeof DISPOSITIONS)[number]['code'];
+export const DISPOSITION_CODES = DISPOSITIONS.map((d) => d.code) as readonly DispositionCode[];
+
+export function dispositionOf(code: string): (typeof DISPOSITIONS)[number] | undefined {
+  return DISPOSITIONS.find((d) => d.code === code);
+}
