@@ -437,7 +437,8 @@ export function interview(hh: Household): { instanceId: string; answers: Answers
   if (answers.s_member_returned === '0') for (const m of members) for (const k of Object.keys(m)) if (k.startsWith('rm_')) delete m[k];
   if (hh.emigrants > 0) Object.assign(answers, { n_emigrants_listed: hh.emigrants, emigrants });
   if (remit) {
-    answers.other_senders = otherSenders;
+    answers.os_any = yes(otherSenders.length > 0);
+    if (otherSenders.length > 0) answers.other_senders = otherSenders;
     const uses = USES.filter(() => rand() < 0.4);
     if (uses.length === 0) uses.push('consumption');
     Object.assign(answers, { rr_uses: uses, rr_main_use: pick(rand, uses) });

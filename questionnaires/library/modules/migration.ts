@@ -105,6 +105,17 @@ export const m3RemittancesReceived = module('dotm-m3-remittances-received', t('M
         },
       ],
     },
+    // The filter before an open roster: an empty roster is then known to be "none", not "skipped".
+    question(
+      'os_any',
+      'select_one',
+      t(
+        'In the last ${remittance_months} months, did anyone abroad who was never a member of this household send money or goods to it?',
+        "Au cours des ${remittance_months} derniers mois, une personne à l'étranger qui n'a jamais été membre du ménage lui a-t-elle envoyé de l'argent ou des biens ?",
+        'En los últimos ${remittance_months} meses, ¿alguien en el extranjero que nunca fue miembro del hogar le envió dinero o bienes?',
+      ),
+      { choices: 'yes_no', required: true, relevant: "${s_remit} = '1'" },
+    ),
     {
       kind: 'roster',
       name: 'other_senders',
@@ -113,7 +124,7 @@ export const m3RemittancesReceived = module('dotm-m3-remittances-received', t('M
         "Expéditeurs à l'étranger qui n'ont jamais été membres",
         'Remitentes en el extranjero que nunca fueron miembros',
       ),
-      relevant: "${s_remit} = '1'",
+      relevant: "${os_any} = '1'",
       maxRows: 10,
       items: [
         question(
