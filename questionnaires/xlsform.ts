@@ -119,11 +119,48 @@ const HEADER_ALIASES: Record<string, string> = {
   'jr:constraintmsg': 'constraint_message',
   'jr:requiredmsg': 'required_message',
   bind: 'bind',
+  // pyxform's aliases (pyxform/aliases.py survey_header).
+  relevance: 'relevant',
+  constraining_message: 'constraint_message',
+  calculate: 'calculation',
+  command: 'type',
+  tag: 'name',
+  count: 'repeat_count',
+  'jr:count': 'repeat_count',
+};
+
+/** pyxform's `bind::X` and `control::X` columns: X as a column of the survey sheet. */
+const NAMESPACED: Record<string, string> = {
+  relevant: 'relevant',
+  required: 'required',
+  constraint: 'constraint',
+  readonly: 'read_only',
+  calculate: 'calculation',
+  'jr:constraintmsg': 'constraint_message',
+  'jr:requiredmsg': 'required_message',
+  appearance: 'appearance',
+  'jr:count': 'repeat_count',
 };
 
 /** `label::English (en)`, `label:English (en)`, `label::en` -> { column: 'label', language: 'en' }. */
 export function parseHeader(raw: string): { column: string; language: string | null } {
   const h = raw.trim();
+  // bind::relevant, bind:jr:constraintMsg, control::appearance: the column they name (a translated
+  // message keeps its language: bind::jr:constraintMsg::French (fr)).
+  const ns = /^(bind|control)\s*::?\s*(.+)$/i.exec(h);
+  if (ns) {
+    const rest = ns[2].trim();
+    const key = Object.keys(NAMESPACED).find((k) => rest.toLowerCase() === k || new RegExp(`^${k.replace(':', '\\:')}\\s*::?`, 'i').test(rest));
+    if (key) {
+      const lang = rest
+        .slice(key.length)
+        .replace(/^\s*::?\s*/, '')
+        .trim();
+      if (!lang) return { column: NAMESPACED[key], language: null };
+      const code = /\(([^)]+)\)\s*$/.exec(lang);
+      return { column: NAMESPACED[key], language: code ? code[1].trim() : lang };
+    }
+  }
   const m = /^([^:]+?)\s*::?\s*(.+)$/.exec(h);
   const base = (m ? m[1] : h).trim();
   const lower = base.toLowerCase();

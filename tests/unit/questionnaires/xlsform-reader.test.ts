@@ -55,6 +55,19 @@ describe('cells as authors write them', () => {
     expect(warnings).toContain('survey row 2: the value "a stray note" in column D has no header and was left aside');
     expect(warnings).toContain('survey row 80: rows after 60 empty ones are not part of the form (as pyxform reads a sheet) and were left aside');
   });
+  it('takes every header alias pyxform takes (relevance, bind::X, bind:jr:constraintMsg, control::appearance, calculate)', async () => {
+    const bytes = await workbook((wb) => {
+      const s = wb.addWorksheet('survey');
+      s.addRow(['type', 'name', 'label', 'relevance', 'bind::required', 'bind::constraint', 'bind:jr:constraintMsg', 'control::appearance', 'calculate']);
+      s.addRow(['integer', 'a', 'A', '', 'yes', '. > 0', 'Must be positive', 'thousands-sep']);
+      s.addRow(['integer', 'b', 'B', '${a} > 1']);
+      s.addRow(['calculate', 'c', '', '', '', '', '', '', '${a} * 2']);
+    });
+    const q = xlsformToQuestionnaire(await readXlsformWorkbook(bytes));
+    expect(q.items[0]).toMatchObject({ name: 'a', required: true, constraint: '. > 0', constraintMessage: 'Must be positive', appearance: 'thousands-sep' });
+    expect(q.items[1]).toMatchObject({ name: 'b', relevant: '${a} > 1' });
+    expect(q.items[2]).toMatchObject({ kind: 'calculate', calculation: '${a} * 2' });
+  });
   it('constraint and required on a calculate are said, not dropped silently', () => {
     const warnings: string[] = [];
     xlsformToQuestionnaire(
