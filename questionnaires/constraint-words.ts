@@ -1,35 +1,37 @@
 import { parseExpression, type Expr } from './expressions/index.js';
+import { interfaceText } from './interface-text.js';
 
 /**
  * A constraint said in words for the enumerator, when its author wrote no message: `. >= 0 and . <= 120`
  * is "must be from 0 to 120", `regex(., '^[0-9]*$')` "is not in the expected form". What is not one of
  * these simple shapes is "is not accepted by this question's check" (never the expression itself).
  */
-export function constraintInWords(source: string): string {
+export function constraintInWords(source: string, language = 'en'): string {
+  const t = interfaceText(language);
   let ast: Expr;
   try {
     ast = parseExpression(source);
   } catch {
-    return GENERIC;
+    return t('generic');
   }
   const bounds = boundsOf(ast);
   if (bounds) {
     const { lo, hi, loStrict, hiStrict } = bounds;
-    if (lo !== undefined && hi !== undefined && !loStrict && !hiStrict) return `must be from ${lo} to ${hi}`;
+    if (lo !== undefined && hi !== undefined && !loStrict && !hiStrict) return t('between', { lo, hi });
     const parts: string[] = [];
-    if (lo !== undefined) parts.push(loStrict ? `more than ${lo}` : `at least ${lo}`);
-    if (hi !== undefined) parts.push(hiStrict ? `less than ${hi}` : `at most ${hi}`);
-    return `must be ${parts.join(' and ')}`;
+    if (lo !== undefined) parts.push(t(loStrict ? 'moreThan' : 'atLeast', { v: lo }));
+    if (hi !== undefined) parts.push(t(hiStrict ? 'lessThan' : 'atMost', { v: hi }));
+    return t('mustBe', { parts: parts.join(t('and')) });
   }
   if (ast.kind === 'binary' && ast.op === '!=' && ast.left.kind === 'current' && (ast.right.kind === 'number' || ast.right.kind === 'string'))
-    return `must not be ${String(ast.right.value)}`;
-  if (ast.kind === 'call' && ast.name === 'regex') return 'is not in the expected form';
-  if (ast.kind === 'binary' && ['<', '<=', '>', '>='].includes(ast.op) && ast.left.kind === 'current' && ast.right.kind === 'ref')
-    return `must be ${{ '<': 'less than', '<=': 'at most', '>': 'more than', '>=': 'at least' }[ast.op as '<']} the answer to ${ast.right.name}`;
-  return GENERIC;
+    return t('mustNotBe', { v: String(ast.right.value) });
+  if (ast.kind === 'call' && ast.name === 'regex') return t('form');
+  if (ast.kind === 'binary' && ['<', '<=', '>', '>='].includes(ast.op) && ast.left.kind === 'current' && ast.right.kind === 'ref') {
+    const cmp = t(({ '<': 'lessThan', '<=': 'atMost', '>': 'moreThan', '>=': 'atLeast' } as const)[ast.op as '<'], { v: '' }).trim();
+    return t('thanAnswer', { cmp, q: ast.right.name });
+  }
+  return t('generic');
 }
-
-const GENERIC = "is not accepted by this question's check";
 
 type Bounds = { lo?: string; hi?: string; loStrict?: boolean; hiStrict?: boolean };
 

@@ -5,6 +5,7 @@ import type { ResponseDocument, Text } from './format.js';
 import { CHOICE_PREFIX } from './choice-filter.js';
 import { rosterRowCap } from './limits.js';
 import { constraintInWords } from './constraint-words.js';
+import { interfaceText } from './interface-text.js';
 import { Row, type AnswerProblem, type ChangeSet, type FormOptions } from './form-row.js';
 import { coerceDefault, expressionValue, sameValue, typeProblem } from './answer-values.js';
 
@@ -230,7 +231,11 @@ export class FormState {
     if (empty) {
       const req = field.required === true || (field.required && typeof field.required === 'object' && toBoolean(this.evaluate(field, row, field.required)));
       if (req)
-        return { path: this.pathOf(field, row, 'index'), code: 'required', message: textIn(item.requiredMessage, lang, fallback) || 'an answer is required' };
+        return {
+          path: this.pathOf(field, row, 'index'),
+          code: 'required',
+          message: textIn(item.requiredMessage, lang, fallback) || interfaceText(lang)('required'),
+        };
       return null;
     }
     if (field.choiceFilter && field.choices) {
@@ -243,7 +248,9 @@ export class FormState {
       return {
         path: this.pathOf(field, row, 'index'),
         code: 'constraint',
-        message: interpolate(textIn(item.constraintMessage, lang, fallback), this, field, row) || `the answer ${constraintInWords(item.constraint ?? '')}`,
+        message:
+          interpolate(textIn(item.constraintMessage, lang, fallback), this, field, row) ||
+          interfaceText(lang)('answerMust', { words: constraintInWords(item.constraint ?? '', lang) }),
       };
     }
     return null;

@@ -143,6 +143,13 @@ describe.runIf(need(chromiumTool(), 'DotM household in Chromium'))('DotM househo
     await page.locator('li', { hasText: 'Compound 12' }).getByRole('button', { name: 'Start interview' }).click();
     await page.getByText('Saved on this device').waitFor();
 
+    // The interface speaks the interview's language: French buttons and messages, then back to English.
+    await page.getByLabel('Language').selectOption('fr');
+    await page.getByRole('button', { name: 'Section suivante' }).waitFor();
+    await page.getByRole('button', { name: 'Montrer les questions sans réponse' }).click();
+    await page.getByText('une réponse est requise').first().waitFor();
+    await page.getByLabel('Langue').selectOption('en');
+    await page.getByRole('button', { name: 'Next section' }).waitFor();
     // M0 screening: a former member abroad, remittances received.
     await page.locator('[data-question="s_member_abroad"]').getByRole('radio', { name: 'Yes' }).check();
     await page.locator('[data-question="s_remit"]').getByRole('radio', { name: 'Yes' }).check();

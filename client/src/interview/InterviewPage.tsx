@@ -11,6 +11,7 @@ import type { Draft } from '../offline/interview-store.js';
 import { ItemView } from './ItemView.js';
 import { CountryLists } from './QuestionInput.js';
 import { extensionOf, MediaContext, type MediaAccess } from './media.js';
+import { interfaceText } from '../../../questionnaires/interface-text.js';
 
 /** The test-only latency log, or null when nobody measures. */
 function latencyLog(): number[] | null {
@@ -180,6 +181,7 @@ export function InterviewPage() {
   if (!state || !draft) return <p role="status">Opening the interview…</p>;
   const q = state.questionnaire;
   const fallback = q.source.languages.default;
+  const t = interfaceText(language);
   // A section none of whose items applies (no emigrant, no roster row) is skipped.
   const applies = (k: number) => sections[k]?.items.some((i) => state.root.relevant[q.fields[i].slot]) ?? false;
   const step = (dir: 1 | -1): number | null => {
@@ -199,10 +201,13 @@ export function InterviewPage() {
     const problems = state.problems();
     if (problems.length) {
       setCompleting(
-        `${problems.length} question${problems.length === 1 ? '' : 's'} still need attention: ${problems
-          .slice(0, 5)
-          .map((p) => p.path)
-          .join(', ')}${problems.length > 5 ? ' …' : ''}`,
+        t('stillNeedAttention', {
+          n: problems.length,
+          list: `${problems
+            .slice(0, 5)
+            .map((p) => p.path)
+            .join(', ')}${problems.length > 5 ? ' …' : ''}`,
+        }),
       );
       setVersion((v) => v + 1);
       return;
@@ -227,7 +232,7 @@ export function InterviewPage() {
         <div className="interview-bar">
           <h1>{textIn(q.source.title, language, fallback)}</h1>
           <label>
-            Language{' '}
+            {t('language')}{' '}
             <select
               value={language}
               onChange={(e) => {
@@ -244,11 +249,11 @@ export function InterviewPage() {
             </select>
           </label>
           <span role="status" className="hint" data-testid="save-status">
-            {saved === 'saved' ? 'Saved on this device' : 'Saving…'}
+            {saved === 'saved' ? t('saved') : t('saving')}
           </span>
         </div>
         <nav aria-label="Sections" className="sections">
-          <progress max={sections.length} value={section + 1} aria-label={`Section ${section + 1} of ${sections.length}`} />
+          <progress max={sections.length} value={section + 1} aria-label={t('sectionOf', { n: section + 1, total: sections.length })} />
           <ol>
             {sections.map((s, k) => (
               <li key={s.title + k}>
@@ -260,14 +265,14 @@ export function InterviewPage() {
                   onClick={() => goTo(k)}
                 >
                   {s.title}
-                  {!applies(k) && <span className="hint"> (does not apply)</span>}
+                  {!applies(k) && <span className="hint"> {t('doesNotApply')}</span>}
                 </button>
               </li>
             ))}
           </ol>
         </nav>
         {draft.review && (draft.review.note || Object.keys(draft.review.comments).length > 0) && (
-          <p className="review-comment">Returned by the supervisor: {draft.review.note}</p>
+          <p className="review-comment">{t('returned', { note: draft.review.note ?? '' })}</p>
         )}
         <div className="section-body">
           {sections[section]?.items.map((i) => (
@@ -310,18 +315,18 @@ export function InterviewPage() {
         </div>
         <div className="interview-nav">
           <button type="button" disabled={step(-1) === null} onClick={() => goTo(step(-1)!)}>
-            Previous section
+            {t('previous')}
           </button>
           <button type="button" className="link" disabled={checked.has(section)} onClick={() => setChecked((c) => new Set(c).add(section))}>
-            Show unanswered questions
+            {t('showUnanswered')}
           </button>
           {step(1) !== null ? (
             <button type="button" onClick={() => goTo(step(1)!)}>
-              Next section
+              {t('next')}
             </button>
           ) : (
             <button type="button" onClick={() => void complete()}>
-              Complete the interview
+              {t('complete')}
             </button>
           )}
         </div>

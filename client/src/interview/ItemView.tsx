@@ -2,6 +2,7 @@ import { textIn, type FieldDef } from '../../../questionnaires/compile-questionn
 import type { FormState, Row } from '../../../questionnaires/form-state.js';
 import { useState } from 'react';
 import { QuestionInput } from './QuestionInput.js';
+import { interfaceText } from '../../../questionnaires/interface-text.js';
 
 interface Props {
   state: FormState;
@@ -59,7 +60,7 @@ export function ItemView(props: Props) {
       {item.hint && <p className="hint">{textIn(item.hint, language, fallback)}</p>}
       {comment && (
         <p className="review-comment" role="note">
-          Supervisor: {comment}
+          {interfaceText(language)('supervisor', { comment })}
         </p>
       )}
       <QuestionInput
@@ -115,7 +116,7 @@ function RosterView(props: Props) {
   return (
     <section className="roster" aria-label={textIn(item.label, language, fallback) || field.name}>
       <h3>{textIn(item.label, language, fallback)}</h3>
-      {rows.length === 0 && <p className="hint">No rows yet.</p>}
+      {rows.length === 0 && <p className="hint">{interfaceText(language)('noRows')}</p>}
       {rows.map((r, k) => {
         const rowPath = `${path}[${r.key}]`;
         return (
@@ -135,9 +136,9 @@ function RosterView(props: Props) {
                 <button
                   type="button"
                   className="link"
-                  onClick={() => window.confirm(`Remove row ${k + 1}? Its answers will be deleted.`) && props.onRemoveRow(field.name, r.key, parentPath)}
+                  onClick={() => window.confirm(interfaceText(language)('removeRow', { n: k + 1 })) && props.onRemoveRow(field.name, r.key, parentPath)}
                 >
-                  Remove
+                  {interfaceText(language)('remove')}
                 </button>
               )}
             </summary>
@@ -157,7 +158,7 @@ function RosterView(props: Props) {
             if (key) setOpen(key);
           }}
         >
-          Add {textIn(item.label, language, fallback).toLowerCase() || 'a row'}
+          {interfaceText(language)('add')} {textIn(item.label, language, fallback).toLowerCase() || '+'}
         </button>
       )}
     </section>

@@ -4,6 +4,7 @@ import { textIn, type FieldDef } from '../../../questionnaires/compile-questionn
 import { countryChoices } from '../../../questionnaires/codelists.js';
 import type { FormState, Row } from '../../../questionnaires/form-state.js';
 import { MediaInput } from './media.js';
+import { interfaceText } from '../../../questionnaires/interface-text.js';
 
 interface Props {
   state: FormState;
@@ -43,7 +44,9 @@ export function QuestionInput({ state, field, row, path, language, onAnswer, ari
     case 'file':
       return <MediaInput id={id} kind={item.type} readOnly={readOnly} answer={(answer as string | undefined) ?? ''} onChange={(v) => onAnswer(path, v)} />;
     case 'geopoint':
-      return <GeopointInput id={id} readOnly={readOnly} answer={(answer as string | undefined) ?? ''} onChange={(v) => onAnswer(path, v)} />;
+      return (
+        <GeopointInput id={id} language={language} readOnly={readOnly} answer={(answer as string | undefined) ?? ''} onChange={(v) => onAnswer(path, v)} />
+      );
     case 'acknowledge':
       return (
         <label className="choice">
@@ -286,7 +289,20 @@ function NumberInput({
  * A GPS location: the device's position (latitude, longitude, altitude, accuracy, as ODK stores a
  * geopoint) or latitude and longitude typed; what the device could not give is said, not guessed.
  */
-function GeopointInput({ id, readOnly, answer, onChange }: { id: string; readOnly: boolean; answer: string; onChange: (v: string) => void }) {
+function GeopointInput({
+  id,
+  language,
+  readOnly,
+  answer,
+  onChange,
+}: {
+  id: string;
+  language: string;
+  readOnly: boolean;
+  answer: string;
+  onChange: (v: string) => void;
+}) {
+  const t = interfaceText(language);
   const [status, setStatus] = useState<string | null>(null);
   const [lat = '', lon = '', alt, acc] = answer ? answer.split(' ') : [];
   const set = (la: string, lo: string) => onChange(la === '' && lo === '' ? '' : `${la} ${lo}`);
@@ -295,12 +311,12 @@ function GeopointInput({ id, readOnly, answer, onChange }: { id: string; readOnl
       setStatus('This device gives no location: type the latitude and longitude.');
       return;
     }
-    setStatus('Finding the location…');
+    setStatus(t('findingLocation'));
     navigator.geolocation.getCurrentPosition(
       (p) => {
         const c = p.coords;
         onChange([c.latitude.toFixed(6), c.longitude.toFixed(6), (c.altitude ?? 0).toFixed(1), c.accuracy.toFixed(1)].join(' '));
-        setStatus(`Location recorded (accuracy ${Math.round(c.accuracy)} m).`);
+        setStatus(t('locationRecorded', { m: Math.round(c.accuracy) }));
       },
       (err) => setStatus(`No location: ${err.message}. Type the latitude and longitude, or try again outside.`),
       { enableHighAccuracy: true, timeout: 30_000, maximumAge: 0 },
@@ -309,14 +325,14 @@ function GeopointInput({ id, readOnly, answer, onChange }: { id: string; readOnl
   return (
     <div className="geopoint">
       <label>
-        Latitude <input id={id} inputMode="decimal" readOnly={readOnly} value={lat} onChange={(e) => set(e.target.value.trim(), lon)} />
+        {t('latitude')} <input id={id} inputMode="decimal" readOnly={readOnly} value={lat} onChange={(e) => set(e.target.value.trim(), lon)} />
       </label>{' '}
       <label>
-        Longitude <input inputMode="decimal" readOnly={readOnly} value={lon} onChange={(e) => set(lat, e.target.value.trim())} />
+        {t('longitude')} <input inputMode="decimal" readOnly={readOnly} value={lon} onChange={(e) => set(lat, e.target.value.trim())} />
       </label>{' '}
       {!readOnly && (
         <button type="button" onClick={locate}>
-          Use this device&apos;s location
+          {t('useLocation')}
         </button>
       )}
       {alt !== undefined && acc !== undefined && (
