@@ -32,7 +32,9 @@ import { exchangeRatesOf, putExchangeRates } from '../queries/exchange-rates.js'
 import { MAX_RATE_FILE_BYTES, parseExchangeRates } from '../../analysis/index.js';
 import { InputError } from '../../common/errors.js';
 import { importAssignments, type AssignmentImport } from '../services/assignments-import.js';
-import { fieldworkProgress } from '../services/progress.js';
+import { caseOutcomes, fieldworkProgress } from '../services/progress.js';
+import { stringify } from 'csv-stringify/sync';
+import { neutraliseFormula } from '../spreadsheet-safety.js';
 
 const COLUMN = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.]{0,63}$' } as const;
 
@@ -408,6 +410,24 @@ export const surveyRoutes: RouteSpec[] = [
         if (stored) await audit(tx, user, 'visit', 'assignment', params.assignmentId, { code: b.code });
         return { status: stored ? 201 : 200, body: { stored, visit: { id: b.id, code: b.code } } };
       });
+    },
+  },
+  {
+    method: 'get',
+    path: '/surveys/:surveyId/cases.csv',
+    tag: 'exports',
+    summary:
+      'Every case with its outcome (interviewed, AAPOR disposition, pending) and the result the weights read (respondent, nonrespondent, ineligible, unknown)',
+    roles: ['admin', 'statistician'],
+    async handler({ db, params, res }) {
+      await surveyOr404(db, params.surveyId);
+      const { columns, rows } = await caseOutcomes(db, params.surveyId);
+      res
+        .status(200)
+        .type('text/csv; charset=utf-8')
+        .setHeader('Content-Disposition', 'attachment; filename="cases.csv"')
+        .send(stringify(rows, { header: true, columns, cast: { string: neutraliseFormula } }));
+      return undefined;
     },
   },
   {

@@ -128,3 +128,39 @@ export async function fieldworkProgress(
   }
   return { by, rows, total: rowOf('total', all), surveyMedianMinutes: surveyMedian };
 }
+
+/** What the weights' nonresponse step reads (`mdsurvey weights --nonresponse result`): the AAPOR eligibility of an outcome. */
+function resultOf(outcome: string): 'respondent' | 'nonrespondent' | 'ineligible' | 'unknown' {
+  if (outcome === 'interviewed') return 'respondent';
+  const d = dispositionOf(outcome);
+  if (!d) return 'unknown'; // not visited (AAPOR 3.11, not attempted): eligibility unknown
+  return d.eligibility === 'eligible' ? 'nonrespondent' : d.eligibility === 'not-eligible' ? 'ineligible' : 'unknown';
+}
+
+/**
+ * Every case of a survey with its outcome, the input of the weights: the case data (design variables
+ * from the sample file), the current interview's id when there is one, the final outcome (interviewed,
+ * an AAPOR disposition, or pending) and the `result` the nonresponse adjustment reads.
+ */
+export async function caseOutcomes(db: Database, surveyId: string): Promise<{ columns: string[]; rows: Record<string, unknown>[] }> {
+  const cases = await progressCases(db, surveyId, null);
+  const interviews = await progressInterviews(db, surveyId, null);
+  const visits = await latestVisitCodes(db, surveyId);
+  const interviewOf = new Map<string, string>();
+  for (const i of interviews) if (i.assignment_id && !interviewOf.has(i.assignment_id)) interviewOf.set(i.assignment_id, i.interview_id);
+  const own = ['case', 'enumerator', 'interview_id', 'outcome', 'aapor', 'result'];
+  const fields = [...new Set(cases.flatMap((c) => Object.keys(c.case_data ?? {})))].filter((f) => !own.includes(f));
+  const rows = cases.map((c) => {
+    const outcome = interviewOf.has(c.id) ? 'interviewed' : (visits.get(c.id) ?? 'pending');
+    return {
+      case: c.id,
+      enumerator: c.enumerator,
+      ...Object.fromEntries(fields.map((f) => [f, c.case_data?.[f] ?? ''])),
+      interview_id: interviewOf.get(c.id) ?? '',
+      outcome,
+      aapor: outcome === 'interviewed' ? '1.1' : (dispositionOf(outcome)?.aapor ?? '3.11'),
+      result: resultOf(outcome),
+    };
+  });
+  return { columns: ['case', 'enumerator', ...fields, 'interview_id', 'outcome', 'aapor', 'result'], rows };
+}

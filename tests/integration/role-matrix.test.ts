@@ -33,6 +33,7 @@ const EXPECTED: Record<string, string> = {
   'POST /surveys/:surveyId/assignments': 'ATS',
   'POST /surveys/:surveyId/assignments/import': 'ATS',
   'GET /surveys/:surveyId/progress': 'ATS',
+  'GET /surveys/:surveyId/cases.csv': 'AT',
   'POST /surveys/:surveyId/assignments/:assignmentId/visits': 'ASE',
   'GET /surveys/:surveyId/assignments': 'ATSE',
   'POST /surveys/:surveyId/submissions': 'ASE',

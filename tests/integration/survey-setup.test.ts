@@ -181,4 +181,34 @@ describe.each(testDatabaseTargets())('setting a survey up on $name', (target) =>
     // AAPOR RR1: interviews over the cases that are, or may be, eligible.
     expect(after.responseRate).toBeCloseTo(3 / (mine.length - 1), 12);
   });
+
+  it('exports every case with its outcome, and mdsurvey weights adjusts for nonresponse on it', async () => {
+    const res = await fetch(`${api.url}/api/v1/surveys/${surveyId}/cases.csv`, { headers: { authorization: `Bearer ${api.users.stat.token}` } });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    expect(rows.length).toBe((parse(households, { columns: true }) as unknown[]).length);
+    const count = (k: string, v: string) => rows.filter((r) => r[k] === v).length;
+    expect([count('result', 'respondent'), count('result', 'nonrespondent'), count('result', 'ineligible')]).toEqual([3, 1, 1]);
+    expect(count('outcome', 'refused')).toBe(1);
+    expect(rows.find((r) => r.outcome === 'vacant')!.aapor).toBe('4.60');
+    expect(rows.filter((r) => r.result === 'respondent').every((r) => /^[0-9a-f-]{36}$/.test(r.interview_id))).toBe(true);
+    fs.writeFileSync(path.join(work, 'cases.csv'), text);
+    const w = await runMdsurvey([
+      'weights',
+      path.join(work, 'cases.csv'),
+      '--design',
+      path.join(ROOT, 'examples', 'sampling', 'design.json'),
+      '--nonresponse',
+      'result',
+      '--out',
+      path.join(work, 'weighted-cases.csv'),
+    ]);
+    expect(w.code, w.stderr).toBe(0);
+    const weighted = parse(fs.readFileSync(path.join(work, 'weighted-cases.csv')), { columns: true }) as Record<string, string>[];
+    // One class: respondents carry the weight of the nonrespondents (and of the cases of unknown eligibility).
+    const respondents = weighted.filter((r) => r.result === 'respondent');
+    expect(respondents.every((r) => Number(r.final_weight) > Number(r.design_weight))).toBe(true);
+    expect(weighted.filter((r) => r.result === 'nonrespondent').every((r) => Number(r.final_weight) === 0)).toBe(true);
+  });
 });
