@@ -31,6 +31,7 @@ function householdWorkbook(): SheetModel {
         { type: 'select_one_from_file regions.csv', name: 'region', label: 'Region', required: 'yes', question_no: 'A1' },
         { type: 'geopoint', name: 'gps', label: 'Location of the dwelling', question_no: 'A2' },
         { type: 'image', name: 'dwelling_photo', label: 'Photo of the dwelling', question_no: 'A3' },
+        { type: 'integer', name: 'rooms', label: 'Number of rooms', required: 'yes', question_no: 'A4' },
         { type: 'end group', name: '' },
         { type: 'begin repeat', name: 'members', label: 'Household members' },
         { type: 'text', name: 'member_name', label: 'Name', required: 'yes', question_no: 'B1' },
@@ -161,6 +162,15 @@ describe.runIf(need(chromiumTool(), 'an XLSForm household form fielded in Chromi
     await page.getByLabel('Share of the harvest sold (0-1)').fill('0.25');
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await page.screenshot({ path: path.join(screenshotDir(), 'xlsform-household.png'), fullPage: true });
+    // The number of rooms was left unanswered: completing names it, and its link opens its question.
+    await page.getByRole('button', { name: 'Complete the interview' }).click();
+    const toFix = page.getByTestId('to-fix');
+    await toFix.getByRole('button', { name: 'Number of rooms' }).click();
+    await expect
+      .poll(() => page.evaluate(() => (document.activeElement as HTMLElement | null)?.closest('[data-question]')?.getAttribute('data-question')))
+      .toBe('rooms');
+    await page.getByLabel('Number of rooms').fill('3');
+    await page.getByRole('button', { name: 'Agriculture' }).click();
     await page.getByRole('button', { name: 'Complete the interview' }).click();
     await page.getByRole('heading', { name: 'Fieldwork' }).waitFor();
     await expect.poll(() => page.getByTestId('sent').locator('li').count()).toBe(1);
@@ -173,7 +183,7 @@ describe.runIf(need(chromiumTool(), 'an XLSForm household form fielded in Chromi
     ).rows;
     expect(stored).toHaveLength(1);
     const a = stored[0].answers;
-    expect(a).toMatchObject({ region: 'S', main_crop: 'rice', harvest_kg: 1200, water: 'other', water_other: 'Rainwater tank', sold_share: 0.25 });
+    expect(a).toMatchObject({ region: 'S', rooms: 3, main_crop: 'rice', harvest_kg: 1200, water: 'other', water_other: 'Rainwater tank', sold_share: 0.25 });
     expect(String(a.crop_price)).toBe('900');
     expect(String(a.gps)).toMatch(/^5\.603700 -0\.187000 /);
     expect(a.members).toEqual([expect.objectContaining({ member_name: 'Akosua', age: 34, sex: '2' })]);

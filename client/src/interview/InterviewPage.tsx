@@ -63,6 +63,7 @@ export function InterviewPage() {
   const [saved, setSaved] = useState<'saved' | 'saving'>('saved');
   const [completing, setCompleting] = useState<string | null>(null);
   const [inputErrors, setInputErrors] = useState<Record<string, string>>({});
+  const [toFix, setToFix] = useState<{ path: string; message: string; label: string; section: number }[]>([]);
   // Input-to-render latency of answers, measured only when a test asks for it by setting
   // window.__mdsurveyInputLatency to an array (tests/e2e/latency.test.ts, bench/input-latency.mjs).
   const pendingInput = useRef<number | null>(null);
@@ -200,13 +201,19 @@ export function InterviewPage() {
     state.complete();
     const problems = state.problems();
     if (problems.length) {
-      setCompleting(
-        t('stillNeedAttention', {
-          n: problems.length,
-          list: `${problems
-            .slice(0, 5)
-            .map((p) => p.path)
-            .join(', ')}${problems.length > 5 ? ' …' : ''}`,
+      setCompleting(t('stillNeedAttention', { n: problems.length, list: '' }).replace(/[:：]\s*$/, ''));
+      // Each problem links to its question: the section it is in, then the question itself.
+      setToFix(
+        problems.slice(0, 20).map((p) => {
+          let f = state.locate(p.path).field;
+          while (f.parent !== -1) f = q.fields[f.parent];
+          const label = state.locate(p.path).field.item;
+          return {
+            path: p.path,
+            message: p.message,
+            label: ('label' in label ? textIn(label.label, language, fallback) : '') || p.path,
+            section: sections.findIndex((s) => s.items.includes(f.index)),
+          };
         }),
       );
       setVersion((v) => v + 1);
@@ -331,9 +338,31 @@ export function InterviewPage() {
           )}
         </div>
         {completing && (
-          <p className="bad" role="alert">
-            {completing}
-          </p>
+          <div className="bad" role="alert">
+            <p>{completing}</p>
+            <ul data-testid="to-fix">
+              {toFix.map((p) => (
+                <li key={p.path}>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => {
+                      if (p.section >= 0) goTo(p.section);
+                      // After the section renders: the question, scrolled to and focused.
+                      setTimeout(() => {
+                        const el = document.querySelector<HTMLElement>(`[data-question="${CSS.escape(p.path.split(/[.[]/)[0])}"]`);
+                        el?.scrollIntoView({ block: 'center' });
+                        el?.querySelector<HTMLElement>('input, select, textarea')?.focus();
+                      }, 50);
+                    }}
+                  >
+                    {p.label.replace(/\$\{[^}]*\}/g, '…')}
+                  </button>
+                  : {p.message}
+                </li>
+              ))}
+            </ul>
+          </div>
         )}
         <CountryLists
           language={language}
