@@ -70,6 +70,27 @@ export function typeProblem(field: FieldDef, answer: unknown): string | null {
       return typeof answer === 'string' && MEDIA_NAME.test(answer)
         ? null
         : 'must be the name of a file taken by the app (letters, digits, - and _, then an extension)';
+    case 'geotrace':
+    case 'geoshape': {
+      // ODK's line and shape: points "lat lon [alt [acc]]" separated by ";" (a shape closes on its first point).
+      const points =
+        typeof answer === 'string'
+          ? answer
+              .split(';')
+              .map((p) => p.trim())
+              .filter(Boolean)
+          : [];
+      const least = item.type === 'geotrace' ? 2 : 4;
+      if (typeof answer !== 'string' || answer.length > MAX_TEXT_LENGTH || !points.every(isGeopoint) || points.length < least)
+        return item.type === 'geotrace'
+          ? 'must be a line of at least 2 locations (latitude longitude ...; separated by ";")'
+          : 'must be a shape of at least 3 locations, closed on its first one (latitude longitude ...; separated by ";")';
+      if (item.type === 'geoshape') {
+        const [a, b] = [points[0], points[points.length - 1]].map((p) => p.split(/\s+/).slice(0, 2).join(' '));
+        if (a !== b) return 'must be a shape closed on its first location (the last point is the first)';
+      }
+      return null;
+    }
     case 'geopoint':
       return typeof answer === 'string' && isGeopoint(answer)
         ? null

@@ -24,7 +24,7 @@ export interface Level {
 export function identifierFields(q: CompiledQuestionnaire): Set<number> {
   const out = new Set<number>();
   // A GPS location finds a household, a photo or a voice shows a person: identifying unless declared otherwise (deny by default).
-  const identifyingTypes = new Set(['geopoint', 'image', 'audio', 'video', 'file']);
+  const identifyingTypes = new Set(['geopoint', 'geotrace', 'geoshape', 'image', 'audio', 'video', 'file']);
   for (const f of q.fields)
     if (f.item.kind === 'question' && (f.item.identifier === true || (identifyingTypes.has(f.item.type) && f.item.identifier !== false))) out.add(f.index);
   for (const i of q.order) {

@@ -16,6 +16,8 @@ export type QuestionType =
   | 'amount'
   | 'acknowledge'
   | 'geopoint'
+  | 'geotrace'
+  | 'geoshape'
   | 'image'
   | 'audio'
   | 'video'

@@ -103,6 +103,8 @@ export const QUESTIONNAIRE_META_SCHEMA = {
             'amount',
             'acknowledge',
             'geopoint',
+            'geotrace',
+            'geoshape',
             'image',
             'audio',
             'video',

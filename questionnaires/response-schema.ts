@@ -68,6 +68,9 @@ function fieldSchema(field: FieldDef, scopeSchema: (scope: number) => Schema, se
     case 'video':
     case 'file':
       return { type: 'string', pattern: MEDIA_NAME_PATTERN };
+    case 'geotrace':
+    case 'geoshape':
+      return { type: 'string', maxLength: MAX_TEXT_LENGTH, pattern: '^[0-9.; -]+$' };
     case 'geopoint':
       return { type: 'string', maxLength: 100, pattern: '^-?\\d+(\\.\\d+)? -?\\d+(\\.\\d+)?( -?\\d+(\\.\\d+)?){0,2}$' };
     case 'time':

@@ -46,6 +46,8 @@ const SIMPLE_TYPES: Record<string, QuestionType> = {
   trigger: 'acknowledge',
   geopoint: 'geopoint',
   gps: 'geopoint',
+  geotrace: 'geotrace',
+  geoshape: 'geoshape',
   // Media questions: the answer is the name of a file kept with the interview.
   image: 'image',
   photo: 'image',
@@ -74,10 +76,7 @@ const METADATA: Record<string, MetadataType> = {
   'uri:email': 'email',
 };
 const UNSUPPORTED_TYPES: Record<string, string> = {
-  geotrace: 'GPS trace',
-  geoshape: 'GPS shape',
   'background-audio': 'background audio',
-  range: 'range',
   rank: 'ranking',
   osm: 'OpenStreetMap question',
   'xml-external': 'external XML',
@@ -503,6 +502,23 @@ export function xlsformToQuestionnaire(
       }
       qtype = fromFile[1].toLowerCase().includes('one') ? 'select_one' : 'select_multiple';
       choices = listName;
+    }
+    if (type === 'range') {
+      // A slider from start to end (parameters start=, end=, step=): a number within those bounds.
+      const params = Object.fromEntries(
+        (cells.parameters ?? '')
+          .split(/\s+/)
+          .filter(Boolean)
+          .map((p) => p.split('=').map((x) => x.trim())),
+      ) as Record<string, string>;
+      const [start, end, step] = [params.start ?? '1', params.end ?? '10', params.step ?? '1'].map(Number);
+      if (![start, end, step].every(Number.isFinite) || step <= 0)
+        throw new XlsformError(`survey row ${line}: range "${name}" needs numeric parameters start, end and step > 0`, `survey row ${line}`);
+      qtype = [start, end, step].every(Number.isInteger) ? 'integer' : 'decimal';
+      const [lo, hi] = start <= end ? [start, end] : [end, start];
+      const bounds = `. >= ${lo} and . <= ${hi}`;
+      cells.constraint = cells.constraint ? `${bounds} and (${cells.constraint})` : bounds;
+      onWarning(`survey row ${line}: range "${name}" is asked as a number from ${lo} to ${hi}`);
     }
     if (type === 'barcode') {
       // A barcode is text: ODK reads it with the camera, the browser app takes it typed or from a scanner (which types it).

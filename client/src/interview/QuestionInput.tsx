@@ -43,6 +43,18 @@ export function QuestionInput({ state, field, row, path, language, onAnswer, ari
     case 'video':
     case 'file':
       return <MediaInput id={id} kind={item.type} readOnly={readOnly} answer={(answer as string | undefined) ?? ''} onChange={(v) => onAnswer(path, v)} />;
+    case 'geotrace':
+    case 'geoshape':
+      return (
+        <GeoPathInput
+          id={id}
+          shape={item.type === 'geoshape'}
+          language={language}
+          readOnly={readOnly}
+          answer={(answer as string | undefined) ?? ''}
+          onChange={(v) => onAnswer(path, v)}
+        />
+      );
     case 'geopoint':
       return (
         <GeopointInput id={id} language={language} readOnly={readOnly} answer={(answer as string | undefined) ?? ''} onChange={(v) => onAnswer(path, v)} />
@@ -244,6 +256,93 @@ export const CountryLists = memo(function CountryLists({ language, fallback, hos
 });
 
 /**
+ * A GPS line or shape (ODK geotrace, geoshape): the device's location added point by point as the
+ * enumerator walks, or the points typed ("latitude longitude; ..."); a shape is closed on its first point.
+ */
+function GeoPathInput({
+  id,
+  shape,
+  language,
+  readOnly,
+  answer,
+  onChange,
+}: {
+  id: string;
+  shape: boolean;
+  language: string;
+  readOnly: boolean;
+  answer: string;
+  onChange: (v: string) => void;
+}) {
+  const t = interfaceText(language);
+  const [status, setStatus] = useState<string | null>(null);
+  const points = answer
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const same = (a: string, b: string) => a.split(/\s+/).slice(0, 2).join(' ') === b.split(/\s+/).slice(0, 2).join(' ');
+  // A shape's closing point is not shown as a point of its own.
+  const open = shape && points.length > 1 && same(points[0], points[points.length - 1]) ? points.slice(0, -1) : points;
+  const save = (list: string[]) => onChange(list.length === 0 ? '' : (shape && list.length >= 3 ? [...list, list[0]] : list).join('; '));
+  // The points as typed (a half-typed point is no answer yet); they follow the answer when it changes.
+  const [text, setText] = useState(open.join(';\n'));
+  const shown = open.join(';\n');
+  useEffect(() => {
+    if (answer) setText(shown);
+  }, [answer, shown]);
+  const addHere = () => {
+    if (!navigator.geolocation) {
+      setStatus('This device gives no location: type the points.');
+      return;
+    }
+    setStatus(t('findingLocation'));
+    navigator.geolocation.getCurrentPosition(
+      (p) => {
+        const c = p.coords;
+        save([...open, [c.latitude.toFixed(6), c.longitude.toFixed(6), (c.altitude ?? 0).toFixed(1), c.accuracy.toFixed(1)].join(' ')]);
+        setStatus(t('locationRecorded', { m: Math.round(c.accuracy) }));
+      },
+      (err) => setStatus(err.message),
+      { enableHighAccuracy: true, timeout: 30_000, maximumAge: 0 },
+    );
+  };
+  return (
+    <div className="geopath">
+      <textarea
+        id={id}
+        readOnly={readOnly}
+        rows={Math.min(8, Math.max(2, open.length + 1))}
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          save(
+            e.target.value
+              .split(';')
+              .map((x) => x.trim())
+              .filter(Boolean),
+          );
+        }}
+      />
+      {!readOnly && (
+        <button type="button" onClick={addHere}>
+          {t('useLocation')} (+1)
+        </button>
+      )}
+      <span className="hint">
+        {' '}
+        {open.length} point{open.length === 1 ? '' : 's'}
+        {shape && open.length >= 3 ? ', closed' : ''}
+      </span>
+      {status && (
+        <p className="hint" role="status">
+          {status}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/**
  * A number as typed: the field keeps what the enumerator typed (12.7 in a whole-number question stays
  * 12.7, with the form's message, never truncated to 12), and follows the stored answer when it changes.
  */
@@ -304,8 +403,17 @@ function GeopointInput({
 }) {
   const t = interfaceText(language);
   const [status, setStatus] = useState<string | null>(null);
-  const [lat = '', lon = '', alt, acc] = answer ? answer.split(' ') : [];
-  const set = (la: string, lo: string) => onChange(la === '' && lo === '' ? '' : `${la} ${lo}`);
+  const [storedLat = '', storedLon = '', alt, acc] = answer ? answer.split(' ') : [];
+  // What is typed stays in the fields while only one of the two is there (the answer needs both).
+  const [typed, setTyped] = useState({ lat: storedLat, lon: storedLon });
+  useEffect(() => {
+    if (answer) setTyped({ lat: storedLat, lon: storedLon });
+  }, [answer, storedLat, storedLon]);
+  const { lat, lon } = typed;
+  const set = (la: string, lo: string) => {
+    setTyped({ lat: la, lon: lo });
+    onChange(la === '' || lo === '' ? '' : `${la} ${lo}`);
+  };
   const locate = () => {
     if (!navigator.geolocation) {
       setStatus('This device gives no location: type the latitude and longitude.');

@@ -78,7 +78,7 @@ describe('compiling a questionnaire', () => {
     ],
     [
       'an unknown question type',
-      (q) => q.items.push({ kind: 'question', name: 'g', type: 'geotrace' as 'text', label: 'g' }),
+      (q) => q.items.push({ kind: 'question', name: 'g', type: 'polygon' as 'text', label: 'g' }),
       /\/items\/\d+\/type: must be one of text, integer/,
     ],
     ['a bad variable name', (q) => q.items.push({ kind: 'question', name: '1st', type: 'text', label: 'x' }), /\/items\/\d+\/name: must be a variable name/],
