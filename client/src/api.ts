@@ -168,6 +168,16 @@ export const getProgress = (id: string, by: string, signal?: AbortSignal) =>
     undefined,
     signal,
   );
+export interface DrawResult {
+  stage: string;
+  selected: number;
+  csv: string;
+  strata: { stratum: string; frameUnits: number; allocated: number; certainty: number; weightSum: number }[];
+  shortfalls: { cluster: string; shortfalls: string[] }[];
+  unlisted: string[];
+}
+export const drawSample = (id: string, body: { design: unknown; frame: string; listing?: string; seed: number }) =>
+  call<DrawResult>('POST', `/surveys/${id}/sample/draw`, body);
 export const importAssignments = (
   id: string,
   body: { csv: string; enumeratorColumn?: string; enumerators?: string[]; groupBy?: string; quotaColumn?: string; dryRun?: boolean },

@@ -33,6 +33,7 @@ import { MAX_RATE_FILE_BYTES, parseExchangeRates } from '../../analysis/index.js
 import { InputError } from '../../common/errors.js';
 import { importAssignments, type AssignmentImport } from '../services/assignments-import.js';
 import { caseOutcomes, fieldworkProgress } from '../services/progress.js';
+import { drawSample } from '../services/sample-draw.js';
 import { stringify } from 'csv-stringify/sync';
 import { neutraliseFormula } from '../spreadsheet-safety.js';
 
@@ -440,6 +441,35 @@ export const surveyRoutes: RouteSpec[] = [
     async handler({ db, params, user, query }) {
       await surveyOr404(db, params.surveyId);
       return { body: await fieldworkProgress(db, user, params.surveyId, query.by || 'enumerator') };
+    },
+  },
+  {
+    method: 'post',
+    path: '/surveys/:surveyId/sample/draw',
+    tag: 'assignments',
+    summary: 'Draw the sample as `mdsurvey sample select` does: EAs from a frame, or households from the listing of the drawn EAs (same seed, same result)',
+    roles: ['admin', 'statistician'],
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['design', 'frame', 'seed'],
+      properties: {
+        design: { type: 'object' },
+        frame: { type: 'string', minLength: 1 },
+        listing: { type: 'string', minLength: 1 },
+        seed: { type: 'integer', minimum: 0, maximum: 2147483647 },
+      },
+    },
+    async handler({ db, params, body, user }) {
+      await surveyOr404(db, params.surveyId);
+      try {
+        const r = drawSample(body as { design: unknown; frame: string; listing?: string; seed: number });
+        await audit(db, user, 'draw', 'survey', params.surveyId, { stage: r.stage, selected: r.selected, seed: (body as { seed: number }).seed });
+        return { body: r };
+      } catch (err) {
+        if (err instanceof InputError) throw new HttpProblem('invalid-body', err.message, { errors: [{ path: err.where ?? 'sample', message: err.message }] });
+        throw err;
+      }
     },
   },
   {

@@ -10,6 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumTool, need } from '../helpers/tools.js';
 import { addEnumerator, screenshotDir, signIn, startWebApp } from '../helpers/browser.js';
+import { ROOT } from '../helpers/cli.js';
+import { execFileSync } from 'node:child_process';
 
 const SAMPLE = [
   'ea,hh,stratum_h,status,pi1,pi2,design_weight',
@@ -77,6 +79,14 @@ describe.runIf(need(chromiumTool(), 'survey setup in Chromium'))('a statistician
       design: { weights: 'design_weight', strata: 'stratum_h', ids: ['ea'], lonelyPsu: 'adjust' },
       money: { priceBasis: 'current prices, January 2027' },
     });
+
+    // The EA draw on the server (sample select's code): the allocation by stratum, the selection ready to assign.
+    execFileSync(process.execPath, [path.join(ROOT, 'examples', 'sampling', 'population.mjs'), 'frame', dir]);
+    await page.getByLabel('Design (design.json)').setInputFiles(path.join(ROOT, 'examples', 'sampling', 'design.json'));
+    await page.getByLabel('Frame of EAs (CSV)').setInputFiles(path.join(dir, 'frame.csv'));
+    await page.getByRole('button', { name: 'Draw', exact: true }).click();
+    await expect.poll(() => page.getByTestId('draw-result').textContent()).toMatch(/^40 first-stage units drawn \(seed 2026\)/);
+    expect(await page.getByTestId('draw-result').locator('tbody tr').count()).toBeGreaterThan(1);
 
     // The sample file: a bad one is previewed with its rows named; the right one is assigned a whole EA to one enumerator.
     await page.getByLabel(/Sample file/).setInputFiles(path.join(dir, 'bad.csv'));

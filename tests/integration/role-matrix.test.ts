@@ -32,6 +32,7 @@ const EXPECTED: Record<string, string> = {
   'POST /xlsform': 'AT',
   'POST /surveys/:surveyId/assignments': 'ATS',
   'POST /surveys/:surveyId/assignments/import': 'ATS',
+  'POST /surveys/:surveyId/sample/draw': 'AT',
   'GET /surveys/:surveyId/progress': 'ATS',
   'GET /surveys/:surveyId/cases.csv': 'AT',
   'POST /surveys/:surveyId/assignments/:assignmentId/visits': 'ASE',

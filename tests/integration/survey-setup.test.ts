@@ -95,6 +95,23 @@ describe.each(testDatabaseTargets())('setting a survey up on $name', (target) =>
     expect(fromXls.body.questionnaire.items[0]).toMatchObject({ type: 'geopoint' });
   });
 
+  it('draws on the server exactly what sample select draws: the EAs, then the households of their listing', async () => {
+    const design = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'sampling', 'design.json'), 'utf8'));
+    const frame = fs.readFileSync(path.join(work, 'frame.csv'), 'utf8');
+    const eas = await api.as('stat').post(`/surveys/${surveyId}/sample/draw`, { design, frame, seed: 2026 });
+    expect(eas.status, JSON.stringify(eas.body).slice(0, 300)).toBe(200);
+    expect(eas.body.stage).toBe('first stage');
+    expect(eas.body.csv).toBe(fs.readFileSync(path.join(work, 'eas.csv'), 'utf8'));
+    const listing = fs.readFileSync(path.join(work, 'listing.csv'), 'utf8');
+    const hh = await api.as('stat').post(`/surveys/${surveyId}/sample/draw`, { design, frame, listing, seed: 2026 });
+    expect(hh.body.stage).toBe('households');
+    expect(hh.body.csv).toBe(households);
+    // A bad design is a 422 naming what is wrong, never a 500.
+    const bad = await api.as('stat').post(`/surveys/${surveyId}/sample/draw`, { design: { stages: [] }, frame, seed: 1 });
+    expect(bad.status).toBe(422);
+    expect((await api.as('sup').post(`/surveys/${surveyId}/sample/draw`, { design, frame, seed: 1 })).status).toBe(403);
+  });
+
   it('previews a sample file with every problem by row, and creates nothing until it is right', async () => {
     const bad = 'ea,hh,status,enumerator,quota\nEA1,1,migrant,enum,1\nEA1,2,migrant,nobody,1\nEA2,3,non-migrant,enum,2.5\n';
     const preview = await api.as('stat').post(`/surveys/${surveyId}/assignments/import`, { csv: bad, quotaColumn: 'quota', dryRun: true });

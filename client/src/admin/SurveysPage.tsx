@@ -5,6 +5,7 @@ import {
   changeSurvey,
   convertXlsform,
   createSurvey,
+  drawSample,
   getQuestionnaire,
   getSurvey,
   importAssignments,
@@ -15,6 +16,7 @@ import {
   putExchangeRates,
   type Account,
   type AssignmentPreview,
+  type DrawResult,
   type LibraryEntry,
   type Survey,
   type SurveyDetail,
@@ -160,6 +162,7 @@ export function SurveySetupPage() {
   const [detail, setDetail] = useState<SurveyDetail | null>(null);
   const [questionnaire, setQuestionnaire] = useState<{ version: string; settings?: Record<string, string | number | boolean> } | null>(null);
   const [status, setStatus] = useState<{ text: string; bad?: boolean } | null>(null);
+  const [drawn, setDrawn] = useState('');
   const load = useCallback(async () => {
     try {
       const d = await getSurvey(surveyId);
@@ -251,7 +254,8 @@ export function SurveySetupPage() {
         onSave={(settings) => act(async () => (await changeSurvey(s.id, { settings }), 'The design and price basis are saved.'))}
         onRates={(csv) => act(async () => (await putExchangeRates(s.id, csv), 'The exchange-rate table is replaced.'))}
       />
-      <AssignFromSample surveyId={s.id} onDone={(n) => setStatus({ text: `${n} cases assigned.` })} />
+      <DrawSample surveyId={s.id} onDrawn={(csv) => setDrawn(csv)} />
+      <AssignFromSample key={`${drawn.length}:${drawn.slice(-64)}`} surveyId={s.id} initialCsv={drawn} onDone={(n) => setStatus({ text: `${n} cases assigned.` })} />
     </section>
   );
 }
@@ -374,9 +378,108 @@ function DatasetSettings({
   );
 }
 
+/** The draw of `mdsurvey sample select` on the server: EAs from the frame, or households from the listing; the selection can be assigned at once. */
+function DrawSample({ surveyId, onDrawn }: { surveyId: string; onDrawn: (csv: string) => void }) {
+  const [design, setDesign] = useState<unknown>(null);
+  const [frame, setFrame] = useState('');
+  const [listing, setListing] = useState('');
+  const [seed, setSeed] = useState('2026');
+  const [result, setResult] = useState<DrawResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const draw = async () => {
+    setError(null);
+    try {
+      const r = await drawSample(surveyId, { design, frame, ...(listing ? { listing } : {}), seed: Number(seed) });
+      setResult(r);
+      onDrawn(r.csv);
+    } catch (err) {
+      setError(say(err));
+    }
+  };
+  return (
+    <div className="draw">
+      <h2>Draw the sample</h2>
+      <label className="block">
+        Design (design.json){' '}
+        <input
+          type="file"
+          accept=".json"
+          onChange={(e) =>
+            void e.target.files?.[0]?.text().then((t) => {
+              try {
+                setDesign(JSON.parse(t));
+              } catch {
+                setError('the design file is not JSON');
+              }
+            })
+          }
+        />
+      </label>
+      <label className="block">
+        Frame of EAs (CSV) <input type="file" accept=".csv" onChange={(e) => void e.target.files?.[0]?.text().then(setFrame)} />
+      </label>
+      <label className="block">
+        Listing of the drawn EAs (CSV, for the households){' '}
+        <input type="file" accept=".csv" onChange={(e) => void e.target.files?.[0]?.text().then(setListing)} />
+      </label>
+      <label className="block">
+        Seed <input inputMode="numeric" value={seed} onChange={(e) => setSeed(e.target.value)} size={8} />
+      </label>
+      <button type="button" disabled={!design || !frame} onClick={() => void draw()}>
+        Draw
+      </button>
+      {error && (
+        <p className="bad" role="alert">
+          {error}
+        </p>
+      )}
+      {result && (
+        <div data-testid="draw-result">
+          <p>
+            {result.selected} {result.stage === 'households' ? 'households' : 'first-stage units'} drawn (seed {seed}); below, ready to assign.{' '}
+            <a href={URL.createObjectURL(new Blob([result.csv], { type: 'text/csv' }))} download={result.stage === 'households' ? 'households.csv' : 'eas.csv'}>
+              Download the selection
+            </a>
+          </p>
+          <div className="table-scroll">
+            <table className="versions">
+              <thead>
+                <tr>
+                  <th scope="col">Stratum</th>
+                  <th scope="col">Frame units</th>
+                  <th scope="col">Drawn</th>
+                  <th scope="col">Certainty</th>
+                  <th scope="col">Sum of 1/π</th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.strata.map((s) => (
+                  <tr key={s.stratum}>
+                    <td>{s.stratum}</td>
+                    <td>{s.frameUnits}</td>
+                    <td>{s.allocated}</td>
+                    <td>{s.certainty}</td>
+                    <td>{s.weightSum.toFixed(1)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {result.shortfalls.length > 0 && (
+            <p className="bad">
+              Quota shortfalls (all listed households taken): {result.shortfalls.map((c) => `${c.cluster} (${c.shortfalls.join(', ')})`).join('; ')}
+            </p>
+          )}
+          {result.unlisted.length > 0 && <p className="bad">Drawn units with no listed household: {result.unlisted.join(', ')}</p>}
+        </div>
+      )}
+    </div>
+  );
+}
+
 /** The sample's cases from a CSV (sample select's output): previewed with every problem by row, then assigned. */
-function AssignFromSample({ surveyId, onDone }: { surveyId: string; onDone: (n: number) => void }) {
-  const [csv, setCsv] = useState('');
+function AssignFromSample({ surveyId, initialCsv, onDone }: { surveyId: string; initialCsv: string; onDone: (n: number) => void }) {
+  const [csv, setCsv] = useState(initialCsv);
   const [mode, setMode] = useState<'column' | 'turn'>('turn');
   const [column, setColumn] = useState('enumerator');
   const [team, setTeam] = useState<Account[]>([]);
