@@ -255,7 +255,12 @@ export function SurveySetupPage() {
         onRates={(csv) => act(async () => (await putExchangeRates(s.id, csv), 'The exchange-rate table is replaced.'))}
       />
       <DrawSample surveyId={s.id} onDrawn={(csv) => setDrawn(csv)} />
-      <AssignFromSample key={`${drawn.length}:${drawn.slice(-64)}`} surveyId={s.id} initialCsv={drawn} onDone={(n) => setStatus({ text: `${n} cases assigned.` })} />
+      <AssignFromSample
+        key={`${drawn.length}:${drawn.slice(-64)}`}
+        surveyId={s.id}
+        initialCsv={drawn}
+        onDone={(n) => setStatus({ text: `${n} cases assigned.` })}
+      />
     </section>
   );
 }
