@@ -34,8 +34,10 @@ export function UsersPage() {
   const act = async (what: () => Promise<string>) => {
     setStatus({ text: 'Saving…' });
     try {
-      setStatus({ text: await what() });
+      const text = await what();
+      // The list is loaded again before the result is said, so what the page shows is what is stored.
       await load();
+      setStatus({ text });
     } catch (err) {
       setStatus({ text: message(err), bad: true });
     }
@@ -54,7 +56,16 @@ export function UsersPage() {
       <p role="status" aria-live="polite" className={status?.bad ? 'bad' : 'hint'} data-testid="users-status">
         {status?.text ?? (accounts ? `${accounts.length} accounts` : 'Loading the accounts…')}
       </p>
-      <NewAccount supervisors={supervisors} onCreate={(a) => act(async () => `Created ${(await createAccount(a)).username}.`)} />
+      <NewAccount
+        supervisors={supervisors}
+        onCreate={(a, reset) =>
+          act(async () => {
+            const created = await createAccount(a);
+            reset(); // the form is emptied as soon as the account exists, before anything else is shown
+            return `Created ${created.username}.`;
+          })
+        }
+      />
       <h2>Accounts</h2>
       <div className="filters">
         <label>
@@ -197,7 +208,7 @@ function NewAccount({
   onCreate,
 }: {
   supervisors: Account[];
-  onCreate: (a: { username: string; displayName?: string; password: string; role: User['role']; supervisorId?: string }) => Promise<void>;
+  onCreate: (a: { username: string; displayName?: string; password: string; role: User['role']; supervisorId?: string }, reset: () => void) => Promise<void>;
 }) {
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
@@ -213,17 +224,20 @@ function NewAccount({
       className="new-account"
       onSubmit={(e) => {
         e.preventDefault();
-        void onCreate({
-          username: username.trim(),
-          ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
-          password,
-          role,
-          ...(role === 'enumerator' && supervisorId ? { supervisorId } : {}),
-        }).then(() => {
-          setUsername('');
-          setDisplayName('');
-          setPassword('');
-        });
+        void onCreate(
+          {
+            username: username.trim(),
+            ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
+            password,
+            role,
+            ...(role === 'enumerator' && supervisorId ? { supervisorId } : {}),
+          },
+          () => {
+            setUsername('');
+            setDisplayName('');
+            setPassword('');
+          },
+        );
       }}
     >
       <h2>New account</h2>
