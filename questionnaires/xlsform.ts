@@ -149,7 +149,9 @@ export function parseHeader(raw: string): { column: string; language: string | n
   const ns = /^(bind|control)\s*::?\s*(.+)$/i.exec(h);
   if (ns) {
     const rest = ns[2].trim();
-    const key = Object.keys(NAMESPACED).find((k) => rest.toLowerCase() === k || new RegExp(`^${k.replace(':', '\\:')}\\s*::?`, 'i').test(rest));
+    const lower = rest.toLowerCase();
+    // The named column, alone or followed by its language (`::French (fr)`).
+    const key = Object.keys(NAMESPACED).find((k) => lower === k || (lower.startsWith(k) && /^\s*:/.test(lower.slice(k.length))));
     if (key) {
       const lang = rest
         .slice(key.length)
@@ -461,12 +463,7 @@ export function xlsformToQuestionnaire(
           `survey row ${line}: the choices file "${file}" of ${fromFile[1]} is not with the workbook (put it beside the .xlsx, or give --media DIR)`,
           `survey row ${line}`,
         );
-      const params = Object.fromEntries(
-        (cells.parameters ?? '')
-          .split(/\s+/)
-          .filter(Boolean)
-          .map((p) => p.split('=').map((x) => x.trim())),
-      ) as Record<string, string>;
+      const params = parametersOf(cells);
       const valueColumn = params.value ?? 'name';
       const labelColumn = params.label ?? 'label';
       const records = table.rows.map((r) => Object.fromEntries(table.header.map((h, k) => [h, r[k] ?? ''])));
@@ -505,12 +502,7 @@ export function xlsformToQuestionnaire(
     }
     if (type === 'range') {
       // A slider from start to end (parameters start=, end=, step=): a number within those bounds.
-      const params = Object.fromEntries(
-        (cells.parameters ?? '')
-          .split(/\s+/)
-          .filter(Boolean)
-          .map((p) => p.split('=').map((x) => x.trim())),
-      ) as Record<string, string>;
+      const params = parametersOf(cells);
       const [start, end, step] = [params.start ?? '1', params.end ?? '10', params.step ?? '1'].map(Number);
       if (![start, end, step].every(Number.isFinite) || step <= 0)
         throw new XlsformError(`survey row ${line}: range "${name}" needs numeric parameters start, end and step > 0`, `survey row ${line}`);
@@ -618,6 +610,16 @@ export function xlsformToQuestionnaire(
     ...(Object.keys(attachments).length ? { attachments } : {}),
     items: root,
   };
+}
+
+/** The `parameters` column: `value=code label=title start=0` as key -> value. */
+function parametersOf(cells: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    (cells.parameters ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((p) => p.split('=').map((x) => x.trim())),
+  ) as Record<string, string>;
 }
 
 /** Older XLSForm type names pyxform still reads (its question type dictionary and aliases), as today's names. */

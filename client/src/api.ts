@@ -1,4 +1,5 @@
 import type { SubmissionState } from '../../common/lifecycle.js';
+import type { ProgressRow } from '../../common/progress.js';
 import { forgetUser, rememberUser } from './session.js';
 import type { MediaEntry, SendResult, UploadResult, VisitEntry } from './offline/interview-store.js';
 /** Server health as returned by GET /api/v1/health. */
@@ -147,20 +148,7 @@ export const publishQuestionnaire = (id: string, questionnaire: unknown) =>
 export const putExchangeRates = (id: string, csv: string) => call<unknown>('PUT', `/surveys/${id}/exchange-rates`, { csv });
 export const convertXlsform = (workbook: string, fileName: string, attachments: Record<string, string>) =>
   call<{ questionnaire: { id: string; version: string; title: unknown }; warnings: string[] }>('POST', '/xlsform', { workbook, fileName, attachments });
-export interface ProgressRow {
-  key: string;
-  cases: number;
-  quota: number;
-  interviews: number;
-  states: Record<string, number>;
-  responseRate: number | null;
-  waitingReview: number;
-  oldestWaitingHours: number | null;
-  medianMinutes: number | null;
-  short: number;
-  outcomes: Record<string, number>;
-  notEligible: number;
-}
+export type { ProgressRow };
 export const getProgress = (id: string, by: string, signal?: AbortSignal) =>
   call<{ by: string; rows: ProgressRow[]; total: ProgressRow; surveyMedianMinutes: number | null }>(
     'GET',

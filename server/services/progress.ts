@@ -4,32 +4,10 @@ import { HttpProblem } from '../http/problem.js';
 import { progressCases, progressInterviews } from '../queries/progress.js';
 import { latestVisitCodes } from '../queries/assignments.js';
 import { dispositionOf } from '../../common/dispositions.js';
+import type { ProgressRow } from '../../common/progress.js';
 
 /** What fieldwork progress is grouped by: who (enumerator, team) or where and what (a case-data field such as ea, region, status). */
 export type ProgressGroup = 'enumerator' | 'team' | string;
-
-/** One line of the progress table. */
-export interface ProgressRow {
-  key: string;
-  /** Cases assigned, and the interviews they allow (quota). */
-  cases: number;
-  quota: number;
-  /** Current interviews (a corrected one counts once), by review state. */
-  interviews: number;
-  states: Record<string, number>;
-  /** AAPOR RR1: cases interviewed over cases that are, or may be, eligible (not-eligible ones left out). */
-  responseRate: number | null;
-  /** Completed, waiting for the supervisor's review; the oldest, in hours since it arrived. */
-  waitingReview: number;
-  oldestWaitingHours: number | null;
-  /** Median length of an interview (paradata start to end), and how many took under a third of the survey's median. */
-  medianMinutes: number | null;
-  short: number;
-  /** Final outcome of each case: interviewed, pending (no visit recorded yet), or the latest visit's disposition code. */
-  outcomes: Record<string, number>;
-  /** Cases known to hold no household of the survey (vacant, not a dwelling): out of the response rate's denominator. */
-  notEligible: number;
-}
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_.]{0,63}$/;
 const STATES = ['completed', 'supervisor_approved', 'rejected', 'hq_approved'];
@@ -110,7 +88,8 @@ export async function fieldworkProgress(
       states: g.states,
       responseRate: eligible > 0 ? (g.outcomes.interviewed ?? 0) / eligible : null,
       waitingReview: g.waiting.length,
-      oldestWaitingHours: g.waiting.length ? Math.round(Math.max(...g.waiting) * 10) / 10 : null,
+      // A loop, not Math.max(...): a census-sized queue would overflow the call stack.
+      oldestWaitingHours: g.waiting.length ? Math.round(g.waiting.reduce((a, b) => (b > a ? b : a), -Infinity) * 10) / 10 : null,
       medianMinutes: median(g.minutes),
       short: surveyMedian === null ? 0 : g.minutes.filter((m) => m < surveyMedian / 3).length,
       outcomes: g.outcomes,

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumTool, need } from '../helpers/tools.js';
-import { addEnumerator, screenshotDir, signIn, startWebApp } from '../helpers/browser.js';
+import { addEnumerator, checkWidths, signIn, startWebApp } from '../helpers/browser.js';
 import { ROOT } from '../helpers/cli.js';
 import { execFileSync } from 'node:child_process';
 
@@ -117,15 +117,7 @@ describe.runIf(need(chromiumTool(), 'survey setup in Chromium'))('a statistician
 
     await page.getByRole('button', { name: 'Start fieldwork' }).click();
     await expect.poll(() => page.getByTestId('survey-state').textContent()).toBe('fieldwork');
-    for (const [w, h] of [
-      [1280, 900],
-      [768, 1024],
-      [390, 844],
-    ]) {
-      await page.setViewportSize({ width: w, height: h });
-      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `no horizontal scroll at ${w} px`).toBe(true);
-      await page.screenshot({ path: path.join(screenshotDir(), `survey-setup-${w}.png`), fullPage: true });
-    }
+    await checkWidths(page, 'survey-setup');
     await context.close();
 
     // Kojo sees the survey and his EA's cases (and nobody else's).
@@ -184,15 +176,7 @@ describe.runIf(need(chromiumTool(), 'survey setup in Chromium'))('a statistician
     expect(await p.locator('tbody tr').first().getAttribute('data-group')).toBe('EA001');
     await p.getByRole('button', { name: 'Cases' }).click();
     expect(await p.locator('tbody tr').first().getAttribute('data-group')).toBe('EA003');
-    for (const [w, h] of [
-      [1280, 900],
-      [768, 1024],
-      [390, 844],
-    ]) {
-      await p.setViewportSize({ width: w, height: h });
-      expect(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `no horizontal scroll at ${w} px`).toBe(true);
-      await p.screenshot({ path: path.join(screenshotDir(), `progress-${w}.png`), fullPage: true });
-    }
+    await checkWidths(p, 'progress');
     await hq.close();
   }, 120_000);
 });

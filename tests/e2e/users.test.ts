@@ -4,11 +4,10 @@
  * account and see its session end. The database is checked after each step. Each role sees only the
  * pages it may use, and a page it may not open says so (no "No connection").
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumTool, need } from '../helpers/tools.js';
-import { screenshotDir, signIn, startWebApp } from '../helpers/browser.js';
+import { checkWidths, signIn, startWebApp } from '../helpers/browser.js';
 
 describe.runIf(need(chromiumTool(), 'accounts and teams in Chromium'))('accounts and teams in Chromium', () => {
   let app: Awaited<ReturnType<typeof startWebApp>>;
@@ -82,15 +81,7 @@ describe.runIf(need(chromiumTool(), 'accounts and teams in Chromium'))('accounts
     await expect.poll(async () => (await account('eli')).disabled).toBe(false);
     await tablet.close();
 
-    for (const [w, h] of [
-      [1280, 900],
-      [768, 1024],
-      [390, 844],
-    ]) {
-      await page.setViewportSize({ width: w, height: h });
-      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `no horizontal scroll at ${w} px`).toBe(true);
-      await page.screenshot({ path: path.join(screenshotDir(), `users-${w}.png`), fullPage: true });
-    }
+    await checkWidths(page, 'users');
     await context.close();
   }, 120_000);
 

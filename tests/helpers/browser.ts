@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { expect } from 'vitest';
 import { ROOT } from './cli.js';
 
 /** Debian's Chromium (never a downloaded browser). */
@@ -139,4 +140,20 @@ export async function signIn(page: import('playwright-core').Page, baseUrl: stri
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('signed-in').waitFor();
+}
+
+/** The screen widths pages are checked at: a desktop, a tablet, a phone. */
+export const PAGE_WIDTHS: readonly [number, number][] = [
+  [1280, 900],
+  [768, 1024],
+  [390, 844],
+];
+
+/** At each width: no horizontal scroll on the page, and a screenshot `NAME-WIDTH.png`. */
+export async function checkWidths(page: import('playwright-core').Page, name: string): Promise<void> {
+  for (const [width, height] of PAGE_WIDTHS) {
+    await page.setViewportSize({ width, height });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `no horizontal scroll at ${width} px`).toBe(true);
+    await page.screenshot({ path: path.join(screenshotDir(), `${name}-${width}.png`), fullPage: true });
+  }
 }

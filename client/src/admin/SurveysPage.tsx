@@ -1,7 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import {
-  ApiError,
   changeSurvey,
   convertXlsform,
   createSurvey,
@@ -22,11 +21,8 @@ import {
   type SurveyDetail,
 } from '../api.js';
 import { deviceUser } from '../session.js';
+import { problemText, usePageActions, type PageStatus } from './page-status.js';
 
-const say = (err: unknown) => {
-  if (err instanceof ApiError) return `${err.message}${err.errors?.length ? `: ${err.errors.map((e) => `${e.path} ${e.message}`).join('; ')}` : ''}`;
-  return err instanceof Error ? err.message : String(err);
-};
 const titleOf = (t: string | Record<string, string>) => (typeof t === 'string' ? t : (t.en ?? Object.values(t)[0] ?? ''));
 const base64 = (file: Blob) =>
   new Promise<string>((resolve, reject) => {
@@ -36,7 +32,7 @@ const base64 = (file: Blob) =>
     r.readAsDataURL(file);
   });
 
-function Status({ status }: { status: { text: string; bad?: boolean } | null }) {
+function Status({ status }: { status: PageStatus | null }) {
   return (
     <p role="status" aria-live="polite" className={status?.bad ? 'bad' : 'hint'} data-testid="survey-status">
       {status?.text ?? ''}
@@ -49,7 +45,7 @@ export function SurveysPage() {
   const navigate = useNavigate();
   const [surveys, setSurveys] = useState<Survey[] | null>(null);
   const [library, setLibrary] = useState<LibraryEntry[]>([]);
-  const [status, setStatus] = useState<{ text: string; bad?: boolean } | null>(null);
+  const [status, setStatus] = useState<PageStatus | null>(null);
   const [title, setTitle] = useState('');
   const [source, setSource] = useState<'library' | 'xlsform'>('library');
   const [libraryId, setLibraryId] = useState('dotm-household');
@@ -57,7 +53,7 @@ export function SurveysPage() {
   const [attachments, setAttachments] = useState<File[]>([]);
   const [warnings, setWarnings] = useState<string[]>([]);
   useEffect(() => {
-    listSurveys().then(setSurveys, (err: unknown) => setStatus({ text: say(err), bad: true }));
+    listSurveys().then(setSurveys, (err: unknown) => setStatus({ text: problemText(err), bad: true }));
     listLibrary().then(setLibrary, () => undefined);
   }, []);
   const create = async () => {
@@ -77,7 +73,7 @@ export function SurveysPage() {
       const survey = await createSurvey(title.trim(), questionnaire);
       navigate(`/surveys/${survey.id}/setup`);
     } catch (err) {
-      setStatus({ text: say(err), bad: true });
+      setStatus({ text: problemText(err), bad: true });
     }
   };
   return (
@@ -161,30 +157,16 @@ export function SurveySetupPage() {
   const me = deviceUser();
   const [detail, setDetail] = useState<SurveyDetail | null>(null);
   const [questionnaire, setQuestionnaire] = useState<{ version: string; settings?: Record<string, string | number | boolean> } | null>(null);
-  const [status, setStatus] = useState<{ text: string; bad?: boolean } | null>(null);
   const [drawn, setDrawn] = useState('');
   const load = useCallback(async () => {
-    try {
-      const d = await getSurvey(surveyId);
-      setDetail(d);
-      const latest = d.questionnaires.at(-1);
-      if (latest)
-        setQuestionnaire((await getQuestionnaire(surveyId, latest.version)) as { version: string; settings?: Record<string, string | number | boolean> });
-    } catch (err) {
-      setStatus({ text: say(err), bad: true });
-    }
+    const d = await getSurvey(surveyId);
+    setDetail(d);
+    const latest = d.questionnaires.at(-1);
+    if (latest)
+      setQuestionnaire((await getQuestionnaire(surveyId, latest.version)) as { version: string; settings?: Record<string, string | number | boolean> });
   }, [surveyId]);
-  useEffect(() => void load(), [load]);
-  const act = async (what: () => Promise<string>) => {
-    setStatus({ text: 'Saving…' });
-    try {
-      const text = await what();
-      await load();
-      setStatus({ text });
-    } catch (err) {
-      setStatus({ text: say(err), bad: true });
-    }
-  };
+  const { status, setStatus, act, fail } = usePageActions(load);
+  useEffect(() => void load().catch(fail), [load]);
   if (!detail) return <Status status={status ?? { text: 'Loading the survey…' }} />;
   const s = detail.survey;
   return (
@@ -390,6 +372,9 @@ function DrawSample({ surveyId, onDrawn }: { surveyId: string; onDrawn: (csv: st
   const [listing, setListing] = useState('');
   const [seed, setSeed] = useState('2026');
   const [result, setResult] = useState<DrawResult | null>(null);
+  // One download link per draw (made once, let go when the next draw replaces it), not one per render.
+  const download = useMemo(() => (result ? URL.createObjectURL(new Blob([result.csv], { type: 'text/csv' })) : null), [result]);
+  useEffect(() => () => void (download && URL.revokeObjectURL(download)), [download]);
   const [error, setError] = useState<string | null>(null);
   const draw = async () => {
     setError(null);
@@ -398,7 +383,7 @@ function DrawSample({ surveyId, onDrawn }: { surveyId: string; onDrawn: (csv: st
       setResult(r);
       onDrawn(r.csv);
     } catch (err) {
-      setError(say(err));
+      setError(problemText(err));
     }
   };
   return (
@@ -442,7 +427,7 @@ function DrawSample({ surveyId, onDrawn }: { surveyId: string; onDrawn: (csv: st
         <div data-testid="draw-result">
           <p>
             {result.selected} {result.stage === 'households' ? 'households' : 'first-stage units'} drawn (seed {seed}); below, ready to assign.{' '}
-            <a href={URL.createObjectURL(new Blob([result.csv], { type: 'text/csv' }))} download={result.stage === 'households' ? 'households.csv' : 'eas.csv'}>
+            <a href={download ?? undefined} download={result.stage === 'households' ? 'households.csv' : 'eas.csv'}>
               Download the selection
             </a>
           </p>
@@ -513,7 +498,7 @@ function AssignFromSample({ surveyId, initialCsv, onDone }: { surveyId: string; 
         setCsv('');
       }
     } catch (err) {
-      setError(say(err));
+      setError(problemText(err));
     }
   };
   return (

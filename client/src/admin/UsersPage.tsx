@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiError, createAccount, endAccountSessions, listAccounts, resetAccountPassword, updateAccount, type Account, type User } from '../api.js';
+import { createAccount, endAccountSessions, listAccounts, resetAccountPassword, updateAccount, type Account, type User } from '../api.js';
 import { deviceUser } from '../session.js';
+import { usePageActions } from './page-status.js';
 
 const ROLES: User['role'][] = ['admin', 'statistician', 'supervisor', 'enumerator', 'analyst'];
 const ROLE_NAMES: Record<User['role'], string> = {
@@ -11,8 +12,6 @@ const ROLE_NAMES: Record<User['role'], string> = {
   analyst: 'Analyst',
 };
 
-const message = (err: unknown) => (err instanceof ApiError ? err.message : err instanceof Error ? err.message : String(err));
-
 /**
  * Accounts and teams (admin): create users, change a role, move an enumerator to another supervisor's
  * team, reset a password (a generated one is shown once), disable or enable, end every session.
@@ -20,28 +19,11 @@ const message = (err: unknown) => (err instanceof ApiError ? err.message : err i
 export function UsersPage() {
   const me = deviceUser();
   const [accounts, setAccounts] = useState<Account[] | null>(null);
-  const [status, setStatus] = useState<{ text: string; bad?: boolean } | null>(null);
   const [filter, setFilter] = useState('');
   const [roleFilter, setRoleFilter] = useState<'' | User['role']>('');
-  const load = useCallback(async () => {
-    try {
-      setAccounts(await listAccounts());
-    } catch (err) {
-      setStatus({ text: message(err), bad: true });
-    }
-  }, []);
-  useEffect(() => void load(), [load]);
-  const act = async (what: () => Promise<string>) => {
-    setStatus({ text: 'Saving…' });
-    try {
-      const text = await what();
-      // The list is loaded again before the result is said, so what the page shows is what is stored.
-      await load();
-      setStatus({ text });
-    } catch (err) {
-      setStatus({ text: message(err), bad: true });
-    }
-  };
+  const load = useCallback(async () => setAccounts(await listAccounts()), []);
+  const { status, act, fail } = usePageActions(load);
+  useEffect(() => void load().catch(fail), [load]);
   const supervisors = useMemo(() => (accounts ?? []).filter((a) => a.role === 'supervisor' && !a.disabled), [accounts]);
   const nameOf = (id: string | null) => (id ? (accounts?.find((a) => a.id === id)?.displayName ?? id) : '');
   const shown = (accounts ?? []).filter(

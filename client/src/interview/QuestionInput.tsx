@@ -256,6 +256,27 @@ export const CountryLists = memo(function CountryLists({ language, fallback, hos
 });
 
 /**
+ * The device's position as ODK stores a point ("latitude longitude altitude accuracy"), with the
+ * status said on the way; what the device could not give is said, not guessed.
+ */
+function locateDevice(t: ReturnType<typeof interfaceText>, say: (s: string) => void, point: (p: string) => void, otherwise: string): void {
+  if (!navigator.geolocation) {
+    say(`This device gives no location: ${otherwise}.`);
+    return;
+  }
+  say(t('findingLocation'));
+  navigator.geolocation.getCurrentPosition(
+    (p) => {
+      const c = p.coords;
+      point([c.latitude.toFixed(6), c.longitude.toFixed(6), (c.altitude ?? 0).toFixed(1), c.accuracy.toFixed(1)].join(' '));
+      say(t('locationRecorded', { m: Math.round(c.accuracy) }));
+    },
+    (err) => say(`No location: ${err.message}. ${otherwise[0].toUpperCase()}${otherwise.slice(1)}, or try again outside.`),
+    { enableHighAccuracy: true, timeout: 30_000, maximumAge: 0 },
+  );
+}
+
+/**
  * A GPS line or shape (ODK geotrace, geoshape): the device's location added point by point as the
  * enumerator walks, or the points typed ("latitude longitude; ..."); a shape is closed on its first point.
  */
@@ -290,22 +311,7 @@ function GeoPathInput({
   useEffect(() => {
     if (answer) setText(shown);
   }, [answer, shown]);
-  const addHere = () => {
-    if (!navigator.geolocation) {
-      setStatus('This device gives no location: type the points.');
-      return;
-    }
-    setStatus(t('findingLocation'));
-    navigator.geolocation.getCurrentPosition(
-      (p) => {
-        const c = p.coords;
-        save([...open, [c.latitude.toFixed(6), c.longitude.toFixed(6), (c.altitude ?? 0).toFixed(1), c.accuracy.toFixed(1)].join(' ')]);
-        setStatus(t('locationRecorded', { m: Math.round(c.accuracy) }));
-      },
-      (err) => setStatus(err.message),
-      { enableHighAccuracy: true, timeout: 30_000, maximumAge: 0 },
-    );
-  };
+  const addHere = () => locateDevice(t, setStatus, (point) => save([...open, point]), 'type the points');
   return (
     <div className="geopath">
       <textarea
@@ -414,22 +420,7 @@ function GeopointInput({
     setTyped({ lat: la, lon: lo });
     onChange(la === '' || lo === '' ? '' : `${la} ${lo}`);
   };
-  const locate = () => {
-    if (!navigator.geolocation) {
-      setStatus('This device gives no location: type the latitude and longitude.');
-      return;
-    }
-    setStatus(t('findingLocation'));
-    navigator.geolocation.getCurrentPosition(
-      (p) => {
-        const c = p.coords;
-        onChange([c.latitude.toFixed(6), c.longitude.toFixed(6), (c.altitude ?? 0).toFixed(1), c.accuracy.toFixed(1)].join(' '));
-        setStatus(t('locationRecorded', { m: Math.round(c.accuracy) }));
-      },
-      (err) => setStatus(`No location: ${err.message}. Type the latitude and longitude, or try again outside.`),
-      { enableHighAccuracy: true, timeout: 30_000, maximumAge: 0 },
-    );
-  };
+  const locate = () => locateDevice(t, setStatus, onChange, 'type the latitude and longitude');
   return (
     <div className="geopoint">
       <label>
