@@ -1,8 +1,15 @@
 import fs from 'node:fs';
-import { parse } from 'csv-parse/sync';
 import { InputError } from '../common/errors.js';
 import { replicateWeightsOf, type ColumnRole, type DataTable, type DatasetCalibration, type SurveyDesign } from '../analysis/index.js';
-import { calibrateReplicates, computeWeights, withCalibration, type CalibrationTargets, type Margin, type WeightingSteps } from '../sampling/index.js';
+import {
+  calibrateReplicates,
+  parseTotalsCsv,
+  computeWeights,
+  withCalibration,
+  type CalibrationTargets,
+  type Margin,
+  type WeightingSteps,
+} from '../sampling/index.js';
 
 /**
  * Calibration flags shared by `weights` and the analysis commands (estimate, compare, tabulate, regress):
@@ -34,9 +41,9 @@ export function parseTotalsFile(spec: string, flag: string): Margin {
   if (eq <= 0) throw new InputError('bad-flags', `${flag} takes COL=totals.csv, got "${spec}"`);
   const variable = spec.slice(0, eq);
   const file = spec.slice(eq + 1);
-  let rows: string[][];
+  let bytes: Buffer;
   try {
-    rows = parse(fs.readFileSync(file), { skip_empty_lines: true, trim: true }) as string[][];
+    bytes = fs.readFileSync(file);
   } catch (err) {
     throw new InputError(
       'file-not-found',
@@ -44,16 +51,7 @@ export function parseTotalsFile(spec: string, flag: string): Margin {
       file,
     );
   }
-  const totals = new Map<string, number>();
-  rows.slice(1).forEach((r, k) => {
-    const t = Number(r[1]);
-    if (r.length < 2 || r[1] === '' || !Number.isFinite(t) || t < 0)
-      throw new InputError('bad-total', `${file} row ${k + 2}: the total of "${r[0]}" must be a non-negative number`, `${file} row ${k + 2}`);
-    if (totals.has(r[0])) throw new InputError('bad-total', `${file} row ${k + 2}: category "${r[0]}" appears twice`, `${file} row ${k + 2}`);
-    totals.set(r[0], t);
-  });
-  if (totals.size === 0) throw new InputError('bad-total', `${file} has no totals (expected a header and rows category,total)`, file);
-  return { variable, totals };
+  return parseTotalsCsv(bytes, variable, file);
 }
 
 export function parsePair(text: string | undefined, flag: string): [number, number] | undefined {

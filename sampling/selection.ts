@@ -1,5 +1,5 @@
 import { InputError } from '../common/errors.js';
-import { mulberry32 } from '../common/random.js';
+import { hashText, mulberry32 } from '../common/random.js';
 import { categoricalColumn, numericColumn, sortedLevelOrder, type DataTable } from '../analysis/index.js';
 import type { FirstStage, SampleDesign, SecondStage } from './sample-design.js';
 
@@ -80,8 +80,23 @@ export function selectSample(design: SampleDesign, frame: DataTable, seed: numbe
   const { rows, strata } = selectFirstStage(first, frame, mulberry32(seed));
   // Without a listing only the first stage is drawn (the listing is made in the selected units afterwards).
   if (!second || !listing) return { rows, strata, clusters: [], unlisted: [] };
-  return { ...selectSecondStage(first, second, rows, listing, mulberry32((seed ^ 0x5bd1e995) >>> 0)), strata };
+  return { ...selectSecondStage(first, second, rows, listing, seed), strata };
 }
+
+/**
+ * The second stage alone, for first-stage units already drawn (their rows carry pi1): what the server
+ * runs when the listing of one EA is closed. Each unit draws from its own stream, seeded by the seed
+ * and the unit's id, so a unit's households are the same whether it is drawn alone, in any order, or
+ * with every other unit by `sample select --listing`.
+ */
+export function selectHouseholds(design: SampleDesign, units: SelectedRow[], listing: DataTable, seed: number): Omit<Selection, 'strata'> {
+  const [first, second] = design.stages;
+  if (!second) throw new InputError('bad-design', 'the design has no second stage (households from the listing)');
+  return selectSecondStage(first, second, units, listing, seed);
+}
+
+/** The generator of one unit's second-stage draw. */
+const unitStream = (seed: number, unit: string) => mulberry32(hashText(`${seed >>> 0}\u0000${unit}`));
 
 function textColumns(table: DataTable): { name: string; text: (i: number) => string | number }[] {
   return [...table.columns.values()].map((c) =>
@@ -230,7 +245,7 @@ function srs(units: number[], n: number, rand: () => number): { i: number; pi: n
     .map((i) => ({ i, pi, certain: pi === 1 }));
 }
 
-function selectSecondStage(first: FirstStage, stage: SecondStage, firstRows: SelectedRow[], listing: DataTable, rand: () => number): Omit<Selection, 'strata'> {
+function selectSecondStage(first: FirstStage, stage: SecondStage, firstRows: SelectedRow[], listing: DataTable, seed: number): Omit<Selection, 'strata'> {
   const cluster = categoricalColumn(listing, stage.cluster, 'cluster of the listing');
   const hhIds = categoricalColumn(listing, stage.id, 'household id');
   const status = stage.by ? categoricalColumn(listing, stage.by, 'screening status') : null;
@@ -282,6 +297,7 @@ function selectSecondStage(first: FirstStage, stage: SecondStage, firstRows: Sel
       groups.set(s, g);
     }
     const report: ClusterReport = { cluster: id, listed: {}, selected: {}, shortfalls: [] };
+    const rand = unitStream(seed, id);
     for (const [s, quota] of Object.entries(quotas)) {
       const g = groups.get(s) ?? [];
       const m = Math.min(quota, g.length);

@@ -4,6 +4,7 @@ import { logout, type User } from './api.js';
 import { UsersPage } from './admin/UsersPage.js';
 import { SurveySetupPage, SurveysPage } from './admin/SurveysPage.js';
 import { ProgressPage } from './admin/ProgressPage.js';
+import { SamplePage } from './admin/SamplePage.js';
 import { deviceUser, onUserChange } from './session.js';
 import { HomePage } from './pages/HomePage.js';
 import { LoginPage } from './pages/LoginPage.js';
@@ -24,6 +25,7 @@ const PAGES = {
   users: ['admin'],
   surveys: ['admin', 'statistician'],
   progress: ['admin', 'statistician', 'supervisor'],
+  sample: ['admin', 'statistician', 'supervisor'],
 } as const satisfies Record<string, readonly User['role'][]>;
 type Page = keyof typeof PAGES;
 const PAGE_NAMES: Record<Page, string> = {
@@ -34,6 +36,7 @@ const PAGE_NAMES: Record<Page, string> = {
   users: 'Users',
   surveys: 'Surveys',
   progress: 'Progress',
+  sample: 'Sample and weights',
 };
 
 function may(user: { role: string } | null, page: Page): boolean {
@@ -75,6 +78,7 @@ export function App() {
           </NavLink>
           {may(user, 'surveys') && <NavLink to="/surveys">Surveys</NavLink>}
           {may(user, 'fieldwork') && <NavLink to="/fieldwork">Fieldwork</NavLink>}
+          {may(user, 'sample') && <NavLink to="/sample">Sample</NavLink>}
           {may(user, 'progress') && <NavLink to="/progress">Progress</NavLink>}
           {may(user, 'review') && <NavLink to="/review">Review</NavLink>}
           {may(user, 'workspace') && <NavLink to="/workspace">Workspace</NavLink>}
@@ -107,6 +111,7 @@ export function App() {
           <Route path="/review/:surveyId/:instanceId" element={<Only page="review" user={user} element={<ReviewPage />} />} />
           <Route path="/admin/users" element={<Only page="users" user={user} element={<UsersPage />} />} />
           <Route path="/progress" element={<Only page="progress" user={user} element={<ProgressPage />} />} />
+          <Route path="/sample" element={<Only page="sample" user={user} element={<SamplePage />} />} />
           <Route path="/surveys" element={<Only page="surveys" user={user} element={<SurveysPage />} />} />
           <Route path="/surveys/:surveyId/setup" element={<Only page="surveys" user={user} element={<SurveySetupPage />} />} />
           <Route

@@ -323,3 +323,50 @@ export const downloadUrl = (path: string, params: Record<string, string | undefi
   const q = query(params);
   return `/api/v1${path}${q ? `?${q}` : ''}`;
 };
+
+/** An EA of the screening sample: its listing and, once its listing is closed, its households drawn. */
+export interface ScreeningUnit {
+  unit: string;
+  stratum?: string;
+  pi1: number;
+  enumerator: string;
+  listingAssignmentId: string;
+  listingInterviews: { interviewId: string; state: string }[];
+  listed: number;
+  closedAt: string | null;
+  report: { listed: Record<string, number>; selected: Record<string, number>; shortfalls: string[]; created: number; typedUnits?: string[] } | null;
+}
+export interface Screening {
+  listingSurveyId: string;
+  seed: number;
+  quotas: Record<string, number>;
+  strata: DrawResult['strata'];
+  units: ScreeningUnit[];
+}
+export const getScreening = (surveyId: string) => call<Screening>('GET', `/surveys/${surveyId}/screening`);
+export const startScreening = (surveyId: string, body: { design: unknown; frame: string; seed: number; enumerators: string[] }) =>
+  call<{ listingSurveyId: string; units: number; perEnumerator: Record<string, number> }>('POST', `/surveys/${surveyId}/screening`, body);
+export const closeListing = (surveyId: string, unit: string) =>
+  call<{ unit: string; report: NonNullable<ScreeningUnit['report']> }>('POST', `/surveys/${surveyId}/screening/units/${encodeURIComponent(unit)}/close`, {});
+
+/** Kish's summary of a set of weights after a step. */
+export interface WeightStep {
+  step: string;
+  diagnostics: { n: number; positive: number; sum: number; min: number; max: number; ratio: number; cv: number; deffWeighting: number; effectiveN: number };
+}
+export interface WeightsResult {
+  cases: number;
+  respondents: number;
+  steps: WeightStep[];
+  nonresponseClasses?: { class: string; respondents: number; nonrespondents: number; ineligible: number; unknown: number; factor: number }[];
+  attached: boolean;
+}
+export const computeWeights = (
+  surveyId: string,
+  body: { classes?: string[]; poststratify?: { variable: string; totals: string }; trim?: [number, number]; attach?: boolean },
+) => call<WeightsResult>('POST', `/surveys/${surveyId}/weights`, body);
+export const getWeights = (surveyId: string) =>
+  call<{ attached: null | { steps: unknown; report: WeightsResult; cases: number; computedAt: string; outdated: boolean } }>(
+    'GET',
+    `/surveys/${surveyId}/weights`,
+  );

@@ -34,6 +34,8 @@ import { InputError } from '../../common/errors.js';
 import { importAssignments, type AssignmentImport } from '../services/assignments-import.js';
 import { caseOutcomes, fieldworkProgress } from '../services/progress.js';
 import { drawSample } from '../services/sample-draw.js';
+import { closeListing, screeningStatus, startScreening, type ScreeningStart } from '../services/screening.js';
+import { attachedWeights, surveyWeights, type WeightsRequest } from '../services/weights.js';
 import { stringify } from 'csv-stringify/sync';
 import { neutraliseFormula } from '../spreadsheet-safety.js';
 
@@ -470,6 +472,91 @@ export const surveyRoutes: RouteSpec[] = [
         if (err instanceof InputError) throw new HttpProblem('invalid-body', err.message, { errors: [{ path: err.where ?? 'sample', message: err.message }] });
         throw err;
       }
+    },
+  },
+  {
+    method: 'post',
+    path: '/surveys/:surveyId/screening',
+    tag: 'sample',
+    summary:
+      'Draw the EAs of the two-phase screening sample from a frame and the design, create the listing survey and one listing case per EA (a whole EA to one enumerator, in turn)',
+    roles: ['admin', 'statistician'],
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['design', 'frame', 'seed', 'enumerators'],
+      properties: {
+        design: { type: 'object' },
+        frame: { type: 'string', minLength: 1 },
+        seed: { type: 'integer', minimum: 0, maximum: 2147483647 },
+        enumerators: { type: 'array', minItems: 1, maxItems: 500, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 64 } },
+      },
+    },
+    async handler({ db, params, body, user }) {
+      return startScreening(db, user, params.surveyId, body as ScreeningStart);
+    },
+  },
+  {
+    method: 'get',
+    path: '/surveys/:surveyId/screening',
+    tag: 'sample',
+    summary:
+      'Show the screening sample: every drawn EA with its listing, and once its listing is closed the households drawn per screening status against the quotas',
+    roles: ['admin', 'statistician', 'supervisor'],
+    async handler({ db, params }) {
+      await surveyOr404(db, params.surveyId);
+      return { body: await screeningStatus(db, params.surveyId) };
+    },
+  },
+  {
+    method: 'post',
+    path: '/surveys/:surveyId/screening/units/:unit/close',
+    tag: 'sample',
+    summary: "Close an EA's listing and draw its households by screening status with the design's quotas, creating their interview cases",
+    roles: ['admin', 'statistician', 'supervisor'],
+    textParams: ['unit'],
+    async handler({ db, params, user }) {
+      await surveyOr404(db, params.surveyId);
+      return { status: 201, body: await closeListing(db, user, params.surveyId, params.unit) };
+    },
+  },
+  {
+    method: 'post',
+    path: '/surveys/:surveyId/weights',
+    tag: 'sample',
+    summary:
+      'Compute the weights from the cases and their outcomes (nonresponse classes, post-stratification, trimming) with the Kish table of each step; attached, they become the dataset weights',
+    roles: ['admin', 'statistician'],
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        designWeight: COLUMN,
+        classes: { type: 'array', maxItems: 5, uniqueItems: true, items: COLUMN },
+        poststratify: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['variable', 'totals'],
+          properties: { variable: COLUMN, totals: { type: 'string', minLength: 1, maxLength: 1000000 } },
+        },
+        trim: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'number', minimum: 0 } },
+        attach: { type: 'boolean' },
+      },
+    },
+    async handler({ db, params, body, user }) {
+      await surveyOr404(db, params.surveyId);
+      return { body: await surveyWeights(db, user, params.surveyId, body as WeightsRequest) };
+    },
+  },
+  {
+    method: 'get',
+    path: '/surveys/:surveyId/weights',
+    tag: 'sample',
+    summary: 'Show the weights attached to the survey (steps, Kish table) and whether outcomes changed since they were computed',
+    roles: ['admin', 'statistician'],
+    async handler({ db, params }) {
+      await surveyOr404(db, params.surveyId);
+      return { body: await attachedWeights(db, params.surveyId) };
     },
   },
   {

@@ -4,7 +4,7 @@ import { parseSampleDesign, selectSample } from '../../sampling/index.js';
 import { InputError } from '../../common/errors.js';
 
 /** A CSV text as the CLI reads a file: every column a category (spelling kept), the named ones numbers. */
-function tableOf(csv: string, numbers: string[]): DataTable {
+export function tableOf(csv: string, numbers: string[]): DataTable {
   const bytes = new TextEncoder().encode(csv);
   const header = csvHeader(bytes);
   const roles = new Map<string, ColumnRole>(header.filter(Boolean).map((h) => [h, numbers.includes(h) ? 'number' : 'category']));

@@ -4,11 +4,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../common/random.js';
-import { compileQuestionnaire, dotmListing, FormState, validateResponse } from '../../questionnaires/index.js';
+import { listingOf } from '../helpers/listing.js';
 import { startApi } from '../helpers/api.js';
 import { runMdsurvey } from '../helpers/cli.js';
 import { testDatabaseTargets } from '../helpers/databases.js';
@@ -19,26 +17,6 @@ const EAS = [
   { ea: 'EA002', region: 'North', households: 30 },
   { ea: 'EA003', region: 'South', households: 18 },
 ];
-
-/** One listing interview of an area: every household with its screening answers, filled as the app does. */
-function listingOf(ea: string, households: number, seed: number): { instanceId: string; answers: Record<string, unknown> } {
-  const q = compileQuestionnaire(dotmListing);
-  const s = new FormState(q, { now: () => new Date('2026-03-10T08:00:00Z'), enumerator: 'enum' });
-  const rand = mulberry32(seed);
-  s.setAnswer('listing_ea', ea);
-  for (let h = 1; h <= households; h++) {
-    const k = s.addRow('listing');
-    s.setAnswer(`listing[${k}].dwelling`, Math.ceil(h / 2));
-    s.setAnswer(`listing[${k}].household_no`, h % 2 === 1 ? 1 : 2);
-    s.setAnswer(`listing[${k}].head_name`, `Head ${ea}/${h}`);
-    for (const name of ['l_member_abroad', 'l_member_returned', 'l_member_born_abroad', 'l_remit'])
-      s.setAnswer(`listing[${k}].${name}`, rand() < (name === 'l_member_abroad' ? 0.3 : 0.1) ? '1' : '0');
-  }
-  expect(s.problems()).toEqual([]);
-  const doc = s.toResponse(randomUUID());
-  expect(validateResponse(q, doc, { now: () => new Date('2026-03-10T08:00:00Z') }).problems).toEqual([]);
-  return { instanceId: doc.instanceId, answers: doc.answers };
-}
 
 describe.each(testDatabaseTargets())('listing, screening and the phase-2 draw on $name', (target) => {
   let db: Database;

@@ -34,6 +34,11 @@ const EXPECTED: Record<string, string> = {
   'POST /surveys/:surveyId/assignments/import': 'ATS',
   'POST /surveys/:surveyId/sample/draw': 'AT',
   'GET /surveys/:surveyId/progress': 'ATS',
+  'POST /surveys/:surveyId/screening': 'AT',
+  'GET /surveys/:surveyId/screening': 'ATS',
+  'POST /surveys/:surveyId/screening/units/:unit/close': 'ATS',
+  'POST /surveys/:surveyId/weights': 'AT',
+  'GET /surveys/:surveyId/weights': 'AT',
   'GET /surveys/:surveyId/cases.csv': 'AT',
   'POST /surveys/:surveyId/assignments/:assignmentId/visits': 'ASE',
   'GET /surveys/:surveyId/assignments': 'ATSE',
@@ -79,6 +84,7 @@ describe('role x route matrix', () => {
       .replace(':instanceId', '00000000-0000-4000-8000-000000000000')
       .replace(':version', '1')
       .replace(':level', 'household')
+      .replace(':unit', 'EA001')
       .replace(':name', 'photo.jpg')
       .replace(':assignmentId', '00000000-0000-4000-8000-000000000002')
       .replace(':userId', '00000000-0000-4000-8000-000000000001');

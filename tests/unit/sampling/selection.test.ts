@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tableFromRecords } from '../../../analysis/index.js';
-import { allocate, parseSampleDesign, selectSample, type SampleDesign } from '../../../sampling/index.js';
+import fc from 'fast-check';
+import { allocate, parseSampleDesign, selectHouseholds, selectSample, type SampleDesign } from '../../../sampling/index.js';
 import { mulberry32 } from '../../../common/random.js';
 
 /** A frame of 60 enumeration areas in 3 regions with skewed sizes, and a listing of all their households. */
@@ -106,5 +107,27 @@ describe('design.json validation', () => {
     [{ stages: [{ id: 'ea', method: 'srs', sampleSize: 3, extra: 1 }] }, /must NOT have additional properties/],
   ])('rejects %j', (value, message) => {
     expect(() => parseSampleDesign(value)).toThrow(message);
+  });
+});
+
+describe('second stage one unit at a time (the server closes EAs one by one)', () => {
+  const { frame, listing } = population();
+  it('draws the same households for a unit alone, in any order, as with every unit at once', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 11 }), (seed, pick) => {
+        const all = selectSample(design, frame, seed, listing);
+        const firstStage = selectSample({ stages: [design.stages[0]] }, frame, seed).rows;
+        const unit = firstStage[pick % firstStage.length];
+        const alone = selectHouseholds(design, [unit], listing, seed);
+        const key = (r: Record<string, string | number>) => `${r.ea}/${r.hh}/${r.pi2}/${r.design_weight}`;
+        expect(alone.rows.map(key)).toEqual(all.rows.filter((r) => r.ea === unit.ea).map(key));
+        return true;
+      }),
+      { numRuns: 15 },
+    );
+  });
+  it('refuses a design without a second stage', () => {
+    const { rows } = selectSample({ stages: [design.stages[0]] }, frame, 1);
+    expect(() => selectHouseholds({ stages: [design.stages[0]] }, rows, listing, 1)).toThrow(/no second stage/);
   });
 });
