@@ -343,7 +343,7 @@ export interface Screening {
   strata: DrawResult['strata'];
   units: ScreeningUnit[];
 }
-export const getScreening = (surveyId: string) => call<Screening>('GET', `/surveys/${surveyId}/screening`);
+export const getScreening = async (surveyId: string) => (await call<{ screening: Screening | null }>('GET', `/surveys/${surveyId}/screening`)).screening;
 export const startScreening = (surveyId: string, body: { design: unknown; frame: string; seed: number; enumerators: string[] }) =>
   call<{ listingSurveyId: string; units: number; perEnumerator: Record<string, number> }>('POST', `/surveys/${surveyId}/screening`, body);
 export const closeListing = (surveyId: string, unit: string) =>

@@ -505,7 +505,7 @@ export const surveyRoutes: RouteSpec[] = [
     roles: ['admin', 'statistician', 'supervisor'],
     async handler({ db, params }) {
       await surveyOr404(db, params.surveyId);
-      return { body: await screeningStatus(db, params.surveyId) };
+      return { body: { screening: await screeningStatus(db, params.surveyId) } };
     },
   },
   {

@@ -182,10 +182,10 @@ async function describeUnits(db: Database, surveyId: string, units: ScreeningUni
   });
 }
 
-/** The screening sample of a survey with every EA's state. */
+/** The screening sample of a survey with every EA's state; null when none is drawn yet. */
 export async function screeningStatus(db: Database, surveyId: string) {
   const sample = await screeningSampleOf(db, surveyId);
-  if (!sample) throw new HttpProblem('no-sample', 'this survey has no screening sample yet: upload the EA frame and the design to draw it');
+  if (!sample) return null;
   const units = await describeUnits(db, surveyId, await screeningUnits(db, surveyId));
   const second = (sample.design as SampleDesign).stages[1]!;
   return { listingSurveyId: sample.listingSurveyId, design: sample.design, seed: sample.seed, strata: sample.strata, quotas: second.quotas, units };

@@ -153,7 +153,21 @@ export const PAGE_WIDTHS: readonly [number, number][] = [
 export async function checkWidths(page: import('playwright-core').Page, name: string): Promise<void> {
   for (const [width, height] of PAGE_WIDTHS) {
     await page.setViewportSize({ width, height });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `no horizontal scroll at ${width} px`).toBe(true);
+    // What sticks out, when something does: the outermost elements past the right edge.
+    const wide = await page.evaluate(() =>
+      document.documentElement.scrollWidth <= window.innerWidth
+        ? ''
+        : [...document.querySelectorAll('body *')]
+            .filter(
+              (e) =>
+                e.getBoundingClientRect().right > window.innerWidth + 0.5 && (e.parentElement?.getBoundingClientRect().right ?? 0) <= window.innerWidth + 0.5,
+            )
+            .map(
+              (e) => `<${e.tagName.toLowerCase()}${e.className ? ` class="${String(e.className)}"` : ''}> to ${Math.round(e.getBoundingClientRect().right)} px`,
+            )
+            .join(', ') || 'something',
+    );
+    expect(wide, `no horizontal scroll at ${width} px on ${name}`).toBe('');
     await page.screenshot({ path: path.join(screenshotDir(), `${name}-${width}.png`), fullPage: true });
   }
 }

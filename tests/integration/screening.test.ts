@@ -75,7 +75,7 @@ describe.each(testDatabaseTargets())('the screening sample run by the server on 
     expect(JSON.stringify(badFrame.body)).toContain('households');
     const notEnum = await api.as('stat').post(`/surveys/${surveyId}/screening`, { design: DESIGN, frame: FRAME, seed: SEED, enumerators: ['sup'] });
     expect(notEnum.status).toBe(422);
-    expect((await api.as('stat').get(`/surveys/${surveyId}/screening`)).status).toBe(409);
+    expect((await api.as('stat').get(`/surveys/${surveyId}/screening`)).body).toEqual({ screening: null });
     expect((await db.query('SELECT count(*)::int AS n FROM surveys')).rows[0]).toEqual({ n: 1 });
   });
 
@@ -86,7 +86,7 @@ describe.each(testDatabaseTargets())('the screening sample run by the server on 
     listingSurveyId = r.body.listingSurveyId;
     // The same first stage as `sample select` with the same seed.
     const cli = selectSample(parseSampleDesign(DESIGN), tableOf(FRAME, ['households']), SEED);
-    const status = (await api.as('stat').get(`/surveys/${surveyId}/screening`)).body;
+    const status = (await api.as('stat').get(`/surveys/${surveyId}/screening`)).body.screening;
     units = status.units.map((u: { unit: string }) => u.unit);
     expect(units).toEqual(cli.rows.map((x) => x.ea));
     expect(status.units.map((u: { pi1: number }) => u.pi1)).toEqual(cli.rows.map((x) => x.pi1));
@@ -120,7 +120,7 @@ describe.each(testDatabaseTargets())('the screening sample run by the server on 
       });
       expect(r.status, JSON.stringify(r.body)).toBe(201);
     }
-    const status = (await api.as('sup').get(`/surveys/${surveyId}/screening`)).body;
+    const status = (await api.as('sup').get(`/surveys/${surveyId}/screening`)).body.screening;
     expect(status.units.map((u: { listed: number }) => u.listed)).toEqual(units.map((u) => LISTED[u]));
   }, 60_000);
 
@@ -141,7 +141,7 @@ describe.each(testDatabaseTargets())('the screening sample run by the server on 
     const key = (x: Record<string, string | number>) => `${x.ea}/${x.hh}/${x.status_s}/${x.pi2}/${x.design_weight}`;
     expect(cases.map((c) => key(c.case)).sort()).toEqual(reference.rows.map(key).sort());
     // Quotas and shortfalls as reported.
-    const status = (await api.as('stat').get(`/surveys/${surveyId}/screening`)).body;
+    const status = (await api.as('stat').get(`/surveys/${surveyId}/screening`)).body.screening;
     for (const u of status.units) {
       const ref = reference.clusters.find((c) => c.cluster === u.unit)!;
       expect(u.report.selected).toEqual(ref.selected);

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
 import {
-  ApiError,
   closeListing,
   computeWeights,
   getScreening,
@@ -32,12 +31,7 @@ export function SamplePage() {
   const [screening, setScreening] = useState<Screening | null | undefined>(undefined);
   const load = useCallback(async () => {
     if (!surveyId) return;
-    try {
-      setScreening(await getScreening(surveyId));
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'no-sample') setScreening(null);
-      else throw err;
-    }
+    setScreening(await getScreening(surveyId));
   }, [surveyId]);
   const { status, act, fail } = usePageActions(load);
   useEffect(() => {
@@ -207,7 +201,7 @@ function StartScreening({ onStart }: { onStart: (b: { design: unknown; frame: st
               checked={chosen.includes(a.username)}
               onChange={(e) => setChosen((c) => (e.target.checked ? [...c, a.username] : c.filter((x) => x !== a.username)))}
             />{' '}
-            {a.displayName || a.username} ({a.username})
+            {a.displayName && a.displayName !== a.username ? `${a.displayName} (${a.username})` : a.username}
           </label>
         ))}
       </fieldset>

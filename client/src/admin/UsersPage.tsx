@@ -198,8 +198,13 @@ function NewAccount({
   const [supervisorId, setSupervisorId] = useState('');
   const [password, setPassword] = useState('');
   const generate = () => {
-    const bytes = crypto.getRandomValues(new Uint8Array(12));
-    setPassword(Array.from(bytes, (b) => 'abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789'[b % 54]).join(''));
+    // 12 random characters; drawn again in the rare case they spell the user name, which the server refuses.
+    const name = username.trim().toLowerCase();
+    for (;;) {
+      const bytes = crypto.getRandomValues(new Uint8Array(12));
+      const made = Array.from(bytes, (b) => 'abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789'[b % 54]).join('');
+      if (name.length < 3 || !made.toLowerCase().includes(name)) return setPassword(made);
+    }
   };
   return (
     <form

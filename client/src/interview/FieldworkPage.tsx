@@ -1,19 +1,26 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { listAssignments, listReturned, listSurveys, sendSubmission, sendVisit, uploadMedia, type Assignment, type Survey } from '../api.js';
+import { getQuestionnaire, listAssignments, listReturned, listSurveys, sendSubmission, sendVisit, uploadMedia, type Assignment, type Survey } from '../api.js';
 import { interviewStore } from '../offline/store-instance.js';
 import { deviceUser, userKey } from '../session.js';
 import type { Draft, MediaEntry, OutboxEntry, SentEntry, VisitEntry } from '../offline/interview-store.js';
 import { DISPOSITIONS } from '../../../common/dispositions.js';
 
+/** Fields that find a household, shown first when a case has them (the EA, the household, its head, its address). */
+const LABEL_FIRST = ['ea', 'hh', 'head_name', 'address', 'dwelling', 'status', 'status_s'];
+
 /**
- * What finds a household: its text fields and whole-number ids (EA, dwelling, address, screening
- * status), not the design's probabilities and weights (numbers with decimals, pi and weight columns).
+ * What finds a household: its text fields and whole-number ids (EA, household, head, address, screening
+ * status), those above first, at most six; not the design's probabilities and weights, nor the listing's
+ * keys, ids and screening answers.
  */
 export function caseLabel(data: Record<string, unknown>): string {
-  const design = /^(pi\d*|w\d*|weight|design_weight|final_weight|certainty|n_h|N_h|M_s|m_s|households|fpc\d*)$/i;
+  const design = /^(pi\d*|w\d*|weight|design_weight|final_weight|certainty|n_h|N_h|M_s|m_s|households|fpc\d*|l_.*|.*_key|.*_id)$/i;
+  const rank = (k: string) => (LABEL_FIRST.includes(k) ? LABEL_FIRST.indexOf(k) : LABEL_FIRST.length);
   return Object.entries(data)
     .filter(([k, v]) => !design.test(k) && (typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v))))
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .slice(0, 6)
     .map(([k, v]) => `${k} ${String(v)}`)
     .join(' · ');
 }
@@ -175,6 +182,12 @@ export function FieldworkPage() {
         // Interviews the supervisor sent back become correction drafts (a new version naming the old one),
         // on the device of the enumerator who made them: never on a supervisor's.
         const store = await interviewStore();
+        // Each survey's current questionnaire is kept on the device now, while there is a connection: an
+        // enumerator who goes out of coverage before starting an interview can still start one.
+        for (const s of withCases) {
+          const v = s.questionnaires?.at(-1)?.version;
+          if (v && s.assignments.length && !(await store.getQuestionnaire(s.id, v))) await store.saveQuestionnaire(s.id, v, await getQuestionnaire(s.id, v));
+        }
         const drafts = await store.listDrafts();
         const user = deviceUser();
         for (const s of user?.role === 'enumerator' ? withCases : []) {

@@ -205,9 +205,11 @@ export function InterviewPage() {
       // Each problem links to its question: the section it is in, then the question itself.
       setToFix(
         problems.slice(0, 20).map((p) => {
-          let f = state.locate(p.path).field;
+          // Problems name roster rows by position (members[0].age); the form finds a row by position as [#0].
+          const located = state.locate(p.path.replace(/\[(\d+)\]/g, '[#$1]'));
+          let f = located.field;
           while (f.parent !== -1) f = q.fields[f.parent];
-          const label = state.locate(p.path).field.item;
+          const label = located.field.item;
           return {
             path: p.path,
             message: p.message,

@@ -83,28 +83,30 @@ export function ReviewListPage() {
           {submissions.length === 0 ? (
             <p data-testid="review-empty">Nothing to review.</p>
           ) : (
-            <table className="review-list">
-              <thead>
-                <tr>
-                  <th>Interview</th>
-                  <th>Enumerator</th>
-                  <th>Received</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {submissions.map((s) => (
-                  <tr key={s.instanceId} data-testid="review-row">
-                    <td>{s.interviewId.slice(0, 8)}</td>
-                    <td>{s.enumeratorName}</td>
-                    <td>{new Date(s.receivedAt).toLocaleString()}</td>
-                    <td>
-                      <Link to={`/review/${survey.id}/${s.instanceId}`}>Review</Link>
-                    </td>
+            <div className="table-scroll">
+              <table className="review-list">
+                <thead>
+                  <tr>
+                    <th>Interview</th>
+                    <th>Enumerator</th>
+                    <th>Received</th>
+                    <th />
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {submissions.map((s) => (
+                    <tr key={s.instanceId} data-testid="review-row">
+                      <td>{s.interviewId.slice(0, 8)}</td>
+                      <td>{s.enumeratorName}</td>
+                      <td>{new Date(s.receivedAt).toLocaleString()}</td>
+                      <td>
+                        <Link to={`/review/${survey.id}/${s.instanceId}`}>Review</Link>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </div>
       ))}
