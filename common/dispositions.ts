@@ -27,3 +27,37 @@ export const DISPOSITION_CODES = DISPOSITIONS.map((d) => d.code) as readonly Dis
 export function dispositionOf(code: string): (typeof DISPOSITIONS)[number] | undefined {
   return DISPOSITIONS.find((d) => d.code === code);
 }
+
+/** The dispositions' labels in the interface languages other than English (the enumerator's case list). */
+const TRANSLATED: Record<string, Record<DispositionCode, string>> = {
+  fr: {
+    partial: 'Entretien partiellement rempli',
+    refused: 'Refus (ménage)',
+    break_off: 'Entretien interrompu',
+    no_one_home: 'Personne au logement après plusieurs visites',
+    respondent_away: 'Répondant absent pendant tout le terrain',
+    unable: 'Incapable de répondre (maladie, langue)',
+    not_located: 'Adresse introuvable',
+    unsafe: 'Zone dangereuse ou inaccessible',
+    vacant: 'Logement vacant',
+    not_dwelling: 'Pas un logement (commerce, détruit)',
+  },
+  es: {
+    partial: 'Entrevista parcialmente completada',
+    refused: 'Rechazo (hogar)',
+    break_off: 'Entrevista interrumpida',
+    no_one_home: 'Nadie en casa tras varias visitas',
+    respondent_away: 'Informante ausente todo el trabajo de campo',
+    unable: 'No puede responder (enfermedad, idioma)',
+    not_located: 'Dirección no encontrada',
+    unsafe: 'Zona insegura o inaccesible',
+    vacant: 'Vivienda desocupada',
+    not_dwelling: 'No es una vivienda (comercio, destruida)',
+  },
+};
+
+/** A disposition's label in a language (its base code), English when there is no translation. */
+export function dispositionLabel(code: string, language = 'en'): string {
+  const base = language.toLowerCase().split(/[-_]/)[0];
+  return TRANSLATED[base]?.[code as DispositionCode] ?? dispositionOf(code)?.label ?? code;
+}

@@ -45,3 +45,15 @@ export function onUserChange(l: () => void): () => void {
 export function userKey(name: string): string {
   return `${name}:${deviceUser()?.id ?? 'nobody'}`;
 }
+
+const LANGUAGE_KEY = 'mdsurvey-language';
+
+/** The interface language chosen on this device (en, fr, es), used by the fieldwork pages; '' when none was chosen. */
+export function deviceLanguage(): string {
+  return localStorage.getItem(LANGUAGE_KEY) ?? '';
+}
+
+/** Remembers the interface language chosen on this device. */
+export function setDeviceLanguage(language: string): void {
+  localStorage.setItem(LANGUAGE_KEY, language);
+}

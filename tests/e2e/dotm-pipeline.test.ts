@@ -203,6 +203,12 @@ describe.runIf(need(chromiumTool(), 'the DotM pipeline in Chromium'))('a DotM su
     await efua.goto(`${app.url}/fieldwork`);
     await list(efua, units[1].case_id, units[1].unit, true);
     await expect.poll(() => efua.getByTestId('sent').locator('li').count(), { timeout: 30_000 }).toBe(1);
+    // The enumerator's desk speaks her language (kept on the device for the interviews too), then English again.
+    await efua.getByLabel('Language').selectOption('fr');
+    await efua.getByRole('heading', { name: 'Envoyés (1)' }).waitFor();
+    await efua.getByRole('button', { name: 'Nouvel entretien sans cas' }).first().waitFor();
+    await efua.getByLabel('Langue').selectOption('en');
+    await efua.getByRole('heading', { name: 'Sent (1)' }).waitFor();
     expect(
       await q("SELECT jsonb_array_length(answers->'listing') AS n FROM submissions WHERE assignment_id = ANY($1::uuid[]) ORDER BY 1", [
         units.map((u) => u.case_id),

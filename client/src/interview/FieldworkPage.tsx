@@ -1,10 +1,14 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { getQuestionnaire, listAssignments, listReturned, listSurveys, sendSubmission, sendVisit, uploadMedia, type Assignment, type Survey } from '../api.js';
 import { interviewStore } from '../offline/store-instance.js';
-import { deviceUser, userKey } from '../session.js';
+import { deviceLanguage, deviceUser, setDeviceLanguage, userKey } from '../session.js';
+import { INTERFACE_LANGUAGES, interfaceText, type InterfaceKey } from '../../../questionnaires/interface-text.js';
 import type { Draft, MediaEntry, OutboxEntry, SentEntry, VisitEntry } from '../offline/interview-store.js';
-import { DISPOSITIONS } from '../../../common/dispositions.js';
+import { DISPOSITIONS, dispositionLabel } from '../../../common/dispositions.js';
+
+type Say = (key: InterfaceKey, vars?: Record<string, string | number>) => string;
+const LANGUAGE_NAMES: Record<string, string> = { en: 'English', fr: 'Français', es: 'Español' };
 
 /** Fields that find a household, shown first when a case has them (the EA, the household, its head, its address). */
 const LABEL_FIRST = ['ea', 'hh', 'head_name', 'address', 'dwelling', 'status', 'status_s'];
@@ -28,7 +32,7 @@ export function caseLabel(data: Record<string, unknown>): string {
 const PAGE = 50;
 
 /** The outcome of a visit without an interview: an AAPOR disposition and a note. */
-function VisitForm({ onSave }: { onSave: (code: string, note: string) => void }) {
+function VisitForm({ onSave, t, language }: { onSave: (code: string, note: string) => void; t: Say; language: string }) {
   const [code, setCode] = useState<string>(DISPOSITIONS[3].code);
   const [note, setNote] = useState('');
   return (
@@ -40,19 +44,19 @@ function VisitForm({ onSave }: { onSave: (code: string, note: string) => void })
       }}
     >
       <label>
-        Result of the visit{' '}
+        {t('visitResult')}{' '}
         <select value={code} onChange={(e) => setCode(e.target.value)}>
           {DISPOSITIONS.map((d) => (
             <option key={d.code} value={d.code}>
-              {d.label}
+              {dispositionLabel(d.code, language)}
             </option>
           ))}
         </select>
       </label>{' '}
       <label>
-        Note <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} />
+        {t('note')} <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} />
       </label>{' '}
-      <button type="submit">Save the visit</button>
+      <button type="submit">{t('saveVisit')}</button>
     </form>
   );
 }
@@ -63,11 +67,15 @@ function CaseList({
   visits,
   onStart,
   onVisit,
+  t,
+  language,
 }: {
   assignments: Assignment[];
   visits: VisitEntry[];
   onStart: (a: Assignment) => void;
   onVisit: (a: Assignment, code: string, note: string) => void;
+  t: Say;
+  language: string;
 }) {
   const [visiting, setVisiting] = useState<string | null>(null);
   const [query, setQuery] = useState('');
@@ -80,8 +88,8 @@ function CaseList({
       .sort((x, y) => x.visitedAt.localeCompare(y.visitedAt))
       .at(-1);
     if (!v) return '';
-    const label = DISPOSITIONS.find((d) => d.code === v.code)?.label ?? v.code;
-    return `${label}${v.sent ? '' : v.error ? ` (refused by the server: ${v.error})` : ' (not sent yet)'}`;
+    const label = dispositionLabel(v.code, language);
+    return `${label}${v.sent ? '' : ` ${v.error ? t('refusedByServer', { error: v.error }) : t('notSentYet')}`}`;
   };
   const matching = assignments.filter((a) => (!open || a.submitted < a.quota) && (!q || caseLabel(a.case).toLowerCase().includes(q)));
   return (
@@ -89,14 +97,12 @@ function CaseList({
       {assignments.length > 10 && (
         <div className="filters">
           <label>
-            Find a case <input type="search" value={query} onChange={(e) => (setQuery(e.target.value), setShown(PAGE))} placeholder="EA, address, status" />
+            {t('findCase')} <input type="search" value={query} onChange={(e) => (setQuery(e.target.value), setShown(PAGE))} placeholder={t('findCaseHint')} />
           </label>{' '}
           <label>
-            <input type="checkbox" checked={open} onChange={(e) => setOpen(e.target.checked)} /> only cases still to interview
+            <input type="checkbox" checked={open} onChange={(e) => setOpen(e.target.checked)} /> {t('onlyOpen')}
           </label>
-          <p className="hint">
-            {matching.length} of {assignments.length} cases
-          </p>
+          <p className="hint">{t('casesShown', { n: matching.length, total: assignments.length })}</p>
         </div>
       )}
       <ul className="cases">
@@ -106,22 +112,25 @@ function CaseList({
           const full = a.submitted >= a.quota;
           return (
             <li key={a.id} data-case={a.id}>
-              {caseLabel(a.case) || 'Case'} ({a.submitted}/{a.quota}){lastVisit(a.id) && <span className="hint"> — last visit: {lastVisit(a.id)}</span>}
+              {caseLabel(a.case) || 'Case'} ({a.submitted}/{a.quota})
+              {lastVisit(a.id) && <span className="hint"> — {t('lastVisit', { what: lastVisit(a.id) })}</span>}
               {full ? (
-                <span className="hint"> — quota reached</span>
+                <span className="hint"> — {t('quotaReached')}</span>
               ) : (
                 <>
                   {' '}
                   <button type="button" onClick={() => onStart(a)}>
-                    Start interview
+                    {t('startInterview')}
                   </button>{' '}
                   <button type="button" className="link" onClick={() => setVisiting(visiting === a.id ? null : a.id)}>
-                    No interview: record the visit
+                    {t('recordVisit')}
                   </button>
                 </>
               )}
               {visiting === a.id && (
                 <VisitForm
+                  t={t}
+                  language={language}
                   onSave={(code, note) => {
                     setVisiting(null);
                     onVisit(a, code, note);
@@ -134,7 +143,7 @@ function CaseList({
       </ul>
       {matching.length > shown && (
         <button type="button" className="link" onClick={() => setShown(shown + PAGE)}>
-          Show {Math.min(PAGE, matching.length - shown)} more
+          {t('showMore', { n: Math.min(PAGE, matching.length - shown) })}
         </button>
       )}
     </>
@@ -152,6 +161,11 @@ export function FieldworkPage() {
   const [status, setStatus] = useState('');
   const [media, setMedia] = useState<MediaEntry[]>([]);
   const [visits, setVisits] = useState<VisitEntry[]>([]);
+  // The interface language chosen on this device (English until one is chosen); kept for the interview pages too.
+  const [language, setLanguage] = useState(() => (INTERFACE_LANGUAGES.includes(deviceLanguage()) ? deviceLanguage() : 'en'));
+  const t = interfaceText(language);
+  const say = useRef(t);
+  say.current = t;
 
   const refresh = useCallback(async () => {
     const store = await interviewStore();
@@ -166,7 +180,7 @@ export function FieldworkPage() {
     async (now = false) => {
       const store = await interviewStore();
       const r = await store.flush(sendSubmission, Date.now(), { ignoreBackoff: now, upload: uploadMedia, sendVisit });
-      setStatus(r.sent ? `${r.sent} interview${r.sent === 1 ? '' : 's'} sent` : r.waiting ? `${r.waiting} waiting for a connection` : '');
+      setStatus(r.sent ? say.current('sentCount', { n: r.sent }) : r.waiting ? say.current('waitingCount', { n: r.waiting }) : '');
       await refresh();
     },
     [refresh],
@@ -269,22 +283,40 @@ export function FieldworkPage() {
 
   return (
     <section>
-      <h1>Fieldwork</h1>
+      <h1>{t('fieldwork')}</h1>
+      <label className="block">
+        {t('language')}{' '}
+        <select
+          value={language}
+          onChange={(e) => {
+            setDeviceLanguage(e.target.value);
+            setLanguage(e.target.value);
+          }}
+        >
+          {INTERFACE_LANGUAGES.map((l) => (
+            <option key={l} value={l}>
+              {LANGUAGE_NAMES[l] ?? l}
+            </option>
+          ))}
+        </select>
+      </label>
       {offline && (
         <p className="bad" role="status">
-          No connection: showing the cases saved on this device.
+          {t('noConnection')}
         </p>
       )}
       <p role="status" aria-live="polite" data-testid="outbox-status">
         {status}
       </p>
-      {surveys === null && <p role="status">Loading…</p>}
+      {surveys === null && <p role="status">{t('loading')}</p>}
       {surveys?.map((s) => (
         <div key={s.id} className="card wide">
           <h2>{s.title}</h2>
           <CaseList
             assignments={s.assignments}
             visits={visits}
+            t={t}
+            language={language}
             onStart={(a) => void start(s, a)}
             onVisit={(a, code, note) =>
               void (async () => {
@@ -295,29 +327,31 @@ export function FieldworkPage() {
             }
           />
           <button type="button" onClick={() => void start(s)}>
-            New interview without a case
+            {t('newInterview')}
           </button>
         </div>
       ))}
-      <h2>In progress ({drafts.length})</h2>
+      <h2>{t('inProgress', { n: drafts.length })}</h2>
       <ul>
         {drafts.map((d) => (
           <li key={d.instanceId}>
-            <Link to={`/surveys/${d.surveyId}/interviews/${d.instanceId}`}>{d.title ?? d.instanceId}</Link> — saved {new Date(d.updatedAt).toLocaleString()}
-            {d.review && ' (returned by the supervisor)'}
+            <Link to={`/surveys/${d.surveyId}/interviews/${d.instanceId}`}>{d.title ?? d.instanceId}</Link> —{' '}
+            {t('savedAt', { when: new Date(d.updatedAt).toLocaleString(language) })}
+            {d.review && ` ${t('returnedMark')}`}
           </li>
         ))}
       </ul>
-      <h2>Waiting to be sent ({outbox.length})</h2>
+      <h2>{t('waitingToSend', { n: outbox.length })}</h2>
       <ul data-testid="outbox">
         {outbox.map((o) => (
           <li key={o.instanceId}>
-            {o.title ?? o.instanceId} — {o.status === 'failed' ? `refused: ${o.lastError}` : o.lastError ? `will retry (${o.lastError})` : 'queued'}
+            {o.title ?? o.instanceId} —{' '}
+            {o.status === 'failed' ? t('refused', { error: o.lastError ?? '' }) : o.lastError ? t('willRetry', { error: o.lastError }) : t('queued')}
             {o.status === 'failed' && (
               <>
                 {' '}
                 <button type="button" onClick={() => void reopen(o.instanceId, o.surveyId)}>
-                  Open to correct
+                  {t('openToCorrect')}
                 </button>
               </>
             )}
@@ -325,18 +359,18 @@ export function FieldworkPage() {
         ))}
       </ul>
       <button type="button" onClick={() => void flush(true)}>
-        Send now
+        {t('sendNow')}
       </button>{' '}
       <button type="button" onClick={() => void exportRescue()} disabled={!outbox.length && !drafts.length}>
-        Export my unsent interviews to a file
+        {t('exportUnsent')}
       </button>
       {media.length > 0 && (
         <p data-testid="media-waiting">
-          Files (photos, recordings) waiting to be sent: {media.filter((m) => !m.error).length}
+          {t('mediaWaiting', { n: media.filter((m) => !m.error).length })}
           {media.some((m) => m.error) && (
             <span className="bad">
               {' '}
-              — refused by the server:{' '}
+              — {t('mediaRefused')}{' '}
               {media
                 .filter((m) => m.error)
                 .map((m) => `${m.name} (${m.error})`)
@@ -345,11 +379,11 @@ export function FieldworkPage() {
           )}
         </p>
       )}
-      <h2>Sent ({sent.length})</h2>
+      <h2>{t('sentList', { n: sent.length })}</h2>
       <ul data-testid="sent">
         {sent.map((s) => (
           <li key={s.instanceId}>
-            {s.title ?? s.instanceId} — {new Date(s.sentAt).toLocaleString()}
+            {s.title ?? s.instanceId} — {new Date(s.sentAt).toLocaleString(language)}
           </li>
         ))}
       </ul>

@@ -6,7 +6,7 @@ import { InputError } from '../../../common/errors.js';
 import type { Questionnaire } from '../../../questionnaires/format.js';
 import { getQuestionnaire, mediaUrl, sendSubmission, sendVisit, uploadMedia } from '../api.js';
 import { interviewStore } from '../offline/store-instance.js';
-import { deviceUser } from '../session.js';
+import { deviceLanguage, deviceUser, setDeviceLanguage } from '../session.js';
 import type { Draft } from '../offline/interview-store.js';
 import { ItemView } from './ItemView.js';
 import { CountryLists } from './QuestionInput.js';
@@ -99,7 +99,11 @@ export function InterviewPage() {
       const p = (d.submission.paradata ?? {}) as { sections?: Record<string, number>; changes?: number };
       timing.current.sections = p.sections ?? {};
       timing.current.changes = p.changes ?? 0;
-      setLanguage(compiled.source.languages.default);
+      // The language chosen on this device, when the questionnaire has it; else the questionnaire's default.
+      const preferred = deviceLanguage();
+      const start = compiled.source.languages.available.includes(preferred) ? preferred : compiled.source.languages.default;
+      if (start !== compiled.source.languages.default) s.setLanguage(start);
+      setLanguage(start);
       setDraft(d);
       setState(s);
     })().catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
@@ -245,6 +249,7 @@ export function InterviewPage() {
             <select
               value={language}
               onChange={(e) => {
+                setDeviceLanguage(e.target.value);
                 setLanguage(e.target.value);
                 state.setLanguage(e.target.value);
                 setVersion((v) => v + 1);

@@ -1,6 +1,7 @@
 /** The interface's words and the form's default messages in the questionnaire's languages. */
 import { describe, expect, it } from 'vitest';
-import { interfaceText } from '../../../questionnaires/interface-text.js';
+import { INTERFACE_KEYS, INTERFACE_LANGUAGES, interfaceText } from '../../../questionnaires/interface-text.js';
+import { DISPOSITIONS, dispositionLabel } from '../../../common/dispositions.js';
 import { compileQuestionnaire, FormState, type Questionnaire } from '../../../questionnaires/index.js';
 
 describe('interface text', () => {
@@ -29,5 +30,23 @@ describe('interface text', () => {
     const es = new FormState(c, { language: 'es' });
     es.setAnswer('rooms', 0);
     expect(es.problems()[0].message).toBe('la respuesta debe estar entre 1 y 30');
+  });
+  it('has every word in every language, with the same placeholders, and the visit outcomes too', () => {
+    const en = interfaceText('en');
+    const keys = INTERFACE_KEYS;
+    expect(keys.length).toBeGreaterThan(60);
+    for (const lang of INTERFACE_LANGUAGES) {
+      const say = interfaceText(lang);
+      for (const k of keys) {
+        const places = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+        expect(places(say(k)), `${lang} ${k}`).toEqual(places(en(k)));
+        if (lang !== 'en' && !['latitude', 'longitude', 'note', 'supervisor'].includes(k)) expect(say(k), `${lang} ${k} is translated`).not.toBe(en(k));
+      }
+      for (const d of DISPOSITIONS) {
+        expect(dispositionLabel(d.code, lang)).toBeTruthy();
+        if (lang !== 'en') expect(dispositionLabel(d.code, lang), `${lang} ${d.code}`).not.toBe(d.label);
+      }
+    }
+    expect(interfaceText('fr')('casesShown', { n: 3, total: 9 })).toBe('3 cas sur 9');
   });
 });
