@@ -370,3 +370,7 @@ export const getWeights = (surveyId: string) =>
     'GET',
     `/surveys/${surveyId}/weights`,
   );
+
+/** Library modules composed into a host questionnaire (as `questionnaire compose`); a misfit is a 422 listing every clash. */
+export const composeModules = (body: { host: string; modules: string[]; mapping?: Record<string, string> }) =>
+  call<{ questionnaire: unknown; summary: { questions: number; rosters: string[] } }>('POST', '/compose', body);

@@ -2,6 +2,8 @@ import type { RouteSpec } from '../http/route.js';
 import { HttpProblem } from '../http/problem.js';
 import {
   compileQuestionnaire,
+  composeQuestionnaire,
+  CompositionError,
   LIBRARY_MODULES,
   libraryItem,
   libraryQuestionnaires,
@@ -108,6 +110,62 @@ export const surveyRoutes: RouteSpec[] = [
         settings: q.settings ?? {},
       });
       return { body: { library: [...libraryQuestionnaires().map((q) => describe(q, 'questionnaire')), ...LIBRARY_MODULES.map((m) => describe(m, 'module'))] } };
+    },
+  },
+  {
+    method: 'post',
+    path: '/compose',
+    tag: 'surveys',
+    summary:
+      "Compose library modules into a host questionnaire (the CLI's questionnaire compose): the questionnaire, or every clash and missing binding listed",
+    roles: ['admin', 'statistician'],
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['host', 'modules'],
+      properties: {
+        host: { type: 'string', minLength: 1, maxLength: 100 },
+        modules: { type: 'array', maxItems: 30, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 100 } },
+        // Module name -> host name for the bound items whose names differ (members -> persons, age -> q_age).
+        mapping: { type: 'object', maxProperties: 100, propertyNames: COLUMN, additionalProperties: COLUMN },
+        id: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.-]{0,63}$' },
+        title: { type: 'string', minLength: 1, maxLength: 300 },
+      },
+    },
+    async handler({ body }) {
+      const b = body as { host: string; modules: string[]; mapping?: Record<string, string>; id?: string; title?: string };
+      const host = libraryItem(b.host);
+      const missing = [b.host, ...b.modules].filter((id) => !libraryItem(id));
+      if (!host || missing.length)
+        throw new HttpProblem('unknown-questionnaire', `not in the library: ${missing.join(', ')}`, {
+          errors: missing.map((id) => ({ path: id === b.host ? 'host' : `modules ${id}`, message: `no library questionnaire or module "${id}"` })),
+        });
+      if (b.modules.length === 0) throw new HttpProblem('invalid-body', 'pick at least one module to add', { errors: [{ path: 'modules', message: 'empty' }] });
+      try {
+        const q = composeQuestionnaire(
+          host,
+          b.modules.map((id) => libraryItem(id)!),
+          { mapping: b.mapping ?? {}, ...(b.id ? { id: b.id } : {}), ...(b.title ? { title: b.title } : {}) },
+        );
+        const compiled = compileQuestionnaire(q);
+        return {
+          body: {
+            questionnaire: q,
+            summary: {
+              questions: compiled.fields.filter((f) => f.item.kind === 'question').length,
+              rosters: compiled.fields.filter((f) => f.item.kind === 'roster').map((f) => f.name),
+            },
+          },
+        };
+      } catch (err) {
+        if (err instanceof CompositionError)
+          throw new HttpProblem('invalid-questionnaire', `the modules do not fit the host: ${err.problems.length} problem(s)`, {
+            errors: err.problems.map((p) => ({ path: 'compose', message: p })),
+          });
+        if (err instanceof QuestionnaireError)
+          throw new HttpProblem('invalid-questionnaire', 'the composed questionnaire does not compile', { errors: err.problems });
+        throw err;
+      }
     },
   },
   {

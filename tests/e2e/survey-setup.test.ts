@@ -179,4 +179,32 @@ describe.runIf(need(chromiumTool(), 'survey setup in Chromium'))('a statistician
     await checkWidths(p, 'progress');
     await hq.close();
   }, 120_000);
+
+  it('composes modules into a host: the clashes named until the names are mapped, then the survey is created', async () => {
+    const context = await app.browser.newContext({ viewport: { width: 768, height: 1024 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await signIn(page, app.url, 'hq', 'hq-password-2026');
+    await page.getByRole('link', { name: 'Surveys' }).click();
+    await page.getByLabel('Title').fill('LFS 2027 with migration');
+    await page.getByLabel('By composing modules into a host').check();
+    await page.getByLabel('Host questionnaire').selectOption('example-lfs-core');
+    await page.getByRole('checkbox', { name: /\(lfs-migration\)$/ }).check();
+    await page.getByRole('button', { name: 'Compose and check' }).click();
+    await page.getByTestId('compose-clashes').waitFor();
+    expect(await page.getByTestId('compose-clashes').locator('li').count()).toBeGreaterThan(0);
+    await page.getByLabel(/^Names in the host/).fill('members=persons, name=q_name, sex=q_sex, age=q_age, relation=q_rel');
+    await page.getByRole('button', { name: 'Compose and check' }).click();
+    await page.getByTestId('compose-result').waitFor();
+    await page.getByRole('button', { name: 'Create the survey' }).click();
+    await page.getByRole('heading', { name: 'LFS 2027 with migration' }).waitFor();
+    const row = (
+      await app.db.query<{ qid: string; n: number }>(
+        `SELECT v.questionnaire_id AS qid, jsonb_array_length(v.definition::jsonb->'items') AS n FROM surveys s JOIN questionnaire_versions v ON v.survey_id = s.id WHERE s.title = 'LFS 2027 with migration'`,
+      )
+    ).rows;
+    expect(row).toHaveLength(1);
+    expect(row[0].n).toBeGreaterThan(0);
+    await context.close();
+  }, 60_000);
 });

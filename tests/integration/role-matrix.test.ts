@@ -30,6 +30,7 @@ const EXPECTED: Record<string, string> = {
   'GET /surveys/:surveyId/questionnaires/:version': 'ATSEN',
   'GET /library': 'AT',
   'POST /xlsform': 'AT',
+  'POST /compose': 'AT',
   'POST /surveys/:surveyId/assignments': 'ATS',
   'POST /surveys/:surveyId/assignments/import': 'ATS',
   'POST /surveys/:surveyId/sample/draw': 'AT',

@@ -2,6 +2,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import {
   changeSurvey,
+  ApiError,
+  composeModules,
   convertXlsform,
   createSurvey,
   drawSample,
@@ -47,7 +49,12 @@ export function SurveysPage() {
   const [library, setLibrary] = useState<LibraryEntry[]>([]);
   const [status, setStatus] = useState<PageStatus | null>(null);
   const [title, setTitle] = useState('');
-  const [source, setSource] = useState<'library' | 'xlsform'>('library');
+  const [source, setSource] = useState<'library' | 'xlsform' | 'compose'>('library');
+  const [hostId, setHostId] = useState('example-lfs-core');
+  const [modules, setModules] = useState<string[]>([]);
+  const [mapping, setMapping] = useState('');
+  const [composed, setComposed] = useState<{ questionnaire: unknown; summary: { questions: number; rosters: string[] } } | null>(null);
+  const [clashes, setClashes] = useState<string[]>([]);
   const [libraryId, setLibraryId] = useState('dotm-household');
   const [workbook, setWorkbook] = useState<File | null>(null);
   const [attachments, setAttachments] = useState<File[]>([]);
@@ -56,6 +63,29 @@ export function SurveysPage() {
     listSurveys().then(setSurveys, (err: unknown) => setStatus({ text: problemText(err), bad: true }));
     listLibrary().then(setLibrary, () => undefined);
   }, []);
+  /** The host with the modules, as `questionnaire compose` makes it: the questionnaire, or every clash (shown, and thrown). */
+  const runCompose = async () => {
+    setClashes([]);
+    setComposed(null);
+    if (modules.length === 0) throw new Error('pick at least one module to add');
+    const pairs: Record<string, string> = {};
+    for (const pair of mapping
+      .split(/[,\n]/)
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const [from, to] = pair.split('=').map((x) => x.trim());
+      if (!from || !to) throw new Error(`the mapping takes module=host pairs, got "${pair}"`);
+      pairs[from] = to;
+    }
+    try {
+      const r = await composeModules({ host: hostId, modules, mapping: pairs });
+      setComposed(r);
+      return r;
+    } catch (err) {
+      if (err instanceof ApiError && err.errors) setClashes(err.errors.map((e) => e.message));
+      throw err;
+    }
+  };
   const create = async () => {
     setWarnings([]);
     try {
@@ -69,6 +99,7 @@ export function SurveysPage() {
         setWarnings(r.warnings);
         questionnaire = r.questionnaire;
       }
+      if (source === 'compose') questionnaire = (await runCompose()).questionnaire;
       setStatus({ text: 'Creating the survey…' });
       const survey = await createSurvey(title.trim(), questionnaire);
       navigate(`/surveys/${survey.id}/setup`);
@@ -107,8 +138,62 @@ export function SurveysPage() {
           </label>{' '}
           <label>
             <input type="radio" name="source" checked={source === 'xlsform'} onChange={() => setSource('xlsform')} /> From an XLSForm workbook
+          </label>{' '}
+          <label>
+            <input type="radio" name="source" checked={source === 'compose'} onChange={() => setSource('compose')} /> By composing modules into a host
           </label>
-          {source === 'library' ? (
+          {source === 'compose' ? (
+            <div className="compose">
+              <label className="block">
+                Host questionnaire{' '}
+                <select value={hostId} onChange={(e) => (setHostId(e.target.value), setComposed(null))}>
+                  {library.map((q) => (
+                    <option key={q.id} value={q.id}>
+                      {titleOf(q.title)} ({q.id})
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <fieldset>
+                <legend>Modules to add</legend>
+                {library
+                  .filter((q) => q.kind === 'module')
+                  .map((m) => (
+                    <label key={m.id} className="check">
+                      <input
+                        type="checkbox"
+                        checked={modules.includes(m.id)}
+                        onChange={(e) => (setModules((x) => (e.target.checked ? [...x, m.id] : x.filter((y) => y !== m.id))), setComposed(null))}
+                      />{' '}
+                      {titleOf(m.title)} ({m.id})
+                    </label>
+                  ))}
+              </fieldset>
+              <label className="block">
+                Names in the host (module=host, comma-separated; e.g. members=persons, age=q_age){' '}
+                <input value={mapping} onChange={(e) => (setMapping(e.target.value), setComposed(null))} size={40} />
+              </label>
+              <button
+                type="button"
+                onClick={() =>
+                  void runCompose().then(
+                    (r) => setStatus({ text: `Composed: ${r.summary.questions} questions; rosters ${r.summary.rosters.join(', ') || 'none'}.` }),
+                    (err: unknown) => setStatus({ text: problemText(err), bad: true }),
+                  )
+                }
+              >
+                Compose and check
+              </button>
+              {clashes.length > 0 && (
+                <ul className="bad" data-testid="compose-clashes">
+                  {clashes.map((c) => (
+                    <li key={c}>{c}</li>
+                  ))}
+                </ul>
+              )}
+              {composed && <p data-testid="compose-result">The modules fit: {composed.summary.questions} questions.</p>}
+            </div>
+          ) : source === 'library' ? (
             <label className="block">
               Library questionnaire{' '}
               <select value={libraryId} onChange={(e) => setLibraryId(e.target.value)}>
