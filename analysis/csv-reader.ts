@@ -212,6 +212,7 @@ export class ColumnarCsvParser {
             if (pos >= n) break;
             if (buf[pos] === QUOTE) {
               if (pos + 1 < n && buf[pos + 1] === QUOTE) {
+                quoted = 2; // a doubled quote inside: the text needs unescaping
                 pos += 2;
                 continue;
               }
@@ -253,7 +254,7 @@ export class ColumnarCsvParser {
       // 2. The header, or the wanted fields of a complete row.
       if (!this.header) {
         const names: string[] = [];
-        for (let j = 0; j < Math.min(field, maxFields); j++) names.push(unescape(textOf(buf, starts[j], ends[j]), quotedFlags[j] === 1).trim());
+        for (let j = 0; j < Math.min(field, maxFields); j++) names.push(unescape(textOf(buf, starts[j], ends[j]), quotedFlags[j] !== 0).trim());
         if (field > maxFields) throw new InputError('csv-syntax', `the CSV header has more than ${maxFields} columns`);
         this.setHeader(names);
         continue;
@@ -266,7 +267,8 @@ export class ColumnarCsvParser {
       for (let k = 0; k < wanted.length; k++) {
         const j = wanted[k];
         const kind = kinds[j];
-        const q = quotedFlags[j] === 1;
+        // Only a quoted field with doubled quotes inside differs from its bytes; others (R's "North") are read as plain.
+        const q = quotedFlags[j] === 2;
         if (kind === 1) (this.slots[j] as NumberBuilder).push(this.parseNumber(buf, starts[j], ends[j], j, q));
         else if (kind === 2) this.storeCategory(this.slots[j] as CategoryBuilder, buf, starts[j], ends[j], q);
         else this.storeAuto(this.slots[j] as AutoBuilder, buf, j, starts[j], ends[j], q);

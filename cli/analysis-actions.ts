@@ -13,7 +13,6 @@ import {
   evaluateColumn,
   categoricalFrom,
   createReplicates,
-  csvHeader,
   designDf,
   estimate,
   evaluateSubset,
@@ -28,9 +27,18 @@ import {
   type LonelyPsu,
   type SurveyDesign,
 } from '../analysis/index.js';
-import { readCsvTable, readHead } from '../io/read-table.js';
+import { readTable, readTableHeader } from '../io/read-table.js';
 import { jsonText, list } from './cli-values.js';
-import { calibratedDesign, calibrationColumns, calibrationSteps, recordColumns, recordedCalibration, type CalibrationFlags } from './calibration-flags.js';
+import {
+  calibratedDesign,
+  calibrationColumns,
+  calibrationSteps,
+  readJson,
+  recordColumns,
+  recordedCalibration,
+  type CalibrationFlags,
+} from './calibration-flags.js';
+import { schemaChecker } from '../common/json-schema.js';
 
 /** Flags shared by estimate, compare and tabulate (as commander parses them). */
 export interface DesignFlags extends CalibrationFlags {
@@ -129,7 +137,7 @@ async function loadDesign(file: string, flags: DesignFlags, extra: [string, Colu
   if (flags.repweights) {
     const wanted = list(flags.repweights);
     const prefix = wanted.length === 1 && wanted[0].endsWith('*') ? wanted[0].slice(0, -1) : null;
-    repColumns = prefix === null ? wanted : csvHeader(readHead(file)).filter((h) => h.startsWith(prefix));
+    repColumns = prefix === null ? wanted : (await readTableHeader(file)).filter((h) => h.startsWith(prefix));
     if (prefix !== null && repColumns.length === 0) throw new InputError('unknown-column', `no column of ${file} starts with "${prefix}"`);
     for (const c of repColumns) roles.set(c, 'number');
   }
@@ -151,7 +159,7 @@ async function loadDesign(file: string, flags: DesignFlags, extra: [string, Colu
       throw new InputError('bad-flags', `--factor ${name}: the column is also used as a number (a weight, fpc, ratio or quantile)`, '--factor');
     roles.set(name, 'category');
   }
-  const table = await readCsvTable(file, roles);
+  const table = await readTable(file, roles);
   const spec: DesignSpec = {
     weights: flags.weights,
     strata: flags.strata,
@@ -243,8 +251,18 @@ function printJson(value: unknown): void {
 /** Runs `mdsurvey estimate`. */
 export async function estimateAction(
   file: string,
-  flags: DesignFlags & { mean?: string; total?: string; ratio?: string; quantile?: string; probs?: string; by?: string; proportionCi: 't' | 'korn-graubard' },
+  flags: DesignFlags & {
+    mean?: string;
+    total?: string;
+    ratio?: string;
+    quantile?: string;
+    probs?: string;
+    by?: string;
+    spec?: string;
+    proportionCi: 't' | 'korn-graubard';
+  },
 ): Promise<void> {
+  if (flags.spec) return estimateSpecAction(file, flags);
   const means = list(flags.mean);
   const quantileVars = list(flags.quantile);
   const probabilities = flags.probs === undefined ? [0.5] : list(flags.probs).map(Number);
@@ -287,6 +305,139 @@ export async function estimateAction(
       ),
     );
   } else printJson({ design: designSummary(design, table, subset), estimates });
+}
+
+/** One estimate of a --spec file: what, of which column(s), by which domains, in which subset. */
+interface SpecEntry {
+  name?: string;
+  mean?: string | string[];
+  total?: string | string[];
+  ratio?: string | string[];
+  quantile?: string | string[];
+  probs?: number[];
+  by?: string | string[];
+  subset?: string;
+}
+const SPEC_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['estimates'],
+  properties: {
+    estimates: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 10000,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string', maxLength: 200 },
+          mean: {
+            anyOf: [
+              { type: 'string', minLength: 1 },
+              { type: 'array', items: { type: 'string', minLength: 1 } },
+            ],
+          },
+          total: {
+            anyOf: [
+              { type: 'string', minLength: 1 },
+              { type: 'array', items: { type: 'string', minLength: 1 } },
+            ],
+          },
+          ratio: {
+            anyOf: [
+              { type: 'string', minLength: 3 },
+              { type: 'array', items: { type: 'string', minLength: 3 } },
+            ],
+          },
+          quantile: {
+            anyOf: [
+              { type: 'string', minLength: 1 },
+              { type: 'array', items: { type: 'string', minLength: 1 } },
+            ],
+          },
+          probs: { type: 'array', minItems: 1, items: { type: 'number', minimum: 0, maximum: 1 } },
+          by: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string', minLength: 1 } }] },
+          subset: { type: 'string', minLength: 1, maxLength: 10000 },
+        },
+      },
+    },
+  },
+} as const;
+const checkSpec = schemaChecker(SPEC_SCHEMA, 'bad-spec');
+const names = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : list(v));
+
+/**
+ * `mdsurvey estimate FILE --spec analysis.json`: a whole table of estimates from one reading of the
+ * file (each with its own statistic, domains and subset), as the same estimates run one by one would
+ * give them. The columns every entry needs are read in one pass; each subset is evaluated on the table.
+ */
+async function estimateSpecAction(
+  file: string,
+  flags: DesignFlags & { spec?: string; proportionCi: 't' | 'korn-graubard'; mean?: string; total?: string; ratio?: string; quantile?: string; by?: string },
+) {
+  if (flags.mean || flags.total || flags.ratio || flags.quantile || flags.by || flags.subset)
+    throw new InputError('bad-flags', '--spec gives the estimates: leave out --mean, --total, --ratio, --quantile, --by and --subset', '--spec');
+  const spec = readJson(flags.spec!, 'the analysis spec');
+  checkSpec(spec, flags.spec!);
+  const entries = (spec as { estimates: SpecEntry[] }).estimates.map((e, k) => {
+    const ratios = names(e.ratio).map((r) => {
+      const parts = r.split('/');
+      if (parts.length !== 2 || !parts[0] || !parts[1])
+        throw new InputError('bad-spec', `${flags.spec}: /estimates/${k}/ratio takes NUM/DEN, got "${r}"`, `/estimates/${k}`);
+      return { numerator: parts[0].trim(), denominator: parts[1].trim() };
+    });
+    const entry = {
+      name: e.name ?? `estimate ${k + 1}`,
+      means: names(e.mean),
+      totals: names(e.total),
+      ratios,
+      quantiles: names(e.quantile),
+      probs: e.probs ?? [0.5],
+      by: names(e.by),
+      subset: e.subset,
+    };
+    if (!entry.means.length && !entry.totals.length && !ratios.length && !entry.quantiles.length)
+      throw new InputError('bad-spec', `${flags.spec}: /estimates/${k} says nothing to estimate (mean, total, ratio or quantile)`, `/estimates/${k}`);
+    return entry;
+  });
+  const extra: [string, ColumnRole][] = [];
+  const add = (c: string, role: ColumnRole) => extra.push([c, role]);
+  for (const e of entries) {
+    for (const c of [...e.means, ...e.totals]) add(c, 'auto');
+    for (const r of e.ratios) (add(r.numerator, 'number'), add(r.denominator, 'number'));
+    for (const c of e.quantiles) add(c, 'number');
+    for (const c of e.by) add(c, 'category');
+    if (e.subset) for (const c of subsetColumns(e.subset)) add(c, 'auto');
+  }
+  // One role per column: a number wins over auto, auto over category (as loadDesign merges them).
+  const merged = new Map<string, ColumnRole>();
+  for (const [c, role] of extra) {
+    const prev = merged.get(c);
+    if (!prev || role === 'number' || (role === 'auto' && prev === 'category')) merged.set(c, role);
+  }
+  const { table, design } = await loadDesign(file, flags, [...merged]);
+  const results = entries.map((e) => {
+    const subset = e.subset ? evaluateSubset(table, e.subset) : null;
+    const estimates = estimate(design, table, {
+      means: e.means,
+      totals: e.totals,
+      ratios: e.ratios,
+      by: e.by,
+      subset,
+      proportionCi: flags.proportionCi,
+      quantiles: e.quantiles.length ? { variables: e.quantiles, probabilities: e.probs } : undefined,
+    });
+    return { name: e.name, ...(e.subset ? { subset: e.subset, subsetRows: subset!.reduce((a, b) => a + b, 0) } : {}), estimates };
+  });
+  if (flags.format === 'csv') {
+    process.stdout.write(
+      stringify(
+        results.flatMap((r) => r.estimates.map((e) => estimateCsvRow(e, { name: r.name }))),
+        { header: true, columns: ['name', ...ESTIMATE_CSV_COLUMNS] },
+      ),
+    );
+  } else printJson({ design: designSummary(design, table, null), results });
 }
 
 /** Runs `mdsurvey compare`. */

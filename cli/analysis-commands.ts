@@ -80,6 +80,10 @@ export function registerAnalysisCommands(program: Command): void {
       .option('--quantile <cols>', 'quantiles of these columns (with Woodruff intervals)')
       .option('--probs <list>', 'probabilities for --quantile (default 0.5)')
       .option('--by <cols>', 'domains: one estimate per combination of levels')
+      .option(
+        '--spec <file.json>',
+        'many estimates in one reading of the file: {"estimates": [{"name", "mean"|"total"|"ratio"|"quantile", "by", "subset"}, ...]}',
+      )
       .addOption(new Option('--proportion-ci <method>', 'interval for proportions').choices(['t', 'korn-graubard']).default('t')),
   ).action(async (file: string, flags) => (await import('./analysis-actions.js')).estimateAction(file, flags));
 

@@ -7,7 +7,6 @@ import {
   publishedRows,
   parseCatalogue,
   shippedCatalogue,
-  csvHeader,
   type DatasetDesign,
   type DisclosureThresholds,
   type IndicatorReport,
@@ -22,7 +21,7 @@ import {
   type DatasetTabulation,
   type GroupingOptions,
 } from '../analysis/index.js';
-import { readCsvTable, readHead } from '../io/read-table.js';
+import { readTable, readTableHeader } from '../io/read-table.js';
 import { jsonText as json, list } from './cli-values.js';
 import { exportMicrodata, writeExportFiles } from '../io/microdata-export.js';
 import { readDataset, tableRecords, writeDataset } from '../io/dataset-files.js';
@@ -423,6 +422,6 @@ function expandColumns(names: string[], header: string[]): string[] {
 }
 
 async function readCsvAll(file: string) {
-  const header = csvHeader(readHead(file));
-  return readCsvTable(file, new Map(header.map((h) => [h, 'auto' as const])));
+  const header = await readTableHeader(file);
+  return readTable(file, new Map(header.map((h) => [h, 'auto' as const])));
 }

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../common/errors.js';
-import { csvHeader, numericColumn, type ColumnRole, type DataTable } from '../analysis/index.js';
+import { numericColumn, type ColumnRole, type DataTable } from '../analysis/index.js';
 import { computeWeights, parseSampleDesign, replicateWeights, selectSample, type SampleDesign, type WeightingSteps } from '../sampling/index.js';
-import { readCsvTable, readHead } from '../io/read-table.js';
+import { readTable, readTableHeader } from '../io/read-table.js';
 import { parseCalibrationTotals, parsePair, parseTotalsFile, readJson } from './calibration-flags.js';
 
 function loadDesign(file: string): SampleDesign {
@@ -12,9 +12,9 @@ function loadDesign(file: string): SampleDesign {
 
 /** Every column as text (categories), except those named as numbers: output keeps the input's spelling. */
 async function readAll(file: string, numbers: string[] = []): Promise<{ table: DataTable; header: string[] }> {
-  const header = csvHeader(readHead(file));
+  const header = await readTableHeader(file);
   const roles = new Map<string, ColumnRole>(header.filter(Boolean).map((h) => [h, numbers.includes(h) ? 'number' : 'category']));
-  return { table: await readCsvTable(file, roles), header };
+  return { table: await readTable(file, roles), header };
 }
 
 function textOf(table: DataTable, name: string, i: number): string | number {

@@ -13,7 +13,10 @@ export function schemaChecker(schema: object, code: string): (value: unknown, so
     validate ??= new Ajv2020({ allErrors: true, strict: false }).compile(schema) as Validator;
     if (validate(value)) return;
     const problems = (validate.errors ?? []).map(
-      (e) => `${e.instancePath || '/'} ${e.message}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as string[]).join(', ')})` : ''}`,
+      (e) =>
+        `${e.instancePath || '/'} ${e.message}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as string[]).join(', ')})` : ''}${
+          e.params && 'additionalProperty' in e.params ? `: "${String(e.params.additionalProperty)}"` : ''
+        }`,
     );
     throw new InputError(code, `${source}: ${problems.join('; ')}`, source);
   };

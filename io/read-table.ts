@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import cliProgress from 'cli-progress';
 import { InputError } from '../common/errors.js';
-import { ColumnarCsvParser, type ColumnRole, type DataTable } from '../analysis/index.js';
+import { ColumnarCsvParser, csvHeader, type Column, type ColumnRole, type DataTable } from '../analysis/index.js';
+import { readDta } from './stata.js';
+import { readSav } from './spss.js';
 
 /**
  * Streams a CSV file through the columnar parser, keeping only `columns`. Shows a progress bar on a
@@ -66,4 +68,151 @@ export function readHead(file: string): Uint8Array {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** The formats a table file can be in, by its extension (anything else is CSV). */
+export type TableFormat = 'csv' | 'dta' | 'sav' | 'parquet';
+export function tableFormat(file: string): TableFormat {
+  const ext = /\.([A-Za-z]+)$/.exec(file)?.[1]?.toLowerCase();
+  return ext === 'dta' ? 'dta' : ext === 'sav' ? 'sav' : ext === 'parquet' ? 'parquet' : 'csv';
+}
+
+/**
+ * A table file's columns, kept as `columns` says: CSV (quoted or not, as R, Stata, Excel and pandas
+ * write it), Stata .dta, SPSS .sav or Parquet, by the file's extension. In the binary formats a column
+ * read as a category takes its values' labels (Stata value labels, SPSS value labels) where they have
+ * one, and a number read as a number keeps its code, so `--by migrant` shows "migrant" and
+ * `${relation} = 1` still works. Missing values (Stata's `.` and `.a`-`.z`, SPSS system and
+ * user-missing values, Parquet nulls) are missing.
+ */
+export async function readTable(file: string, columns: ReadonlyMap<string, ColumnRole>): Promise<DataTable> {
+  const format = tableFormat(file);
+  if (format === 'csv') return readCsvTable(file, columns);
+  const source = await openBinaryTable(file, format);
+  const out = new Map<string, Column>();
+  for (const [name, role] of columns) {
+    if (!source.names.includes(name)) continue; // as the CSV reader: the design checks the columns it needs
+    out.set(name, toColumn(name, await source.column(name), role, file));
+  }
+  return { nRows: source.nRows, columns: out };
+}
+
+/** The column names of a table file (the header of a CSV). */
+export async function readTableHeader(file: string): Promise<string[]> {
+  const format = tableFormat(file);
+  if (format === 'csv') return csvHeader(readHead(file));
+  return (await openBinaryTable(file, format)).names;
+}
+
+/** A column as a binary format gives it: numbers (with their value labels) or texts. */
+type SourceColumn = { kind: 'number'; values: Float64Array; labels?: Map<number, string> } | { kind: 'string'; values: (string | null)[] };
+
+interface BinaryTable {
+  names: string[];
+  nRows: number;
+  column(name: string): Promise<SourceColumn>;
+}
+
+/** The text a number has in a CSV written by R or Stata (integers without a decimal point). */
+const numberText = (x: number) => String(x);
+
+function toColumn(name: string, c: SourceColumn, role: ColumnRole, file: string): Column {
+  if (c.kind === 'number' && role !== 'category') return { kind: 'number', name, values: c.values };
+  if (c.kind === 'string' && role === 'number') {
+    // Numbers stored as text: each must read as a number, as in a CSV.
+    const values = new Float64Array(c.values.length);
+    c.values.forEach((v, i) => {
+      const t = (v ?? '').trim();
+      if (t === '') values[i] = NaN;
+      else if (Number.isFinite(Number(t))) values[i] = Number(t);
+      else throw new InputError('not-a-number', `${file} row ${i + 1}: "${t}" is not a number`, `row ${i + 1}`);
+    });
+    return { kind: 'number', name, values };
+  }
+  const index = new Map<string, number>();
+  const levels: string[] = [];
+  const codes = new Int32Array(c.values.length);
+  for (let i = 0; i < c.values.length; i++) {
+    let t: string | null;
+    if (c.kind === 'number') {
+      const x = c.values[i];
+      t = Number.isNaN(x) ? null : (c.labels?.get(x) ?? numberText(x));
+    } else {
+      const v = c.values[i];
+      t = v === null || v === '' ? null : v;
+    }
+    if (t === null) {
+      codes[i] = -1;
+      continue;
+    }
+    let k = index.get(t);
+    if (k === undefined) {
+      k = levels.length;
+      levels.push(t);
+      index.set(t, k);
+    }
+    codes[i] = k;
+  }
+  return { kind: 'category', name, codes, levels };
+}
+
+async function openBinaryTable(file: string, format: Exclude<TableFormat, 'csv'>): Promise<BinaryTable> {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    throw new InputError(
+      'file-not-found',
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+      file,
+    );
+  }
+  if (format === 'dta') {
+    const dta = readDta(bytes, file);
+    return {
+      names: dta.names,
+      nRows: dta.nRows,
+      column: async (name) => {
+        const c = dta.column(name);
+        return c.kind === 'number' ? { kind: 'number', values: c.values, labels: c.valueLabels } : { kind: 'string', values: c.values };
+      },
+    };
+  }
+  if (format === 'sav') {
+    const sav = readSav(bytes, file);
+    return { names: sav.names, nRows: sav.nRows, column: async (name) => sav.column(name) };
+  }
+  return openParquet(bytes, file);
+}
+
+/** Parquet through hyparquet, column by column (only the columns asked for are decoded). */
+async function openParquet(bytes: Buffer, file: string): Promise<BinaryTable> {
+  const { parquetMetadata, parquetRead, parquetSchema } = await import('hyparquet');
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  let metadata: ReturnType<typeof parquetMetadata>;
+  try {
+    metadata = parquetMetadata(buffer);
+  } catch (err) {
+    throw new InputError('bad-parquet', `${file} is not a readable Parquet file: ${(err as Error).message}`, file);
+  }
+  const names = parquetSchema(metadata).children.map((c) => c.element.name);
+  const nRows = Number(metadata.num_rows);
+  return {
+    names,
+    nRows,
+    column: async (name) => {
+      const values: unknown[] = new Array(nRows);
+      await parquetRead({
+        file: buffer,
+        metadata,
+        columns: [name],
+        onChunk: (chunk) => {
+          for (let i = chunk.rowStart; i < chunk.rowEnd; i++) values[i] = chunk.columnData[i - chunk.rowStart];
+        },
+      });
+      const numeric = values.every((v) => v === null || v === undefined || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean');
+      if (numeric) return { kind: 'number', values: Float64Array.from(values, (v) => (v === null || v === undefined ? NaN : Number(v))) };
+      return { kind: 'string', values: values.map((v) => (v === null || v === undefined ? null : String(v))) };
+    },
+  };
 }

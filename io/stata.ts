@@ -1,0 +1,297 @@
+import { InputError } from '../common/errors.js';
+
+/**
+ * A reader of Stata .dta files, formats 113-115 (Stata 8-12, binary) and 117-119 (Stata 13-18,
+ * tagged), as documented in Stata's "dta" file-format manual (help dta): numeric columns (byte, int,
+ * long, float, double; the system missing `.` and the extended missings `.a`-`.z` read as missing),
+ * fixed strings and strLs, and value labels. No npm package reads .dta (checked 2026-12: none
+ * maintained), so this is our own; it reads the whole file into memory and decodes only the columns
+ * asked for.
+ */
+
+export type DtaColumn =
+  { name: string; kind: 'number'; values: Float64Array; valueLabels?: Map<number, string> } | { name: string; kind: 'string'; values: string[] };
+
+export interface DtaFile {
+  release: number;
+  nRows: number;
+  names: string[];
+  /** Whether each variable is numeric (else a string). */
+  numeric: boolean[];
+  /** Decodes a variable; numeric ones carry their value labels when they have a label set. */
+  column(name: string): DtaColumn;
+}
+
+const bad = (file: string, what: string): never => {
+  throw new InputError('bad-dta', `${file} is not a readable Stata .dta file: ${what}`, file);
+};
+
+/** Type codes of format 117-119 (and, mapped, 113-115): 1-2045 str of that width, 32768 strL. */
+const STRL = 32768;
+const DOUBLE = 65526;
+const FLOAT = 65527;
+const LONG = 65528;
+const INT = 65529;
+const BYTE = 65530;
+
+/** Stata's missing values are the largest values of each type: `.`, then `.a` ... `.z`. */
+const MISSING_FROM: Record<number, number> = { [BYTE]: 101, [INT]: 32741, [LONG]: 2147483621 };
+const FLOAT_MISSING = 1.7014118346046923e38;
+const DOUBLE_MISSING = 8.98846567431158e307;
+
+/** Parses a .dta file held in memory. */
+export function readDta(bytes: Uint8Array, file: string): DtaFile {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const text = (start: number, length: number, utf8: boolean) => {
+    let end = start;
+    while (end < start + length && bytes[end] !== 0) end++;
+    return new TextDecoder(utf8 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, end));
+  };
+  if (bytes.length < 16) bad(file, 'too short');
+  if (text(0, 11, false) === '<stata_dta>') return readTagged(bytes, view, file, text);
+  if ([113, 114, 115].includes(bytes[0])) return readBinary(bytes, view, file, text);
+  return bad(file, `format ${bytes[0]} is not one of 113-115 or 117-119 (Stata 8 to 18)`);
+}
+
+type Text = (start: number, length: number, utf8: boolean) => string;
+
+interface Layout {
+  release: number;
+  le: boolean;
+  nRows: number;
+  names: string[];
+  types: number[];
+  labelSets: string[];
+  dataStart: number;
+  rowLength: number;
+  offsets: number[];
+  labels: Map<string, Map<number, string>>;
+  strl?: (v: number, o: number) => string;
+  strlWide: boolean;
+  utf8: boolean;
+}
+
+function column(layout: Layout, view: DataView, bytes: Uint8Array, text: Text, name: string, file: string): DtaColumn {
+  const j = layout.names.indexOf(name);
+  if (j < 0) bad(file, `no variable "${name}"`);
+  const { nRows, rowLength, dataStart, le } = layout;
+  const type = layout.types[j];
+  const at = dataStart + layout.offsets[j];
+  if (type >= 1 && type <= 2045) {
+    const values: string[] = new Array(nRows);
+    for (let i = 0; i < nRows; i++) values[i] = text(at + i * rowLength, type, layout.utf8);
+    return { name, kind: 'string', values };
+  }
+  if (type === STRL) {
+    const values: string[] = new Array(nRows);
+    for (let i = 0; i < nRows; i++) {
+      const p = at + i * rowLength;
+      let v: number;
+      let o: number;
+      if (layout.strlWide) {
+        // 118/119: v in 2 bytes, o in 6 (in the file's byte order).
+        v = view.getUint16(p, le);
+        o = le ? view.getUint32(p + 2, true) + view.getUint16(p + 6, true) * 2 ** 32 : view.getUint16(p + 2, false) * 2 ** 32 + view.getUint32(p + 4, false);
+      } else {
+        v = view.getUint32(p, le);
+        o = view.getUint32(p + 4, le);
+      }
+      values[i] = v === 0 && o === 0 ? '' : layout.strl!(v, o);
+    }
+    return { name, kind: 'string', values };
+  }
+  const values = new Float64Array(nRows);
+  for (let i = 0; i < nRows; i++) {
+    const p = at + i * rowLength;
+    let x: number;
+    switch (type) {
+      case BYTE:
+        x = view.getInt8(p);
+        if (x >= MISSING_FROM[BYTE]) x = NaN;
+        break;
+      case INT:
+        x = view.getInt16(p, le);
+        if (x >= MISSING_FROM[INT]) x = NaN;
+        break;
+      case LONG:
+        x = view.getInt32(p, le);
+        if (x >= MISSING_FROM[LONG]) x = NaN;
+        break;
+      case FLOAT:
+        x = view.getFloat32(p, le);
+        if (x >= FLOAT_MISSING) x = NaN;
+        break;
+      case DOUBLE:
+        x = view.getFloat64(p, le);
+        if (x >= DOUBLE_MISSING) x = NaN;
+        break;
+      default:
+        return bad(file, `variable "${name}" has an unknown type code ${type}`);
+    }
+    values[i] = x;
+  }
+  const labels = layout.labelSets[j] ? layout.labels.get(layout.labelSets[j]) : undefined;
+  return { name, kind: 'number', values, ...(labels ? { valueLabels: labels } : {}) };
+}
+
+function widthOf(type: number, release: number): number {
+  if (type >= 1 && type <= 2045) return type;
+  if (type === STRL) return 8;
+  const w = { [BYTE]: 1, [INT]: 2, [LONG]: 4, [FLOAT]: 4, [DOUBLE]: 8 }[type];
+  if (w === undefined) throw new InputError('bad-dta', `unknown variable type code ${type} in a format-${release} file`);
+  return w;
+}
+
+function finish(layout: Layout, view: DataView, bytes: Uint8Array, text: Text, file: string): DtaFile {
+  return {
+    release: layout.release,
+    nRows: layout.nRows,
+    names: layout.names,
+    numeric: layout.types.map((t) => t > 2045 && t !== STRL),
+    column: (name) => column(layout, view, bytes, text, name, file),
+  };
+}
+
+/** A value-label table (`n`, `txtlen`, offsets, values, text) into a map. */
+function labelTable(view: DataView, bytes: Uint8Array, at: number, le: boolean, text: Text, utf8: boolean): Map<number, string> {
+  const n = view.getInt32(at, le);
+  const txtlen = view.getInt32(at + 4, le);
+  const map = new Map<number, string>();
+  const offs = at + 8;
+  const vals = offs + 4 * n;
+  const txt = vals + 4 * n;
+  for (let k = 0; k < n; k++) map.set(view.getInt32(vals + 4 * k, le), text(txt + view.getInt32(offs + 4 * k, le), txtlen, utf8));
+  return map;
+}
+
+/** Formats 117, 118 and 119: sections in tags, found through the map. */
+function readTagged(bytes: Uint8Array, view: DataView, file: string, text: Text): DtaFile {
+  const find = (tag: string, from: number): number => {
+    const needle = new TextEncoder().encode(tag);
+    outer: for (let i = from; i <= bytes.length - needle.length; i++) {
+      for (let k = 0; k < needle.length; k++) if (bytes[i + k] !== needle[k]) continue outer;
+      return i + needle.length;
+    }
+    return bad(file, `no ${tag} section`);
+  };
+  const releaseAt = find('<release>', 0);
+  const release = Number(text(releaseAt, 3, false));
+  if (![117, 118, 119].includes(release)) bad(file, `format ${release} is not one of 117-119`);
+  const order = text(find('<byteorder>', releaseAt), 3, false);
+  if (order !== 'LSF' && order !== 'MSF') bad(file, `byte order "${order}"`);
+  const le = order === 'LSF';
+  const kAt = find('<K>', releaseAt);
+  const K = release === 119 ? view.getUint32(kAt, le) : view.getUint16(kAt, le);
+  const nAt = find('<N>', kAt);
+  const N = release === 117 ? view.getUint32(nAt, le) : Number(view.getBigUint64(nAt, le));
+  if (!Number.isSafeInteger(N)) bad(file, 'the number of observations is out of range');
+  const mapAt = find('<map>', nAt);
+  const map = Array.from({ length: 14 }, (_, k) => Number(view.getBigUint64(mapAt + 8 * k, le)));
+  if (map.some((o) => o > bytes.length)) bad(file, 'the section map points past the end of the file (truncated?)');
+  const utf8 = release >= 118;
+  const nameWidth = release === 117 ? 33 : 129;
+  const typesAt = map[2] + '<variable_types>'.length;
+  const types = Array.from({ length: K }, (_, j) => view.getUint16(typesAt + 2 * j, le));
+  const namesAt = map[3] + '<varnames>'.length;
+  const names = Array.from({ length: K }, (_, j) => text(namesAt + nameWidth * j, nameWidth, utf8));
+  const lblAt = map[6] + '<value_label_names>'.length;
+  const labelSets = Array.from({ length: K }, (_, j) => text(lblAt + nameWidth * j, nameWidth, utf8));
+  const offsets: number[] = [];
+  let rowLength = 0;
+  for (const t of types) {
+    offsets.push(rowLength);
+    rowLength += widthOf(t, release);
+  }
+  const dataStart = map[9] + '<data>'.length;
+  if (dataStart + rowLength * N > bytes.length) bad(file, `the data of ${N} observations run past the end of the file (truncated?)`);
+  // strLs: GSO v o t len contents, indexed by (v, o).
+  const strls = new Map<string, string>();
+  let p = map[10] + '<strls>'.length;
+  while (p + 3 <= bytes.length && text(p, 3, false) === 'GSO') {
+    const v = view.getUint32(p + 3, le);
+    const o = release === 117 ? view.getUint32(p + 7, le) : Number(view.getBigUint64(p + 7, le));
+    const q = p + (release === 117 ? 11 : 15);
+    const t = bytes[q];
+    const len = view.getUint32(q + 1, le);
+    const body = bytes.subarray(q + 5, q + 5 + len);
+    const str = new TextDecoder(utf8 ? 'utf-8' : 'latin1').decode(t === 130 && body[len - 1] === 0 ? body.subarray(0, len - 1) : body);
+    strls.set(`${v}:${o}`, str);
+    p = q + 5 + len;
+  }
+  // Value labels: <lbl> len labname padding table </lbl>.
+  const labels = new Map<string, Map<number, string>>();
+  p = map[11] + '<value_labels>'.length;
+  while (text(p, 5, false) === '<lbl>') {
+    const len = view.getInt32(p + 5, le);
+    const name = text(p + 9, nameWidth, utf8);
+    const tableAt = p + 9 + nameWidth + 3;
+    labels.set(name, labelTable(view, bytes, tableAt, le, text, utf8));
+    p = tableAt + len + '</lbl>'.length;
+  }
+  const layout: Layout = {
+    release,
+    le,
+    nRows: N,
+    names,
+    types,
+    labelSets,
+    dataStart,
+    rowLength,
+    offsets,
+    labels,
+    strl: (v, o) => strls.get(`${v}:${o}`) ?? bad(file, `a strL (${v}, ${o}) is missing from the strls section`),
+    strlWide: release >= 118,
+    utf8,
+  };
+  return finish(layout, view, bytes, text, file);
+}
+
+/** Formats 113, 114 and 115: a fixed binary header. */
+function readBinary(bytes: Uint8Array, view: DataView, file: string, text: Text): DtaFile {
+  const release = bytes[0];
+  if (bytes[1] !== 1 && bytes[1] !== 2) bad(file, `byte order code ${bytes[1]}`);
+  const le = bytes[1] === 2;
+  const K = view.getUint16(4, le);
+  const N = view.getUint32(6, le);
+  let p = 4 + 2 + 4 + 81 + 18;
+  const old = Array.from(bytes.subarray(p, p + K));
+  // 251-255: byte, int, long, float, double; 1-244: str of that width.
+  const types = old.map((t) => ({ 251: BYTE, 252: INT, 253: LONG, 254: FLOAT, 255: DOUBLE })[t] ?? (t >= 1 && t <= 244 ? t : bad(file, `type code ${t}`)));
+  p += K;
+  const names = Array.from({ length: K }, (_, j) => text(p + 33 * j, 33, false));
+  p += 33 * K;
+  p += 2 * (K + 1); // sort list
+  p += 49 * K; // formats (113: 12 bytes each)
+  if (release === 113) p -= (49 - 12) * K;
+  const labelSets = Array.from({ length: K }, (_, j) => text(p + 33 * j, 33, false));
+  p += 33 * K;
+  p += 81 * K; // variable labels
+  // Expansion fields: type (1 byte), length (4), contents; ends with type 0, length 0.
+  for (;;) {
+    if (p + 5 > bytes.length) bad(file, 'the expansion fields run past the end of the file');
+    const type = bytes[p];
+    const len = view.getUint32(p + 1, le);
+    p += 5 + len;
+    if (type === 0 && len === 0) break;
+  }
+  const offsets: number[] = [];
+  let rowLength = 0;
+  for (const t of types) {
+    offsets.push(rowLength);
+    rowLength += widthOf(t, release);
+  }
+  const dataStart = p;
+  if (dataStart + rowLength * N > bytes.length) bad(file, `the data of ${N} observations run past the end of the file (truncated?)`);
+  const labels = new Map<string, Map<number, string>>();
+  p = dataStart + rowLength * N;
+  while (p + 4 + 33 + 3 <= bytes.length) {
+    const len = view.getInt32(p, le);
+    const name = text(p + 4, 33, false);
+    const tableAt = p + 4 + 33 + 3;
+    if (len <= 0 || tableAt + len > bytes.length) break;
+    labels.set(name, labelTable(view, bytes, tableAt, le, text, false));
+    p = tableAt + len;
+  }
+  const layout: Layout = { release, le, nRows: N, names, types, labelSets, dataStart, rowLength, offsets, labels, strlWide: false, utf8: false };
+  return finish(layout, view, bytes, text, file);
+}
