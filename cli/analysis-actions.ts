@@ -405,7 +405,7 @@ async function estimateSpecAction(
   const add = (c: string, role: ColumnRole) => extra.push([c, role]);
   for (const e of entries) {
     for (const c of [...e.means, ...e.totals]) add(c, 'auto');
-    for (const r of e.ratios) (add(r.numerator, 'number'), add(r.denominator, 'number'));
+    for (const r of e.ratios) for (const c of [r.numerator, r.denominator]) add(c, 'number');
     for (const c of e.quantiles) add(c, 'number');
     for (const c of e.by) add(c, 'category');
     if (e.subset) for (const c of subsetColumns(e.subset)) add(c, 'auto');
