@@ -259,10 +259,12 @@ export async function estimateAction(
     probs?: string;
     by?: string;
     spec?: string;
+    table?: string;
     proportionCi: 't' | 'korn-graubard';
   },
 ): Promise<void> {
   if (flags.spec) return estimateSpecAction(file, flags);
+  if (/^postgres(ql)?:\/\//.test(file)) return estimateInDatabaseAction(file, flags);
   const means = list(flags.mean);
   const quantileVars = list(flags.quantile);
   const probabilities = flags.probs === undefined ? [0.5] : list(flags.probs).map(Number);
@@ -438,6 +440,64 @@ async function estimateSpecAction(
       ),
     );
   } else printJson({ design: designSummary(design, table, null), results });
+}
+
+/**
+ * `mdsurvey estimate postgres://... --table t`: the estimates computed inside the database (per-cell
+ * sums by GROUP BY), equal to the same estimates on the table exported as a file.
+ */
+async function estimateInDatabaseAction(
+  url: string,
+  flags: DesignFlags & { table?: string; mean?: string; total?: string; by?: string; ratio?: string; quantile?: string },
+) {
+  if (!flags.table) throw new InputError('bad-flags', 'a database URL needs --table NAME (the table to estimate on)', '--table');
+  const unsupported = (
+    [
+      ['--ratio', flags.ratio],
+      ['--quantile', flags.quantile],
+      ['--fpc', flags.fpc],
+      ['--replicates', flags.replicates],
+      ['--repweights', flags.repweights],
+      ['--factor', flags.factor],
+      ['--calibration', flags.calibration],
+    ] as const
+  ).filter(([, v]) => v !== undefined);
+  if (unsupported.length)
+    throw new InputError(
+      'bad-flags',
+      `in the database, estimate reads means and totals with strata and PSUs; not ${unsupported.map(([f]) => f).join(', ')} (export the table to a file for those)`,
+    );
+  const ids = list(flags.ids);
+  if (ids.length > 1) throw new InputError('bad-flags', 'in the database, one stage of clusters (--ids PSU)', '--ids');
+  if (ids.length === 0 || ids[0] === '1' || ids[0] === '0')
+    throw new InputError(
+      'bad-flags',
+      'in the database, name the PSU column (--ids PSU); a design whose units are the rows takes a row id column as --ids (each row its own PSU)',
+      '--ids',
+    );
+  if (!flags.weights) throw new InputError('bad-flags', '--weights is required');
+  const { estimateInDatabase } = await import('../io/sql-estimate.js');
+  const r = await estimateInDatabase({
+    url,
+    table: flags.table,
+    weights: flags.weights,
+    strata: flags.strata,
+    psu: ids[0],
+    means: list(flags.mean),
+    totals: list(flags.total),
+    by: list(flags.by),
+    subset: flags.subset,
+    nest: flags.nest,
+    lonelyPsu: flags.lonelyPsu,
+  });
+  if (flags.format === 'csv')
+    process.stdout.write(
+      stringify(
+        r.estimates.map((e) => estimateCsvRow(e)),
+        { header: true, columns: ESTIMATE_CSV_COLUMNS },
+      ),
+    );
+  else printJson({ design: r.design, estimates: r.estimates });
 }
 
 /** Runs `mdsurvey compare`. */

@@ -80,6 +80,7 @@ export function registerAnalysisCommands(program: Command): void {
       .option('--quantile <cols>', 'quantiles of these columns (with Woodruff intervals)')
       .option('--probs <list>', 'probabilities for --quantile (default 0.5)')
       .option('--by <cols>', 'domains: one estimate per combination of levels')
+      .option('--table <name>', 'with a postgres:// URL in place of FILE: the table (or schema.table) to estimate on, inside the database')
       .option(
         '--spec <file.json>',
         'many estimates in one reading of the file: {"estimates": [{"name", "mean"|"total"|"ratio"|"quantile", "by", "subset"}, ...]}',

@@ -1,0 +1,170 @@
+import pg from 'pg';
+import { InputError } from '../common/errors.js';
+import { buildDesign, categoricalFrom, estimate, type DataTable, type Estimate } from '../analysis/index.js';
+
+/**
+ * Estimates on a PostgreSQL table without bringing its rows out (issue 21): the database reduces the
+ * rows to one line per stratum x PSU x domain x subset x missing-pattern cell (count, sum of weights,
+ * and per variable the sums of w y and w y^2) with one GROUP BY, and mdsurvey finishes the variance on
+ * that small table. A cell stands for its rows exactly: with weight W = sum w and value sum(w y) / W
+ * it has the same weighted total, and its influence value w (y - ybar) / W sums the rows' influence
+ * values, so the PSU totals, hence the linearised variance, are those of the rows; the counts and the
+ * element variance behind the design effect are put back from the cell sums. The SQL is plain
+ * aggregation: on Citus, with the table distributed by PSU or stratum, the GROUP BY runs on the workers.
+ *
+ * What it covers: means and totals of numeric columns, by domains, in a subset, for a stratified
+ * one-stage cluster design (weights, strata, PSU ids) with linearisation, as `mdsurvey estimate`.
+ */
+
+export interface SqlEstimateRequest {
+  url: string;
+  table: string;
+  weights: string;
+  strata?: string;
+  psu?: string;
+  means: string[];
+  totals: string[];
+  by: string[];
+  subset?: string;
+  nest?: boolean;
+  lonelyPsu?: 'fail' | 'remove' | 'certainty' | 'adjust' | 'average';
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const quoteIdent = (name: string, what: string) => {
+  if (!IDENT.test(name)) throw new InputError('bad-flags', `${what} "${name}" is not a column name (letters, digits, _)`, name);
+  return `"${name}"`;
+};
+const quoteTable = (name: string) =>
+  name
+    .split('.')
+    .map((p) => quoteIdent(p, '--table'))
+    .join('.');
+
+/**
+ * A subset in the questionnaire language as a SQL condition: ${column}, numbers, quoted texts,
+ * = != < <= > >=, and, or, not(...), parentheses. Anything else is refused (the file path reads every
+ * function of the language; the database path only these).
+ */
+export function subsetToSql(expression: string): { sql: string; columns: string[] } {
+  const tokens = expression.match(/\$\{[^}]*\}|'(?:[^']|'')*'|"(?:[^"]|"")*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|!=|<=|>=|[=<>()]|[A-Za-z_]+|\S/g) ?? [];
+  const columns: string[] = [];
+  const out: string[] = [];
+  for (const t of tokens) {
+    if (t.startsWith('${')) {
+      const name = t.slice(2, -1).trim();
+      out.push(quoteIdent(name, 'the subset names'));
+      columns.push(name);
+    } else if (t.startsWith("'") || t.startsWith('"'))
+      out.push(
+        `'${t
+          .slice(1, -1)
+          .replace(t[0] === '"' ? /""/g : /''/g, t[0])
+          .replace(/'/g, "''")}'`,
+      );
+    else if (/^-?\d/.test(t)) out.push(t);
+    else if (['=', '!=', '<', '<=', '>', '>=', '(', ')'].includes(t)) out.push(t === '!=' ? '<>' : t);
+    else if (['and', 'or', 'not'].includes(t)) out.push(t.toUpperCase());
+    else
+      throw new InputError(
+        'bad-flags',
+        `the database path reads subsets made of \${column}, numbers, texts, comparisons, and, or, not: "${t}" is not one of them`,
+        '--subset',
+      );
+  }
+  return { sql: out.join(' '), columns };
+}
+
+/** Runs the estimates on the database table. */
+export async function estimateInDatabase(r: SqlEstimateRequest): Promise<{ design: { rows: number; cells: number }; estimates: Estimate[] }> {
+  const vars = [...new Set([...r.means, ...r.totals])];
+  if (vars.length === 0) throw new InputError('bad-flags', 'say what to estimate: --mean or --total (numeric columns)');
+  const w = quoteIdent(r.weights, '--weights');
+  const keys = [r.strata, r.psu, ...r.by].filter((x): x is string => !!x);
+  const keySql = keys.map((k) => quoteIdent(k, 'a design or domain column'));
+  const subset = r.subset ? subsetToSql(r.subset) : null;
+  const varSql = vars.map((v) => quoteIdent(v, 'a variable'));
+  // Text keys, so that a category reads the same whatever its SQL type.
+  const select = [
+    ...keySql.map((k, j) => `${k}::text AS k${j}`),
+    `${subset ? `COALESCE((${subset.sql}), false)` : 'true'} AS inside`,
+    ...varSql.map((v, j) => `(${v} IS NULL) AS m${j}`),
+    `count(*) AS rows`,
+    `count(*) FILTER (WHERE ${w} <> 0) AS nonzero`,
+    `sum(${w})::float8 AS sw`,
+    ...varSql.flatMap((v, j) => [`sum(${w} * ${v})::float8 AS swy${j}`, `sum(${w} * ${v} * ${v})::float8 AS swyy${j}`]),
+  ];
+  const groups = [...keySql.map((_, j) => `k${j}`), 'inside', ...varSql.map((_, j) => `m${j}`)];
+  const sql = `SELECT ${select.join(', ')} FROM ${quoteTable(r.table)} GROUP BY ${groups.join(', ')} ORDER BY ${groups.join(', ')}`;
+  const client = new pg.Client({ connectionString: r.url });
+  let rows: Record<string, unknown>[];
+  try {
+    await client.connect();
+    rows = (await client.query(sql)).rows as Record<string, unknown>[];
+  } catch (err) {
+    throw new InputError('database', `the database refused the query: ${(err as Error).message}`, r.table);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  const n = rows.length;
+  const num = (x: unknown) => (x === null ? NaN : Number(x));
+  // The cells as a table: keys as categories, weight W, each variable's weighted mean in the cell.
+  const columns = new Map<string, DataTable['columns'] extends ReadonlyMap<string, infer C> ? C : never>();
+  keys.forEach((k, j) =>
+    columns.set(
+      k,
+      categoricalFrom(
+        k,
+        rows.map((x) => (x[`k${j}`] === null ? null : String(x[`k${j}`]))),
+      ),
+    ),
+  );
+  const W = Float64Array.from(rows, (x) => num(x.sw));
+  columns.set('__w', { kind: 'number', name: '__w', values: W });
+  vars.forEach((v, j) =>
+    columns.set(v, {
+      kind: 'number',
+      name: v,
+      values: Float64Array.from(rows, (x, i) => (x[`m${j}`] ? NaN : W[i] === 0 ? 0 : num(x[`swy${j}`]) / W[i])),
+    }),
+  );
+  const table: DataTable = { nRows: n, columns };
+  const design = buildDesign(table, { weights: '__w', strata: r.strata, ids: r.psu ? [r.psu] : [], nest: r.nest, lonelyPsu: r.lonelyPsu });
+  const inside = Uint8Array.from(rows, (x) => (x.inside ? 1 : 0));
+  const estimates = estimate(design, table, { means: r.means, totals: r.totals, by: r.by, subset: subset ? inside : null });
+  // Counts and the design effect from the rows behind the cells.
+  const rowCount = (x: Record<string, unknown>) => Number(x.rows);
+  for (const e of estimates) {
+    const j = vars.indexOf(e.variable);
+    const inDomain = (x: Record<string, unknown>) =>
+      !!x.inside && (!e.domain || Object.entries(e.domain).every(([k, v]) => String(x[`k${keys.indexOf(k)}`]) === v));
+    let count = 0;
+    let missing = 0;
+    let sw = 0;
+    let swy = 0;
+    let swyy = 0;
+    for (const x of rows) {
+      if (!inDomain(x)) continue;
+      if (x[`m${j}`]) {
+        missing += rowCount(x);
+        continue;
+      }
+      count += Number(x.nonzero);
+      sw += num(x.sw);
+      swy += num(x[`swy${j}`]);
+      swyy += num(x[`swyy${j}`]);
+    }
+    e.n = count;
+    e.missing = missing;
+    const mean = swy / sw;
+    const ss = swyy - 2 * mean * swy + mean * mean * sw;
+    const elementVariance = ((ss / sw) * count) / (count - 1);
+    e.deff = null;
+    if (sw >= count && count > 1) {
+      const vsrsMean = (elementVariance * (sw - count)) / (sw * count);
+      const vsrs = e.statistic === 'total' ? vsrsMean * sw * sw : vsrsMean;
+      e.deff = vsrs > 0 ? (e.se * e.se) / vsrs : null;
+    }
+  }
+  return { design: { rows: rows.reduce((s, x) => s + rowCount(x), 0), cells: n }, estimates };
+}
