@@ -9,6 +9,7 @@ import type { Logger } from './logger.js';
 import { apiNotFound, problemHandler, sendProblem } from './http/problem.js';
 import cookieParser from 'cookie-parser';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { DatabaseRateLimitStore } from './auth/rate-limit-store.js';
 import { mountRoutes } from './http/route.js';
 import { openApiDocument } from './http/openapi.js';
 import { API_ROUTES } from './routes/index.js';
@@ -94,6 +95,9 @@ export function createApp({ db, config, logger, clientDir }: AppDeps): Express {
       legacyHeaders: false,
       keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
       handler: tooMany,
+      // In the database: several server processes on one PostgreSQL share the limit.
+      store: new DatabaseRateLimitStore(db, 'login-address'),
+      passOnStoreError: false,
     }),
   );
   // ... and password guessing: at most M per address and user name. The key holds a short hash of the
@@ -111,6 +115,8 @@ export function createApp({ db, config, logger, clientDir }: AppDeps): Express {
           .digest('base64url')
           .slice(0, 16)}`,
       handler: tooMany,
+      store: new DatabaseRateLimitStore(db, 'login-name'),
+      passOnStoreError: false,
     }),
   );
   const authenticate = async (req: express.Request): Promise<User | null> => {

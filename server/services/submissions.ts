@@ -129,9 +129,12 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
       const earlier = await earlierAnswer();
       if (earlier) return earlier;
       // On a case: the case is locked while its quota is checked, so two devices cannot both take its last place.
-      return await db.transaction(async (tx) => {
+      const onCase = await db.transaction(async (tx) => {
         const c = await lockAssignment(tx, b.assignmentId!, surveyId);
         if (!c) throw new HttpProblem('unknown-assignment', `no assignment ${b.assignmentId} in this survey`);
+        // The same interview sent twice at once (a retry through another server process): the second,
+        // let in after the first, is a resend, answered as one after the transaction.
+        if (await storedVersion(tx, b.instanceId)) return null;
         if (!allows(user, 'submission.create', { enumeratorId: c.enumerator_id, supervisorId: c.supervisor_id })) {
           throw new HttpProblem(
             'not-your-assignment',
@@ -146,10 +149,13 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
             { assignmentId: b.assignmentId, quota: c.quota },
           );
         }
-        if (!(await insertSubmissionWithAudit(tx, version(b.instanceId, user.id, b.assignmentId!))))
-          throw new HttpProblem('not-stored', 'the survey stopped taking submissions, or this instanceId was stored meanwhile');
+        if (!(await insertSubmissionWithAudit(tx, version(b.instanceId, user.id, b.assignmentId!)))) return null;
         return created(b.instanceId);
       });
+      if (onCase) return onCase;
+      const resent = await earlierAnswer();
+      if (resent) return resent;
+      throw new HttpProblem('not-stored', 'the survey stopped taking submissions, or this instanceId was stored meanwhile');
     }
     // A new version: answer duplicates and closed surveys first ('not-stored' here means: nothing against it).
     const earlier = await earlierAnswer();

@@ -1,0 +1,95 @@
+// Several server processes behind a load balancer on one PostgreSQL (issue 21): two `mdsurvey serve`
+// processes share sessions (a token from one works on the other), store a submission sent to both at
+// once exactly once (idempotency by instanceId is the database's, not a process's), and keep one
+// sign-in limit between them (the counters are in the database, not in each process's memory).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { need, postgresTool } from '../helpers/tools.js';
+import { spawnMdsurvey } from '../helpers/cli.js';
+import { freshPostgresUrl } from '../helpers/databases.js';
+import { TINY, tinySubmission } from '../helpers/api.js';
+
+async function serve(env: NodeJS.ProcessEnv) {
+  const child = spawnMdsurvey(['serve'], { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env });
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner; stderr: ${stderr}`)), 30_000);
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+      const m = /running at (http:\/\/localhost:\d+)/.exec(stderr);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { url, child, exited, password: /password:\s+(\S+)/.exec(stderr)?.[1] };
+}
+
+describe.runIf(need(postgresTool(), 'two server processes on one PostgreSQL'))('two server processes on one database', () => {
+  let fresh: { url: string; drop: () => Promise<void> };
+  let a: Awaited<ReturnType<typeof serve>>;
+  let b: Awaited<ReturnType<typeof serve>>;
+  const call = async (base: string, method: string, p: string, body?: unknown, token?: string) => {
+    const res = await fetch(`${base}/api/v1${p}`, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+  beforeAll(async () => {
+    fresh = (await freshPostgresUrl())!;
+    a = await serve({ DATABASE_URL: fresh.url });
+    b = await serve({ DATABASE_URL: fresh.url });
+  }, 90_000);
+  afterAll(async () => {
+    for (const p of [a, b]) if (p) (p.child.kill('SIGTERM'), await p.exited);
+    await fresh?.drop();
+  });
+
+  it('share sessions, store a submission sent to both exactly once, and keep one sign-in limit', async () => {
+    expect(a.password, 'the first process creates the admin').toBeTruthy();
+    expect(b.password, 'the second finds it').toBeUndefined();
+    const admin = (await call(a.url, 'POST', '/auth/login', { username: 'admin', password: a.password, token: true })).body.token as string;
+    expect((await call(b.url, 'GET', '/auth/me', undefined, admin)).status).toBe(200);
+
+    const survey = (await call(b.url, 'POST', '/surveys', { title: 'Two processes', questionnaire: TINY }, admin)).body.survey.id as string;
+    expect((await call(a.url, 'PATCH', `/surveys/${survey}`, { state: 'fieldwork' }, admin)).status).toBe(200);
+    const enumId = (await call(a.url, 'POST', '/users', { username: 'kofi', password: 'a-long-password-77', role: 'enumerator' }, admin)).body.user.id;
+    const [caseId] = (await call(b.url, 'POST', `/surveys/${survey}/assignments`, { assignments: [{ enumeratorId: enumId, quota: 50 }] }, admin)).body
+      .assignments as string[];
+    const kofi = (await call(b.url, 'POST', '/auth/login', { username: 'kofi', password: 'a-long-password-77', token: true })).body.token as string;
+
+    // The same interview sent 8 times to each process at once (a tablet retrying through the load balancer).
+    const same = tinySubmission({ assignmentId: caseId });
+    const others = Array.from({ length: 10 }, () => tinySubmission({ assignmentId: caseId }));
+    const sends = [
+      ...Array.from({ length: 16 }, (_, k) => call(k % 2 ? a.url : b.url, 'POST', `/surveys/${survey}/submissions`, same, kofi)),
+      ...others.map((s, k) => call(k % 2 ? b.url : a.url, 'POST', `/surveys/${survey}/submissions`, s, kofi)),
+    ];
+    const answers = await Promise.all(sends);
+    for (const r of answers) expect([200, 201], JSON.stringify(r.body)).toContain(r.status);
+    expect(answers.slice(0, 16).filter((r) => r.status === 201)).toHaveLength(1);
+    const db = new pg.Client({ connectionString: fresh.url });
+    await db.connect();
+    try {
+      const rows = (await db.query('SELECT instance_id FROM submissions WHERE survey_id = $1', [survey])).rows;
+      expect(rows).toHaveLength(11);
+      expect(rows.filter((r) => r.instance_id === same.instanceId)).toHaveLength(1);
+      const audits = (await db.query("SELECT count(*)::int AS n FROM audit_log WHERE entity = 'submission' AND entity_id = $1", [same.instanceId])).rows[0].n;
+      expect(audits).toBe(1);
+    } finally {
+      await db.end();
+    }
+
+    // Sign-in guesses spread over both processes: one limit (20 attempts per address and name per 15
+    // minutes, kofi's own sign-in above among them), where a limit per process would allow 40.
+    const statuses: number[] = [];
+    for (let k = 0; k < 24; k++) statuses.push((await call(k % 2 ? a.url : b.url, 'POST', '/auth/login', { username: 'kofi', password: `wrong-${k}` })).status);
+    expect(statuses).toEqual([...Array(19).fill(401), ...Array(5).fill(429)]);
+  }, 120_000);
+});
