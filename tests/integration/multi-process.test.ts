@@ -47,7 +47,11 @@ describe.runIf(need(postgresTool(), 'two server processes on one PostgreSQL'))('
     b = await serve({ DATABASE_URL: fresh.url });
   }, 90_000);
   afterAll(async () => {
-    for (const p of [a, b]) if (p) (p.child.kill('SIGTERM'), await p.exited);
+    for (const p of [a, b]) {
+      if (!p) continue;
+      p.child.kill('SIGTERM');
+      await p.exited;
+    }
     await fresh?.drop();
   });
 
