@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { InputError } from '../common/errors.js';
+import { readFileBytes } from '../io/read-file.js';
 import { replicateWeightsOf, type ColumnRole, type DataTable, type DatasetCalibration, type SurveyDesign } from '../analysis/index.js';
 import {
   calibrateReplicates,
@@ -41,17 +42,7 @@ export function parseTotalsFile(spec: string, flag: string): Margin {
   if (eq <= 0) throw new InputError('bad-flags', `${flag} takes COL=totals.csv, got "${spec}"`);
   const variable = spec.slice(0, eq);
   const file = spec.slice(eq + 1);
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (err) {
-    throw new InputError(
-      'file-not-found',
-      `cannot read totals ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
-      file,
-    );
-  }
-  return parseTotalsCsv(bytes, variable, file);
+  return parseTotalsCsv(readFileBytes(file, 'totals'), variable, file);
 }
 
 export function parsePair(text: string | undefined, flag: string): [number, number] | undefined {

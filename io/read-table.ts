@@ -4,6 +4,7 @@ import { InputError } from '../common/errors.js';
 import { ColumnarCsvParser, csvHeader, type Column, type ColumnRole, type DataTable } from '../analysis/index.js';
 import { readDta } from './stata.js';
 import { readSav } from './spss.js';
+import { readFileBytes } from './read-file.js';
 
 /**
  * Streams a CSV file through the columnar parser, keeping only `columns`. Shows a progress bar on a
@@ -157,16 +158,7 @@ function toColumn(name: string, c: SourceColumn, role: ColumnRole, file: string)
 }
 
 async function openBinaryTable(file: string, format: Exclude<TableFormat, 'csv'>): Promise<BinaryTable> {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (err) {
-    throw new InputError(
-      'file-not-found',
-      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
-      file,
-    );
-  }
+  const bytes = readFileBytes(file);
   if (format === 'dta') {
     const dta = readDta(bytes, file);
     return {

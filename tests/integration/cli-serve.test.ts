@@ -3,28 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { need, postgresTool } from '../helpers/tools.js';
-import { runMdsurvey, spawnMdsurvey } from '../helpers/cli.js';
+import { runMdsurvey } from '../helpers/cli.js';
+import { serve } from '../helpers/serve.js';
 import { freshPostgresUrl } from '../helpers/databases.js';
-
-/** Starts `mdsurvey serve` on a random port and waits for its banner. */
-async function serve(env: NodeJS.ProcessEnv) {
-  const child = spawnMdsurvey(['serve'], { PORT: '0', HOST: '127.0.0.1', ...env });
-  let stderr = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner; stderr: ${stderr}`)), 20_000);
-    child.stderr!.on('data', (d) => {
-      stderr += d;
-      const m = /running at (http:\/\/localhost:\d+)/.exec(stderr);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { url, child, exited };
-}
 
 async function installationId(url: string): Promise<string> {
   const res = await fetch(`${url}/api/v1/health`);

@@ -5,28 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { need, postgresTool } from '../helpers/tools.js';
-import { spawnMdsurvey } from '../helpers/cli.js';
+import { serve } from '../helpers/serve.js';
 import { freshPostgresUrl } from '../helpers/databases.js';
 import { TINY, tinySubmission } from '../helpers/api.js';
-
-async function serve(env: NodeJS.ProcessEnv) {
-  const child = spawnMdsurvey(['serve'], { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env });
-  let stderr = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner; stderr: ${stderr}`)), 30_000);
-    child.stderr!.on('data', (d) => {
-      stderr += d;
-      const m = /running at (http:\/\/localhost:\d+)/.exec(stderr);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { url, child, exited, password: /password:\s+(\S+)/.exec(stderr)?.[1] };
-}
 
 describe.runIf(need(postgresTool(), 'two server processes on one PostgreSQL'))('two server processes on one database', () => {
   let fresh: { url: string; drop: () => Promise<void> };
@@ -43,8 +24,8 @@ describe.runIf(need(postgresTool(), 'two server processes on one PostgreSQL'))('
   };
   beforeAll(async () => {
     fresh = (await freshPostgresUrl())!;
-    a = await serve({ DATABASE_URL: fresh.url });
-    b = await serve({ DATABASE_URL: fresh.url });
+    a = await serve({ DATABASE_URL: fresh.url, LOG_LEVEL: 'warn' });
+    b = await serve({ DATABASE_URL: fresh.url, LOG_LEVEL: 'warn' });
   }, 90_000);
   afterAll(async () => {
     for (const p of [a, b]) {
