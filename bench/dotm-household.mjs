@@ -27,6 +27,13 @@ export function household() {
     s.setAnswer(`members[${k}].sex`, sex);
     s.setAnswer(`members[${k}].age`, age);
     s.setAnswer(`members[${k}].relation`, rel);
+    s.setAnswer(`members[${k}].usual_resident`, '1'); // a usual member (not away 3 months or more)
+    // Parents by line: the children's mother is line 1 (Ama), their father line 2 (Kofi); 0 for the others.
+    for (const [q, line] of [
+      ['mother_line', rel === '3' ? 1 : 0],
+      ['father_line', rel === '3' ? 2 : 0],
+    ])
+      if (s.get(`members[${k}].${q}`).relevant) s.setAnswer(`members[${k}].${q}`, line);
   }
   s.setAnswer('n_emigrants_listed', 2);
   for (let pass = 0; pass < 10; pass++) {
