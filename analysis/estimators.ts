@@ -35,14 +35,7 @@ export function summarise(
     const q = qt(1 - alpha / 2, df);
     ci = [lin.estimate - q * se, lin.estimate + q * se];
   }
-  let deff: number | null = null;
-  const psum = lin.weightSum;
-  const nobs = lin.n;
-  if (what.statistic !== 'ratio' && psum >= nobs && nobs > 1) {
-    const vsrsMean = (lin.elementVariance * (psum - nobs)) / (psum * nobs);
-    const vsrs = what.statistic === 'total' ? vsrsMean * psum * psum : vsrsMean;
-    deff = vsrs > 0 ? variance / vsrs : null;
-  }
+  const deff = designEffect(what.statistic, variance, lin.elementVariance, lin.weightSum, lin.n);
   return {
     ...what,
     estimate: lin.estimate,
@@ -55,6 +48,18 @@ export function summarise(
     deff,
     cv: lin.estimate !== 0 ? se / Math.abs(lin.estimate) : null,
   };
+}
+
+/**
+ * Kish's design effect of a mean or total (R's deff = TRUE): the variance over that of a simple random
+ * sample of the same size without replacement, from the element variance of the rows used (their
+ * count n and weight sum N); null for a ratio or when it is undefined.
+ */
+export function designEffect(statistic: Statistic, variance: number, elementVariance: number, weightSum: number, n: number): number | null {
+  if (statistic === 'ratio' || !(weightSum >= n && n > 1)) return null;
+  const vsrsMean = (elementVariance * (weightSum - n)) / (weightSum * n);
+  const vsrs = statistic === 'total' ? vsrsMean * weightSum * weightSum : vsrsMean;
+  return vsrs > 0 ? variance / vsrs : null;
 }
 
 /** Korn-Graubard (R svyciprop method="beta") interval for a proportion. */

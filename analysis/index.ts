@@ -6,7 +6,18 @@ export { buildDesign, designDf, LONELY_PSU_OPTIONS } from './design.js';
 export type { DesignSpec, SurveyDesign, LonelyPsu } from './design.js';
 export { linearisedCovariance, covAt } from './variance.js';
 export type { Covariance } from './variance.js';
-export { estimate, domainsOf, linearisedMean, linearisedTotal, linearisedRatio, summarise, kornGraubard, varianceOf, residualised } from './estimators.js';
+export {
+  estimate,
+  domainsOf,
+  linearisedMean,
+  linearisedTotal,
+  linearisedRatio,
+  summarise,
+  designEffect,
+  kornGraubard,
+  varianceOf,
+  residualised,
+} from './estimators.js';
 export type { Estimate, EstimateRequest, Domain, Linearised, Statistic, CiMethod } from './estimators.js';
 export { compareMeans, oneSampleTest } from './compare.js';
 export type { OneSampleTest } from './compare.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import cliProgress from 'cli-progress';
 import { InputError } from '../common/errors.js';
-import { ColumnarCsvParser, csvHeader, type Column, type ColumnRole, type DataTable } from '../analysis/index.js';
+import { categoricalFrom, ColumnarCsvParser, csvHeader, type Column, type ColumnRole, type DataTable } from '../analysis/index.js';
 import { readDta } from './stata.js';
 import { readSav } from './spss.js';
 import { readFileBytes } from './read-file.js';
@@ -114,9 +114,6 @@ interface BinaryTable {
   column(name: string): Promise<SourceColumn>;
 }
 
-/** The text a number has in a CSV written by R or Stata (integers without a decimal point). */
-const numberText = (x: number) => String(x);
-
 function toColumn(name: string, c: SourceColumn, role: ColumnRole, file: string): Column {
   if (c.kind === 'number' && role !== 'category') return { kind: 'number', name, values: c.values };
   if (c.kind === 'string' && role === 'number') {
@@ -130,31 +127,16 @@ function toColumn(name: string, c: SourceColumn, role: ColumnRole, file: string)
     });
     return { kind: 'number', name, values };
   }
-  const index = new Map<string, number>();
-  const levels: string[] = [];
-  const codes = new Int32Array(c.values.length);
-  for (let i = 0; i < c.values.length; i++) {
-    let t: string | null;
-    if (c.kind === 'number') {
-      const x = c.values[i];
-      t = Number.isNaN(x) ? null : (c.labels?.get(x) ?? numberText(x));
-    } else {
-      const v = c.values[i];
-      t = v === null || v === '' ? null : v;
-    }
-    if (t === null) {
-      codes[i] = -1;
-      continue;
-    }
-    let k = index.get(t);
-    if (k === undefined) {
-      k = levels.length;
-      levels.push(t);
-      index.set(t, k);
-    }
-    codes[i] = k;
-  }
-  return { kind: 'category', name, codes, levels };
+  // Categories by label (or the number's text) in order of appearance, as the CSV reader keeps them.
+  if (c.kind === 'number')
+    return categoricalFrom(
+      name,
+      Array.from(c.values, (x) => (Number.isNaN(x) ? null : (c.labels?.get(x) ?? String(x)))),
+    );
+  return categoricalFrom(
+    name,
+    c.values.map((v) => (v === '' ? null : v)),
+  );
 }
 
 async function openBinaryTable(file: string, format: Exclude<TableFormat, 'csv'>): Promise<BinaryTable> {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { InputError } from '../common/errors.js';
-import { buildDesign, categoricalFrom, estimate, type DataTable, type Estimate } from '../analysis/index.js';
+import { buildDesign, categoricalFrom, designEffect, estimate, type DataTable, type Estimate } from '../analysis/index.js';
 
 /**
  * Estimates on a PostgreSQL table without bringing its rows out (issue 21): the database reduces the
@@ -158,13 +158,7 @@ export async function estimateInDatabase(r: SqlEstimateRequest): Promise<{ desig
     e.missing = missing;
     const mean = swy / sw;
     const ss = swyy - 2 * mean * swy + mean * mean * sw;
-    const elementVariance = ((ss / sw) * count) / (count - 1);
-    e.deff = null;
-    if (sw >= count && count > 1) {
-      const vsrsMean = (elementVariance * (sw - count)) / (sw * count);
-      const vsrs = e.statistic === 'total' ? vsrsMean * sw * sw : vsrsMean;
-      e.deff = vsrs > 0 ? (e.se * e.se) / vsrs : null;
-    }
+    e.deff = designEffect(e.statistic, e.se * e.se, ((ss / sw) * count) / (count - 1), sw, count);
   }
   return { design: { rows: rows.reduce((s, x) => s + rowCount(x), 0), cells: n }, estimates };
 }

@@ -165,8 +165,10 @@ async function describeUnits(db: Database, surveyId: string, units: ScreeningUni
     db,
     units.map((u) => u.listingAssignmentId),
   );
+  const byCase = new Map<string, typeof interviews>();
+  for (const i of interviews) byCase.set(i.assignment_id, [...(byCase.get(i.assignment_id) ?? []), i]);
   return units.map((u) => {
-    const mine = interviews.filter((i) => i.assignment_id === u.listingAssignmentId);
+    const mine = byCase.get(u.listingAssignmentId) ?? [];
     const listed = mine.reduce((n, i) => n + (Array.isArray(i.answers.listing) ? i.answers.listing.length : 0), 0);
     return {
       unit: u.unit,
