@@ -34,6 +34,8 @@ class NumberBuilder {
 class AutoBuilder {
   numbers: NumberBuilder | null;
   categories: CategoryBuilder | null = null;
+  /** Rows of it were handed out by drain() (as numbers, while numbers is set). */
+  drained = false;
   constructor(readonly capacity = DEFAULT_CAPACITY) {
     this.numbers = new NumberBuilder(capacity);
   }
@@ -114,10 +116,46 @@ export class ColumnarCsvParser {
 
   private readonly capacity: number;
 
-  /** `columns`: name -> role of each column to keep; `expectedRows` sizes the columns once (e.g. from the file size). */
-  constructor(columns: ReadonlyMap<string, ColumnRole>, expectedRows = 1 << 14) {
+  /** Rows handed out by drain() so far. */
+  private drained = 0;
+  /** `auto` columns that turned into categories after rows of them had been drained as numbers. */
+  readonly unstable = new Set<string>();
+
+  /**
+   * `columns`: name -> role of each column to keep; `expectedRows` sizes the columns once (e.g. from the
+   * file size); `header`: the column names when the bytes pushed start after the header (a part of a file).
+   */
+  constructor(columns: ReadonlyMap<string, ColumnRole>, expectedRows = 1 << 14, header?: readonly string[]) {
     this.wanted = new Map(columns);
     this.capacity = Math.max(16, Math.min(Math.ceil(expectedRows), 1 << 27));
+    if (header) this.setHeader([...header]);
+  }
+
+  /** Rows parsed so far (drained ones included). */
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  /**
+   * The rows parsed since the last drain, as a table whose columns are views valid until the next push;
+   * the columns then start empty again, keeping their category dictionaries (codes stay comparable
+   * from one drain to the next). For reading a file piece by piece in bounded memory.
+   */
+  drain(): DataTable {
+    if (!this.header) return { nRows: 0, columns: new Map() };
+    const n = this.rows - this.drained;
+    const columns = new Map<string, Column>();
+    this.header.forEach((name, j) => {
+      const slot = this.slots[j];
+      if (!slot) return;
+      const built = slot instanceof AutoBuilder ? (slot.numbers ?? slot.categories!) : slot;
+      if (built instanceof NumberBuilder) columns.set(name, { kind: 'number', name, values: built.values.subarray(0, built.length) });
+      else columns.set(name, { kind: 'category', name, codes: built.codes.subarray(0, built.length), levels: built.levels });
+      built.length = 0;
+      if (slot instanceof AutoBuilder) slot.drained = true;
+    });
+    this.drained = this.rows;
+    return { nRows: n, columns };
   }
 
   /** Bytes consumed so far (for progress). */
@@ -127,6 +165,11 @@ export class ColumnarCsvParser {
 
   /** Parses the complete rows in this chunk; an incomplete last row waits for the next chunk. */
   push(chunk: Uint8Array): void {
+    // Excel's "CSV UTF-8" starts with a byte order mark: not part of the first column's name.
+    if (this.bytes === 0 && !this.header && chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+      this.bytes += 3;
+      chunk = chunk.subarray(3);
+    }
     this.bytes += chunk.length;
     // Always a plain Uint8Array: a mix of Buffer and Uint8Array makes element access polymorphic (3x slower).
     let buf = Object.getPrototypeOf(chunk) === Uint8Array.prototype ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
@@ -142,11 +185,7 @@ export class ColumnarCsvParser {
 
   /** Parses what is left and returns the table. */
   finish(): DataTable {
-    if (this.carry) {
-      const buf = this.carry;
-      this.carry = null;
-      this.parse(buf, true);
-    }
+    this.end();
     if (!this.header) throw new InputError('csv-empty', 'the CSV file is empty: it needs a header row');
     const columns = new Map<string, Column>();
     this.header.forEach((name, j) => {
@@ -160,6 +199,25 @@ export class ColumnarCsvParser {
       columns.set(name, { kind: 'category', name, codes: built.codes.slice(0, built.length), levels: built.levels });
     });
     return { nRows: this.rows, columns };
+  }
+
+  /** What each `auto` column has turned out to be so far. */
+  autoKinds(): Record<string, 'number' | 'category'> {
+    const out: Record<string, 'number' | 'category'> = {};
+    this.header?.forEach((name, j) => {
+      const slot = this.slots[j];
+      if (slot instanceof AutoBuilder) out[name] = slot.numbers ? 'number' : 'category';
+    });
+    return out;
+  }
+
+  /** Parses the incomplete last row left by push() (the input has ended); then drain() takes the last rows. */
+  end(): void {
+    if (this.carry) {
+      const buf = this.carry;
+      this.carry = null;
+      this.parse(buf, true);
+    }
   }
 
   private setHeader(fields: string[]): void {
@@ -285,6 +343,7 @@ export class ColumnarCsvParser {
         slot.numbers.push(v);
         return;
       }
+      if (slot.drained) this.unstable.add(this.header![j]);
       const cats = new CategoryBuilder(slot.capacity);
       const nums = slot.numbers;
       for (let i = 0; i < nums.length; i++) cats.push(Number.isNaN(nums.values[i]) ? null : String(nums.values[i]));
@@ -393,6 +452,7 @@ export function parseCsvColumns(input: string | Uint8Array, columns: ReadonlyMap
 
 /** The header of a CSV text (its first line), for commands that need every column. */
 export function csvHeader(firstChunk: Uint8Array): string[] {
+  // TextDecoder drops a leading byte order mark (Excel's "CSV UTF-8").
   const text = decoder.decode(firstChunk.subarray(0, Math.min(firstChunk.length, 1 << 20)));
   const line = text.split(/\r?\n/, 1)[0] ?? '';
   const out: string[] = [];

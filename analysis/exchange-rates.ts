@@ -15,7 +15,7 @@
 // naming the currency, the date and the variable: nothing is summed with a guessed rate.
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../common/errors.js';
-import { isCurrencyCode } from '../questionnaires/index.js';
+import { isCurrencyCode } from '../questionnaires/codes/index.js';
 
 /** One row of the exchange-rate table. */
 export interface ExchangeRate {

@@ -2,6 +2,17 @@ export type { Column, NumericColumn, CategoricalColumn, DataTable } from './tabl
 export { tableFromRecords, categoricalFrom, getColumn, numericColumn, categoricalColumn, sortedLevelOrder, isNumericText } from './table.js';
 export { ColumnarCsvParser, parseCsvColumns, csvHeader } from './csv-reader.js';
 export type { ColumnRole } from './csv-reader.js';
+export {
+  accumulateCells,
+  CellSet,
+  CellsRefused,
+  emptyCells,
+  estimatesFromCells,
+  type CellData,
+  type CellDesign,
+  type CellItem,
+  type CellsOutline,
+} from './cells.js';
 export { buildDesign, designDf, LONELY_PSU_OPTIONS } from './design.js';
 export type { DesignSpec, SurveyDesign, LonelyPsu } from './design.js';
 export { linearisedCovariance, covAt } from './variance.js';

@@ -1,6 +1,6 @@
 import { withVariableMap } from './indicators/catalogue.js';
 import { InputError } from '../common/errors.js';
-import { countryLabel, countryRegion, NOT_A_COUNTRY, THIS_COUNTRY } from '../questionnaires/index.js';
+import { countryLabel, countryRegion, NOT_A_COUNTRY, THIS_COUNTRY } from '../questionnaires/codes/index.js';
 import { qt } from './distributions.js';
 import { dfOf } from './linearisation.js';
 import { analysisTable, cellText, withColumn, type Dataset } from './dataset.js';

@@ -26,8 +26,14 @@ import {
   type Estimate,
   type LonelyPsu,
   type SurveyDesign,
+  type CellDesign,
+  type CellItem,
+  type CellsOutline,
+  CellsRefused,
+  estimatesFromCells,
 } from '../analysis/index.js';
-import { readTable, readTableHeader } from '../io/read-table.js';
+import { readTable, readTableHeader, tableFormat } from '../io/read-table.js';
+import { csvCells } from '../io/csv-cells.js';
 import { jsonText, list } from './cli-values.js';
 import {
   calibratedDesign,
@@ -190,6 +196,84 @@ async function loadDesign(file: string, flags: DesignFlags, extra: [string, Colu
   return { table, design, subset };
 }
 
+/** One estimate of a table (a --spec entry, or the flags of `estimate`): what, by which domains, in which subset. */
+interface TableEntry {
+  means: string[];
+  totals: string[];
+  ratios: unknown[];
+  quantiles: string[];
+  by: string[];
+  subset?: string;
+}
+
+/**
+ * Means and totals with strata, one stage of PSUs and linearisation, on a CSV file: read in one pass
+ * into cells (analysis/cells.ts), by two threads on a large file, in the memory of the cells. The same
+ * figures as `loadDesign` then `estimate` (tests/integration/estimate-cells.test.ts); null when the
+ * request or the file needs the row-by-row path (anything else it asks, a bad row), which then runs.
+ */
+async function estimateByCells(file: string, flags: DesignFlags & { proportionCi?: string }, entries: TableEntry[]) {
+  const ids = list(flags.ids).filter((c) => c !== '1' && c !== '0');
+  const plain =
+    tableFormat(file) === 'csv' &&
+    flags.format !== 'xlsx' &&
+    flags.weights &&
+    ids.length === 1 &&
+    !flags.fpc &&
+    !flags.pps &&
+    !flags.replicates &&
+    !flags.repweights &&
+    !flags.factor &&
+    !flags.calibration &&
+    !calibrationSteps(flags) &&
+    flags.proportionCi !== 'korn-graubard' &&
+    entries.every((e) => !e.ratios.length && !e.quantiles.length);
+  if (!plain || process.env.MDSURVEY_ROWS === '1') return null;
+  const roles = new Map<string, ColumnRole>();
+  const add = (name: string, role: ColumnRole) => {
+    const prev = roles.get(name);
+    if (!prev || role === 'number' || (role === 'auto' && prev === 'category')) roles.set(name, role);
+  };
+  add(flags.weights!, 'number');
+  if (flags.strata) add(flags.strata, 'category');
+  add(ids[0], 'category');
+  const items: { entry: number; statistic: 'mean' | 'total'; item: CellItem }[] = [];
+  entries.forEach((e, k) => {
+    for (const c of e.by) add(c, 'category');
+    if (e.subset) for (const c of subsetColumns(e.subset)) add(c, 'auto');
+    for (const [statistic, vars] of [
+      ['mean', e.means],
+      ['total', e.totals],
+    ] as const)
+      for (const v of vars) items.push({ entry: k, statistic, item: { variable: v, by: e.by, subset: e.subset ?? null } });
+  });
+  for (const { item } of items) add(item.variable, 'number');
+  const design: CellDesign = { weights: flags.weights!, strata: flags.strata, psu: ids[0], nest: flags.nest, lonelyPsu: flags.lonelyPsu };
+  const read = await csvCells(
+    file,
+    roles,
+    design,
+    items.map((i) => i.item),
+  );
+  if (!read) return null;
+  try {
+    const results = entries.map(() => ({ estimates: [] as Estimate[], insideRows: 0 }));
+    let outline: CellsOutline | null = null;
+    items.forEach(({ entry, statistic, item }, k) => {
+      const r = estimatesFromCells(read.cells[k], design, item, statistic);
+      results[entry].estimates.push(...r.estimates);
+      results[entry].insideRows = r.outline.insideRows;
+      outline ??= r.outline;
+    });
+    const o = outline!;
+    return { design: { rows: o.rows, strata: o.strata, psus: o.psus, df: o.df, lonelyPsu: flags.lonelyPsu ?? 'fail', variance: 'linearisation' }, results };
+  } catch (err) {
+    if (!(err instanceof CellsRefused)) throw err;
+    if (process.env.MDSURVEY_DEBUG) process.stderr.write(`mdsurvey: reading ${file} row by row: ${err.message}\n`);
+    return null;
+  }
+}
+
 function designSummary(design: SurveyDesign, table: DataTable, subset: Uint8Array | null) {
   let subsetRows: number | undefined;
   if (subset) subsetRows = subset.reduce((a, b) => a + b, 0);
@@ -279,6 +363,19 @@ export async function estimateAction(
   if (!means.length && !totals.length && !ratios.length && !quantileVars.length)
     throw new InputError('bad-flags', 'say what to estimate: --mean, --total, --ratio or --quantile');
   const by = list(flags.by);
+  const cells = await estimateByCells(file, flags, [{ means, totals, ratios, quantiles: quantileVars, by, subset: flags.subset }]);
+  if (cells) {
+    const estimates = cells.results[0].estimates;
+    if (flags.format === 'csv')
+      process.stdout.write(
+        stringify(
+          estimates.map((e) => estimateCsvRow(e)),
+          { header: true, columns: ESTIMATE_CSV_COLUMNS },
+        ),
+      );
+    else printJson({ design: { ...cells.design, ...(flags.subset ? { subsetRows: cells.results[0].insideRows } : {}) }, estimates });
+    return;
+  }
   const extra: [string, ColumnRole][] = [
     ...means.map((c): [string, ColumnRole] => [c, 'auto']),
     ...totals.map((c): [string, ColumnRole] => [c, 'auto']),
@@ -403,6 +500,23 @@ async function estimateSpecAction(
       throw new InputError('bad-spec', `${flags.spec}: /estimates/${k} says nothing to estimate (mean, total, ratio or quantile)`, `/estimates/${k}`);
     return entry;
   });
+  const cells = await estimateByCells(file, flags, entries);
+  if (cells) {
+    const results = entries.map((e, k) => ({
+      name: e.name,
+      ...(e.subset ? { subset: e.subset, subsetRows: cells.results[k].insideRows } : {}),
+      estimates: cells.results[k].estimates,
+    }));
+    if (flags.format === 'csv')
+      process.stdout.write(
+        stringify(
+          results.flatMap((r) => r.estimates.map((e) => estimateCsvRow(e, { name: r.name }))),
+          { header: true, columns: ['name', ...ESTIMATE_CSV_COLUMNS] },
+        ),
+      );
+    else printJson({ design: cells.design, results });
+    return;
+  }
   const extra: [string, ColumnRole][] = [];
   const add = (c: string, role: ColumnRole) => extra.push([c, role]);
   for (const e of entries) {

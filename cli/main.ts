@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isInputError, messageOf } from '../common/errors.js';
 import { DatabaseUnavailableError, MigrationError } from '../server/db/errors.js';
-import { packageVersion } from '../server/package-info.js';
+import { packageVersion } from '../common/package-info.js';
 import { registerServe } from './serve-command.js';
 import { registerAnalysisCommands } from './analysis-commands.js';
 import { registerSamplingCommands } from './sampling-commands.js';

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { excel } from '../common/exceljs.js';
 import { InputError } from '../common/errors.js';
 import type { MonitoringPlan } from '../analysis/index.js';
 
@@ -9,7 +9,7 @@ import type { MonitoringPlan } from '../analysis/index.js';
  * repeated for several). Checked by the same schema as a JSON plan.
  */
 export async function planFromWorkbook(bytes: Buffer, source: string): Promise<unknown> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (err) {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { InputError } from '../common/errors.js';
-import { buildDesign, categoricalFrom, designEffect, estimate, type DataTable, type Estimate } from '../analysis/index.js';
+import { CellSet, CellsRefused, estimatesFromCells, type Estimate } from '../analysis/index.js';
 
 /**
  * Estimates on a PostgreSQL table without bringing its rows out (issue 21): the database reduces the
@@ -106,59 +106,40 @@ export async function estimateInDatabase(r: SqlEstimateRequest): Promise<{ desig
   } finally {
     await client.end().catch(() => undefined);
   }
-  const n = rows.length;
   const num = (x: unknown) => (x === null ? NaN : Number(x));
-  // The cells as a table: keys as categories, weight W, each variable's weighted mean in the cell.
-  const columns = new Map<string, DataTable['columns'] extends ReadonlyMap<string, infer C> ? C : never>();
-  keys.forEach((k, j) =>
-    columns.set(
-      k,
-      categoricalFrom(
-        k,
-        rows.map((x) => (x[`k${j}`] === null ? null : String(x[`k${j}`]))),
-      ),
-    ),
-  );
-  const W = Float64Array.from(rows, (x) => num(x.sw));
-  columns.set('__w', { kind: 'number', name: '__w', values: W });
-  vars.forEach((v, j) =>
-    columns.set(v, {
-      kind: 'number',
-      name: v,
-      values: Float64Array.from(rows, (x, i) => (x[`m${j}`] ? NaN : W[i] === 0 ? 0 : num(x[`swy${j}`]) / W[i])),
-    }),
-  );
-  const table: DataTable = { nRows: n, columns };
-  const design = buildDesign(table, { weights: '__w', strata: r.strata, ids: r.psu ? [r.psu] : [], nest: r.nest, lonelyPsu: r.lonelyPsu });
-  const inside = Uint8Array.from(rows, (x) => (x.inside ? 1 : 0));
-  const estimates = estimate(design, table, { means: r.means, totals: r.totals, by: r.by, subset: subset ? inside : null });
-  // Counts and the design effect from the rows behind the cells.
-  const rowCount = (x: Record<string, unknown>) => Number(x.rows);
-  for (const e of estimates) {
-    const j = vars.indexOf(e.variable);
-    const inDomain = (x: Record<string, unknown>) =>
-      !!x.inside && (!e.domain || Object.entries(e.domain).every(([k, v]) => String(x[`k${keys.indexOf(k)}`]) === v));
-    let count = 0;
-    let missing = 0;
-    let sw = 0;
-    let swy = 0;
-    let swyy = 0;
+  // Each variable's cells (analysis/cells.ts): lines that differ only in another variable's missing
+  // pattern are pooled; a cell's sum of squares around its mean comes from its sums of w y and w y^2.
+  const byCount = r.by.length;
+  const keys0 = (r.strata ? 1 : 0) + 1; // k0.. are the stratum (if any), the PSU, then the by-columns
+  const design = { weights: r.weights, strata: r.strata, psu: r.psu!, nest: r.nest, lonelyPsu: r.lonelyPsu };
+  const cellsOf = vars.map((_, j) => {
+    const set = new CellSet(byCount);
     for (const x of rows) {
-      if (!inDomain(x)) continue;
-      if (x[`m${j}`]) {
-        missing += rowCount(x);
-        continue;
-      }
-      count += Number(x.nonzero);
-      sw += num(x.sw);
-      swy += num(x[`swy${j}`]);
-      swyy += num(x[`swyy${j}`]);
+      const text = (k: number) => (x[`k${k}`] === null ? null : String(x[`k${k}`]));
+      const keys = [r.strata ? text(0) : null, text(r.strata ? 1 : 0), ...r.by.map((_, b) => text(keys0 + b))];
+      const W = num(x.sw);
+      const missing = x[`m${j}`] ? 1 : 0;
+      const swy = num(x[`swy${j}`]);
+      const mean = missing ? NaN : W === 0 ? 0 : swy / W;
+      const m2 = missing || W === 0 ? 0 : Math.max(0, num(x[`swyy${j}`]) - (swy * swy) / W);
+      set.add(keys, x.inside ? 1 : 0, missing, Number(x.rows), Number(x.nonzero), W, mean, m2);
     }
-    e.n = count;
-    e.missing = missing;
-    const mean = swy / sw;
-    const ss = swyy - 2 * mean * swy + mean * mean * sw;
-    e.deff = designEffect(e.statistic, e.se * e.se, ((ss / sw) * count) / (count - 1), sw, count);
-  }
-  return { design: { rows: rows.reduce((s, x) => s + rowCount(x), 0), cells: n }, estimates };
+    return set.data;
+  });
+  const estimates: Estimate[] = [];
+  for (const [statistic, list] of [
+    ['mean', r.means],
+    ['total', r.totals],
+  ] as const)
+    for (const v of list) {
+      const item = { variable: v, by: r.by, subset: r.subset ?? null };
+      try {
+        estimates.push(...estimatesFromCells(cellsOf[vars.indexOf(v)], design, item, statistic).estimates);
+      } catch (err) {
+        // The design's own words for a lonely PSU or a PSU in two strata, naming no row (there are none here).
+        if (err instanceof CellsRefused) throw new InputError('bad-design', err.message, r.table);
+        throw err;
+      }
+    }
+  return { design: { rows: rows.reduce((s, x) => s + Number(x.rows), 0), cells: rows.length }, estimates };
 }

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from '../common/exceljs.js';
 import JSZip from 'jszip';
 import * as XLSX from '@e965/xlsx';
 import { parse } from 'csv-parse/sync';
@@ -164,7 +165,7 @@ async function checkZipSize(bytes: Uint8Array): Promise<void> {
 /** An .xlsx workbook through ExcelJS. */
 async function readXlsx(bytes: Uint8Array): Promise<SheetModel> {
   await checkZipSize(bytes);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (err) {
@@ -263,7 +264,7 @@ export function readAttachmentCsv(name: string, bytes: Uint8Array): Attachment {
 
 /** Writes sheets as an .xlsx workbook (bytes). */
 export async function writeXlsformWorkbook(model: SheetModel): Promise<Uint8Array> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   for (const [name, sheet] of Object.entries(model)) {
     const ws = wb.addWorksheet(name);
     ws.addRow(sheet.header);

@@ -10,8 +10,9 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 /** Bundles the CLI (and the indicator worker) into `outdir`; the test suite bundles it once per run too. */
 export async function bundleCli(outdir = path.join(root, 'dist/cli')) {
   await build({
-    // The indicator worker is its own entry: the server starts it as a worker thread (server/workers/indicators.ts).
-    entryPoints: [path.join(root, 'cli/bin.ts'), path.join(root, 'server/workers/indicators-worker.ts')],
+    // The indicator worker is its own entry: the server starts it as a worker thread (server/workers/indicators.ts);
+    // so is the worker that reads the second half of a large CSV file (io/csv-cells.ts).
+    entryPoints: [path.join(root, 'cli/bin.ts'), path.join(root, 'server/workers/indicators-worker.ts'), path.join(root, 'io/csv-cells-worker.ts')],
     outdir,
     entryNames: '[name]',
     bundle: true,

@@ -18,7 +18,7 @@ import { DEFAULT_SESSION_LIMITS, userForToken, type User } from './auth/users.js
 import { createHash } from 'node:crypto';
 import { jsonSafetyProblem } from '../common/json-safety.js';
 import { installationId as installationIdOf } from './queries/app-meta.js';
-import { packageRoot, packageVersion } from './package-info.js';
+import { packageRoot, packageVersion } from '../common/package-info.js';
 
 export interface AppDeps {
   db: Database;

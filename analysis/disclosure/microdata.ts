@@ -1,6 +1,6 @@
 import { convertAmounts } from '../money.js';
 import { mulberry32 } from '../../common/random.js';
-import { countryRegion, NOT_A_COUNTRY, THIS_COUNTRY } from '../../questionnaires/index.js';
+import { countryRegion, NOT_A_COUNTRY, THIS_COUNTRY } from '../../questionnaires/codes/index.js';
 import type { CodebookEntry } from '../../questionnaires/index.js';
 import { analysisTable, cellText, withColumn, type Codebook, type Dataset } from '../dataset.js';
 import { categoricalFrom, type CategoricalColumn, type Column, type DataTable } from '../table.js';

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from '../../common/exceljs.js';
 import { publishedRows, type IndicatorReport } from '../indicators/compute.js';
 import type { DatasetTabulation, WeightedEntry } from '../weighted-tables.js';
 import type { MonitoringReport } from '../monitoring.js';
@@ -20,7 +21,7 @@ function header(ws: ExcelJS.Worksheet, names: string[]): void {
 
 /** Indicators as a workbook: one sheet per indicator domain, then a notes sheet (flags, thresholds, what was suppressed). */
 export async function indicatorWorkbook(report: IndicatorReport, suppress: boolean): Promise<Uint8Array> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   wb.creator = 'mdsurvey';
   // One sheet per domain, in DOMAIN.md's order whatever the catalogue's order of indicators.
   const ORDER = ['migration', 'remittances', 'education', 'health', 'gender', 'labour', 'consumption'];
@@ -83,7 +84,7 @@ export async function indicatorWorkbook(report: IndicatorReport, suppress: boole
 /** A tabulation as a workbook: one sheet per table (counts and percentages with se, margins, flags), then notes. */
 export async function tabulationWorkbook(tab: DatasetTabulation, labels: Record<string, string> = {}, suppress = true): Promise<Uint8Array> {
   const value = (e: WeightedEntry, pick: (e: WeightedEntry) => number): number | string => (suppress && HIDDEN.has(e.status) ? 'x' : pick(e));
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   wb.creator = 'mdsurvey';
   tab.tables.forEach((t, i) => {
     const byText = Object.entries(t.by)
@@ -141,7 +142,7 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined ? '
  * previous round with se and p, progress, status, notes), then a notes sheet. Withheld estimates are blank.
  */
 export async function monitoringWorkbook(report: MonitoringReport): Promise<Uint8Array> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   wb.creator = 'mdsurvey';
   const goals = [...new Set(report.rows.map((r) => r.goal))];
   for (const goal of goals) {
@@ -216,7 +217,7 @@ export async function monitoringWorkbook(report: MonitoringReport): Promise<Uint
  * the national remittance total, the indicators by migratory status and the technical annex.
  */
 export async function annexWorkbook(annex: MigrationProfileAnnex): Promise<Uint8Array> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   wb.creator = 'mdsurvey';
   const contents = wb.addWorksheet('Contents');
   contents.addRow([annex.title]).font = { bold: true, size: 14 };

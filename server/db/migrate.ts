@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { messageOf } from '../../common/errors.js';
 import type { Database } from './database.js';
-import { packageRoot } from '../package-info.js';
+import { packageRoot } from '../../common/package-info.js';
 import { MigrationError } from './errors.js';
 export { MigrationError };
 

@@ -17,7 +17,7 @@ import type {
   RegressionRequest,
 } from '../../analysis/index.js';
 import { InputError } from '../../common/errors.js';
-import { packageRoot } from '../package-info.js';
+import { packageRoot } from '../../common/package-info.js';
 import type { RawInterviewRow } from '../queries/submissions.js';
 
 /** Messages to the worker: the job, the interviews page by page (JSON text), the end. */

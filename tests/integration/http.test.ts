@@ -6,7 +6,7 @@ import { createApp } from '../../server/app.js';
 import { migrate, type Database } from '../../server/db/index.js';
 import { testDatabaseTargets } from '../helpers/databases.js';
 import { listen } from '../helpers/http.js';
-import { packageVersion } from '../../server/package-info.js';
+import { packageVersion } from '../../common/package-info.js';
 
 const clientDir = fs.mkdtempSync(path.join(os.tmpdir(), 'client-'));
 fs.writeFileSync(path.join(clientDir, 'index.html'), '<!doctype html><title>mdsurvey shell</title>');

@@ -1,0 +1,18 @@
+/**
+ * Worker thread of csvCells (io/csv-cells.ts): takes segments of a CSV file from the counter it shares
+ * with the main thread, reads each into cells and posts them, with progress on the way. An error is
+ * posted as a message; the main thread then reads the file row by row.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { readSegments, type CsvCellsJob } from './csv-cells.js';
+
+try {
+  await readSegments(
+    workerData as CsvCellsJob,
+    (result) => parentPort!.postMessage({ kind: 'segment', result }),
+    (bytes) => parentPort!.postMessage({ kind: 'progress', bytes }),
+  );
+  parentPort!.postMessage({ kind: 'done' });
+} catch (err) {
+  parentPort!.postMessage({ kind: 'error', message: (err as Error).message });
+}

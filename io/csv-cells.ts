@@ -1,0 +1,226 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import os from 'node:os';
+import cliProgress from 'cli-progress';
+import { accumulateCells, CellSet, ColumnarCsvParser, csvHeader, type CellData, type CellDesign, type CellItem, type ColumnRole } from '../analysis/index.js';
+import { packageRoot } from '../common/package-info.js';
+import { readHead } from './read-table.js';
+
+/**
+ * A CSV file reduced to the cells of several estimates (analysis/cells.ts) in one reading, in pieces of
+ * a megabyte (memory stays that of the cells whatever the file's size), by two threads when the file is
+ * large: the main thread reads the first half while a worker reads the second, starting at the first
+ * line break after the middle. That start is a guess a line break inside a quoted text could fool; the
+ * first half's reader settles it (it must end exactly there, outside quotes) before the halves are
+ * added up. Anything unusual (a guess that failed, a bad row, a column that is numeric in one part and
+ * text in another) gives null: the caller reads the file row by row, which says what is wrong.
+ */
+
+export interface CsvCellsJob {
+  file: string;
+  /** Byte offsets: segment k is [bounds[k], bounds[k + 1]). */
+  bounds: number[];
+  /** Shared counter of the next segment to read (both threads take segments from it). */
+  next: SharedArrayBuffer;
+  header: string[];
+  roles: [string, ColumnRole][];
+  design: CellDesign;
+  items: CellItem[];
+}
+
+/** What a thread read of one segment. */
+export interface SegmentResult {
+  segment: number;
+  cells: CellData[];
+  rows: number;
+  autoKinds: Record<string, 'number' | 'category'>;
+  unstable: string[];
+}
+
+const PIECE = 1 << 20;
+
+/** Reads bytes [start, end) of a file (whole rows after the header) into each item's cells. */
+async function readSegment(job: CsvCellsJob, segment: number, fd: number, buf: Buffer, onProgress?: (bytes: number) => void): Promise<SegmentResult> {
+  const parser = new ColumnarCsvParser(new Map(job.roles), 1 << 15, job.header);
+  const sets = job.items.map((i) => new CellSet(i.by.length));
+  const take = () => {
+    const piece = parser.drain();
+    job.items.forEach((item, k) => accumulateCells(piece, job.design, item, sets[k]));
+  };
+  let pos = job.bounds[segment];
+  const end = job.bounds[segment + 1];
+  while (pos < end) {
+    const n = fs.readSync(fd, buf, 0, Math.min(PIECE, end - pos), pos);
+    if (n === 0) break;
+    pos += n;
+    parser.push(buf.subarray(0, n));
+    take();
+    onProgress?.(n);
+    // Lets the other thread's progress messages in.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  // A segment that does not end outside quotes at its end is an error here: the guess was wrong.
+  parser.end();
+  take();
+  return { segment, cells: sets.map((s) => s.data), rows: parser.rowCount, autoKinds: parser.autoKinds(), unstable: [...parser.unstable] };
+}
+
+/** Takes segments from the shared counter until none is left; `onSegment` receives each one read. */
+export async function readSegments(job: CsvCellsJob, onSegment: (r: SegmentResult) => void, onProgress?: (bytes: number) => void): Promise<void> {
+  const counter = new Int32Array(job.next);
+  const fd = fs.openSync(job.file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(PIECE);
+    for (;;) {
+      const k = Atomics.add(counter, 0, 1);
+      if (k >= job.bounds.length - 1) return;
+      onSegment(await readSegment(job, k, fd, buf, onProgress));
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Offset just after the header row (a line break outside quotes), or -1 when it is not in the first megabyte. */
+function headerEnd(head: Uint8Array): number {
+  let quoted = false;
+  for (let i = 0; i < head.length; i++) {
+    const c = head[i];
+    if (c === 0x22) quoted = !quoted;
+    else if (c === 0x0a && !quoted) return i + 1;
+  }
+  return -1;
+}
+
+/** The worker's file: bundled after `npm run build`, else the TypeScript source through tsx (tests). */
+function startWorker(job: CsvCellsJob): Worker {
+  const built = path.join(packageRoot(), 'dist', 'cli', 'csv-cells-worker.js');
+  if (fs.existsSync(built)) return new Worker(built, { workerData: job });
+  const tsx = pathToFileURL(
+    createRequire(path.join(packageRoot(), 'package.json'))
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
+  const entry = pathToFileURL(path.join(packageRoot(), 'io', 'csv-cells-worker.ts')).href;
+  return new Worker(`import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`, { eval: true, workerData: job });
+}
+
+/** Files smaller than this are read by one thread (a worker takes ~50 ms to start). */
+const PARALLEL_FROM = 16 * 1048576;
+/** Size of the segments the threads share out (the last thread to finish waits for at most one). */
+const SEGMENT = 4 * 1048576;
+
+/** Each segment's start: the first line break after each multiple of SEGMENT (a guess, settled afterwards). */
+function segmentBounds(file: string, start: number, size: number, segment: number): number[] {
+  const bounds = [start];
+  const fd = fs.openSync(file, 'r');
+  try {
+    const probe = Buffer.alloc(1 << 16);
+    for (let guess = start + segment; guess < size - segment / 4; guess += segment) {
+      const n = fs.readSync(fd, probe, 0, probe.length, guess);
+      const lf = probe.subarray(0, n).indexOf(0x0a);
+      if (lf < 0) continue;
+      if (guess + lf + 1 > bounds[bounds.length - 1] && guess + lf + 1 < size) bounds.push(guess + lf + 1);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  bounds.push(size);
+  return bounds;
+}
+
+type WorkerAnswer = { kind: 'progress'; bytes: number } | { kind: 'segment'; result: SegmentResult } | { kind: 'done' } | { kind: 'error'; message: string };
+
+/**
+ * Each item's cells, or null when the file must be read row by row (see above). `threads`: 1 or 2
+ * (default: 2 for a file of 16 MB or more on a machine with two cores or more); `segmentBytes`: the
+ * size of the parts shared out (4 MB; tests make them small).
+ */
+export async function csvCells(
+  file: string,
+  roles: ReadonlyMap<string, ColumnRole>,
+  design: CellDesign,
+  items: CellItem[],
+  options: { threads?: number; segmentBytes?: number } = {},
+): Promise<{ cells: CellData[]; rows: number } | null> {
+  const refuse = (why: string) => {
+    if (process.env.MDSURVEY_DEBUG) process.stderr.write(`mdsurvey: reading ${file} row by row: ${why}\n`);
+    return null;
+  };
+  try {
+    const size = fs.statSync(file).size;
+    const head = readHead(file);
+    const start = headerEnd(head);
+    if (start < 0) return refuse('no header row in the first megabyte');
+    const header = csvHeader(head.subarray(0, start));
+    if (new Set(header).size !== header.length || [...roles.keys()].some((c) => !header.includes(c))) return refuse('a column is missing or named twice');
+    const threads = options.threads ?? (size >= PARALLEL_FROM && os.availableParallelism() > 1 ? 2 : 1);
+    const job: CsvCellsJob = {
+      file,
+      bounds: threads > 1 || options.segmentBytes ? segmentBounds(file, start, size, options.segmentBytes ?? SEGMENT) : [start, size],
+      next: new SharedArrayBuffer(4),
+      header,
+      roles: [...roles],
+      design,
+      items,
+    };
+    const showProgress = process.stderr.isTTY && size > 20 * 1048576 && !process.env.CI;
+    const bar = showProgress
+      ? new cliProgress.SingleBar(
+          { format: 'reading {file} [{bar}] {percentage}%', stream: process.stderr, hideCursor: true, clearOnComplete: true },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
+    let done = start;
+    bar?.start(size, done, { file });
+    const progress = (bytes: number) => {
+      done += bytes;
+      bar?.update(done, { file });
+    };
+    const segments: SegmentResult[] = [];
+    let worker: Worker | null = null;
+    try {
+      const other =
+        threads > 1 && job.bounds.length > 2
+          ? new Promise<boolean>((resolve) => {
+              worker = startWorker(job);
+              worker.on('message', (m: WorkerAnswer) => {
+                if (m.kind === 'progress') progress(m.bytes);
+                else if (m.kind === 'segment') segments.push(m.result);
+                else resolve(m.kind === 'done');
+              });
+              worker.on('error', () => resolve(false));
+              worker.on('exit', () => resolve(false));
+            })
+          : Promise.resolve(true);
+      await readSegments(job, (r) => segments.push(r), progress);
+      if (!(await other)) return refuse('the second thread stopped on an error');
+    } finally {
+      bar?.stop();
+      await (worker as Worker | null)?.terminate();
+    }
+    // Every segment read without error, the first from the header's end: so each ended outside quotes
+    // exactly where the next began, and every guess was right. A column must read alike in all.
+    if (segments.length !== job.bounds.length - 1) return refuse('a part was not read');
+    segments.sort((a, b) => a.segment - b.segment);
+    const kinds = new Map<string, string>();
+    for (const p of segments) {
+      if (p.unstable.length) return refuse(`column ${p.unstable[0]} is numbers, then text`);
+      for (const [c, kind] of Object.entries(p.autoKinds)) {
+        if (kinds.has(c) && kinds.get(c) !== kind) return refuse(`column ${c} is numbers in one part, text in another`);
+        kinds.set(c, kind);
+      }
+    }
+    const cells = items.map((item, k) => {
+      const set = new CellSet(item.by.length);
+      for (const p of segments) set.merge(p.cells[k]);
+      return set.data;
+    });
+    return { cells, rows: segments.reduce((s, p) => s + p.rows, 0) };
+  } catch (err) {
+    return refuse((err as Error).message);
+  }
+}
