@@ -473,7 +473,16 @@ const names = (v: string | string[] | undefined) => (v === undefined ? [] : Arra
  */
 async function estimateSpecAction(
   file: string,
-  flags: DesignFlags & { spec?: string; proportionCi: 't' | 'korn-graubard'; mean?: string; total?: string; ratio?: string; quantile?: string; by?: string },
+  flags: DesignFlags & {
+    spec?: string;
+    table?: string;
+    proportionCi: 't' | 'korn-graubard';
+    mean?: string;
+    total?: string;
+    ratio?: string;
+    quantile?: string;
+    by?: string;
+  },
 ) {
   if (flags.mean || flags.total || flags.ratio || flags.quantile || flags.by || flags.subset)
     throw new InputError('bad-flags', '--spec gives the estimates: leave out --mean, --total, --ratio, --quantile, --by and --subset', '--spec');
@@ -500,6 +509,32 @@ async function estimateSpecAction(
       throw new InputError('bad-spec', `${flags.spec}: /estimates/${k} says nothing to estimate (mean, total, ratio or quantile)`, `/estimates/${k}`);
     return entry;
   });
+  if (/^postgres(ql)?:\/\//.test(file)) {
+    const base = databaseRequest(file, flags);
+    const other = entries.findIndex((e) => e.ratios.length || e.quantiles.length);
+    if (other >= 0)
+      throw new InputError(
+        'bad-spec',
+        `${flags.spec}: /estimates/${other}: in the database, means and totals only (export the table to a file for ratios and quantiles)`,
+        `/estimates/${other}`,
+      );
+    const { estimateTableInDatabase } = await import('../io/sql-estimate.js');
+    const r = await estimateTableInDatabase(base, entries);
+    const results = entries.map((e, k) => ({
+      name: e.name,
+      ...(e.subset ? { subset: e.subset, subsetRows: r.results[k].subsetRows } : {}),
+      estimates: r.results[k].estimates,
+    }));
+    if (flags.format === 'csv')
+      process.stdout.write(
+        stringify(
+          results.flatMap((x) => x.estimates.map((e) => estimateCsvRow(e, { name: x.name }))),
+          { header: true, columns: ['name', ...ESTIMATE_CSV_COLUMNS] },
+        ),
+      );
+    else printJson({ design: r.design, results });
+    return;
+  }
   const cells = await estimateByCells(file, flags, entries);
   if (cells) {
     const results = entries.map((e, k) => ({
@@ -564,6 +599,21 @@ async function estimateInDatabaseAction(
   url: string,
   flags: DesignFlags & { table?: string; mean?: string; total?: string; by?: string; ratio?: string; quantile?: string },
 ) {
+  const base = databaseRequest(url, flags);
+  const { estimateInDatabase } = await import('../io/sql-estimate.js');
+  const r = await estimateInDatabase({ ...base, means: list(flags.mean), totals: list(flags.total), by: list(flags.by), subset: flags.subset });
+  if (flags.format === 'csv')
+    process.stdout.write(
+      stringify(
+        r.estimates.map((e) => estimateCsvRow(e)),
+        { header: true, columns: ESTIMATE_CSV_COLUMNS },
+      ),
+    );
+  else printJson({ design: r.design, estimates: r.estimates });
+}
+
+/** The design of an estimate inside the database, from the flags; what the database path does not read is refused. */
+function databaseRequest(url: string, flags: DesignFlags & { table?: string; ratio?: string; quantile?: string }) {
   if (!flags.table) throw new InputError('bad-flags', 'a database URL needs --table NAME (the table to estimate on)', '--table');
   const unsupported = (
     [
@@ -590,28 +640,7 @@ async function estimateInDatabaseAction(
       '--ids',
     );
   if (!flags.weights) throw new InputError('bad-flags', '--weights is required');
-  const { estimateInDatabase } = await import('../io/sql-estimate.js');
-  const r = await estimateInDatabase({
-    url,
-    table: flags.table,
-    weights: flags.weights,
-    strata: flags.strata,
-    psu: ids[0],
-    means: list(flags.mean),
-    totals: list(flags.total),
-    by: list(flags.by),
-    subset: flags.subset,
-    nest: flags.nest,
-    lonelyPsu: flags.lonelyPsu,
-  });
-  if (flags.format === 'csv')
-    process.stdout.write(
-      stringify(
-        r.estimates.map((e) => estimateCsvRow(e)),
-        { header: true, columns: ESTIMATE_CSV_COLUMNS },
-      ),
-    );
-  else printJson({ design: r.design, estimates: r.estimates });
+  return { url, table: flags.table, weights: flags.weights, strata: flags.strata, psu: ids[0], nest: flags.nest, lonelyPsu: flags.lonelyPsu };
 }
 
 /** Runs `mdsurvey compare`. */

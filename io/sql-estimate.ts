@@ -75,26 +75,49 @@ export function subsetToSql(expression: string): { sql: string; columns: string[
   return { sql: out.join(' '), columns };
 }
 
-/** Runs the estimates on the database table. */
+/** One entry of a table of estimates in the database: means and totals by domains, in a subset. */
+export interface SqlEstimateEntry {
+  means: string[];
+  totals: string[];
+  by: string[];
+  subset?: string;
+}
+
+/** Runs the estimates on the database table (one entry: the request's own means, totals, by and subset). */
 export async function estimateInDatabase(r: SqlEstimateRequest): Promise<{ design: { rows: number; cells: number }; estimates: Estimate[] }> {
-  const vars = [...new Set([...r.means, ...r.totals])];
+  const out = await estimateTableInDatabase(r, [{ means: r.means, totals: r.totals, by: r.by, subset: r.subset }]);
+  return { design: out.design, estimates: out.results[0].estimates };
+}
+
+/**
+ * Several entries with one scan of the table: the GROUP BY takes the union of their domain columns, a
+ * flag per distinct subset and per variable's missing values; each entry then pools the lines into
+ * its own cells (lines that differ only in what another entry asks add up).
+ */
+export async function estimateTableInDatabase(
+  r: Omit<SqlEstimateRequest, 'means' | 'totals' | 'by' | 'subset'>,
+  entries: SqlEstimateEntry[],
+): Promise<{ design: { rows: number; cells: number }; results: { estimates: Estimate[]; subsetRows?: number }[] }> {
+  const vars = [...new Set(entries.flatMap((e) => [...e.means, ...e.totals]))];
   if (vars.length === 0) throw new InputError('bad-flags', 'say what to estimate: --mean or --total (numeric columns)');
   const w = quoteIdent(r.weights, '--weights');
-  const keys = [r.strata, r.psu, ...r.by].filter((x): x is string => !!x);
+  const byColumns = [...new Set(entries.flatMap((e) => e.by))];
+  const keys = [r.strata, r.psu, ...byColumns].filter((x): x is string => !!x);
   const keySql = keys.map((k) => quoteIdent(k, 'a design or domain column'));
-  const subset = r.subset ? subsetToSql(r.subset) : null;
+  const subsets = [...new Set(entries.map((e) => e.subset).filter((x): x is string => !!x))];
+  const subsetSql = subsets.map((x) => subsetToSql(x).sql);
   const varSql = vars.map((v) => quoteIdent(v, 'a variable'));
   // Text keys, so that a category reads the same whatever its SQL type.
   const select = [
     ...keySql.map((k, j) => `${k}::text AS k${j}`),
-    `${subset ? `COALESCE((${subset.sql}), false)` : 'true'} AS inside`,
+    ...subsetSql.map((x, j) => `COALESCE((${x}), false) AS s${j}`),
     ...varSql.map((v, j) => `(${v} IS NULL) AS m${j}`),
     `count(*) AS rows`,
     `count(*) FILTER (WHERE ${w} <> 0) AS nonzero`,
     `sum(${w})::float8 AS sw`,
     ...varSql.flatMap((v, j) => [`sum(${w} * ${v})::float8 AS swy${j}`, `sum(${w} * ${v} * ${v})::float8 AS swyy${j}`]),
   ];
-  const groups = [...keySql.map((_, j) => `k${j}`), 'inside', ...varSql.map((_, j) => `m${j}`)];
+  const groups = [...keySql.map((_, j) => `k${j}`), ...subsetSql.map((_, j) => `s${j}`), ...varSql.map((_, j) => `m${j}`)];
   const sql = `SELECT ${select.join(', ')} FROM ${quoteTable(r.table)} GROUP BY ${groups.join(', ')} ORDER BY ${groups.join(', ')}`;
   const client = new pg.Client({ connectionString: r.url });
   let rows: Record<string, unknown>[];
@@ -107,39 +130,40 @@ export async function estimateInDatabase(r: SqlEstimateRequest): Promise<{ desig
     await client.end().catch(() => undefined);
   }
   const num = (x: unknown) => (x === null ? NaN : Number(x));
-  // Each variable's cells (analysis/cells.ts): lines that differ only in another variable's missing
-  // pattern are pooled; a cell's sum of squares around its mean comes from its sums of w y and w y^2.
-  const byCount = r.by.length;
-  const keys0 = (r.strata ? 1 : 0) + 1; // k0.. are the stratum (if any), the PSU, then the by-columns
   const design = { weights: r.weights, strata: r.strata, psu: r.psu!, nest: r.nest, lonelyPsu: r.lonelyPsu };
-  const cellsOf = vars.map((_, j) => {
-    const set = new CellSet(byCount);
-    for (const x of rows) {
-      const text = (k: number) => (x[`k${k}`] === null ? null : String(x[`k${k}`]));
-      const keys = [r.strata ? text(0) : null, text(r.strata ? 1 : 0), ...r.by.map((_, b) => text(keys0 + b))];
-      const W = num(x.sw);
-      const missing = x[`m${j}`] ? 1 : 0;
-      const swy = num(x[`swy${j}`]);
-      const mean = missing ? NaN : W === 0 ? 0 : swy / W;
-      const m2 = missing || W === 0 ? 0 : Math.max(0, num(x[`swyy${j}`]) - (swy * swy) / W);
-      set.add(keys, x.inside ? 1 : 0, missing, Number(x.rows), Number(x.nonzero), W, mean, m2);
-    }
-    return set.data;
-  });
-  const estimates: Estimate[] = [];
-  for (const [statistic, list] of [
-    ['mean', r.means],
-    ['total', r.totals],
-  ] as const)
-    for (const v of list) {
-      const item = { variable: v, by: r.by, subset: r.subset ?? null };
-      try {
-        estimates.push(...estimatesFromCells(cellsOf[vars.indexOf(v)], design, item, statistic).estimates);
-      } catch (err) {
-        // The design's own words for a lonely PSU or a PSU in two strata, naming no row (there are none here).
-        if (err instanceof CellsRefused) throw new InputError('bad-design', err.message, r.table);
-        throw err;
+  const psuKey = r.strata ? 1 : 0; // k0.. are the stratum (if any), the PSU, then the domain columns
+  const text = (x: Record<string, unknown>, k: number) => (x[`k${k}`] === null ? null : String(x[`k${k}`]));
+  const results = entries.map((e) => {
+    const inside = e.subset ? `s${subsets.indexOf(e.subset)}` : null;
+    const byKeys = e.by.map((b) => psuKey + 1 + byColumns.indexOf(b));
+    const estimates: Estimate[] = [];
+    for (const [statistic, list] of [
+      ['mean', e.means],
+      ['total', e.totals],
+    ] as const)
+      for (const v of list) {
+        // The variable's cells: a cell's sum of squares around its mean from its sums of w y and w y^2.
+        const j = vars.indexOf(v);
+        const set = new CellSet(e.by.length);
+        for (const x of rows) {
+          const W = num(x.sw);
+          const missing = x[`m${j}`] ? 1 : 0;
+          const swy = num(x[`swy${j}`]);
+          const mean = missing ? NaN : W === 0 ? 0 : swy / W;
+          const m2 = missing || W === 0 ? 0 : Math.max(0, num(x[`swyy${j}`]) - (swy * swy) / W);
+          const keysOf = [r.strata ? text(x, 0) : null, text(x, psuKey), ...byKeys.map((k) => text(x, k))];
+          set.add(keysOf, inside === null || x[inside] ? 1 : 0, missing, Number(x.rows), Number(x.nonzero), W, mean, m2);
+        }
+        try {
+          estimates.push(...estimatesFromCells(set.data, design, { variable: v, by: e.by, subset: e.subset ?? null }, statistic).estimates);
+        } catch (err) {
+          // The design's own words for a lonely PSU or a PSU in two strata (there is no row to name here).
+          if (err instanceof CellsRefused) throw new InputError('bad-design', err.message, r.table);
+          throw err;
+        }
       }
-    }
-  return { design: { rows: rows.reduce((s, x) => s + Number(x.rows), 0), cells: rows.length }, estimates };
+    const subsetRows = inside === null ? undefined : rows.reduce((s, x) => s + (x[inside] ? Number(x.rows) : 0), 0);
+    return { estimates, ...(subsetRows === undefined ? {} : { subsetRows }) };
+  });
+  return { design: { rows: rows.reduce((s, x) => s + Number(x.rows), 0), cells: rows.length }, results };
 }

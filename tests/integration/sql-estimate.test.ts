@@ -3,6 +3,7 @@
 // of the same table read from a file, to 1e-12 (design effects to 1e-9: their element variance comes
 // from sums of squares), on the api data (stratified; clustered) and on the synthetic DotM households.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
@@ -141,6 +142,30 @@ describe.runIf(need(postgresTool(), 'estimates inside PostgreSQL'))('estimate in
     expect(numeric.length).toBeGreaterThan(0);
     expectEqual(...(await both(file, 'households', [...flags, '--mean', numeric.join(','), '--total', numeric[0], '--by', design.strata])));
     expectEqual(...(await both(file, 'households', [...flags, '--mean', numeric[0], '--by', design.strata, '--subset', `\${${numeric[0]}} >= 3`])));
+  }, 60_000);
+
+  it('a --spec table of estimates with one scan of the table, as the file gives it', async () => {
+    const file = path.join(FIXTURES, 'r-survey', 'apistrat.csv');
+    const spec = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sql-spec-')), 'spec.json');
+    fs.writeFileSync(
+      spec,
+      JSON.stringify({
+        estimates: [
+          { name: 'a', mean: ['api00', 'ell'], by: 'awards' },
+          { name: 'b', total: 'enroll', by: 'stype', subset: '${api99} > 600' },
+          { name: 'c', mean: 'api00', subset: 'not(${meals} < 20)' },
+        ],
+      }),
+    );
+    const flags = ['--weights', 'pw', '--strata', 'stype', '--ids', 'snum', '--spec', spec];
+    const f = await runMdsurvey(['estimate', file, ...flags], { env: { MDSURVEY_ROWS: '1' } });
+    expect(f.code, f.stderr).toBe(0);
+    const d = await runMdsurvey(['estimate', url, '--table', 'apistrat', ...flags]);
+    expect(d.code, d.stderr).toBe(0);
+    type Results = { results: { name: string; subsetRows?: number; estimates: Estimate[] }[] };
+    const [fr, dr] = [JSON.parse(f.stdout) as Results, JSON.parse(d.stdout) as Results];
+    expect(dr.results.map((x) => [x.name, x.subsetRows])).toEqual(fr.results.map((x) => [x.name, x.subsetRows]));
+    fr.results.forEach((x, k) => expectEqual(x.estimates, dr.results[k].estimates));
   }, 60_000);
 
   it('refuses what the database path does not read, and a bad table, with exit code 2', async () => {
