@@ -520,37 +520,27 @@ async function estimateSpecAction(
       );
     const { estimateTableInDatabase } = await import('../io/sql-estimate.js');
     const r = await estimateTableInDatabase(base, entries);
-    const results = entries.map((e, k) => ({
-      name: e.name,
-      ...(e.subset ? { subset: e.subset, subsetRows: r.results[k].subsetRows } : {}),
-      estimates: r.results[k].estimates,
-    }));
-    if (flags.format === 'csv')
-      process.stdout.write(
-        stringify(
-          results.flatMap((x) => x.estimates.map((e) => estimateCsvRow(e, { name: x.name }))),
-          { header: true, columns: ['name', ...ESTIMATE_CSV_COLUMNS] },
-        ),
-      );
-    else printJson({ design: r.design, results });
-    return;
+    return printSpecResults(
+      flags.format,
+      r.design,
+      entries.map((e, k) => ({
+        name: e.name,
+        ...(e.subset ? { subset: e.subset, subsetRows: r.results[k].subsetRows } : {}),
+        estimates: r.results[k].estimates,
+      })),
+    );
   }
   const cells = await estimateByCells(file, flags, entries);
   if (cells) {
-    const results = entries.map((e, k) => ({
-      name: e.name,
-      ...(e.subset ? { subset: e.subset, subsetRows: cells.results[k].insideRows } : {}),
-      estimates: cells.results[k].estimates,
-    }));
-    if (flags.format === 'csv')
-      process.stdout.write(
-        stringify(
-          results.flatMap((r) => r.estimates.map((e) => estimateCsvRow(e, { name: r.name }))),
-          { header: true, columns: ['name', ...ESTIMATE_CSV_COLUMNS] },
-        ),
-      );
-    else printJson({ design: cells.design, results });
-    return;
+    return printSpecResults(
+      flags.format,
+      cells.design,
+      entries.map((e, k) => ({
+        name: e.name,
+        ...(e.subset ? { subset: e.subset, subsetRows: cells.results[k].insideRows } : {}),
+        estimates: cells.results[k].estimates,
+      })),
+    );
   }
   const extra: [string, ColumnRole][] = [];
   const add = (c: string, role: ColumnRole) => extra.push([c, role]);
@@ -581,14 +571,19 @@ async function estimateSpecAction(
     });
     return { name: e.name, ...(e.subset ? { subset: e.subset, subsetRows: subset!.reduce((a, b) => a + b, 0) } : {}), estimates };
   });
-  if (flags.format === 'csv') {
+  printSpecResults(flags.format, designSummary(design, table, null), results);
+}
+
+/** The results of a --spec: JSON with the design, or CSV with a name column. */
+function printSpecResults(format: string, design: unknown, results: { name: string; estimates: Estimate[] }[]) {
+  if (format === 'csv')
     process.stdout.write(
       stringify(
         results.flatMap((r) => r.estimates.map((e) => estimateCsvRow(e, { name: r.name }))),
         { header: true, columns: ['name', ...ESTIMATE_CSV_COLUMNS] },
       ),
     );
-  } else printJson({ design: designSummary(design, table, null), results });
+  else printJson({ design, results });
 }
 
 /**
