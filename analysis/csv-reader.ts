@@ -109,8 +109,12 @@ export class ColumnarCsvParser {
   private readonly starts = new Int32Array(MAX_COLUMNS);
   private readonly ends = new Int32Array(MAX_COLUMNS);
   private readonly quotedFlags = new Uint8Array(MAX_COLUMNS);
+  /** A number column's field read while its bounds were found (fastOk 1), when it is a plain decimal. */
+  private readonly fastValues = new Float64Array(MAX_COLUMNS);
+  private readonly fastOk = new Uint8Array(MAX_COLUMNS);
   private roles: (ColumnRole | null)[] = [];
   private carry: Uint8Array | null = null;
+  private work = new Uint8Array(0);
   private rows = 0;
   private bytes = 0;
 
@@ -174,7 +178,11 @@ export class ColumnarCsvParser {
     // Always a plain Uint8Array: a mix of Buffer and Uint8Array makes element access polymorphic (3x slower).
     let buf = Object.getPrototypeOf(chunk) === Uint8Array.prototype ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
     if (this.carry) {
-      buf = new Uint8Array(this.carry.length + chunk.length);
+      // The incomplete row left by the last chunk, then this chunk, in a buffer kept from one push to the
+      // next (a new megabyte per chunk was most of the reader's garbage collection).
+      const size = this.carry.length + chunk.length;
+      if (this.work.length < size) this.work = new Uint8Array(Math.max(size, this.work.length * 2));
+      buf = this.work.subarray(0, size);
       buf.set(this.carry);
       buf.set(chunk, this.carry.length);
       this.carry = null;
@@ -248,6 +256,9 @@ export class ColumnarCsvParser {
     const starts = this.starts;
     const ends = this.ends;
     const quotedFlags = this.quotedFlags;
+    const fastOk = this.fastOk;
+    const fastValues = this.fastValues;
+    let kinds = this.header ? this.kinds : EMPTY_KINDS;
     const maxFields = starts.length;
     let pos = 0;
     while (pos < n) {
@@ -286,6 +297,38 @@ export class ColumnarCsvParser {
           if (pos < n && buf[pos] !== COMMA && buf[pos] !== LF && buf[pos] !== CR) {
             throw new InputError('csv-syntax', `row ${this.rows + 1}: unexpected character after a closing quote`, `row ${this.rows + 1}`);
           }
+        } else if (field < kinds.length && (kinds[field] === 1 || kinds[field] === 3)) {
+          // A number column: the digits are read as the field is scanned (as parseNumber's exact fast
+          // path: at most 15 significant digits, no exponent); anything else is left to parseNumber.
+          let mantissa = 0;
+          let digits = 0;
+          let seen = 0;
+          let fraction = -1;
+          let plain = true;
+          const neg = pos < n && buf[pos] === 0x2d;
+          if (neg) pos++;
+          while (pos < n) {
+            const c = buf[pos];
+            if (c === COMMA || c === LF || c === CR) break;
+            const d = c - 0x30;
+            if (d >= 0 && d <= 9) {
+              mantissa = mantissa * 10 + d;
+              seen++;
+              if (mantissa !== 0) digits++;
+              if (fraction >= 0) fraction++;
+            } else if (c === 0x2e && fraction < 0) fraction = 0;
+            else plain = false;
+            pos++;
+          }
+          e = pos;
+          if (field < maxFields) {
+            const ok = plain && seen > 0 && digits <= 15 && fraction <= 22;
+            fastOk[field] = ok ? 1 : 0;
+            if (ok) {
+              const v = fraction > 0 ? mantissa / POWERS_OF_TEN[fraction] : mantissa;
+              fastValues[field] = neg ? -v : v;
+            }
+          }
         } else {
           while (pos < n) {
             const c = buf[pos];
@@ -293,11 +336,13 @@ export class ColumnarCsvParser {
             pos++;
           }
           e = pos;
+          if (field < maxFields) fastOk[field] = 0;
         }
         if (field < maxFields) {
           starts[field] = s;
           ends[field] = e;
           quotedFlags[field] = quoted;
+          if (quoted) fastOk[field] = 0;
         }
         field++;
         if (pos >= n) {
@@ -315,21 +360,25 @@ export class ColumnarCsvParser {
         for (let j = 0; j < Math.min(field, maxFields); j++) names.push(unescape(textOf(buf, starts[j], ends[j]), quotedFlags[j] !== 0).trim());
         if (field > maxFields) throw new InputError('csv-syntax', `the CSV header has more than ${maxFields} columns`);
         this.setHeader(names);
+        kinds = this.kinds;
         continue;
       }
       if (field !== this.header.length) {
         throw new InputError('csv-field-count', `row ${this.rows + 1} has ${field} fields but the header has ${this.header.length}`, `row ${this.rows + 1}`);
       }
       const wanted = this.wantedIndex;
-      const kinds = this.kinds;
       for (let k = 0; k < wanted.length; k++) {
         const j = wanted[k];
         const kind = kinds[j];
         // Only a quoted field with doubled quotes inside differs from its bytes; others (R's "North") are read as plain.
         const q = quotedFlags[j] === 2;
-        if (kind === 1) (this.slots[j] as NumberBuilder).push(this.parseNumber(buf, starts[j], ends[j], j, q));
+        if (kind === 1) (this.slots[j] as NumberBuilder).push(fastOk[j] ? fastValues[j] : this.parseNumber(buf, starts[j], ends[j], j, q));
         else if (kind === 2) this.storeCategory(this.slots[j] as CategoryBuilder, buf, starts[j], ends[j], q);
-        else this.storeAuto(this.slots[j] as AutoBuilder, buf, j, starts[j], ends[j], q);
+        else {
+          const slot = this.slots[j] as AutoBuilder;
+          if (fastOk[j] && slot.numbers) slot.numbers.push(fastValues[j]);
+          else this.storeAuto(slot, buf, j, starts[j], ends[j], q);
+        }
       }
       this.rows++;
     }
@@ -437,6 +486,7 @@ export class ColumnarCsvParser {
 }
 
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+const EMPTY_KINDS = new Uint8Array(0);
 
 /** The text of a quoted field with its doubled quotes undone. */
 function unescape(text: string, quoted: boolean): string {

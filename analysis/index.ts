@@ -2,17 +2,8 @@ export type { Column, NumericColumn, CategoricalColumn, DataTable } from './tabl
 export { tableFromRecords, categoricalFrom, getColumn, numericColumn, categoricalColumn, sortedLevelOrder, isNumericText } from './table.js';
 export { ColumnarCsvParser, parseCsvColumns, csvHeader } from './csv-reader.js';
 export type { ColumnRole } from './csv-reader.js';
-export {
-  accumulateCells,
-  CellSet,
-  CellsRefused,
-  emptyCells,
-  estimatesFromCells,
-  type CellData,
-  type CellDesign,
-  type CellItem,
-  type CellsOutline,
-} from './cells.js';
+export { accumulateCells, CellSet, CellsRefused, emptyCells, type CellData, type CellDesign, type CellItem } from './cells.js';
+export { estimatesFromCells, type CellsOutline } from './cells-estimates.js';
 export { buildDesign, designDf, LONELY_PSU_OPTIONS } from './design.js';
 export type { DesignSpec, SurveyDesign, LonelyPsu } from './design.js';
 export { linearisedCovariance, covAt } from './variance.js';
@@ -35,7 +26,7 @@ export type { OneSampleTest } from './compare.js';
 export type { Comparison, CompareRequest } from './compare.js';
 export { tabulate } from './tabulate.js';
 export type { Tabulation, TableCell, RaoScottTest } from './tabulate.js';
-export { evaluateSubset, subsetColumns } from './subset.js';
+export { evaluateSubset, evaluateSubsetByRow, subsetColumns } from './subset.js';
 export { createReplicates, givenReplicates, hadamard, mulberry32 } from './replicates.js';
 export type { ReplicateWeights, ReplicateOptions, ReplicateType } from './replicates.js';
 export { withReplicates } from './design.js';

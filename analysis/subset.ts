@@ -1,4 +1,4 @@
-import { compileExpression, type CompiledExpression, type Scalar, type Value } from '../questionnaires/expressions/index.js';
+import { compileExpression, parseExpression, type CompiledExpression, type Expr, type Scalar, type Value } from '../questionnaires/expressions/index.js';
 import { InputError } from '../common/errors.js';
 import { categoricalFrom, getColumn, isNumericText, type Column, type DataTable } from './table.js';
 
@@ -43,6 +43,11 @@ function bindExpression(
  * returns the 0/1 mask of rows where it is true. Unknown columns are InputErrors.
  */
 export function evaluateSubset(table: DataTable, expression: string, where = '--subset'): Uint8Array {
+  return maskOf(parseOrNull(expression), table) ?? evaluateSubsetByRow(table, expression, where);
+}
+
+/** evaluateSubset through the expression evaluator, row by row (what the column-wise path must equal). */
+export function evaluateSubsetByRow(table: DataTable, expression: string, where = '--subset'): Uint8Array {
   const { compiled, ctx, at } = bindExpression(table, expression, where);
   const mask = new Uint8Array(table.nRows);
   for (let row = 0; row < table.nRows; row++) {
@@ -84,4 +89,85 @@ export function evaluateColumn(table: DataTable, expression: string, name: strin
     name,
     raw.map((v) => (v === null || v === '' ? null : String(v))),
   );
+}
+
+function parseOrNull(expression: string): Expr | null {
+  try {
+    return parseExpression(expression);
+  } catch {
+    return null; // the evaluator reports it, with its place
+  }
+}
+
+const COMPARISONS = new Set(['=', '!=', '<', '<=', '>', '>=']);
+
+/**
+ * The common subsets (comparisons of a column with a number, or of a categorical column with a text by
+ * = and !=, joined by and, or, not()) evaluated column by column, without a call per row: the same
+ * answer as the evaluator where no value the comparison reads is missing, and null (use the evaluator)
+ * for anything else, missing values included.
+ */
+function maskOf(e: Expr | null, table: DataTable): Uint8Array | null {
+  if (!e) return null;
+  const n = table.nRows;
+  if (e.kind === 'binary' && (e.op === 'and' || e.op === 'or')) {
+    const a = maskOf(e.left, table);
+    const b = a && maskOf(e.right, table);
+    if (!a || !b) return null;
+    for (let i = 0; i < n; i++) a[i] = e.op === 'and' ? a[i] & b[i] : a[i] | b[i];
+    return a;
+  }
+  if (e.kind === 'call' && e.name === 'not' && e.args.length === 1) {
+    const a = maskOf(e.args[0], table);
+    if (a) for (let i = 0; i < n; i++) a[i] ^= 1;
+    return a;
+  }
+  if (e.kind !== 'binary' || !COMPARISONS.has(e.op)) return null;
+  let op = e.op;
+  let ref = e.left;
+  let lit = e.right;
+  if (ref.kind !== 'ref') {
+    [ref, lit] = [lit, ref];
+    op = op === '<' ? '>' : op === '<=' ? '>=' : op === '>' ? '<' : op === '>=' ? '<=' : op;
+  }
+  if (ref.kind !== 'ref') return null;
+  const col = table.columns.get(ref.name);
+  if (!col) return null;
+  const out = new Uint8Array(n);
+  const value = lit.kind === 'number' ? lit.value : lit.kind === 'unary' && lit.operand.kind === 'number' ? -lit.operand.value : null;
+  if (col.kind === 'number' && value !== null) {
+    const v = col.values;
+    for (let i = 0; i < n; i++) if (v[i] !== v[i]) return null;
+    switch (op) {
+      case '=':
+        for (let i = 0; i < n; i++) out[i] = v[i] === value ? 1 : 0;
+        break;
+      case '!=':
+        for (let i = 0; i < n; i++) out[i] = v[i] !== value ? 1 : 0;
+        break;
+      case '<':
+        for (let i = 0; i < n; i++) out[i] = v[i] < value ? 1 : 0;
+        break;
+      case '<=':
+        for (let i = 0; i < n; i++) out[i] = v[i] <= value ? 1 : 0;
+        break;
+      case '>':
+        for (let i = 0; i < n; i++) out[i] = v[i] > value ? 1 : 0;
+        break;
+      default:
+        for (let i = 0; i < n; i++) out[i] = v[i] >= value ? 1 : 0;
+    }
+    return out;
+  }
+  if (col.kind === 'category' && lit.kind === 'string' && (op === '=' || op === '!=')) {
+    const codes = col.codes;
+    const level = col.levels.indexOf(lit.value);
+    const want = op === '=' ? 1 : 0;
+    for (let i = 0; i < n; i++) {
+      if (codes[i] < 0) return null;
+      out[i] = codes[i] === level ? want : 1 - want;
+    }
+    return out;
+  }
+  return null;
 }

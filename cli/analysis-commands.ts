@@ -86,7 +86,11 @@ export function registerAnalysisCommands(program: Command): void {
         'many estimates in one reading of the file: {"estimates": [{"name", "mean"|"total"|"ratio"|"quantile", "by", "subset"}, ...]}',
       )
       .addOption(new Option('--proportion-ci <method>', 'interval for proportions').choices(['t', 'korn-graubard']).default('t')),
-  ).action(async (file: string, flags) => (await import('./analysis-actions.js')).estimateAction(file, flags));
+  ).action(async (file: string, flags) => {
+    // The worker that will read half of a large CSV file loads its code meanwhile (io/csv-cells.ts).
+    if (!flags.replicates && !flags.repweights) (await import('../io/csv-cells-prestart.js')).prestartCellsWorker(file);
+    return (await import('./analysis-actions.js')).estimateAction(file, flags);
+  });
 
   withDesignFlags(
     program

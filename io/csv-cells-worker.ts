@@ -3,16 +3,21 @@
  * with the main thread, reads each into cells and posts them, with progress on the way. An error is
  * posted as a message; the main thread then reads the file row by row.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { readSegments, type CsvCellsJob } from './csv-cells.js';
 
-try {
-  await readSegments(
-    workerData as CsvCellsJob,
-    (result) => parentPort!.postMessage({ kind: 'segment', result }),
-    (bytes) => parentPort!.postMessage({ kind: 'progress', bytes }),
-  );
-  parentPort!.postMessage({ kind: 'done' });
-} catch (err) {
-  parentPort!.postMessage({ kind: 'error', message: (err as Error).message });
+async function run(job: CsvCellsJob): Promise<void> {
+  try {
+    await readSegments(
+      job,
+      (result) => parentPort!.postMessage({ kind: 'segment', result }),
+      (bytes) => parentPort!.postMessage({ kind: 'progress', bytes }),
+    );
+    parentPort!.postMessage({ kind: 'done' });
+  } catch (err) {
+    parentPort!.postMessage({ kind: 'error', message: (err as Error).message });
+  }
 }
+
+// The job comes as the first message (the worker may be started before the job is known).
+parentPort!.once('message', (m: { kind: 'job'; job: CsvCellsJob }) => void run(m.job));

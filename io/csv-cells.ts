@@ -1,13 +1,18 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import os from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import cliProgress from 'cli-progress';
-import { accumulateCells, CellSet, ColumnarCsvParser, csvHeader, type CellData, type CellDesign, type CellItem, type ColumnRole } from '../analysis/index.js';
-import { packageRoot } from '../common/package-info.js';
-import { readHead } from './read-table.js';
+import {
+  accumulateCells,
+  CellSet,
+  ColumnarCsvParser,
+  csvHeader,
+  type CellData,
+  type CellDesign,
+  type CellItem,
+  type ColumnRole,
+} from '../analysis/stream/index.js';
+import { cellsWorker, readsInParallel } from './csv-cells-prestart.js';
+import { readHead } from './read-file.js';
 
 /**
  * A CSV file reduced to the cells of several estimates (analysis/cells.ts) in one reading, in pieces of
@@ -95,23 +100,8 @@ function headerEnd(head: Uint8Array): number {
   return -1;
 }
 
-/** The worker's file: bundled after `npm run build`, else the TypeScript source through tsx (tests). */
-function startWorker(job: CsvCellsJob): Worker {
-  const built = path.join(packageRoot(), 'dist', 'cli', 'csv-cells-worker.js');
-  if (fs.existsSync(built)) return new Worker(built, { workerData: job });
-  const tsx = pathToFileURL(
-    createRequire(path.join(packageRoot(), 'package.json'))
-      .resolve('tsx/esm/api')
-      .replace(/\.cjs$/, '.mjs'),
-  ).href;
-  const entry = pathToFileURL(path.join(packageRoot(), 'io', 'csv-cells-worker.ts')).href;
-  return new Worker(`import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`, { eval: true, workerData: job });
-}
-
-/** Files smaller than this are read by one thread (a worker takes ~50 ms to start). */
-const PARALLEL_FROM = 16 * 1048576;
 /** Size of the segments the threads share out (the last thread to finish waits for at most one). */
-const SEGMENT = 4 * 1048576;
+const SEGMENT = 2 * 1048576;
 
 /** Each segment's start: the first line break after each multiple of SEGMENT (a guess, settled afterwards). */
 function segmentBounds(file: string, start: number, size: number, segment: number): number[] {
@@ -157,7 +147,7 @@ export async function csvCells(
     if (start < 0) return refuse('no header row in the first megabyte');
     const header = csvHeader(head.subarray(0, start));
     if (new Set(header).size !== header.length || [...roles.keys()].some((c) => !header.includes(c))) return refuse('a column is missing or named twice');
-    const threads = options.threads ?? (size >= PARALLEL_FROM && os.availableParallelism() > 1 ? 2 : 1);
+    const threads = options.threads ?? (readsInParallel(file) ? 2 : 1);
     const job: CsvCellsJob = {
       file,
       bounds: threads > 1 || options.segmentBytes ? segmentBounds(file, start, size, options.segmentBytes ?? SEGMENT) : [start, size],
@@ -186,7 +176,8 @@ export async function csvCells(
       const other =
         threads > 1 && job.bounds.length > 2
           ? new Promise<boolean>((resolve) => {
-              worker = startWorker(job);
+              worker = cellsWorker();
+              worker.postMessage({ kind: 'job', job });
               worker.on('message', (m: WorkerAnswer) => {
                 if (m.kind === 'progress') progress(m.bytes);
                 else if (m.kind === 'segment') segments.push(m.result);

@@ -4,7 +4,7 @@ import { InputError } from '../common/errors.js';
 import { categoricalFrom, ColumnarCsvParser, csvHeader, type Column, type ColumnRole, type DataTable } from '../analysis/index.js';
 import { readDta } from './stata.js';
 import { readSav } from './spss.js';
-import { readFileBytes } from './read-file.js';
+import { readFileBytes, readHead } from './read-file.js';
 
 /**
  * Streams a CSV file through the columnar parser, keeping only `columns`. Shows a progress bar on a
@@ -47,27 +47,6 @@ export async function readCsvTable(file: string, columns: ReadonlyMap<string, Co
     return parser.finish();
   } finally {
     bar?.stop();
-  }
-}
-
-/** The first megabyte of a file (for its header). */
-export function readHead(file: string): Uint8Array {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (err) {
-    throw new InputError(
-      'file-not-found',
-      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
-      file,
-    );
-  }
-  try {
-    const buf = Buffer.alloc(1 << 20);
-    const n = fs.readSync(fd, buf, 0, buf.length, 0);
-    return buf.subarray(0, n);
-  } finally {
-    fs.closeSync(fd);
   }
 }
 

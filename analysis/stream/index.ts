@@ -1,0 +1,7 @@
+/**
+ * Reading a table in one pass into cells (the CSV parser, the cells and their accumulation), without
+ * the estimators: the surface of the worker thread that reads half of a large file, which then loads
+ * a fraction of the analysis code (io/csv-cells-worker.ts).
+ */
+export { ColumnarCsvParser, csvHeader, type ColumnRole } from '../csv-reader.js';
+export { accumulateCells, CellSet, CellsRefused, emptyCells, type CellData, type CellDesign, type CellItem } from '../cells.js';

@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { packageRoot } from '../common/package-info.js';
+
+/**
+ * The worker thread of io/csv-cells.ts, started early: loading its code takes it ~150 ms, which it can
+ * spend while the main thread loads the command's own code and reads its flags. It then waits for its
+ * job (a message); unused, it does not keep the process alive. Only node built-ins here, so that the
+ * command line can call it before loading anything else.
+ */
+
+/** Files smaller than this are read by one thread (a worker takes ~150 ms to start). */
+export const PARALLEL_FROM = 16 * 1048576;
+
+let early: Worker | null = null;
+
+/** The worker's file: bundled after `npm run build`, else the TypeScript source through tsx (tests). */
+export function startCellsWorker(): Worker {
+  const built = path.join(packageRoot(), 'dist', 'cli', 'csv-cells-worker.js');
+  if (fs.existsSync(built)) return new Worker(built);
+  const tsx = pathToFileURL(
+    createRequire(path.join(packageRoot(), 'package.json'))
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
+  const entry = pathToFileURL(path.join(packageRoot(), 'io', 'csv-cells-worker.ts')).href;
+  return new Worker(`import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`, { eval: true });
+}
+
+/** Whether a file is read by two threads: a CSV file (not .dta, .sav, .parquet) of 16 MB or more, two cores or more. */
+export function readsInParallel(file: string): boolean {
+  if (/^postgres(ql)?:\/\//.test(file) || /\.(dta|sav|zsav|parquet)$/i.test(file) || os.availableParallelism() < 2) return false;
+  try {
+    return fs.statSync(file).size >= PARALLEL_FROM;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts the worker for a file `estimate` is about to read, if it is large enough to share. */
+export function prestartCellsWorker(file: string): void {
+  if (early || process.env.MDSURVEY_ROWS === '1' || !readsInParallel(file)) return;
+  early = startCellsWorker();
+  early.unref();
+  early.on('error', () => undefined);
+}
+
+/** The early worker (kept alive again from now), or a new one. */
+export function cellsWorker(): Worker {
+  const w = early ?? startCellsWorker();
+  early = null;
+  w.ref();
+  return w;
+}
