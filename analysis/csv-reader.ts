@@ -13,6 +13,8 @@ const CR = 0x0d;
 
 /** Initial capacity of a column (rows) without a row hint; each parser passes its own (no shared state between parsers). */
 const DEFAULT_CAPACITY = 1 << 14;
+/** Distinct recent values of a category column recognised by their bytes. */
+const CACHE = 4;
 
 class NumberBuilder {
   values: Float64Array;
@@ -49,10 +51,14 @@ class CategoryBuilder {
   length = 0;
   readonly index = new Map<string, number>();
   readonly levels: string[] = [];
-  /** Bytes and code of the last value stored, to skip decoding a repeated value. */
-  readonly lastBytes = new Uint8Array(64);
-  lastLength = -1;
-  lastCode = -1;
+  /**
+   * Bytes and codes of the last CACHE distinct values stored (64 bytes each), to skip decoding a value
+   * seen just before: a PSU repeats row after row, a migrant status or sex alternates between two.
+   */
+  readonly cacheBytes = new Uint8Array(64 * CACHE);
+  readonly cacheLength = new Int32Array(CACHE).fill(-1);
+  readonly cacheCode = new Int32Array(CACHE);
+  cacheNext = 0;
   pushCode(code: number): void {
     if (this.length === this.codes.length) this.grow();
     this.codes[this.length++] = code;
@@ -407,28 +413,29 @@ export class ColumnarCsvParser {
       slot.push(null);
       return;
     }
-    // Survey files are sorted by stratum and PSU: most values repeat the previous row's.
+    // Survey files are sorted by stratum and PSU: most values repeat one of the last few.
     const len = e - s;
-    if (!quoted && len === slot.lastLength) {
-      const last = slot.lastBytes;
-      let same = true;
-      for (let k = 0; k < len; k++) {
-        if (buf[s + k] !== last[k]) {
-          same = false;
-          break;
+    if (!quoted) {
+      const bytes = slot.cacheBytes;
+      for (let c = 0; c < CACHE; c++) {
+        if (slot.cacheLength[c] !== len) continue;
+        const at = c * 64;
+        let k = 0;
+        while (k < len && buf[s + k] === bytes[at + k]) k++;
+        if (k === len) {
+          slot.pushCode(slot.cacheCode[c]);
+          return;
         }
-      }
-      if (same) {
-        slot.pushCode(slot.lastCode);
-        return;
       }
     }
     slot.push(unescape(textOf(buf, s, e), quoted));
-    if (!quoted && len <= slot.lastBytes.length) {
-      slot.lastBytes.set(buf.subarray(s, e));
-      slot.lastLength = len;
-      slot.lastCode = slot.codes[slot.length - 1];
-    } else slot.lastLength = -1;
+    if (!quoted && len <= 64) {
+      const c = slot.cacheNext;
+      slot.cacheNext = (c + 1) % CACHE;
+      slot.cacheBytes.set(buf.subarray(s, e), c * 64);
+      slot.cacheLength[c] = len;
+      slot.cacheCode[c] = slot.codes[slot.length - 1];
+    }
   }
 
   private parseNumber(buf: Uint8Array, s: number, e: number, j: number, quoted: boolean): number;

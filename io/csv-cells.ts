@@ -48,8 +48,15 @@ export interface SegmentResult {
 const PIECE = 1 << 20;
 
 /** Reads bytes [start, end) of a file (whole rows after the header) into each item's cells. */
-async function readSegment(job: CsvCellsJob, segment: number, fd: number, buf: Buffer, onProgress?: (bytes: number) => void): Promise<SegmentResult> {
-  const parser = new ColumnarCsvParser(new Map(job.roles), 1 << 15, job.header);
+async function readSegment(
+  job: CsvCellsJob,
+  segment: number,
+  parser: ColumnarCsvParser,
+  fd: number,
+  buf: Buffer,
+  onProgress?: (bytes: number) => void,
+): Promise<SegmentResult> {
+  const rowsBefore = parser.rowCount;
   const sets = job.items.map((i) => new CellSet(i.by.length));
   const take = () => {
     const piece = parser.drain();
@@ -70,7 +77,7 @@ async function readSegment(job: CsvCellsJob, segment: number, fd: number, buf: B
   // A segment that does not end outside quotes at its end is an error here: the guess was wrong.
   parser.end();
   take();
-  return { segment, cells: sets.map((s) => s.data), rows: parser.rowCount, autoKinds: parser.autoKinds(), unstable: [...parser.unstable] };
+  return { segment, cells: sets.map((s) => s.data), rows: parser.rowCount - rowsBefore, autoKinds: parser.autoKinds(), unstable: [...parser.unstable] };
 }
 
 /** Takes segments from the shared counter until none is left; `onSegment` receives each one read. */
@@ -79,10 +86,13 @@ export async function readSegments(job: CsvCellsJob, onSegment: (r: SegmentResul
   const fd = fs.openSync(job.file, 'r');
   try {
     const buf = Buffer.allocUnsafe(PIECE);
+    // One parser for all the segments a thread reads (its columns are emptied by each drain; a segment
+    // ends with whole rows, so none is carried into the next): no new megabytes of columns per segment.
+    const parser = new ColumnarCsvParser(new Map(job.roles), 1 << 15, job.header);
     for (;;) {
       const k = Atomics.add(counter, 0, 1);
       if (k >= job.bounds.length - 1) return;
-      onSegment(await readSegment(job, k, fd, buf, onProgress));
+      onSegment(await readSegment(job, k, parser, fd, buf, onProgress));
     }
   } finally {
     fs.closeSync(fd);
