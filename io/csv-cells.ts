@@ -65,8 +65,14 @@ async function readSegment(
   let pos = job.bounds[segment];
   const end = job.bounds[segment + 1];
   while (pos < end) {
-    const n = fs.readSync(fd, buf, 0, Math.min(PIECE, end - pos), pos);
+    let n = fs.readSync(fd, buf, 0, Math.min(PIECE, end - pos), pos);
     if (n === 0) break;
+    // A piece ends at its last line break, and the next is read from there: the parser is handed whole
+    // rows and copies no partial row into the next piece (unless a quoted text holds a line break).
+    if (pos + n < end) {
+      const lf = buf.lastIndexOf(0x0a, n - 1);
+      if (lf > 0) n = lf + 1;
+    }
     pos += n;
     parser.push(buf.subarray(0, n));
     take();
