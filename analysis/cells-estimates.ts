@@ -1,7 +1,7 @@
 import { InputError } from '../common/errors.js';
 import { buildDesign, designDf } from './design.js';
 import { designEffect, estimate, type Estimate } from './estimators.js';
-import { categoricalFrom, type Column, type DataTable } from './table.js';
+import { categoricalFrom, type CategoricalColumn, type Column, type DataTable } from './table.js';
 import { CellsRefused, type CellData, type CellDesign, type CellItem } from './cells.js';
 
 /** The design's outline from cells: rows, strata, PSUs, degrees of freedom (as designSummary of the rows). */
@@ -68,12 +68,16 @@ export function estimatesFromCells(
     if (err instanceof InputError) throw new CellsRefused(err.message);
     throw err;
   }
-  // Counts, missing values and the design effect from the rows behind the cells, domain by domain.
-  const domainKey = (values: readonly (string | null)[]) => JSON.stringify(values);
-  const byDomain = new Map<string, { count: number; missing: number; weight: number; mean: number; m2: number }>();
+  // Counts, missing values and the design effect from the rows behind the cells, domain by domain (a
+  // domain as one number: its by-columns' codes in the cell table, mixed radix).
+  const byColumns = item.by.map((b) => columns.get(b) as CategoricalColumn);
+  const domainOfCell = (c: number) => byColumns.reduce((key, col) => key * (col.levels.length + 1) + col.codes[c] + 1, 0);
+  const domainOfEstimate = (e: Estimate) =>
+    byColumns.reduce((key, col, j) => key * (col.levels.length + 1) + col.levels.indexOf(e.domain?.[item.by[j]] ?? '\u0000') + 1, 0);
+  const byDomain = new Map<number, { count: number; missing: number; weight: number; mean: number; m2: number }>();
   for (const e of estimates) {
     e.variable = item.variable;
-    byDomain.set(domainKey(item.by.map((b) => e.domain?.[b] ?? null)), { count: 0, missing: 0, weight: 0, mean: 0, m2: 0 });
+    byDomain.set(domainOfEstimate(e), { count: 0, missing: 0, weight: 0, mean: 0, m2: 0 });
   }
   let rows = 0;
   let insideRows = 0;
@@ -81,7 +85,7 @@ export function estimatesFromCells(
     rows += data.rows[c];
     if (item.subset && !data.inside[c]) continue;
     insideRows += data.rows[c];
-    const s = byDomain.get(domainKey(data.keys.slice(c * k + 2, c * k + k)));
+    const s = byDomain.get(domainOfCell(c));
     if (!s) continue;
     if (data.missing[c]) {
       s.missing += data.rows[c];
@@ -97,7 +101,7 @@ export function estimatesFromCells(
     s.weight = total;
   }
   for (const e of estimates) {
-    const s = byDomain.get(domainKey(item.by.map((b) => e.domain?.[b] ?? null)))!;
+    const s = byDomain.get(domainOfEstimate(e))!;
     e.n = s.count;
     e.missing = s.missing;
     e.deff = designEffect(e.statistic, e.se * e.se, ((s.m2 / s.weight) * s.count) / (s.count - 1), s.weight, s.count);

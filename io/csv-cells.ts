@@ -36,9 +36,9 @@ export interface CsvCellsJob {
   items: CellItem[];
 }
 
-/** What a thread read of one segment. */
-export interface SegmentResult {
-  segment: number;
+/** What a thread read: its segments' cells (one set per item), rows, and how its `auto` columns read. */
+export interface ThreadResult {
+  segments: number;
   cells: CellData[];
   rows: number;
   autoKinds: Record<string, 'number' | 'category'>;
@@ -47,62 +47,53 @@ export interface SegmentResult {
 
 const PIECE = 1 << 20;
 
-/** Reads bytes [start, end) of a file (whole rows after the header) into each item's cells. */
-async function readSegment(
-  job: CsvCellsJob,
-  segment: number,
-  parser: ColumnarCsvParser,
-  fd: number,
-  buf: Buffer,
-  onProgress?: (bytes: number) => void,
-): Promise<SegmentResult> {
-  const rowsBefore = parser.rowCount;
+/**
+ * Takes segments from the shared counter until none is left and reads each into the thread's cells.
+ * One parser serves all the segments (its columns are emptied by each drain; a segment ends with whole
+ * rows, so none is carried into the next): no new columns per segment. A segment that does not end
+ * outside quotes at its end throws here (parser.end): the guess of its end was wrong.
+ */
+export async function readSegments(job: CsvCellsJob, onProgress?: (bytes: number) => void): Promise<ThreadResult> {
+  const counter = new Int32Array(job.next);
+  const parser = new ColumnarCsvParser(new Map(job.roles), 1 << 15, job.header);
   const sets = job.items.map((i) => new CellSet(i.by.length));
   const take = () => {
     const piece = parser.drain();
     job.items.forEach((item, k) => accumulateCells(piece, job.design, item, sets[k]));
   };
-  let pos = job.bounds[segment];
-  const end = job.bounds[segment + 1];
-  while (pos < end) {
-    let n = fs.readSync(fd, buf, 0, Math.min(PIECE, end - pos), pos);
-    if (n === 0) break;
-    // A piece ends at its last line break, and the next is read from there: the parser is handed whole
-    // rows and copies no partial row into the next piece (unless a quoted text holds a line break).
-    if (pos + n < end) {
-      const lf = buf.lastIndexOf(0x0a, n - 1);
-      if (lf > 0) n = lf + 1;
-    }
-    pos += n;
-    parser.push(buf.subarray(0, n));
-    take();
-    onProgress?.(n);
-    // Lets the other thread's progress messages in.
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  // A segment that does not end outside quotes at its end is an error here: the guess was wrong.
-  parser.end();
-  take();
-  return { segment, cells: sets.map((s) => s.data), rows: parser.rowCount - rowsBefore, autoKinds: parser.autoKinds(), unstable: [...parser.unstable] };
-}
-
-/** Takes segments from the shared counter until none is left; `onSegment` receives each one read. */
-export async function readSegments(job: CsvCellsJob, onSegment: (r: SegmentResult) => void, onProgress?: (bytes: number) => void): Promise<void> {
-  const counter = new Int32Array(job.next);
+  let segments = 0;
   const fd = fs.openSync(job.file, 'r');
   try {
     const buf = Buffer.allocUnsafe(PIECE);
-    // One parser for all the segments a thread reads (its columns are emptied by each drain; a segment
-    // ends with whole rows, so none is carried into the next): no new megabytes of columns per segment.
-    const parser = new ColumnarCsvParser(new Map(job.roles), 1 << 15, job.header);
     for (;;) {
       const k = Atomics.add(counter, 0, 1);
-      if (k >= job.bounds.length - 1) return;
-      onSegment(await readSegment(job, k, parser, fd, buf, onProgress));
+      if (k >= job.bounds.length - 1) break;
+      let pos = job.bounds[k];
+      const end = job.bounds[k + 1];
+      while (pos < end) {
+        let n = fs.readSync(fd, buf, 0, Math.min(PIECE, end - pos), pos);
+        if (n === 0) break;
+        // A piece ends at its last line break, and the next is read from there: the parser is handed
+        // whole rows and copies no partial row into the next piece (unless a quoted text holds a line break).
+        if (pos + n < end) {
+          const lf = buf.lastIndexOf(0x0a, n - 1);
+          if (lf > 0) n = lf + 1;
+        }
+        pos += n;
+        parser.push(buf.subarray(0, n));
+        take();
+        onProgress?.(n);
+        // Lets the other thread's progress messages in.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      parser.end();
+      take();
+      segments++;
     }
   } finally {
     fs.closeSync(fd);
   }
+  return { segments, cells: sets.map((x) => x.data), rows: parser.rowCount, autoKinds: parser.autoKinds(), unstable: [...parser.unstable] };
 }
 
 /** Offset just after the header row (a line break outside quotes), or -1 when it is not in the first megabyte. */
@@ -138,7 +129,7 @@ function segmentBounds(file: string, start: number, size: number, segment: numbe
   return bounds;
 }
 
-type WorkerAnswer = { kind: 'progress'; bytes: number } | { kind: 'segment'; result: SegmentResult } | { kind: 'done' } | { kind: 'error'; message: string };
+type WorkerAnswer = { kind: 'progress'; bytes: number } | { kind: 'done'; result: ThreadResult } | { kind: 'error'; message: string };
 
 /**
  * Each item's cells, or null when the file must be read row by row (see above). `threads`: 1 or 2
@@ -186,7 +177,7 @@ export async function csvCells(
       done += bytes;
       bar?.update(done, { file });
     };
-    const segments: SegmentResult[] = [];
+    const parts: ThreadResult[] = [];
     let worker: Worker | null = null;
     try {
       const other =
@@ -196,25 +187,27 @@ export async function csvCells(
               worker.postMessage({ kind: 'job', job });
               worker.on('message', (m: WorkerAnswer) => {
                 if (m.kind === 'progress') progress(m.bytes);
-                else if (m.kind === 'segment') segments.push(m.result);
-                else resolve(m.kind === 'done');
+                else if (m.kind === 'done') {
+                  parts.push(m.result);
+                  resolve(true);
+                } else resolve(false);
               });
               worker.on('error', () => resolve(false));
               worker.on('exit', () => resolve(false));
             })
           : Promise.resolve(true);
-      await readSegments(job, (r) => segments.push(r), progress);
+      parts.push(await readSegments(job, progress));
       if (!(await other)) return refuse('the second thread stopped on an error');
     } finally {
       bar?.stop();
-      await (worker as Worker | null)?.terminate();
+      // Not awaited: stopping the thread's isolate takes tens of milliseconds nobody needs to wait for.
+      void (worker as Worker | null)?.terminate();
     }
     // Every segment read without error, the first from the header's end: so each ended outside quotes
     // exactly where the next began, and every guess was right. A column must read alike in all.
-    if (segments.length !== job.bounds.length - 1) return refuse('a part was not read');
-    segments.sort((a, b) => a.segment - b.segment);
+    if (parts.reduce((s, p) => s + p.segments, 0) !== job.bounds.length - 1) return refuse('a part was not read');
     const kinds = new Map<string, string>();
-    for (const p of segments) {
+    for (const p of parts) {
       if (p.unstable.length) return refuse(`column ${p.unstable[0]} is numbers, then text`);
       for (const [c, kind] of Object.entries(p.autoKinds)) {
         if (kinds.has(c) && kinds.get(c) !== kind) return refuse(`column ${c} is numbers in one part, text in another`);
@@ -223,10 +216,10 @@ export async function csvCells(
     }
     const cells = items.map((item, k) => {
       const set = new CellSet(item.by.length);
-      for (const p of segments) set.merge(p.cells[k]);
+      for (const p of parts) set.merge(p.cells[k]);
       return set.data;
     });
-    return { cells, rows: segments.reduce((s, p) => s + p.rows, 0) };
+    return { cells, rows: parts.reduce((s, p) => s + p.rows, 0) };
   } catch (err) {
     return refuse((err as Error).message);
   }
