@@ -15,7 +15,7 @@ export const arg = (name, dflt) => {
 };
 
 /** Starts the server on a new database of `adminUrl`'s server; `stop()` ends it and drops the database. */
-export async function startBenchServer(adminUrl, { nodeArgs = [] } = {}) {
+export async function startBenchServer(adminUrl, { nodeArgs = [], serveArgs = [] } = {}) {
   if (!fs.existsSync(path.join(root, 'dist', 'cli', 'bin.js'))) execFileSync('npm', ['run', 'build:server'], { cwd: root, stdio: 'inherit' });
   const dbName = `mdsurvey_bench_${Date.now()}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -23,7 +23,7 @@ export async function startBenchServer(adminUrl, { nodeArgs = [] } = {}) {
   await admin.query(`CREATE DATABASE ${dbName}`);
   const u = new URL(adminUrl);
   u.pathname = `/${dbName}`;
-  const server = spawn(process.execPath, [...nodeArgs, path.join(root, 'bin', 'mdsurvey.js'), 'serve'], {
+  const server = spawn(process.execPath, [...nodeArgs, path.join(root, 'bin', 'mdsurvey.js'), 'serve', ...serveArgs], {
     env: { ...process.env, DATABASE_URL: u.toString(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

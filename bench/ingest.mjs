@@ -10,7 +10,11 @@ import { arg, root, startBenchServer } from './bench-server.mjs';
 
 const adminUrl = arg('--url', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 const seconds = Number(arg('--seconds', 10));
-const bench = await startBenchServer(adminUrl, { nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : [] });
+const workers = Number(arg('--workers', 1));
+const bench = await startBenchServer(adminUrl, {
+  nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : [],
+  serveArgs: workers > 1 ? ['--workers', String(workers)] : [],
+});
 const { url, call, adminToken } = bench;
 // (after the server start, which builds dist/ when needed)
 const { household } = await import('./dotm-household.mjs');

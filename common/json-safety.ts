@@ -16,6 +16,27 @@ export interface JsonSafetyProblem {
 // A high surrogate not followed by a low one, or a low one not preceded by a high one; or NUL.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+// Cheap first test: only text with NUL or a surrogate at all can fail UNSTORABLE.
+const SUSPECT = /[\u0000\uD800-\uDFFF]/;
+const unstorable = (t: string) => SUSPECT.test(t) && UNSTORABLE.test(t);
+
+/** Whether a value passes, without building paths (the common case, checked first). */
+function passes(v: unknown, depth: number, maxDepth: number, text: boolean): boolean {
+  if (typeof v === 'string') return !(text && unstorable(v));
+  if (v === null || typeof v !== 'object') return true;
+  if (depth >= maxDepth) return false;
+  if (Array.isArray(v)) {
+    for (let k = 0; k < v.length; k++) if (!passes(v[k], depth + 1, maxDepth, text)) return false;
+    return true;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (text && unstorable(k)) return false;
+    if (!passes(o[k], depth + 1, maxDepth, text)) return false;
+  }
+  return true;
+}
+
 const childPath = (path: string, key: string | number) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key);
 
 /**
@@ -24,6 +45,8 @@ const childPath = (path: string, key: string | number) => (typeof key === 'numbe
  */
 export function jsonSafetyProblem(value: unknown, opts: { maxDepth?: number; text?: boolean; root?: string } = {}): JsonSafetyProblem | null {
   const { maxDepth = MAX_JSON_DEPTH, text = true, root = '' } = opts;
+  // Recursion here is bounded by maxDepth; the walk below finds where the problem is.
+  if (passes(value, 0, maxDepth, text)) return null;
   const stack: { v: unknown; path: string; depth: number }[] = [{ v: value, path: root, depth: 0 }];
   while (stack.length) {
     const { v, path, depth } = stack.pop()!;

@@ -17,18 +17,25 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Opens and migrates the database, then listens. Throws DatabaseUnavailableError/MigrationError on failure. */
-export async function startServer(config: ServerConfig): Promise<RunningServer> {
+/**
+ * Opens and migrates the database, then listens. Throws DatabaseUnavailableError/MigrationError on
+ * failure. `prepared`: a process of a cluster whose primary has already migrated the database and
+ * created the first admin (prepareDatabase) skips both.
+ */
+export async function startServer(config: ServerConfig, options: { prepared?: boolean } = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    const applied = await migrate(db);
-    if (applied.length) logger.info({ applied }, 'database migrations applied');
-  } catch (err) {
-    await db.close().catch(() => undefined);
-    throw err;
+  let firstAdmin: RunningServer['firstAdmin'] = null;
+  if (!options.prepared) {
+    try {
+      const applied = await migrate(db);
+      if (applied.length) logger.info({ applied }, 'database migrations applied');
+    } catch (err) {
+      await db.close().catch(() => undefined);
+      throw err;
+    }
+    firstAdmin = await ensureAdmin(db);
   }
-  const firstAdmin = await ensureAdmin(db);
   const app = createApp({ db, config, logger });
   const server = http.createServer(app);
   server.keepAliveTimeout = 5000;
@@ -52,4 +59,20 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     return stopping;
   };
   return { url, firstAdmin, db, server, logger, stop };
+}
+
+/**
+ * What the primary of a cluster does before it starts the server processes: migrate the database and
+ * create the first admin, once, so that the processes do not race at it.
+ */
+export async function prepareDatabase(config: ServerConfig): Promise<{ location: string; kind: Database['kind']; firstAdmin: RunningServer['firstAdmin'] }> {
+  const logger = createLogger(config.logLevel);
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const applied = await migrate(db);
+    if (applied.length) logger.info({ applied }, 'database migrations applied');
+    return { location: db.location, kind: db.kind, firstAdmin: await ensureAdmin(db) };
+  } finally {
+    await db.close().catch(() => undefined);
+  }
 }

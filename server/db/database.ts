@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { messageOf } from '../../common/errors.js';
@@ -43,6 +44,24 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   return openPglite(options.dataDir);
 }
 
+/**
+ * A parameterised statement as node-postgres runs it prepared: named by a hash of its text, it is
+ * parsed and planned once per connection instead of at every call (the submission insert, run
+ * hundreds of times a second under load). Texts beyond the first 500 distinct ones run unnamed, so
+ * that statements built with varying text cannot fill the server's memory.
+ */
+const statementNames = new Map<string, string>();
+function prepared(sql: string, params: readonly unknown[]): { name?: string; text: string; values: unknown[] } {
+  if (params.length === 0) return { text: sql, values: [] };
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    if (statementNames.size >= 500) return { text: sql, values: params as unknown[] };
+    name = `md_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    statementNames.set(sql, name);
+  }
+  return { name, text: sql, values: params as unknown[] };
+}
+
 async function openPostgres(url: string): Promise<Database> {
   const pg = await import('pg');
   const pool = new pg.default.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
@@ -59,7 +78,7 @@ async function openPostgres(url: string): Promise<Database> {
     kind: 'postgres',
     location: redactUrl(url),
     async query<Row>(sql: string, params: readonly unknown[] = []) {
-      const r = await pool.query(sql, params as unknown[]);
+      const r = await pool.query(prepared(sql, params));
       return { rows: r.rows as Row[], rowCount: r.rowCount ?? r.rows.length };
     },
     async exec(sql: string) {
@@ -69,7 +88,7 @@ async function openPostgres(url: string): Promise<Database> {
       const client = await pool.connect();
       const tx: Queryable = {
         async query<Row>(sql: string, params: readonly unknown[] = []) {
-          const r = await client.query(sql, params as unknown[]);
+          const r = await client.query(prepared(sql, params));
           return { rows: r.rows as Row[], rowCount: r.rowCount ?? r.rows.length };
         },
         async exec(sql: string) {

@@ -26,17 +26,44 @@ import {
  * of one) and review steps, under the access policy. Routes call these; all SQL is in queries/.
  */
 
-/** JSON with sorted keys, so the same content always hashes the same. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+/**
+ * JSON with sorted keys, so the same content always hashes the same. The text is exactly what the
+ * recursive definition gives (`[a,b]`, `{"k":v}` with keys in sort order, undefined members left out,
+ * JSON.stringify for the rest): stored hashes must keep matching resends. Written into one array of
+ * parts (the recursive string building was a tenth of the server's time under load).
+ */
+export function canonical(v: unknown): string {
+  const out: string[] = [];
+  writeCanonical(v, out);
+  return out.join('');
+}
+
+function writeCanonical(v: unknown, out: string[]): void {
+  if (Array.isArray(v)) {
+    out.push('[');
+    for (let k = 0; k < v.length; k++) {
+      if (k > 0) out.push(',');
+      writeCanonical(v[k], out);
+    }
+    out.push(']');
+    return;
+  }
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
     const keys = Object.keys(o)
       .filter((k) => o[k] !== undefined)
       .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+    out.push('{');
+    for (let k = 0; k < keys.length; k++) {
+      if (k > 0) out.push(',');
+      out.push(JSON.stringify(keys[k]), ':');
+      writeCanonical(o[keys[k]], out);
+    }
+    out.push('}');
+    return;
   }
-  return JSON.stringify(v);
+  const text = JSON.stringify(v);
+  if (text !== undefined) out.push(text);
 }
 
 /**

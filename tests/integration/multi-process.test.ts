@@ -2,12 +2,14 @@
 // processes share sessions (a token from one works on the other), store a submission sent to both at
 // once exactly once (idempotency by instanceId is the database's, not a process's), and keep one
 // sign-in limit between them (the counters are in the database, not in each process's memory).
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { need, postgresTool } from '../helpers/tools.js';
 import { serve } from '../helpers/serve.js';
 import { freshPostgresUrl } from '../helpers/databases.js';
 import { TINY, tinySubmission } from '../helpers/api.js';
+import { runMdsurvey } from '../helpers/cli.js';
 
 describe.runIf(need(postgresTool(), 'two server processes on one PostgreSQL'))('two server processes on one database', () => {
   let fresh: { url: string; drop: () => Promise<void> };
@@ -77,4 +79,57 @@ describe.runIf(need(postgresTool(), 'two server processes on one PostgreSQL'))('
     for (let k = 0; k < 24; k++) statuses.push((await call(k % 2 ? a.url : b.url, 'POST', '/auth/login', { username: 'kofi', password: `wrong-${k}` })).status);
     expect(statuses).toEqual([...Array(19).fill(401), ...Array(5).fill(429)]);
   }, 120_000);
+});
+
+describe.runIf(need(postgresTool(), 'serve --workers on PostgreSQL'))('serve --workers 2 (node:cluster)', () => {
+  const children = (pid: number) =>
+    execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((x) => Number(x.trim()))
+      .filter((x) => x > 0);
+  const call = async (base: string, method: string, p: string, body?: unknown, token?: string) => {
+    const res = await fetch(`${base}/api/v1${p}`, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+
+  it('runs two processes on one port, stores a resent interview once, replaces a process that dies, and stops on SIGTERM', async () => {
+    const fresh = (await freshPostgresUrl())!;
+    const s = await serve({ DATABASE_URL: fresh.url, LOG_LEVEL: 'warn' }, ['--workers', '2']);
+    try {
+      expect(s.banner).toContain('2 server processes');
+      expect(s.password, 'the primary creates the admin once').toBeTruthy();
+      expect(children(s.child.pid!)).toHaveLength(2);
+      const admin = (await call(s.url, 'POST', '/auth/login', { username: 'admin', password: s.password, token: true })).body.token as string;
+      const survey = (await call(s.url, 'POST', '/surveys', { title: 'Cluster', questionnaire: TINY }, admin)).body.survey.id as string;
+      expect((await call(s.url, 'PATCH', `/surveys/${survey}`, { state: 'fieldwork' }, admin)).status).toBe(200);
+      const enumId = (await call(s.url, 'POST', '/users', { username: 'ama', password: 'a-long-password-78', role: 'enumerator' }, admin)).body.user.id;
+      const [caseId] = (await call(s.url, 'POST', `/surveys/${survey}/assignments`, { assignments: [{ enumeratorId: enumId, quota: 5 }] }, admin)).body
+        .assignments as string[];
+      const ama = (await call(s.url, 'POST', '/auth/login', { username: 'ama', password: 'a-long-password-78', token: true })).body.token as string;
+      const same = tinySubmission({ assignmentId: caseId });
+      const answers = await Promise.all(Array.from({ length: 12 }, () => call(s.url, 'POST', `/surveys/${survey}/submissions`, same, ama)));
+      expect(answers.map((r) => r.status).sort()).toEqual([...Array(11).fill(200), 201]);
+
+      // A process killed outright is replaced, and the server keeps answering.
+      const [victim] = children(s.child.pid!);
+      process.kill(victim, 'SIGKILL');
+      await expect.poll(() => children(s.child.pid!).filter((p) => p !== victim).length, { timeout: 20_000 }).toBe(2);
+      await expect.poll(async () => (await call(s.url, 'GET', '/health')).status, { timeout: 20_000 }).toBe(200);
+    } finally {
+      s.child.kill('SIGTERM');
+      expect(await s.exited).toBe(0);
+      await fresh.drop();
+    }
+  }, 120_000);
+
+  it('refuses --workers without PostgreSQL, with exit code 2', async () => {
+    const r = await runMdsurvey(['serve', '--workers', '2'], { env: { DATABASE_URL: '', PORT: '0' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--workers needs PostgreSQL');
+  }, 60_000);
 });
