@@ -12,7 +12,7 @@ import {
   type ColumnRole,
 } from '../analysis/stream/index.js';
 import { cellsWorker, readsInParallel } from './csv-cells-prestart.js';
-import { readHead } from './read-file.js';
+import { forEachLinePiece, readHead } from './read-file.js';
 
 /**
  * A CSV file reduced to the cells of several estimates (analysis/cells.ts) in one reading, in pieces of
@@ -45,8 +45,6 @@ export interface ThreadResult {
   unstable: string[];
 }
 
-const PIECE = 1 << 20;
-
 /**
  * Takes segments from the shared counter until none is left and reads each into the thread's cells.
  * One parser serves all the segments (its columns are emptied by each drain; a segment ends with whole
@@ -64,28 +62,14 @@ export async function readSegments(job: CsvCellsJob, onProgress?: (bytes: number
   let segments = 0;
   const fd = fs.openSync(job.file, 'r');
   try {
-    const buf = Buffer.allocUnsafe(PIECE);
     for (;;) {
       const k = Atomics.add(counter, 0, 1);
       if (k >= job.bounds.length - 1) break;
-      let pos = job.bounds[k];
-      const end = job.bounds[k + 1];
-      while (pos < end) {
-        let n = fs.readSync(fd, buf, 0, Math.min(PIECE, end - pos), pos);
-        if (n === 0) break;
-        // A piece ends at its last line break, and the next is read from there: the parser is handed
-        // whole rows and copies no partial row into the next piece (unless a quoted text holds a line break).
-        if (pos + n < end) {
-          const lf = buf.lastIndexOf(0x0a, n - 1);
-          if (lf > 0) n = lf + 1;
-        }
-        pos += n;
-        parser.push(buf.subarray(0, n));
+      await forEachLinePiece(fd, job.bounds[k], job.bounds[k + 1], (piece) => {
+        parser.push(piece);
         take();
-        onProgress?.(n);
-        // Lets the other thread's progress messages in.
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+        onProgress?.(piece.length);
+      });
       parser.end();
       take();
       segments++;

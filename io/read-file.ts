@@ -34,3 +34,26 @@ export function readHead(file: string): Uint8Array {
     fs.closeSync(fd);
   }
 }
+
+/**
+ * Reads bytes [start, end) of an open file in pieces of up to `size` bytes into one reused buffer, each
+ * piece but the last ending at its last line break (the next is read from there): a CSV parser is
+ * handed whole rows and joins no partial row onto the next piece (a quoted text holding a line break
+ * is the exception it still handles). `each` sees a piece, valid until it returns; the event loop
+ * runs between pieces.
+ */
+export async function forEachLinePiece(fd: number, start: number, end: number, each: (piece: Uint8Array) => void, size = 1 << 20): Promise<void> {
+  const buf = Buffer.allocUnsafe(size);
+  let pos = start;
+  while (pos < end) {
+    let n = fs.readSync(fd, buf, 0, Math.min(size, end - pos), pos);
+    if (n === 0) break;
+    if (pos + n < end) {
+      const lf = buf.lastIndexOf(0x0a, n - 1);
+      if (lf > 0) n = lf + 1;
+    }
+    pos += n;
+    each(buf.subarray(0, n));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

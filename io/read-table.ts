@@ -4,7 +4,7 @@ import { InputError } from '../common/errors.js';
 import { categoricalFrom, ColumnarCsvParser, csvHeader, type Column, type ColumnRole, type DataTable } from '../analysis/index.js';
 import { readDta } from './stata.js';
 import { readSav } from './spss.js';
-import { readFileBytes, readHead } from './read-file.js';
+import { forEachLinePiece, readFileBytes, readHead } from './read-file.js';
 
 /**
  * Streams a CSV file through the columnar parser, keeping only `columns`. Shows a progress bar on a
@@ -38,14 +38,15 @@ export async function readCsvTable(file: string, columns: ReadonlyMap<string, Co
     : null;
   const mb = (b: number) => (b / 1048576).toFixed(0);
   bar?.start(size, 0, { file, mb: '0', totalMb: mb(size) });
+  const fd = fs.openSync(file, 'r');
   try {
-    const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
-    for await (const chunk of stream) {
-      parser.push(chunk as Buffer);
+    await forEachLinePiece(fd, 0, size, (piece) => {
+      parser.push(piece);
       bar?.update(parser.bytesRead, { mb: mb(parser.bytesRead) });
-    }
+    });
     return parser.finish();
   } finally {
+    fs.closeSync(fd);
     bar?.stop();
   }
 }
