@@ -1,10 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { packageRoot } from '../common/package-info.js';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerFile } from '../common/worker-file.js';
 
 /**
  * The worker thread of io/csv-cells.ts, started early: loading its code takes it ~150 ms, which it can
@@ -18,17 +15,9 @@ export const PARALLEL_FROM = 16 * 1048576;
 
 let early: Worker | null = null;
 
-/** The worker's file: bundled after `npm run build`, else the TypeScript source through tsx (tests). */
+/** The worker (bundled, or its source through tsx). */
 export function startCellsWorker(): Worker {
-  const built = path.join(packageRoot(), 'dist', 'cli', 'csv-cells-worker.js');
-  if (fs.existsSync(built)) return new Worker(built);
-  const tsx = pathToFileURL(
-    createRequire(path.join(packageRoot(), 'package.json'))
-      .resolve('tsx/esm/api')
-      .replace(/\.cjs$/, '.mjs'),
-  ).href;
-  const entry = pathToFileURL(path.join(packageRoot(), 'io', 'csv-cells-worker.ts')).href;
-  return new Worker(`import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`, { eval: true });
+  return startWorkerFile('csv-cells-worker', 'io/csv-cells-worker.ts');
 }
 
 /** Whether a file is read by two threads: a CSV file (not .dta, .sav, .parquet) of 16 MB or more, two cores or more. */

@@ -1,8 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type {
   Codebook,
   MigrationProfileAnnex,
@@ -17,7 +13,7 @@ import type {
   RegressionRequest,
 } from '../../analysis/index.js';
 import { InputError } from '../../common/errors.js';
-import { packageRoot } from '../../common/package-info.js';
+import { startWorkerFile } from '../../common/worker-file.js';
 import type { RawInterviewRow } from '../queries/submissions.js';
 
 /** Messages to the worker: the job, the interviews page by page (JSON text), the end. */
@@ -44,21 +40,9 @@ export type IndicatorMessage =
   | { kind: 'page'; rows: RawInterviewRow[] }
   | { kind: 'end'; monitoring?: MonitoringPlan };
 
-/**
- * The worker's file: the bundled one after `npm run build`, else the TypeScript source run through tsx
- * (a source checkout, the test suite).
- */
+/** The indicator worker (bundled, or its source through tsx). */
 function startWorker(): Worker {
-  const built = path.join(packageRoot(), 'dist', 'cli', 'indicators-worker.js');
-  if (fs.existsSync(built)) return new Worker(built);
-  // From the sources: a bootstrap registers tsx's loader in the worker, then imports the TypeScript entry.
-  const tsx = pathToFileURL(
-    createRequire(path.join(packageRoot(), 'package.json'))
-      .resolve('tsx/esm/api')
-      .replace(/\.cjs$/, '.mjs'),
-  ).href;
-  const entry = pathToFileURL(path.join(packageRoot(), 'server', 'workers', 'indicators-worker.ts')).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, { eval: true });
+  return startWorkerFile('indicators-worker', 'server/workers/indicators-worker.ts');
 }
 
 /**

@@ -11,19 +11,21 @@ import { freshPostgresUrl } from '../helpers/databases.js';
 import { TINY, tinySubmission } from '../helpers/api.js';
 import { runMdsurvey } from '../helpers/cli.js';
 
+/** One API call to a server: status and parsed body. */
+async function call(base: string, method: string, p: string, body?: unknown, token?: string) {
+  const res = await fetch(`${base}/api/v1${p}`, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
 describe.runIf(need(postgresTool(), 'two server processes on one PostgreSQL'))('two server processes on one database', () => {
   let fresh: { url: string; drop: () => Promise<void> };
   let a: Awaited<ReturnType<typeof serve>>;
   let b: Awaited<ReturnType<typeof serve>>;
-  const call = async (base: string, method: string, p: string, body?: unknown, token?: string) => {
-    const res = await fetch(`${base}/api/v1${p}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
   beforeAll(async () => {
     fresh = (await freshPostgresUrl())!;
     a = await serve({ DATABASE_URL: fresh.url, LOG_LEVEL: 'warn' });
@@ -87,15 +89,6 @@ describe.runIf(need(postgresTool(), 'serve --workers on PostgreSQL'))('serve --w
       .split('\n')
       .map((x) => Number(x.trim()))
       .filter((x) => x > 0);
-  const call = async (base: string, method: string, p: string, body?: unknown, token?: string) => {
-    const res = await fetch(`${base}/api/v1${p}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
 
   it('runs two processes on one port, stores a resent interview once, replaces a process that dies, and stops on SIGTERM', async () => {
     const fresh = (await freshPostgresUrl())!;
