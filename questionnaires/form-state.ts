@@ -10,6 +10,8 @@ import { Row, type AnswerProblem, type ChangeSet, type FormOptions } from './for
 import { coerceDefault, expressionValue, sameValue, typeProblem } from './answer-values.js';
 
 export { Row, typeProblem };
+
+const FEEDING_ROWS = new WeakMap<CompiledQuestionnaire, Set<number>>();
 export type { AnswerProblem, ChangeSet, FormOptions };
 
 /**
@@ -214,7 +216,9 @@ export class FormState {
       case 'enumerator':
         return this.options.enumerator ?? null;
       case 'seed':
-        return String(this.options.newSeed ? this.options.newSeed() : globalThis.crypto.getRandomValues(new Uint32Array(1))[0]);
+        // A seed for randomize(), not a secret: Math.random (Web Crypto cost the server 26 us per
+        // interview validated, for a value the submitted answers then replace).
+        return String(this.options.newSeed ? this.options.newSeed() : Math.floor(Math.random() * 2 ** 32));
       default:
         return null; // end: set when the interview is completed
     }
@@ -333,7 +337,11 @@ export class FormState {
 
   /** Fields whose value changes can add or remove roster rows (everything feeding a repeat count or a follow-up filter). */
   private fieldsFeedingRows(): Set<number> {
+    // A property of the questionnaire: worked out once per compiled questionnaire, not per interview.
+    const known = FEEDING_ROWS.get(this.q);
+    if (known) return known;
     const out = new Set<number>();
+    FEEDING_ROWS.set(this.q, out);
     for (const f of this.q.fields) {
       if (f.item.kind !== 'roster' || (!f.repeatCount && f.rowsFrom === undefined)) continue;
       for (const r of f.reads) out.add(r);
