@@ -46,7 +46,7 @@ export interface CellData {
   m2: number[];
 }
 
-export function emptyCells(byCount: number): CellData {
+function emptyCells(byCount: number): CellData {
   return { byCount, keys: [], inside: [], missing: [], rows: [], nonzero: [], weight: [], mean: [], m2: [] };
 }
 

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { writeTableSpec } from './estimate-spec.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(here);
@@ -25,17 +26,7 @@ const out = path.join(here, 'out');
 fs.mkdirSync(out, { recursive: true });
 if (!fs.existsSync(path.join(root, 'dist', 'cli', 'bin.js'))) execFileSync('npm', ['run', 'build:server'], { cwd: root, stdio: 'inherit' });
 
-const spec = path.join(out, 'estimate-table.json');
-fs.writeFileSync(
-  spec,
-  JSON.stringify({
-    estimates: [
-      { name: '1', mean: 'outcome', by: 'migrant' },
-      { name: '2', mean: 'outcome', by: 'migrant', subset: '${age} >= 6 and ${age} <= 17' },
-      { name: '3', total: 'amount', by: 'migrant', subset: '${relation} = 1' },
-    ],
-  }),
-);
+const spec = writeTableSpec(out);
 const design = ['--weights', 'weight', '--strata', 'stratum', '--ids', 'psu', '--nest', '--spec', spec];
 
 /** The persons file of this size with quoted texts, as R writes it (made once). */

@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeTableSpec } from './estimate-spec.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(here);
@@ -30,17 +31,7 @@ if (!fs.existsSync(file)) {
   ]);
 }
 if (!fs.existsSync(path.join(root, 'dist', 'cli', 'bin.js'))) execFileSync('npm', ['run', 'build:server'], { cwd: root, stdio: 'inherit' });
-const spec = path.join(out, 'estimate-table.json');
-fs.writeFileSync(
-  spec,
-  JSON.stringify({
-    estimates: [
-      { name: '1', mean: 'outcome', by: 'migrant' },
-      { name: '2', mean: 'outcome', by: 'migrant', subset: '${age} >= 6 and ${age} <= 17' },
-      { name: '3', total: 'amount', by: 'migrant', subset: '${relation} = 1' },
-    ],
-  }),
-);
+const spec = writeTableSpec(out);
 const hasTime = fs.existsSync('/usr/bin/time');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function timed(cmd, args) {

@@ -102,14 +102,16 @@ function rscalesFrom(text: string): number[] {
   });
 }
 
+/** Reads a column as `role` unless it is already read more strictly: a number wins over auto, auto over category. */
+function addRole(roles: Map<string, ColumnRole>, name: string, role: ColumnRole): void {
+  const prev = roles.get(name);
+  if (!prev || role === 'number' || (role === 'auto' && prev === 'category')) roles.set(name, role);
+}
+
 /** Column roles for the design flags. */
 function designColumns(flags: DesignFlags): Map<string, ColumnRole> {
   const roles = new Map<string, ColumnRole>();
-  const add = (name: string, role: ColumnRole) => {
-    const prev = roles.get(name);
-    // A column used as a number anywhere is read as one; auto beats category.
-    if (!prev || role === 'number' || (role === 'auto' && prev === 'category')) roles.set(name, role);
-  };
+  const add = (name: string, role: ColumnRole) => addRole(roles, name, role);
   if (flags.weights) add(flags.weights, 'number');
   if (flags.strata) add(flags.strata, 'category');
   for (const c of list(flags.ids)) if (c !== '1' && c !== '0') add(c, 'category');
@@ -155,10 +157,7 @@ async function loadDesign(file: string, flags: DesignFlags, extra: [string, Colu
       '--calibration with --replicates: give the replicate weights of the report (--repweights repw*), already calibrated',
       '--replicates',
     );
-  for (const [name, role] of [...calibrationColumns(steps), ...(record ? recordColumns(record) : []), ...extra]) {
-    const prev = roles.get(name);
-    if (!prev || role === 'number' || (role === 'auto' && prev === 'category')) roles.set(name, role);
-  }
+  for (const [name, role] of [...calibrationColumns(steps), ...(record ? recordColumns(record) : []), ...extra]) addRole(roles, name, role);
   // --factor: numeric codes read as categories (one proportion per code, ordered numerically), as R's factor().
   for (const name of list(flags.factor)) {
     if (roles.get(name) === 'number')
@@ -230,10 +229,7 @@ async function estimateByCells(file: string, flags: DesignFlags & { proportionCi
     entries.every((e) => !e.ratios.length && !e.quantiles.length);
   if (!plain || process.env.MDSURVEY_ROWS === '1') return null;
   const roles = new Map<string, ColumnRole>();
-  const add = (name: string, role: ColumnRole) => {
-    const prev = roles.get(name);
-    if (!prev || role === 'number' || (role === 'auto' && prev === 'category')) roles.set(name, role);
-  };
+  const add = (name: string, role: ColumnRole) => addRole(roles, name, role);
   add(flags.weights!, 'number');
   if (flags.strata) add(flags.strata, 'category');
   add(ids[0], 'category');
@@ -257,12 +253,12 @@ async function estimateByCells(file: string, flags: DesignFlags & { proportionCi
   );
   if (!read) return null;
   try {
-    const results = entries.map(() => ({ estimates: [] as Estimate[], insideRows: 0 }));
+    const results = entries.map(() => ({ estimates: [] as Estimate[], subsetRows: 0 }));
     let outline: CellsOutline | null = null;
     items.forEach(({ entry, statistic, item }, k) => {
       const r = estimatesFromCells(read.cells[k], design, item, statistic);
       results[entry].estimates.push(...r.estimates);
-      results[entry].insideRows = r.outline.insideRows;
+      results[entry].subsetRows = r.outline.insideRows;
       outline ??= r.outline;
     });
     const o = outline!;
@@ -365,16 +361,8 @@ export async function estimateAction(
   const by = list(flags.by);
   const cells = await estimateByCells(file, flags, [{ means, totals, ratios, quantiles: quantileVars, by, subset: flags.subset }]);
   if (cells) {
-    const estimates = cells.results[0].estimates;
-    if (flags.format === 'csv')
-      process.stdout.write(
-        stringify(
-          estimates.map((e) => estimateCsvRow(e)),
-          { header: true, columns: ESTIMATE_CSV_COLUMNS },
-        ),
-      );
-    else printJson({ design: { ...cells.design, ...(flags.subset ? { subsetRows: cells.results[0].insideRows } : {}) }, estimates });
-    return;
+    const design = { ...cells.design, ...(flags.subset ? { subsetRows: cells.results[0].subsetRows } : {}) };
+    return printEstimates(flags.format, design, cells.results[0].estimates);
   }
   const extra: [string, ColumnRole][] = [
     ...means.map((c): [string, ColumnRole] => [c, 'auto']),
@@ -396,14 +384,19 @@ export async function estimateAction(
     proportionCi: flags.proportionCi,
     quantiles: quantileVars.length ? { variables: quantileVars, probabilities } : undefined,
   });
-  if (flags.format === 'csv') {
+  printEstimates(flags.format, designSummary(design, table, subset), estimates);
+}
+
+/** The estimates of `estimate`: JSON with the design, or CSV. */
+function printEstimates(format: string, design: unknown, estimates: Estimate[]): void {
+  if (format === 'csv')
     process.stdout.write(
       stringify(
         estimates.map((e) => estimateCsvRow(e)),
         { header: true, columns: ESTIMATE_CSV_COLUMNS },
       ),
     );
-  } else printJson({ design: designSummary(design, table, subset), estimates });
+  else printJson({ design, estimates });
 }
 
 /** One estimate of a --spec file: what, of which column(s), by which domains, in which subset. */
@@ -520,27 +513,11 @@ async function estimateSpecAction(
       );
     const { estimateTableInDatabase } = await import('../io/sql-estimate.js');
     const r = await estimateTableInDatabase(base, entries);
-    return printSpecResults(
-      flags.format,
-      r.design,
-      entries.map((e, k) => ({
-        name: e.name,
-        ...(e.subset ? { subset: e.subset, subsetRows: r.results[k].subsetRows } : {}),
-        estimates: r.results[k].estimates,
-      })),
-    );
+    return printSpecResults(flags.format, r.design, entries, r.results);
   }
   const cells = await estimateByCells(file, flags, entries);
   if (cells) {
-    return printSpecResults(
-      flags.format,
-      cells.design,
-      entries.map((e, k) => ({
-        name: e.name,
-        ...(e.subset ? { subset: e.subset, subsetRows: cells.results[k].insideRows } : {}),
-        estimates: cells.results[k].estimates,
-      })),
-    );
+    return printSpecResults(flags.format, cells.design, entries, cells.results);
   }
   const extra: [string, ColumnRole][] = [];
   const add = (c: string, role: ColumnRole) => extra.push([c, role]);
@@ -551,13 +528,8 @@ async function estimateSpecAction(
     for (const c of e.by) add(c, 'category');
     if (e.subset) for (const c of subsetColumns(e.subset)) add(c, 'auto');
   }
-  // One role per column: a number wins over auto, auto over category (as loadDesign merges them).
-  const merged = new Map<string, ColumnRole>();
-  for (const [c, role] of extra) {
-    const prev = merged.get(c);
-    if (!prev || role === 'number' || (role === 'auto' && prev === 'category')) merged.set(c, role);
-  }
-  const { table, design } = await loadDesign(file, flags, [...merged]);
+  // loadDesign gives each column one role (addRole).
+  const { table, design } = await loadDesign(file, flags, extra);
   const results = entries.map((e) => {
     const subset = e.subset ? evaluateSubset(table, e.subset) : null;
     const estimates = estimate(design, table, {
@@ -569,13 +541,23 @@ async function estimateSpecAction(
       proportionCi: flags.proportionCi,
       quantiles: e.quantiles.length ? { variables: e.quantiles, probabilities: e.probs } : undefined,
     });
-    return { name: e.name, ...(e.subset ? { subset: e.subset, subsetRows: subset!.reduce((a, b) => a + b, 0) } : {}), estimates };
+    return { estimates, subsetRows: subset?.reduce((a, b) => a + b, 0) };
   });
-  printSpecResults(flags.format, designSummary(design, table, null), results);
+  printSpecResults(flags.format, designSummary(design, table, null), entries, results);
 }
 
-/** The results of a --spec: JSON with the design, or CSV with a name column. */
-function printSpecResults(format: string, design: unknown, results: { name: string; estimates: Estimate[] }[]) {
+/** The results of a --spec, one per entry (its subset's row count when it has one): JSON with the design, or CSV with a name column. */
+function printSpecResults(
+  format: string,
+  design: unknown,
+  entries: { name: string; subset?: string }[],
+  perEntry: { estimates: Estimate[]; subsetRows?: number }[],
+): void {
+  const results = entries.map((e, k) => ({
+    name: e.name,
+    ...(e.subset ? { subset: e.subset, subsetRows: perEntry[k].subsetRows } : {}),
+    estimates: perEntry[k].estimates,
+  }));
   if (format === 'csv')
     process.stdout.write(
       stringify(
@@ -597,14 +579,7 @@ async function estimateInDatabaseAction(
   const base = databaseRequest(url, flags);
   const { estimateInDatabase } = await import('../io/sql-estimate.js');
   const r = await estimateInDatabase({ ...base, means: list(flags.mean), totals: list(flags.total), by: list(flags.by), subset: flags.subset });
-  if (flags.format === 'csv')
-    process.stdout.write(
-      stringify(
-        r.estimates.map((e) => estimateCsvRow(e)),
-        { header: true, columns: ESTIMATE_CSV_COLUMNS },
-      ),
-    );
-  else printJson({ design: r.design, estimates: r.estimates });
+  printEstimates(flags.format, r.design, r.estimates);
 }
 
 /** The design of an estimate inside the database, from the flags; what the database path does not read is refused. */

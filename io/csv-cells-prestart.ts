@@ -11,7 +11,7 @@ import { startWorkerFile } from '../common/worker-file.js';
  */
 
 /** Files smaller than this are read by one thread (a worker takes ~150 ms to start). */
-export const PARALLEL_FROM = 16 * 1048576;
+const PARALLEL_FROM = 16 * 1048576;
 
 let early: Worker | null = null;
 

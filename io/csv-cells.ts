@@ -17,11 +17,11 @@ import { forEachLinePiece, readHead } from './read-file.js';
 /**
  * A CSV file reduced to the cells of several estimates (analysis/cells.ts) in one reading, in pieces of
  * a megabyte (memory stays that of the cells whatever the file's size), by two threads when the file is
- * large: the main thread reads the first half while a worker reads the second, starting at the first
- * line break after the middle. That start is a guess a line break inside a quoted text could fool; the
- * first half's reader settles it (it must end exactly there, outside quotes) before the halves are
- * added up. Anything unusual (a guess that failed, a bad row, a column that is numeric in one part and
- * text in another) gives null: the caller reads the file row by row, which says what is wrong.
+ * large: the main thread and a worker take 2 MB segments from a shared counter. A segment starts at the
+ * first line break after a multiple of 2 MB: a guess a line break inside a quoted text could fool,
+ * settled because every segment must end outside quotes exactly where the next begins. Anything
+ * unusual (a guess that failed, a bad row, a column that is numeric in one part and text in another)
+ * gives null: the caller reads the file row by row, which says what is wrong.
  */
 
 export interface CsvCellsJob {
@@ -118,7 +118,7 @@ type WorkerAnswer = { kind: 'progress'; bytes: number } | { kind: 'done'; result
 /**
  * Each item's cells, or null when the file must be read row by row (see above). `threads`: 1 or 2
  * (default: 2 for a file of 16 MB or more on a machine with two cores or more); `segmentBytes`: the
- * size of the parts shared out (4 MB; tests make them small).
+ * size of the segments shared out (2 MB; tests make them small).
  */
 export async function csvCells(
   file: string,

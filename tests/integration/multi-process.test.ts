@@ -22,6 +22,21 @@ async function call(base: string, method: string, p: string, body?: unknown, tok
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
+/**
+ * A survey of the tiny questionnaire in fieldwork, an enumerator with one case of `quota` interviews and
+ * their token; the steps go to the two servers in turn (the survey and the case created on one,
+ * fieldwork and the account on the other, the sign-in on the first).
+ */
+async function fieldwork([x, y]: [string, string], admin: string, username: string, quota: number) {
+  const survey = (await call(y, 'POST', '/surveys', { title: 'Several processes', questionnaire: TINY }, admin)).body.survey.id as string;
+  expect((await call(x, 'PATCH', `/surveys/${survey}`, { state: 'fieldwork' }, admin)).status).toBe(200);
+  const enumId = (await call(x, 'POST', '/users', { username, password: 'a-long-password-77', role: 'enumerator' }, admin)).body.user.id;
+  const [caseId] = (await call(y, 'POST', `/surveys/${survey}/assignments`, { assignments: [{ enumeratorId: enumId, quota }] }, admin)).body
+    .assignments as string[];
+  const token = (await call(y, 'POST', '/auth/login', { username, password: 'a-long-password-77', token: true })).body.token as string;
+  return { survey, caseId, token };
+}
+
 describe.runIf(need(postgresTool(), 'two server processes on one PostgreSQL'))('two server processes on one database', () => {
   let fresh: { url: string; drop: () => Promise<void> };
   let a: Awaited<ReturnType<typeof serve>>;
@@ -46,12 +61,7 @@ describe.runIf(need(postgresTool(), 'two server processes on one PostgreSQL'))('
     const admin = (await call(a.url, 'POST', '/auth/login', { username: 'admin', password: a.password, token: true })).body.token as string;
     expect((await call(b.url, 'GET', '/auth/me', undefined, admin)).status).toBe(200);
 
-    const survey = (await call(b.url, 'POST', '/surveys', { title: 'Two processes', questionnaire: TINY }, admin)).body.survey.id as string;
-    expect((await call(a.url, 'PATCH', `/surveys/${survey}`, { state: 'fieldwork' }, admin)).status).toBe(200);
-    const enumId = (await call(a.url, 'POST', '/users', { username: 'kofi', password: 'a-long-password-77', role: 'enumerator' }, admin)).body.user.id;
-    const [caseId] = (await call(b.url, 'POST', `/surveys/${survey}/assignments`, { assignments: [{ enumeratorId: enumId, quota: 50 }] }, admin)).body
-      .assignments as string[];
-    const kofi = (await call(b.url, 'POST', '/auth/login', { username: 'kofi', password: 'a-long-password-77', token: true })).body.token as string;
+    const { survey, caseId, token: kofi } = await fieldwork([a.url, b.url], admin, 'kofi', 50);
 
     // The same interview sent 8 times to each process at once (a tablet retrying through the load balancer).
     const same = tinySubmission({ assignmentId: caseId });
@@ -98,12 +108,7 @@ describe.runIf(need(postgresTool(), 'serve --workers on PostgreSQL'))('serve --w
       expect(s.password, 'the primary creates the admin once').toBeTruthy();
       expect(children(s.child.pid!)).toHaveLength(2);
       const admin = (await call(s.url, 'POST', '/auth/login', { username: 'admin', password: s.password, token: true })).body.token as string;
-      const survey = (await call(s.url, 'POST', '/surveys', { title: 'Cluster', questionnaire: TINY }, admin)).body.survey.id as string;
-      expect((await call(s.url, 'PATCH', `/surveys/${survey}`, { state: 'fieldwork' }, admin)).status).toBe(200);
-      const enumId = (await call(s.url, 'POST', '/users', { username: 'ama', password: 'a-long-password-78', role: 'enumerator' }, admin)).body.user.id;
-      const [caseId] = (await call(s.url, 'POST', `/surveys/${survey}/assignments`, { assignments: [{ enumeratorId: enumId, quota: 5 }] }, admin)).body
-        .assignments as string[];
-      const ama = (await call(s.url, 'POST', '/auth/login', { username: 'ama', password: 'a-long-password-78', token: true })).body.token as string;
+      const { survey, caseId, token: ama } = await fieldwork([s.url, s.url], admin, 'ama', 5);
       const same = tinySubmission({ assignmentId: caseId });
       const answers = await Promise.all(Array.from({ length: 12 }, () => call(s.url, 'POST', `/surveys/${survey}/submissions`, same, ama)));
       expect(answers.map((r) => r.status).sort()).toEqual([...Array(11).fill(200), 201]);
