@@ -1,7 +1,7 @@
 import { InputError } from '../common/errors.js';
 import { buildDesign, designDf } from './design.js';
 import { designEffect, estimate, type Estimate } from './estimators.js';
-import { categoricalFrom, type CategoricalColumn, type Column, type DataTable } from './table.js';
+import { type CategoricalColumn, type Column, type DataTable } from './table.js';
 import { CellsRefused, type CellData, type CellDesign, type CellItem } from './cells.js';
 
 /** The design's outline from cells: rows, strata, PSUs, degrees of freedom (as designSummary of the rows). */
@@ -33,15 +33,21 @@ export function estimatesFromCells(
   const nCells = data.rows.length;
   if (nCells === 0) throw new CellsRefused('no rows');
   const k = 2 + data.byCount;
-  const keyColumn = (j: number) => Array.from({ length: nCells }, (_, c) => data.keys[c * k + j]);
+  const keyColumn = (name: string, j: number): CategoricalColumn => {
+    const codes = new Int32Array(nCells);
+    for (let c = 0; c < nCells; c++) codes[c] = data.codes[c * k + j];
+    return { kind: 'category', name, codes, levels: data.levels[j] };
+  };
   const columns = new Map<string, Column>();
-  if (design.strata) columns.set(STRATUM, categoricalFrom(STRATUM, keyColumn(0)));
-  columns.set(PSU, categoricalFrom(PSU, keyColumn(1)));
-  item.by.forEach((b, j) => columns.set(b, categoricalFrom(b, keyColumn(2 + j))));
-  columns.set(WEIGHT, { kind: 'number', name: WEIGHT, values: Float64Array.from(data.weight) });
-  columns.set(VALUE, { kind: 'number', name: VALUE, values: Float64Array.from(data.mean, (m, c) => (data.missing[c] ? NaN : m)) });
+  if (design.strata) columns.set(STRATUM, keyColumn(STRATUM, 0));
+  columns.set(PSU, keyColumn(PSU, 1));
+  item.by.forEach((b, j) => columns.set(b, keyColumn(b, 2 + j)));
+  columns.set(WEIGHT, { kind: 'number', name: WEIGHT, values: data.weight });
+  const values = data.mean.slice();
+  for (let c = 0; c < nCells; c++) if (data.missing[c]) values[c] = NaN;
+  columns.set(VALUE, { kind: 'number', name: VALUE, values });
   const table: DataTable = { nRows: nCells, columns };
-  const inside = Uint8Array.from(data.inside);
+  const inside = data.inside;
   let estimates: Estimate[];
   let df: number;
   let strata: number;
@@ -71,7 +77,11 @@ export function estimatesFromCells(
   // Counts, missing values and the design effect from the rows behind the cells, domain by domain (a
   // domain as one number: its by-columns' codes in the cell table, mixed radix).
   const byColumns = item.by.map((b) => columns.get(b) as CategoricalColumn);
-  const domainOfCell = (c: number) => byColumns.reduce((key, col) => key * (col.levels.length + 1) + col.codes[c] + 1, 0);
+  const domainOfCells = new Float64Array(nCells);
+  for (const col of byColumns) {
+    const radix = col.levels.length + 1;
+    for (let c = 0; c < nCells; c++) domainOfCells[c] = domainOfCells[c] * radix + col.codes[c] + 1;
+  }
   const domainOfEstimate = (e: Estimate) =>
     byColumns.reduce((key, col, j) => key * (col.levels.length + 1) + col.levels.indexOf(e.domain?.[item.by[j]] ?? '\u0000') + 1, 0);
   const byDomain = new Map<number, { count: number; missing: number; weight: number; mean: number; m2: number }>();
@@ -85,7 +95,7 @@ export function estimatesFromCells(
     rows += data.rows[c];
     if (item.subset && !data.inside[c]) continue;
     insideRows += data.rows[c];
-    const s = byDomain.get(domainOfCell(c));
+    const s = byDomain.get(domainOfCells[c]);
     if (!s) continue;
     if (data.missing[c]) {
       s.missing += data.rows[c];

@@ -32,81 +32,355 @@ export interface CellItem {
   subset: string | null;
 }
 
-/** Cells as plain data (they cross worker threads by structured clone). */
+/**
+ * Cells as plain data, in typed arrays (they cross worker threads by structured clone, a copy of bytes).
+ * The key columns are the stratum, the PSU, then each by-column: a cell holds a code into each one's
+ * levels (-1: missing; every level is a key of some cell).
+ */
 export interface CellData {
   byCount: number;
-  /** Per cell: stratum, PSU, then the by-values (null: missing), flattened (2 + byCount per cell). */
-  keys: (string | null)[];
-  inside: number[];
-  missing: number[];
-  rows: number[];
-  nonzero: number[];
-  weight: number[];
-  mean: number[];
-  m2: number[];
+  /** Levels of each key column (the stratum's are empty without strata). */
+  levels: string[][];
+  /** Per cell its code in each key column, flattened (2 + byCount per cell). */
+  codes: Int32Array;
+  inside: Uint8Array;
+  missing: Uint8Array;
+  rows: Float64Array;
+  nonzero: Float64Array;
+  weight: Float64Array;
+  mean: Float64Array;
+  m2: Float64Array;
 }
 
-function emptyCells(byCount: number): CellData {
-  return { byCount, keys: [], inside: [], missing: [], rows: [], nonzero: [], weight: [], mean: [], m2: [] };
+/** The codes of a key column's levels in a set's own levels (new ones are added), looked up once per level. */
+class LevelCodes {
+  readonly levels: string[] = [];
+  private readonly index = new Map<string, number>();
+  private source: readonly string[] | null = null;
+  private map = new Int32Array(16);
+  private mapped = 0;
+
+  code(label: string | null): number {
+    if (label === null) return -1;
+    let c = this.index.get(label);
+    if (c === undefined) {
+      c = this.levels.length;
+      this.levels.push(label);
+      this.index.set(label, c);
+    }
+    return c;
+  }
+
+  /**
+   * The set's code of each of `levels` (a column's levels; a parser's list grows from piece to piece,
+   * so only its new levels are looked up). Levels are added to the set only when a cell uses them.
+   */
+  codesOf(levels: readonly string[]): Int32Array {
+    if (levels !== this.source) {
+      this.source = levels;
+      this.mapped = 0;
+    }
+    if (levels.length > this.map.length) {
+      const bigger = new Int32Array(Math.max(levels.length, this.map.length * 2));
+      bigger.set(this.map.subarray(0, this.mapped));
+      this.map = bigger;
+    }
+    this.map.fill(-2, this.mapped, levels.length);
+    this.mapped = levels.length;
+    return this.map;
+  }
+
+  /** The set's code of level `c` of the column last given to codesOf. */
+  resolve(c: number): number {
+    if (c < 0) return -1;
+    let g = this.map[c];
+    if (g === -2) g = this.map[c] = this.code(this.source![c]);
+    return g;
+  }
 }
 
 /** Cells under construction: adding a cell that exists pools the two (Chan et al.'s update of mean and M2). */
 export class CellSet {
-  readonly data: CellData;
+  private readonly keyColumns: LevelCodes[];
+  private readonly width: number;
   private readonly index = new Map<string, number>();
+  private n = 0;
+  private codes = new Int32Array(0);
+  private inside = new Uint8Array(0);
+  private missing = new Uint8Array(0);
+  private rows = new Float64Array(0);
+  private nonzero = new Float64Array(0);
+  private weight = new Float64Array(0);
+  private mean = new Float64Array(0);
+  private m2 = new Float64Array(0);
+  /** Working arrays of accumulateCells. */
+  readonly scratch = new PieceCells();
+  /** The key of the cell being added (addKeyed). */
+  readonly key: Int32Array;
 
-  constructor(byCount: number) {
-    this.data = emptyCells(byCount);
+  constructor(readonly byCount: number) {
+    this.width = 2 + byCount;
+    this.keyColumns = Array.from({ length: this.width }, () => new LevelCodes());
+    this.key = new Int32Array(this.width);
+    this.grow(256);
   }
 
+  private grow(capacity: number): void {
+    const more = <T extends Int32Array | Uint8Array | Float64Array>(a: T, perCell = 1): T => {
+      const b = new (a.constructor as new (n: number) => T)(capacity * perCell);
+      b.set(a.subarray(0, this.n * perCell));
+      return b;
+    };
+    this.codes = more(this.codes, this.width);
+    this.inside = more(this.inside);
+    this.missing = more(this.missing);
+    this.rows = more(this.rows);
+    this.nonzero = more(this.nonzero);
+    this.weight = more(this.weight);
+    this.mean = more(this.mean);
+    this.m2 = more(this.m2);
+  }
+
+  /** Adds a cell keyed by labels (null: missing): the stratum (null without strata), the PSU, the by-values. */
   add(keys: readonly (string | null)[], inside: number, missing: number, rows: number, nonzero: number, weight: number, mean: number, m2: number): void {
+    for (let j = 0; j < this.width; j++) this.key[j] = this.keyColumns[j].code(keys[j]);
+    this.addKeyed(inside, missing, rows, nonzero, weight, mean, m2);
+  }
+
+  /** The key columns' level codes, for accumulateCells (codesOf / resolve). */
+  column(j: number): LevelCodes {
+    return this.keyColumns[j];
+  }
+
+  /** Adds a cell whose key codes are in this.key (filled by the caller through column(j)). */
+  addKeyed(inside: number, missing: number, rows: number, nonzero: number, weight: number, mean: number, m2: number): void {
     let id = inside ? (missing ? '3' : '2') : missing ? '1' : '0';
-    for (let j = 0; j < keys.length; j++) id += keys[j] === null ? '\u0002' : `\u0001${keys[j]}`;
-    const d = this.data;
+    for (let j = 0; j < this.width; j++) id += `,${this.key[j]}`;
     const c = this.index.get(id);
     if (c === undefined) {
-      this.index.set(id, d.rows.length);
-      for (let j = 0; j < keys.length; j++) d.keys.push(keys[j]);
-      d.inside.push(inside);
-      d.missing.push(missing);
-      d.rows.push(rows);
-      d.nonzero.push(nonzero);
-      d.weight.push(weight);
-      d.mean.push(mean);
-      d.m2.push(m2);
+      const k = this.n;
+      if (k * this.width === this.codes.length) this.grow(k * 2);
+      this.index.set(id, k);
+      this.codes.set(this.key, k * this.width);
+      this.inside[k] = inside;
+      this.missing[k] = missing;
+      this.rows[k] = rows;
+      this.nonzero[k] = nonzero;
+      this.weight[k] = weight;
+      this.mean[k] = mean;
+      this.m2[k] = m2;
+      this.n++;
       return;
     }
-    d.rows[c] += rows;
-    d.nonzero[c] += nonzero;
-    const wa = d.weight[c];
+    this.rows[c] += rows;
+    this.nonzero[c] += nonzero;
+    const wa = this.weight[c];
     const w = wa + weight;
     if (weight !== 0 && !missing) {
       if (wa === 0) {
-        d.mean[c] = mean;
-        d.m2[c] = m2;
+        this.mean[c] = mean;
+        this.m2[c] = m2;
       } else {
-        const delta = mean - d.mean[c];
-        d.mean[c] += (delta * weight) / w;
-        d.m2[c] += m2 + (delta * delta * wa * weight) / w;
+        const delta = mean - this.mean[c];
+        this.mean[c] += (delta * weight) / w;
+        this.m2[c] += m2 + (delta * delta * wa * weight) / w;
       }
     }
-    d.weight[c] = w;
+    this.weight[c] = w;
   }
 
-  /** Adds every cell of another set (of the same item). */
-  merge(other: CellData): void {
-    const k = 2 + other.byCount;
-    for (let c = 0; c < other.rows.length; c++)
-      this.add(
-        other.keys.slice(c * k, c * k + k),
-        other.inside[c],
-        other.missing[c],
-        other.rows[c],
-        other.nonzero[c],
-        other.weight[c],
-        other.mean[c],
-        other.m2[c],
-      );
+  /** The cells (a copy of the set's arrays, trimmed). */
+  get data(): CellData {
+    const n = this.n;
+    return {
+      byCount: this.byCount,
+      levels: this.keyColumns.map((k) => [...k.levels]),
+      codes: this.codes.slice(0, n * this.width),
+      inside: this.inside.slice(0, n),
+      missing: this.missing.slice(0, n),
+      rows: this.rows.slice(0, n),
+      nonzero: this.nonzero.slice(0, n),
+      weight: this.weight.slice(0, n),
+      mean: this.mean.slice(0, n),
+      m2: this.m2.slice(0, n),
+    };
+  }
+}
+
+/**
+ * The cells of several parts of a table (two threads' shares of a file) as one set, without pooling
+ * cells of the same key: any partition of the rows into cells gives the same estimates (the PSU totals
+ * and the domain sums are sums over cells). Only the parts' levels are matched, one lookup per level.
+ */
+export function concatCells(parts: readonly CellData[]): CellData {
+  if (parts.length === 1) return parts[0];
+  const byCount = parts[0].byCount;
+  const width = 2 + byCount;
+  const keyColumns = Array.from({ length: width }, () => new LevelCodes());
+  const total = parts.reduce((s, p) => s + p.rows.length, 0);
+  const out: CellData = {
+    byCount,
+    levels: keyColumns.map((k) => k.levels),
+    codes: new Int32Array(total * width),
+    inside: new Uint8Array(total),
+    missing: new Uint8Array(total),
+    rows: new Float64Array(total),
+    nonzero: new Float64Array(total),
+    weight: new Float64Array(total),
+    mean: new Float64Array(total),
+    m2: new Float64Array(total),
+  };
+  let at = 0;
+  for (const p of parts) {
+    if (p.byCount !== byCount) throw new Error('cells of different items');
+    const n = p.rows.length;
+    const maps = keyColumns.map((k, j) => p.levels[j].map((label) => k.code(label)));
+    for (let c = 0; c < n * width; c++) {
+      const code = p.codes[c];
+      out.codes[at * width + c] = code < 0 ? -1 : maps[c % width][code];
+    }
+    for (const f of ['inside', 'missing', 'rows', 'nonzero', 'weight', 'mean', 'm2'] as const) (out[f] as Float64Array).set(p[f] as Float64Array, at);
+    at += n;
+  }
+  return out;
+}
+
+/** Working arrays of accumulateCells, kept by a CellSet from one piece to the next (no new arrays per piece). */
+class PieceCells {
+  /** Per PSU of the piece a block of slots (domain x in the subset x missing); a slot holds its cell's number or -1. */
+  slots = new Int32Array(1024).fill(-1);
+  blockOf = new Map<number, number>();
+  psuOfBlock = new Int32Array(64);
+  blocks = 0;
+  cells = 0;
+  slotOf = new Int32Array(256);
+  rows = new Float64Array(256);
+  nonzero = new Float64Array(256);
+  weight = new Float64Array(256);
+  shift = new Float64Array(256);
+  s1 = new Float64Array(256);
+  s2 = new Float64Array(256);
+
+  private sub = new Int32Array(0);
+  private zeros = new Int32Array(0);
+
+  /** An array of n zeros for each row's slot in its block (reused: new arrays for every piece kept the collector busy). */
+  rowSlots(n: number): Int32Array {
+    if (this.sub.length < n) this.sub = new Int32Array(n);
+    const sub = this.sub.subarray(0, n);
+    sub.fill(0);
+    return sub;
+  }
+
+  /** n stratum codes of 0 (a design without strata). */
+  noStrata(n: number): Int32Array {
+    if (this.zeros.length < n) this.zeros = new Int32Array(n);
+    return this.zeros;
+  }
+
+  reset(block: number): void {
+    this.slots.fill(-1, 0, Math.min(this.slots.length, this.blocks * block));
+    this.blockOf.clear();
+    this.blocks = 0;
+    this.cells = 0;
+  }
+
+  newBlock(hp: number, block: number): number {
+    const b = this.blocks++;
+    this.blockOf.set(hp, b);
+    if (b === this.psuOfBlock.length) {
+      const more = new Int32Array(b * 2);
+      more.set(this.psuOfBlock);
+      this.psuOfBlock = more;
+    }
+    this.psuOfBlock[b] = hp;
+    if ((b + 1) * block > this.slots.length) {
+      const next = new Int32Array(Math.max(this.slots.length * 2, (b + 1) * block)).fill(-1);
+      next.set(this.slots);
+      this.slots = next;
+    }
+    return b;
+  }
+
+  newCell(slot: number, first: number): number {
+    const cell = this.cells++;
+    if (cell === this.rows.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      const slotOf = new Int32Array(this.slotOf.length * 2);
+      slotOf.set(this.slotOf);
+      this.slotOf = slotOf;
+      this.rows = grow(this.rows);
+      this.nonzero = grow(this.nonzero);
+      this.weight = grow(this.weight);
+      this.shift = grow(this.shift);
+      this.s1 = grow(this.s1);
+      this.s2 = grow(this.s2);
+    }
+    this.slots[slot] = cell;
+    this.slotOf[cell] = slot;
+    this.rows[cell] = 0;
+    this.nonzero[cell] = 0;
+    this.weight[cell] = 0;
+    this.s1[cell] = 0;
+    this.s2[cell] = 0;
+    this.shift[cell] = first;
+    return cell;
+  }
+}
+
+/**
+ * The rows of a piece into its cells: only typed arrays and numbers here, so that the optimised code
+ * of this loop stays valid from piece to piece (as part of accumulateCells it was thrown away again
+ * and again on the shapes of the piece's columns, and ran unoptimised meanwhile).
+ */
+function sumRows(
+  pc: PieceCells,
+  n: number,
+  w: Float64Array,
+  y: Float64Array,
+  hCodes: Int32Array,
+  pCodes: Int32Array,
+  nPsu: number,
+  sub: Int32Array,
+  block: number,
+): void {
+  let lastPsu = -1;
+  let base = 0;
+  let slots = pc.slots;
+  for (let i = 0; i < n; i++) {
+    const wi = w[i];
+    if (!(wi >= 0) || wi === Infinity) throw new CellsRefused('a weight is missing or negative');
+    const h = hCodes[i];
+    const p = pCodes[i];
+    if (h < 0 || p < 0) throw new CellsRefused('a stratum or PSU is missing');
+    const hp = h * nPsu + p;
+    if (hp !== lastPsu) {
+      let b = pc.blockOf.get(hp);
+      if (b === undefined) {
+        b = pc.newBlock(hp, block);
+        slots = pc.slots;
+      }
+      base = b * block;
+      lastPsu = hp;
+    }
+    const yi = y[i];
+    const miss = yi === yi ? 0 : 1;
+    const slot = base + sub[i] + miss;
+    let cell = slots[slot];
+    if (cell < 0) cell = pc.newCell(slot, miss ? 0 : yi);
+    pc.rows[cell]++;
+    if (wi !== 0) pc.nonzero[cell]++;
+    pc.weight[cell] += wi;
+    if (!miss) {
+      // Sums around the cell's first value: the mean and M2 without the cancellation of sum w y^2.
+      const d = yi - pc.shift[cell];
+      pc.s1[cell] += wi * d;
+      pc.s2[cell] += wi * d * d;
+    }
   }
 }
 
@@ -129,85 +403,25 @@ export function accumulateCells(table: DataTable, design: CellDesign, item: Cell
   const mask = item.subset ? evaluateSubset(table, item.subset) : null;
   const nPsu = psu.levels.length;
   const radix = bys.map((c) => c.levels.length + 1);
-  // Per PSU a block of slots: domain x (in the subset) x (missing); a slot holds its cell's number.
   const block = radix.reduce((a, b) => a * b, 1) * 4;
   if (block > 1 << 16) throw new CellsRefused('too many domains');
-  const blockOf = new Map<number, number>();
-  const psuOfBlock: number[] = [];
-  let slots = new Int32Array(block * 64).fill(-1);
-  let cells = 0;
-  let slotOf = new Int32Array(256);
-  let rows = new Float64Array(256);
-  let nonzero = new Float64Array(256);
-  let weight = new Float64Array(256);
-  let shift = new Float64Array(256);
-  let s1 = new Float64Array(256);
-  let s2 = new Float64Array(256);
-  const grow = (a: Float64Array) => {
-    const b = new Float64Array(a.length * 2);
-    b.set(a);
-    return b;
-  };
-  let lastPsu = -1;
-  let base = 0;
-  const stratumCodes = strata?.codes;
-  const psuCodes = psu.codes;
-  for (let i = 0; i < n; i++) {
-    const wi = w[i];
-    if (!(wi >= 0) || wi === Infinity) throw new CellsRefused('a weight is missing or negative');
-    const h = stratumCodes ? stratumCodes[i] : 0;
-    const p = psuCodes[i];
-    if (h < 0 || p < 0) throw new CellsRefused('a stratum or PSU is missing');
-    const hp = h * nPsu + p;
-    if (hp !== lastPsu) {
-      let b = blockOf.get(hp);
-      if (b === undefined) {
-        b = psuOfBlock.length;
-        blockOf.set(hp, b);
-        psuOfBlock.push(hp);
-        if ((b + 1) * block > slots.length) {
-          const next = new Int32Array(slots.length * 2).fill(-1);
-          next.set(slots);
-          slots = next;
-        }
-      }
-      base = b * block;
-      lastPsu = hp;
-    }
-    let dom = 0;
-    for (let j = 0; j < bys.length; j++) dom = dom * radix[j] + bys[j].codes[i] + 1;
-    const yi = y[i];
-    const miss = yi === yi ? 0 : 1;
-    const slot = base + dom * 4 + (mask ? mask[i] * 2 : 2) + miss;
-    let cell = slots[slot];
-    if (cell < 0) {
-      cell = cells++;
-      slots[slot] = cell;
-      if (cell === rows.length) {
-        const bigger = new Int32Array(slotOf.length * 2);
-        bigger.set(slotOf);
-        slotOf = bigger;
-        rows = grow(rows);
-        nonzero = grow(nonzero);
-        weight = grow(weight);
-        shift = grow(shift);
-        s1 = grow(s1);
-        s2 = grow(s2);
-      }
-      slotOf[cell] = slot;
-      shift[cell] = miss ? 0 : yi;
-    }
-    rows[cell]++;
-    if (wi !== 0) nonzero[cell]++;
-    weight[cell] += wi;
-    if (!miss) {
-      // Sums around the cell's first value: the mean and M2 without the cancellation of sum w y^2.
-      const d = yi - shift[cell];
-      s1[cell] += wi * d;
-      s2[cell] += wi * d * d;
-    }
-  }
-  const keys: (string | null)[] = new Array(2 + bys.length);
+  // Each row's place in its PSU's block but for the missing bit: domain x 4 + in the subset x 2, column by column.
+  const pc = into.scratch;
+  const sub = pc.rowSlots(n);
+  bys.forEach((b, j) => {
+    const codes = b.codes;
+    const r = radix[j];
+    for (let i = 0; i < n; i++) sub[i] = sub[i] * r + codes[i] + 1;
+  });
+  for (let i = 0; i < n; i++) sub[i] = sub[i] * 4 + (mask ? mask[i] * 2 : 2);
+  pc.reset(block);
+  sumRows(pc, n, w, y, strata ? strata.codes : pc.noStrata(n), psu.codes, nPsu, sub, block);
+  const { cells, slotOf, psuOfBlock, rows, nonzero, weight, shift, s1, s2 } = pc;
+  // The piece's level codes as the set's (parsers keep their dictionaries from piece to piece).
+  if (strata) into.column(0).codesOf(strata.levels);
+  into.column(1).codesOf(psu.levels);
+  bys.forEach((b, j) => into.column(2 + j).codesOf(b.levels));
+  const key = into.key;
   for (let c = 0; c < cells; c++) {
     const slot = slotOf[c];
     const hp = psuOfBlock[Math.floor(slot / block)];
@@ -216,16 +430,15 @@ export function accumulateCells(table: DataTable, design: CellDesign, item: Cell
     const inside = (rest >> 1) % 2;
     let dom = rest >> 2;
     for (let j = bys.length - 1; j >= 0; j--) {
-      const code = (dom % radix[j]) - 1;
+      key[2 + j] = into.column(2 + j).resolve((dom % radix[j]) - 1);
       dom = Math.floor(dom / radix[j]);
-      keys[2 + j] = code < 0 ? null : bys[j].levels[code];
     }
     rest = hp % nPsu;
-    keys[0] = strata ? strata.levels[(hp - rest) / nPsu] : null;
-    keys[1] = psu.levels[rest];
+    key[0] = strata ? into.column(0).resolve((hp - rest) / nPsu) : -1;
+    key[1] = into.column(1).resolve(rest);
     const W = weight[c];
     const mean = miss ? NaN : W === 0 ? shift[c] : shift[c] + s1[c] / W;
     const m2 = miss || W === 0 ? 0 : Math.max(0, s2[c] - (s1[c] * s1[c]) / W);
-    into.add(keys, inside, miss, rows[c], nonzero[c], W, mean, m2);
+    into.addKeyed(inside, miss, rows[c], nonzero[c], W, mean, m2);
   }
 }

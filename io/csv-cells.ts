@@ -5,6 +5,7 @@ import {
   accumulateCells,
   CellSet,
   ColumnarCsvParser,
+  concatCells,
   csvHeader,
   type CellData,
   type CellDesign,
@@ -60,16 +61,23 @@ export async function readSegments(job: CsvCellsJob, onProgress?: (bytes: number
     job.items.forEach((item, k) => accumulateCells(piece, job.design, item, sets[k]));
   };
   let segments = 0;
+  const buf = Buffer.allocUnsafe(1 << 20);
   const fd = fs.openSync(job.file, 'r');
   try {
     for (;;) {
       const k = Atomics.add(counter, 0, 1);
       if (k >= job.bounds.length - 1) break;
-      await forEachLinePiece(fd, job.bounds[k], job.bounds[k + 1], (piece) => {
-        parser.push(piece);
-        take();
-        onProgress?.(piece.length);
-      });
+      await forEachLinePiece(
+        fd,
+        job.bounds[k],
+        job.bounds[k + 1],
+        (piece) => {
+          parser.push(piece);
+          take();
+          onProgress?.(piece.length);
+        },
+        buf,
+      );
       parser.end();
       take();
       segments++;
@@ -198,11 +206,7 @@ export async function csvCells(
         kinds.set(c, kind);
       }
     }
-    const cells = items.map((item, k) => {
-      const set = new CellSet(item.by.length);
-      for (const p of parts) set.merge(p.cells[k]);
-      return set.data;
-    });
+    const cells = items.map((_, k) => concatCells(parts.map((p) => p.cells[k])));
     return { cells, rows: parts.reduce((s, p) => s + p.rows, 0) };
   } catch (err) {
     return refuse((err as Error).message);

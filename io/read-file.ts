@@ -40,10 +40,17 @@ export function readHead(file: string): Uint8Array {
  * piece but the last ending at its last line break (the next is read from there): a CSV parser is
  * handed whole rows and joins no partial row onto the next piece (a quoted text holding a line break
  * is the exception it still handles). `each` sees a piece, valid until it returns; the event loop
- * runs between pieces.
+ * runs between pieces. `buf`: the buffer to read into (a caller reading many ranges passes one, so that
+ * its pages are not mapped afresh for every range).
  */
-export async function forEachLinePiece(fd: number, start: number, end: number, each: (piece: Uint8Array) => void, size = 1 << 20): Promise<void> {
-  const buf = Buffer.allocUnsafe(size);
+export async function forEachLinePiece(
+  fd: number,
+  start: number,
+  end: number,
+  each: (piece: Uint8Array) => void,
+  buf: Buffer = Buffer.allocUnsafe(1 << 20),
+): Promise<void> {
+  const size = buf.length;
   let pos = start;
   while (pos < end) {
     let n = fs.readSync(fd, buf, 0, Math.min(size, end - pos), pos);

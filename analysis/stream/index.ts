@@ -4,4 +4,4 @@
  * a fraction of the analysis code (io/csv-cells-worker.ts).
  */
 export { ColumnarCsvParser, csvHeader, type ColumnRole } from '../csv-reader.js';
-export { accumulateCells, CellSet, CellsRefused, type CellData, type CellDesign, type CellItem } from '../cells.js';
+export { accumulateCells, CellSet, CellsRefused, concatCells, type CellData, type CellDesign, type CellItem } from '../cells.js';
