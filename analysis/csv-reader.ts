@@ -23,12 +23,13 @@ class NumberBuilder {
   }
   length = 0;
   push(v: number): void {
-    if (this.length === this.values.length) {
-      const next = new Float64Array(this.values.length * 2);
-      next.set(this.values);
-      this.values = next;
-    }
+    if (this.length === this.values.length) this.grow();
     this.values[this.length++] = v;
+  }
+  grow(): void {
+    const next = new Float64Array(this.values.length * 2);
+    next.set(this.values);
+    this.values = next;
   }
 }
 
@@ -378,12 +379,24 @@ export class ColumnarCsvParser {
         const kind = kinds[j];
         // Only a quoted field with doubled quotes inside differs from its bytes; others (R's "North") are read as plain.
         const q = quotedFlags[j] === 2;
-        if (kind === 1) (this.slots[j] as NumberBuilder).push(fastOk[j] ? fastValues[j] : this.parseNumber(buf, starts[j], ends[j], j, q));
-        else if (kind === 2) this.storeCategory(this.slots[j] as CategoryBuilder, buf, starts[j], ends[j], q);
+        // Numbers are stored here rather than through a call: a double passed to a call that is not
+        // inlined (this function is too large for the inliner's budget) is boxed, a heap allocation per
+        // value that kept the garbage collector busy.
+        // (Nor is a value read fast joined with a call's result before the store: the two would meet as
+        // a boxed number.)
+        if (kind === 1) {
+          const b = this.slots[j] as NumberBuilder;
+          if (b.length === b.values.length) b.grow();
+          if (fastOk[j]) b.values[b.length++] = fastValues[j];
+          else b.values[b.length++] = this.parseNumber(buf, starts[j], ends[j], j, q);
+        } else if (kind === 2) this.storeCategory(this.slots[j] as CategoryBuilder, buf, starts[j], ends[j], q);
         else {
           const slot = this.slots[j] as AutoBuilder;
-          if (fastOk[j] && slot.numbers) slot.numbers.push(fastValues[j]);
-          else this.storeAuto(slot, buf, j, starts[j], ends[j], q);
+          const b = slot.numbers;
+          if (fastOk[j] && b) {
+            if (b.length === b.values.length) b.grow();
+            b.values[b.length++] = fastValues[j];
+          } else this.storeAuto(slot, buf, j, starts[j], ends[j], q);
         }
       }
       this.rows++;
@@ -479,6 +492,8 @@ export class ColumnarCsvParser {
       const v = fraction > 0 ? mantissa / POWERS_OF_TEN[fraction] : mantissa;
       if (fraction <= 22) return neg ? -v : v;
     }
+    // R's missing value, without making a text of it.
+    if (e - s === 2 && buf[s] === 0x4e && buf[s + 1] === 0x41) return NaN;
     const text = textOf(buf, s, e);
     if (isNumericText(text)) return Number(text);
     if (text === 'NA' || text === 'NaN' || text === '.') return NaN; // R and Stata missing markers
