@@ -2,7 +2,8 @@ export type { Column, NumericColumn, CategoricalColumn, DataTable } from './tabl
 export { tableFromRecords, categoricalFrom, getColumn, numericColumn, categoricalColumn, sortedLevelOrder, isNumericText } from './table.js';
 export { ColumnarCsvParser, parseCsvColumns, csvHeader } from './csv-reader.js';
 export type { ColumnRole } from './csv-reader.js';
-export { accumulateCells, CellSet, CellsRefused, type CellData, type CellDesign, type CellItem } from './cells.js';
+export { accumulateCells, CellSet, CellsRefused, concatCells, type CellData, type CellDesign, type CellItem } from './cells.js';
+export { checkEstimateSpec, ESTIMATE_SPEC_SCHEMA, type EstimateSpec, type SpecEntry } from './estimate-spec.js';
 export { estimatesFromCells, type CellsOutline } from './cells-estimates.js';
 export { buildDesign, designDf, LONELY_PSU_OPTIONS } from './design.js';
 export type { DesignSpec, SurveyDesign, LonelyPsu } from './design.js';

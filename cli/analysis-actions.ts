@@ -31,6 +31,8 @@ import {
   type CellsOutline,
   CellsRefused,
   estimatesFromCells,
+  checkEstimateSpec,
+  type EstimateSpec,
 } from '../analysis/index.js';
 import { readTable, readTableHeader, tableFormat } from '../io/read-table.js';
 import { csvCells } from '../io/csv-cells.js';
@@ -44,7 +46,6 @@ import {
   recordedCalibration,
   type CalibrationFlags,
 } from './calibration-flags.js';
-import { schemaChecker } from '../common/json-schema.js';
 
 /** Flags shared by estimate, compare and tabulate (as commander parses them). */
 export interface DesignFlags extends CalibrationFlags {
@@ -399,64 +400,6 @@ function printEstimates(format: string, design: unknown, estimates: Estimate[]):
   else printJson({ design, estimates });
 }
 
-/** One estimate of a --spec file: what, of which column(s), by which domains, in which subset. */
-interface SpecEntry {
-  name?: string;
-  mean?: string | string[];
-  total?: string | string[];
-  ratio?: string | string[];
-  quantile?: string | string[];
-  probs?: number[];
-  by?: string | string[];
-  subset?: string;
-}
-const SPEC_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['estimates'],
-  properties: {
-    estimates: {
-      type: 'array',
-      minItems: 1,
-      maxItems: 10000,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          name: { type: 'string', maxLength: 200 },
-          mean: {
-            anyOf: [
-              { type: 'string', minLength: 1 },
-              { type: 'array', items: { type: 'string', minLength: 1 } },
-            ],
-          },
-          total: {
-            anyOf: [
-              { type: 'string', minLength: 1 },
-              { type: 'array', items: { type: 'string', minLength: 1 } },
-            ],
-          },
-          ratio: {
-            anyOf: [
-              { type: 'string', minLength: 3 },
-              { type: 'array', items: { type: 'string', minLength: 3 } },
-            ],
-          },
-          quantile: {
-            anyOf: [
-              { type: 'string', minLength: 1 },
-              { type: 'array', items: { type: 'string', minLength: 1 } },
-            ],
-          },
-          probs: { type: 'array', minItems: 1, items: { type: 'number', minimum: 0, maximum: 1 } },
-          by: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string', minLength: 1 } }] },
-          subset: { type: 'string', minLength: 1, maxLength: 10000 },
-        },
-      },
-    },
-  },
-} as const;
-const checkSpec = schemaChecker(SPEC_SCHEMA, 'bad-spec');
 const names = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : list(v));
 
 /**
@@ -480,8 +423,8 @@ async function estimateSpecAction(
   if (flags.mean || flags.total || flags.ratio || flags.quantile || flags.by || flags.subset)
     throw new InputError('bad-flags', '--spec gives the estimates: leave out --mean, --total, --ratio, --quantile, --by and --subset', '--spec');
   const spec = readJson(flags.spec!, 'the analysis spec');
-  checkSpec(spec, flags.spec!);
-  const entries = (spec as { estimates: SpecEntry[] }).estimates.map((e, k) => {
+  checkEstimateSpec(spec, flags.spec!);
+  const entries = (spec as EstimateSpec).estimates.map((e, k) => {
     const ratios = names(e.ratio).map((r) => {
       const parts = r.split('/');
       if (parts.length !== 2 || !parts[0] || !parts[1])
