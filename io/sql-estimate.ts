@@ -89,15 +89,27 @@ export async function estimateInDatabase(r: SqlEstimateRequest): Promise<{ desig
   return { design: out.design, estimates: out.results[0].estimates };
 }
 
+/** The design of an in-database estimate: column names of the relation the cells are computed on. */
+export type SqlDesign = Omit<SqlEstimateRequest, 'url' | 'table' | 'means' | 'totals' | 'by' | 'subset'>;
+
+/** What estimateTableInDatabase and the server's estimates return: the cells' outline and each entry's estimates. */
+export interface SqlEstimates {
+  design: { rows: number; cells: number };
+  results: { estimates: Estimate[]; subsetRows?: number }[];
+}
+
 /**
- * Several entries with one scan of the table: the GROUP BY takes the union of their domain columns, a
- * flag per distinct subset and per variable's missing values; each entry then pools the lines into
- * its own cells (lines that differ only in what another entry asks add up).
+ * The one GROUP BY that reduces a relation to the cells of several entries, and how its lines become
+ * the entries' estimates. `from` is a FROM item written by mdsurvey (a quoted table, or the server's
+ * subquery over the submissions' JSONB); columns are referred to by name. The GROUP BY takes the union of
+ * the entries' domain columns, a flag per distinct subset and per variable's missing values; each entry
+ * then pools the lines into its own cells (lines that differ only in what another entry asks add up).
  */
-export async function estimateTableInDatabase(
-  r: Omit<SqlEstimateRequest, 'means' | 'totals' | 'by' | 'subset'>,
+export function cellsQuery(
+  from: string,
+  r: SqlDesign,
   entries: SqlEstimateEntry[],
-): Promise<{ design: { rows: number; cells: number }; results: { estimates: Estimate[]; subsetRows?: number }[] }> {
+): { sql: string; finish: (rows: Record<string, unknown>[], where: string) => SqlEstimates } {
   const vars = [...new Set(entries.flatMap((e) => [...e.means, ...e.totals]))];
   if (vars.length === 0) throw new InputError('bad-flags', 'say what to estimate: --mean or --total (numeric columns)');
   const w = quoteIdent(r.weights, '--weights');
@@ -118,7 +130,55 @@ export async function estimateTableInDatabase(
     ...varSql.flatMap((v, j) => [`sum(${w} * ${v})::float8 AS swy${j}`, `sum(${w} * ${v} * ${v})::float8 AS swyy${j}`]),
   ];
   const groups = [...keySql.map((_, j) => `k${j}`), ...subsetSql.map((_, j) => `s${j}`), ...varSql.map((_, j) => `m${j}`)];
-  const sql = `SELECT ${select.join(', ')} FROM ${quoteTable(r.table)} GROUP BY ${groups.join(', ')} ORDER BY ${groups.join(', ')}`;
+  const sql = `SELECT ${select.join(', ')} FROM ${from} GROUP BY ${groups.join(', ')} ORDER BY ${groups.join(', ')}`;
+  const finish = (rows: Record<string, unknown>[], where: string): SqlEstimates => {
+    const num = (x: unknown) => (x === null ? NaN : Number(x));
+    const design = { weights: r.weights, strata: r.strata, psu: r.psu!, nest: r.nest, lonelyPsu: r.lonelyPsu };
+    const psuKey = r.strata ? 1 : 0; // k0.. are the stratum (if any), the PSU, then the domain columns
+    const text = (x: Record<string, unknown>, k: number) => (x[`k${k}`] === null ? null : String(x[`k${k}`]));
+    const results = entries.map((e) => {
+      const inside = e.subset ? `s${subsets.indexOf(e.subset)}` : null;
+      const byKeys = e.by.map((b) => psuKey + 1 + byColumns.indexOf(b));
+      const estimates: Estimate[] = [];
+      for (const [statistic, list] of [
+        ['mean', e.means],
+        ['total', e.totals],
+      ] as const)
+        for (const v of list) {
+          // The variable's cells: a cell's sum of squares around its mean from its sums of w y and w y^2.
+          const j = vars.indexOf(v);
+          const set = new CellSet(e.by.length);
+          for (const x of rows) {
+            const W = num(x.sw);
+            const missing = x[`m${j}`] ? 1 : 0;
+            const swy = num(x[`swy${j}`]);
+            const mean = missing ? NaN : W === 0 ? 0 : swy / W;
+            const m2 = missing || W === 0 ? 0 : Math.max(0, num(x[`swyy${j}`]) - (swy * swy) / W);
+            const keysOf = [r.strata ? text(x, 0) : null, text(x, psuKey), ...byKeys.map((k) => text(x, k))];
+            set.add(keysOf, inside === null || x[inside] ? 1 : 0, missing, Number(x.rows), Number(x.nonzero), W, mean, m2);
+          }
+          try {
+            estimates.push(...estimatesFromCells(set.data, design, { variable: v, by: e.by, subset: e.subset ?? null }, statistic).estimates);
+          } catch (err) {
+            // The design's own words for a lonely PSU or a PSU in two strata (there is no row to name here).
+            if (err instanceof CellsRefused) throw new InputError('bad-design', err.message, where);
+            throw err;
+          }
+        }
+      const subsetRows = inside === null ? undefined : rows.reduce((s, x) => s + (x[inside] ? Number(x.rows) : 0), 0);
+      return { estimates, ...(subsetRows === undefined ? {} : { subsetRows }) };
+    });
+    return { design: { rows: rows.reduce((s, x) => s + Number(x.rows), 0), cells: rows.length }, results };
+  };
+  return { sql, finish };
+}
+
+/** Several entries with one scan of a PostgreSQL table (cellsQuery). */
+export async function estimateTableInDatabase(
+  r: Omit<SqlEstimateRequest, 'means' | 'totals' | 'by' | 'subset'>,
+  entries: SqlEstimateEntry[],
+): Promise<SqlEstimates> {
+  const { sql, finish } = cellsQuery(quoteTable(r.table), r, entries);
   const client = new pg.Client({ connectionString: r.url });
   let rows: Record<string, unknown>[];
   try {
@@ -129,41 +189,5 @@ export async function estimateTableInDatabase(
   } finally {
     await client.end().catch(() => undefined);
   }
-  const num = (x: unknown) => (x === null ? NaN : Number(x));
-  const design = { weights: r.weights, strata: r.strata, psu: r.psu!, nest: r.nest, lonelyPsu: r.lonelyPsu };
-  const psuKey = r.strata ? 1 : 0; // k0.. are the stratum (if any), the PSU, then the domain columns
-  const text = (x: Record<string, unknown>, k: number) => (x[`k${k}`] === null ? null : String(x[`k${k}`]));
-  const results = entries.map((e) => {
-    const inside = e.subset ? `s${subsets.indexOf(e.subset)}` : null;
-    const byKeys = e.by.map((b) => psuKey + 1 + byColumns.indexOf(b));
-    const estimates: Estimate[] = [];
-    for (const [statistic, list] of [
-      ['mean', e.means],
-      ['total', e.totals],
-    ] as const)
-      for (const v of list) {
-        // The variable's cells: a cell's sum of squares around its mean from its sums of w y and w y^2.
-        const j = vars.indexOf(v);
-        const set = new CellSet(e.by.length);
-        for (const x of rows) {
-          const W = num(x.sw);
-          const missing = x[`m${j}`] ? 1 : 0;
-          const swy = num(x[`swy${j}`]);
-          const mean = missing ? NaN : W === 0 ? 0 : swy / W;
-          const m2 = missing || W === 0 ? 0 : Math.max(0, num(x[`swyy${j}`]) - (swy * swy) / W);
-          const keysOf = [r.strata ? text(x, 0) : null, text(x, psuKey), ...byKeys.map((k) => text(x, k))];
-          set.add(keysOf, inside === null || x[inside] ? 1 : 0, missing, Number(x.rows), Number(x.nonzero), W, mean, m2);
-        }
-        try {
-          estimates.push(...estimatesFromCells(set.data, design, { variable: v, by: e.by, subset: e.subset ?? null }, statistic).estimates);
-        } catch (err) {
-          // The design's own words for a lonely PSU or a PSU in two strata (there is no row to name here).
-          if (err instanceof CellsRefused) throw new InputError('bad-design', err.message, r.table);
-          throw err;
-        }
-      }
-    const subsetRows = inside === null ? undefined : rows.reduce((s, x) => s + (x[inside] ? Number(x.rows) : 0), 0);
-    return { estimates, ...(subsetRows === undefined ? {} : { subsetRows }) };
-  });
-  return { design: { rows: rows.reduce((s, x) => s + Number(x.rows), 0), cells: rows.length }, results };
+  return finish(rows, r.table);
 }

@@ -19,13 +19,17 @@ import {
   publishedRows,
   shippedCatalogue,
   subsetColumns,
+  ESTIMATE_SPEC_SCHEMA,
+  type EstimateSpec,
 } from '../../analysis/index.js';
 import { datasetZipStream, FORMULA_NOTE, surveyDatasetDescription, type SurveySettings } from '../survey-dataset.js';
 import { allows } from '../auth/policy.js';
 import { APPROVED_STATES, isSubmissionState } from '../../common/lifecycle.js';
 import type { User } from '../auth/users.js';
-import { approvedInterviewPages, approvedInterviewTextPages } from '../queries/submissions.js';
+import { approvedInterviewPages, approvedInterviewTextPages, caseFieldNames } from '../queries/submissions.js';
 import { latestVersionOf, surveySettingsOf } from '../queries/surveys.js';
+import { estimatesOnSubmissions, type HouseholdColumn } from '../queries/estimates.js';
+import { subsetToSql } from '../../io/sql-estimate.js';
 import { neutraliseFormula } from '../spreadsheet-safety.js';
 import {
   computeIndicatorsOffLoop,
@@ -130,6 +134,44 @@ const REGRESSION_BODY = {
     margins: { type: 'string', pattern: NAME },
   },
 };
+
+const NUMERIC_QUESTION = new Set(['integer', 'decimal', 'year']);
+const namesOf = (v: string | string[] | undefined): string[] =>
+  v === undefined ? [] : (Array.isArray(v) ? v : v.split(',')).map((x) => x.trim()).filter(Boolean);
+
+/**
+ * The household columns an in-database estimate reads, each as a number or as text: weights and
+ * variables as numbers; strata, PSUs and domains as text; a subset's columns as numbers when they are
+ * numeric questions, else as text. A name that is neither a household question nor a case-data field is
+ * a 422; so is an amount as a variable (its values are in several currencies: /indicators converts them
+ * with the survey's exchange rates first).
+ */
+function householdColumns(
+  q: CompiledQuestionnaire,
+  caseNames: Set<string>,
+  wanted: { name: string; as: 'number' | 'text'; role: string }[],
+): HouseholdColumn[] {
+  const household = levelsOf(q)[0];
+  const out = new Map<string, HouseholdColumn>();
+  for (const w of wanted) {
+    if (w.name === 'interview_id') continue;
+    const field = household.fields.find((f) => f.name === w.name);
+    if (field?.item.kind === 'question' && field.item.type === 'amount' && w.as === 'number')
+      throw new HttpProblem(
+        'invalid-analysis-input',
+        `${w.role} "${w.name}" is an amount, in the currencies the households reported: /indicators converts amounts with the survey's exchange rates before any sum`,
+      );
+    if (!field && !caseNames.has(w.name))
+      throw new HttpProblem(
+        'invalid-analysis-input',
+        `${w.role} "${w.name.slice(0, 64)}" is neither a household question of the questionnaire nor a field of the case data`,
+      );
+    const prior = out.get(w.name);
+    // Read as a number wherever one role needs a number (a key is the number's text).
+    if (!prior || (prior.as === 'text' && w.as === 'number')) out.set(w.name, { name: w.name, source: field ? 'answers' : 'case', as: w.as });
+  }
+  return [...out.values()];
+}
 
 /** Approved interviews as one CSV per level, and the codebook. */
 export const exportRoutes: RouteSpec[] = [
@@ -283,6 +325,65 @@ export const exportRoutes: RouteSpec[] = [
         return undefined;
       }
       return { body: published };
+    },
+  },
+  {
+    method: 'post',
+    path: '/surveys/:surveyId/estimates',
+    tag: 'exports',
+    summary:
+      "Means and totals of household variables by domains and in subsets, computed inside the database (one GROUP BY over the interviews' answers and case data; only cells leave it), as `mdsurvey estimate --spec`; for the restricted tier (admin, statistician)",
+    roles: ['admin', 'statistician'],
+    body: ESTIMATE_SPEC_SCHEMA,
+    async handler({ db, params, query, body, user }) {
+      // Unsuppressed figures on any subset: for those who may read the microdata itself. Analysts'
+      // figures go through disclosure control (/indicators, /tables).
+      if (!withIdentifiers(user)) throw new HttpProblem('forbidden', 'in-database estimates are for the restricted tier; analysts use /indicators and /tables');
+      const states = statesOf(query, user);
+      const q = await latestVersion(db, params.surveyId);
+      const d = (await surveySettings(db, params.surveyId)).design;
+      if (!d?.weights) throw new HttpProblem('no-design', NO_DESIGN);
+      if ((d.ids?.length ?? 0) > 1 || d.fpc?.length)
+        throw new HttpProblem(
+          'invalid-analysis-input',
+          'in-database estimates take a design with weights, strata and one stage of PSUs (no fpc): export the dataset and run mdsurvey estimate for this design',
+        );
+      const entries = (body as EstimateSpec).estimates.map((e, k) => {
+        if (e.ratio !== undefined || e.quantile !== undefined)
+          throw new HttpProblem(
+            'invalid-analysis-input',
+            `/estimates/${k}: in-database estimates are means and totals; ratios and quantiles need the dataset (mdsurvey estimate)`,
+          );
+        return { name: e.name ?? `estimate ${k + 1}`, means: namesOf(e.mean), totals: namesOf(e.total), by: namesOf(e.by), subset: e.subset };
+      });
+      const psu = d.ids?.[0] ?? 'interview_id';
+      const subsetNames = await analysed(() => entries.flatMap((e) => (e.subset ? subsetToSql(e.subset).columns : [])));
+      const fields = new Map(levelsOf(q)[0].fields.map((f) => [f.name, f]));
+      const numericQuestion = (name: string) => {
+        const f = fields.get(name);
+        return f?.item.kind === 'calculate' || (f?.item.kind === 'question' && NUMERIC_QUESTION.has(f.item.type));
+      };
+      const columns = householdColumns(q, new Set(await caseFieldNames(db, params.surveyId)), [
+        { name: d.weights, as: 'number', role: 'the weights' },
+        ...(d.strata ? [{ name: d.strata, as: 'text' as const, role: 'the strata' }] : []),
+        { name: psu, as: 'text', role: 'the PSU ids' },
+        ...entries.flatMap((e) => [
+          ...[...e.means, ...e.totals].map((name) => ({ name, as: 'number' as const, role: 'variable' })),
+          ...e.by.map((name) => ({ name, as: 'text' as const, role: 'by' })),
+        ]),
+        ...subsetNames.map((name) => ({ name, as: numericQuestion(name) ? ('number' as const) : ('text' as const), role: 'subset column' })),
+      ]);
+      const design = { weights: d.weights, strata: d.strata, psu, nest: d.nest, lonelyPsu: d.lonelyPsu };
+      try {
+        const r = await analysed(() => estimatesOnSubmissions(db, params.surveyId, states, columns, design, entries));
+        return { body: { design: { ...r.design, states }, results: entries.map((e, k) => ({ name: e.name, ...r.results[k] })) } };
+      } catch (err) {
+        const e = err as { code?: string; message?: string };
+        // A value read as a number that is not one, a subset comparing text with a number: the database's words.
+        if (e.code === '22P02' || e.code === '42883' || e.code === '42804')
+          throw new HttpProblem('invalid-analysis-input', `the database cannot compute this: ${String(e.message).slice(0, 300)}`);
+        throw err;
+      }
     },
   },
   {

@@ -57,6 +57,8 @@ const EXPECTED: Record<string, string> = {
   'GET /surveys/:surveyId/export/dataset.zip': 'ATN',
   'GET /surveys/:surveyId/indicators': 'ATN',
   'POST /surveys/:surveyId/regress': 'ATN',
+  // Unsuppressed figures on any subset: the restricted tier only.
+  'POST /surveys/:surveyId/estimates': 'AT',
   'POST /monitoring': 'ATN',
   'GET /surveys/:surveyId/tables': 'ATN',
   'GET /surveys/:surveyId/report': 'ATN',
