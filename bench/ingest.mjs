@@ -1,7 +1,8 @@
 // Ingestion benchmark (issue: server): validated DotM household submissions against PostgreSQL.
 // Starts the built server on a fresh database, then (1) sends as fast as it can with 32 requests in
 // flight for 10 s (throughput), and (2) sends at a fixed 300 requests/s for 10 s (latency p50/p99).
-//   node bench/ingest.mjs [--url postgres://postgres@127.0.0.1:5432/postgres] [--seconds 10] [--workers 1]
+//   node bench/ingest.mjs [--url postgres://postgres@127.0.0.1:5432/postgres] [--seconds 10] [--workers 1] [--wrk-only]
+// --wrk-only: only (3), e.g. to watch where the CPU goes while wrk loads the server.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -11,6 +12,7 @@ import { arg, root, startBenchServer } from './bench-server.mjs';
 const adminUrl = arg('--url', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 const seconds = Number(arg('--seconds', 10));
 const workers = Number(arg('--workers', 1));
+const wrkOnly = process.argv.includes('--wrk-only');
 const bench = await startBenchServer(adminUrl, {
   nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : [],
   serveArgs: workers > 1 ? ['--workers', String(workers)] : [],
@@ -47,37 +49,39 @@ const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Mat
 console.log(`DotM household submission: ${bodyFor().length} bytes of JSON, validated by the engine, one transaction each`);
 for (let i = 0; i < 200; i++) await post(); // warm-up
 
-// 1. Throughput: 32 in flight.
-let sent = 0;
-const end1 = performance.now() + seconds * 1000;
-const latencies1 = [];
-await Promise.all(
-  Array.from({ length: 32 }, async () => {
-    while (performance.now() < end1) {
-      latencies1.push(await post());
-      sent++;
-    }
-  }),
-);
-console.log(
-  `throughput: ${(sent / seconds).toFixed(0)} submissions/s with 32 in flight (p50 ${pct(latencies1, 0.5).toFixed(1)} ms, p99 ${pct(latencies1, 0.99).toFixed(1)} ms)`,
-);
+if (!wrkOnly) {
+  // 1. Throughput: 32 in flight.
+  let sent = 0;
+  const end1 = performance.now() + seconds * 1000;
+  const latencies1 = [];
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (performance.now() < end1) {
+        latencies1.push(await post());
+        sent++;
+      }
+    }),
+  );
+  console.log(
+    `throughput: ${(sent / seconds).toFixed(0)} submissions/s with 32 in flight (p50 ${pct(latencies1, 0.5).toFixed(1)} ms, p99 ${pct(latencies1, 0.99).toFixed(1)} ms)`,
+  );
 
-// 2. Latency at a fixed arrival rate of 300/s (open loop: requests start on schedule, not when the last one ended).
-const rate = 300;
-const latencies2 = [];
-const start = performance.now();
-const inflight = [];
-for (let k = 0; k < rate * seconds; k++) {
-  const due = start + (k * 1000) / rate;
-  const wait = due - performance.now();
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  inflight.push(post().then((ms) => latencies2.push(ms)));
+  // 2. Latency at a fixed arrival rate of 300/s (open loop: requests start on schedule, not when the last one ended).
+  const rate = 300;
+  const latencies2 = [];
+  const start = performance.now();
+  const inflight = [];
+  for (let k = 0; k < rate * seconds; k++) {
+    const due = start + (k * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    inflight.push(post().then((ms) => latencies2.push(ms)));
+  }
+  await Promise.all(inflight);
+  console.log(
+    `at ${rate} submissions/s for ${seconds} s: p50 ${pct(latencies2, 0.5).toFixed(1)} ms, p99 ${pct(latencies2, 0.99).toFixed(1)} ms, max ${Math.max(...latencies2).toFixed(1)} ms`,
+  );
 }
-await Promise.all(inflight);
-console.log(
-  `at ${rate} submissions/s for ${seconds} s: p50 ${pct(latencies2, 0.5).toFixed(1)} ms, p99 ${pct(latencies2, 0.99).toFixed(1)} ms, max ${Math.max(...latencies2).toFixed(1)} ms`,
-);
 
 // 3. With wrk (C, from Debian's packages), if installed: a load generator that leaves the CPU to the server.
 if (spawnSync('which', ['wrk']).status === 0) {
