@@ -1,13 +1,38 @@
-import { RE2JS } from 're2js';
-import geodesic from 'geographiclib-geodesic';
-
-// A CommonJS package: its default export holds the namespaces (named imports fail under Node's ESM).
-const { Geodesic, PolygonArea } = geodesic;
+import type { RE2JS } from 're2js';
 import type { EvalContext } from './context.js';
 import { MAX_PATTERN_LENGTH } from '../limits.js';
 import { drawIndex } from '../../common/random.js';
 import { EvaluationError } from './errors.js';
 import { daysToIsoDate, isEmpty, isoToDays, toBoolean, toList, toNumber, toText, type Value } from './values.js';
+
+/** The libraries behind regex() (re2js) and distance()/area() (GeographicLib). */
+export interface ExpressionLibraries {
+  re2js: { RE2JS: typeof RE2JS };
+  geodesic: typeof import('geographiclib-geodesic');
+}
+
+const libraries: Partial<ExpressionLibraries> = {};
+
+/** Gives the libraries (a browser bundle does, from client/src/main.tsx: it has no require). */
+export function provideExpressionLibraries(given: ExpressionLibraries): void {
+  Object.assign(libraries, given);
+}
+
+/**
+ * A library of the language, loaded on first use: in Node synchronously from node_modules, so that the
+ * ~320 KB of code of the two is not loaded and compiled by every process and thread that never
+ * evaluates a regex or a distance (a CLI command, each thread reading a file).
+ */
+function library<K extends keyof ExpressionLibraries>(name: K): ExpressionLibraries[K] {
+  const given = libraries[name];
+  if (given) return given;
+  const node = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:module') as
+    typeof import('node:module') | undefined;
+  if (!node) throw new EvaluationError(`${name === 're2js' ? 'regex()' : 'distance() and area()'} are not available here (no library was provided)`);
+  const loaded = node.createRequire(import.meta.url)(name === 're2js' ? 're2js' : 'geographiclib-geodesic') as ExpressionLibraries[K];
+  libraries[name] = loaded;
+  return loaded;
+}
 
 /** A function of the language: arity and implementation over evaluated arguments. */
 export interface FunctionDef {
@@ -43,7 +68,7 @@ export function userRegex(pattern: string): UserPattern {
     if (pattern.length > MAX_PATTERN_LENGTH) throw new EvaluationError(`regular expression is longer than ${MAX_PATTERN_LENGTH} characters`);
     let compiled: RE2JS;
     try {
-      compiled = RE2JS.compile(pattern);
+      compiled = library('re2js').RE2JS.compile(pattern);
     } catch (err) {
       throw new EvaluationError(
         `invalid regular expression /${pattern}/ (RE2 syntax, which runs in linear time: no backreferences or lookaround): ${(err as Error).message}`,
@@ -266,6 +291,7 @@ function geoPoints(args: Value[]): { lat: number; lon: number }[] {
 
 function geoDistance(points: { lat: number; lon: number }[]): number {
   if (points.length < 2) return NaN;
+  const { Geodesic } = library('geodesic');
   let d = 0;
   for (let i = 1; i < points.length; i++) d += Geodesic.WGS84.Inverse(points[i - 1].lat, points[i - 1].lon, points[i].lat, points[i].lon).s12 ?? NaN;
   return d;
@@ -273,6 +299,7 @@ function geoDistance(points: { lat: number; lon: number }[]): number {
 
 function geoArea(points: { lat: number; lon: number }[]): number {
   if (points.length < 3) return 0;
+  const { Geodesic, PolygonArea } = library('geodesic');
   const polygon = new PolygonArea.PolygonArea(Geodesic.WGS84, false);
   for (const p of points) polygon.AddPoint(p.lat, p.lon);
   return Math.abs(polygon.Compute(false, true).area ?? NaN);

@@ -5,6 +5,6 @@ export { compileExpression } from './compile.js';
 export type { CompiledExpression, CompileOptions } from './compile.js';
 export type { EvalContext } from './context.js';
 export { ExpressionError, EvaluationError } from './errors.js';
-export { knownFunctionNames } from './functions.js';
+export { knownFunctionNames, provideExpressionLibraries, type ExpressionLibraries } from './functions.js';
 export { compare, isEmpty, isoToDays, daysToIsoDate, toBoolean, toNumber, toText, toList } from './values.js';
 export type { Scalar, Value } from './values.js';
