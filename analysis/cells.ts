@@ -52,6 +52,13 @@ export interface CellData {
   m2: Float64Array;
 }
 
+/** A typed array of `size` elements holding the first `used` of `a` (the rest zero). */
+function grown<T extends Int32Array | Uint8Array | Float64Array>(a: T, size: number, used = a.length): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a.subarray(0, used));
+  return b;
+}
+
 /** The codes of a key column's levels in a set's own levels (new ones are added), looked up once per level. */
 class LevelCodes {
   readonly levels: string[] = [];
@@ -126,19 +133,15 @@ export class CellSet {
   }
 
   private grow(capacity: number): void {
-    const more = <T extends Int32Array | Uint8Array | Float64Array>(a: T, perCell = 1): T => {
-      const b = new (a.constructor as new (n: number) => T)(capacity * perCell);
-      b.set(a.subarray(0, this.n * perCell));
-      return b;
-    };
-    this.codes = more(this.codes, this.width);
-    this.inside = more(this.inside);
-    this.missing = more(this.missing);
-    this.rows = more(this.rows);
-    this.nonzero = more(this.nonzero);
-    this.weight = more(this.weight);
-    this.mean = more(this.mean);
-    this.m2 = more(this.m2);
+    const used = this.n;
+    this.codes = grown(this.codes, capacity * this.width, used * this.width);
+    this.inside = grown(this.inside, capacity, used);
+    this.missing = grown(this.missing, capacity, used);
+    this.rows = grown(this.rows, capacity, used);
+    this.nonzero = grown(this.nonzero, capacity, used);
+    this.weight = grown(this.weight, capacity, used);
+    this.mean = grown(this.mean, capacity, used);
+    this.m2 = grown(this.m2, capacity, used);
   }
 
   /** Adds a cell keyed by labels (null: missing): the stratum (null without strata), the PSU, the by-values. */
@@ -252,6 +255,7 @@ class PieceCells {
   blockOf = new Map<number, number>();
   psuOfBlock = new Int32Array(64);
   blocks = 0;
+  private usedSlots = 0;
   cells = 0;
   slotOf = new Int32Array(256);
   rows = new Float64Array(256);
@@ -278,8 +282,11 @@ class PieceCells {
     return this.zeros;
   }
 
-  reset(block: number): void {
-    this.slots.fill(-1, 0, Math.min(this.slots.length, this.blocks * block));
+  reset(): void {
+    // The slots the last piece used (its blocks may have been larger: a by-column made from numbers
+    // has the levels of its own piece).
+    this.slots.fill(-1, 0, this.usedSlots);
+    this.usedSlots = 0;
     this.blockOf.clear();
     this.blocks = 0;
     this.cells = 0;
@@ -288,37 +295,28 @@ class PieceCells {
   newBlock(hp: number, block: number): number {
     const b = this.blocks++;
     this.blockOf.set(hp, b);
-    if (b === this.psuOfBlock.length) {
-      const more = new Int32Array(b * 2);
-      more.set(this.psuOfBlock);
-      this.psuOfBlock = more;
-    }
+    if (b === this.psuOfBlock.length) this.psuOfBlock = grown(this.psuOfBlock, b * 2);
     this.psuOfBlock[b] = hp;
     if ((b + 1) * block > this.slots.length) {
       const next = new Int32Array(Math.max(this.slots.length * 2, (b + 1) * block)).fill(-1);
       next.set(this.slots);
       this.slots = next;
     }
+    this.usedSlots = (b + 1) * block;
     return b;
   }
 
   newCell(slot: number, first: number): number {
     const cell = this.cells++;
     if (cell === this.rows.length) {
-      const grow = (a: Float64Array) => {
-        const b = new Float64Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      const slotOf = new Int32Array(this.slotOf.length * 2);
-      slotOf.set(this.slotOf);
-      this.slotOf = slotOf;
-      this.rows = grow(this.rows);
-      this.nonzero = grow(this.nonzero);
-      this.weight = grow(this.weight);
-      this.shift = grow(this.shift);
-      this.s1 = grow(this.s1);
-      this.s2 = grow(this.s2);
+      const size = cell * 2;
+      this.slotOf = grown(this.slotOf, size);
+      this.rows = grown(this.rows, size);
+      this.nonzero = grown(this.nonzero, size);
+      this.weight = grown(this.weight, size);
+      this.shift = grown(this.shift, size);
+      this.s1 = grown(this.s1, size);
+      this.s2 = grown(this.s2, size);
     }
     this.slots[slot] = cell;
     this.slotOf[cell] = slot;
@@ -407,7 +405,7 @@ export function accumulateCells(table: DataTable, design: CellDesign, item: Cell
   const sub = pc.rowSlots(n);
   for (let j = 0; j < bys.length; j++) addDomainColumn(sub, bys[j].codes, radix[j], n);
   addSubsetColumn(sub, mask, n);
-  pc.reset(block);
+  pc.reset();
   sumRows(pc, n, wCol.values, yCol.values, strata ? strata.codes : pc.noStrata(n), psu.codes, psu.levels.length, sub, block);
   // The piece's level codes as the set's (parsers keep their dictionaries from piece to piece).
   if (strata) into.column(0).codesOf(strata.levels);
