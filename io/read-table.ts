@@ -120,6 +120,7 @@ function toColumn(name: string, c: SourceColumn, role: ColumnRole, file: string)
 }
 
 async function openBinaryTable(file: string, format: Exclude<TableFormat, 'csv'>): Promise<BinaryTable> {
+  if (format === 'parquet') return openParquet(file);
   const bytes = readFileBytes(file);
   if (format === 'dta') {
     const dta = readDta(bytes, file);
@@ -136,16 +137,24 @@ async function openBinaryTable(file: string, format: Exclude<TableFormat, 'csv'>
     const sav = readSav(bytes, file);
     return { names: sav.names, nRows: sav.nRows, column: async (name) => sav.column(name) };
   }
-  return openParquet(bytes, file);
+  throw new Error(`no reader for ${format}`);
 }
 
-/** Parquet through hyparquet, column by column (only the columns asked for are decoded). */
-async function openParquet(bytes: Buffer, file: string): Promise<BinaryTable> {
-  const { parquetMetadata, parquetRead, parquetSchema } = await import('hyparquet');
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  let metadata: ReturnType<typeof parquetMetadata>;
+/**
+ * Parquet through hyparquet, column by column: the file is read by byte ranges (its footer, then the
+ * column chunks of the columns asked for), never whole, so memory is that of the columns read.
+ */
+async function openParquet(file: string): Promise<BinaryTable> {
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } = await import('hyparquet');
+  let buffer: Awaited<ReturnType<typeof asyncBufferFromFile>>;
   try {
-    metadata = parquetMetadata(buffer);
+    buffer = await asyncBufferFromFile(file);
+  } catch {
+    throw new InputError('file-not-found', `cannot read ${file}`, file);
+  }
+  let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
+  try {
+    metadata = await parquetMetadataAsync(buffer);
   } catch (err) {
     throw new InputError('bad-parquet', `${file} is not a readable Parquet file: ${(err as Error).message}`, file);
   }

@@ -55,8 +55,10 @@ describe.runIf(need(rTool(), 'files written by R haven'))('estimates from every 
     // Parquet (no R arrow on Debian): the CSV's rows written by hyparquet-writer, amounts with nulls, psu as text.
     const rows = parse(fs.readFileSync(path.join(dir, 'persons.csv')), { columns: true }) as Record<string, string>[];
     const num = (c: string) => rows.map((x) => (x[c] === 'NA' ? null : Number(x[c])));
+    // Row groups of 700 rows: the reader fetches each group's column chunks by byte range.
     await parquetWriteFile({
       filename: path.join(dir, 'persons.parquet'),
+      rowGroupSize: 700,
       columnData: [
         { name: 'stratum', data: rows.map((x) => x.stratum), type: 'STRING' },
         { name: 'psu', data: rows.map((x) => x.psu), type: 'STRING' },
