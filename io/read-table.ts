@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import cliProgress from 'cli-progress';
 import { InputError } from '../common/errors.js';
 import { categoricalFrom, ColumnarCsvParser, csvHeader, type Column, type ColumnRole, type DataTable } from '../analysis/index.js';
-import { readDta } from './stata.js';
+import { openDta } from './stata.js';
 import { readSav } from './spss.js';
 import { forEachLinePiece, readFileBytes, readHead } from './read-file.js';
 
@@ -70,19 +70,23 @@ export async function readTable(file: string, columns: ReadonlyMap<string, Colum
   const format = tableFormat(file);
   if (format === 'csv') return readCsvTable(file, columns);
   const source = await openBinaryTable(file, format);
-  const out = new Map<string, Column>();
-  for (const [name, role] of columns) {
-    if (!source.names.includes(name)) continue; // as the CSV reader: the design checks the columns it needs
-    out.set(name, toColumn(name, await source.column(name), role, file));
+  try {
+    // As the CSV reader: a column the file does not have is left out (the design checks the columns it needs).
+    const wanted = [...columns].filter(([name]) => source.names.includes(name));
+    const read = await source.columns(wanted.map(([name]) => name));
+    return { nRows: source.nRows, columns: new Map(wanted.map(([name, role], k) => [name, toColumn(name, read[k], role, file)])) };
+  } finally {
+    source.close();
   }
-  return { nRows: source.nRows, columns: out };
 }
 
 /** The column names of a table file (the header of a CSV). */
 export async function readTableHeader(file: string): Promise<string[]> {
   const format = tableFormat(file);
   if (format === 'csv') return csvHeader(readHead(file));
-  return (await openBinaryTable(file, format)).names;
+  const source = await openBinaryTable(file, format);
+  source.close();
+  return source.names;
 }
 
 /** A column as a binary format gives it: numbers (with their value labels) or texts. */
@@ -91,7 +95,9 @@ type SourceColumn = { kind: 'number'; values: Float64Array; labels?: Map<number,
 interface BinaryTable {
   names: string[];
   nRows: number;
-  column(name: string): Promise<SourceColumn>;
+  /** The columns asked for (in one pass over the data where the format allows). */
+  columns(names: readonly string[]): Promise<SourceColumn[]>;
+  close(): void;
 }
 
 function toColumn(name: string, c: SourceColumn, role: ColumnRole, file: string): Column {
@@ -121,23 +127,20 @@ function toColumn(name: string, c: SourceColumn, role: ColumnRole, file: string)
 
 async function openBinaryTable(file: string, format: Exclude<TableFormat, 'csv'>): Promise<BinaryTable> {
   if (format === 'parquet') return openParquet(file);
-  const bytes = readFileBytes(file);
   if (format === 'dta') {
-    const dta = readDta(bytes, file);
+    const dta = openDta(file);
     return {
       names: dta.names,
       nRows: dta.nRows,
-      column: async (name) => {
-        const c = dta.column(name);
-        return c.kind === 'number' ? { kind: 'number', values: c.values, labels: c.valueLabels } : { kind: 'string', values: c.values };
-      },
+      columns: async (names) =>
+        dta
+          .columns(names)
+          .map((c) => (c.kind === 'number' ? { kind: 'number', values: c.values, labels: c.valueLabels } : { kind: 'string', values: c.values })),
+      close: () => dta.close(),
     };
   }
-  if (format === 'sav') {
-    const sav = readSav(bytes, file);
-    return { names: sav.names, nRows: sav.nRows, column: async (name) => sav.column(name) };
-  }
-  throw new Error(`no reader for ${format}`);
+  const sav = readSav(readFileBytes(file), file);
+  return { names: sav.names, nRows: sav.nRows, columns: async (names) => names.map((name) => sav.column(name)), close: () => undefined };
 }
 
 /**
@@ -160,22 +163,19 @@ async function openParquet(file: string): Promise<BinaryTable> {
   }
   const names = parquetSchema(metadata).children.map((c) => c.element.name);
   const nRows = Number(metadata.num_rows);
-  return {
-    names,
-    nRows,
-    column: async (name) => {
-      const values: unknown[] = new Array(nRows);
-      await parquetRead({
-        file: buffer,
-        metadata,
-        columns: [name],
-        onChunk: (chunk) => {
-          for (let i = chunk.rowStart; i < chunk.rowEnd; i++) values[i] = chunk.columnData[i - chunk.rowStart];
-        },
-      });
-      const numeric = values.every((v) => v === null || v === undefined || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean');
-      if (numeric) return { kind: 'number', values: Float64Array.from(values, (v) => (v === null || v === undefined ? NaN : Number(v))) };
-      return { kind: 'string', values: values.map((v) => (v === null || v === undefined ? null : String(v))) };
-    },
+  const column = async (name: string): Promise<SourceColumn> => {
+    const values: unknown[] = new Array(nRows);
+    await parquetRead({
+      file: buffer,
+      metadata,
+      columns: [name],
+      onChunk: (chunk) => {
+        for (let i = chunk.rowStart; i < chunk.rowEnd; i++) values[i] = chunk.columnData[i - chunk.rowStart];
+      },
+    });
+    const numeric = values.every((v) => v === null || v === undefined || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean');
+    if (numeric) return { kind: 'number', values: Float64Array.from(values, (v) => (v === null || v === undefined ? NaN : Number(v))) };
+    return { kind: 'string', values: values.map((v) => (v === null || v === undefined ? null : String(v))) };
   };
+  return { names, nRows, columns: async (wanted) => Promise.all(wanted.map(column)), close: () => undefined };
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { InputError } from '../common/errors.js';
 
 /**
@@ -5,8 +6,9 @@ import { InputError } from '../common/errors.js';
  * tagged), as documented in Stata's "dta" file-format manual (help dta): numeric columns (byte, int,
  * long, float, double; the system missing `.` and the extended missings `.a`-`.z` read as missing),
  * fixed strings and strLs, and value labels. No npm package reads .dta (checked 2026-12: none
- * maintained), so this is our own; it reads the whole file into memory and decodes only the columns
- * asked for.
+ * maintained), so this is our own. It decodes only the columns asked for, all in one pass over the
+ * data. openDta reads a 117-119 file's metadata, strLs and value labels, and its data in chunks of
+ * rows: memory is that of the columns, not of the file (113-115 files, from Stata 8-12, are read whole).
  */
 
 export type DtaColumn =
@@ -20,6 +22,10 @@ export interface DtaFile {
   numeric: boolean[];
   /** Decodes a variable; numeric ones carry their value labels when they have a label set. */
   column(name: string): DtaColumn;
+  /** Decodes several variables in one pass over the data. */
+  columns(names: readonly string[]): DtaColumn[];
+  /** Closes the file (openDta). */
+  close(): void;
 }
 
 const bad = (file: string, what: string): never => {
@@ -39,17 +45,91 @@ const MISSING_FROM: Record<number, number> = { [BYTE]: 101, [INT]: 32741, [LONG]
 const FLOAT_MISSING = 1.7014118346046923e38;
 const DOUBLE_MISSING = 8.98846567431158e307;
 
+/** A zero-terminated text of at most `length` bytes at `start`. */
+function textAt(bytes: Uint8Array, start: number, length: number, utf8: boolean): string {
+  let end = start;
+  while (end < start + length && bytes[end] !== 0) end++;
+  return new TextDecoder(utf8 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, end));
+}
+
+/** How the data's rows are reached: the bytes of rows [r0, r1), valid until the next call. */
+type RowReader = (r0: number, r1: number) => Uint8Array;
+
 /** Parses a .dta file held in memory. */
 export function readDta(bytes: Uint8Array, file: string): DtaFile {
+  return parseDta(
+    bytes,
+    file,
+    () => undefined,
+    (layout) => (r0, r1) => bytes.subarray(layout.dataStart + r0 * layout.rowLength, layout.dataStart + r1 * layout.rowLength),
+  );
+}
+
+/**
+ * Opens a .dta file without reading its data: the bytes before the data and after it are read into a
+ * buffer of the file's size whose other pages are never touched (so never resident), and the data is
+ * read by chunks of rows when columns are decoded.
+ */
+export function openDta(file: string, chunkBytes = 4 << 20): DtaFile {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (err) {
+    throw new InputError(
+      'file-not-found',
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+      file,
+    );
+  }
+  let handedOver = false;
+  try {
+    const size = fs.fstatSync(fd).size;
+    const probe = Buffer.alloc(Math.min(size, 1 << 16));
+    fs.readSync(fd, probe, 0, probe.length, 0);
+    if (textAt(probe, 0, 11, false) !== '<stata_dta>') return readDta(fs.readFileSync(fd), file); // 113-115: small, read whole
+    if (size >= 2 ** 32) bad(file, 'files of 4 GB or more are not read (export the columns needed, or use Parquet)');
+    const sparse = new Uint8Array(size);
+    sparse.set(probe, 0);
+    const loaded: [number, number][] = [[0, probe.length]];
+    const load = (start: number, end: number) => {
+      if (loaded.some(([a, b]) => a <= start && end <= b)) return;
+      fs.readSync(fd, sparse, start, end - start, start);
+      loaded.push([start, end]);
+    };
+    const dta = parseDta(
+      sparse,
+      file,
+      load,
+      (layout) => {
+        const chunk = Buffer.alloc(Math.max(layout.rowLength, Math.min(layout.rowLength * layout.nRows, chunkBytes)));
+        return (r0, r1) => {
+          const n = (r1 - r0) * layout.rowLength;
+          const got = fs.readSync(fd, chunk, 0, n, layout.dataStart + r0 * layout.rowLength);
+          if (got < n) bad(file, 'the data ends early (truncated?)');
+          return chunk.subarray(0, n);
+        };
+      },
+      chunkBytes,
+    );
+    handedOver = true;
+    return { ...dta, close: () => fs.closeSync(fd) };
+  } finally {
+    if (!handedOver) fs.closeSync(fd);
+  }
+}
+
+function parseDta(
+  bytes: Uint8Array,
+  file: string,
+  load: (start: number, end: number) => void,
+  rows: (layout: Layout) => RowReader,
+  chunkBytes?: number,
+): DtaFile {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const text = (start: number, length: number, utf8: boolean) => {
-    let end = start;
-    while (end < start + length && bytes[end] !== 0) end++;
-    return new TextDecoder(utf8 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, end));
-  };
+  const text = (start: number, length: number, utf8: boolean) => textAt(bytes, start, length, utf8);
   if (bytes.length < 16) bad(file, 'too short');
-  if (text(0, 11, false) === '<stata_dta>') return readTagged(bytes, view, file, text);
-  if ([113, 114, 115].includes(bytes[0])) return readBinary(bytes, view, file, text);
+  if (text(0, 11, false) === '<stata_dta>') return finish(readTagged(bytes, view, file, text, load), file, rows, chunkBytes);
+  if ([113, 114, 115].includes(bytes[0])) return finish(readBinary(bytes, view, file, text), file, rows, chunkBytes);
   return bad(file, `format ${bytes[0]} is not one of 113-115 or 117-119 (Stata 8 to 18)`);
 }
 
@@ -71,20 +151,27 @@ interface Layout {
   utf8: boolean;
 }
 
-function column(layout: Layout, view: DataView, bytes: Uint8Array, text: Text, name: string, file: string): DtaColumn {
-  const j = layout.names.indexOf(name);
-  if (j < 0) bad(file, `no variable "${name}"`);
-  const { nRows, rowLength, dataStart, le } = layout;
+/** Allocates a variable's column. */
+function emptyColumn(layout: Layout, j: number): string[] | Float64Array {
   const type = layout.types[j];
-  const at = dataStart + layout.offsets[j];
+  return (type >= 1 && type <= 2045) || type === STRL ? new Array<string>(layout.nRows) : new Float64Array(layout.nRows);
+}
+
+/** Decodes variable j of rows [r0, r1), given as `chunk` (their bytes), into `out`. */
+function decodeChunk(layout: Layout, j: number, chunk: Uint8Array, r0: number, r1: number, out: string[] | Float64Array, file: string): void {
+  const { rowLength, le } = layout;
+  const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  const type = layout.types[j];
+  const at = layout.offsets[j];
+  const n = r1 - r0;
   if (type >= 1 && type <= 2045) {
-    const values: string[] = new Array(nRows);
-    for (let i = 0; i < nRows; i++) values[i] = text(at + i * rowLength, type, layout.utf8);
-    return { name, kind: 'string', values };
+    const values = out as string[];
+    for (let i = 0; i < n; i++) values[r0 + i] = textAt(chunk, at + i * rowLength, type, layout.utf8);
+    return;
   }
   if (type === STRL) {
-    const values: string[] = new Array(nRows);
-    for (let i = 0; i < nRows; i++) {
+    const values = out as string[];
+    for (let i = 0; i < n; i++) {
       const p = at + i * rowLength;
       let v: number;
       let o: number;
@@ -96,12 +183,12 @@ function column(layout: Layout, view: DataView, bytes: Uint8Array, text: Text, n
         v = view.getUint32(p, le);
         o = view.getUint32(p + 4, le);
       }
-      values[i] = v === 0 && o === 0 ? '' : layout.strl!(v, o);
+      values[r0 + i] = v === 0 && o === 0 ? '' : layout.strl!(v, o);
     }
-    return { name, kind: 'string', values };
+    return;
   }
-  const values = new Float64Array(nRows);
-  for (let i = 0; i < nRows; i++) {
+  const values = out as Float64Array;
+  for (let i = 0; i < n; i++) {
     const p = at + i * rowLength;
     let x: number;
     switch (type) {
@@ -126,12 +213,32 @@ function column(layout: Layout, view: DataView, bytes: Uint8Array, text: Text, n
         if (x >= DOUBLE_MISSING) x = NaN;
         break;
       default:
-        return bad(file, `variable "${name}" has an unknown type code ${type}`);
+        return bad(file, `variable "${layout.names[j]}" has an unknown type code ${type}`);
     }
-    values[i] = x;
+    values[r0 + i] = x;
   }
-  const labels = layout.labelSets[j] ? layout.labels.get(layout.labelSets[j]) : undefined;
-  return { name, kind: 'number', values, ...(labels ? { valueLabels: labels } : {}) };
+}
+
+/** Several variables decoded in one pass over the data, by chunks of about 4 MB of rows. */
+function decodeColumns(layout: Layout, names: readonly string[], rows: RowReader, file: string, chunkBytes = 4 << 20): DtaColumn[] {
+  const js = names.map((name) => {
+    const j = layout.names.indexOf(name);
+    return j < 0 ? bad(file, `no variable "${name}"`) : j;
+  });
+  const outs = js.map((j) => emptyColumn(layout, j));
+  const step = Math.max(1, Math.floor(chunkBytes / Math.max(1, layout.rowLength)));
+  for (let r0 = 0; r0 < layout.nRows; r0 += step) {
+    const r1 = Math.min(layout.nRows, r0 + step);
+    const chunk = rows(r0, r1);
+    js.forEach((j, k) => decodeChunk(layout, j, chunk, r0, r1, outs[k], file));
+  }
+  return js.map((j, k) => {
+    const name = layout.names[j];
+    const values = outs[k];
+    if (!(values instanceof Float64Array)) return { name, kind: 'string', values };
+    const labels = layout.labelSets[j] ? layout.labels.get(layout.labelSets[j]) : undefined;
+    return { name, kind: 'number', values, ...(labels ? { valueLabels: labels } : {}) };
+  });
 }
 
 function widthOf(type: number, release: number): number {
@@ -142,13 +249,16 @@ function widthOf(type: number, release: number): number {
   return w;
 }
 
-function finish(layout: Layout, view: DataView, bytes: Uint8Array, text: Text, file: string): DtaFile {
+function finish(layout: Layout, file: string, rows: (layout: Layout) => RowReader, chunkBytes?: number): DtaFile {
+  const reader = rows(layout);
   return {
     release: layout.release,
     nRows: layout.nRows,
     names: layout.names,
     numeric: layout.types.map((t) => t > 2045 && t !== STRL),
-    column: (name) => column(layout, view, bytes, text, name, file),
+    column: (name) => decodeColumns(layout, [name], reader, file, chunkBytes)[0],
+    columns: (names) => decodeColumns(layout, names, reader, file, chunkBytes),
+    close: () => undefined,
   };
 }
 
@@ -165,7 +275,7 @@ function labelTable(view: DataView, bytes: Uint8Array, at: number, le: boolean, 
 }
 
 /** Formats 117, 118 and 119: sections in tags, found through the map. */
-function readTagged(bytes: Uint8Array, view: DataView, file: string, text: Text): DtaFile {
+function readTagged(bytes: Uint8Array, view: DataView, file: string, text: Text, load: (start: number, end: number) => void): Layout {
   const find = (tag: string, from: number): number => {
     const needle = new TextEncoder().encode(tag);
     outer: for (let i = from; i <= bytes.length - needle.length; i++) {
@@ -188,6 +298,10 @@ function readTagged(bytes: Uint8Array, view: DataView, file: string, text: Text)
   const mapAt = find('<map>', nAt);
   const map = Array.from({ length: 14 }, (_, k) => Number(view.getBigUint64(mapAt + 8 * k, le)));
   if (map.some((o) => o > bytes.length)) bad(file, 'the section map points past the end of the file (truncated?)');
+  if (!(map[2] <= map[9] && map[9] <= map[10] && map[10] <= map[11])) bad(file, 'the sections are not in order');
+  // Everything before the data (types, names, labels' names) and after it (strLs, value labels).
+  load(0, Math.min(bytes.length, map[9] + '<data>'.length));
+  load(map[10], bytes.length);
   const utf8 = release >= 118;
   const nameWidth = release === 117 ? 33 : 129;
   const typesAt = map[2] + '<variable_types>'.length;
@@ -243,11 +357,11 @@ function readTagged(bytes: Uint8Array, view: DataView, file: string, text: Text)
     strlWide: release >= 118,
     utf8,
   };
-  return finish(layout, view, bytes, text, file);
+  return layout;
 }
 
 /** Formats 113, 114 and 115: a fixed binary header. */
-function readBinary(bytes: Uint8Array, view: DataView, file: string, text: Text): DtaFile {
+function readBinary(bytes: Uint8Array, view: DataView, file: string, text: Text): Layout {
   const release = bytes[0];
   if (bytes[1] !== 1 && bytes[1] !== 2) bad(file, `byte order code ${bytes[1]}`);
   const le = bytes[1] === 2;
@@ -292,6 +406,5 @@ function readBinary(bytes: Uint8Array, view: DataView, file: string, text: Text)
     labels.set(name, labelTable(view, bytes, tableAt, le, text, false));
     p = tableAt + len;
   }
-  const layout: Layout = { release, le, nRows: N, names, types, labelSets, dataStart, rowLength, offsets, labels, strlWide: false, utf8: false };
-  return finish(layout, view, bytes, text, file);
+  return { release, le, nRows: N, names, types, labelSets, dataStart, rowLength, offsets, labels, strlWide: false, utf8: false };
 }

@@ -11,6 +11,7 @@ import { parquetWriteFile } from 'hyparquet-writer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { need, rTool } from '../helpers/tools.js';
 import { runMdsurvey } from '../helpers/cli.js';
+import { openDta, readDta } from '../../io/stata.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const DESIGN = ['--weights', 'weight', '--strata', 'stratum', '--ids', 'psu'];
@@ -96,6 +97,22 @@ describe.runIf(need(rTool(), 'files written by R haven'))('estimates from every 
     },
     60_000,
   );
+
+  it('reads a .dta file by chunks of rows exactly as it reads it whole', () => {
+    for (const name of files.filter((f) => f.endsWith('.dta'))) {
+      const file = path.join(dir, name);
+      const whole = readDta(fs.readFileSync(file), file);
+      // Chunks of about 100 bytes: many chunks, the last one short.
+      const streamed = openDta(file, 100);
+      try {
+        expect(streamed.names).toEqual(whole.names);
+        expect(streamed.nRows).toBe(whole.nRows);
+        expect(streamed.columns(whole.names)).toEqual(whole.names.map((n) => whole.column(n)));
+      } finally {
+        streamed.close();
+      }
+    }
+  });
 
   it('refuses a truncated or foreign file with exit code 2 and the file named', async () => {
     const cut = path.join(dir, 'cut.dta');
