@@ -14,11 +14,10 @@ export function readFileBytes(file: string, what = ''): Buffer {
   }
 }
 
-/** The first megabyte of a file (for its header). */
-export function readHead(file: string): Uint8Array {
-  let fd: number;
+/** A file opened for reading, or an InputError naming it ("no such file", or the system's reason). */
+export function openForReading(file: string): number {
   try {
-    fd = fs.openSync(file, 'r');
+    return fs.openSync(file, 'r');
   } catch (err) {
     throw new InputError(
       'file-not-found',
@@ -26,6 +25,11 @@ export function readHead(file: string): Uint8Array {
       file,
     );
   }
+}
+
+/** The first megabyte of a file (for its header). */
+export function readHead(file: string): Uint8Array {
+  const fd = openForReading(file);
   try {
     const buf = Buffer.alloc(1 << 20);
     const n = fs.readSync(fd, buf, 0, buf.length, 0);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { InputError } from '../common/errors.js';
+import { openForReading } from './read-file.js';
 
 /**
  * A reader of Stata .dta files, formats 113-115 (Stata 8-12, binary) and 117-119 (Stata 13-18,
@@ -71,16 +72,7 @@ export function readDta(bytes: Uint8Array, file: string): DtaFile {
  * read by chunks of rows when columns are decoded.
  */
 export function openDta(file: string, chunkBytes = 4 << 20): DtaFile {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (err) {
-    throw new InputError(
-      'file-not-found',
-      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
-      file,
-    );
-  }
+  const fd = openForReading(file);
   let handedOver = false;
   try {
     const size = fs.fstatSync(fd).size;
