@@ -36,6 +36,7 @@ import {
 } from '../analysis/index.js';
 import { readTable, readTableHeader, tableFormat } from '../io/read-table.js';
 import { csvCells } from '../io/csv-cells.js';
+import { dtaCells } from '../io/dta-cells.js';
 import { jsonText, list } from './cli-values.js';
 import {
   calibratedDesign,
@@ -214,8 +215,9 @@ interface TableEntry {
  */
 async function estimateByCells(file: string, flags: DesignFlags & { proportionCi?: string }, entries: TableEntry[]) {
   const ids = list(flags.ids).filter((c) => c !== '1' && c !== '0');
+  const format = tableFormat(file);
   const plain =
-    tableFormat(file) === 'csv' &&
+    (format === 'csv' || format === 'dta') &&
     flags.format !== 'xlsx' &&
     flags.weights &&
     ids.length === 1 &&
@@ -246,12 +248,20 @@ async function estimateByCells(file: string, flags: DesignFlags & { proportionCi
   });
   for (const { item } of items) add(item.variable, 'number');
   const design: CellDesign = { weights: flags.weights!, strata: flags.strata, psu: ids[0], nest: flags.nest, lonelyPsu: flags.lonelyPsu };
-  const read = await csvCells(
-    file,
-    roles,
-    design,
-    items.map((i) => i.item),
-  );
+  const read =
+    format === 'dta'
+      ? dtaCells(
+          file,
+          roles,
+          design,
+          items.map((i) => i.item),
+        )
+      : await csvCells(
+          file,
+          roles,
+          design,
+          items.map((i) => i.item),
+        );
   if (!read) return null;
   try {
     const results = entries.map(() => ({ estimates: [] as Estimate[], subsetRows: 0 }));

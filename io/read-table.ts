@@ -90,7 +90,7 @@ export async function readTableHeader(file: string): Promise<string[]> {
 }
 
 /** A column as a binary format gives it: numbers (with their value labels) or texts. */
-type SourceColumn = { kind: 'number'; values: Float64Array; labels?: Map<number, string> } | { kind: 'string'; values: (string | null)[] };
+export type SourceColumn = { kind: 'number'; values: Float64Array; labels?: Map<number, string> } | { kind: 'string'; values: (string | null)[] };
 
 interface BinaryTable {
   names: string[];
@@ -100,7 +100,7 @@ interface BinaryTable {
   close(): void;
 }
 
-function toColumn(name: string, c: SourceColumn, role: ColumnRole, file: string): Column {
+export function toColumn(name: string, c: SourceColumn, role: ColumnRole, file: string): Column {
   if (c.kind === 'number' && role !== 'category') return { kind: 'number', name, values: c.values };
   if (c.kind === 'string' && role === 'number') {
     // Numbers stored as text: each must read as a number, as in a CSV.

@@ -25,6 +25,8 @@ export interface DtaFile {
   column(name: string): DtaColumn;
   /** Decodes several variables in one pass over the data. */
   columns(names: readonly string[]): DtaColumn[];
+  /** The same, chunk by chunk: `each` gets rows [r0, r1) of every variable asked for (arrays of the chunk's length). */
+  forEachChunk(names: readonly string[], each: (r0: number, r1: number, columns: DtaColumn[]) => void): void;
   /** Closes the file (openDta). */
   close(): void;
 }
@@ -143,14 +145,14 @@ interface Layout {
   utf8: boolean;
 }
 
-/** Allocates a variable's column. */
-function emptyColumn(layout: Layout, j: number): string[] | Float64Array {
+/** Allocates a variable's column of n rows. */
+function emptyColumn(layout: Layout, j: number, n = layout.nRows): string[] | Float64Array {
   const type = layout.types[j];
-  return (type >= 1 && type <= 2045) || type === STRL ? new Array<string>(layout.nRows) : new Float64Array(layout.nRows);
+  return (type >= 1 && type <= 2045) || type === STRL ? new Array<string>(n) : new Float64Array(n);
 }
 
 /** Decodes variable j of rows [r0, r1), given as `chunk` (their bytes), into `out`. */
-function decodeChunk(layout: Layout, j: number, chunk: Uint8Array, r0: number, r1: number, out: string[] | Float64Array, file: string): void {
+function decodeChunk(layout: Layout, j: number, chunk: Uint8Array, r0: number, r1: number, out: string[] | Float64Array, file: string, base = r0): void {
   const { rowLength, le } = layout;
   const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   const type = layout.types[j];
@@ -158,7 +160,7 @@ function decodeChunk(layout: Layout, j: number, chunk: Uint8Array, r0: number, r
   const n = r1 - r0;
   if (type >= 1 && type <= 2045) {
     const values = out as string[];
-    for (let i = 0; i < n; i++) values[r0 + i] = textAt(chunk, at + i * rowLength, type, layout.utf8);
+    for (let i = 0; i < n; i++) values[base + i] = textAt(chunk, at + i * rowLength, type, layout.utf8);
     return;
   }
   if (type === STRL) {
@@ -175,7 +177,7 @@ function decodeChunk(layout: Layout, j: number, chunk: Uint8Array, r0: number, r
         v = view.getUint32(p, le);
         o = view.getUint32(p + 4, le);
       }
-      values[r0 + i] = v === 0 && o === 0 ? '' : layout.strl!(v, o);
+      values[base + i] = v === 0 && o === 0 ? '' : layout.strl!(v, o);
     }
     return;
   }
@@ -207,30 +209,41 @@ function decodeChunk(layout: Layout, j: number, chunk: Uint8Array, r0: number, r
       default:
         return bad(file, `variable "${layout.names[j]}" has an unknown type code ${type}`);
     }
-    values[r0 + i] = x;
+    values[base + i] = x;
+  }
+}
+
+/** The indices of variables by name (a missing one is an error naming it). */
+function indicesOf(layout: Layout, names: readonly string[], file: string): number[] {
+  return names.map((name) => {
+    const j = layout.names.indexOf(name);
+    return j < 0 ? bad(file, `no variable "${name}"`) : j;
+  });
+}
+
+/** Decoded values as a DtaColumn (numbers with their value labels). */
+function asColumn(layout: Layout, j: number, values: string[] | Float64Array): DtaColumn {
+  const name = layout.names[j];
+  if (!(values instanceof Float64Array)) return { name, kind: 'string', values };
+  const labels = layout.labelSets[j] ? layout.labels.get(layout.labelSets[j]) : undefined;
+  return { name, kind: 'number', values, ...(labels ? { valueLabels: labels } : {}) };
+}
+
+/** Rows by chunks of about `chunkBytes`: fn(r0, r1, bytes of those rows). */
+function eachChunk(layout: Layout, rows: RowReader, chunkBytes: number, fn: (r0: number, r1: number, chunk: Uint8Array) => void): void {
+  const step = Math.max(1, Math.floor(chunkBytes / Math.max(1, layout.rowLength)));
+  for (let r0 = 0; r0 < layout.nRows; r0 += step) {
+    const r1 = Math.min(layout.nRows, r0 + step);
+    fn(r0, r1, rows(r0, r1));
   }
 }
 
 /** Several variables decoded in one pass over the data, by chunks of about 4 MB of rows. */
 function decodeColumns(layout: Layout, names: readonly string[], rows: RowReader, file: string, chunkBytes = 4 << 20): DtaColumn[] {
-  const js = names.map((name) => {
-    const j = layout.names.indexOf(name);
-    return j < 0 ? bad(file, `no variable "${name}"`) : j;
-  });
+  const js = indicesOf(layout, names, file);
   const outs = js.map((j) => emptyColumn(layout, j));
-  const step = Math.max(1, Math.floor(chunkBytes / Math.max(1, layout.rowLength)));
-  for (let r0 = 0; r0 < layout.nRows; r0 += step) {
-    const r1 = Math.min(layout.nRows, r0 + step);
-    const chunk = rows(r0, r1);
-    js.forEach((j, k) => decodeChunk(layout, j, chunk, r0, r1, outs[k], file));
-  }
-  return js.map((j, k) => {
-    const name = layout.names[j];
-    const values = outs[k];
-    if (!(values instanceof Float64Array)) return { name, kind: 'string', values };
-    const labels = layout.labelSets[j] ? layout.labels.get(layout.labelSets[j]) : undefined;
-    return { name, kind: 'number', values, ...(labels ? { valueLabels: labels } : {}) };
-  });
+  eachChunk(layout, rows, chunkBytes, (r0, r1, chunk) => js.forEach((j, k) => decodeChunk(layout, j, chunk, r0, r1, outs[k], file)));
+  return js.map((j, k) => asColumn(layout, j, outs[k]));
 }
 
 function widthOf(type: number, release: number): number {
@@ -250,6 +263,20 @@ function finish(layout: Layout, file: string, rows: (layout: Layout) => RowReade
     numeric: layout.types.map((t) => t > 2045 && t !== STRL),
     column: (name) => decodeColumns(layout, [name], reader, file, chunkBytes)[0],
     columns: (names) => decodeColumns(layout, names, reader, file, chunkBytes),
+    forEachChunk: (names, each) => {
+      const js = indicesOf(layout, names, file);
+      eachChunk(layout, reader, chunkBytes ?? 4 << 20, (r0, r1, chunk) =>
+        each(
+          r0,
+          r1,
+          js.map((j) => {
+            const out = emptyColumn(layout, j, r1 - r0);
+            decodeChunk(layout, j, chunk, r0, r1, out, file, 0);
+            return asColumn(layout, j, out);
+          }),
+        ),
+      );
+    },
     close: () => undefined,
   };
 }

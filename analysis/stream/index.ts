@@ -5,3 +5,4 @@
  */
 export { ColumnarCsvParser, csvHeader, type ColumnRole } from '../csv-reader.js';
 export { accumulateCells, CellSet, CellsRefused, concatCells, type CellData, type CellDesign, type CellItem } from '../cells.js';
+export type { Column, DataTable } from '../table.js';
