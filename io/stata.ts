@@ -48,11 +48,19 @@ const MISSING_FROM: Record<number, number> = { [BYTE]: 101, [INT]: 32741, [LONG]
 const FLOAT_MISSING = 1.7014118346046923e38;
 const DOUBLE_MISSING = 8.98846567431158e307;
 
-/** A zero-terminated text of at most `length` bytes at `start`. */
+const UTF8 = new TextDecoder('utf-8');
+const LATIN1 = new TextDecoder('latin1');
+
+/** A zero-terminated text of at most `length` bytes at `start` (ASCII without a decoder: most values are). */
 function textAt(bytes: Uint8Array, start: number, length: number, utf8: boolean): string {
   let end = start;
-  while (end < start + length && bytes[end] !== 0) end++;
-  return new TextDecoder(utf8 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, end));
+  let ascii = true;
+  while (end < start + length && bytes[end] !== 0) {
+    if (bytes[end] >= 0x80) ascii = false;
+    end++;
+  }
+  if (ascii && end - start <= 64) return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  return (utf8 ? UTF8 : LATIN1).decode(bytes.subarray(start, end));
 }
 
 /** How the data's rows are reached: the bytes of rows [r0, r1), valid until the next call. */
@@ -347,7 +355,7 @@ function readTagged(bytes: Uint8Array, view: DataView, file: string, text: Text,
     const t = bytes[q];
     const len = view.getUint32(q + 1, le);
     const body = bytes.subarray(q + 5, q + 5 + len);
-    const str = new TextDecoder(utf8 ? 'utf-8' : 'latin1').decode(t === 130 && body[len - 1] === 0 ? body.subarray(0, len - 1) : body);
+    const str = (utf8 ? UTF8 : LATIN1).decode(t === 130 && body[len - 1] === 0 ? body.subarray(0, len - 1) : body);
     strls.set(`${v}:${o}`, str);
     p = q + 5 + len;
   }
