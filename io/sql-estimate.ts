@@ -173,6 +173,15 @@ export function cellsQuery(
   return { sql, finish };
 }
 
+/**
+ * Planner settings for the cells query, for its transaction only. PostgreSQL estimates the number of
+ * groups as the product of the key columns' distinct counts (millions, where a survey has thousands of
+ * cells) and so sorts every row to group them; hash aggregation takes half the time on 10 million rows.
+ * JIT compilation is off: it is for queries that run long on complex expressions, and costs this one
+ * time.
+ */
+export const CELLS_QUERY_SETTINGS = ['SET LOCAL enable_sort = off', 'SET LOCAL jit = off'] as const;
+
 /** Several entries with one scan of a PostgreSQL table (cellsQuery). */
 export async function estimateTableInDatabase(
   r: Omit<SqlEstimateRequest, 'means' | 'totals' | 'by' | 'subset'>,
@@ -183,7 +192,10 @@ export async function estimateTableInDatabase(
   let rows: Record<string, unknown>[];
   try {
     await client.connect();
+    await client.query('BEGIN');
+    for (const setting of CELLS_QUERY_SETTINGS) await client.query(setting);
     rows = (await client.query(sql)).rows as Record<string, unknown>[];
+    await client.query('COMMIT');
   } catch (err) {
     throw new InputError('database', `the database refused the query: ${(err as Error).message}`, r.table);
   } finally {

@@ -1,5 +1,5 @@
 import type { Database } from '../db/index.js';
-import { cellsQuery, type SqlDesign, type SqlEstimateEntry, type SqlEstimates } from '../../io/sql-estimate.js';
+import { cellsQuery, CELLS_QUERY_SETTINGS, type SqlDesign, type SqlEstimateEntry, type SqlEstimates } from '../../io/sql-estimate.js';
 
 /**
  * Estimates on a survey's own interviews inside the database (issue 21): the household rows are read
@@ -47,6 +47,9 @@ export async function estimatesOnSubmissions(
     FROM submissions s LEFT JOIN assignments a ON a.id = s.assignment_id
     WHERE s.survey_id = $1 AND NOT s.superseded AND s.state = ANY($2)) AS d`;
   const { sql, finish } = cellsQuery(from, design, entries);
-  const rows = (await db.query<Record<string, unknown>>(sql, [surveyId, states])).rows;
+  const rows = await db.transaction(async (tx) => {
+    for (const setting of CELLS_QUERY_SETTINGS) await tx.query(setting);
+    return (await tx.query<Record<string, unknown>>(sql, [surveyId, states])).rows;
+  });
   return finish(rows, 'the survey');
 }
