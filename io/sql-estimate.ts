@@ -130,8 +130,18 @@ export function cellsQuery(
     ...varSql.flatMap((v, j) => [`sum(${w} * ${v})::float8 AS swy${j}`, `sum(${w} * ${v} * ${v})::float8 AS swyy${j}`]),
   ];
   const groups = [...keySql.map((_, j) => `k${j}`), ...subsetSql.map((_, j) => `s${j}`), ...varSql.map((_, j) => `m${j}`)];
-  const sql = `SELECT ${select.join(', ')} FROM ${from} GROUP BY ${groups.join(', ')} ORDER BY ${groups.join(', ')}`;
-  const finish = (rows: Record<string, unknown>[], where: string): SqlEstimates => {
+  // No ORDER BY: sorting the groups made PostgreSQL prefer sorting every row to hashing them (both
+  // plans then sort); the few thousand lines are put in order here, so that sums run in the same order.
+  const sql = `SELECT ${select.join(', ')} FROM ${from} GROUP BY ${groups.join(', ')}`;
+  const finish = (unordered: Record<string, unknown>[], where: string): SqlEstimates => {
+    const rank = (v: unknown) => (v === null ? '' : `\u0001${String(v)}`);
+    const rows = unordered
+      .map((x) => ({ x, key: groups.map((g) => rank(x[g])) }))
+      .sort((a, b) => {
+        for (let k = 0; k < a.key.length; k++) if (a.key[k] !== b.key[k]) return a.key[k] < b.key[k] ? -1 : 1;
+        return 0;
+      })
+      .map((r) => r.x);
     const num = (x: unknown) => (x === null ? NaN : Number(x));
     const design = { weights: r.weights, strata: r.strata, psu: r.psu!, nest: r.nest, lonelyPsu: r.lonelyPsu };
     const psuKey = r.strata ? 1 : 0; // k0.. are the stratum (if any), the PSU, then the domain columns
