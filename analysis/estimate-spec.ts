@@ -70,3 +70,13 @@ export interface EstimateSpec {
 
 /** Checks a spec file's JSON against the schema; an InputError ('bad-spec') lists every problem with its path. */
 export const checkEstimateSpec: (value: unknown, source: string) => void = schemaChecker(ESTIMATE_SPEC_SCHEMA, 'bad-spec');
+
+/** The columns of an entry's field: a list as given, or a comma-separated text. */
+export function specNames(v: string | string[] | undefined): string[] {
+  if (v === undefined) return [];
+  if (Array.isArray(v)) return v;
+  return v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+}

@@ -3,7 +3,7 @@ export { tableFromRecords, categoricalFrom, getColumn, numericColumn, categorica
 export { ColumnarCsvParser, parseCsvColumns, csvHeader } from './csv-reader.js';
 export type { ColumnRole } from './csv-reader.js';
 export { accumulateCells, CellSet, CellsRefused, concatCells, type CellData, type CellDesign, type CellItem } from './cells.js';
-export { checkEstimateSpec, ESTIMATE_SPEC_SCHEMA, type EstimateSpec, type SpecEntry } from './estimate-spec.js';
+export { checkEstimateSpec, ESTIMATE_SPEC_SCHEMA, specNames, type EstimateSpec, type SpecEntry } from './estimate-spec.js';
 export { estimatesFromCells, type CellsOutline } from './cells-estimates.js';
 export { buildDesign, designDf, LONELY_PSU_OPTIONS } from './design.js';
 export type { DesignSpec, SurveyDesign, LonelyPsu } from './design.js';

@@ -32,6 +32,7 @@ import {
   CellsRefused,
   estimatesFromCells,
   checkEstimateSpec,
+  specNames,
   type EstimateSpec,
 } from '../analysis/index.js';
 import { readTable, readTableHeader, tableFormat } from '../io/read-table.js';
@@ -410,8 +411,6 @@ function printEstimates(format: string, design: unknown, estimates: Estimate[]):
   else printJson({ design, estimates });
 }
 
-const names = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : list(v));
-
 /**
  * `mdsurvey estimate FILE --spec analysis.json`: a whole table of estimates from one reading of the
  * file (each with its own statistic, domains and subset), as the same estimates run one by one would
@@ -435,7 +434,7 @@ async function estimateSpecAction(
   const spec = readJson(flags.spec!, 'the analysis spec');
   checkEstimateSpec(spec, flags.spec!);
   const entries = (spec as EstimateSpec).estimates.map((e, k) => {
-    const ratios = names(e.ratio).map((r) => {
+    const ratios = specNames(e.ratio).map((r) => {
       const parts = r.split('/');
       if (parts.length !== 2 || !parts[0] || !parts[1])
         throw new InputError('bad-spec', `${flags.spec}: /estimates/${k}/ratio takes NUM/DEN, got "${r}"`, `/estimates/${k}`);
@@ -443,12 +442,12 @@ async function estimateSpecAction(
     });
     const entry = {
       name: e.name ?? `estimate ${k + 1}`,
-      means: names(e.mean),
-      totals: names(e.total),
+      means: specNames(e.mean),
+      totals: specNames(e.total),
       ratios,
-      quantiles: names(e.quantile),
+      quantiles: specNames(e.quantile),
       probs: e.probs ?? [0.5],
-      by: names(e.by),
+      by: specNames(e.by),
       subset: e.subset,
     };
     if (!entry.means.length && !entry.totals.length && !ratios.length && !entry.quantiles.length)

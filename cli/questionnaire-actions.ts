@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../common/errors.js';
+import { readFileBytes } from '../io/read-file.js';
 import {
   compileQuestionnaire,
   composeQuestionnaire,
@@ -18,25 +19,13 @@ import {
   xlsformToQuestionnaire,
 } from '../questionnaires/index.js';
 
-function readBytes(file: string): Buffer {
-  try {
-    return fs.readFileSync(file);
-  } catch (err) {
-    throw new InputError(
-      'file-not-found',
-      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
-      file,
-    );
-  }
-}
-
 /** Reads a questionnaire JSON file, or takes a library module or questionnaire by id; malformed JSON is an InputError. */
 export function readQuestionnaireJson(file: string): unknown {
   if (!fs.existsSync(file)) {
     const item = libraryItem(file);
     if (item) return item;
   }
-  const text = readBytes(file).toString('utf8');
+  const text = readFileBytes(file).toString('utf8');
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -76,7 +65,7 @@ export async function validateAction(file: string): Promise<void> {
 
 /** `questionnaire import-xlsform`. */
 export async function importAction(file: string, out: string, media?: string): Promise<void> {
-  const model = await readXlsformWorkbook(readBytes(file));
+  const model = await readXlsformWorkbook(readFileBytes(file));
   // Attachments (choices of select_one_from_file) beside the workbook, or in --media.
   const mediaDir = media ?? path.dirname(file);
   const attachment = (name: string) => {

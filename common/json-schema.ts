@@ -32,9 +32,9 @@ const requireHere = createRequire(import.meta.url);
  * else compiled now by ajv (loaded only then). Loading ajv and compiling a schema cost a command
  * such as `estimate --spec` about 50 ms, a twentieth of reading a census-sized file.
  */
-function validatorOf(schema: object): Validator {
+function validatorOf(schema: object, key: string): Validator {
   try {
-    return requireHere(compiledSchemaFile(schemaKey(schema))) as Validator;
+    return requireHere(compiledSchemaFile(key)) as Validator;
   } catch {
     const { Ajv2020 } = requireHere('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
     return new Ajv2020(SCHEMA_OPTIONS).compile(schema) as Validator;
@@ -46,10 +46,11 @@ function validatorOf(schema: object): Validator {
  * listing every problem with its JSON path, prefixed by the source (a file name).
  */
 export function schemaChecker(schema: object, code: string): (value: unknown, source: string) => void {
-  checkedSchemas.set(schemaKey(schema), schema);
+  const key = schemaKey(schema);
+  checkedSchemas.set(key, schema);
   let validate: Validator | undefined;
   return (value, source) => {
-    validate ??= validatorOf(schema);
+    validate ??= validatorOf(schema, key);
     if (validate(value)) return;
     const problems = (validate.errors ?? []).map(
       (e) =>

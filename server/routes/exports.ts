@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify';
 import type { RouteSpec } from '../http/route.js';
 import { HttpProblem } from '../http/problem.js';
-import { columnsOf, flattenInterview, levelsOf, type CompiledQuestionnaire } from '../../questionnaires/index.js';
+import { columnsOf, flattenInterview, levelsOf, type CompiledQuestionnaire, type FieldDef } from '../../questionnaires/index.js';
 import { compiledVersion } from '../questionnaire-cache.js';
 import type { Database } from '../db/index.js';
 import { InputError } from '../../common/errors.js';
@@ -20,6 +20,7 @@ import {
   shippedCatalogue,
   subsetColumns,
   ESTIMATE_SPEC_SCHEMA,
+  specNames,
   type EstimateSpec,
 } from '../../analysis/index.js';
 import { datasetZipStream, FORMULA_NOTE, surveyDatasetDescription, type SurveySettings } from '../survey-dataset.js';
@@ -136,9 +137,6 @@ const REGRESSION_BODY = {
 };
 
 const NUMERIC_QUESTION = new Set(['integer', 'decimal', 'year']);
-const namesOf = (v: string | string[] | undefined): string[] =>
-  v === undefined ? [] : (Array.isArray(v) ? v : v.split(',')).map((x) => x.trim()).filter(Boolean);
-
 /**
  * The household columns an in-database estimate reads, each as a number or as text: weights and
  * variables as numbers; strata, PSUs and domains as text; a subset's columns as numbers when they are
@@ -147,15 +145,14 @@ const namesOf = (v: string | string[] | undefined): string[] =>
  * with the survey's exchange rates first).
  */
 function householdColumns(
-  q: CompiledQuestionnaire,
+  fields: ReadonlyMap<string, FieldDef>,
   caseNames: Set<string>,
   wanted: { name: string; as: 'number' | 'text'; role: string }[],
 ): HouseholdColumn[] {
-  const household = levelsOf(q)[0];
   const out = new Map<string, HouseholdColumn>();
   for (const w of wanted) {
     if (w.name === 'interview_id') continue;
-    const field = household.fields.find((f) => f.name === w.name);
+    const field = fields.get(w.name);
     if (field?.item.kind === 'question' && field.item.type === 'amount' && w.as === 'number')
       throw new HttpProblem(
         'invalid-analysis-input',
@@ -354,7 +351,7 @@ export const exportRoutes: RouteSpec[] = [
             'invalid-analysis-input',
             `/estimates/${k}: in-database estimates are means and totals; ratios and quantiles need the dataset (mdsurvey estimate)`,
           );
-        return { name: e.name ?? `estimate ${k + 1}`, means: namesOf(e.mean), totals: namesOf(e.total), by: namesOf(e.by), subset: e.subset };
+        return { name: e.name ?? `estimate ${k + 1}`, means: specNames(e.mean), totals: specNames(e.total), by: specNames(e.by), subset: e.subset };
       });
       const psu = d.ids?.[0] ?? 'interview_id';
       const subsetNames = await analysed(() => entries.flatMap((e) => (e.subset ? subsetToSql(e.subset).columns : [])));
@@ -363,7 +360,7 @@ export const exportRoutes: RouteSpec[] = [
         const f = fields.get(name);
         return f?.item.kind === 'calculate' || (f?.item.kind === 'question' && NUMERIC_QUESTION.has(f.item.type));
       };
-      const columns = householdColumns(q, new Set(await caseFieldNames(db, params.surveyId)), [
+      const columns = householdColumns(fields, new Set(await caseFieldNames(db, params.surveyId)), [
         { name: d.weights, as: 'number', role: 'the weights' },
         ...(d.strata ? [{ name: d.strata, as: 'text' as const, role: 'the strata' }] : []),
         { name: psu, as: 'text', role: 'the PSU ids' },
