@@ -137,6 +137,52 @@ export async function insertSubmissionWithAudit(db: Queryable, s: NewSubmission)
   return r.rows.length > 0;
 }
 
+/** A new submission's row as the batch statement reads it: JSON text with its answers, paradata and meta inlined. */
+export function submissionBatchRow(s: NewSubmission): string {
+  const head = JSON.stringify({
+    instance_id: s.instanceId,
+    interview_id: s.interviewId,
+    deprecated_id: s.deprecatedId,
+    survey_id: s.surveyId,
+    questionnaire_version: s.questionnaireVersion,
+    assignment_id: s.assignmentId,
+    enumerator_id: s.enumeratorId,
+    content_hash: s.contentHash,
+    by_user_id: s.byUserId,
+    any_enumerator: s.anyEnumerator,
+  });
+  return `${head.slice(0, -1)},"answers":${JSON.stringify(s.answers)},"paradata":${JSON.stringify(s.paradata)},"meta":${JSON.stringify(s.meta)}}`;
+}
+
+/**
+ * insertSubmissionWithAudit for many submissions in one statement: `rows` are submissionBatchRow texts
+ * with distinct instance ids. Each row is stored under the same conditions as alone (survey in
+ * fieldwork, the enumerator holding a case unless any_enumerator, nothing on a duplicate instance id),
+ * with its audit entry; the statement is one transaction. Returns the instance ids stored. One
+ * statement text whatever the number of rows (prepared once per connection): the rows travel as one
+ * JSON array, read with jsonb_to_recordset.
+ */
+export async function insertSubmissionsWithAudit(db: Queryable, rows: readonly string[]): Promise<Set<string>> {
+  const r = await db.query<{ entity_id: string }>(
+    `WITH x AS (
+      SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(instance_id uuid, interview_id uuid, deprecated_id uuid, survey_id uuid, questionnaire_version text,
+        assignment_id uuid, enumerator_id uuid, content_hash text, by_user_id uuid, any_enumerator boolean, answers jsonb, paradata jsonb, meta jsonb)
+    ), s AS (
+      INSERT INTO submissions (instance_id, interview_id, deprecated_id, survey_id, questionnaire_version, assignment_id, enumerator_id, answers, paradata, meta, content_hash)
+      SELECT instance_id, interview_id, deprecated_id, survey_id, questionnaire_version, assignment_id, enumerator_id, answers, paradata, meta, content_hash FROM x
+      WHERE EXISTS (SELECT 1 FROM surveys WHERE id = x.survey_id AND state = 'fieldwork')
+        AND (x.any_enumerator OR EXISTS (SELECT 1 FROM assignments a WHERE a.survey_id = x.survey_id AND a.enumerator_id = x.enumerator_id))
+      ON CONFLICT (instance_id) DO NOTHING
+      RETURNING instance_id, interview_id, deprecated_id)
+    INSERT INTO audit_log (user_id, action, entity, entity_id, details)
+    SELECT x.by_user_id, CASE WHEN s.deprecated_id IS NULL THEN 'submit' ELSE 'resubmit' END, 'submission', s.instance_id::text,
+           jsonb_build_object('interviewId', s.interview_id, 'deprecatedId', s.deprecated_id) FROM s JOIN x ON x.instance_id = s.instance_id
+    RETURNING entity_id`,
+    [`[${rows.join(',')}]`],
+  );
+  return new Set(r.rows.map((x) => x.entity_id));
+}
+
 /** A version as a correction sees it. */
 export interface LockedVersion {
   interview_id: string;

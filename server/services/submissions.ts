@@ -20,6 +20,7 @@ import {
   storedVersion,
   versionOwner,
 } from '../queries/submissions.js';
+import { submissionBatches } from './submission-batches.js';
 
 /**
  * The submission lifecycle as the server runs it: storing a submission (new interview or a new version
@@ -156,9 +157,9 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
         // Not on a sample case: the enumerator must at least work on this survey (hold a case in it).
         if (user.role === 'supervisor')
           throw new HttpProblem('assignment-required', 'a supervisor submits an interview on a case of the team: name its assignmentId');
-        // A new interview: one statement writes it and its audit entry atomically (one round trip, no
-        // BEGIN/COMMIT), and only where an enumerator holds a case in the survey.
-        if (!(await insertSubmissionWithAudit(db, version(b.instanceId, user.id, null, user.role !== 'enumerator')))) {
+        // A new interview: one statement writes it and its audit entry atomically (no BEGIN/COMMIT), with
+        // others arriving meanwhile (submission-batches.ts), and only where an enumerator holds a case in the survey.
+        if (!(await submissionBatches(db).insert(version(b.instanceId, user.id, null, user.role !== 'enumerator')))) {
           // A resend, a closed survey or an unknown one is answered as such first.
           const earlier = await earlierAnswer();
           if (earlier) return earlier;
