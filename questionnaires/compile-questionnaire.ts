@@ -165,12 +165,13 @@ export function compileQuestionnaire(doc: unknown, options: { trusted?: boolean 
     }
   }
 
-  // 3. Expressions: compile, resolve references.
+  // 3. Expressions: compile, resolve references (a reference to a field is compiled to its index).
+  const refIndex = { refIndex: (name: string) => byName.get(name)?.index };
   const compile = (def: FieldDef, what: string, source: string | undefined, edge: 'value' | 'check'): CompiledExpression | undefined => {
     if (source === undefined) return undefined;
     let c: CompiledExpression;
     try {
-      c = compileExpression(source, `${def.path} (${what})`);
+      c = compileExpression(source, `${def.path} (${what})`, refIndex);
     } catch (err) {
       if (err instanceof ExpressionError) {
         problems.push({ path: def.path, message: `${what}: ${err.detail} at position ${err.position + 1} of "${source}"` });

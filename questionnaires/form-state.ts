@@ -32,7 +32,13 @@ export class FormState {
   private readonly ctx: EvalContext;
   private readonly structuralFields: Set<number>;
 
-  constructor(compiled: CompiledQuestionnaire, options: FormOptions = {}) {
+  /**
+   * An empty form, evaluated. With `forLoad` (the state is about to be given answers by load(), as when
+   * a submission is validated) the empty form's evaluation is limited to what a load keeps of it:
+   * defaults and the rows of counted rosters, with the fields they read (startFields). Everything else it
+   * would compute, load() evaluates again from the answers; the resulting state is the same.
+   */
+  constructor(compiled: CompiledQuestionnaire, options: FormOptions = {}, forLoad = false) {
     this.q = compiled;
     this.options = options;
     this.rank = new Int32Array(compiled.fields.length);
@@ -41,6 +47,7 @@ export class FormState {
     this.structuralFields = this.fieldsFeedingRows();
     this.ctx = {
       ref: (name) => this.resolve(name),
+      refAt: (index) => this.resolveField(compiled.fields[index]),
       current: () => this.ctxRow.values[this.ctxField.slot] as Value,
       position: () => {
         const r = this.ctxRow;
@@ -60,8 +67,13 @@ export class FormState {
       now: options.now,
       newUuid: options.newUuid,
     };
-    this.evaluateAll();
+    this.rootRows = [this.root];
+    if (forLoad) this.evaluateStart();
+    else this.evaluateAll();
   }
+
+  /** [root], the rows of the household level. */
+  private readonly rootRows: Row[];
 
   /** The compiled questionnaire. */
   get questionnaire(): CompiledQuestionnaire {
@@ -134,7 +146,7 @@ export class FormState {
   }
 
   private rowsOfScope(scope: number): Row[] {
-    return scope === -1 ? [this.root] : this.rowsOf(scope);
+    return scope === -1 ? this.rootRows : this.rowsOf(scope);
   }
 
   // ---------------------------------------------------------------- expressions
@@ -145,6 +157,10 @@ export class FormState {
       const s = this.q.settings[name];
       return s === undefined ? null : (s as Scalar);
     }
+    return this.resolveField(target);
+  }
+
+  private resolveField(target: FieldDef): Value {
     // The row of the target's scope among the context row and its ancestors.
     let r: Row | null = this.ctxRow;
     const targetScope = target.item.kind === 'roster' ? target.scope : target.scope;
@@ -289,17 +305,38 @@ export class FormState {
 
   /** Full evaluation in dependency order, rows of rosters rebuilt on the way; then every check. */
   evaluateAll(): void {
+    this.evaluateFields(null);
+    for (const field of this.q.fields) for (const row of this.rowsOfScope(field.scope)) row.problems[field.slot] = this.checkField(field, row);
+  }
+
+  /** Evaluation in dependency order of every field, or of those marked in `only`, rows of rosters rebuilt on the way. */
+  private evaluateFields(only: Uint8Array | null): void {
     this.rowCache.clear();
-    for (const f of this.q.order) {
-      const field = this.q.fields[f];
-      for (const row of this.rowsOfScope(field.scope)) {
+    const { order, fields } = this.q;
+    for (let k = 0; k < order.length; k++) {
+      const f = order[k];
+      if (only && only[f] === 0) continue;
+      const field = fields[f];
+      const syncs = field.item.kind === 'roster' && (field.repeatCount !== undefined || field.rowsFrom !== undefined);
+      const rows = this.rowsOfScope(field.scope);
+      for (let r = 0; r < rows.length; r++) {
+        const row = rows[r];
         this.evaluateField(field, row);
-        if (field.item.kind === 'roster' && (field.repeatCount || field.rowsFrom !== undefined)) {
-          if (this.syncRows(field, row)) this.rowCache.clear();
-        }
+        if (syncs && this.syncRows(field, row)) this.rowCache.clear();
       }
     }
-    for (const field of this.q.fields) for (const row of this.rowsOfScope(field.scope)) row.problems[field.slot] = this.checkField(field, row);
+  }
+
+  /**
+   * The empty form's evaluation as far as a load keeps it. load() replaces the answers and rows it is
+   * given and evaluates every field again, so what survives of the empty form is only what that second
+   * evaluation does not redo: the defaults set on unanswered questions (evaluated on the empty form, as a
+   * form starting does) and the rows a counted roster made (with their keys). Those fields and
+   * everything they read, their groups' relevance included, are evaluated; the checks are not (load() makes them).
+   */
+  private evaluateStart(): void {
+    const only = startFields(this.q);
+    if (only) this.evaluateFields(only);
   }
 
   /** Rebuilds the rows of a counted or follow-up roster; true when rows were added or removed. */
@@ -536,14 +573,18 @@ export class FormState {
   /** Loads answers (as saved by answers()); returns problems for fields the questionnaire does not have and answers of the wrong type. */
   load(answers: Record<string, unknown>): AnswerProblem[] {
     const problems: AnswerProblem[] = [];
+    // Paths are spelled out only for problems (most loads have none).
+    const pathIn = (prefix: string, name: string) => (prefix ? `${prefix}.${name}` : name);
     const fill = (row: Row, data: Record<string, unknown>, prefix: string) => {
-      for (const [name, value] of Object.entries(data)) {
+      const names = Object.keys(data);
+      for (let n = 0; n < names.length; n++) {
+        const name = names[n];
         if (name === '_key') continue;
+        const value = data[name];
         const field = this.q.byName.get(name);
-        const path = prefix ? `${prefix}.${name}` : name;
         if (!field || field.scope !== row.scope) {
           problems.push({
-            path,
+            path: pathIn(prefix, name),
             code: 'unknown-field',
             message: `"${name}" is not a question ${row.parent ? `of roster "${this.q.fields[row.scope].name}"` : 'at the household level'}`,
           });
@@ -551,26 +592,28 @@ export class FormState {
         }
         const item = field.item;
         if (item.kind === 'roster') {
+          const path = pathIn(prefix, name);
           if (!Array.isArray(value)) {
             problems.push({ path, code: 'type', message: 'a roster must be a list of rows' });
             continue;
           }
-          const rows: Row[] = [];
-          const seen = new Set<string>();
           const cap = rosterRowCap(item, this.q.source.settings);
           if (value.length > cap) {
             problems.push({ path, code: 'rows', message: `has ${value.length} rows; at most ${cap} are allowed` });
             continue;
           }
-          value.forEach((v, k) => {
-            const rec = (v ?? {}) as Record<string, unknown>;
+          const rows: Row[] = [];
+          const seen = new Set<string>();
+          const slots = this.q.slotsOfScope.get(field.index)!;
+          for (let k = 0; k < value.length; k++) {
+            const rec = (value[k] ?? {}) as Record<string, unknown>;
             const key = typeof rec._key === 'string' && rec._key ? rec._key : `r${k + 1}`;
             if (seen.has(key)) problems.push({ path: `${path}[${k}]`, code: 'rows', message: `row key "${key}" appears twice` });
             seen.add(key);
-            const child = new Row(key, field.index, row, this.q.slotsOfScope.get(field.index)!);
+            const child = new Row(key, field.index, row, slots);
             rows.push(child);
             fill(child, rec, `${path}[${k}]`);
-          });
+          }
           row.children.set(field.index, rows);
           for (const r of rows) this.keyCounter = Math.max(this.keyCounter, Number(/^r(\d+)$/.exec(r.key)?.[1] ?? 0));
           continue;
@@ -579,14 +622,14 @@ export class FormState {
           if (item.kind === 'question' && !field.calculation) {
             const t = typeProblem(field, value);
             if (t) {
-              problems.push({ path, code: 'type', message: t });
+              problems.push({ path: pathIn(prefix, name), code: 'type', message: t });
               continue;
             }
           }
           row.answers[field.slot] = value;
           continue;
         }
-        problems.push({ path, code: 'unknown-field', message: `"${name}" is a ${item.kind} and takes no answer` });
+        problems.push({ path: pathIn(prefix, name), code: 'unknown-field', message: `"${name}" is a ${item.kind} and takes no answer` });
       }
     };
     fill(this.root, answers, '');
@@ -598,12 +641,15 @@ export class FormState {
   notRelevantAnswers(answers: Record<string, unknown>): AnswerProblem[] {
     const out: AnswerProblem[] = [];
     const walk = (row: Row, data: Record<string, unknown>) => {
-      for (const [name, value] of Object.entries(data)) {
+      const names = Object.keys(data);
+      for (let n = 0; n < names.length; n++) {
+        const name = names[n];
+        const value = data[name];
         const field = this.q.byName.get(name);
         if (!field || field.scope !== row.scope) continue;
         if (field.item.kind === 'roster' && Array.isArray(value)) {
           const rows = row.children.get(field.index) ?? [];
-          value.forEach((v, k) => rows[k] && walk(rows[k], (v ?? {}) as Record<string, unknown>));
+          for (let k = 0; k < value.length && k < rows.length; k++) walk(rows[k], (value[k] ?? {}) as Record<string, unknown>);
           continue;
         }
         if (field.item.kind === 'question' && !field.calculation && !row.relevant[field.slot] && value !== null && value !== '') {
@@ -619,6 +665,36 @@ export class FormState {
   toResponse(instanceId: string, extra: Partial<ResponseDocument> = {}): ResponseDocument {
     return { instanceId, questionnaire: { id: this.q.source.id, version: this.q.source.version }, answers: this.answers(), ...extra };
   }
+}
+
+const START_FIELDS = new WeakMap<CompiledQuestionnaire, Uint8Array | null>();
+
+/**
+ * The fields an empty form's evaluation must reach before a load (FormState's forLoad): questions with
+ * a default and counted rosters, and every field their evaluation reads (value references, the
+ * groups and rosters they sit in, the source rosters of rows), marked 1; null when there are none.
+ */
+function startFields(q: CompiledQuestionnaire): Uint8Array | null {
+  const known = START_FIELDS.get(q);
+  if (known !== undefined) return known;
+  const inputs: number[][] = q.fields.map(() => []);
+  for (const f of q.fields) for (const d of f.dependents) inputs[d].push(f.index);
+  const marked = new Uint8Array(q.fields.length);
+  const todo: number[] = [];
+  for (const f of q.fields) if (f.defaultValue !== undefined || (f.item.kind === 'roster' && f.repeatCount !== undefined)) todo.push(f.index);
+  while (todo.length) {
+    const i = todo.pop()!;
+    if (marked[i]) continue;
+    marked[i] = 1;
+    const f = q.fields[i];
+    for (const x of inputs[i]) todo.push(x);
+    if (f.parent >= 0) todo.push(f.parent);
+    if (f.rowsFrom !== undefined) todo.push(f.rowsFrom);
+    if (f.scope >= 0) todo.push(f.scope);
+  }
+  const out = marked.includes(1) ? marked : null;
+  START_FIELDS.set(q, out);
+  return out;
 }
 
 function interpolate(message: string, state: FormState, field: FieldDef, row: Row): string {

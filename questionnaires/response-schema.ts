@@ -142,7 +142,7 @@ export function validateResponse(
     return { problems: dedupeProblems(problems) };
   }
   const d = doc as { answers: Record<string, unknown> };
-  const state = new FormState(q, options);
+  const state = new FormState(q, options, true);
   const loadProblems = state.load(d.answers);
   const problems = [...loadProblems, ...state.notRelevantAnswers(d.answers), ...rowProblems(state, d.answers), ...state.problems()];
   return { problems, answers: state.answers() };

@@ -14,6 +14,8 @@ export interface CompileOptions {
    * row), skipping the context lookup on every evaluation; names it returns undefined for use ctx.ref.
    */
   bindRef?: (name: string) => (() => Value) | undefined;
+  /** A number for a ${name} (a questionnaire's field index): evaluated with ctx.refAt(number, name) when the context has refAt. */
+  refIndex?: (name: string) => number | undefined;
 }
 
 /** A parsed and checked expression, ready to evaluate many times. */
@@ -67,6 +69,8 @@ function compileNode(e: Expr, src: string, env: CompileOptions): Evaluator {
       const name = e.name;
       const bound = env.bindRef?.(name);
       if (bound) return bound;
+      const index = env.refIndex?.(name);
+      if (index !== undefined) return (ctx) => (ctx.refAt ? ctx.refAt(index, name) : ctx.ref(name));
       return (ctx) => ctx.ref(name);
     }
     case 'current':

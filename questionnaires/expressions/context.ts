@@ -4,6 +4,11 @@ import type { Value } from './values.js';
 export interface EvalContext {
   /** Value of ${name}, resolved nearest in scope; a roster question seen from outside is a node-set. */
   ref(name: string): Value;
+  /**
+   * ref(name) for a name the compiler resolved to a number (CompileOptions.refIndex: a questionnaire's
+   * field index), saving the lookup by name at every evaluation; `name` is the same name.
+   */
+  refAt?(index: number, name: string): Value;
   /** Value of the node the expression belongs to (`.`, and `once()`). */
   current?(): Value;
   /** 1-based position of the current roster row (`position(..)`). */
