@@ -89,13 +89,45 @@ if (spawnSync('which', ['wrk']).status === 0) {
   fs.mkdirSync(path.dirname(bodyFile), { recursive: true });
   fs.writeFileSync(bodyFile, bodyFor().replace(/"instanceId":"[^"]+"/, '"instanceId":"__ID__"'));
   const env = { ...process.env, BODY_FILE: bodyFile, TOKEN: token, SURVEY: surveyId };
+  const before = cpuSeconds(bench.pid);
   const r = spawnSync('wrk', ['-t2', '-c32', `-d${seconds}s`, '-s', path.join(root, 'bench', 'ingest-wrk.lua'), '--latency', url], { env, encoding: 'utf8' });
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1];
   const p99 = /99%\s+([\d.]+\w+)/.exec(r.stdout)?.[1];
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(r.stdout)?.[1] ?? '0';
+  const after = cpuSeconds(bench.pid);
+  const requests = Number(/(\d+) requests in/.exec(r.stdout)?.[1] ?? NaN);
   console.log(`wrk (2 threads, 32 connections, ${seconds} s): ${Number(rps).toFixed(0)} submissions/s, p99 ${p99}, non-2xx responses ${non2xx}`);
+  if (before && after)
+    console.log(
+      `  CPU per submission: server ${((1000 * (after.server - before.server)) / requests).toFixed(2)} ms, PostgreSQL ${((1000 * (after.postgres - before.postgres)) / requests).toFixed(2)} ms`,
+    );
 } else {
   console.log('wrk not installed (apt-get install wrk): skipped the low-overhead load generator');
 }
 
 await bench.stop();
+
+/**
+ * CPU seconds (user + system) used so far by the server process and its children (the --workers
+ * processes), and by every PostgreSQL process of the machine; null where /proc is not there (Linux only).
+ */
+function cpuSeconds(serverPid) {
+  if (!fs.existsSync('/proc/self/stat')) return null;
+  const procs = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let text;
+    try {
+      text = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+    } catch {
+      continue; // ended meanwhile
+    }
+    const close = text.lastIndexOf(')');
+    const f = text.slice(close + 2).split(' ');
+    procs.push({ pid: Number(d), comm: text.slice(text.indexOf('(') + 1, close), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+  }
+  const tick = 100; // USER_HZ on Linux
+  const server = procs.filter((p) => p.pid === serverPid || p.ppid === serverPid).reduce((a, p) => a + p.ticks, 0) / tick;
+  const postgres = procs.filter((p) => p.comm === 'postgres').reduce((a, p) => a + p.ticks, 0) / tick;
+  return { server, postgres };
+}

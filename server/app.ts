@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
-import helmet from 'helmet';
+import { securityHeaders } from './http/security-headers.js';
 import { pinoHttp } from 'pino-http';
 import type { ServerConfig } from './config.js';
 import type { Database } from './db/index.js';
@@ -41,8 +41,11 @@ export function createApp({ db, config, logger, clientDir }: AppDeps): Express {
   // X-Forwarded-For is believed only from the proxies named in TRUST_PROXY; otherwise any peer could pick its own address.
   app.set('trust proxy', config.trustProxy ?? false);
   sessionSettings.limits = config.sessionLimits ?? DEFAULT_SESSION_LIMITS;
+  // ETags on API answers are never used: they are no-store (below), so nothing revalidates them; computing
+  // one hashed every response body. Static files keep theirs (express.static sets its own).
+  app.set('etag', false);
   app.use(
-    helmet({
+    securityHeaders({
       contentSecurityPolicy: {
         directives: {
           'script-src': ["'self'"],
