@@ -1,4 +1,4 @@
-import type { Request, Response, Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Database } from '../db/index.js';
@@ -70,9 +70,22 @@ export function schemaErrors(errors: ErrorObject[] | null | undefined): { path: 
 
 /** Mounts route specs on a router: authentication, role check, parameter and body validation, then the handler. */
 export function mountRoutes(router: Router, db: Database, routes: readonly RouteSpec[], authenticate: (req: Request) => Promise<User | null>): void {
+  // A request is matched against the routes of its method only (a router tries its routes one by one:
+  // a submission, the busiest route, was tried against 31 paths first). OPTIONS, which express answers
+  // with every method of a path, and anything else go through all of them as before; HEAD is a GET.
+  const all = express.Router();
+  const byMethod = new Map<string, Router>();
+  router.use((req, res, next) => {
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    const own = method === 'OPTIONS' ? all : (byMethod.get(method) ?? (KNOWN_METHODS.has(method) ? null : all));
+    if (own) own(req, res, next);
+    else next();
+  });
   for (const spec of routes) {
     const validate = spec.body ? ajv.compile(spec.body) : null;
-    router[spec.method](spec.path, async (req, res, next) => {
+    let own = byMethod.get(spec.method.toUpperCase());
+    if (!own) byMethod.set(spec.method.toUpperCase(), (own = express.Router()));
+    const handler = async (req: Request, res: Response, next: (err?: unknown) => void) => {
       try {
         const user = spec.roles === 'public' ? ((await authenticate(req)) as User) : await authenticate(req);
         if (spec.roles !== 'public') {
@@ -105,6 +118,11 @@ export function mountRoutes(router: Router, db: Database, routes: readonly Route
       } catch (err) {
         next(err);
       }
-    });
+    };
+    own[spec.method](spec.path, handler);
+    all[spec.method](spec.path, handler);
   }
 }
+
+/** Methods some route may be declared with (RouteSpec.method): a request with one of them that no route has is not ours. */
+const KNOWN_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
