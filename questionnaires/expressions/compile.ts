@@ -108,6 +108,36 @@ function compileBinary(e: Extract<Expr, { kind: 'binary' }>, src: string, env: C
       return (ctx) => toNumber(l(ctx)) % toNumber(r(ctx));
     default: {
       const op = e.op;
+      // Against a literal (`${x} = '1'`, `${age} >= 15`, most comparisons of a questionnaire), the common
+      // operand types are settled here; anything else takes compare(), which gives the same for these.
+      const lit = e.right.kind === 'string' || e.right.kind === 'number' ? e.right.value : undefined;
+      if (typeof lit === 'string' && (op === '=' || op === '!=')) {
+        const eq = op === '=';
+        return (ctx) => {
+          const a = l(ctx);
+          return typeof a === 'string' ? (a === lit) === eq : a === null ? (lit === '') === eq : compare(op, a, lit);
+        };
+      }
+      if (typeof lit === 'number') {
+        return (ctx) => {
+          const a = l(ctx);
+          if (typeof a !== 'number') return compare(op, a, lit);
+          switch (op) {
+            case '=':
+              return a === lit;
+            case '!=':
+              return a !== lit;
+            case '<':
+              return a < lit;
+            case '<=':
+              return a <= lit;
+            case '>':
+              return a > lit;
+            default:
+              return a >= lit;
+          }
+        };
+      }
       return (ctx) => compare(op, l(ctx), r(ctx));
     }
   }

@@ -215,3 +215,24 @@ describe('functions', () => {
     expect(compileExpression('${age} >= 6 and ${age} <= 17 and selected(${m}, ${x})').refs).toEqual(['age', 'm', 'x']);
   });
 });
+
+describe('comparisons with a literal', () => {
+  // Compiled with the operand types settled at compile time; they must equal compare() on every value.
+  const scalar = fc.oneof(
+    fc.constantFrom<Value>(null, '', '1', '2', ' 2 ', '10', 'abc', '2026-01-01', true, false, 0, 1, 2, -1, 1.5, NaN),
+    fc.string({ maxLength: 3 }),
+    fc.double(),
+  );
+  const value = fc.oneof(scalar, fc.array(scalar, { maxLength: 3 }));
+  const literal = fc.oneof(fc.constantFrom("'1'", "''", "'abc'", "'2'", '2', '0', '1.5', '-1', '10'), fc.integer({ min: -3, max: 12 }).map(String));
+  it('give what the same comparison of two values gives', () => {
+    fc.assert(
+      fc.property(value, fc.constantFrom('=', '!=', '<', '<=', '>', '>='), literal, (v, op, lit) => {
+        const ctx: EvalContext = { ref: (name) => (name === 'x' ? v : name === 'y' ? (lit.startsWith("'") ? lit.slice(1, -1) : Number(lit)) : null) };
+        // ${y} is the literal as a value: the general path of compare().
+        expect(compileExpression(`\${x} ${op} ${lit}`).evaluate(ctx)).toBe(compileExpression(`\${x} ${op} \${y}`).evaluate(ctx));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
