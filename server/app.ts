@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
+import type { HelmetOptions } from 'helmet';
 import { securityHeaders } from './http/security-headers.js';
 import { pinoHttp } from 'pino-http';
 import type { ServerConfig } from './config.js';
@@ -34,6 +35,22 @@ export interface AppDeps {
   clientDir?: string;
 }
 
+/** The security headers of every response (helmet's options; set by securityHeaders). */
+export const SECURITY_POLICY: HelmetOptions = {
+  contentSecurityPolicy: {
+    directives: {
+      'script-src': ["'self'"],
+      'connect-src': ["'self'"],
+      'img-src': ["'self'", 'data:', 'blob:'],
+      'worker-src': ["'self'"],
+      // Field teams reach the server over plain HTTP on a local network; forcing https would break them.
+      'upgrade-insecure-requests': null,
+    },
+  },
+  // HSTS belongs to the TLS-terminating proxy in front of the server, not to this process.
+  strictTransportSecurity: false,
+};
+
 /** Builds the express application; listening is the caller's business so tests can use a random port. */
 export function createApp({ db, config, logger, clientDir }: AppDeps): Express {
   const app = express();
@@ -44,22 +61,7 @@ export function createApp({ db, config, logger, clientDir }: AppDeps): Express {
   // ETags on API answers are never used: they are no-store (below), so nothing revalidates them; computing
   // one hashed every response body. Static files keep theirs (express.static sets its own).
   app.set('etag', false);
-  app.use(
-    securityHeaders({
-      contentSecurityPolicy: {
-        directives: {
-          'script-src': ["'self'"],
-          'connect-src': ["'self'"],
-          'img-src': ["'self'", 'data:', 'blob:'],
-          'worker-src': ["'self'"],
-          // Field teams reach the server over plain HTTP on a local network; forcing https would break them.
-          'upgrade-insecure-requests': null,
-        },
-      },
-      // HSTS belongs to the TLS-terminating proxy in front of the server, not to this process.
-      strictTransportSecurity: false,
-    }),
-  );
+  app.use(securityHeaders(SECURITY_POLICY));
   // Request logs are info level: below that nothing would be written, so the middleware is not mounted.
   if (logger && logger.isLevelEnabled('info')) {
     app.use(

@@ -37,6 +37,27 @@ describe.each(testDatabaseTargets())('group insert of new interviews on $name', 
     return { instanceId, questionnaire: { id: 'dotm-household', version: '1.0.0' }, answers };
   };
 
+  /** A new interview as the group writer takes it (answers need not fit a questionnaire: the statement does not read them). */
+  const newRow = (enumeratorId: string, extra: Partial<NewSubmission> = {}): NewSubmission => {
+    const id = randomUUID();
+    return {
+      instanceId: id,
+      interviewId: id,
+      deprecatedId: null,
+      surveyId,
+      questionnaireVersion: '1.0.0',
+      assignmentId: null,
+      enumeratorId,
+      answers: {},
+      paradata: {},
+      meta: {},
+      contentHash: id,
+      byUserId: enumeratorId,
+      anyEnumerator: true,
+      ...extra,
+    };
+  };
+
   it('stores interviews sent at once, each once, with resends and a reused id answered as alone', async () => {
     const { households } = population(7, 12, 1, 2026);
     const bodies = households.slice(0, 48).map(submission);
@@ -78,24 +99,7 @@ describe.each(testDatabaseTargets())('group insert of new interviews on $name', 
 
   it('a row that fails sends the others of its batch alone: they are stored, it gets its own error', async () => {
     const batches = new SubmissionBatches(db, { maxInFlight: 1, maxRows: 64, maxBytes: 1 << 20 });
-    const row = (enumeratorId: string): NewSubmission => {
-      const id = randomUUID();
-      return {
-        instanceId: id,
-        interviewId: id,
-        deprecatedId: null,
-        surveyId,
-        questionnaireVersion: '1.0.0',
-        assignmentId: null,
-        enumeratorId,
-        answers: { note: 'x' },
-        paradata: {},
-        meta: {},
-        contentHash: id,
-        byUserId: enumeratorId,
-        anyEnumerator: true,
-      };
-    };
+    const row = (enumeratorId: string) => newRow(enumeratorId, { answers: { note: 'x' } });
     // The first is written alone (nothing in flight); the next five wait and go together, one of them
     // naming an enumerator who does not exist (a foreign key violation fails the whole statement).
     const first = batches.insert(row(api.users.enum.id));
@@ -122,24 +126,7 @@ describe.each(testDatabaseTargets())('group insert of new interviews on $name', 
     const batches = new SubmissionBatches(db, { maxInFlight: 1, maxRows: 64, maxBytes: 1 << 20 });
     const other = await api.as('stat').post('/surveys', { title: 'Closed', questionnaire: dotmHousehold(SETTINGS) });
     const closed = other.body.survey.id as string;
-    const row = (survey: string, enumeratorId: string, anyEnumerator: boolean): NewSubmission => {
-      const id = randomUUID();
-      return {
-        instanceId: id,
-        interviewId: id,
-        deprecatedId: null,
-        surveyId: survey,
-        questionnaireVersion: '1.0.0',
-        assignmentId: null,
-        enumeratorId,
-        answers: {},
-        paradata: {},
-        meta: {},
-        contentHash: id,
-        byUserId: enumeratorId,
-        anyEnumerator,
-      };
-    };
+    const row = (survey: string, enumeratorId: string, anyEnumerator: boolean) => newRow(enumeratorId, { surveyId: survey, anyEnumerator });
     const stored = await Promise.all([
       batches.insert(row(surveyId, api.users.enum.id, false)),
       batches.insert(row(closed, api.users.enum.id, true)),
@@ -152,24 +139,7 @@ describe.each(testDatabaseTargets())('group insert of new interviews on $name', 
 
   it('keeps batches within their byte budget', async () => {
     const batches = new SubmissionBatches(db, { maxInFlight: 1, maxRows: 64, maxBytes: 3000 });
-    const big = (n: number): NewSubmission => {
-      const id = randomUUID();
-      return {
-        instanceId: id,
-        interviewId: id,
-        deprecatedId: null,
-        surveyId,
-        questionnaireVersion: '1.0.0',
-        assignmentId: null,
-        enumeratorId: api.users.enum.id,
-        answers: { text: 'x'.repeat(n) },
-        paradata: {},
-        meta: {},
-        contentHash: id,
-        byUserId: api.users.enum.id,
-        anyEnumerator: true,
-      };
-    };
+    const big = (n: number) => newRow(api.users.enum.id, { answers: { text: 'x'.repeat(n) } });
     // The first goes alone; of the six waiting (about 1,400 bytes each) at most two fit in 3,000 bytes.
     const all = await Promise.all([big(10), ...Array.from({ length: 6 }, () => big(1000))].map((r) => batches.insert(r)));
     expect(all.every(Boolean)).toBe(true);

@@ -8,6 +8,7 @@ import {
   printExpr,
   referencedNames,
   type EvalContext,
+  type Scalar,
   type Value,
 } from '../../../questionnaires/expressions/index.js';
 
@@ -219,11 +220,11 @@ describe('functions', () => {
 describe('comparisons with a literal', () => {
   // Compiled with the operand types settled at compile time; they must equal compare() on every value.
   const scalar = fc.oneof(
-    fc.constantFrom<Value>(null, '', '1', '2', ' 2 ', '10', 'abc', '2026-01-01', true, false, 0, 1, 2, -1, 1.5, NaN),
+    fc.constantFrom<Scalar>(null, '', '1', '2', ' 2 ', '10', 'abc', '2026-01-01', true, false, 0, 1, 2, -1, 1.5, NaN),
     fc.string({ maxLength: 3 }),
     fc.double(),
   );
-  const value = fc.oneof(scalar, fc.array(scalar, { maxLength: 3 }));
+  const value: fc.Arbitrary<Value> = fc.oneof(scalar, fc.array(scalar, { maxLength: 3 }));
   const literal = fc.oneof(fc.constantFrom("'1'", "''", "'abc'", "'2'", '2', '0', '1.5', '-1', '10'), fc.integer({ min: -3, max: 12 }).map(String));
   it('give what the same comparison of two values gives', () => {
     fc.assert(

@@ -4,6 +4,7 @@ import express, { type RequestHandler } from 'express';
 import helmet, { type HelmetOptions } from 'helmet';
 import { describe, expect, it } from 'vitest';
 import { securityHeaders } from '../../../server/http/security-headers.js';
+import { SECURITY_POLICY } from '../../../server/app.js';
 
 /** The headers a one-route app answers with, behind the given middleware (Date left out: it changes). */
 async function headersBehind(mw: RequestHandler): Promise<[string, string][]> {
@@ -25,18 +26,7 @@ async function headersBehind(mw: RequestHandler): Promise<[string, string][]> {
 
 // Policies of the server (server/app.ts) and others: each answered exactly as helmet itself answers.
 const POLICIES: HelmetOptions[] = [
-  {
-    contentSecurityPolicy: {
-      directives: {
-        'script-src': ["'self'"],
-        'connect-src': ["'self'"],
-        'img-src': ["'self'", 'data:', 'blob:'],
-        'worker-src': ["'self'"],
-        'upgrade-insecure-requests': null,
-      },
-    },
-    strictTransportSecurity: false,
-  },
+  SECURITY_POLICY,
   {},
   { contentSecurityPolicy: false, xFrameOptions: { action: 'deny' }, referrerPolicy: { policy: ['no-referrer', 'strict-origin'] } },
   { strictTransportSecurity: { maxAge: 86400, includeSubDomains: false }, crossOriginEmbedderPolicy: true, xPoweredBy: false },
