@@ -1,8 +1,9 @@
 // Ingestion benchmark (issue: server): validated DotM household submissions against PostgreSQL.
 // Starts the built server on a fresh database, then (1) sends as fast as it can with 32 requests in
 // flight for 10 s (throughput), and (2) sends at a fixed 300 requests/s for 10 s (latency p50/p99).
-//   node bench/ingest.mjs [--url postgres://postgres@127.0.0.1:5432/postgres] [--seconds 10] [--workers 1] [--wrk-only]
+//   node bench/ingest.mjs [--url postgres://postgres@127.0.0.1:5432/postgres] [--seconds 10] [--workers 1] [--wrk-only] [--runs 1]
 // --wrk-only: only (3), e.g. to watch where the CPU goes while wrk loads the server.
+// --runs N: (3) N times on the same server, each printed, then the medians (throughput, p99, CPU per submission).
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -13,6 +14,7 @@ const adminUrl = arg('--url', process.env.DATABASE_URL ?? 'postgres://postgres@1
 const seconds = Number(arg('--seconds', 10));
 const workers = Number(arg('--workers', 1));
 const wrkOnly = process.argv.includes('--wrk-only');
+const runs = Number(arg('--runs', 1));
 const bench = await startBenchServer(adminUrl, {
   nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : [],
   serveArgs: workers > 1 ? ['--workers', String(workers)] : [],
@@ -89,18 +91,35 @@ if (spawnSync('which', ['wrk']).status === 0) {
   fs.mkdirSync(path.dirname(bodyFile), { recursive: true });
   fs.writeFileSync(bodyFile, bodyFor().replace(/"instanceId":"[^"]+"/, '"instanceId":"__ID__"'));
   const env = { ...process.env, BODY_FILE: bodyFile, TOKEN: token, SURVEY: surveyId };
-  const before = cpuSeconds(bench.pid);
-  const r = spawnSync('wrk', ['-t2', '-c32', `-d${seconds}s`, '-s', path.join(root, 'bench', 'ingest-wrk.lua'), '--latency', url], { env, encoding: 'utf8' });
-  const rps = /Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1];
-  const p99 = /99%\s+([\d.]+\w+)/.exec(r.stdout)?.[1];
-  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(r.stdout)?.[1] ?? '0';
-  const after = cpuSeconds(bench.pid);
-  const requests = Number(/(\d+) requests in/.exec(r.stdout)?.[1] ?? NaN);
-  console.log(`wrk (2 threads, 32 connections, ${seconds} s): ${Number(rps).toFixed(0)} submissions/s, p99 ${p99}, non-2xx responses ${non2xx}`);
-  if (before && after)
+  // Warm-up with wrk itself (not counted): the server's hot paths are compiled by the optimising
+  // compiler only after some thousands of submissions; a census server runs for hours.
+  spawnSync('wrk', ['-t2', '-c32', `-d${Math.min(5, seconds)}s`, '-s', path.join(root, 'bench', 'ingest-wrk.lua'), url], { env, encoding: 'utf8' });
+  const results = [];
+  for (let run = 0; run < runs; run++) {
+    const before = cpuTicks();
+    const r = spawnSync('wrk', ['-t2', '-c32', `-d${seconds}s`, '-s', path.join(root, 'bench', 'ingest-wrk.lua'), '--latency', url], { env, encoding: 'utf8' });
+    const after = cpuTicks();
+    const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1]);
+    const p99 = /99%\s+([\d.]+)(\w+)/.exec(r.stdout);
+    const p99ms = p99 ? Number(p99[1]) * ({ us: 0.001, ms: 1, s: 1000 }[p99[2]] ?? NaN) : NaN;
+    const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(r.stdout)?.[1] ?? '0';
+    const requests = Number(/(\d+) requests in/.exec(r.stdout)?.[1] ?? NaN);
+    const spent = before && after ? cpuBetween(before, after, bench.pid) : null;
+    const cpu = spent ? { server: (1000 * spent.server) / requests, postgres: (1000 * spent.postgres) / requests } : null;
+    results.push({ rps, p99ms, cpu });
+    console.log(`wrk (2 threads, 32 connections, ${seconds} s): ${rps.toFixed(0)} submissions/s, p99 ${p99ms.toFixed(1)} ms, non-2xx responses ${non2xx}`);
+    if (cpu) console.log(`  CPU per submission: server ${cpu.server.toFixed(2)} ms, PostgreSQL ${cpu.postgres.toFixed(2)} ms`);
+  }
+  if (runs > 1) {
+    const median = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
+    const cpus = results.filter((x) => x.cpu);
     console.log(
-      `  CPU per submission: server ${((1000 * (after.server - before.server)) / requests).toFixed(2)} ms, PostgreSQL ${((1000 * (after.postgres - before.postgres)) / requests).toFixed(2)} ms`,
+      `median of ${runs} wrk runs: ${median(results.map((x) => x.rps)).toFixed(0)} submissions/s, p99 ${median(results.map((x) => x.p99ms)).toFixed(1)} ms` +
+        (cpus.length
+          ? `, CPU per submission: server ${median(cpus.map((x) => x.cpu.server)).toFixed(2)} ms, PostgreSQL ${median(cpus.map((x) => x.cpu.postgres)).toFixed(2)} ms`
+          : ''),
     );
+  }
 } else {
   console.log('wrk not installed (apt-get install wrk): skipped the low-overhead load generator');
 }
@@ -108,12 +127,12 @@ if (spawnSync('which', ['wrk']).status === 0) {
 await bench.stop();
 
 /**
- * CPU seconds (user + system) used so far by the server process and its children (the --workers
- * processes), and by every PostgreSQL process of the machine; null where /proc is not there (Linux only).
+ * The processes of the machine with their CPU ticks so far (user + system); null where /proc is not
+ * there (Linux only).
  */
-function cpuSeconds(serverPid) {
+function cpuTicks() {
   if (!fs.existsSync('/proc/self/stat')) return null;
-  const procs = [];
+  const procs = new Map();
   for (const d of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     let text;
@@ -124,10 +143,24 @@ function cpuSeconds(serverPid) {
     }
     const close = text.lastIndexOf(')');
     const f = text.slice(close + 2).split(' ');
-    procs.push({ pid: Number(d), comm: text.slice(text.indexOf('(') + 1, close), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+    procs.set(Number(d), { comm: text.slice(text.indexOf('(') + 1, close), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
   }
+  return procs;
+}
+
+/**
+ * CPU seconds spent between two cpuTicks() by the server process and its children (the --workers
+ * processes), and by the PostgreSQL processes: process by process, so that one ending or starting
+ * meanwhile (a backend, autovacuum) is not taken for time given back. A process that ended is not counted.
+ */
+function cpuBetween(before, after, serverPid) {
   const tick = 100; // USER_HZ on Linux
-  const server = procs.filter((p) => p.pid === serverPid || p.ppid === serverPid).reduce((a, p) => a + p.ticks, 0) / tick;
-  const postgres = procs.filter((p) => p.comm === 'postgres').reduce((a, p) => a + p.ticks, 0) / tick;
+  let server = 0;
+  let postgres = 0;
+  for (const [pid, p] of after) {
+    const spent = (p.ticks - (before.get(pid)?.ticks ?? 0)) / tick;
+    if (pid === serverPid || p.ppid === serverPid) server += spent;
+    else if (p.comm === 'postgres') postgres += spent;
+  }
   return { server, postgres };
 }

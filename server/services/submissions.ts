@@ -52,7 +52,20 @@ function quoteKey(k: string): string {
 }
 
 function canonicalText(v: unknown): string | undefined {
-  if (typeof v !== 'object' || v === null) return JSON.stringify(v);
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      // JSON.stringify's text of a number (ECMA-262 Number::toString), and null where JSON has no number.
+      return Number.isFinite(v) ? '' + v : 'null';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object':
+      if (v === null) return 'null';
+      break;
+    default:
+      return JSON.stringify(v);
+  }
   if (Array.isArray(v)) {
     let s = '[';
     for (let k = 0; k < v.length; k++) {
