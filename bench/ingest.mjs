@@ -16,7 +16,11 @@ const workers = Number(arg('--workers', 1));
 const wrkOnly = process.argv.includes('--wrk-only');
 const runs = Number(arg('--runs', 1));
 const bench = await startBenchServer(adminUrl, {
-  nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : [],
+  // BENCH_PROFILE=dir: a CPU profile of the server; BENCH_NODE_ARGS: more flags for its Node (experiments).
+  nodeArgs: [
+    ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : []),
+    ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []),
+  ],
   serveArgs: workers > 1 ? ['--workers', String(workers)] : [],
 });
 const { url, call, adminToken } = bench;
