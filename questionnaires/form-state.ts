@@ -31,6 +31,8 @@ export class FormState {
   private ctxField!: FieldDef;
   private readonly ctx: EvalContext;
   private readonly structuralFields: Set<number>;
+  /** [root], the rows of the household level. */
+  private readonly rootRows: Row[];
 
   /**
    * An empty form, evaluated. With `forLoad` (the state is about to be given answers by load(), as when
@@ -71,9 +73,6 @@ export class FormState {
     if (forLoad) this.evaluateStart();
     else this.evaluateAll();
   }
-
-  /** [root], the rows of the household level. */
-  private readonly rootRows: Row[];
 
   /** The compiled questionnaire. */
   get questionnaire(): CompiledQuestionnaire {
