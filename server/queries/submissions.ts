@@ -104,37 +104,10 @@ export interface NewSubmission {
 /**
  * Stores a submission and its audit entry in one statement (one round trip, atomic without BEGIN), only
  * while the survey is in fieldwork (and, unless `anyEnumerator`, where the enumerator holds a case);
- * a duplicate instanceId stores nothing. True when stored.
+ * a duplicate instanceId stores nothing. True when stored. The group insert's statement with one row.
  */
 export async function insertSubmissionWithAudit(db: Queryable, s: NewSubmission): Promise<boolean> {
-  const r = await db.query(
-    `WITH s AS (
-      INSERT INTO submissions (instance_id, interview_id, deprecated_id, survey_id, questionnaire_version, assignment_id, enumerator_id, answers, paradata, meta, content_hash)
-      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 WHERE EXISTS (SELECT 1 FROM surveys WHERE id = $4 AND state = 'fieldwork')
-        AND ($13::boolean OR EXISTS (SELECT 1 FROM assignments WHERE survey_id = $4 AND enumerator_id = $7))
-      ON CONFLICT (instance_id) DO NOTHING
-      RETURNING instance_id, interview_id, deprecated_id)
-    INSERT INTO audit_log (user_id, action, entity, entity_id, details)
-    SELECT $12, CASE WHEN s.deprecated_id IS NULL THEN 'submit' ELSE 'resubmit' END, 'submission', s.instance_id::text,
-           jsonb_build_object('interviewId', s.interview_id, 'deprecatedId', s.deprecated_id) FROM s
-    RETURNING entity_id`,
-    [
-      s.instanceId,
-      s.interviewId,
-      s.deprecatedId,
-      s.surveyId,
-      s.questionnaireVersion,
-      s.assignmentId,
-      s.enumeratorId,
-      JSON.stringify(s.answers),
-      JSON.stringify(s.paradata),
-      JSON.stringify(s.meta),
-      s.contentHash,
-      s.byUserId,
-      s.anyEnumerator,
-    ],
-  );
-  return r.rows.length > 0;
+  return (await insertSubmissionsWithAudit(db, [submissionBatchRow(s)])).has(s.instanceId);
 }
 
 /** A new submission's row as the batch statement reads it: JSON text with its answers, paradata and meta inlined. */
