@@ -3,7 +3,7 @@ import type { EvalContext } from './context.js';
 import { ExpressionError } from './errors.js';
 import { FUNCTIONS, SPECIAL_FUNCTIONS, knownFunctionNames, userRegex } from './functions.js';
 import { parseExpression } from './parser.js';
-import { compare, isEmpty, toBoolean, toNumber, toText, type Value } from './values.js';
+import { compare, compareNumbers, isEmpty, toBoolean, toNumber, toText, type Value } from './values.js';
 
 type Evaluator = (ctx: EvalContext) => Value;
 
@@ -121,21 +121,7 @@ function compileBinary(e: Extract<Expr, { kind: 'binary' }>, src: string, env: C
       if (typeof lit === 'number') {
         return (ctx) => {
           const a = l(ctx);
-          if (typeof a !== 'number') return compare(op, a, lit);
-          switch (op) {
-            case '=':
-              return a === lit;
-            case '!=':
-              return a !== lit;
-            case '<':
-              return a < lit;
-            case '<=':
-              return a <= lit;
-            case '>':
-              return a > lit;
-            default:
-              return a >= lit;
-          }
+          return typeof a === 'number' ? compareNumbers(op, a, lit) : compare(op, a, lit);
         };
       }
       return (ctx) => compare(op, l(ctx), r(ctx));

@@ -78,9 +78,16 @@ export function compare(op: '=' | '!=' | '<' | '<=' | '>' | '>=', a: Value, b: V
     else eq = toText(a) === toText(b);
     return op === '=' ? eq : !eq;
   }
-  const x = toNumber(a);
-  const y = toNumber(b);
+  return compareNumbers(op, toNumber(a), toNumber(b));
+}
+
+/** A comparison of two numbers (what compare() does once both operands are numbers). */
+export function compareNumbers(op: '=' | '!=' | '<' | '<=' | '>' | '>=', x: number, y: number): boolean {
   switch (op) {
+    case '=':
+      return x === y;
+    case '!=':
+      return x !== y;
     case '<':
       return x < y;
     case '<=':
