@@ -241,6 +241,51 @@ describe('validating a response document', () => {
     expect(text).toMatch(/region: must be one of the choices \(n, s\)/);
     expect(text).toMatch(/members\[0\]\.age: must be integer/);
   });
+  it('checks answers against long choice lists (country codes, over 200 values) like short ones', () => {
+    // ajv checks long enums differently (loopEnum in response-schema.ts): the same verdicts, the same paths.
+    const q = compileQuestionnaire({
+      id: 'long-enum',
+      version: '1',
+      title: { en: 'Long enum' },
+      languages: { default: 'en', available: ['en'] },
+      items: [
+        { kind: 'question', name: 'born', type: 'country', label: { en: 'Born in' } },
+        {
+          kind: 'roster',
+          name: 'people',
+          label: { en: 'People' },
+          items: [{ kind: 'question', name: 'nat', type: 'country', multiple: true, label: { en: 'Citizenship' } }],
+        },
+      ],
+    } as Questionnaire);
+    const born = q.fields.find((f) => f.name === 'born')!;
+    expect(born.choices!.length).toBeGreaterThan(200);
+    const codes = born.choices!.map((c) => c.value);
+    const d = (answers: Record<string, unknown>) => ({
+      instanceId: '00000000-0000-4000-8000-000000000000',
+      questionnaire: { id: 'long-enum', version: '1' },
+      answers,
+    });
+    for (const code of [codes[0], codes[codes.length >> 1], codes[codes.length - 1]])
+      expect(validateResponse(q, d({ born: code, people: [{ _key: 'a', nat: [code, codes[1]] }] })).problems).toEqual([]);
+    const bad = validateResponse(
+      q,
+      d({
+        born: 'ATLANTIS',
+        people: [
+          { _key: 'a', nat: [codes[2], 'xyz'] },
+          { _key: 'b', nat: [codes[3]] },
+        ],
+      }),
+    ).problems;
+    expect(bad.map((p) => `${p.path} ${p.code} ${p.message}`)).toEqual([
+      'born schema must be one of the choices',
+      'people[0].nat[1] schema must be one of the choices',
+    ]);
+    // Not a string at all, and a lower-case code: refused too.
+    expect(validateResponse(q, d({ born: 4 })).problems.map((p) => p.path)).toEqual(['born']);
+    expect(validateResponse(q, d({ born: codes[5].toLowerCase() })).problems.map((p) => p.path)).toEqual(['born']);
+  });
   it('flags answers to questions that do not apply and rows that do not follow their roster', () => {
     const { problems } = validateResponse(
       compiled,
