@@ -70,22 +70,25 @@ export function schemaErrors(errors: ErrorObject[] | null | undefined): { path: 
 
 /** Mounts route specs on a router: authentication, role check, parameter and body validation, then the handler. */
 export function mountRoutes(router: Router, db: Database, routes: readonly RouteSpec[], authenticate: (req: Request) => Promise<User | null>): void {
-  // A request is matched against the routes of its method only (a router tries its routes one by one:
-  // a submission, the busiest route, was tried against 31 paths first). OPTIONS, which express answers
-  // with every method of a path, and anything else go through all of them as before; HEAD is a GET.
+  // A request is looked up in the routes of its method (RouteTable: by number of segments, then the
+  // literal ones): express's router tries its routes one by one, each a layer of its own, and a
+  // submission, the busiest route, came after 16 others. OPTIONS, which express answers with every
+  // method of a path, goes through an express router of all routes as before; HEAD is a GET.
   const all = express.Router();
-  const byMethod = new Map<string, Router>();
+  const byMethod = new Map<string, RouteTable<RouteHandler>>();
   router.use((req, res, next) => {
-    const method = req.method === 'HEAD' ? 'GET' : req.method;
-    const own = method === 'OPTIONS' ? all : (byMethod.get(method) ?? (KNOWN_METHODS.has(method) ? null : all));
-    if (own) own(req, res, next);
-    else next();
+    if (req.method === 'OPTIONS') return all(req, res, next);
+    const found = byMethod.get(req.method === 'HEAD' ? 'GET' : req.method)?.find(req.path);
+    if (!found) return next();
+    if (found === 'undecodable') return next(new HttpProblem('bad-parameter', 'a path parameter is not valid percent-encoding'));
+    req.params = found.params;
+    found.value(req, res, next);
   });
   for (const spec of routes) {
     const validate = spec.body ? ajv.compile(spec.body) : null;
     let own = byMethod.get(spec.method.toUpperCase());
-    if (!own) byMethod.set(spec.method.toUpperCase(), (own = express.Router()));
-    const handler = async (req: Request, res: Response, next: (err?: unknown) => void) => {
+    if (!own) byMethod.set(spec.method.toUpperCase(), (own = new RouteTable()));
+    const handler: RouteHandler = async (req, res, next) => {
       try {
         const user = spec.roles === 'public' ? ((await authenticate(req)) as User) : await authenticate(req);
         if (spec.roles !== 'public') {
@@ -114,15 +117,89 @@ export function mountRoutes(router: Router, db: Database, routes: readonly Route
         const result = await spec.handler({ req, res, db, user: user!, params, body, query });
         if (result === undefined) return;
         if (result.headers) for (const [k, v] of Object.entries(result.headers)) res.setHeader(k, v);
-        res.status(result.status ?? 200).json(result.body ?? {});
+        sendJson(res, result.status ?? 200, result.body ?? {});
       } catch (err) {
         next(err);
       }
     };
-    own[spec.method](spec.path, handler);
+    own.add(spec.path, handler);
     all[spec.method](spec.path, handler);
   }
 }
 
-/** Methods some route may be declared with (RouteSpec.method): a request with one of them that no route has is not ours. */
-const KNOWN_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+type RouteHandler = (req: Request, res: Response, next: (err?: unknown) => void) => void;
+
+/**
+ * The routes of one method, found by path as express finds them (its defaults: literal text matches
+ * whatever its case, a trailing slash is optional, a `:name` takes a non-empty part of a segment and is
+ * percent-decoded, as in `:level.csv`), the first added winning; but looked up among the routes with as
+ * many segments, not tried one by one.
+ */
+export class RouteTable<T> {
+  private readonly bySegments = new Map<number, { parts: RoutePart[]; value: T }[]>();
+
+  add(path: string, value: T): void {
+    const parts = path
+      .split('/')
+      .slice(1)
+      .map((p): RoutePart => {
+        const m = /^(?::([A-Za-z_$][A-Za-z0-9_$]*))?([A-Za-z0-9._-]*)$/.exec(p);
+        if (!m || (!m[1] && !m[2])) throw new Error(`route path ${path}: only literal segments and :name segments (with a literal suffix) are supported`);
+        return { param: m[1] ?? null, literal: m[2].toLowerCase() };
+      });
+    let list = this.bySegments.get(parts.length);
+    if (!list) this.bySegments.set(parts.length, (list = []));
+    list.push({ parts, value });
+  }
+
+  /** The route of a path (without its query) and its parameters; 'undecodable' when a parameter is not valid percent-encoding. */
+  find(path: string): { value: T; params: Record<string, string> } | 'undecodable' | null {
+    const segments = path.split('/');
+    // "/a/b" -> ['', 'a', 'b']; "/a/b/" -> ['', 'a', 'b', ''] (the trailing slash is optional).
+    const end = segments.length > 2 && segments[segments.length - 1] === '' ? segments.length - 1 : segments.length;
+    if (segments[0] !== '') return null;
+    const list = this.bySegments.get(end - 1);
+    if (!list) return null;
+    for (const { parts, value } of list) {
+      let k = 0;
+      for (; k < parts.length; k++) if (!partMatches(parts[k], segments[k + 1])) break;
+      if (k < parts.length) continue;
+      const params: Record<string, string> = {};
+      for (k = 0; k < parts.length; k++) {
+        const { param, literal } = parts[k];
+        if (param === null) continue;
+        const seg = segments[k + 1];
+        try {
+          params[param] = decodeURIComponent(seg.slice(0, seg.length - literal.length));
+        } catch {
+          return 'undecodable';
+        }
+      }
+      return { value, params };
+    }
+    return null;
+  }
+}
+
+/** A segment of a route path: literal text (lower case), after a parameter when `param` is set. */
+type RoutePart = { param: string | null; literal: string };
+
+function partMatches({ param, literal }: RoutePart, seg: string): boolean {
+  if (param === null) return seg === literal || seg.toLowerCase() === literal;
+  if (seg.length <= literal.length) return false;
+  const tail = seg.slice(seg.length - literal.length);
+  return tail === literal || tail.toLowerCase() === literal;
+}
+
+/** A JSON answer, as express's res.json writes it (no ETag: API answers are no-store), without its layers. */
+function sendJson(res: Response, status: number, body: unknown): void {
+  res.statusCode = status;
+  if (status === 204 || status === 304) {
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}
