@@ -199,7 +199,8 @@ function sendJson(res: Response, status: number, body: unknown): void {
     return;
   }
   const text = JSON.stringify(body);
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  // A type the handler set is kept, as res.json keeps it.
+  if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(text));
   res.end(text);
 }
