@@ -50,7 +50,16 @@ export class FormState {
     this.ctx = {
       ref: (name) => this.resolve(name),
       refAt: (index) => this.resolveField(compiled.fields[index]),
-      current: () => this.ctxRow.values[this.ctxField.slot] as Value,
+      current: () => {
+        // A calculation's value as loaded (a submitted interview, a resumed draft) is its current value,
+        // so once() keeps what the device drew: `once(random())` is not drawn again by the server.
+        const f = this.ctxField;
+        if (f.item.kind === 'calculate') {
+          const loaded = this.ctxRow.answers[f.slot];
+          if (loaded !== undefined && loaded !== null && loaded !== '') return loaded as Value;
+        }
+        return this.ctxRow.values[f.slot] as Value;
+      },
       position: () => {
         const r = this.ctxRow;
         if (!r.parent) return NaN;

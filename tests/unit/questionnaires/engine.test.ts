@@ -241,6 +241,36 @@ describe('validating a response document', () => {
     expect(text).toMatch(/region: must be one of the choices \(n, s\)/);
     expect(text).toMatch(/members\[0\]\.age: must be integer/);
   });
+  it('keeps a once() draw made on the device when the interview is validated or resumed', () => {
+    // ODK's once(): the value saved in the instance is kept. The server and a resumed draft load it.
+    const q = compileQuestionnaire({
+      id: 'draw',
+      version: '1',
+      title: { en: 'Draw' },
+      languages: { default: 'en', available: ['en'] },
+      items: [
+        { kind: 'question', name: 'n', type: 'integer', label: { en: 'People' } },
+        { kind: 'calculate', name: 'pick', calculation: 'once(int(random() * ${n}) + 1)' },
+        { kind: 'calculate', name: 'pick_twice', calculation: '${pick} * 2' },
+        { kind: 'calculate', name: 'redrawn', calculation: 'random()' },
+      ],
+    } as Questionnaire);
+    for (let k = 0; k < 30; k++) {
+      const device = new FormState(q);
+      device.setAnswer('n', 1000);
+      const drawn = device.get('pick').value;
+      const sent = device.toResponse('00000000-0000-4000-8000-000000000000');
+      const { problems, answers } = validateResponse(q, sent);
+      expect(problems).toEqual([]);
+      expect(answers!.pick).toBe(drawn);
+      expect(answers!.pick_twice).toBe((drawn as number) * 2);
+      const resumed = new FormState(q);
+      resumed.load(sent.answers);
+      expect(resumed.get('pick').value).toBe(drawn);
+      // A draw not kept by once() is drawn again, as before.
+      expect(typeof answers!.redrawn).toBe('number');
+    }
+  });
   it('checks answers against long choice lists (country codes, over 200 values) like short ones', () => {
     // ajv checks long enums differently (loopEnum in response-schema.ts): the same verdicts, the same paths.
     const q = compileQuestionnaire({
