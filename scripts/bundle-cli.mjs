@@ -11,8 +11,14 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export async function bundleCli(outdir = path.join(root, 'dist/cli')) {
   await build({
     // The indicator worker is its own entry: the server starts it as a worker thread (server/workers/indicators.ts);
-    // so is the worker that reads the second half of a large CSV file (io/csv-cells.ts).
-    entryPoints: [path.join(root, 'cli/bin.ts'), path.join(root, 'server/workers/indicators-worker.ts'), path.join(root, 'io/csv-cells-worker.ts')],
+    // so is the worker that reads the second half of a large CSV file (io/csv-cells.ts), and the one that
+    // validates submissions (server/workers/validation.ts).
+    entryPoints: [
+      path.join(root, 'cli/bin.ts'),
+      path.join(root, 'server/workers/indicators-worker.ts'),
+      path.join(root, 'io/csv-cells-worker.ts'),
+      path.join(root, 'server/workers/validation-worker.ts'),
+    ],
     outdir,
     entryNames: '[name]',
     bundle: true,

@@ -1,0 +1,26 @@
+/**
+ * Worker thread: validates submissions (validateResponse: the response schema, then the engine) off
+ * the server's request loop. Protocol (server/workers/validation.ts): `{ id, key, source?, doc }`, the
+ * questionnaire's definition sent with the first document of each compiled version; the answer is
+ * `{ id, problems, answers }` or `{ id, error }`.
+ */
+import { parentPort } from 'node:worker_threads';
+import { compileQuestionnaire, validateResponse, type CompiledQuestionnaire, type Questionnaire } from '../../questionnaires/index.js';
+import type { ValidationRequest, ValidationResult } from './validation.js';
+
+const compiled = new Map<number, CompiledQuestionnaire>();
+
+parentPort!.on('message', (m: ValidationRequest) => {
+  let answer: ValidationResult;
+  try {
+    // The server checked the definition when it was stored and compiled it itself: trusted here.
+    if (m.source) compiled.set(m.key, compileQuestionnaire(m.source as Questionnaire, { trusted: true }));
+    const q = compiled.get(m.key);
+    if (!q) throw new Error(`questionnaire ${m.key} was not sent to this worker`);
+    const { problems, answers } = validateResponse(q, m.doc);
+    answer = { id: m.id, problems, answers };
+  } catch (err) {
+    answer = { id: m.id, error: (err as Error).message ?? String(err) };
+  }
+  parentPort!.postMessage(answer);
+});

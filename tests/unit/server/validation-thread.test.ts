@@ -1,0 +1,72 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileQuestionnaire, validateResponse } from '../../../questionnaires/index.js';
+import { dotmHousehold } from '../../../questionnaires/library/index.js';
+import { interview, population, SETTINGS } from '../../../examples/dotm/synthetic-dataset.js';
+import { ValidationThread } from '../../../server/workers/validation.js';
+
+// Submissions are validated in a worker thread (server/workers/validation.ts). The truth: what
+// validateResponse says in this thread, for the same compiled questionnaire and document.
+
+const thread = new ValidationThread();
+afterAll(() => thread.close());
+
+const dotm = compileQuestionnaire(dotmHousehold(SETTINGS));
+// Metadata filled where a document has none, from the clock or a random draw: not compared.
+const DRAWN = dotm.fields.filter((f) => f.item.kind === 'metadata' && ['seed', 'start', 'today'].includes(f.item.type)).map((f) => f.name);
+const doc = (answers: Record<string, unknown>, k: number) => ({
+  instanceId: `00000000-0000-4000-8000-${String(k).padStart(12, '0')}`,
+  questionnaire: { id: dotm.source.id, version: dotm.source.version },
+  answers,
+  paradata: { start: '2026-01-01T10:00:00Z' },
+});
+
+describe('validation thread', () => {
+  it('gives validateResponse’s problems and saved answers for DotM households, valid and spoiled', async () => {
+    const { households } = population(17, 6, 1, 2026);
+    const docs: ReturnType<typeof doc>[] = [];
+    households.slice(0, 30).forEach((hh, k) => {
+      const { answers } = interview(hh);
+      docs.push(doc(answers, k));
+      // Spoiled: answers left out (required ones missing), a wrong type, an unknown field, a bad code.
+      const names = Object.keys(answers);
+      const spoiled: Record<string, unknown> = Object.fromEntries(names.filter((_, j) => j % 4 !== k % 4).map((n) => [n, answers[n]]));
+      if (k % 3 === 0) spoiled[names[k % names.length]] = { nested: true };
+      if (k % 5 === 0) spoiled.not_a_question = 1;
+      docs.push(doc(spoiled, 1000 + k));
+    });
+    // All at once: answers come back to their own document.
+    const results = await Promise.all(docs.map((d) => thread.validate(dotm, d)));
+    let invalid = 0;
+    results.forEach((r, k) => {
+      const here = validateResponse(dotm, docs[k]);
+      const strip = (a: Record<string, unknown> | undefined) => (a ? { ...a, ...Object.fromEntries(DRAWN.map((n) => [n, undefined])) } : a);
+      expect(r.problems).toEqual(here.problems);
+      expect(strip(r.answers)).toEqual(strip(here.answers));
+      if (here.problems.length) invalid++;
+    });
+    expect(invalid).toBeGreaterThan(10);
+    expect(invalid).toBeLessThan(docs.length);
+  });
+
+  it('compiles each version once and keeps versions apart', async () => {
+    const other = compileQuestionnaire({ ...dotmHousehold(SETTINGS), version: '9.9.9' });
+    const { answers } = interview(population(3, 2, 1, 2026).households[0]);
+    const a = await thread.validate(dotm, doc(answers, 1));
+    const b = await thread.validate(other, { ...doc(answers, 2), questionnaire: { id: other.source.id, version: '9.9.9' } });
+    expect(a.problems).toEqual([]);
+    expect(b.problems).toEqual([]);
+    // The version is checked by the response schema: a document of one version is not valid for the other.
+    const crossed = await thread.validate(other, doc(answers, 3));
+    expect(crossed.problems.map((p) => p.path)).toEqual(['questionnaire.version']);
+  });
+
+  it('rejects what is being validated when the worker ends, and starts again for the next document', async () => {
+    const { answers } = interview(population(5, 2, 1, 2026).households[0]);
+    await thread.validate(dotm, doc(answers, 1)); // started
+    const waiting = thread.validate(dotm, doc(answers, 2));
+    await thread.close();
+    await expect(waiting).rejects.toThrow(/validation worker stopped|terminated/);
+    const again = await thread.validate(dotm, doc(answers, 3));
+    expect(again.problems).toEqual([]);
+  });
+});
