@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/index.js';
 import { HttpProblem } from '../http/problem.js';
 import type { User } from '../auth/users.js';
-import { validationThread } from '../workers/validation.js';
+import { validateSubmission } from '../workers/validation.js';
 import { compiledVersion } from '../questionnaire-cache.js';
 import { audit } from '../queries/audit.js';
 import { allows, REPLACEABLE_IN, REVIEW_ACTION } from '../auth/policy.js';
@@ -134,13 +134,14 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
       `questionnaire ${b.questionnaire.id} version ${b.questionnaire.version} is not published for this survey`,
     );
   }
-  // In the worker thread (validation.ts): the engine's work off the request loop. A failed worker is a
-  // 503 to retry, nothing stored.
-  const { problems, answers } = await validationThread()
-    .validate(q, { instanceId: b.instanceId, questionnaire: b.questionnaire, answers: b.answers, paradata: b.paradata, meta: b.meta })
-    .catch((err: unknown) => {
-      throw new HttpProblem('retry', `the interview could not be checked (${(err as Error).message}); send it again`);
-    });
+  // In the worker thread while the request loop is busy (validation.ts).
+  const { problems, answers } = await validateSubmission(q, {
+    instanceId: b.instanceId,
+    questionnaire: b.questionnaire,
+    answers: b.answers,
+    paradata: b.paradata,
+    meta: b.meta,
+  });
   if (problems.length) {
     const earlier = await explain().catch(() => null);
     if (earlier) return earlier; // an identical resend of an interview stored under an older rule set

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compileQuestionnaire, validateResponse } from '../../../questionnaires/index.js';
 import { dotmHousehold } from '../../../questionnaires/library/index.js';
 import { interview, population, SETTINGS } from '../../../examples/dotm/synthetic-dataset.js';
-import { ValidationThread } from '../../../server/workers/validation.js';
+import { LoopLoad, ValidationThread } from '../../../server/workers/validation.js';
 
 // Submissions are validated in a worker thread (server/workers/validation.ts). The truth: what
 // validateResponse says in this thread, for the same compiled questionnaire and document.
@@ -68,5 +68,26 @@ describe('validation thread', () => {
     await expect(waiting).rejects.toThrow(/validation worker stopped|terminated/);
     const again = await thread.validate(dotm, doc(answers, 3));
     expect(again.problems).toEqual([]);
+  });
+});
+
+describe('loop load', () => {
+  const spin = (ms: number) => {
+    const end = performance.now() + ms;
+    while (performance.now() < end);
+  };
+  const idle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  it('sends work to the thread once the loop has been busy, and back when it is idle again', async () => {
+    const load = new LoopLoad(0.6, 0.3);
+    await idle(150);
+    expect(load.busy()).toBe(false); // an idle loop
+    spin(300);
+    await idle(1);
+    expect(load.busy()).toBe(true); // the last ~300 ms: all busy
+    spin(120);
+    await idle(10);
+    expect(load.busy()).toBe(true); // still busy
+    await idle(400);
+    expect(load.busy()).toBe(false); // idle again
   });
 });
