@@ -15,6 +15,9 @@ export interface ValidationRequest {
 /** validateResponse's result, or the error the worker met. */
 export type ValidationResult = { id: number; problems: AnswerProblem[]; answers?: Record<string, unknown>; error?: undefined } | { id: number; error: string };
 
+/** The worker ended or failed while documents were being validated (they can be sent again). */
+export class ValidationWorkerStopped extends Error {}
+
 /**
  * Validation of submissions in a worker thread. The engine's work (a DotM household: 250 us, more for a
  * large one) no longer holds the request loop, which meanwhile parses bodies, answers, and hands the
@@ -46,7 +49,7 @@ export class ValidationThread {
       worker.postMessage({ id, key, source: first ? q.source : undefined, doc } satisfies ValidationRequest);
       this.sent.add(q);
     });
-    if (result.error !== undefined) throw new Error(`validation failed: ${result.error}`);
+    if (result.error !== undefined) throw new Error(`validation failed: ${result.error}`); // as validateResponse would have thrown
     return { problems: result.problems, answers: result.answers };
   }
 
@@ -75,8 +78,8 @@ export class ValidationThread {
       this.pending.clear();
       for (const p of waiting) p.reject(err);
     };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the validation worker stopped (exit code ${code})`)));
+    worker.on('error', (err) => fail(new ValidationWorkerStopped(`the validation worker failed: ${err.message}`)));
+    worker.on('exit', (code) => fail(new ValidationWorkerStopped(`the validation worker stopped (exit code ${code})`)));
     return worker;
   }
 }
@@ -117,14 +120,17 @@ const load = new LoopLoad();
 
 /**
  * validateResponse(q, doc): in the validation thread while the request loop is busy, on it otherwise.
- * A failed worker is a 503 to send the interview again (nothing was stored).
+ * A stopped worker is a 503 to send the interview again (nothing was stored).
  */
 export async function validateSubmission(q: CompiledQuestionnaire, doc: unknown): Promise<{ problems: AnswerProblem[]; answers?: Record<string, unknown> }> {
   if (!load.busy()) return validateResponse(q, doc);
   return validationThread()
     .validate(q, doc)
     .catch((err: unknown) => {
-      throw new HttpProblem('retry', `the interview could not be checked (${(err as Error).message}); send it again`);
+      // A stopped worker: the interview can be sent again. An error of the engine on this document is
+      // not retried (a 500, as on the loop).
+      if (err instanceof ValidationWorkerStopped) throw new HttpProblem('retry', `the interview could not be checked (${err.message}); send it again`);
+      throw err;
     });
 }
 

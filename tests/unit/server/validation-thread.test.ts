@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compileQuestionnaire, validateResponse } from '../../../questionnaires/index.js';
 import { dotmHousehold } from '../../../questionnaires/library/index.js';
 import { interview, population, SETTINGS } from '../../../examples/dotm/synthetic-dataset.js';
-import { LoopLoad, ValidationThread } from '../../../server/workers/validation.js';
+import { LoopLoad, ValidationThread, ValidationWorkerStopped } from '../../../server/workers/validation.js';
 
 // Submissions are validated in a worker thread (server/workers/validation.ts). The truth: what
 // validateResponse says in this thread, for the same compiled questionnaire and document.
@@ -66,6 +66,7 @@ describe('validation thread', () => {
     const waiting = thread.validate(dotm, doc(answers, 2));
     await thread.close();
     await expect(waiting).rejects.toThrow(/validation worker stopped|terminated/);
+    await expect(waiting).rejects.toBeInstanceOf(ValidationWorkerStopped);
     const again = await thread.validate(dotm, doc(answers, 3));
     expect(again.problems).toEqual([]);
   });
