@@ -9,6 +9,10 @@ const compiled = compileQuestionnaire(household);
 const NOW = new Date('2026-06-15T09:00:00Z');
 const fresh = () => new FormState(compiled, { now: () => NOW, enumerator: 'enum1' });
 
+/** A one-language questionnaire of these items, compiled. */
+const small = (id: string, items: unknown[]) =>
+  compileQuestionnaire({ id, version: '1', title: { en: id }, languages: { default: 'en', available: ['en'] }, items } as Questionnaire);
+
 /** A household: head 40, spouse 38, children 12 and 3. */
 function filled(): FormState {
   const s = fresh();
@@ -243,18 +247,12 @@ describe('validating a response document', () => {
   });
   it('keeps a once() draw made on the device when the interview is validated or resumed', () => {
     // ODK's once(): the value saved in the instance is kept. The server and a resumed draft load it.
-    const q = compileQuestionnaire({
-      id: 'draw',
-      version: '1',
-      title: { en: 'Draw' },
-      languages: { default: 'en', available: ['en'] },
-      items: [
-        { kind: 'question', name: 'n', type: 'integer', label: { en: 'People' } },
-        { kind: 'calculate', name: 'pick', calculation: 'once(int(random() * ${n}) + 1)' },
-        { kind: 'calculate', name: 'pick_twice', calculation: '${pick} * 2' },
-        { kind: 'calculate', name: 'redrawn', calculation: 'random()' },
-      ],
-    } as Questionnaire);
+    const q = small('draw', [
+      { kind: 'question', name: 'n', type: 'integer', label: { en: 'People' } },
+      { kind: 'calculate', name: 'pick', calculation: 'once(int(random() * ${n}) + 1)' },
+      { kind: 'calculate', name: 'pick_twice', calculation: '${pick} * 2' },
+      { kind: 'calculate', name: 'redrawn', calculation: 'random()' },
+    ]);
     for (let k = 0; k < 30; k++) {
       const device = new FormState(q);
       device.setAnswer('n', 1000);
@@ -273,21 +271,15 @@ describe('validating a response document', () => {
   });
   it('checks answers against long choice lists (country codes, over 200 values) like short ones', () => {
     // ajv checks long enums differently (loopEnum in response-schema.ts): the same verdicts, the same paths.
-    const q = compileQuestionnaire({
-      id: 'long-enum',
-      version: '1',
-      title: { en: 'Long enum' },
-      languages: { default: 'en', available: ['en'] },
-      items: [
-        { kind: 'question', name: 'born', type: 'country', label: { en: 'Born in' } },
-        {
-          kind: 'roster',
-          name: 'people',
-          label: { en: 'People' },
-          items: [{ kind: 'question', name: 'nat', type: 'country', multiple: true, label: { en: 'Citizenship' } }],
-        },
-      ],
-    } as Questionnaire);
+    const q = small('long-enum', [
+      { kind: 'question', name: 'born', type: 'country', label: { en: 'Born in' } },
+      {
+        kind: 'roster',
+        name: 'people',
+        label: { en: 'People' },
+        items: [{ kind: 'question', name: 'nat', type: 'country', multiple: true, label: { en: 'Citizenship' } }],
+      },
+    ]);
     const born = q.fields.find((f) => f.name === 'born')!;
     expect(born.choices!.length).toBeGreaterThan(200);
     const codes = born.choices!.map((c) => c.value);
