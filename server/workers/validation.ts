@@ -21,8 +21,9 @@ export class ValidationWorkerStopped extends Error {}
 /**
  * Validation of submissions in a worker thread. The engine's work (a DotM household: 250 us, more for a
  * large one) no longer holds the request loop, which meanwhile parses bodies, answers, and hands the
- * database its next group of inserts; on the 2-core machine this gave 16-46% more submissions/s in five
- * interleaved pairs (bench/ingest.mjs), although the thread's messages cost some CPU. One thread per
+ * database its next group of inserts; on the 2-core machine this gave 0.94-1.65x the submissions/s
+ * (median 1.29x) in five interleaved pairs (bench/ingest.mjs), although the thread's messages cost some
+ * CPU. One thread per
  * server process: the other core runs PostgreSQL. The result is validateResponse's, computed from the
  * same definition (the worker compiles it once per version) and the same document (a structured clone).
  */
