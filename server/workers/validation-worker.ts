@@ -2,11 +2,11 @@
  * Worker thread: validates submissions (validateResponse: the response schema, then the engine) off
  * the server's request loop. Protocol (server/workers/validation.ts): `{ id, key, source?, doc }`, the
  * questionnaire's definition sent with the first document of each compiled version; the answer is
- * `{ id, problems, answers }` or `{ id, error }`.
+ * `{ id, problems, answers }`, `{ id, error }`, or `{ id, missing }` for a version it no longer keeps.
  */
 import { parentPort } from 'node:worker_threads';
 import { compileQuestionnaire, validateResponse, type CompiledQuestionnaire, type Questionnaire } from '../../questionnaires/index.js';
-import type { ValidationRequest, ValidationResult } from './validation.js';
+import { WORKER_VERSIONS, type ValidationRequest, type ValidationResult } from './validation.js';
 
 const compiled = new Map<number, CompiledQuestionnaire>();
 
@@ -14,11 +14,16 @@ parentPort!.on('message', (m: ValidationRequest) => {
   let answer: ValidationResult;
   try {
     // The server checked the definition when it was stored and compiled it itself: trusted here.
-    if (m.source) compiled.set(m.key, compileQuestionnaire(m.source as Questionnaire, { trusted: true }));
+    if (m.source) {
+      compiled.set(m.key, compileQuestionnaire(m.source as Questionnaire, { trusted: true }));
+      // The oldest version goes first (a Map keeps insertion order); the server sends it again if needed.
+      if (compiled.size > WORKER_VERSIONS) compiled.delete(compiled.keys().next().value!);
+    }
     const q = compiled.get(m.key);
-    if (!q) throw new Error(`questionnaire ${m.key} was not sent to this worker`);
-    const { problems, answers } = validateResponse(q, m.doc);
-    answer = { id: m.id, problems, answers };
+    if (q) {
+      const { problems, answers } = validateResponse(q, m.doc);
+      answer = { id: m.id, problems, answers };
+    } else answer = { id: m.id, missing: true };
   } catch (err) {
     answer = { id: m.id, error: (err as Error).message ?? String(err) };
   }

@@ -12,8 +12,14 @@ export interface ValidationRequest {
   doc: unknown;
 }
 
-/** validateResponse's result, or the error the worker met. */
-export type ValidationResult = { id: number; problems: AnswerProblem[]; answers?: Record<string, unknown>; error?: undefined } | { id: number; error: string };
+/** validateResponse's result, the error the worker met, or `missing`: the worker no longer has the version's definition (send it again). */
+export type ValidationResult =
+  | { id: number; problems: AnswerProblem[]; answers?: Record<string, unknown>; error?: undefined; missing?: undefined }
+  | { id: number; error: string; missing?: undefined }
+  | { id: number; missing: true; error?: undefined };
+
+/** Compiled questionnaire versions a worker keeps (the server's own cache keeps 200). */
+export const WORKER_VERSIONS = 200;
 
 /** The worker ended or failed while documents were being validated (they can be sent again). */
 export class ValidationWorkerStopped extends Error {}
@@ -23,9 +29,9 @@ export class ValidationWorkerStopped extends Error {}
  * large one) no longer holds the request loop, which meanwhile parses bodies, answers, and hands the
  * database its next group of inserts; on the 2-core machine this gave 0.94-1.65x the submissions/s
  * (median 1.29x) in five interleaved pairs (bench/ingest.mjs), although the thread's messages cost some
- * CPU. One thread per
- * server process: the other core runs PostgreSQL. The result is validateResponse's, computed from the
- * same definition (the worker compiles it once per version) and the same document (a structured clone).
+ * CPU. One thread per server process: the other core runs PostgreSQL. The result is validateResponse's,
+ * computed from the same definition (the worker compiles it once per version, and keeps the last
+ * WORKER_VERSIONS) and the same document (a structured clone).
  */
 export class ValidationThread {
   private worker: Worker | null = null;
@@ -38,19 +44,23 @@ export class ValidationThread {
 
   /** validateResponse(q, doc) in the worker thread. Rejects when the worker fails (it is started again for the next document). */
   async validate(q: CompiledQuestionnaire, doc: unknown): Promise<{ problems: AnswerProblem[]; answers?: Record<string, unknown> }> {
-    const worker = this.worker ?? this.start();
     let key = this.keys.get(q);
     if (key === undefined) this.keys.set(q, (key = this.nextKey++));
-    const first = !this.sent.has(q);
-    const id = this.nextId++;
-    const result = await new Promise<ValidationResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      // Kept alive while a document is being validated, not otherwise (a CLI process may end).
-      if (this.pending.size === 1) worker.ref();
-      worker.postMessage({ id, key, source: first ? q.source : undefined, doc } satisfies ValidationRequest);
-      this.sent.add(q);
-    });
+    const post = (withSource: boolean) =>
+      new Promise<ValidationResult>((resolve, reject) => {
+        const worker = this.worker ?? this.start();
+        const id = this.nextId++;
+        this.pending.set(id, { resolve, reject });
+        // Kept alive while a document is being validated, not otherwise (a CLI process may end).
+        if (this.pending.size === 1) worker.ref();
+        worker.postMessage({ id, key, source: withSource ? q.source : undefined, doc } satisfies ValidationRequest);
+        this.sent.add(q);
+      });
+    let result = await post(!this.sent.has(q));
+    // The worker let the definition go (it keeps the last WORKER_VERSIONS): sent with the document again.
+    if (result.missing) result = await post(true);
     if (result.error !== undefined) throw new Error(`validation failed: ${result.error}`); // as validateResponse would have thrown
+    if (result.missing) throw new ValidationWorkerStopped('the validation worker lost the questionnaire it was just sent');
     return { problems: result.problems, answers: result.answers };
   }
 

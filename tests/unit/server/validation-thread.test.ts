@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compileQuestionnaire, validateResponse } from '../../../questionnaires/index.js';
 import { dotmHousehold } from '../../../questionnaires/library/index.js';
 import { interview, population, SETTINGS } from '../../../examples/dotm/synthetic-dataset.js';
-import { LoopLoad, ValidationThread, ValidationWorkerStopped } from '../../../server/workers/validation.js';
+import { LoopLoad, ValidationThread, ValidationWorkerStopped, WORKER_VERSIONS } from '../../../server/workers/validation.js';
 
 // Submissions are validated in a worker thread (server/workers/validation.ts). The truth: what
 // validateResponse says in this thread, for the same compiled questionnaire and document.
@@ -58,6 +58,29 @@ describe('validation thread', () => {
     // The version is checked by the response schema: a document of one version is not valid for the other.
     const crossed = await thread.validate(other, doc(answers, 3));
     expect(crossed.problems.map((p) => p.path)).toEqual(['questionnaire.version']);
+  });
+
+  it('sends a version again when the worker let it go (it keeps the last WORKER_VERSIONS)', async () => {
+    const versions = Array.from({ length: WORKER_VERSIONS + 2 }, (_, k) =>
+      compileQuestionnaire({
+        id: 'tiny',
+        version: `1.${k}`,
+        title: { en: 'Tiny' },
+        languages: { default: 'en', available: ['en'] },
+        items: [{ kind: 'question', name: 'n', type: 'integer', label: { en: 'N' }, constraint: `. <= ${k}` }],
+      }),
+    );
+    const tiny = (k: number, n: number) => ({
+      instanceId: '00000000-0000-4000-8000-000000000001',
+      questionnaire: { id: 'tiny', version: `1.${k}` },
+      answers: { n },
+    });
+    for (let k = 0; k < versions.length; k++) expect((await thread.validate(versions[k], tiny(k, k))).problems).toEqual([]);
+    // The first versions were let go by the worker: each is sent again, with the same verdicts.
+    for (const k of [0, 1, versions.length - 1]) {
+      expect((await thread.validate(versions[k], tiny(k, k))).problems).toEqual([]);
+      expect((await thread.validate(versions[k], tiny(k, k + 1))).problems.map((p) => `${p.path} ${p.code}`)).toEqual(['n constraint']);
+    }
   });
 
   it('rejects what is being validated when the worker ends, and starts again for the next document', async () => {
