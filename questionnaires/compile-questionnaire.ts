@@ -122,7 +122,31 @@ export function compileQuestionnaire(doc: unknown, options: { trusted?: boolean 
       if (item.name in settings) problems.push({ path, message: `"${item.name}" is also the name of a survey setting` });
       const slot = slotsOfScope.get(scope)!;
       slotsOfScope.set(scope, slot + 1);
-      const def: FieldDef = { index: fields.length, name: item.name, item, parent, scope, slot, path, dependents: [], checkDependents: [], reads: [] };
+      // Every definition has every property, in one order (absent ones undefined): one hidden class, so
+      // the engine's reads of field.relevant, field.calculation... stay monomorphic.
+      const def: FieldDef = {
+        index: fields.length,
+        name: item.name,
+        item,
+        parent,
+        scope,
+        slot,
+        path,
+        relevant: undefined,
+        calculation: undefined,
+        defaultValue: undefined,
+        constraint: undefined,
+        required: undefined,
+        choiceFilter: undefined,
+        repeatCount: undefined,
+        rowsFromFilter: undefined,
+        rowsFrom: undefined,
+        choices: undefined,
+        currencies: undefined,
+        dependents: [],
+        checkDependents: [],
+        reads: [],
+      };
       fields.push(def);
       fieldsOfScope.get(scope)!.push(def.index);
       byName.set(item.name, def);
