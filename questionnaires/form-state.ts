@@ -12,6 +12,14 @@ import { coerceDefault, expressionValue, sameValue, typeProblem } from './answer
 export { Row, typeProblem };
 
 const FEEDING_ROWS = new WeakMap<CompiledQuestionnaire, Set<number>>();
+const QUOTED_NAMES = new WeakMap<CompiledQuestionnaire, string[]>();
+
+/** Each field's name as JSON text, by field index. */
+function quotedNames(q: CompiledQuestionnaire): string[] {
+  let names = QUOTED_NAMES.get(q);
+  if (!names) QUOTED_NAMES.set(q, (names = q.fields.map((f) => JSON.stringify(f.name))));
+  return names;
+}
 export type { AnswerProblem, ChangeSet, FormOptions };
 
 /**
@@ -559,21 +567,42 @@ export class FormState {
 
   /** The answers to save: relevant questions, calculations and metadata; roster rows with their keys. */
   answers(): Record<string, unknown> {
-    const build = (row: Row): Record<string, unknown> => {
-      const out: Record<string, unknown> = row.parent ? { _key: row.key } : {};
-      for (const f of this.q.fieldsOfScope.get(row.scope) ?? []) {
-        const field = this.q.fields[f];
-        const item = field.item;
-        if (item.kind === 'roster') {
-          if (row.relevant[field.slot]) out[field.name] = (row.children.get(field.index) ?? []).map(build);
-          continue;
+    return JSON.parse(this.answersText()) as Record<string, unknown>;
+  }
+
+  /**
+   * The answers to save as JSON text (what answers() parses; the server stores the text as it is). Written
+   * directly: objects built by keyed stores of many names are in V8's slow dictionary mode, and the
+   * server only needed their text.
+   */
+  answersText(): string {
+    const { fields, fieldsOfScope } = this.q;
+    const quoted = quotedNames(this.q);
+    const build = (row: Row): string => {
+      let out = row.parent ? '{"_key":' + JSON.stringify(row.key) : '{';
+      let first = !row.parent;
+      const scope = fieldsOfScope.get(row.scope) ?? [];
+      for (let k = 0; k < scope.length; k++) {
+        const field = fields[scope[k]];
+        const kind = field.item.kind;
+        let text: string;
+        if (kind === 'roster') {
+          if (!row.relevant[field.slot]) continue;
+          const rows = row.children.get(field.index) ?? [];
+          text = '[';
+          for (let r = 0; r < rows.length; r++) text += (r ? ',' : '') + build(rows[r]);
+          text += ']';
+        } else {
+          if (kind === 'group' || kind === 'note') continue;
+          if (!row.relevant[field.slot] && kind !== 'metadata') continue;
+          const v = kind === 'question' ? row.answers[field.slot] : row.values[field.slot];
+          if (v === undefined || v === null || v === '') continue;
+          text = JSON.stringify(v);
         }
-        if (item.kind === 'group' || item.kind === 'note') continue;
-        if (!row.relevant[field.slot] && item.kind !== 'metadata') continue;
-        const v = item.kind === 'question' ? row.answers[field.slot] : row.values[field.slot];
-        if (v !== undefined && v !== null && v !== '') out[field.name] = v;
+        out += (first ? '' : ',') + quoted[field.index] + ':' + text;
+        first = false;
       }
-      return out;
+      return out + '}';
     };
     return build(this.root);
   }

@@ -19,7 +19,7 @@ export { compileQuestionnaire, QuestionnaireError, textIn } from './compile-ques
 export type { CompiledQuestionnaire, FieldDef, DefinitionProblem } from './compile-questionnaire.js';
 export { FormState, Row, typeProblem } from './form-state.js';
 export type { AnswerProblem, FormOptions, ChangeSet } from './form-state.js';
-export { responseSchema, validateResponse } from './response-schema.js';
+export { responseSchema, validateResponse, validateResponseText } from './response-schema.js';
 export {
   countryChoices,
   countryCodes,

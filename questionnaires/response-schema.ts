@@ -1,4 +1,4 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { _, Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { uniqueBy } from '../common/collections.js';
 import type { CompiledQuestionnaire, FieldDef } from './compile-questionnaire.js';
@@ -95,12 +95,49 @@ function fieldSchema(field: FieldDef, scopeSchema: (scope: number) => Schema, se
   }
 }
 
-// loopEnum: ajv checks an enum of 200 values or more (a country list has over 250) by a for-of loop calling
-// a deep-equality function per value; the generated validator of a whole questionnaire is too large for
-// V8 to optimise, so each step also allocated. A chain of === comparisons of the string literals is the
-// same check: the DotM household's validation went from 342 to 250 us (bench/validate-submission.mjs).
-const ajv = new Ajv2020({ allErrors: true, strict: false, loopEnum: Infinity });
+// Choice lists: ajv checks an `enum` value by value (a deep-equality call per value, or with loopEnum a
+// chain of === comparisons), so the DotM household's validator held the country list's 250 codes at every
+// country question and was too large for V8 to optimise (it ran unoptimised: 41% of a validation). The
+// schema ajv compiles (validatorSchema) checks an enum of strings with the `choiceIn` keyword instead: one
+// Set lookup in the generated code, the same verdict for every value (a non-string is never in a list of
+// strings, for the Set as for the enum), reported as the enum's error (same keyword and allowedValues). The
+// published schema (responseSchema) keeps the standard `enum`.
+const CHOICE_KEYWORD = 'choiceIn';
+const ajv = new Ajv2020({ allErrors: true, strict: false, loopEnum: Infinity, inlineRefs: false });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+ajv.addKeyword({
+  keyword: CHOICE_KEYWORD,
+  schemaType: 'array',
+  code(cxt) {
+    const set = cxt.gen.scopeValue('keyword', { ref: new Set(cxt.schema as string[]) });
+    cxt.fail(_`!${set}.has(${cxt.data})`);
+  },
+  error: { message: 'must be equal to one of the allowed values', params: ({ schemaCode }) => _`{allowedValues: ${schemaCode}}` },
+});
+
+/**
+ * The schema as compiled here: responseSchema's, with every enum of strings checked by CHOICE_KEYWORD, and
+ * the row schema of every roster in $defs, referenced (ajv, inlineRefs false, makes each its own function).
+ */
+function validatorSchema(schema: Schema): Schema {
+  const defs: Record<string, unknown> = {};
+  const walk = (s: unknown): unknown => {
+    if (Array.isArray(s)) return s.map(walk);
+    if (typeof s !== 'object' || s === null) return s;
+    const out: Schema = {};
+    for (const [k, v] of Object.entries(s)) {
+      if (k === 'enum' && Array.isArray(v) && v.every((x) => typeof x === 'string')) out[CHOICE_KEYWORD] = v;
+      else if (k === 'items' && typeof v === 'object' && v !== null && 'properties' in v) {
+        const name = `rows${Object.keys(defs).length}`;
+        defs[name] = walk(v);
+        out[k] = { $ref: `#/$defs/${name}` };
+      } else out[k] = walk(v);
+    }
+    return out;
+  };
+  return { ...(walk(schema) as Schema), $defs: defs };
+}
+
 const validators = new WeakMap<CompiledQuestionnaire, ReturnType<typeof ajv.compile>>();
 
 /** `/answers/members/3/age` -> `members[3].age` */
@@ -126,30 +163,45 @@ export function validateResponse(
   doc: unknown,
   options: FormOptions = {},
 ): { problems: AnswerProblem[]; answers?: Record<string, unknown> } {
+  const { problems, state } = checkResponse(q, doc, options);
+  return state ? { problems, answers: state.answers() } : { problems };
+}
+
+/** validateResponse with the answers to save as JSON text (FormState.answersText: what answers would be, as text), as the server stores them. */
+export function validateResponseText(q: CompiledQuestionnaire, doc: unknown, options: FormOptions = {}): { problems: AnswerProblem[]; answersText?: string } {
+  const { problems, state } = checkResponse(q, doc, options);
+  return state ? { problems, answersText: state.answersText() } : { problems };
+}
+
+/** The problems of a response document, and the loaded state unless the schema refused it. */
+function checkResponse(q: CompiledQuestionnaire, doc: unknown, options: FormOptions): { problems: AnswerProblem[]; state?: FormState } {
   let validate = validators.get(q);
   if (!validate) {
     // Without its $id: two compilations of the same version (a draft edited in place) must not collide in ajv.
     const { $id: _id, ...schema } = responseSchema(q);
-    validate = ajv.compile(schema);
+    validate = ajv.compile(validatorSchema(schema));
     validators.set(q, validate);
   }
-  if (!validate(doc)) {
-    const problems = (validate.errors ?? []).map((e) => {
-      const extra =
-        e.keyword === 'additionalProperties'
-          ? `has unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`
-          : e.keyword === 'enum'
-            ? `must be one of the choices${(e.params as { allowedValues: unknown[] }).allowedValues.length <= 12 ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : ''}`
-            : (e.message ?? 'is invalid');
-      return { path: jsonPointerToPath(e.instancePath), code: 'schema' as const, message: extra };
-    });
-    return { problems: dedupeProblems(problems) };
-  }
+  if (!validate(doc)) return { problems: schemaProblems(validate.errors ?? []) };
   const d = doc as { answers: Record<string, unknown> };
   const state = new FormState(q, options, true);
   const loadProblems = state.load(d.answers);
   const problems = [...loadProblems, ...state.notRelevantAnswers(d.answers), ...rowProblems(state, d.answers), ...state.problems()];
-  return { problems, answers: state.answers() };
+  return { problems, state };
+}
+
+/** The problems of a response document the response schema refused, from ajv's errors (an enum's and CHOICE_KEYWORD's alike). */
+export function schemaProblems(errors: readonly ErrorObject[]): AnswerProblem[] {
+  const problems = errors.map((e) => {
+    const extra =
+      e.keyword === 'additionalProperties'
+        ? `has unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`
+        : e.keyword === 'enum' || e.keyword === CHOICE_KEYWORD
+          ? `must be one of the choices${(e.params as { allowedValues: unknown[] }).allowedValues.length <= 12 ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : ''}`
+          : (e.message ?? 'is invalid');
+    return { path: jsonPointerToPath(e.instancePath), code: 'schema' as const, message: extra };
+  });
+  return dedupeProblems(problems);
 }
 
 /** Rosters whose rows follow a count or another roster must have exactly those rows. */

@@ -91,7 +91,8 @@ export interface NewSubmission {
   questionnaireVersion: string;
   assignmentId: string | null;
   enumeratorId: string;
-  answers: unknown;
+  /** The answers to save as JSON text (validateResponseText's). */
+  answersText: string;
   paradata: unknown;
   meta: unknown;
   contentHash: string;
@@ -124,7 +125,7 @@ export function submissionBatchRow(s: NewSubmission): string {
     by_user_id: s.byUserId,
     any_enumerator: s.anyEnumerator,
   });
-  return `${head.slice(0, -1)},"answers":${JSON.stringify(s.answers)},"paradata":${JSON.stringify(s.paradata)},"meta":${JSON.stringify(s.meta)}}`;
+  return `${head.slice(0, -1)},"answers":${s.answersText},"paradata":${JSON.stringify(s.paradata)},"meta":${JSON.stringify(s.meta)}}`;
 }
 
 /**

@@ -135,7 +135,7 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
     );
   }
   // In the worker thread while the request loop is busy (validation.ts).
-  const { problems, answers } = await validateSubmission(q, {
+  const { problems, answersText } = await validateSubmission(q, {
     instanceId: b.instanceId,
     questionnaire: b.questionnaire,
     answers: b.answers,
@@ -157,7 +157,7 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
     questionnaireVersion: b.questionnaire.version,
     assignmentId,
     enumeratorId,
-    answers,
+    answersText: answersText!,
     paradata: b.paradata ?? {},
     meta: b.meta ?? {},
     contentHash: hash,

@@ -2,10 +2,10 @@
  * Worker thread: validates submissions (validateResponse: the response schema, then the engine) off
  * the server's request loop. Protocol (server/workers/validation.ts): `{ id, key, source?, doc }`, the
  * questionnaire's definition sent with the first document of each compiled version; the answer is
- * `{ id, problems, answers }`, `{ id, error }`, or `{ id, missing }` for a version it no longer keeps.
+ * `{ id, problems, answersText }`, `{ id, error }`, or `{ id, missing }` for a version it no longer keeps.
  */
 import { parentPort } from 'node:worker_threads';
-import { compileQuestionnaire, validateResponse, type CompiledQuestionnaire, type Questionnaire } from '../../questionnaires/index.js';
+import { compileQuestionnaire, validateResponseText, type CompiledQuestionnaire, type Questionnaire } from '../../questionnaires/index.js';
 import { WORKER_VERSIONS, type ValidationRequest, type ValidationResult } from './validation.js';
 
 const compiled = new Map<number, CompiledQuestionnaire>();
@@ -21,8 +21,8 @@ parentPort!.on('message', (m: ValidationRequest) => {
     }
     const q = compiled.get(m.key);
     if (q) {
-      const { problems, answers } = validateResponse(q, m.doc);
-      answer = { id: m.id, problems, answers };
+      const { problems, answersText } = validateResponseText(q, m.doc);
+      answer = { id: m.id, problems, answersText };
     } else answer = { id: m.id, missing: true };
   } catch (err) {
     answer = { id: m.id, error: (err as Error).message ?? String(err) };

@@ -48,7 +48,7 @@ describe.each(testDatabaseTargets())('group insert of new interviews on $name', 
       questionnaireVersion: '1.0.0',
       assignmentId: null,
       enumeratorId,
-      answers: {},
+      answersText: '{}',
       paradata: {},
       meta: {},
       contentHash: id,
@@ -99,7 +99,7 @@ describe.each(testDatabaseTargets())('group insert of new interviews on $name', 
 
   it('a row that fails sends the others of its batch alone: they are stored, it gets its own error', async () => {
     const batches = new SubmissionBatches(db, { maxInFlight: 1, maxRows: 64, maxBytes: 1 << 20 });
-    const row = (enumeratorId: string) => newRow(enumeratorId, { answers: { note: 'x' } });
+    const row = (enumeratorId: string) => newRow(enumeratorId, { answersText: JSON.stringify({ note: 'x' }) });
     // The first is written alone (nothing in flight); the next five wait and go together, one of them
     // naming an enumerator who does not exist (a foreign key violation fails the whole statement).
     const first = batches.insert(row(api.users.enum.id));
@@ -139,7 +139,7 @@ describe.each(testDatabaseTargets())('group insert of new interviews on $name', 
 
   it('keeps batches within their byte budget', async () => {
     const batches = new SubmissionBatches(db, { maxInFlight: 1, maxRows: 64, maxBytes: 3000 });
-    const big = (n: number) => newRow(api.users.enum.id, { answers: { text: 'x'.repeat(n) } });
+    const big = (n: number) => newRow(api.users.enum.id, { answersText: JSON.stringify({ text: 'x'.repeat(n) }) });
     // The first goes alone; of the six waiting (about 1,400 bytes each) at most two fit in 3,000 bytes.
     const all = await Promise.all([big(10), ...Array.from({ length: 6 }, () => big(1000))].map((r) => batches.insert(r)));
     expect(all.every(Boolean)).toBe(true);

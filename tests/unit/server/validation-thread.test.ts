@@ -41,7 +41,7 @@ describe('validation thread', () => {
       const here = validateResponse(dotm, docs[k]);
       const strip = (a: Record<string, unknown> | undefined) => (a ? { ...a, ...Object.fromEntries(DRAWN.map((n) => [n, undefined])) } : a);
       expect(r.problems).toEqual(here.problems);
-      expect(strip(r.answers)).toEqual(strip(here.answers));
+      expect(strip(r.answersText === undefined ? undefined : JSON.parse(r.answersText))).toEqual(strip(here.answers));
       if (here.problems.length) invalid++;
     });
     expect(invalid).toBeGreaterThan(10);
