@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/index.js';
 import { HttpProblem } from '../http/problem.js';
 import type { User } from '../auth/users.js';
@@ -7,7 +6,6 @@ import { compiledVersion } from '../questionnaire-cache.js';
 import { audit } from '../queries/audit.js';
 import { allows, REPLACEABLE_IN, REVIEW_ACTION } from '../auth/policy.js';
 import { FINAL_STATES, INITIAL_STATE, isSubmissionState, REVIEW_STEPS, type ReviewAction, type SubmissionState } from '../../common/lifecycle.js';
-import { jsonSafetyProblem } from '../../common/json-safety.js';
 import type { Submission } from '../../common/submission.js';
 import { holdsCase, interviewsOnCase, lockAssignment } from '../queries/assignments.js';
 import {
@@ -21,6 +19,7 @@ import {
   versionOwner,
 } from '../queries/submissions.js';
 import { submissionBatches } from './submission-batches.js';
+import { contentHash } from './content-hash.js';
 
 /**
  * The submission lifecycle as the server runs it: storing a submission (new interview or a new version
@@ -28,82 +27,13 @@ import { submissionBatches } from './submission-batches.js';
  */
 
 /**
- * JSON with sorted keys, so the same content always hashes the same. The text is exactly what the
- * recursive definition gives (`[a,b]`, `{"k":v}` with keys in sort order, undefined members left out,
- * JSON.stringify for the rest): stored hashes must keep matching resends. Built by string
- * concatenation, keys quoted once per process (an interview repeats the same field names) and sorted
- * only when they are not already in order: 38 us for a DotM household where arrays of parts took 89.
- */
-export function canonical(v: unknown): string {
-  return canonicalText(v) ?? '';
-}
-
-/** Quoted object keys, at most QUOTED_KEYS of them (keys are the senders' choice). */
-const quotedKeys = new Map<string, string>();
-const QUOTED_KEYS = 20_000;
-
-function quoteKey(k: string): string {
-  let q = quotedKeys.get(k);
-  if (q === undefined) {
-    q = JSON.stringify(k);
-    if (quotedKeys.size < QUOTED_KEYS) quotedKeys.set(k, q);
-  }
-  return q;
-}
-
-function canonicalText(v: unknown): string | undefined {
-  switch (typeof v) {
-    case 'string':
-      return JSON.stringify(v);
-    case 'number':
-      // JSON.stringify's text of a number (ECMA-262 Number::toString), and null where JSON has no number.
-      return Number.isFinite(v) ? '' + v : 'null';
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'object':
-      if (v === null) return 'null';
-      break;
-    default:
-      return JSON.stringify(v);
-  }
-  if (Array.isArray(v)) {
-    let s = '[';
-    for (let k = 0; k < v.length; k++) {
-      if (k > 0) s += ',';
-      const t = canonicalText(v[k]);
-      if (t !== undefined) s += t;
-    }
-    return s + ']';
-  }
-  const o = v as Record<string, unknown>;
-  const keys = Object.keys(o);
-  for (let k = 1; k < keys.length; k++)
-    if (keys[k - 1] > keys[k]) {
-      keys.sort();
-      break;
-    }
-  let s = '{';
-  let first = true;
-  for (let k = 0; k < keys.length; k++) {
-    const x = o[keys[k]];
-    if (x === undefined) continue;
-    s += first ? quoteKey(keys[k]) + ':' : ',' + quoteKey(keys[k]) + ':';
-    first = false;
-    const t = canonicalText(x);
-    if (t !== undefined) s += t;
-  }
-  return s + '}';
-}
-
-/**
  * Stores one submission: validated (JSON Schema + engine), idempotent by instanceId, a new version
  * only as the successor of the current one; the write is one transaction. Returns the HTTP status.
  */
 export async function storeSubmission(db: Database, user: User, surveyId: string, b: Submission): Promise<{ status: number; body: Record<string, unknown> }> {
-  const hash = createHash('sha256')
-    .update(canonical({ ...b, meta: undefined }))
-    .digest('hex');
   const q = await compiledVersion(db, surveyId, b.questionnaire.version);
+  // The content hash comes with the validation (below); a submission of an unknown version is hashed here.
+  let hash = '';
   // Why a submission cannot be stored as new: unknown survey, an earlier one with this id, a closed survey.
   const explain = async (): Promise<{ status: number; body: Record<string, unknown> }> => {
     const survey = await instanceStatus(db, surveyId, b.instanceId);
@@ -126,6 +56,7 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
       throw err;
     });
   if (!q || q.source.id !== b.questionnaire.id) {
+    hash = contentHash(b);
     await explain().catch((err) => {
       if (err instanceof HttpProblem && err.status === 404) throw err;
     });
@@ -134,20 +65,15 @@ export async function storeSubmission(db: Database, user: User, surveyId: string
       `questionnaire ${b.questionnaire.id} version ${b.questionnaire.version} is not published for this survey`,
     );
   }
-  // In the worker thread while the request loop is busy (validation.ts).
-  const { problems, answersText } = await validateSubmission(q, {
-    instanceId: b.instanceId,
-    questionnaire: b.questionnaire,
-    answers: b.answers,
-    paradata: b.paradata,
-    meta: b.meta,
-  });
+  // Hash, validation and the check of its text: in the worker thread while the request loop is busy (validation.ts).
+  const checked = await validateSubmission(q, b);
+  hash = checked.hash;
+  const { problems, answersText, unsafe } = checked;
   if (problems.length) {
     const earlier = await explain().catch(() => null);
     if (earlier) return earlier; // an identical resend of an interview stored under an older rule set
     throw new HttpProblem('invalid-submission', `the interview has ${problems.length} problem${problems.length === 1 ? '' : 's'}`, { errors: problems });
   }
-  const unsafe = jsonSafetyProblem({ answers: b.answers, paradata: b.paradata ?? {}, meta: b.meta ?? {} });
   if (unsafe) throw new HttpProblem('unstorable-text', `${unsafe.path} ${unsafe.message}`, { errors: [unsafe] });
   const version = (interviewId: string, enumeratorId: string, assignmentId: string | null, anyEnumerator = true) => ({
     instanceId: b.instanceId,

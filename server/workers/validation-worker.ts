@@ -1,11 +1,12 @@
 /**
- * Worker thread: validates submissions (validateResponse: the response schema, then the engine) off
+ * Worker thread: checks submissions (checkSubmission: hash, response schema and engine, text) off
  * the server's request loop. Protocol (server/workers/validation.ts): `{ id, key, source?, doc }`, the
  * questionnaire's definition sent with the first document of each compiled version; the answer is
- * `{ id, problems, answersText }`, `{ id, error }`, or `{ id, missing }` for a version it no longer keeps.
+ * `{ id, ...checkSubmission's result }`, `{ id, error }`, or `{ id, missing }` for a version it no longer keeps.
  */
 import { parentPort } from 'node:worker_threads';
-import { compileQuestionnaire, validateResponseText, type CompiledQuestionnaire, type Questionnaire } from '../../questionnaires/index.js';
+import { compileQuestionnaire, type CompiledQuestionnaire, type Questionnaire } from '../../questionnaires/index.js';
+import { checkSubmission } from '../services/submission-check.js';
 import { WORKER_VERSIONS, type ValidationRequest, type ValidationResult } from './validation.js';
 
 const compiled = new Map<number, CompiledQuestionnaire>();
@@ -21,8 +22,7 @@ parentPort!.on('message', (m: ValidationRequest) => {
     }
     const q = compiled.get(m.key);
     if (q) {
-      const { problems, answersText } = validateResponseText(q, m.doc);
-      answer = { id: m.id, problems, answersText };
+      answer = { id: m.id, ...checkSubmission(q, m.doc) };
     } else answer = { id: m.id, missing: true };
   } catch (err) {
     answer = { id: m.id, error: (err as Error).message ?? String(err) };

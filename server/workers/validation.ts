@@ -2,19 +2,21 @@ import { performance } from 'node:perf_hooks';
 import type { Worker } from 'node:worker_threads';
 import { startWorkerFile } from '../../common/worker-file.js';
 import { HttpProblem } from '../http/problem.js';
-import { validateResponseText, type AnswerProblem, type CompiledQuestionnaire } from '../../questionnaires/index.js';
+import type { CompiledQuestionnaire } from '../../questionnaires/index.js';
+import type { Submission } from '../../common/submission.js';
+import { checkSubmission, type SubmissionCheck } from '../services/submission-check.js';
 
-/** A document to validate against a compiled questionnaire version (its definition with the first document of it). */
+/** A submission to check against a compiled questionnaire version (its definition with the first submission of it). */
 export interface ValidationRequest {
   id: number;
   key: number;
   source?: unknown;
-  doc: unknown;
+  doc: Submission;
 }
 
-/** validateResponseText's result, the error the worker met, or `missing`: the worker no longer has the version's definition (send it again). */
+/** checkSubmission's result, the error the worker met, or `missing`: the worker no longer has the version's definition (send it again). */
 export type ValidationResult =
-  | { id: number; problems: AnswerProblem[]; answersText?: string; error?: undefined; missing?: undefined }
+  | (SubmissionCheck & { id: number; error?: undefined; missing?: undefined })
   | { id: number; error: string; missing?: undefined }
   | { id: number; missing: true; error?: undefined };
 
@@ -29,7 +31,7 @@ export class ValidationWorkerStopped extends Error {}
  * large one) no longer holds the request loop, which meanwhile parses bodies, answers, and hands the
  * database its next group of inserts; on the 2-core machine this gave 0.94-1.65x the submissions/s
  * (median 1.29x) in five interleaved pairs (bench/ingest.mjs), although the thread's messages cost some
- * CPU. One thread per server process: the other core runs PostgreSQL. The result is validateResponseText's,
+ * CPU. One thread per server process: the other core runs PostgreSQL. The result is checkSubmission's,
  * computed from the same definition (the worker compiles it once per version, and keeps the last
  * WORKER_VERSIONS) and the same document (a structured clone).
  */
@@ -42,8 +44,8 @@ export class ValidationThread {
   private nextKey = 1;
   private nextId = 1;
 
-  /** validateResponseText(q, doc) in the worker thread. Rejects when the worker fails (it is started again for the next document). */
-  async validate(q: CompiledQuestionnaire, doc: unknown): Promise<{ problems: AnswerProblem[]; answersText?: string }> {
+  /** checkSubmission(q, doc) in the worker thread. Rejects when the worker fails (it is started again for the next document). */
+  async validate(q: CompiledQuestionnaire, doc: Submission): Promise<SubmissionCheck> {
     let key = this.keys.get(q);
     if (key === undefined) this.keys.set(q, (key = this.nextKey++));
     const post = (withSource: boolean) =>
@@ -59,9 +61,9 @@ export class ValidationThread {
     let result = await post(!this.sent.has(q));
     // The worker let the definition go (it keeps the last WORKER_VERSIONS): sent with the document again.
     if (result.missing) result = await post(true);
-    if (result.error !== undefined) throw new Error(`validation failed: ${result.error}`); // as validateResponseText would have thrown
+    if (result.error !== undefined) throw new Error(`validation failed: ${result.error}`); // as checkSubmission would have thrown
     if (result.missing) throw new ValidationWorkerStopped('the validation worker lost the questionnaire it was just sent');
-    return { problems: result.problems, answersText: result.answersText };
+    return { hash: result.hash, problems: result.problems, answersText: result.answersText, unsafe: result.unsafe };
   }
 
   /** Ends the worker; documents being validated are rejected. */
@@ -130,11 +132,11 @@ export class LoopLoad {
 const load = new LoopLoad();
 
 /**
- * validateResponseText(q, doc): in the validation thread while the request loop is busy, on it otherwise.
+ * checkSubmission(q, doc): in the validation thread while the request loop is busy, on it otherwise.
  * A stopped worker is a 503 to send the interview again (nothing was stored).
  */
-export async function validateSubmission(q: CompiledQuestionnaire, doc: unknown): Promise<{ problems: AnswerProblem[]; answersText?: string }> {
-  if (!load.busy()) return validateResponseText(q, doc);
+export async function validateSubmission(q: CompiledQuestionnaire, doc: Submission): Promise<SubmissionCheck> {
+  if (!load.busy()) return checkSubmission(q, doc);
   return validationThread()
     .validate(q, doc)
     .catch((err: unknown) => {

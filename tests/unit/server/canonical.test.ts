@@ -4,7 +4,7 @@
 // The safety check of request bodies gives the same answer with its path-free first pass.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonical } from '../../../server/services/submissions.js';
+import { canonical } from '../../../server/services/content-hash.js';
 import { jsonSafetyProblem } from '../../../common/json-safety.js';
 
 function reference(v: unknown): string {

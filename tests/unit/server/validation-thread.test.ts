@@ -3,9 +3,11 @@ import { compileQuestionnaire, validateResponse } from '../../../questionnaires/
 import { dotmHousehold } from '../../../questionnaires/library/index.js';
 import { interview, population, SETTINGS } from '../../../examples/dotm/synthetic-dataset.js';
 import { LoopLoad, ValidationThread, ValidationWorkerStopped, WORKER_VERSIONS } from '../../../server/workers/validation.js';
+import { contentHash } from '../../../server/services/content-hash.js';
+import { checkSubmission } from '../../../server/services/submission-check.js';
 
-// Submissions are validated in a worker thread (server/workers/validation.ts). The truth: what
-// validateResponse says in this thread, for the same compiled questionnaire and document.
+// Submissions are checked in a worker thread (server/workers/validation.ts). The truth: what
+// validateResponse and checkSubmission say in this thread, for the same compiled questionnaire and document.
 
 const thread = new ValidationThread();
 afterAll(() => thread.close());
@@ -17,7 +19,7 @@ const doc = (answers: Record<string, unknown>, k: number) => ({
   instanceId: `00000000-0000-4000-8000-${String(k).padStart(12, '0')}`,
   questionnaire: { id: dotm.source.id, version: dotm.source.version },
   answers,
-  paradata: { start: '2026-01-01T10:00:00Z' },
+  paradata: { start: '2026-01-01T10:00:00Z' } as Record<string, unknown>,
 });
 
 describe('validation thread', () => {
@@ -33,17 +35,28 @@ describe('validation thread', () => {
       if (k % 3 === 0) spoiled[names[k % names.length]] = { nested: true };
       if (k % 5 === 0) spoiled.not_a_question = 1;
       docs.push(doc(spoiled, 1000 + k));
+      // Valid, with text PostgreSQL cannot store in its paradata.
+      if (k % 6 === 0) docs.push({ ...doc(answers, 2000 + k), paradata: { start: '2026-01-01T10:00:00Z', note: 'a\u0000b' } });
     });
     // All at once: answers come back to their own document.
     const results = await Promise.all(docs.map((d) => thread.validate(dotm, d)));
     let invalid = 0;
+    let unsafe = 0;
     results.forEach((r, k) => {
       const here = validateResponse(dotm, docs[k]);
       const strip = (a: Record<string, unknown> | undefined) => (a ? { ...a, ...Object.fromEntries(DRAWN.map((n) => [n, undefined])) } : a);
       expect(r.problems).toEqual(here.problems);
       expect(strip(r.answersText === undefined ? undefined : JSON.parse(r.answersText))).toEqual(strip(here.answers));
+      // The hash and the text check come with the validation, as checkSubmission gives them here.
+      expect(r.hash).toBe(contentHash(docs[k]));
+      expect(r.unsafe).toEqual(checkSubmission(dotm, docs[k]).unsafe);
+      if (r.unsafe) {
+        unsafe++;
+        expect(r.unsafe.path).toBe('paradata.note');
+      }
       if (here.problems.length) invalid++;
     });
+    expect(unsafe).toBe(5);
     expect(invalid).toBeGreaterThan(10);
     expect(invalid).toBeLessThan(docs.length);
   });
