@@ -128,7 +128,9 @@ function validatorSchema(schema: Schema): Schema {
     for (const [k, v] of Object.entries(s)) {
       if (k === 'enum' && Array.isArray(v) && v.every((x) => typeof x === 'string')) out[CHOICE_KEYWORD] = v;
       else if (k === 'items' && typeof v === 'object' && v !== null && 'properties' in v) {
+        // The name is taken before the rows' own rosters (nested in them) take theirs.
         const name = `rows${Object.keys(defs).length}`;
+        defs[name] = null;
         defs[name] = walk(v);
         out[k] = { $ref: `#/$defs/${name}` };
       } else out[k] = walk(v);

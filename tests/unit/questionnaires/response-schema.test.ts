@@ -9,6 +9,7 @@ import {
   validateResponse,
   validateResponseText,
   type CompiledQuestionnaire,
+  type Questionnaire,
 } from '../../../questionnaires/index.js';
 import { schemaProblems } from '../../../questionnaires/response-schema.js';
 import { dotmHousehold } from '../../../questionnaires/library/index.js';
@@ -113,6 +114,67 @@ describe('response schema as compiled for validation', () => {
       { numRuns: 300, seed: 20261202 },
     );
     expect(refused).toBeGreaterThan(100);
+  });
+
+  it('checks rosters nested in rosters by their own row schemas, as the published schema does', () => {
+    // Each roster's rows are compiled as a function of their own: a roster in a roster must keep its own.
+    const nested = compileQuestionnaire({
+      id: 'nested',
+      version: '1',
+      title: { en: 'Nested' },
+      languages: { default: 'en', available: ['en'] },
+      choiceLists: {
+        yn: [
+          { value: '1', label: { en: 'Yes' } },
+          { value: '2', label: { en: 'No' } },
+        ],
+      },
+      items: [
+        {
+          kind: 'roster',
+          name: 'people',
+          label: { en: 'People' },
+          items: [
+            { kind: 'question', name: 'age', type: 'integer', label: { en: 'Age' } },
+            {
+              kind: 'roster',
+              name: 'jobs',
+              label: { en: 'Jobs' },
+              items: [
+                { kind: 'question', name: 'paid', type: 'select_one', choices: 'yn', label: { en: 'Paid' } },
+                { kind: 'question', name: 'hours', type: 'integer', label: { en: 'Hours' } },
+              ],
+            },
+          ],
+        },
+        { kind: 'roster', name: 'plots', label: { en: 'Plots' }, items: [{ kind: 'question', name: 'area', type: 'decimal', label: { en: 'Area' } }] },
+      ],
+    } as unknown as Questionnaire);
+    const plain = new Ajv2020({ allErrors: true, strict: false });
+    (addFormats as unknown as (a: Ajv2020) => void)(plain);
+    const { $id: _id, ...schema } = responseSchema(nested);
+    const reference = plain.compile(schema);
+    const d = (answers: Record<string, unknown>) => ({
+      instanceId: '00000000-0000-4000-8000-000000000000',
+      questionnaire: { id: 'nested', version: '1' },
+      answers,
+    });
+    const cases: Record<string, unknown>[] = [
+      { people: [{ _key: 'a', age: 30, jobs: [{ _key: 'j1', paid: '1', hours: 40 }] }], plots: [{ _key: 'p', area: 1.5 }] },
+      { people: [{ _key: 'a', age: 30, jobs: [{ _key: 'j1', paid: '3', hours: 'x', age: 2 }] }] },
+      { people: [{ _key: 'a', age: 'old', jobs: [{ _key: 'j1', area: 2 }] }], plots: [{ _key: 'p', area: 'big', paid: '1' }] },
+      { people: [{ _key: 'a', jobs: [{ paid: '1' }] }], plots: [{ _key: 'p', jobs: [] }] },
+    ];
+    for (const answers of cases) {
+      const { problems } = validateResponse(nested, d(answers));
+      if (reference(d(answers))) expect(problems.filter((p) => p.code === 'schema')).toEqual([]);
+      else expect(problems).toEqual(schemaProblems(reference.errors ?? []));
+    }
+    expect(validateResponse(nested, d(cases[1])).problems.map((p) => p.path)).toEqual([
+      'people[0].jobs[0]',
+      'people[0].jobs[0].paid',
+      'people[0].jobs[0].hours',
+    ]);
   });
 
   it('names a wrong code of a long list as the enum did, and accepts every code of it', () => {
