@@ -37,7 +37,7 @@ import {
 } from '../analysis/index.js';
 import { readTable, readTableHeader, tableFormat } from '../io/read-table.js';
 import { csvCells } from '../io/csv-cells.js';
-import { dtaCells } from '../io/dta-cells.js';
+import { binaryCells } from '../io/binary-cells.js';
 import { jsonText, list } from './cli-values.js';
 import {
   calibratedDesign,
@@ -218,7 +218,7 @@ async function estimateByCells(file: string, flags: DesignFlags & { proportionCi
   const ids = list(flags.ids).filter((c) => c !== '1' && c !== '0');
   const format = tableFormat(file);
   const plain =
-    (format === 'csv' || format === 'dta') &&
+    (format === 'csv' || format === 'dta' || format === 'sav') &&
     flags.format !== 'xlsx' &&
     flags.weights &&
     ids.length === 1 &&
@@ -250,9 +250,10 @@ async function estimateByCells(file: string, flags: DesignFlags & { proportionCi
   for (const { item } of items) add(item.variable, 'number');
   const design: CellDesign = { weights: flags.weights!, strata: flags.strata, psu: ids[0], nest: flags.nest, lonelyPsu: flags.lonelyPsu };
   const read =
-    format === 'dta'
-      ? dtaCells(
+    format === 'dta' || format === 'sav'
+      ? binaryCells(
           file,
+          format,
           roles,
           design,
           items.map((i) => i.item),

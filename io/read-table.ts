@@ -3,8 +3,8 @@ import cliProgress from 'cli-progress';
 import { InputError } from '../common/errors.js';
 import { categoricalFrom, ColumnarCsvParser, csvHeader, type Column, type ColumnRole, type DataTable } from '../analysis/index.js';
 import { openDta } from './stata.js';
-import { readSav } from './spss.js';
-import { forEachLinePiece, readFileBytes, readHead } from './read-file.js';
+import { openSav } from './spss.js';
+import { forEachLinePiece, readHead } from './read-file.js';
 
 /**
  * Streams a CSV file through the columnar parser, keeping only `columns`. Shows a progress bar on a
@@ -139,8 +139,8 @@ async function openBinaryTable(file: string, format: Exclude<TableFormat, 'csv'>
       close: () => dta.close(),
     };
   }
-  const sav = readSav(readFileBytes(file), file);
-  return { names: sav.names, nRows: sav.nRows, columns: async (names) => names.map((name) => sav.column(name)), close: () => undefined };
+  const sav = openSav(file);
+  return { names: sav.names, nRows: sav.nRows, columns: async (names) => sav.columns(names), close: () => sav.close() };
 }
 
 /**

@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import { InputError } from '../common/errors.js';
+import { openForReading } from './read-file.js';
 
 /**
  * A reader of SPSS system files (.sav), as PSPP documents the format ("System File Format"): the
@@ -7,6 +9,8 @@ import { InputError } from '../common/errors.js';
  * stops after the first case of the bytecode-compressed files R haven (ReadStat) and SPSS write by
  * default (seen with sav-reader 2.0.8). zlib-compressed files (.zsav) are refused with a message.
  * Values under 256 characters per string variable; very long strings are read as their first segment.
+ * openSav reads the dictionary, then the cases in chunks of bytes, keeping only the variables asked for:
+ * memory is that of those columns (or of one chunk of rows, forEachChunk), not of the file.
  */
 
 export type SavColumn = { kind: 'number'; values: Float64Array; labels?: Map<number, string> } | { kind: 'string'; values: (string | null)[] };
@@ -14,7 +18,11 @@ export type SavColumn = { kind: 'number'; values: Float64Array; labels?: Map<num
 export interface SavFile {
   names: string[];
   nRows: number;
-  column(name: string): SavColumn;
+  /** The variables asked for, in one pass over the cases. */
+  columns(names: readonly string[]): SavColumn[];
+  /** The same, chunk by chunk: `each` gets rows [r0, r1) of every variable asked for (arrays of the chunk's length). */
+  forEachChunk(names: readonly string[], each: (r0: number, r1: number, columns: SavColumn[]) => void): void;
+  close(): void;
 }
 
 interface Variable {
@@ -29,11 +37,25 @@ interface Variable {
   labels?: Map<number, string>;
 }
 
-/** Parses a .sav file held in memory. */
-export function readSav(bytes: Uint8Array, file: string): SavFile {
-  const bad = (what: string): never => {
-    throw new InputError('bad-sav', `${file} is not a readable SPSS .sav file: ${what}`, file);
-  };
+interface Dictionary {
+  vars: Variable[];
+  /** 8-byte segments per case. */
+  segments: number;
+  compression: number;
+  declaredCases: number;
+  bias: number;
+  sysmis: number;
+  le: boolean;
+  decoder: { decode(bytes: Uint8Array): string };
+  /** Byte offset of the cases. */
+  dataStart: number;
+}
+
+/** The dictionary runs past the bytes read so far (read more of the file and parse again). */
+class CutShort extends Error {}
+
+/** Parses the dictionary at the start of a .sav file; `bytes` may be only a prefix of the file (`whole` false). */
+function parseDictionary(bytes: Uint8Array, whole: boolean, bad: (what: string) => never): Dictionary {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = new TextDecoder('latin1').decode(bytes.subarray(0, 4));
   if (magic === '$FL3') bad('zlib-compressed files (.zsav) are not supported: save it uncompressed or with the standard compression');
@@ -56,7 +78,10 @@ export function readSav(bytes: Uint8Array, file: string): SavFile {
   const pendingLabels: { labels: Map<number, string>; raw: { value: number; text: Uint8Array }[] }[] = [];
   let rawNames: Uint8Array | null = null;
   const need = (n: number) => {
-    if (p + n > bytes.length) bad('the dictionary is cut short');
+    if (p + n > bytes.length) {
+      if (!whole) throw new CutShort();
+      bad('the dictionary is cut short');
+    }
   };
   for (;;) {
     need(4);
@@ -103,6 +128,7 @@ export function readSav(bytes: Uint8Array, file: string): SavFile {
         need(9);
         const value = f64(p);
         const len = bytes[p + 8];
+        need(8 + Math.ceil((len + 1) / 8) * 8);
         const text = bytes.subarray(p + 9, p + 9 + len);
         p += 8 + Math.ceil((len + 1) / 8) * 8;
         raw.push({ value, text });
@@ -128,12 +154,14 @@ export function readSav(bytes: Uint8Array, file: string): SavFile {
       const subtype = i32(p + 4);
       const size = i32(p + 8);
       const count = i32(p + 12);
+      need(16 + size * count);
       const data = bytes.subarray(p + 16, p + 16 + size * count);
       if (subtype === 4 && size === 8) sysmis = view.getFloat64(p + 16, le);
       if (subtype === 13) rawNames = data;
       if (subtype === 20) encoding = new TextDecoder('latin1').decode(data).trim() || encoding;
       p += 16 + size * count;
     } else if (type === 999) {
+      need(8);
       p += 8;
       break;
     } else bad(`unknown record type ${type} at byte ${p}`);
@@ -154,69 +182,181 @@ export function readSav(bytes: Uint8Array, file: string): SavFile {
     }
     for (const v of vars) v.name = long.get(v.name) ?? v.name;
   }
+  return { vars, segments, compression, declaredCases, bias, sysmis, le, decoder, dataStart: p };
+}
 
-  // The cases, as 8-byte segments: decompressed into one Float64Array / byte view per case.
-  const data: Uint8Array[] = [];
-  const caseBytes = segments * 8;
-  if (compression === 0) {
-    const n = declaredCases >= 0 ? declaredCases : Math.floor((bytes.length - p) / caseBytes);
-    if (p + n * caseBytes > bytes.length) bad(`the data of ${n} cases run past the end of the file (truncated?)`);
-    for (let k = 0; k < n; k++) data.push(bytes.subarray(p + k * caseBytes, p + (k + 1) * caseBytes));
-  } else {
-    const spaces = new Uint8Array(8).fill(32);
-    const out = new Uint8Array(caseBytes);
-    const outView = new DataView(out.buffer);
-    let filled = 0;
-    let done = false;
-    while (!done && p + 8 <= bytes.length) {
-      const commands = bytes.subarray(p, p + 8);
-      p += 8;
-      for (let c = 0; c < 8 && !done; c++) {
-        const code = commands[c];
-        if (code === 0) continue;
-        if (code === 252) {
-          done = true;
-          break;
-        }
-        if (code === 253) {
-          if (p + 8 > bytes.length) bad('the compressed data are cut short');
-          out.set(bytes.subarray(p, p + 8), filled * 8);
-          p += 8;
-        } else if (code === 254) out.set(spaces, filled * 8);
-        else if (code === 255) outView.setFloat64(filled * 8, sysmis, le);
-        else outView.setFloat64(filled * 8, code - bias, le);
-        filled++;
-        if (filled === segments) {
-          data.push(out.slice());
-          filled = 0;
-        }
+/**
+ * Opens a .sav file: its dictionary now, its cases when columns are asked for, read `chunkBytes` at a
+ * time (the last chunk's incomplete case or compressed block carried into the next).
+ */
+export function openSav(file: string, chunkBytes = 4 << 20): SavFile {
+  const bad = (what: string): never => {
+    throw new InputError('bad-sav', `${file} is not a readable SPSS .sav file: ${what}`, file);
+  };
+  const fd = openForReading(file);
+  let handedOver = false;
+  try {
+    const size = fs.fstatSync(fd).size;
+    // The dictionary: a prefix of the file, twice as long each time it is cut short.
+    let dict: Dictionary | null = null;
+    for (let n = Math.min(size, 1 << 16); dict === null; n = Math.min(size, n * 2)) {
+      const prefix = new Uint8Array(n);
+      fs.readSync(fd, prefix, 0, n, 0);
+      try {
+        dict = parseDictionary(prefix, n === size, bad);
+      } catch (err) {
+        if (!(err instanceof CutShort)) throw err;
       }
     }
-    if (filled !== 0) bad('the last case is cut short');
-    if (declaredCases >= 0 && data.length !== declaredCases) bad(`the header declares ${declaredCases} cases but the data hold ${data.length}`);
-  }
-  const nRows = data.length;
-  return {
-    names: vars.map((v) => v.name),
-    nRows,
-    column(name) {
-      const v = vars.find((x) => x.name === name);
-      if (!v) return bad(`no variable "${name}"`);
-      if (v.width === 0) {
-        const values = new Float64Array(nRows);
-        for (let i = 0; i < nRows; i++) {
-          const x = new DataView(data[i].buffer, data[i].byteOffset + v.segment * 8, 8).getFloat64(0, le);
-          values[i] = x === sysmis || v.missing.includes(x) || (v.range !== undefined && x >= v.range[0] && x <= v.range[1]) ? NaN : x;
+    const d = dict;
+    const caseBytes = d.segments * 8;
+    if (caseBytes === 0) bad('it has no variables');
+    const byName = new Map(d.vars.map((v) => [v.name, v]));
+    const find = (name: string) => byName.get(name) ?? bad(`no variable "${name}"`);
+
+    /** Every case in order: its segments' bytes from `base` in `bytes` (a buffer overwritten case after case), `view` over the same bytes. */
+    const eachCase = (visit: (bytes: Uint8Array, view: DataView, base: number) => void): number => {
+      const buffer = new Uint8Array(Math.max(chunkBytes, 72) + 72);
+      let held = 0; // bytes carried over at the start of buffer
+      let position = d.dataStart;
+      let cases = 0;
+      if (d.compression === 0) {
+        const n = d.declaredCases >= 0 ? d.declaredCases : Math.floor((size - d.dataStart) / caseBytes);
+        if (d.dataStart + n * caseBytes > size) bad(`the data of ${n} cases run past the end of the file (truncated?)`);
+        const whole = caseBytes <= buffer.length ? buffer : new Uint8Array(caseBytes);
+        const wholeView = new DataView(whole.buffer, whole.byteOffset, whole.byteLength);
+        while (cases < n) {
+          const want = Math.min(whole.length - held, size - position);
+          const got = want > 0 ? fs.readSync(fd, whole, held, want, position) : 0;
+          position += got;
+          const available = held + got;
+          let at = 0;
+          while (cases < n && available - at >= caseBytes) {
+            visit(whole, wholeView, at);
+            at += caseBytes;
+            cases++;
+          }
+          whole.copyWithin(0, at, available);
+          held = available - at;
+          if (got === 0 && cases < n) bad('the data are cut short');
         }
-        return { kind: 'number', values, ...(v.labels ? { labels: v.labels } : {}) };
+        return cases;
       }
-      const values: (string | null)[] = new Array(nRows);
-      const width = Math.min(v.width, 255);
-      for (let i = 0; i < nRows; i++) {
-        const t = decoder.decode(data[i].subarray(v.segment * 8, v.segment * 8 + width)).trimEnd();
-        values[i] = t === '' ? null : t;
+      const spaces = new Uint8Array(8).fill(32);
+      const out = new Uint8Array(caseBytes);
+      const outView = new DataView(out.buffer);
+      let filled = 0;
+      let done = false;
+      let eof = false;
+      while (!done && !eof) {
+        const got = fs.readSync(fd, buffer, held, buffer.length - held, position);
+        position += got;
+        eof = got === 0 || position >= size;
+        const available = held + got;
+        let p = 0;
+        // A command block with its data is at most 72 bytes: a block is decoded once it is all here (or the file ends).
+        while (!done && p + 8 <= available && (eof || p + 72 <= available)) {
+          const block = p;
+          p += 8;
+          for (let c = 0; c < 8 && !done; c++) {
+            const code = buffer[block + c];
+            if (code === 0) continue;
+            if (code === 252) {
+              done = true;
+              break;
+            }
+            if (code === 253) {
+              if (p + 8 > available) bad('the compressed data are cut short');
+              out.set(buffer.subarray(p, p + 8), filled * 8);
+              p += 8;
+            } else if (code === 254) out.set(spaces, filled * 8);
+            else if (code === 255) outView.setFloat64(filled * 8, d.sysmis, d.le);
+            else outView.setFloat64(filled * 8, code - d.bias, d.le);
+            filled++;
+            if (filled === d.segments) {
+              visit(out, outView, 0);
+              cases++;
+              filled = 0;
+            }
+          }
+        }
+        buffer.copyWithin(0, p, available);
+        held = available - p;
+        if (eof) break;
       }
-      return { kind: 'string', values };
-    },
-  };
+      if (filled !== 0) bad('the last case is cut short');
+      if (d.declaredCases >= 0 && cases !== d.declaredCases) bad(`the header declares ${d.declaredCases} cases but the data hold ${cases}`);
+      return cases;
+    };
+
+    // Cases not declared in the header are counted by a pass over the data.
+    const nRows = d.declaredCases >= 0 ? d.declaredCases : eachCase(() => undefined);
+
+    const forEachChunk = (names: readonly string[], each: (r0: number, r1: number, columns: SavColumn[]) => void) => {
+      const vars = names.map(find);
+      const rowsPerChunk = Math.max(1, Math.floor(chunkBytes / caseBytes));
+      const fresh = (v: Variable, n: number) => (v.width === 0 ? new Float64Array(n) : new Array<string | null>(n));
+      let r0 = 0;
+      let k = 0;
+      let cols = vars.map((v) => fresh(v, Math.min(rowsPerChunk, nRows)));
+      const flush = () => {
+        each(
+          r0,
+          r0 + k,
+          vars.map((v, j): SavColumn => {
+            const values = cols[j];
+            if (v.width === 0) {
+              const numbers = (values as Float64Array).subarray(0, k);
+              return { kind: 'number', values: numbers, ...(v.labels ? { labels: v.labels } : {}) };
+            }
+            return { kind: 'string', values: (values as (string | null)[]).slice(0, k) };
+          }),
+        );
+        r0 += k;
+        k = 0;
+        cols = vars.map((v) => fresh(v, Math.min(rowsPerChunk, nRows - r0)));
+      };
+      eachCase((bytes, view, base) => {
+        for (let j = 0; j < vars.length; j++) {
+          const v = vars[j];
+          const at = base + v.segment * 8;
+          if (v.width === 0) {
+            const x = view.getFloat64(at, d.le);
+            (cols[j] as Float64Array)[k] = x === d.sysmis || v.missing.includes(x) || (v.range !== undefined && x >= v.range[0] && x <= v.range[1]) ? NaN : x;
+          } else {
+            const t = d.decoder.decode(bytes.subarray(at, at + Math.min(v.width, 255))).trimEnd();
+            (cols[j] as (string | null)[])[k] = t === '' ? null : t;
+          }
+        }
+        k++;
+        if (k === rowsPerChunk) flush();
+      });
+      if (k > 0) flush();
+    };
+
+    handedOver = true;
+    return {
+      names: d.vars.map((v) => v.name),
+      nRows,
+      forEachChunk,
+      columns(names) {
+        const vars = names.map(find);
+        const out: SavColumn[] = vars.map((v) =>
+          v.width === 0
+            ? { kind: 'number', values: new Float64Array(nRows), ...(v.labels ? { labels: v.labels } : {}) }
+            : { kind: 'string', values: new Array<string | null>(nRows) },
+        );
+        forEachChunk(names, (r0, _r1, columns) =>
+          columns.forEach((c, j) => {
+            if (c.kind === 'number') (out[j].values as Float64Array).set(c.values, r0);
+            else for (let i = 0; i < c.values.length; i++) (out[j].values as (string | null)[])[r0 + i] = c.values[i];
+          }),
+        );
+        return out;
+      },
+      close: () => fs.closeSync(fd),
+    };
+  } finally {
+    if (!handedOver) fs.closeSync(fd);
+  }
 }

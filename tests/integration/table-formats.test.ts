@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { need, rTool } from '../helpers/tools.js';
 import { runMdsurvey } from '../helpers/cli.js';
 import { openDta, readDta } from '../../io/stata.js';
+import { openSav } from '../../io/spss.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const DESIGN = ['--weights', 'weight', '--strata', 'stratum', '--ids', 'psu'];
@@ -29,9 +30,9 @@ type Estimate = { domain: Record<string, string> | null; estimate: number; se: n
 async function estimates(file: string, ask: string[]): Promise<Estimate[]> {
   const r = await runMdsurvey(['estimate', file, ...DESIGN, ...ask], { env: { MDSURVEY_DEBUG: '1' } });
   expect(r.code, r.stderr).toBe(0);
-  // CSV and Stata 117-119 files are reduced to cells chunk by chunk (every ask here is a mean or total):
-  // nothing falls back to reading row by row.
-  if (/\.(csv|dta)$/.test(file)) expect(r.stderr).not.toMatch(/row by row/);
+  // CSV, Stata 117-119 and SPSS files are reduced to cells chunk by chunk (every ask here is a mean or
+  // total): nothing falls back to reading row by row.
+  if (/\.(csv|dta|sav)$/.test(file)) expect(r.stderr).not.toMatch(/row by row/);
   return (JSON.parse(r.stdout) as { estimates: Estimate[] }).estimates;
 }
 
@@ -113,6 +114,54 @@ describe.runIf(need(rTool(), 'files written by R haven'))('estimates from every 
         expect(streamed.columns(whole.names)).toEqual(whole.names.map((n) => whole.column(n)));
       } finally {
         streamed.close();
+      }
+    }
+  });
+
+  it('reads a .sav file by chunks of bytes exactly as in one chunk (compressed blocks and cases cut anywhere)', () => {
+    for (const name of files.filter((f) => f.endsWith('.sav'))) {
+      const file = path.join(dir, name);
+      const whole = openSav(file, 1 << 30);
+      try {
+        expect(whole.nRows).toBeGreaterThan(100);
+        const columns = whole.columns(whole.names);
+        // Chunks of 8 to 200 bytes: command blocks, their data and cases split at every place.
+        for (const bytes of [8, 61, 100, 200]) {
+          const streamed = openSav(file, bytes);
+          try {
+            expect(streamed.names).toEqual(whole.names);
+            expect(streamed.nRows).toBe(whole.nRows);
+            expect(streamed.columns(whole.names)).toEqual(columns);
+            // Chunk by chunk: rows in order, each chunk its rows of every column.
+            const pieces: unknown[][] = whole.names.map(() => []);
+            let next = 0;
+            streamed.forEachChunk(whole.names, (r0, r1, cs) => {
+              expect(r0).toBe(next);
+              next = r1;
+              cs.forEach((c, j) => pieces[j].push(...c.values));
+            });
+            expect(next).toBe(whole.nRows);
+            pieces.forEach((values, j) => expect(values).toEqual([...columns[j].values]));
+          } finally {
+            streamed.close();
+          }
+        }
+      } finally {
+        whole.close();
+      }
+    }
+  });
+
+  it('refuses a .sav file cut in its cases, naming it', () => {
+    for (const name of files.filter((f) => f.endsWith('.sav'))) {
+      const bytes = fs.readFileSync(path.join(dir, name));
+      const cut = path.join(dir, `cut-${name}`);
+      fs.writeFileSync(cut, bytes.subarray(0, bytes.length - 300));
+      const sav = openSav(cut, 100);
+      try {
+        expect(() => sav.columns(sav.names)).toThrow(new RegExp(`cut-${name}.*(cut short|past the end|declares)`));
+      } finally {
+        sav.close();
       }
     }
   });
