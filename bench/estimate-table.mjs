@@ -1,9 +1,10 @@
 // Three domain estimates on a file as R writes it (issue 21): mdsurvey reading the file once for the
 // whole table (`estimate --spec`) against R survey reading it once with read.csv and running all
 // three, whole processes, in the same run; prints the medians and the largest relative difference.
-//   node bench/estimate-table.mjs [--runs 3] [--r-runs 1] [--rows 1100000] [--no-r]
+//   node bench/estimate-table.mjs [--runs 3] [--r-runs 1] [--rows 1100000] [--no-r] [--format csv|dta|sav|sav-none]
 // The file: bench/generate-persons.mjs's persons, rewritten by R's write.csv with text strata, PSUs and
-// migrant status (quoted strings, as R writes them).
+// migrant status (quoted strings, as R writes them). --format: mdsurvey reads the same rows as R haven
+// writes them (write_dta; write_sav compressed, as by default, or not), R survey still the CSV.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,6 +31,14 @@ if (!fs.existsSync(file)) {
     `d <- read.csv("${plain}"); d$stratum <- paste0("Region ", d$stratum); d$psu <- paste0("EA-", d$psu); d$migrant <- ifelse(d$migrant == 1, "migrant", "non-migrant"); write.csv(d, "${file}", row.names = FALSE)`,
   ]);
 }
+const format = arg('--format', 'csv');
+if (!['csv', 'dta', 'sav', 'sav-none'].includes(format)) throw new Error(`--format csv, dta, sav or sav-none, not ${format}`);
+const ourFile = format === 'csv' ? file : path.join(out, `persons-quoted.${format === 'sav-none' ? 'none.sav' : format}`);
+if (!fs.existsSync(ourFile)) {
+  console.log(`writing the rows with R haven (${format})...`);
+  const write = format === 'dta' ? 'write_dta(d, f)' : `write_sav(d, f, compress = "${format === 'sav' ? 'byte' : 'none'}")`;
+  execFileSync('Rscript', ['-e', `library(haven); d <- read.csv("${file}"); f <- "${ourFile}"; ${write}`]);
+}
 if (!fs.existsSync(path.join(root, 'dist', 'cli', 'bin.js'))) execFileSync('npm', ['run', 'build:server'], { cwd: root, stdio: 'inherit' });
 const spec = writeTableSpec(out);
 const hasTime = fs.existsSync('/usr/bin/time');
@@ -48,7 +57,7 @@ for (let k = 0; k < runs; k++) {
   const r = timed(process.execPath, [
     path.join(root, 'bin', 'mdsurvey.js'),
     'estimate',
-    file,
+    ourFile,
     '--weights',
     'weight',
     '--strata',
@@ -62,8 +71,8 @@ for (let k = 0; k < runs; k++) {
   ours.push(r);
   result = JSON.parse(r.stdout).results;
 }
-const size = (fs.statSync(file).size / 1048576).toFixed(1);
-console.log(`file: ${file} (${size} MB, ${result[0].estimates.reduce((s, e) => s + e.n + e.missing, 0)} rows)`);
+const size = (fs.statSync(ourFile).size / 1048576).toFixed(1);
+console.log(`file: ${ourFile} (${size} MB, ${result[0].estimates.reduce((s, e) => s + e.n + e.missing, 0)} rows)`);
 console.log(
   `mdsurvey estimate --spec (three estimates, one reading): median ${median(ours.map((r) => r.seconds)).toFixed(2)} s of ${runs} runs [${ours.map((r) => r.seconds.toFixed(2)).join(' ')}], peak ${Math.max(...ours.map((r) => r.rss)).toFixed(0)} MB`,
 );
