@@ -1,10 +1,11 @@
 // Three domain estimates on a file as R writes it (issue 21): mdsurvey reading the file once for the
 // whole table (`estimate --spec`) against R survey reading it once with read.csv and running all
 // three, whole processes, in the same run; prints the medians and the largest relative difference.
-//   node bench/estimate-table.mjs [--runs 3] [--r-runs 1] [--rows 1100000] [--no-r] [--format csv|dta|sav|sav-none]
+//   node bench/estimate-table.mjs [--runs 3] [--r-runs 1] [--rows 1100000] [--no-r] [--format csv|dta|dta12|sav|sav-none]
 // The file: bench/generate-persons.mjs's persons, rewritten by R's write.csv with text strata, PSUs and
 // migrant status (quoted strings, as R writes them). --format: mdsurvey reads the same rows as R haven
-// writes them (write_dta; write_sav compressed, as by default, or not), R survey still the CSV.
+// writes them (write_dta, dta12 as Stata 12 writes (format 115); write_sav compressed, as by default, or not),
+// R survey still the CSV.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,11 +33,13 @@ if (!fs.existsSync(file)) {
   ]);
 }
 const format = arg('--format', 'csv');
-if (!['csv', 'dta', 'sav', 'sav-none'].includes(format)) throw new Error(`--format csv, dta, sav or sav-none, not ${format}`);
-const ourFile = format === 'csv' ? file : path.join(out, `persons-quoted.${format === 'sav-none' ? 'none.sav' : format}`);
+if (!['csv', 'dta', 'dta12', 'sav', 'sav-none'].includes(format)) throw new Error(`--format csv, dta, dta12, sav or sav-none, not ${format}`);
+const ourFile = format === 'csv' ? file : path.join(out, `persons-quoted.${{ 'sav-none': 'none.sav', dta12: 'v12.dta' }[format] ?? format}`);
 if (!fs.existsSync(ourFile)) {
   console.log(`writing the rows with R haven (${format})...`);
-  const write = format === 'dta' ? 'write_dta(d, f)' : `write_sav(d, f, compress = "${format === 'sav' ? 'byte' : 'none'}")`;
+  const write = format.startsWith('dta')
+    ? `write_dta(d, f${format === 'dta12' ? ', version = 12' : ''})`
+    : `write_sav(d, f, compress = "${format === 'sav' ? 'byte' : 'none'}")`;
   execFileSync('Rscript', ['-e', `library(haven); d <- read.csv("${file}"); f <- "${ourFile}"; ${write}`]);
 }
 if (!fs.existsSync(path.join(root, 'dist', 'cli', 'bin.js'))) execFileSync('npm', ['run', 'build:server'], { cwd: root, stdio: 'inherit' });

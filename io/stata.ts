@@ -8,8 +8,8 @@ import { openForReading } from './read-file.js';
  * long, float, double; the system missing `.` and the extended missings `.a`-`.z` read as missing),
  * fixed strings and strLs, and value labels. No npm package reads .dta (checked 2026-12: none
  * maintained), so this is our own. It decodes only the columns asked for, all in one pass over the
- * data. openDta reads a 117-119 file's metadata, strLs and value labels, and its data in chunks of
- * rows: memory is that of the columns, not of the file (113-115 files, from Stata 8-12, are read whole).
+ * data. openDta reads a file's metadata, strLs and value labels, and its data in chunks of rows:
+ * memory is that of the columns, not of the file.
  */
 
 export type DtaColumn =
@@ -88,7 +88,6 @@ export function openDta(file: string, chunkBytes = 4 << 20): DtaFile {
     const size = fs.fstatSync(fd).size;
     const probe = Buffer.alloc(Math.min(size, 1 << 16));
     fs.readSync(fd, probe, 0, probe.length, 0);
-    if (textAt(probe, 0, 11, false) !== '<stata_dta>') return readDta(fs.readFileSync(fd), file); // 113-115: small, read whole
     if (size >= 2 ** 32) bad(file, 'files of 4 GB or more are not read (export the columns needed, or use Parquet)');
     const sparse = new Uint8Array(size);
     sparse.set(probe, 0);
@@ -131,7 +130,7 @@ function parseDta(
   const text = (start: number, length: number, utf8: boolean) => textAt(bytes, start, length, utf8);
   if (bytes.length < 16) bad(file, 'too short');
   if (text(0, 11, false) === '<stata_dta>') return finish(readTagged(bytes, view, file, text, load), file, rows, chunkBytes);
-  if ([113, 114, 115].includes(bytes[0])) return finish(readBinary(bytes, view, file, text), file, rows, chunkBytes);
+  if ([113, 114, 115].includes(bytes[0])) return finish(readBinary(bytes, view, file, text, load), file, rows, chunkBytes);
   return bad(file, `format ${bytes[0]} is not one of 113-115 or 117-119 (Stata 8 to 18)`);
 }
 
@@ -387,14 +386,20 @@ function readTagged(bytes: Uint8Array, view: DataView, file: string, text: Text,
   return layout;
 }
 
-/** Formats 113, 114 and 115: a fixed binary header. */
-function readBinary(bytes: Uint8Array, view: DataView, file: string, text: Text): Layout {
+/**
+ * Formats 113, 114 and 115: a fixed binary header. `load` brings in the bytes of a range first (openDta:
+ * the header and the value labels after the data are read, the data is not).
+ */
+function readBinary(bytes: Uint8Array, view: DataView, file: string, text: Text, load: (start: number, end: number) => void): Layout {
   const release = bytes[0];
   if (bytes[1] !== 1 && bytes[1] !== 2) bad(file, `byte order code ${bytes[1]}`);
   const le = bytes[1] === 2;
   const K = view.getUint16(4, le);
   const N = view.getUint32(6, le);
   let p = 4 + 2 + 4 + 81 + 18;
+  // The descriptors: per variable a type (1 byte), name (33), sort entry (2), format (49, 12 in 113),
+  // value-label name (33) and label (81); one more sort entry.
+  load(0, Math.min(bytes.length, p + K * (1 + 33 + 2 + 49 + 33 + 81) + 2));
   const old = Array.from(bytes.subarray(p, p + K));
   // 251-255: byte, int, long, float, double; 1-244: str of that width.
   const types = old.map((t) => ({ 251: BYTE, 252: INT, 253: LONG, 254: FLOAT, 255: DOUBLE })[t] ?? (t >= 1 && t <= 244 ? t : bad(file, `type code ${t}`)));
@@ -410,6 +415,7 @@ function readBinary(bytes: Uint8Array, view: DataView, file: string, text: Text)
   // Expansion fields: type (1 byte), length (4), contents; ends with type 0, length 0.
   for (;;) {
     if (p + 5 > bytes.length) bad(file, 'the expansion fields run past the end of the file');
+    load(p, p + 5);
     const type = bytes[p];
     const len = view.getUint32(p + 1, le);
     p += 5 + len;
@@ -425,6 +431,7 @@ function readBinary(bytes: Uint8Array, view: DataView, file: string, text: Text)
   if (dataStart + rowLength * N > bytes.length) bad(file, `the data of ${N} observations run past the end of the file (truncated?)`);
   const labels = new Map<string, Map<number, string>>();
   p = dataStart + rowLength * N;
+  load(p, bytes.length);
   while (p + 4 + 33 + 3 <= bytes.length) {
     const len = view.getInt32(p, le);
     const name = text(p + 4, 33, false);
