@@ -251,7 +251,7 @@ async function estimateByCells(file: string, flags: DesignFlags & { proportionCi
   const design: CellDesign = { weights: flags.weights!, strata: flags.strata, psu: ids[0], nest: flags.nest, lonelyPsu: flags.lonelyPsu };
   const read =
     format === 'dta' || format === 'sav'
-      ? binaryCells(
+      ? await binaryCells(
           file,
           format,
           roles,

@@ -8,38 +8,7 @@ import {
   type ColumnRole,
   type DataTable,
 } from '../analysis/stream/index.js';
-import { openDta } from './stata.js';
-import { openSav } from './spss.js';
-import { toColumn, type SourceColumn } from './read-table.js';
-
-/** A binary table file read chunk by chunk: Stata .dta (io/stata.ts) or SPSS .sav (io/spss.ts). */
-interface ChunkedFile {
-  names: string[];
-  nRows: number;
-  forEachChunk(names: readonly string[], each: (r0: number, r1: number, columns: SourceColumn[]) => void): void;
-  close(): void;
-}
-
-function openChunked(file: string, format: 'dta' | 'sav'): ChunkedFile {
-  if (format === 'sav') {
-    const sav = openSav(file);
-    return { names: sav.names, nRows: sav.nRows, forEachChunk: (names, each) => sav.forEachChunk(names, each), close: () => sav.close() };
-  }
-  const dta = openDta(file);
-  return {
-    names: dta.names,
-    nRows: dta.nRows,
-    forEachChunk: (names, each) =>
-      dta.forEachChunk(names, (r0, r1, cs) =>
-        each(
-          r0,
-          r1,
-          cs.map((c) => (c.kind === 'number' ? { kind: 'number', values: c.values, labels: c.valueLabels } : { kind: 'string', values: c.values })),
-        ),
-      ),
-    close: () => dta.close(),
-  };
-}
+import { openBinaryTable, toColumn } from './read-table.js';
 
 /**
  * A Stata .dta or SPSS .sav file reduced to the cells of several estimates (analysis/cells.ts) in one
@@ -47,20 +16,21 @@ function openChunked(file: string, format: 'dta' | 'sav'): ChunkedFile {
  * when the file must be read row by row (a column it lacks, anything the cells refuse): that path then
  * says what is wrong.
  */
-export function binaryCells(
+export async function binaryCells(
   file: string,
   format: 'dta' | 'sav',
   roles: ReadonlyMap<string, ColumnRole>,
   design: CellDesign,
   items: CellItem[],
-): { cells: CellData[]; rows: number } | null {
+): Promise<{ cells: CellData[]; rows: number } | null> {
   const refuse = (why: string) => {
     if (process.env.MDSURVEY_DEBUG) process.stderr.write(`mdsurvey: reading ${file} row by row: ${why}\n`);
     return null;
   };
   try {
-    const source = openChunked(file, format);
+    const source = await openBinaryTable(file, format);
     try {
+      if (!source.forEachChunk) return refuse('the format is not read by chunks');
       const names = [...roles.keys()];
       if (names.some((n) => !source.names.includes(n))) return refuse('a column is missing');
       const sets = items.map((i) => new CellSet(i.by.length));

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import cliProgress from 'cli-progress';
 import { InputError } from '../common/errors.js';
 import { categoricalFrom, ColumnarCsvParser, csvHeader, type Column, type ColumnRole, type DataTable } from '../analysis/index.js';
-import { openDta } from './stata.js';
-import { openSav } from './spss.js';
+import { openDta, type DtaColumn } from './stata.js';
+import { openSav, type SavColumn } from './spss.js';
 import { forEachLinePiece, readHead } from './read-file.js';
 
 /**
@@ -89,16 +89,22 @@ export async function readTableHeader(file: string): Promise<string[]> {
   return source.names;
 }
 
-/** A column as a binary format gives it: numbers (with their value labels) or texts. */
-export type SourceColumn = { kind: 'number'; values: Float64Array; labels?: Map<number, string> } | { kind: 'string'; values: (string | null)[] };
+/** A column as a binary format gives it: numbers (with their value labels) or texts (io/spss.ts's shape). */
+export type SourceColumn = SavColumn;
 
-interface BinaryTable {
+/** A binary table file: .dta, .sav or Parquet. */
+export interface BinaryTable {
   names: string[];
   nRows: number;
   /** The columns asked for (in one pass over the data where the format allows). */
   columns(names: readonly string[]): Promise<SourceColumn[]>;
+  /** The same chunk by chunk, rows [r0, r1) at a time (.dta and .sav; Parquet is read column by column). */
+  forEachChunk?(names: readonly string[], each: (r0: number, r1: number, columns: SourceColumn[]) => void): void;
   close(): void;
 }
+
+const fromDta = (c: DtaColumn): SourceColumn =>
+  c.kind === 'number' ? { kind: 'number', values: c.values, labels: c.valueLabels } : { kind: 'string', values: c.values };
 
 export function toColumn(name: string, c: SourceColumn, role: ColumnRole, file: string): Column {
   if (c.kind === 'number' && role !== 'category') return { kind: 'number', name, values: c.values };
@@ -125,22 +131,26 @@ export function toColumn(name: string, c: SourceColumn, role: ColumnRole, file: 
   );
 }
 
-async function openBinaryTable(file: string, format: Exclude<TableFormat, 'csv'>): Promise<BinaryTable> {
+export async function openBinaryTable(file: string, format: Exclude<TableFormat, 'csv'>): Promise<BinaryTable> {
   if (format === 'parquet') return openParquet(file);
   if (format === 'dta') {
     const dta = openDta(file);
     return {
       names: dta.names,
       nRows: dta.nRows,
-      columns: async (names) =>
-        dta
-          .columns(names)
-          .map((c) => (c.kind === 'number' ? { kind: 'number', values: c.values, labels: c.valueLabels } : { kind: 'string', values: c.values })),
+      columns: async (names) => dta.columns(names).map(fromDta),
+      forEachChunk: (names, each) => dta.forEachChunk(names, (r0, r1, cs) => each(r0, r1, cs.map(fromDta))),
       close: () => dta.close(),
     };
   }
   const sav = openSav(file);
-  return { names: sav.names, nRows: sav.nRows, columns: async (names) => sav.columns(names), close: () => sav.close() };
+  return {
+    names: sav.names,
+    nRows: sav.nRows,
+    columns: async (names) => sav.columns(names),
+    forEachChunk: (names, each) => sav.forEachChunk(names, each),
+    close: () => sav.close(),
+  };
 }
 
 /**

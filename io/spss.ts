@@ -309,7 +309,9 @@ export function openSav(file: string, chunkBytes = 4 << 20): SavFile {
               const numbers = (values as Float64Array).subarray(0, k);
               return { kind: 'number', values: numbers, ...(v.labels ? { labels: v.labels } : {}) };
             }
-            return { kind: 'string', values: (values as (string | null)[]).slice(0, k) };
+            // A chunk's arrays are its own (made for its rows): handed over as they are when full.
+            const texts = values as (string | null)[];
+            return { kind: 'string', values: texts.length === k ? texts : texts.slice(0, k) };
           }),
         );
         r0 += k;
