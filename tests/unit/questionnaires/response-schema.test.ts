@@ -30,6 +30,14 @@ const doc = (answers: Record<string, unknown>) => ({
   answers,
 });
 
+/** The published schema (standard enums, rows inline) compiled by a plain ajv: the reference. */
+function publishedValidator(q: CompiledQuestionnaire) {
+  const plain = new Ajv2020({ allErrors: true, strict: false });
+  (addFormats as unknown as (a: Ajv2020) => void)(plain);
+  const { $id: _id, ...schema } = responseSchema(q);
+  return plain.compile(schema);
+}
+
 /** The saved answers as FormState built them before they were written as text: objects, by keyed stores. */
 function answersAsObjects(state: FormState, q: CompiledQuestionnaire): Record<string, unknown> {
   const build = (row: Row): Record<string, unknown> => {
@@ -94,11 +102,7 @@ const spoiled = fc
 
 describe('response schema as compiled for validation', () => {
   it('refuses what the published schema refuses, with the same problems (choice lists, roster rows, types, unknown fields)', () => {
-    // The published schema (standard enums, rows inline) compiled by a plain ajv.
-    const plain = new Ajv2020({ allErrors: true, strict: false });
-    (addFormats as unknown as (a: Ajv2020) => void)(plain);
-    const { $id: _id, ...schema } = responseSchema(dotm);
-    const reference = plain.compile(schema);
+    const reference = publishedValidator(dotm);
     let refused = 0;
     fc.assert(
       fc.property(spoiled, (answers) => {
@@ -150,10 +154,7 @@ describe('response schema as compiled for validation', () => {
         { kind: 'roster', name: 'plots', label: { en: 'Plots' }, items: [{ kind: 'question', name: 'area', type: 'decimal', label: { en: 'Area' } }] },
       ],
     } as unknown as Questionnaire);
-    const plain = new Ajv2020({ allErrors: true, strict: false });
-    (addFormats as unknown as (a: Ajv2020) => void)(plain);
-    const { $id: _id, ...schema } = responseSchema(nested);
-    const reference = plain.compile(schema);
+    const reference = publishedValidator(nested);
     const d = (answers: Record<string, unknown>) => ({
       instanceId: '00000000-0000-4000-8000-000000000000',
       questionnaire: { id: 'nested', version: '1' },
